@@ -1,0 +1,101 @@
+// Fetches files of a model repository from the Hugging Face Hub. Shared by the page and the CLI:
+// both run exactly this code, with the platform's own fetch().
+//
+// Errors are HubError objects whose `type` says what went wrong, so that every front end can say
+// what to do about it: invalid_id | gated | not_found | offline | network | http.
+
+export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+
+// A repo id as the Hub accepts it: an optional namespace, then a name; letters, digits, '-', '_', '.'.
+// (huggingface_hub's validate_repo_id: at most 96 characters, no '--' or '..'.)
+const REPO_ID = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export class HubError extends Error {
+  constructor(type, message, { status = 0, url = '' } = {}) {
+    super(message);
+    this.name = 'HubError';
+    this.type = type;
+    this.status = status;
+    this.url = url;
+  }
+}
+
+export function validateModelId(modelId) {
+  const id = String(modelId ?? '').trim();
+  if (!id) throw new HubError('invalid_id', 'No model id was given. Type a Hub id such as "Qwen/Qwen2.5-7B-Instruct".');
+  if (id.length > 96 || !REPO_ID.test(id) || id.includes('--') || id.includes('..')) {
+    throw new HubError('invalid_id',
+      `"${id}" is not a Hub model id. Use the form "owner/name", e.g. "meta-llama/Llama-3.1-8B".`);
+  }
+  return id;
+}
+
+// The file URL the Hub serves, as huggingface_hub's hf_hub_url builds it.
+export function resolveUrl(modelId, file, { endpoint = DEFAULT_HUB_ENDPOINT, revision = 'main' } = {}) {
+  const base = String(endpoint).replace(/\/+$/, '');
+  const path = modelId.split('/').map(encodeURIComponent).join('/');
+  return `${base}/${path}/resolve/${encodeURIComponent(revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function isOffline() {
+  return typeof navigator !== 'undefined' && navigator && navigator.onLine === false;
+}
+
+// The Hub answers 401 both for gated or private repositories and, to anonymous callers, for repos that
+// do not exist; its X-Error-Code header (GatedRepo, RepoNotFound, EntryNotFound) tells them apart when
+// the browser lets us read it.
+function errorFor(response, modelId, file, url) {
+  const code = response.headers?.get?.('x-error-code') ?? '';
+  const status = response.status;
+  if (code === 'EntryNotFound') {
+    return new HubError('not_found',
+      `The model "${modelId}" has no ${file} (HTTP ${status}). It may not be a transformers model; paste a config.json instead.`,
+      { status, url });
+  }
+  if (code === 'RepoNotFound' || status === 404) {
+    return new HubError('not_found',
+      `There is no model "${modelId}" on the Hub (HTTP ${status}). Check the spelling of the id, or paste its config.json.`,
+      { status, url });
+  }
+  if (status === 401 || status === 403 || code === 'GatedRepo') {
+    return new HubError('gated',
+      `"${modelId}" is gated or private (HTTP ${status}). Accept its license on the Hub, then give a Hugging Face ` +
+      'access token (HF_TOKEN in the CLI, the token field in the page), or paste its config.json.',
+      { status, url });
+  }
+  if (status === 429) {
+    return new HubError('http', `The Hub is rate-limiting requests (HTTP 429). Wait a minute and try again.`, { status, url });
+  }
+  return new HubError('http', `The Hub answered HTTP ${status} for ${file} of "${modelId}". Try again later.`, { status, url });
+}
+
+// Fetches one file of a repository as text. The token, when given, is sent only to the Hub endpoint.
+export async function fetchHubFile(modelId, file, options = {}) {
+  const { endpoint = DEFAULT_HUB_ENDPOINT, token = '', revision = 'main', signal, fetchImpl = globalThis.fetch } = options;
+  const id = validateModelId(modelId);
+  const url = resolveUrl(id, file, { endpoint, revision });
+  if (isOffline()) {
+    throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or paste its config.json.`, { url });
+  }
+  const headers = {};
+  if (token && new URL(url).origin === new URL(endpoint).origin) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetchImpl(url, { headers, signal, credentials: 'omit', redirect: 'follow' });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    if (isOffline()) {
+      throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or paste its config.json.`, { url });
+    }
+    throw new HubError('network',
+      `Could not reach the Hub at ${new URL(url).origin} (${err?.cause?.code ?? err?.message ?? 'network error'}). ` +
+      'Check your connection or proxy, or paste the config.json.', { url });
+  }
+  if (!response.ok) throw errorFor(response, id, file, url);
+  return response.text();
+}
+
+// config.json of a model, as text: parsing and validation belong to the estimator core.
+export function fetchConfig(modelId, options = {}) {
+  return fetchHubFile(modelId, 'config.json', options);
+}
