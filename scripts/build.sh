@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the native core, its tests and benchmark (build/), the wasm module (build-wasm/), and assembles
+# the static site in dist/: the web/ sources plus neuro-shrink-core.{js,wasm}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Debian's emscripten runs tools/acorn-optimizer.js, which needs Debian's node-acorn on NODE_PATH.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+echo "== native build (build/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+
+echo "== wasm build (build-wasm/)"
+emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+cmake --build build-wasm -j"$jobs"
+
+echo "== static site (dist/)"
+rm -rf dist
+mkdir -p dist
+cp -R web/. dist/
+cp build-wasm/out/neuro-shrink-core.js build-wasm/out/neuro-shrink-core.wasm dist/
+echo "dist/ ready: $(find dist -type f | wc -l) files"

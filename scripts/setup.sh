@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need and is missing: Debian packages, then the npm packages
+# pinned by package-lock.json. Safe to run again: it installs nothing that is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian 12 package -> a file it installs, to tell whether it is there.
+declare -A wanted=(
+  [cmake]=/usr/bin/cmake
+  [g++]=/usr/bin/g++
+  [make]=/usr/bin/make
+  [emscripten]=/usr/bin/emcc
+  [nlohmann-json3-dev]=/usr/include/nlohmann/json.hpp
+  [catch2]=/usr/include/catch2/catch.hpp
+  [chromium]=/usr/bin/chromium
+  [python3]=/usr/bin/python3
+)
+missing=()
+for pkg in "${!wanted[@]}"; do
+  [ -e "${wanted[$pkg]}" ] || missing+=("$pkg")
+done
+# Node.js and npm: any install will do (Debian's nodejs + npm when there is none).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages (Playwright's test runner; it uses Debian's Chromium and downloads no browser).
+if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing npm packages"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,44 @@
+// Median time of one estimate for the Llama-3.1-8B fixture, native: the whole request (JSON parse,
+// estimate, JSON report) and the core step alone (estimate from a parsed model_spec).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "estimate.h"
+#include "report.h"
+
+template <class F>
+double median_us(F&& f, int rounds, int per_round) {
+  std::vector<double> t;
+  for (int r = 0; r < rounds; ++r) {
+    const auto a = std::chrono::steady_clock::now();
+    for (int i = 0; i < per_round; ++i) f();
+    const auto b = std::chrono::steady_clock::now();
+    t.push_back(std::chrono::duration<double, std::micro>(b - a).count() / per_round);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+int main() {
+  std::ifstream in(FIXTURES_DIR "/configs/meta-llama__Meta-Llama-3.1-8B.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string config = ss.str();
+  const std::string request = nlohmann::json{{"config", config}, {"quantization", "int4"}, {"context_tokens", 4096}}.dump();
+  volatile size_t sink = 0;
+
+  const double full = median_us([&] { sink = sink + neuroshrink::estimate_json(request).size(); }, 31, 200);
+  const auto parsed = neuroshrink::parse_config(config);
+  neuroshrink::estimate_options opt;
+  opt.quantization = "int4";
+  const double core = median_us([&] { sink = sink + neuroshrink::estimate(parsed.spec, opt).memory.total_bytes; }, 31, 2000);
+  std::printf("native  estimate_json (parse + estimate + report JSON), Llama-3.1-8B int4 4096 tokens: median %.2f us\n", full);
+  std::printf("native  estimate (core, from a parsed config):                                  median %.2f us\n", core);
+  return 0;
+}
