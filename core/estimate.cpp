@@ -105,14 +105,34 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   checked_u64 weights;
   for (const auto& t : inv.tensors) weights.add(checked_u64::product({tensor_bytes(t, f), t.instances()}));
 
-  // KV cache: K and V per layer, [batch, kv_heads, tokens, head_dim] each (transformers DynamicCache;
-  // the same count as llama.cpp's and vLLM's caches before their own padding rules).
-  const uint64_t kv_row = s.num_key_value_heads * s.head_dim;
-  const uint64_t kv_row_bytes = ceil_div(kv_row, kv.block_elements) * kv.block_bytes;
-  auto per_token = checked_u64::product({2, s.num_hidden_layers, kv_row_bytes});
+  // KV cache, layer by layer: K and V of each cached token as [batch, kv_heads, tokens, head_dim]
+  // (transformers cache_utils.py DynamicCache; the same count as llama.cpp's and vLLM's caches before
+  // their own padding rules). Sliding-window layers keep the last `window` tokens (DynamicSlidingWindowLayer),
+  // chunked layers one chunk, MLA layers the compressed latent, SSM layers a fixed state per sequence.
+  auto row_bytes = [&](uint64_t elements) { return ceil_div(elements, kv.block_elements) * kv.block_bytes; };
+  checked_u64 kv_cache, per_token;
+  for (const auto& l : s.layers) {
+    const uint64_t bpt = l.attention == attention_kind::none ? 0 : row_bytes(l.k_elements) + row_bytes(l.v_elements);
+    const uint64_t tokens = l.attention == attention_kind::none ? 0
+                            : (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window
+                                ? std::min(l.window, o.context_tokens)
+                                : o.context_tokens;
+    const uint64_t state = l.state_elements * c;
+    auto bytes = checked_u64::product({bpt, tokens, o.batch_size});
+    bytes.add(checked_u64::product({state, o.batch_size}));
+    kv_cache.add(bytes);
+    per_token.add(bpt);
+    if (!r.kv_layers.empty()) {
+      auto& g = r.kv_layers.back();
+      if (g.attention == l.attention && g.window == l.window && g.bytes_per_token == bpt && g.state_bytes == state) {
+        ++g.layers;
+        g.bytes += bytes.value;
+        continue;
+      }
+    }
+    r.kv_layers.push_back({l.attention, l.window, 1, bpt, tokens, state, bytes.value});
+  }
   r.kv_cache_bytes_per_token = per_token.value;
-  auto kv_cache = checked_u64::product({per_token.value, o.context_tokens, o.batch_size});
-  kv_cache.overflow |= per_token.overflow;
 
   // Activations: the peak of transient tensors in one prefill forward pass of transformers under
   // torch.no_grad with SDPA attention, where layers run one after another so one layer's tensors are
@@ -150,11 +170,17 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   r.formulas.push_back({"weights",
       "sum over " + n(inv.tensors.size()) + " tensor kinds of stored bytes in " + std::string(f.label) + ": " + std::string(f.description),
       std::string(f.source)});
+  std::string kv_formula;
+  for (const auto& g : r.kv_layers) {
+    kv_formula += kv_formula.empty() ? "" : " + ";
+    kv_formula += n(g.layers) + " " + std::string(attention_kind_name(g.attention)) + (g.window ? "(" + n(g.window) + ")" : "") +
+                  " layers x (" + n(g.bytes_per_token) + " bytes/token x " + n(g.cached_tokens) + " tokens" +
+                  (g.state_bytes ? " + state " + n(g.state_bytes) + " bytes" : "") + ")";
+  }
   r.formulas.push_back({"kv_cache",
-      "2 (K, V) x " + n(s.num_hidden_layers) + " layers x " + n(s.num_key_value_heads) + " KV heads x " + n(s.head_dim) +
-      " head_dim x " + n(kv.block_bytes) + "/" + n(kv.block_elements) + " bytes (" + kv_name + ") x " + n(o.context_tokens) +
-      " tokens x batch " + n(o.batch_size),
-      "transformers cache_utils.py DynamicCache: K and V of each layer as [batch, kv_heads, tokens, head_dim]"});
+      kv_formula + " x batch " + n(o.batch_size) + "; per token and layer: K + V = 2 x " + n(s.num_key_value_heads) + " KV heads x " +
+          n(s.head_dim) + " head_dim x " + n(kv.block_bytes) + "/" + n(kv.block_elements) + " bytes (" + kv_name + ")",
+      "transformers cache_utils.py DynamicCache / DynamicSlidingWindowLayer: K and V of each layer as [batch, kv_heads, tokens, head_dim]"});
   r.formulas.push_back({"activations",
       "prefill peak: tokens " + n(T) + " x max(MLP " + n(mlp_elems) + ", attention " + n(attn_elems) + ") elements x " + n(c) +
       " bytes + last-position logits " + n(o.batch_size) + " x vocab " + n(s.vocab_size) + " x (" + n(c) + " + 4 for the fp32 upcast) bytes",

@@ -38,6 +38,17 @@ struct formula_note {
   std::string source;
 };
 
+// The cache of a run of identical layers.
+struct kv_layer_group {
+  attention_kind attention;
+  uint64_t window;              // sliding/chunked layers
+  uint64_t layers;              // how many layers share this shape
+  uint64_t bytes_per_token;     // per layer: K + V (or the MLA latent) of one token
+  uint64_t cached_tokens;       // per sequence: the context, or the window when smaller
+  uint64_t state_bytes;         // per layer and sequence: SSM state
+  uint64_t bytes;               // the whole group at the requested context and batch
+};
+
 struct estimate_result {
   std::vector<issue> issues;
   const weight_format* format = nullptr;
@@ -47,7 +58,8 @@ struct estimate_result {
   uint64_t context_tokens = 0;
   uint64_t batch_size = 0;
   parameter_counts parameters;
-  uint64_t kv_cache_bytes_per_token = 0;
+  uint64_t kv_cache_bytes_per_token = 0;  // all layers that cache a token, while within their windows
+  std::vector<kv_layer_group> kv_layers;
   memory_breakdown memory;
   std::vector<gpu_fit> fits;
   std::vector<formula_note> formulas;

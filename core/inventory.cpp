@@ -1,5 +1,7 @@
 #include "inventory.h"
 
+#include "family.h"
+
 namespace neuroshrink {
 
 std::string_view role_name(tensor_role r) {
@@ -9,87 +11,57 @@ std::string_view role_name(tensor_role r) {
   return kNames[static_cast<int>(r)];
 }
 
-namespace {
-
-tensor_entry make(std::string name, std::initializer_list<uint64_t> shape, tensor_role role,
-                  std::string_view layer_type = {}, uint64_t layers = 1) {
+tensor_entry& inventory_builder::tensor(std::string name, std::initializer_list<uint64_t> shape, tensor_role role,
+                                        std::string_view component) {
   tensor_entry t;
   t.name = std::move(name);
   for (uint64_t d : shape) t.shape[t.rank++] = d;
   t.role = role;
-  t.layer_type = layer_type;
-  t.layers = layers;
+  t.component = component;
+  inv_.tensors.push_back(std::move(t));
+  return inv_.tensors.back();
+}
+
+tensor_entry& inventory_builder::layer(const group& g, std::string name, std::initializer_list<uint64_t> shape, tensor_role role,
+                                       uint64_t copies, uint64_t active) {
+  tensor_entry& t = tensor(std::move(name), shape, role, g.component);
+  t.layer_type = g.layer_type;
+  t.layers = g.layers;
+  t.copies = copies;
+  t.active_copies = active;
   return t;
 }
 
-// A decoder-only transformer with pre-norm RMSNorm, rotary positions (no position tensor) and a gated
-// MLP, as LlamaForCausalLM lays it out (transformers modeling_llama.py: LlamaModel, LlamaDecoderLayer,
-// LlamaAttention, LlamaMLP). Mistral, Qwen2, Qwen3 and Mixtral differ only in the traits of model_spec:
-// biases (modeling_qwen2.py), q/k norms (modeling_qwen3.py), a routed expert MLP (modeling_mixtral.py).
-void llama_like(const model_spec& s, inventory& inv) {
-  const uint64_t h = s.hidden_size, L = s.num_hidden_layers;
-  const uint64_t q_out = s.num_attention_heads * s.head_dim;
-  const uint64_t kv_out = s.num_key_value_heads * s.head_dim;
-  constexpr std::string_view kDecoder = "decoder";
-  auto& t = inv.tensors;
-
-  t.push_back(make("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding));
-
-  auto linear = [&](std::string base, uint64_t out, uint64_t in, tensor_role role, bool bias, uint64_t copies = 1,
-                    uint64_t active = 1) {
-    auto w = make(base + ".weight", {out, in}, role, kDecoder, L);
-    w.matmul = true;
-    w.copies = copies;
-    w.active_copies = active;
-    t.push_back(std::move(w));
-    if (bias) {
-      auto b = make(base + ".bias", {out}, role, kDecoder, L);
-      b.copies = copies;
-      b.active_copies = active;
-      t.push_back(std::move(b));
-    }
-  };
-  t.push_back(make("model.layers.{i}.input_layernorm.weight", {h}, tensor_role::norm, kDecoder, L));
-  linear("model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  linear("model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  linear("model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  linear("model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
-  if (s.qk_norm) {
-    t.push_back(make("model.layers.{i}.self_attn.q_norm.weight", {s.head_dim}, tensor_role::norm, kDecoder, L));
-    t.push_back(make("model.layers.{i}.self_attn.k_norm.weight", {s.head_dim}, tensor_role::norm, kDecoder, L));
-  }
-  t.push_back(make("model.layers.{i}.post_attention_layernorm.weight", {h}, tensor_role::norm, kDecoder, L));
-
-  const uint64_t i = s.intermediate_size;
-  if (s.num_experts) {
-    // MixtralSparseMoeBlock: a bias-free router gate [experts, hidden], then experts.{e}.w1/w3 [inter, hidden]
-    // (gate, up) and w2 [hidden, inter] (down).
-    const uint64_t E = s.num_experts, k = s.experts_per_token;
-    linear("model.layers.{i}.block_sparse_moe.gate", E, h, tensor_role::router, false);
-    linear("model.layers.{i}.block_sparse_moe.experts.{e}.w1", i, h, tensor_role::expert, false, E, k);
-    linear("model.layers.{i}.block_sparse_moe.experts.{e}.w2", h, i, tensor_role::expert, false, E, k);
-    linear("model.layers.{i}.block_sparse_moe.experts.{e}.w3", i, h, tensor_role::expert, false, E, k);
-  } else {
-    linear("model.layers.{i}.mlp.gate_proj", i, h, tensor_role::mlp, s.mlp_bias);
-    linear("model.layers.{i}.mlp.up_proj", i, h, tensor_role::mlp, s.mlp_bias);
-    linear("model.layers.{i}.mlp.down_proj", h, i, tensor_role::mlp, s.mlp_bias);
-  }
-
-  t.push_back(make("model.norm.weight", {h}, tensor_role::norm));
-  // A tied lm_head shares embed_tokens' storage: it is not a tensor of its own (PreTrainedModel.tie_weights).
-  if (!s.tie_word_embeddings) {
-    auto head = make("lm_head.weight", {s.vocab_size, h}, tensor_role::lm_head);
-    head.matmul = true;
-    t.push_back(std::move(head));
-  }
+void inventory_builder::linear(const group& g, const std::string& base, uint64_t out, uint64_t in, tensor_role role, bool bias,
+                               uint64_t copies, uint64_t active) {
+  if (g.layers == 0) return;
+  layer(g, base + ".weight", {out, in}, role, copies, active).matmul = true;
+  if (bias) layer(g, base + ".bias", {out}, role, copies, active);
 }
 
-}  // namespace
+void inventory_builder::linear_outside(const std::string& base, uint64_t out, uint64_t in, tensor_role role, bool bias,
+                                       std::string_view component) {
+  tensor(base + ".weight", {out, in}, role, component).matmul = true;
+  if (bias) tensor(base + ".bias", {out}, role, component);
+}
+
+void inventory_builder::norm(const group& g, const std::string& base, uint64_t dim, bool bias) {
+  if (g.layers == 0) return;
+  layer(g, base + ".weight", {dim}, tensor_role::norm);
+  if (bias) layer(g, base + ".bias", {dim}, tensor_role::norm);
+}
+
+void inventory_builder::norm_outside(const std::string& base, uint64_t dim, bool bias, std::string_view component) {
+  tensor(base + ".weight", {dim}, tensor_role::norm, component);
+  if (bias) tensor(base + ".bias", {dim}, tensor_role::norm, component);
+}
 
 inventory build_inventory(const model_spec& spec) {
   inventory inv;
-  inv.tensors.reserve(24);
-  llama_like(spec, inv);
+  inv.tensors.reserve(32);
+  inventory_builder b(inv);
+  const family_rule* f = find_family(spec.family);
+  (f ? *f : generic_family()).build(spec, b);
   return inv;
 }
 
@@ -97,13 +69,20 @@ parameter_counts count_parameters(const inventory& inv) {
   parameter_counts c;
   for (const auto& t : inv.tensors) {
     const auto n = checked_u64::product({t.elements(), t.layers, t.copies});
+    auto add_to = [](auto& list, std::string_view key, uint64_t v) {
+      for (auto& [k, total] : list)
+        if (k == key) { total += v; return; }
+      list.emplace_back(key, v);
+    };
+    add_to(c.by_component, t.component, n.value);
+    if (t.component == "mtp") {
+      c.mtp.add(n);
+      continue;
+    }
     c.total.add(n);
     c.active.add(checked_u64::product({t.elements(), t.layers, t.active_copies}));
     c.by_role[static_cast<int>(t.role)] += n.value;
-    auto it = c.by_layer_type.begin();
-    while (it != c.by_layer_type.end() && it->first != t.layer_type) ++it;
-    if (it == c.by_layer_type.end()) c.by_layer_type.emplace_back(t.layer_type, n.value);
-    else it->second += n.value;
+    add_to(c.by_layer_type, t.layer_type, n.value);
   }
   return c;
 }

@@ -22,6 +22,7 @@ struct tensor_entry {
   uint32_t rank = 0;
   tensor_role role = tensor_role::other;
   std::string_view layer_type;      // "" for tensors outside the layer stack, else e.g. "decoder"
+  std::string_view component = "text";  // "text", "vision", "projector", or "mtp" (not loaded by default)
   uint64_t layers = 1;              // how many layers carry it (1 outside the stack)
   uint64_t copies = 1;              // instances per layer: the number of experts for an expert tensor
   uint64_t active_copies = 1;       // of which a token uses: experts_per_token for an expert tensor
@@ -42,10 +43,12 @@ struct inventory {
 inventory build_inventory(const model_spec& spec);
 
 struct parameter_counts {
-  checked_u64 total;                // unique parameters: a tied lm_head counted once, no buffers
+  checked_u64 total;                // unique parameters: a tied lm_head counted once, no buffers, no MTP
+  checked_u64 mtp;                  // multi-token-prediction modules, stored but not loaded by default
   checked_u64 active;               // used per token: routed experts counted at experts_per_token
   std::array<uint64_t, kTensorRoleCount> by_role{};
   std::vector<std::pair<std::string_view, uint64_t>> by_layer_type;  // "" = outside the layer stack
+  std::vector<std::pair<std::string_view, uint64_t>> by_component;   // "text", "vision", "projector", "mtp"
 };
 
 parameter_counts count_parameters(const inventory& inv);

@@ -156,7 +156,12 @@ std::string report_for(std::string_view request_text_json) {
                        {"layers", t.layers}, {"copies", t.copies}, {"bytes", tensor_bytes(t, *r.format)}});
   }
   out["tensors"] = tensors;
-  out["kv_cache"] = {{"dtype", r.kv->name}, {"bytes_per_token", r.kv_cache_bytes_per_token}};
+  ojson kv_layers = ojson::array();
+  for (const auto& g : r.kv_layers)
+    kv_layers.push_back({{"attention", attention_kind_name(g.attention)}, {"window", g.window}, {"layers", g.layers},
+                         {"bytes_per_token", g.bytes_per_token}, {"cached_tokens", g.cached_tokens},
+                         {"state_bytes", g.state_bytes}, {"bytes", g.bytes}});
+  out["kv_cache"] = {{"dtype", r.kv->name}, {"bytes_per_token", r.kv_cache_bytes_per_token}, {"layers", kv_layers}};
   out["memory"] = {
       {"weights_bytes", r.memory.weights_bytes},
       {"kv_cache_bytes", r.memory.kv_cache_bytes},

@@ -1,0 +1,74 @@
+// Family rules: how one model_type's config.json reads (fields, aliases, class defaults) and which
+// tensors its transformers modeling file creates. One rule per architecture, each citing its source.
+#pragma once
+#include <span>
+#include <string_view>
+
+#include "config_reader.h"
+#include "inventory.h"
+#include "model_spec.h"
+
+namespace neuroshrink {
+
+class inventory_builder;
+
+struct family_rule {
+  std::string_view model_types;  // the model_type values it reads, space-separated
+  std::string_view source;       // the transformers configuration_*.py / modeling_*.py it follows
+  void (*read)(config_reader& r, model_spec& s);
+  void (*build)(const model_spec& s, inventory_builder& b);
+};
+
+// Groups of rules, one per source file under core/families/.
+std::span<const family_rule> decoder_families();   // families/decoders.cpp
+
+const family_rule* find_family(std::string_view model_type);
+const family_rule& generic_family();  // the fallback for unknown architectures
+
+// Class defaults of a decoder config, read by read_decoder(); 0 means "no default": the field is required.
+struct decoder_defaults {
+  uint64_t vocab_size = 0, hidden_size = 0, intermediate_size = 0, num_hidden_layers = 0, num_attention_heads = 0;
+  uint64_t num_key_value_heads = 0;  // 0: None in transformers, meaning num_attention_heads
+  uint64_t head_dim = 0;             // 0: None, meaning hidden_size // num_attention_heads
+  uint64_t max_position_embeddings = 0;
+  bool tie_word_embeddings = false;
+};
+
+// Reads the fields every decoder has, with the usual aliases (GPT-2's n_embd/n_layer/n_head/n_positions,
+// Falcon's n_head_kv), and gives every layer full attention over kv_heads x head_dim for K and V.
+void read_decoder(config_reader& r, model_spec& s, const decoder_defaults& d);
+
+// Applies `layer_types` ("full_attention", "sliding_attention", "chunked_attention") when the config has
+// it, else `pattern(layer)` -> true for sliding layers; window from `sliding_window`.
+void read_sliding_layers(config_reader& r, model_spec& s, uint64_t default_window, bool (*sliding)(uint64_t layer, uint64_t period),
+                         uint64_t period);
+
+// Builds tensors into an inventory. Layer tensors belong to a named group of layers (a layer type).
+class inventory_builder {
+ public:
+  explicit inventory_builder(inventory& inv) : inv_(inv) {}
+
+  struct group {
+    std::string_view layer_type;  // "decoder", "moe_decoder", "sliding_decoder", "vision_block", ...
+    uint64_t layers;
+    std::string_view component = "text";
+  };
+
+  // A tensor outside the layer stack.
+  tensor_entry& tensor(std::string name, std::initializer_list<uint64_t> shape, tensor_role role, std::string_view component = "text");
+  // A tensor in every layer of `g`; `copies` instances per layer (experts), of which `active` serve a token.
+  tensor_entry& layer(const group& g, std::string name, std::initializer_list<uint64_t> shape, tensor_role role,
+                      uint64_t copies = 1, uint64_t active = 1);
+  // A Linear: weight [out, in] (quantizable) and, with `bias`, bias [out].
+  void linear(const group& g, const std::string& base, uint64_t out, uint64_t in, tensor_role role, bool bias,
+              uint64_t copies = 1, uint64_t active = 1);
+  void linear_outside(const std::string& base, uint64_t out, uint64_t in, tensor_role role, bool bias, std::string_view component = "text");
+  // A norm: weight [dim] and, with `bias`, bias [dim].
+  void norm(const group& g, const std::string& base, uint64_t dim, bool bias = false);
+  void norm_outside(const std::string& base, uint64_t dim, bool bias = false, std::string_view component = "text");
+
+ private:
+  inventory& inv_;
+};
+
+}  // namespace neuroshrink
