@@ -119,7 +119,7 @@ const family_rule& generic_family() { return kGeneric[0]; }
 
 const family_rule* find_family(std::string_view model_type) {
   if (model_type.empty()) return nullptr;
-  for (auto group : {decoder_families()})
+  for (auto group : {decoder_families(), classic_families(), ssm_families(), vlm_families()})
     for (const auto& f : group)
       if (has_type(f.model_types, model_type)) return &f;
   return nullptr;

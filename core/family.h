@@ -2,6 +2,7 @@
 // tensors its transformers modeling file creates. One rule per architecture, each citing its source.
 #pragma once
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "config_reader.h"
@@ -20,7 +21,10 @@ struct family_rule {
 };
 
 // Groups of rules, one per source file under core/families/.
-std::span<const family_rule> decoder_families();   // families/decoders.cpp
+std::span<const family_rule> decoder_families();   // families/decoders.cpp: Llama-like rotary decoders, MoE, MLA
+std::span<const family_rule> classic_families();   // families/classic.cpp: GPT-2, GPT-J, NeoX, BLOOM, OPT, Falcon, Phi-2, ...
+std::span<const family_rule> ssm_families();       // families/ssm.cpp: Mamba, Mamba2, Falcon-Mamba, Jamba
+std::span<const family_rule> vlm_families();       // families/vlm.cpp: Llava, Qwen2-VL, Mllama, Gemma-3 multimodal
 
 const family_rule* find_family(std::string_view model_type);
 const family_rule& generic_family();  // the fallback for unknown architectures
@@ -54,6 +58,10 @@ class inventory_builder {
     std::string_view component = "text";
   };
 
+  // Prepended to every tensor name from now on: a vision-language model builds its text decoder with
+  // the text family's rule under "language_model.".
+  void set_prefix(std::string prefix) { prefix_ = std::move(prefix); }
+
   // A tensor outside the layer stack.
   tensor_entry& tensor(std::string name, std::initializer_list<uint64_t> shape, tensor_role role, std::string_view component = "text");
   // A tensor in every layer of `g`; `copies` instances per layer (experts), of which `active` serve a token.
@@ -69,6 +77,15 @@ class inventory_builder {
 
  private:
   inventory& inv_;
+  std::string prefix_;
 };
+
+// The Llama layout with a family's variations; the text decoder of many other rules.
+struct llama_layout {
+  bool fused_qkv = false;       // Phi-3: self_attn.qkv_proj; otherwise q_proj, k_proj, v_proj
+  bool fused_gate_up = false;   // Phi-3: mlp.gate_up_proj; otherwise gate_proj, up_proj
+  bool sandwich_norms = false;  // Gemma-2/3: pre/post feedforward layernorms besides input/post_attention
+};
+void build_llama_layout(const model_spec& s, inventory_builder& b, const llama_layout& layout);
 
 }  // namespace neuroshrink

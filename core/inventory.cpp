@@ -14,7 +14,7 @@ std::string_view role_name(tensor_role r) {
 tensor_entry& inventory_builder::tensor(std::string name, std::initializer_list<uint64_t> shape, tensor_role role,
                                         std::string_view component) {
   tensor_entry t;
-  t.name = std::move(name);
+  t.name = prefix_.empty() ? std::move(name) : prefix_ + name;
   for (uint64_t d : shape) t.shape[t.rank++] = d;
   t.role = role;
   t.component = component;

@@ -9,17 +9,12 @@ namespace {
 
 using group = inventory_builder::group;
 
-// How a Llama-like family names and shapes what differs between families.
-struct llama_layout {
-  bool fused_qkv = false;       // Phi-3: self_attn.qkv_proj; otherwise q_proj, k_proj, v_proj
-  bool fused_gate_up = false;   // Phi-3: mlp.gate_up_proj; otherwise gate_proj, up_proj
-  bool sandwich_norms = false;  // Gemma-2/3: pre/post feedforward layernorms besides input/post_attention
-};
-
 // LlamaForCausalLM (transformers modeling_llama.py: LlamaModel, LlamaDecoderLayer, LlamaAttention,
 // LlamaMLP). Mistral, Qwen2 and Qwen3 differ only in model_spec traits: biases (modeling_qwen2.py),
 // q/k norms (modeling_qwen3.py); Mixtral in its routed expert block (modeling_mixtral.py).
-void build_llama_like(const model_spec& s, inventory_builder& b, const llama_layout& lay) {
+}  // namespace
+
+void build_llama_layout(const model_spec& s, inventory_builder& b, const llama_layout& lay) {
   const uint64_t h = s.hidden_size, hd = s.head_dim;
   const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
   const group g{"decoder", s.num_hidden_layers};
@@ -67,7 +62,9 @@ void build_llama_like(const model_spec& s, inventory_builder& b, const llama_lay
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
-void build_llama(const model_spec& s, inventory_builder& b) { build_llama_like(s, b, {}); }
+namespace {
+
+void build_llama(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {}); }
 
 // ---- Llama: configuration_llama.py defaults; attention_bias on q, k, v and o; mlp_bias on the MLP.
 void read_llama(config_reader& r, model_spec& s) {
