@@ -52,7 +52,13 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   if (fmt_name.empty()) {
     r.format_defaulted = true;
     fmt_name = std::string(format_from_torch_dtype(s.torch_dtype));
-    if (fmt_name.empty()) {
+    if (fmt_name.empty() && !s.quantization.method.empty()) {
+      // A pre-quantized checkpoint without torch_dtype (gpt-oss): its unquantized tensors are 16-bit.
+      fmt_name = "bf16";
+      issues.push_back({"stored_format_not_sized", "quantization",
+          "The checkpoint is stored as " + s.quantization.summary + ", which this estimate does not size yet; weights are shown at bf16, an upper bound. Pick int4 or int8 for a closer figure.",
+          severity::warning});
+    } else if (fmt_name.empty()) {
       fmt_name = "fp32";
       issues.push_back({"dtype_assumed", "torch_dtype",
           s.torch_dtype.empty()
@@ -103,7 +109,9 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   r.parameters = count_parameters(inv);
 
   checked_u64 weights;
-  for (const auto& t : inv.tensors) weights.add(checked_u64::product({tensor_bytes(t, f), t.instances()}));
+  for (const auto& t : inv.tensors)
+    if (t.component != "mtp")  // multi-token-prediction modules: stored, not loaded for plain decoding
+      weights.add(checked_u64::product({tensor_bytes(t, f), t.instances()}));
 
   // KV cache, layer by layer: K and V of each cached token as [batch, kv_heads, tokens, head_dim]
   // (transformers cache_utils.py DynamicCache; the same count as llama.cpp's and vLLM's caches before
@@ -112,7 +120,11 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   auto row_bytes = [&](uint64_t elements) { return ceil_div(elements, kv.block_elements) * kv.block_bytes; };
   checked_u64 kv_cache, per_token;
   for (const auto& l : s.layers) {
-    const uint64_t bpt = l.attention == attention_kind::none ? 0 : row_bytes(l.k_elements) + row_bytes(l.v_elements);
+    // transformers has no MLA kernel: it caches the up-projected per-head K and V
+    // (modeling_deepseek_v3.py DeepseekV3Attention), not the latent that MLA runtimes keep.
+    const uint64_t bpt = l.attention == attention_kind::none ? 0
+                         : l.attention == attention_kind::mla ? row_bytes(s.dim("expanded_kv_elements"))
+                                                              : row_bytes(l.k_elements) + row_bytes(l.v_elements);
     const uint64_t tokens = l.attention == attention_kind::none ? 0
                             : (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window
                                 ? std::min(l.window, o.context_tokens)
@@ -133,6 +145,18 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
     r.kv_layers.push_back({l.attention, l.window, 1, bpt, tokens, state, bytes.value});
   }
   r.kv_cache_bytes_per_token = per_token.value;
+  uint64_t mla_layers = 0, latent_bpt = 0;
+  for (const auto& l : s.layers)
+    if (l.attention == attention_kind::mla) {
+      ++mla_layers;
+      latent_bpt += row_bytes(l.k_elements) + row_bytes(l.v_elements);
+    }
+  if (mla_layers)
+    issues.push_back({"mla_expanded", "kv_cache_dtype",
+        "Multi-head latent attention: transformers caches the expanded K and V (" + n(per_token.value) +
+            " bytes per token over " + n(mla_layers) + " layers); runtimes with MLA kernels (vLLM, SGLang, llama.cpp) cache the " +
+            n(s.dim("kv_lora_rank")) + " + " + n(s.dim("qk_rope_head_dim")) + " latent instead: " + n(latent_bpt) + " bytes per token.",
+        severity::info});
 
   // Activations: the peak of transient tensors in one prefill forward pass of transformers under
   // torch.no_grad with SDPA attention, where layers run one after another so one layer's tensors are

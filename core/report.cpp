@@ -132,9 +132,18 @@ std::string report_for(std::string_view request_text_json) {
       {"tie_word_embeddings", s.tie_word_embeddings},
       {"num_experts", s.num_experts},
       {"experts_per_token", s.experts_per_token},
+      {"num_shared_experts", s.num_shared_experts},
+      {"mtp_layers", s.mtp_layers},
       {"torch_dtype", s.torch_dtype},
       {"defaulted_fields", s.defaulted_fields},
+      {"defaults_source", s.defaults_source},
   };
+  ojson dims = ojson::object();
+  for (const auto& [k, v] : s.dims) dims[k] = v;
+  out["model"]["dims"] = dims;
+  if (!s.quantization.method.empty())
+    out["model"]["quantization_config"] = {{"method", s.quantization.method}, {"bits", s.quantization.bits},
+                                           {"group_size", s.quantization.group_size}, {"summary", s.quantization.summary}};
   if (!r.ok()) {
     out["issues"] = issues_json(issues);
     return out.dump();
@@ -145,14 +154,17 @@ std::string report_for(std::string_view request_text_json) {
     if (r.parameters.by_role[i]) by_role[std::string(role_name(static_cast<tensor_role>(i)))] = r.parameters.by_role[i];
   ojson by_layer_type = ojson::object();
   for (const auto& [type, count] : r.parameters.by_layer_type) by_layer_type[type.empty() ? "outside_layers" : std::string(type)] = count;
+  ojson by_component = ojson::object();
+  for (const auto& [c, count] : r.parameters.by_component) by_component[std::string(c)] = count;
   out["parameters"] = {{"total", r.parameters.total.value}, {"active", r.parameters.active.value},
+                       {"mtp", r.parameters.mtp.value}, {"by_component", by_component},
                        {"by_role", by_role}, {"by_layer_type", by_layer_type}};
 
   ojson tensors = ojson::array();
   for (const auto& t : build_inventory(s).tensors) {
     ojson shape = ojson::array();
     for (uint32_t d = 0; d < t.rank; ++d) shape.push_back(t.shape[d]);
-    tensors.push_back({{"name", t.name}, {"shape", shape}, {"role", role_name(t.role)}, {"layer_type", t.layer_type},
+    tensors.push_back({{"name", t.name}, {"shape", shape}, {"role", role_name(t.role)}, {"component", t.component}, {"layer_type", t.layer_type},
                        {"layers", t.layers}, {"copies", t.copies}, {"bytes", tensor_bytes(t, *r.format)}});
   }
   out["tensors"] = tensors;

@@ -1,6 +1,8 @@
 // Decoder-only transformers with rotary positions laid out like Llama: embed_tokens, a stack of
 // pre-norm layers (self_attn.{q,k,v,o}_proj, an MLP or a routed expert block), a final norm, lm_head.
+#include <algorithm>
 #include <array>
+#include <vector>
 
 #include "family.h"
 
@@ -116,12 +118,371 @@ void read_qwen3(config_reader& r, model_spec& s) {
   s.qk_norm = true;
 }
 
+// ---- Gemma: configuration_gemma.py; head_dim 256, tied embeddings (GemmaForCausalLM ties by default).
+void read_gemma(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 256000, .hidden_size = 3072, .intermediate_size = 24576, .num_hidden_layers = 28,
+                      .num_attention_heads = 16, .num_key_value_heads = 16, .head_dim = 256, .max_position_embeddings = 8192,
+                      .tie_word_embeddings = true});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+}
+
+// ---- Gemma 2: configuration_gemma2.py; sandwich norms; layer_types default "sliding_attention" on even
+// layers ((i + 1) % 2), sliding_window 4096.
+void read_gemma2(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 256000, .hidden_size = 2304, .intermediate_size = 9216, .num_hidden_layers = 26,
+                      .num_attention_heads = 8, .num_key_value_heads = 4, .head_dim = 256, .max_position_embeddings = 8192,
+                      .tie_word_embeddings = true});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  read_sliding_layers(r, s, 4096, [](uint64_t i, uint64_t) { return (i + 1) % 2 != 0; }, 2);
+}
+
+// ---- Gemma 3 text: configuration_gemma3.py Gemma3TextConfig; q/k norms, sandwich norms; five sliding
+// layers then one global ((i + 1) % sliding_window_pattern != 0, pattern 6), sliding_window 4096.
+void read_gemma3_text(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 262208, .hidden_size = 2304, .intermediate_size = 9216, .num_hidden_layers = 26,
+                      .num_attention_heads = 8, .num_key_value_heads = 4, .head_dim = 256, .max_position_embeddings = 131072,
+                      .tie_word_embeddings = true});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.qk_norm = true;
+  const uint64_t pattern = r.count_or({"sliding_window_pattern"}, 6, limits::layers);
+  read_sliding_layers(r, s, 4096, [](uint64_t i, uint64_t p) { return (i + 1) % p != 0; }, pattern);
+}
+
+void build_gemma2(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {.sandwich_norms = true}); }
+
+// ---- Phi-3 / 3.5 / 4: configuration_phi3.py; fused qkv_proj and gate_up_proj (modeling_phi3.py);
+// sliding_window, when set (Phi-3-mini: 2047), on every layer.
+void read_phi3(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 32064, .hidden_size = 3072, .intermediate_size = 8192, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .max_position_embeddings = 4096});
+  read_sliding_layers(r, s, 0, [](uint64_t, uint64_t) { return true; }, 1);
+}
+
+void build_phi3(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {.fused_qkv = true, .fused_gate_up = true}); }
+
+// ---- Qwen2-MoE (Qwen1.5-MoE, Qwen2-57B-A14B) and Qwen3-MoE: configuration_qwen2_moe.py /
+// configuration_qwen3_moe.py. A layer is sparse when it is not in mlp_only_layers and
+// (i + 1) % decoder_sparse_step == 0; Qwen2-MoE adds a shared expert with a sigmoid gate [1, hidden].
+void mark_qwen_sparse_layers(config_reader& r, model_spec& s) {
+  const uint64_t step = r.count_or({"decoder_sparse_step"}, 1, limits::layers);
+  std::vector<bool> dense_only(s.layers.size(), false);
+  if (const config_json* m = r.find({"mlp_only_layers"}); m && m->is_array())
+    for (const auto& v : *m)
+      if (v.is_number_unsigned() && v.get<uint64_t>() < dense_only.size()) dense_only[v.get<uint64_t>()] = true;
+  for (size_t i = 0; i < s.layers.size(); ++i) s.layers[i].moe = s.num_experts && !dense_only[i] && (i + 1) % step == 0;
+}
+
+void read_qwen2_moe(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 151936, .hidden_size = 2048, .intermediate_size = 5632, .num_hidden_layers = 24,
+                      .num_attention_heads = 16, .num_key_value_heads = 16, .max_position_embeddings = 32768});
+  s.qkv_bias = true;
+  s.num_experts = r.count({"num_experts"}, 60, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok"}, 4, limits::experts);
+  s.moe_intermediate_size = r.count({"moe_intermediate_size"}, 1408, limits::intermediate);
+  s.set_dim("shared_expert_intermediate_size", r.count({"shared_expert_intermediate_size"}, 5632, limits::intermediate));
+  s.num_shared_experts = 1;
+  mark_qwen_sparse_layers(r, s);
+}
+
+void read_qwen3_moe(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 151936, .hidden_size = 2048, .intermediate_size = 6144, .num_hidden_layers = 24,
+                      .num_attention_heads = 32, .num_key_value_heads = 4, .max_position_embeddings = 32768});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.qk_norm = true;
+  s.num_experts = r.count({"num_experts"}, 128, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok"}, 8, limits::experts);
+  s.moe_intermediate_size = r.count({"moe_intermediate_size"}, 768, limits::intermediate);
+  mark_qwen_sparse_layers(r, s);
+}
+
+// Attention, norms and MLP of a Qwen MoE model; dense layers use intermediate_size.
+void build_qwen_moe(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim;
+  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  uint64_t moe_layers = 0;
+  for (const auto& l : s.layers) moe_layers += l.moe;
+  const group all{"decoder", s.num_hidden_layers};
+  const group moe{"moe_decoder", moe_layers};
+  const group dense{"dense_decoder", s.num_hidden_layers - moe_layers};
+
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(all, "model.layers.{i}.input_layernorm", h);
+  b.linear(all, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(all, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(all, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(all, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  if (s.qk_norm) {
+    b.norm(all, "model.layers.{i}.self_attn.q_norm", hd);
+    b.norm(all, "model.layers.{i}.self_attn.k_norm", hd);
+  }
+  b.norm(all, "model.layers.{i}.post_attention_layernorm", h);
+
+  const uint64_t E = s.num_experts, k = s.experts_per_token, mi = s.moe_intermediate_size;
+  b.linear(moe, "model.layers.{i}.mlp.gate", E, h, tensor_role::router, false);
+  b.linear(moe, "model.layers.{i}.mlp.experts.{e}.gate_proj", mi, h, tensor_role::expert, false, E, k);
+  b.linear(moe, "model.layers.{i}.mlp.experts.{e}.up_proj", mi, h, tensor_role::expert, false, E, k);
+  b.linear(moe, "model.layers.{i}.mlp.experts.{e}.down_proj", h, mi, tensor_role::expert, false, E, k);
+  if (s.num_shared_experts) {
+    const uint64_t si = s.dim("shared_expert_intermediate_size");
+    b.linear(moe, "model.layers.{i}.mlp.shared_expert.gate_proj", si, h, tensor_role::shared_expert, false);
+    b.linear(moe, "model.layers.{i}.mlp.shared_expert.up_proj", si, h, tensor_role::shared_expert, false);
+    b.linear(moe, "model.layers.{i}.mlp.shared_expert.down_proj", h, si, tensor_role::shared_expert, false);
+    b.linear(moe, "model.layers.{i}.mlp.shared_expert_gate", 1, h, tensor_role::router, false);
+  }
+  b.linear(dense, "model.layers.{i}.mlp.gate_proj", s.intermediate_size, h, tensor_role::mlp, false);
+  b.linear(dense, "model.layers.{i}.mlp.up_proj", s.intermediate_size, h, tensor_role::mlp, false);
+  b.linear(dense, "model.layers.{i}.mlp.down_proj", h, s.intermediate_size, tensor_role::mlp, false);
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
+// ---- Phi-3.5-MoE: configuration_phimoe.py / modeling_phimoe.py; LayerNorm with bias, attention
+// biases (attention_bias), Mixtral-style experts, optional lm_head bias.
+void read_phimoe(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 32064, .hidden_size = 4096, .intermediate_size = 6400, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .num_key_value_heads = 8, .max_position_embeddings = 4096 * 32});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.num_experts = r.count({"num_local_experts"}, 16, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok"}, 2, limits::experts);
+  s.set_dim("lm_head_bias", r.flag("lm_head_bias", false, false));
+  for (auto& l : s.layers) l.moe = true;
+  read_sliding_layers(r, s, 0, [](uint64_t, uint64_t) { return true; }, 1);
+}
+
+void build_phimoe(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim, i = s.intermediate_size;
+  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t E = s.num_experts, k = s.experts_per_token;
+  const group g{"moe_decoder", s.num_hidden_layers};
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(g, "model.layers.{i}.input_layernorm", h, true);
+  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.norm(g, "model.layers.{i}.post_attention_layernorm", h, true);
+  b.linear(g, "model.layers.{i}.block_sparse_moe.gate", E, h, tensor_role::router, false);
+  b.linear(g, "model.layers.{i}.block_sparse_moe.experts.{e}.w1", i, h, tensor_role::expert, false, E, k);
+  b.linear(g, "model.layers.{i}.block_sparse_moe.experts.{e}.w2", h, i, tensor_role::expert, false, E, k);
+  b.linear(g, "model.layers.{i}.block_sparse_moe.experts.{e}.w3", i, h, tensor_role::expert, false, E, k);
+  b.norm_outside("model.norm", h, true);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, s.dim("lm_head_bias") != 0);
+}
+
+// ---- DeepSeek-V2/V2-Lite/V3/R1: configuration_deepseek_v3.py (V3 defaults), modeling_deepseek_v3.py.
+// Multi-head latent attention: q through a low-rank q_a/q_b pair (or one q_proj when q_lora_rank is
+// null), K and V through the shared latent kv_a_proj_with_mqa [kv_lora_rank + rope, h] and kv_b_proj.
+// Layers from first_k_dense_replace on (every moe_layer_freq-th) route to experts beside shared ones.
+// V3 also ships num_nextn_predict_layers multi-token-prediction modules that transformers does not load.
+void read_deepseek(config_reader& r, model_spec& s, bool v3) {
+  read_decoder(r, s, {.vocab_size = 129280, .hidden_size = 7168, .intermediate_size = 18432, .num_hidden_layers = 61,
+                      .num_attention_heads = 128, .max_position_embeddings = 4096});
+  const uint64_t kv_lora = r.count({"kv_lora_rank"}, 512, limits::hidden);
+  const uint64_t q_lora = r.whole_or({"q_lora_rank"}, 0, limits::hidden);  // null: no q compression
+  const uint64_t nope = r.count({"qk_nope_head_dim"}, 128, limits::head_dim);
+  const uint64_t rope = r.count({"qk_rope_head_dim"}, 64, limits::head_dim);
+  const uint64_t v_dim = r.count({"v_head_dim"}, 128, limits::head_dim);
+  s.set_dim("kv_lora_rank", kv_lora);
+  s.set_dim("q_lora_rank", q_lora);
+  s.set_dim("qk_nope_head_dim", nope);
+  s.set_dim("qk_rope_head_dim", rope);
+  s.set_dim("v_head_dim", v_dim);
+  s.head_dim = nope + rope;  // the query/key head size attention computes with
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.num_experts = r.whole_or({"n_routed_experts"}, v3 ? 256 : 0, limits::experts);
+  s.num_shared_experts = r.whole_or({"n_shared_experts"}, v3 ? 1 : 0, limits::experts);
+  s.experts_per_token = r.whole_or({"num_experts_per_tok"}, v3 ? 8 : 0, limits::experts);
+  s.moe_intermediate_size = r.count({"moe_intermediate_size"}, 2048, limits::intermediate);
+  const uint64_t first_dense = r.whole_or({"first_k_dense_replace"}, v3 ? 3 : 0, limits::layers);
+  const uint64_t freq = r.count_or({"moe_layer_freq"}, 1, limits::layers);
+  s.mtp_layers = r.whole_or({"num_nextn_predict_layers"}, 0, 64);
+  // V3's router carries e_score_correction_bias (topk_method "noaux_tc"); V2's does not.
+  s.set_dim("e_score_correction_bias", v3 || r.text({"topk_method"}) == "noaux_tc");
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    auto& l = s.layers[i];
+    l.attention = attention_kind::mla;
+    l.k_elements = kv_lora + rope;  // the latent and the shared rotary key, as MLA runtimes cache it
+    l.v_elements = 0;
+    l.moe = s.num_experts && i >= first_dense && i % freq == 0;
+  }
+  s.set_dim("expanded_kv_elements", s.num_attention_heads * (nope + rope + v_dim));
+}
+
+void read_deepseek_v2(config_reader& r, model_spec& s) { read_deepseek(r, s, false); }
+void read_deepseek_v3(config_reader& r, model_spec& s) { read_deepseek(r, s, true); }
+
+void deepseek_layer(const model_spec& s, inventory_builder& b, const group& g, bool moe, const std::string& prefix) {
+  const uint64_t h = s.hidden_size, H = s.num_attention_heads;
+  const uint64_t q_lora = s.dim("q_lora_rank"), kv_lora = s.dim("kv_lora_rank");
+  const uint64_t nope = s.dim("qk_nope_head_dim"), rope = s.dim("qk_rope_head_dim"), v_dim = s.dim("v_head_dim");
+  b.norm(g, prefix + ".input_layernorm", h);
+  if (q_lora) {
+    b.linear(g, prefix + ".self_attn.q_a_proj", q_lora, h, tensor_role::attention, s.qkv_bias);
+    b.norm(g, prefix + ".self_attn.q_a_layernorm", q_lora);
+    b.linear(g, prefix + ".self_attn.q_b_proj", H * (nope + rope), q_lora, tensor_role::attention, false);
+  } else {
+    b.linear(g, prefix + ".self_attn.q_proj", H * (nope + rope), h, tensor_role::attention, false);
+  }
+  b.linear(g, prefix + ".self_attn.kv_a_proj_with_mqa", kv_lora + rope, h, tensor_role::attention, s.qkv_bias);
+  b.norm(g, prefix + ".self_attn.kv_a_layernorm", kv_lora);
+  b.linear(g, prefix + ".self_attn.kv_b_proj", H * (nope + v_dim), kv_lora, tensor_role::attention, false);
+  b.linear(g, prefix + ".self_attn.o_proj", h, H * v_dim, tensor_role::attention, s.o_bias);
+  b.norm(g, prefix + ".post_attention_layernorm", h);
+  if (moe) {
+    const uint64_t E = s.num_experts, k = s.experts_per_token, mi = s.moe_intermediate_size;
+    b.linear(g, prefix + ".mlp.gate", E, h, tensor_role::router, false);
+    if (s.dim("e_score_correction_bias")) b.layer(g, prefix + ".mlp.gate.e_score_correction_bias", {E}, tensor_role::router);
+    b.linear(g, prefix + ".mlp.experts.{e}.gate_proj", mi, h, tensor_role::expert, false, E, k);
+    b.linear(g, prefix + ".mlp.experts.{e}.up_proj", mi, h, tensor_role::expert, false, E, k);
+    b.linear(g, prefix + ".mlp.experts.{e}.down_proj", h, mi, tensor_role::expert, false, E, k);
+    if (s.num_shared_experts) {
+      const uint64_t si = s.num_shared_experts * mi;
+      b.linear(g, prefix + ".mlp.shared_experts.gate_proj", si, h, tensor_role::shared_expert, false);
+      b.linear(g, prefix + ".mlp.shared_experts.up_proj", si, h, tensor_role::shared_expert, false);
+      b.linear(g, prefix + ".mlp.shared_experts.down_proj", h, si, tensor_role::shared_expert, false);
+    }
+  } else {
+    b.linear(g, prefix + ".mlp.gate_proj", s.intermediate_size, h, tensor_role::mlp, false);
+    b.linear(g, prefix + ".mlp.up_proj", s.intermediate_size, h, tensor_role::mlp, false);
+    b.linear(g, prefix + ".mlp.down_proj", h, s.intermediate_size, tensor_role::mlp, false);
+  }
+}
+
+void build_deepseek(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size;
+  uint64_t moe_layers = 0;
+  for (const auto& l : s.layers) moe_layers += l.moe;
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  deepseek_layer(s, b, {"dense_decoder", s.num_hidden_layers - moe_layers}, false, "model.layers.{i}");
+  deepseek_layer(s, b, {"moe_decoder", moe_layers}, true, "model.layers.{i}");
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+  if (s.mtp_layers) {
+    // Each MTP module (DeepSeek-V3 README, "Multi-Token Prediction"): a full MoE decoder layer plus
+    // enorm, hnorm, eh_proj [h, 2h], and its own stored copies of the embedding and output head
+    // (model.layers.61.embed_tokens, model.layers.61.shared_head.{norm,head} in the checkpoint).
+    const group mtp{"mtp_layer", s.mtp_layers, "mtp"};
+    deepseek_layer(s, b, mtp, true, "model.layers.{mtp}");
+    b.norm(mtp, "model.layers.{mtp}.enorm", h);
+    b.norm(mtp, "model.layers.{mtp}.hnorm", h);
+    b.linear(mtp, "model.layers.{mtp}.eh_proj", h, 2 * h, tensor_role::other, false);
+    b.layer(mtp, "model.layers.{mtp}.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+    b.norm(mtp, "model.layers.{mtp}.shared_head.norm", h);
+    b.linear(mtp, "model.layers.{mtp}.shared_head.head", s.vocab_size, h, tensor_role::lm_head, false);
+  }
+}
+
+// ---- gpt-oss: configuration_gpt_oss.py / modeling_gpt_oss.py. Attention with biases and a learned
+// sink logit per head; alternating sliding (128) and full layers; a biased router and experts stored
+// as fused [experts, ...] tensors with biases (listed here one instance per expert).
+void read_gpt_oss(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 201088, .hidden_size = 2880, .intermediate_size = 2880, .num_hidden_layers = 36,
+                      .num_attention_heads = 64, .num_key_value_heads = 8, .head_dim = 64, .max_position_embeddings = 131072});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", true, false);
+  s.num_experts = r.count({"num_local_experts"}, 128, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok", "experts_per_token"}, 4, limits::experts);
+  for (auto& l : s.layers) l.moe = true;
+  read_sliding_layers(r, s, 128, [](uint64_t i, uint64_t) { return i % 2 == 0; }, 2);
+}
+
+void build_gpt_oss(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim, i = s.intermediate_size;
+  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t E = s.num_experts, k = s.experts_per_token;
+  const group g{"moe_decoder", s.num_hidden_layers};
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(g, "model.layers.{i}.input_layernorm", h);
+  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.layer(g, "model.layers.{i}.self_attn.sinks", {s.num_attention_heads}, tensor_role::attention);
+  b.norm(g, "model.layers.{i}.post_attention_layernorm", h);
+  b.linear(g, "model.layers.{i}.mlp.router", E, h, tensor_role::router, true);
+  b.linear(g, "model.layers.{i}.mlp.experts.gate_up_proj[{e}]", 2 * i, h, tensor_role::expert, true, E, k);
+  b.linear(g, "model.layers.{i}.mlp.experts.down_proj[{e}]", h, i, tensor_role::expert, true, E, k);
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
+// ---- Llama 4 text: configuration_llama4.py Llama4TextConfig / modeling_llama4.py. MoE on every
+// interleave_moe_layer_step-th layer (a routed expert plus a shared one), dense layers of
+// intermediate_size_mlp otherwise; rotary layers attend within chunks of attention_chunk_size, every
+// no_rope_layer_interval-th layer (NoPE) attends globally; L2 q/k norm without weights.
+void read_llama4_text(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 202048, .hidden_size = 5120, .intermediate_size = 8192, .num_hidden_layers = 48,
+                      .num_attention_heads = 40, .num_key_value_heads = 8, .head_dim = 128, .max_position_embeddings = 4096 * 32});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.num_experts = r.count({"num_local_experts"}, 16, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok"}, 1, limits::experts);
+  s.num_shared_experts = 1;
+  s.moe_intermediate_size = s.intermediate_size;
+  const uint64_t mlp = r.count({"intermediate_size_mlp"}, 16384, limits::intermediate);
+  s.set_dim("intermediate_size_mlp", mlp);
+  const uint64_t step = r.count_or({"interleave_moe_layer_step"}, 1, limits::layers);
+  const uint64_t chunk = r.count_or({"attention_chunk_size"}, 8192, limits::positions);
+  std::vector<uint64_t> no_rope;  // 1 = uses rope (chunked), 0 = NoPE (global)
+  if (const config_json* nr = r.find({"no_rope_layers"}); nr && nr->is_array() && nr->size() == s.layers.size())
+    for (const auto& v : *nr) no_rope.push_back(v.is_number_unsigned() ? v.get<uint64_t>() : 1);
+  const uint64_t interval = r.count_or({"no_rope_layer_interval"}, 4, limits::layers);
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    auto& l = s.layers[i];
+    l.moe = (i + 1) % step == 0;
+    const bool rope = no_rope.empty() ? (i + 1) % interval != 0 : no_rope[i] != 0;
+    if (rope && chunk) {
+      l.attention = attention_kind::chunked;
+      l.window = chunk;
+    }
+  }
+  s.intermediate_size = std::max(mlp, s.intermediate_size);  // the widest MLP, for activations
+}
+
+void build_llama4_text(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim;
+  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  uint64_t moe_layers = 0;
+  for (const auto& l : s.layers) moe_layers += l.moe;
+  const group all{"decoder", s.num_hidden_layers};
+  const group moe{"moe_decoder", moe_layers};
+  const group dense{"dense_decoder", s.num_hidden_layers - moe_layers};
+  const uint64_t E = s.num_experts, k = s.experts_per_token, ei = s.moe_intermediate_size, mi = s.dim("intermediate_size_mlp");
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(all, "model.layers.{i}.input_layernorm", h);
+  b.linear(all, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(all, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(all, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
+  b.linear(all, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.norm(all, "model.layers.{i}.post_attention_layernorm", h);
+  b.linear(moe, "model.layers.{i}.feed_forward.router", E, h, tensor_role::router, false);
+  b.linear(moe, "model.layers.{i}.feed_forward.experts.gate_up_proj[{e}]", 2 * ei, h, tensor_role::expert, false, E, k);
+  b.linear(moe, "model.layers.{i}.feed_forward.experts.down_proj[{e}]", h, ei, tensor_role::expert, false, E, k);
+  b.linear(moe, "model.layers.{i}.feed_forward.shared_expert.gate_proj", ei, h, tensor_role::shared_expert, false);
+  b.linear(moe, "model.layers.{i}.feed_forward.shared_expert.up_proj", ei, h, tensor_role::shared_expert, false);
+  b.linear(moe, "model.layers.{i}.feed_forward.shared_expert.down_proj", h, ei, tensor_role::shared_expert, false);
+  b.linear(dense, "model.layers.{i}.feed_forward.gate_proj", mi, h, tensor_role::mlp, false);
+  b.linear(dense, "model.layers.{i}.feed_forward.up_proj", mi, h, tensor_role::mlp, false);
+  b.linear(dense, "model.layers.{i}.feed_forward.down_proj", h, mi, tensor_role::mlp, false);
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 constexpr std::array kDecoders{
     family_rule{"llama", "transformers configuration_llama.py, modeling_llama.py", read_llama, build_llama},
     family_rule{"mistral", "transformers configuration_mistral.py, modeling_mistral.py", read_mistral, build_llama},
     family_rule{"mixtral", "transformers configuration_mixtral.py, modeling_mixtral.py", read_mixtral, build_llama},
     family_rule{"qwen2", "transformers configuration_qwen2.py, modeling_qwen2.py", read_qwen2, build_llama},
     family_rule{"qwen3", "transformers configuration_qwen3.py, modeling_qwen3.py", read_qwen3, build_llama},
+    family_rule{"gemma", "transformers configuration_gemma.py, modeling_gemma.py", read_gemma, build_llama},
+    family_rule{"gemma2", "transformers configuration_gemma2.py, modeling_gemma2.py", read_gemma2, build_gemma2},
+    family_rule{"gemma3_text", "transformers configuration_gemma3.py (Gemma3TextConfig), modeling_gemma3.py", read_gemma3_text, build_gemma2},
+    family_rule{"phi3", "transformers configuration_phi3.py, modeling_phi3.py", read_phi3, build_phi3},
+    family_rule{"qwen2_moe", "transformers configuration_qwen2_moe.py, modeling_qwen2_moe.py", read_qwen2_moe, build_qwen_moe},
+    family_rule{"qwen3_moe", "transformers configuration_qwen3_moe.py, modeling_qwen3_moe.py", read_qwen3_moe, build_qwen_moe},
+    family_rule{"phimoe", "transformers configuration_phimoe.py, modeling_phimoe.py", read_phimoe, build_phimoe},
+    family_rule{"deepseek_v2", "transformers configuration_deepseek_v2.py, modeling_deepseek_v2.py", read_deepseek_v2, build_deepseek},
+    family_rule{"deepseek_v3", "transformers configuration_deepseek_v3.py, modeling_deepseek_v3.py", read_deepseek_v3, build_deepseek},
+    family_rule{"gpt_oss", "transformers configuration_gpt_oss.py, modeling_gpt_oss.py", read_gpt_oss, build_gpt_oss},
+    family_rule{"llama4_text", "transformers configuration_llama4.py (Llama4TextConfig), modeling_llama4.py", read_llama4_text, build_llama4_text},
 };
 
 }  // namespace
