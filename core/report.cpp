@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "estimate.h"
+#include "hub_check.h"
 
 namespace neuroshrink {
 
@@ -188,6 +189,28 @@ std::string report_for(std::string_view request_text_json) {
   ojson formulas = ojson::array();
   for (const auto& f : r.formulas) formulas.push_back({{"component", f.component}, {"formula", f.formula}, {"source", f.source}});
   out["formulas"] = formulas;
+
+  // Hub facts the front end fetched (safetensors.total from /api/models, the index's total_size).
+  if (auto it = req.find("hub"); it != req.end() && it->is_object()) {
+    hub_facts hub;
+    auto whole = [&](const char* k) -> uint64_t {
+      auto f = it->find(k);
+      return f != it->end() && f->is_number_unsigned() ? f->get<uint64_t>() : 0;
+    };
+    hub.parameters_total = whole("parameters_total");
+    hub.safetensors_total_bytes = whole("safetensors_total_bytes");
+    ojson checks = ojson::array();
+    const inventory inv = build_inventory(s);
+    for (const auto& c : compare_with_hub(s, inv, r.parameters, hub)) {
+      ojson explained = ojson::array();
+      for (const auto& t : c.explained) explained.push_back({{"reason", t.reason}, {"parameters", t.parameters}});
+      checks.push_back({{"source", c.source}, {"config_parameters", c.config_parameters}, {"hub_parameters", c.hub_parameters},
+                        {"difference", c.difference}, {"explained", explained}, {"unexplained", c.unexplained},
+                        {"verdict", c.verdict}, {"message", c.message}});
+      if (c.verdict == "mismatch") issues.push_back({"hub_mismatch", "hub", c.message, severity::warning});
+    }
+    out["hub_check"] = checks;
+  }
   out["issues"] = issues_json(issues);
   return out.dump();
 }

@@ -72,3 +72,56 @@ TEST_CASE("the catalogue lists quantizations, KV dtypes and GPUs", "[report]") {
   CHECK(c["kv_cache_dtypes"].size() == 4);
   CHECK(c["gpus"].size() >= 10);
 }
+
+static json with_hub(const std::string& fixture_name, const json& hub) {
+  return report({{"config", fixture_text(fixture_name)}, {"hub", hub}});
+}
+
+TEST_CASE("the Hub's count for Llama-3.1-8B matches config.json exactly", "[hub]") {
+  const auto r = with_hub("meta-llama__Meta-Llama-3.1-8B", {{"parameters_total", 8'030'261'248ull}});
+  CHECK(r["hub_check"][0]["verdict"] == "match");
+  CHECK(r["hub_check"][0]["difference"] == 0);
+}
+
+TEST_CASE("Llama-2-7B's 2,048 extra stored elements are its rotary inv_freq buffers", "[hub]") {
+  // 6,738,417,664 stored (tests/fixtures/params.tsv) - 6,738,415,616 = 2,048 = 32 layers x 128 / 2.
+  const auto r = with_hub("meta-llama__Llama-2-7b-hf", {{"parameters_total", 6'738'417'664ull}});
+  CHECK(r["hub_check"][0]["verdict"] == "explained");
+  CHECK(r["hub_check"][0]["explained"][0]["parameters"] == 2'048);
+}
+
+TEST_CASE("Qwen3-0.6B's stored count includes its tied lm_head twice", "[hub]") {
+  const auto r = with_hub("Qwen__Qwen3-0.6B", {{"parameters_total", 751'632'384ull}});
+  CHECK(r["hub_check"][0]["verdict"] == "explained");
+  CHECK(r["hub_check"][0]["explained"][0]["parameters"] == 151'936 * 1'024);
+}
+
+TEST_CASE("DeepSeek-V3's 684,531,386,000 stored elements are the model, its MTP module and fp8 block scales", "[hub]") {
+  // 671,026,419,200 + MTP 13,463,426,304 + 41,540,496 scales (3 dense + 59 MoE layers of 128x128 blocks).
+  const auto r = with_hub("deepseek-ai__DeepSeek-V3", {{"parameters_total", 684'531'386'000ull}});
+  REQUIRE(r["hub_check"][0]["verdict"] == "explained");
+  int64_t sum = 0;
+  for (const auto& t : r["hub_check"][0]["explained"]) sum += t["parameters"].get<int64_t>();
+  CHECK(sum == 13'463'426'304 + 41'540'496);
+}
+
+TEST_CASE("gpt-oss-20b's stored count adds one MXFP4 scale per 32 expert weights", "[hub]") {
+  // 21,511,953,984 - 20,914,757,184 = 597,196,800 = 24 x 32 x (5760 x 2880 + 2880 x 2880) / 32.
+  const auto r = with_hub("openai__gpt-oss-20b", {{"parameters_total", 21'511'953'984ull}});
+  CHECK(r["hub_check"][0]["verdict"] == "explained");
+  CHECK(r["hub_check"][0]["explained"][0]["parameters"] == 597'196'800);
+}
+
+TEST_CASE("Mistral-7B's index total_size halves to its parameter count", "[hub]") {
+  const auto r = with_hub("mistralai__Mistral-7B-v0.1", {{"safetensors_total_bytes", 2 * 7'241'732'096ull}});
+  CHECK(r["hub_check"][0]["source"] == "index total_size / 2 bytes");
+  CHECK(r["hub_check"][0]["verdict"] == "match");
+}
+
+TEST_CASE("an unexplained difference is flagged as a mismatch warning", "[hub]") {
+  const auto r = with_hub("meta-llama__Meta-Llama-3.1-8B", {{"parameters_total", 8'000'000'000ull}});
+  CHECK(r["hub_check"][0]["verdict"] == "mismatch");
+  bool warned = false;
+  for (const auto& i : r["issues"]) warned = warned || i["code"] == "hub_mismatch";
+  CHECK(warned);
+}
