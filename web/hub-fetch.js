@@ -99,3 +99,39 @@ export async function fetchHubFile(modelId, file, options = {}) {
 export function fetchConfig(modelId, options = {}) {
   return fetchHubFile(modelId, 'config.json', options);
 }
+
+// Facts the Hub publishes about the stored checkpoint, for the core's cross-check (report.hub_check):
+//  - parameters_total: /api/models/<id> -> safetensors.total (every element stored, all dtypes);
+//  - safetensors_total_bytes: model.safetensors.index.json -> metadata.total_size (sharded checkpoints).
+// Neither is required: a missing file or a failed request leaves the field out, with a note saying why.
+export async function fetchHubFacts(modelId, options = {}) {
+  const { endpoint = DEFAULT_HUB_ENDPOINT, token = '', signal, fetchImpl = globalThis.fetch } = options;
+  const id = validateModelId(modelId);
+  const facts = {};
+  const notes = [];
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const base = String(endpoint).replace(/\/+$/, '');
+  const apiUrl = `${base}/api/models/${id.split('/').map(encodeURIComponent).join('/')}`;
+  const [api, index] = await Promise.allSettled([
+    fetchImpl(apiUrl, { headers, signal, credentials: 'omit' }).then(async (r) => {
+      if (!r.ok) throw new HubError('http', `the Hub's model API answered HTTP ${r.status}`, { status: r.status, url: apiUrl });
+      return r.json();
+    }),
+    fetchHubFile(id, 'model.safetensors.index.json', options).then((text) => JSON.parse(text)),
+  ]);
+  if (api.status === 'fulfilled') {
+    const total = api.value?.safetensors?.total;
+    if (Number.isSafeInteger(total) && total > 0) facts.parameters_total = total;
+    else notes.push('the Hub lists no safetensors parameter count for this model');
+  } else {
+    notes.push(`no parameter count from the Hub (${api.reason?.message ?? 'request failed'})`);
+  }
+  if (index.status === 'fulfilled') {
+    const size = index.value?.metadata?.total_size;
+    if (Number.isSafeInteger(size) && size > 0) facts.safetensors_total_bytes = size;
+  } else if (index.reason?.type !== 'not_found') {
+    notes.push(`no checkpoint index (${index.reason?.message ?? 'request failed'})`);
+  }
+  return { facts, notes };
+}
