@@ -30,6 +30,8 @@ struct layer_spec {
   uint64_t state_elements = 0;    // fixed per-sequence state (SSM conv + ssm state), elements
   bool moe = false;               // routed experts instead of a dense MLP
   bool cross_attention = false;   // attends to image tokens, caches none of the text's
+  uint64_t ffn_width = 0;         // this layer's MLP width when layers differ (block_configs); 0 = the model's
+  uint8_t variant = 0;            // family-defined bits for heterogeneous stacks (see the family rule)
 };
 
 // A quantization_config found in config.json: recognized and reported; the quantization issue sizes it.

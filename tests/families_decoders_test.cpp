@@ -106,3 +106,28 @@ TEST_CASE("a pre-quantized checkpoint without torch_dtype is recognized and size
   for (const auto& i : r.issues) warned = warned || i.code == "stored_format_not_sized";
   CHECK(warned);
 }
+
+TEST_CASE("Nemotron-NAS block_configs are honoured layer by layer", "[params][kv][nemotron]") {
+  // A three-layer stack in the block_configs form of Llama-3.1-Nemotron-51B's config.json: GQA with
+  // 8 heads per KV group and ffn_mult 2.625; attention removed (no_op) with ffn_mult 1.0; a linear
+  // attention replacement with no FFN.
+  const auto p = parse_config(R"({"architectures": ["DeciLMForCausalLM"], "model_type": "nemotron-nas",
+      "hidden_size": 1024, "num_attention_heads": 16, "num_hidden_layers": 3, "vocab_size": 1000,
+      "tie_word_embeddings": false, "torch_dtype": "bfloat16", "block_configs": [
+        {"attention": {"n_heads_in_group": 8, "no_op": false, "replace_with_linear": false}, "ffn": {"ffn_mult": 2.625, "no_op": false, "replace_with_linear": false}},
+        {"attention": {"n_heads_in_group": null, "no_op": true, "replace_with_linear": false}, "ffn": {"ffn_mult": 1.0, "no_op": false, "replace_with_linear": false}},
+        {"attention": {"n_heads_in_group": null, "no_op": false, "replace_with_linear": true}, "ffn": {"ffn_mult": 1.0, "no_op": true, "replace_with_linear": false}}]})");
+  REQUIRE(p.ok());
+  // ffn widths: int(2 x 2.625 x 1024 / 3) = 1792 (a multiple of 256); int(2 x 1.0 x 1024 / 3) = 682 -> 768.
+  CHECK(p.spec.layers[0].ffn_width == 1792);
+  CHECK(p.spec.layers[1].ffn_width == 768);
+  const auto c = count_parameters(build_inventory(p.spec));
+  const uint64_t layer0 = 1024 + 1024ull * 1024 + 2 * 128ull * 1024 + 1024ull * 1024 + 1024 + 3 * 1792ull * 1024;
+  const uint64_t layer1 = 1024 + 3 * 768ull * 1024;
+  const uint64_t layer2 = 1024 + 1024ull * 1024;
+  CHECK(c.total.value == 2 * 1000ull * 1024 + 1024 + layer0 + layer1 + layer2);
+  estimate_options o;
+  const auto r = estimate(p.spec, o);
+  // Only layer 0 caches: 2 x 2 KV heads x 64 x 2 bytes = 512 bytes per token.
+  CHECK(r.kv_cache_bytes_per_token == 512);
+}

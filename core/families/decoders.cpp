@@ -466,6 +466,103 @@ void build_llama4_text(const model_spec& s, inventory_builder& b) {
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- Nemotron-NAS (Llama-3.1-Nemotron-51B/70B/253B, DeciLM): per-layer block_configs from a
+// neural architecture search (the checkpoints' configuration_decilm.py / modeling_decilm.py). Each
+// layer's attention is regular GQA with num_attention_heads / n_heads_in_group KV heads, a single
+// linear_attn [h, h] ("replace_with_linear"), or absent ("no_op"); its FFN is a gated MLP of
+// find_multiple(int(2 * ffn_mult * h / 3), 256), a linear_mlp [h, h], or absent.
+enum nas_bits : uint8_t { kNasLinearAttn = 1, kNasNoFfn = 2, kNasLinearFfn = 4 };
+
+void read_nemotron_nas(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 128256, .hidden_size = 8192, .intermediate_size = 28672, .num_hidden_layers = 80,
+                      .num_attention_heads = 64, .max_position_embeddings = 131072});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.mlp_bias = r.flag("mlp_bias", false, false);
+  const config_json* blocks = r.find({"block_configs"});
+  if (!blocks || !blocks->is_array() || blocks->size() != s.layers.size()) {
+    r.error("missing_field", r.field_name("block_configs"), "A nemotron-nas config needs block_configs with one entry per layer (" + std::to_string(s.layers.size()) + ").");
+    return;
+  }
+  auto boolean = [](const config_json& o, const char* k) { auto f = o.find(k); return f != o.end() && f->is_boolean() && f->get<bool>(); };
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    const config_json& b = (*blocks)[i];
+    const config_json& a = b.is_object() && b.contains("attention") ? b["attention"] : config_json::object();
+    const config_json& f = b.is_object() && b.contains("ffn") ? b["ffn"] : config_json::object();
+    auto& l = s.layers[i];
+    if (boolean(a, "no_op") || boolean(a, "replace_with_linear")) {
+      l.attention = attention_kind::none;
+      l.k_elements = l.v_elements = 0;
+      if (boolean(a, "replace_with_linear")) l.variant |= kNasLinearAttn;
+    } else {
+      const auto g = a.find("n_heads_in_group");
+      const uint64_t group = g != a.end() && g->is_number_unsigned() ? g->get<uint64_t>() : 0;
+      if (!group || s.num_attention_heads % group) {
+        r.error("invalid_field", r.field_name("block_configs"), "block_configs[" + std::to_string(i) + "].attention.n_heads_in_group must divide num_attention_heads.");
+        return;
+      }
+      l.k_elements = l.v_elements = s.num_attention_heads / group * s.head_dim;
+    }
+    if (boolean(f, "no_op")) {
+      l.variant |= kNasNoFfn;
+    } else if (boolean(f, "replace_with_linear")) {
+      l.variant |= kNasLinearFfn;
+    } else {
+      const auto m = f.find("ffn_mult");
+      if (m == f.end() || !m->is_number() || m->get<double>() <= 0 || m->get<double>() > 1e3) {
+        r.error("invalid_field", r.field_name("block_configs"), "block_configs[" + std::to_string(i) + "].ffn.ffn_mult must be a positive number.");
+        return;
+      }
+      const uint64_t width = static_cast<uint64_t>(2 * m->get<double>() * static_cast<double>(s.hidden_size) / 3);
+      l.ffn_width = ceil_div(width, 256) * 256;
+    }
+  }
+  s.num_key_value_heads = 0;  // varies by layer; report the widest
+  s.intermediate_size = 0;
+  for (const auto& l : s.layers) {
+    s.num_key_value_heads = std::max(s.num_key_value_heads, s.head_dim ? l.k_elements / s.head_dim : 0);
+    s.intermediate_size = std::max(s.intermediate_size, l.ffn_width);
+  }
+  if (!s.num_key_value_heads) s.num_key_value_heads = 1;
+}
+
+void build_nemotron_nas(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, q_out = s.num_attention_heads * s.head_dim;
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  // Runs of identical layers share one group; each group names its layers by their first index.
+  size_t i = 0;
+  while (i < s.layers.size()) {
+    size_t j = i + 1;
+    const auto& l = s.layers[i];
+    while (j < s.layers.size() && s.layers[j].attention == l.attention && s.layers[j].k_elements == l.k_elements &&
+           s.layers[j].variant == l.variant && s.layers[j].ffn_width == l.ffn_width)
+      ++j;
+    const group g{"nas_block", j - i};
+    const std::string p = "model.layers.{" + std::to_string(i) + (j - i > 1 ? "-" + std::to_string(j - 1) : "") + "}";
+    if (l.variant & kNasLinearAttn) {
+      b.norm(g, p + ".input_layernorm", h);
+      b.linear(g, p + ".self_attn.linear_attn", h, h, tensor_role::attention, false);
+    } else if (l.attention != attention_kind::none) {
+      b.norm(g, p + ".input_layernorm", h);
+      b.linear(g, p + ".self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
+      b.linear(g, p + ".self_attn.k_proj", l.k_elements, h, tensor_role::attention, s.qkv_bias);
+      b.linear(g, p + ".self_attn.v_proj", l.v_elements, h, tensor_role::attention, s.qkv_bias);
+      b.linear(g, p + ".self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+    }
+    if (l.variant & kNasLinearFfn) {
+      b.norm(g, p + ".post_attention_layernorm", h);
+      b.linear(g, p + ".mlp.linear_mlp", h, h, tensor_role::mlp, false);
+    } else if (!(l.variant & kNasNoFfn)) {
+      b.norm(g, p + ".post_attention_layernorm", h);
+      b.linear(g, p + ".mlp.gate_proj", l.ffn_width, h, tensor_role::mlp, s.mlp_bias);
+      b.linear(g, p + ".mlp.up_proj", l.ffn_width, h, tensor_role::mlp, s.mlp_bias);
+      b.linear(g, p + ".mlp.down_proj", h, l.ffn_width, tensor_role::mlp, s.mlp_bias);
+    }
+    i = j;
+  }
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 constexpr std::array kDecoders{
     family_rule{"llama", "transformers configuration_llama.py, modeling_llama.py", read_llama, build_llama},
     family_rule{"mistral", "transformers configuration_mistral.py, modeling_mistral.py", read_mistral, build_llama},
@@ -482,6 +579,7 @@ constexpr std::array kDecoders{
     family_rule{"deepseek_v2", "transformers configuration_deepseek_v2.py, modeling_deepseek_v2.py", read_deepseek_v2, build_deepseek},
     family_rule{"deepseek_v3", "transformers configuration_deepseek_v3.py, modeling_deepseek_v3.py", read_deepseek_v3, build_deepseek},
     family_rule{"gpt_oss", "transformers configuration_gpt_oss.py, modeling_gpt_oss.py", read_gpt_oss, build_gpt_oss},
+    family_rule{"nemotron-nas", "configuration_decilm.py / modeling_decilm.py shipped with the Nemotron-NAS checkpoints", read_nemotron_nas, build_nemotron_nas},
     family_rule{"llama4_text", "transformers configuration_llama4.py (Llama4TextConfig), modeling_llama4.py", read_llama4_text, build_llama4_text},
 };
 
