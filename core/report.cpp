@@ -1,12 +1,12 @@
 #include "report.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <cmath>
 
+#include "config_reader.h"
 #include "estimate.h"
 #include "hub_check.h"
+#include "json_writer.h"
 
 namespace neuroshrink {
 
@@ -21,18 +21,17 @@ const char* severity_name(severity s) {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
-using json = nlohmann::ordered_json;  // one instantiation of the library in the binary
+using json = config_json;
 
-ojson issues_json(const std::vector<issue>& issues) {
-  ojson a = ojson::array();
+void write_issues(json_writer& w, const std::vector<issue>& issues) {
+  w.key("issues").begin_array();
   for (const auto& i : issues)
-    a.push_back({{"code", i.code}, {"field", i.field}, {"message", i.message}, {"level", severity_name(i.level)}});
-  return a;
+    w.begin_object().field("code", i.code).field("field", i.field).field("message", i.message).field("level", severity_name(i.level)).end_object();
+  w.end_array();
 }
 
 // A positive whole number from the request, or an issue.
-uint64_t request_count(const json& req, const char* key, uint64_t fallback, std::vector<issue>& issues) {
+uint64_t request_count(const json& req, const char* key, const char* code, uint64_t fallback, std::vector<issue>& issues) {
   auto it = req.find(key);
   if (it == req.end() || it->is_null()) return fallback;
   const json& v = *it;
@@ -41,8 +40,9 @@ uint64_t request_count(const json& req, const char* key, uint64_t fallback, std:
     const double d = v.get<double>();
     if (std::isfinite(d) && d == std::floor(d) && d >= 1 && d < 1.8e19) return static_cast<uint64_t>(d);
   }
-  issues.push_back({std::string("invalid_") + (std::string(key) == "batch_size" ? "batch" : "context"), key,
-                    std::string(key) + " must be a positive whole number, not " + v.dump().substr(0, 40) + ".", severity::error});
+  std::string shown = v.dump();
+  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+  issues.push_back({code, key, std::string(key) + " must be a positive whole number, not " + shown + ".", severity::error});
   return 0;
 }
 
@@ -67,17 +67,121 @@ std::string quantization_alias(std::string q) {
   return q;
 }
 
+void write_model(json_writer& w, const model_spec& s, const std::string& model_id) {
+  w.key("model").begin_object()
+      .field("id", model_id)
+      .field("architecture", s.architecture)
+      .field("model_type", s.model_type)
+      .field("family", s.family)
+      .field("hidden_size", s.hidden_size)
+      .field("intermediate_size", s.intermediate_size)
+      .field("num_hidden_layers", s.num_hidden_layers)
+      .field("num_attention_heads", s.num_attention_heads)
+      .field("num_key_value_heads", s.num_key_value_heads)
+      .field("head_dim", s.head_dim)
+      .field("vocab_size", s.vocab_size)
+      .field("max_position_embeddings", s.max_position_embeddings)
+      .field("tie_word_embeddings", s.tie_word_embeddings)
+      .field("num_experts", s.num_experts)
+      .field("experts_per_token", s.experts_per_token)
+      .field("num_shared_experts", s.num_shared_experts)
+      .field("moe_intermediate_size", s.moe_intermediate_size)
+      .field("mtp_layers", s.mtp_layers)
+      .field("torch_dtype", s.torch_dtype);
+  w.key("dims").begin_object();
+  for (const auto& [k, v] : s.dims) w.field(k, v);
+  w.end_object();
+  w.key("defaulted_fields").begin_array();
+  for (const auto& f : s.defaulted_fields) w.value(f);
+  w.end_array();
+  w.field("defaults_source", s.defaults_source);
+  if (!s.quantization.method.empty())
+    w.key("quantization_config").begin_object()
+        .field("method", s.quantization.method).field("bits", s.quantization.bits)
+        .field("group_size", s.quantization.group_size).field("summary", s.quantization.summary)
+        .end_object();
+  w.end_object();
+}
+
+void write_estimate(json_writer& w, const model_spec& s, const estimate_result& r, const json& req, std::vector<issue>& issues) {
+  const inventory inv = build_inventory(s);
+  const auto& p = r.parameters;
+  w.key("parameters").begin_object().field("total", p.total.value).field("active", p.active.value).field("mtp", p.mtp.value);
+  w.key("by_component").begin_object();
+  for (const auto& [c, n] : p.by_component) w.field(c, n);
+  w.end_object().key("by_role").begin_object();
+  for (int i = 0; i < kTensorRoleCount; ++i)
+    if (p.by_role[i]) w.field(role_name(static_cast<tensor_role>(i)), p.by_role[i]);
+  w.end_object().key("by_layer_type").begin_object();
+  for (const auto& [type, n] : p.by_layer_type) w.field(type.empty() ? std::string_view("outside_layers") : type, n);
+  w.end_object().end_object();
+
+  w.key("tensors").begin_array();
+  for (const auto& t : inv.tensors) {
+    w.begin_object().field("name", t.name).key("shape").begin_array();
+    for (uint32_t d = 0; d < t.rank; ++d) w.value(t.shape[d]);
+    w.end_array().field("role", role_name(t.role)).field("component", t.component).field("layer_type", t.layer_type)
+        .field("layers", t.layers).field("copies", t.copies).field("bytes", tensor_bytes(t, *r.format)).end_object();
+  }
+  w.end_array();
+
+  w.key("kv_cache").begin_object().field("dtype", r.kv->name).field("bytes_per_token", r.kv_cache_bytes_per_token).key("layers").begin_array();
+  for (const auto& g : r.kv_layers)
+    w.begin_object().field("attention", attention_kind_name(g.attention)).field("window", g.window).field("layers", g.layers)
+        .field("bytes_per_token", g.bytes_per_token).field("cached_tokens", g.cached_tokens).field("state_bytes", g.state_bytes)
+        .field("bytes", g.bytes).end_object();
+  w.end_array().end_object();
+
+  const auto& m = r.memory;
+  w.key("memory").begin_object()
+      .field("weights_bytes", m.weights_bytes)
+      .field("kv_cache_bytes", m.kv_cache_bytes)
+      .field("activations_bytes", m.activations_bytes)
+      .field("overhead_bytes", m.overhead_bytes)
+      .field("total_bytes", m.total_bytes)
+      .end_object();
+  w.key("fits").begin_array();
+  for (const auto& f : r.fits)
+    w.begin_object().field("name", f.gpu->name).field("memory_bytes", f.gpu->memory_bytes).field("fits", f.fits)
+        .field("headroom_bytes", f.headroom_bytes).end_object();
+  w.end_array();
+  w.key("formulas").begin_array();
+  for (const auto& f : r.formulas) w.begin_object().field("component", f.component).field("formula", f.formula).field("source", f.source).end_object();
+  w.end_array();
+
+  // Hub facts the front end fetched (safetensors.total from /api/models, the index's total_size).
+  if (auto it = req.find("hub"); it != req.end() && it->is_object()) {
+    auto whole = [&](const char* k) -> uint64_t {
+      auto f = it->find(k);
+      return f != it->end() && f->is_number_unsigned() ? f->get<uint64_t>() : 0;
+    };
+    hub_facts hub{whole("parameters_total"), whole("safetensors_total_bytes")};
+    w.key("hub_check").begin_array();
+    for (const auto& c : compare_with_hub(s, inv, p, hub)) {
+      w.begin_object().field("source", c.source).field("config_parameters", c.config_parameters)
+          .field("hub_parameters", c.hub_parameters).field("difference", c.difference).key("explained").begin_array();
+      for (const auto& t : c.explained) w.begin_object().field("reason", t.reason).field("parameters", t.parameters).end_object();
+      w.end_array().field("unexplained", c.unexplained).field("verdict", c.verdict).field("message", c.message).end_object();
+      if (c.verdict == "mismatch") issues.push_back({"hub_mismatch", "hub", c.message, severity::warning});
+    }
+    w.end_array();
+  }
+}
+
 std::string report_for(std::string_view request_text_json) {
-  ojson out;
-  out["schema_version"] = kReportSchemaVersion;
-  out["runtime"] = kRuntimeName;
+  json_writer w;
+  w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
   std::vector<issue> issues;
+  auto finish = [&]() {
+    write_issues(w, issues);
+    w.end_object();
+    return w.take();
+  };
 
   const json req = json::parse(request_text_json.begin(), request_text_json.end(), nullptr, false);
   if (req.is_discarded() || !req.is_object()) {
     issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
-    out["issues"] = issues_json(issues);
-    return out.dump();
+    return finish();
   }
 
   std::string config_text;
@@ -87,132 +191,31 @@ std::string report_for(std::string_view request_text_json) {
   estimate_options opt;
   opt.quantization = quantization_alias(request_text(req, "quantization", issues, true));
   opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
-  opt.context_tokens = request_count(req, "context_tokens", opt.context_tokens, issues);
-  opt.batch_size = request_count(req, "batch_size", opt.batch_size, issues);
-
-  if (config_text.empty()) {
+  opt.context_tokens = request_count(req, "context_tokens", "invalid_context", opt.context_tokens, issues);
+  opt.batch_size = request_count(req, "batch_size", "invalid_batch", opt.batch_size, issues);
+  if (config_text.empty())
     issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or paste its config.json.", severity::error});
-  }
-  if (has_error(issues)) {
-    out["issues"] = issues_json(issues);
-    return out.dump();
-  }
+  if (has_error(issues)) return finish();
 
   const parsed_config parsed = parse_config(config_text);
   issues.insert(issues.end(), parsed.issues.begin(), parsed.issues.end());
-  if (!parsed.ok()) {
-    out["issues"] = issues_json(issues);
-    return out.dump();
-  }
+  if (!parsed.ok()) return finish();
   const model_spec& s = parsed.spec;
   const estimate_result r = estimate(s, opt);
   issues.insert(issues.end(), r.issues.begin(), r.issues.end());
 
-  out["request"] = {
-      {"quantization", r.format ? std::string(r.format->name) : opt.quantization},
-      {"quantization_label", r.format ? std::string(r.format->label) : opt.quantization},
-      {"quantization_defaulted", r.format_defaulted},
-      {"kv_cache_dtype", r.kv ? std::string(r.kv->name) : opt.kv_cache_dtype},
-      {"kv_cache_dtype_defaulted", r.kv_dtype_defaulted},
-      {"context_tokens", opt.context_tokens},
-      {"batch_size", opt.batch_size},
-  };
-  out["model"] = {
-      {"id", model_id},
-      {"architecture", s.architecture},
-      {"model_type", s.model_type},
-      {"family", s.family},
-      {"hidden_size", s.hidden_size},
-      {"intermediate_size", s.intermediate_size},
-      {"num_hidden_layers", s.num_hidden_layers},
-      {"num_attention_heads", s.num_attention_heads},
-      {"num_key_value_heads", s.num_key_value_heads},
-      {"head_dim", s.head_dim},
-      {"vocab_size", s.vocab_size},
-      {"max_position_embeddings", s.max_position_embeddings},
-      {"tie_word_embeddings", s.tie_word_embeddings},
-      {"num_experts", s.num_experts},
-      {"experts_per_token", s.experts_per_token},
-      {"num_shared_experts", s.num_shared_experts},
-      {"mtp_layers", s.mtp_layers},
-      {"torch_dtype", s.torch_dtype},
-      {"defaulted_fields", s.defaulted_fields},
-      {"defaults_source", s.defaults_source},
-  };
-  ojson dims = ojson::object();
-  for (const auto& [k, v] : s.dims) dims[k] = v;
-  out["model"]["dims"] = dims;
-  if (!s.quantization.method.empty())
-    out["model"]["quantization_config"] = {{"method", s.quantization.method}, {"bits", s.quantization.bits},
-                                           {"group_size", s.quantization.group_size}, {"summary", s.quantization.summary}};
-  if (!r.ok()) {
-    out["issues"] = issues_json(issues);
-    return out.dump();
-  }
-
-  ojson by_role = ojson::object();
-  for (int i = 0; i < kTensorRoleCount; ++i)
-    if (r.parameters.by_role[i]) by_role[std::string(role_name(static_cast<tensor_role>(i)))] = r.parameters.by_role[i];
-  ojson by_layer_type = ojson::object();
-  for (const auto& [type, count] : r.parameters.by_layer_type) by_layer_type[type.empty() ? "outside_layers" : std::string(type)] = count;
-  ojson by_component = ojson::object();
-  for (const auto& [c, count] : r.parameters.by_component) by_component[std::string(c)] = count;
-  out["parameters"] = {{"total", r.parameters.total.value}, {"active", r.parameters.active.value},
-                       {"mtp", r.parameters.mtp.value}, {"by_component", by_component},
-                       {"by_role", by_role}, {"by_layer_type", by_layer_type}};
-
-  ojson tensors = ojson::array();
-  for (const auto& t : build_inventory(s).tensors) {
-    ojson shape = ojson::array();
-    for (uint32_t d = 0; d < t.rank; ++d) shape.push_back(t.shape[d]);
-    tensors.push_back({{"name", t.name}, {"shape", shape}, {"role", role_name(t.role)}, {"component", t.component}, {"layer_type", t.layer_type},
-                       {"layers", t.layers}, {"copies", t.copies}, {"bytes", tensor_bytes(t, *r.format)}});
-  }
-  out["tensors"] = tensors;
-  ojson kv_layers = ojson::array();
-  for (const auto& g : r.kv_layers)
-    kv_layers.push_back({{"attention", attention_kind_name(g.attention)}, {"window", g.window}, {"layers", g.layers},
-                         {"bytes_per_token", g.bytes_per_token}, {"cached_tokens", g.cached_tokens},
-                         {"state_bytes", g.state_bytes}, {"bytes", g.bytes}});
-  out["kv_cache"] = {{"dtype", r.kv->name}, {"bytes_per_token", r.kv_cache_bytes_per_token}, {"layers", kv_layers}};
-  out["memory"] = {
-      {"weights_bytes", r.memory.weights_bytes},
-      {"kv_cache_bytes", r.memory.kv_cache_bytes},
-      {"activations_bytes", r.memory.activations_bytes},
-      {"overhead_bytes", r.memory.overhead_bytes},
-      {"total_bytes", r.memory.total_bytes},
-  };
-  ojson fits = ojson::array();
-  for (const auto& f : r.fits)
-    fits.push_back({{"name", f.gpu->name}, {"memory_bytes", f.gpu->memory_bytes}, {"fits", f.fits}, {"headroom_bytes", f.headroom_bytes}});
-  out["fits"] = fits;
-  ojson formulas = ojson::array();
-  for (const auto& f : r.formulas) formulas.push_back({{"component", f.component}, {"formula", f.formula}, {"source", f.source}});
-  out["formulas"] = formulas;
-
-  // Hub facts the front end fetched (safetensors.total from /api/models, the index's total_size).
-  if (auto it = req.find("hub"); it != req.end() && it->is_object()) {
-    hub_facts hub;
-    auto whole = [&](const char* k) -> uint64_t {
-      auto f = it->find(k);
-      return f != it->end() && f->is_number_unsigned() ? f->get<uint64_t>() : 0;
-    };
-    hub.parameters_total = whole("parameters_total");
-    hub.safetensors_total_bytes = whole("safetensors_total_bytes");
-    ojson checks = ojson::array();
-    const inventory inv = build_inventory(s);
-    for (const auto& c : compare_with_hub(s, inv, r.parameters, hub)) {
-      ojson explained = ojson::array();
-      for (const auto& t : c.explained) explained.push_back({{"reason", t.reason}, {"parameters", t.parameters}});
-      checks.push_back({{"source", c.source}, {"config_parameters", c.config_parameters}, {"hub_parameters", c.hub_parameters},
-                        {"difference", c.difference}, {"explained", explained}, {"unexplained", c.unexplained},
-                        {"verdict", c.verdict}, {"message", c.message}});
-      if (c.verdict == "mismatch") issues.push_back({"hub_mismatch", "hub", c.message, severity::warning});
-    }
-    out["hub_check"] = checks;
-  }
-  out["issues"] = issues_json(issues);
-  return out.dump();
+  w.key("request").begin_object()
+      .field("quantization", r.format ? std::string(r.format->name) : opt.quantization)
+      .field("quantization_label", r.format ? std::string(r.format->label) : opt.quantization)
+      .field("quantization_defaulted", r.format_defaulted)
+      .field("kv_cache_dtype", r.kv ? std::string(r.kv->name) : opt.kv_cache_dtype)
+      .field("kv_cache_dtype_defaulted", r.kv_dtype_defaulted)
+      .field("context_tokens", opt.context_tokens)
+      .field("batch_size", opt.batch_size)
+      .end_object();
+  write_model(w, s, model_id);
+  if (r.ok()) write_estimate(w, s, r, req, issues);
+  return finish();
 }
 
 }  // namespace
@@ -222,30 +225,29 @@ std::string estimate_json(std::string_view request_json) {
     return report_for(request_json);
   } catch (const std::exception& e) {
     // Nothing above should throw; if it does, the caller still gets a report, not an abort.
-    ojson out;
-    out["schema_version"] = kReportSchemaVersion;
-    out["issues"] = issues_json({{"internal", "", std::string("Internal error: ") + e.what() + ". Please report this config.", severity::error}});
-    return out.dump();
+    json_writer w;
+    w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
+    write_issues(w, {{"internal", "", std::string("Internal error: ") + e.what() + ". Please report this config.", severity::error}});
+    return w.end_object().take();
   }
 }
 
 std::string catalogue_json() {
-  ojson out;
-  out["schema_version"] = kReportSchemaVersion;
-  out["runtimes"] = {kRuntimeName};
-  ojson q = ojson::array();
+  json_writer w;
+  w.begin_object().field("schema_version", kReportSchemaVersion);
+  w.key("runtimes").begin_array().value(kRuntimeName).end_array();
+  w.key("quantizations").begin_array();
   for (const auto& f : weight_formats())
-    q.push_back({{"name", f.name}, {"label", f.label}, {"description", f.description}, {"source", f.source}});
-  out["quantizations"] = q;
-  ojson k = ojson::array();
+    w.begin_object().field("name", f.name).field("label", f.label).field("description", f.description).field("source", f.source).end_object();
+  w.end_array().key("kv_cache_dtypes").begin_array();
   for (const auto& d : kv_dtypes())
-    k.push_back({{"name", d.name}, {"block_bytes", d.block_bytes}, {"block_elements", d.block_elements}, {"source", d.source}});
-  out["kv_cache_dtypes"] = k;
-  ojson g = ojson::array();
-  for (const auto& d : gpus())
-    g.push_back({{"name", d.name}, {"vendor", d.vendor}, {"architecture", d.architecture}, {"memory_bytes", d.memory_bytes}, {"source", d.source}});
-  out["gpus"] = g;
-  return out.dump();
+    w.begin_object().field("name", d.name).field("block_bytes", d.block_bytes).field("block_elements", d.block_elements).field("source", d.source).end_object();
+  w.end_array().key("gpus").begin_array();
+  for (const auto& g : gpus())
+    w.begin_object().field("name", g.name).field("vendor", g.vendor).field("architecture", g.architecture)
+        .field("memory_bytes", g.memory_bytes).field("source", g.source).end_object();
+  w.end_array();
+  return w.end_object().take();
 }
 
 }  // namespace neuroshrink
