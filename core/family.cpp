@@ -117,6 +117,21 @@ void generic_build(const model_spec& s, inventory_builder& b) {
 
 const family_rule& generic_family() { return kGeneric[0]; }
 
+std::vector<std::string_view> known_model_types() {
+  std::vector<std::string_view> out;
+  for (auto group : {decoder_families(), classic_families(), ssm_families(), vlm_families()})
+    for (const auto& f : group) {
+      std::string_view list = f.model_types;
+      while (!list.empty()) {
+        const auto sp = list.find(' ');
+        out.push_back(list.substr(0, sp));
+        if (sp == std::string_view::npos) break;
+        list.remove_prefix(sp + 1);
+      }
+    }
+  return out;
+}
+
 const family_rule* find_family(std::string_view model_type) {
   if (model_type.empty()) return nullptr;
   for (auto group : {decoder_families(), classic_families(), ssm_families(), vlm_families()})

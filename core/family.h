@@ -3,6 +3,7 @@
 #pragma once
 #include <span>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "config_reader.h"
@@ -27,6 +28,8 @@ std::span<const family_rule> ssm_families();       // families/ssm.cpp: Mamba, M
 std::span<const family_rule> vlm_families();       // families/vlm.cpp: Llava, Qwen2-VL, Mllama, Gemma-3 multimodal
 
 const family_rule* find_family(std::string_view model_type);
+// Every model_type a rule reads, in registry order.
+std::vector<std::string_view> known_model_types();
 const family_rule& generic_family();  // the fallback for unknown architectures
 
 // Class defaults of a decoder config, read by read_decoder(); 0 means "no default": the field is required.

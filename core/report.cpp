@@ -5,6 +5,7 @@
 
 #include "config_reader.h"
 #include "estimate.h"
+#include "family.h"
 #include "hub_check.h"
 #include "json_writer.h"
 
@@ -236,6 +237,9 @@ std::string catalogue_json() {
   json_writer w;
   w.begin_object().field("schema_version", kReportSchemaVersion);
   w.key("runtimes").begin_array().value(kRuntimeName).end_array();
+  w.key("model_types").begin_array();
+  for (auto t : known_model_types()) w.value(t);
+  w.end_array();
   w.key("quantizations").begin_array();
   for (const auto& f : weight_formats())
     w.begin_object().field("name", f.name).field("label", f.label).field("description", f.description).field("source", f.source).end_object();
