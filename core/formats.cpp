@@ -42,7 +42,68 @@ constexpr std::array kKvDtypes{
   kv_dtype{"fp8",  1,    1,    "OCP 8-bit floating point (E4M3/E5M2), one byte per element"},
 };
 
+// ggml tensor types: enum ggml_type (ggml/include/ggml.h) and the block layouts of ggml-common.h,
+// whose static_asserts fix each size: e.g. block_q4_K = fp16 d + fp16 dmin + 12 scale bytes + 128 nibble
+// bytes = 144 bytes per 256 weights; block_tq1_0 = 48 + 4 + 2 = 54. Ids 4, 5, 31-33 and 36-38 are
+// retired types that no current file uses.
+constexpr std::array kGgmlTypes{
+//               id  name       elems bytes
+  ggml_type_info{0,  "F32",     1,    4},
+  ggml_type_info{1,  "F16",     1,    2},
+  ggml_type_info{2,  "Q4_0",    32,   18},   // fp16 d + 16 bytes of nibbles
+  ggml_type_info{3,  "Q4_1",    32,   20},   // fp16 d, m + 16
+  ggml_type_info{6,  "Q5_0",    32,   22},   // fp16 d + 4 bytes high bits + 16
+  ggml_type_info{7,  "Q5_1",    32,   24},   // fp16 d, m + 4 + 16
+  ggml_type_info{8,  "Q8_0",    32,   34},   // fp16 d + 32 int8
+  ggml_type_info{9,  "Q8_1",    32,   36},   // fp16 d, s + 32 int8
+  ggml_type_info{10, "Q2_K",    256,  84},   // 16 scales + 64 quants + fp16 d, dmin
+  ggml_type_info{11, "Q3_K",    256,  110},  // 32 hmask + 64 quants + 12 scales + fp16 d
+  ggml_type_info{12, "Q4_K",    256,  144},  // fp16 d, dmin + 12 scales + 128 quants
+  ggml_type_info{13, "Q5_K",    256,  176},  // fp16 d, dmin + 12 scales + 32 qh + 128 qs
+  ggml_type_info{14, "Q6_K",    256,  210},  // 128 ql + 64 qh + 16 int8 scales + fp16 d
+  ggml_type_info{15, "Q8_K",    256,  292},  // f32 d + 256 int8 + 16 int16 bsums
+  ggml_type_info{16, "IQ2_XXS", 256,  66},   // fp16 d + 32 uint16
+  ggml_type_info{17, "IQ2_XS",  256,  74},   // fp16 d + 32 uint16 + 8 scales
+  ggml_type_info{18, "IQ3_XXS", 256,  98},   // fp16 d + 96 bytes (3 bits x 256 / 8)
+  ggml_type_info{19, "IQ1_S",   256,  50},   // fp16 d + 32 qs + 16 uint16 qh
+  ggml_type_info{20, "IQ4_NL",  32,   18},   // fp16 d + 16
+  ggml_type_info{21, "IQ3_S",   256,  110},  // fp16 d + 64 qs + 8 qh + 32 signs + 4 scales
+  ggml_type_info{22, "IQ2_S",   256,  82},   // fp16 d + 64 qs + 8 qh + 8 scales
+  ggml_type_info{23, "IQ4_XS",  256,  136},  // fp16 d + uint16 scales_h + 4 scales_l + 128 qs
+  ggml_type_info{24, "I8",      1,    1},
+  ggml_type_info{25, "I16",     1,    2},
+  ggml_type_info{26, "I32",     1,    4},
+  ggml_type_info{27, "I64",     1,    8},
+  ggml_type_info{28, "F64",     1,    8},
+  ggml_type_info{29, "IQ1_M",   256,  56},   // 32 qs + 16 qh + 8 scales (d packed in the scales)
+  ggml_type_info{30, "BF16",    1,    2},
+  ggml_type_info{34, "TQ1_0",   256,  54},   // 48 base-3 bytes + 4 qh + fp16 d
+  ggml_type_info{35, "TQ2_0",   256,  66},   // 64 two-bit bytes + fp16 d
+  ggml_type_info{39, "MXFP4",   32,   17},   // E8M0 shared exponent + 16 bytes of fp4 (OCP MX spec)
+};
+
 }  // namespace
+
+std::span<const ggml_type_info> ggml_types() { return kGgmlTypes; }
+
+const ggml_type_info* find_ggml_type(std::string_view name) {
+  for (const auto& t : kGgmlTypes) {
+    if (t.name.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < name.size() && same; ++i) {
+      const char a = name[i] >= 'a' && name[i] <= 'z' ? static_cast<char>(name[i] - 32) : name[i];
+      same = a == t.name[i];
+    }
+    if (same) return &t;
+  }
+  return nullptr;
+}
+
+const ggml_type_info* find_ggml_type(uint32_t id) {
+  for (const auto& t : kGgmlTypes)
+    if (t.id == id) return &t;
+  return nullptr;
+}
 
 std::span<const weight_format> weight_formats() { return kWeightFormats; }
 std::span<const kv_dtype> kv_dtypes() { return kKvDtypes; }

@@ -32,6 +32,18 @@ struct kv_dtype {
   std::string_view source;
 };
 
+// A ggml tensor type as GGUF stores it: `block_bytes` bytes for every `block_elements` values.
+struct ggml_type_info {
+  uint32_t id;                   // enum ggml_type value, as written in a GGUF tensor info
+  std::string_view name;         // as ggml_type_name() prints it
+  uint32_t block_elements;
+  uint32_t block_bytes;
+};
+
+std::span<const ggml_type_info> ggml_types();
+const ggml_type_info* find_ggml_type(std::string_view name);  // case-insensitive
+const ggml_type_info* find_ggml_type(uint32_t id);
+
 std::span<const weight_format> weight_formats();
 std::span<const kv_dtype> kv_dtypes();
 

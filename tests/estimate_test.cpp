@@ -154,3 +154,15 @@ TEST_CASE("a context beyond max_position_embeddings is a warning", "[limits]") {
   CHECK(r.issues[0].code == "context_beyond_model");
   CHECK(r.issues[0].level == severity::warning);
 }
+
+TEST_CASE("ggml block sizes follow ggml-common.h", "[formats]") {
+  // bits per weight = 8 x block_bytes / block_elements
+  CHECK(find_ggml_type("Q4_K")->block_bytes == 144);   // 4.5 bpw
+  CHECK(find_ggml_type("q6_k")->block_bytes == 210);   // 6.5625 bpw
+  CHECK(find_ggml_type("Q8_0")->block_bytes == 34);    // 8.5 bpw
+  CHECK(find_ggml_type("IQ4_XS")->block_bytes == 136); // 4.25 bpw
+  CHECK(find_ggml_type("TQ1_0")->block_bytes == 54);   // 1.6875 bpw
+  CHECK(find_ggml_type("MXFP4")->block_elements == 32);
+  CHECK(find_ggml_type(uint32_t{12})->name == "Q4_K");
+  CHECK(find_ggml_type("Q9_Z") == nullptr);
+}
