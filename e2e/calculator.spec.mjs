@@ -1,0 +1,113 @@
+import { expect, test } from '@playwright/test';
+
+import { blockInternet, fixtureText, routeHub } from './hub-routes.mjs';
+
+const QWEN = 'Qwen/Qwen2.5-7B';
+
+test.describe('the calculator', () => {
+  test('opens on a full estimate for the embedded Llama-3.1-8B with no network at all', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('8,030,261,248');
+    await expect(page.locator('#result-model')).toHaveText('meta-llama/Llama-3.1-8B');
+    const rows = page.getByRole('table', { name: 'Memory components' });
+    await expect(rows.getByRole('row', { name: /Weights/ })).toContainText('14.96 GiB');  // 2 x 8,030,261,248 bytes
+    await expect(rows.getByRole('row', { name: /KV cache/ })).toContainText('0.50 GiB');  // 131,072 B/token x 4096
+    await expect(page.getByRole('img', { name: /memory breakdown/i })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'GPU fit' }).getByRole('row', { name: /NVIDIA GeForce RTX 4090/ })).toContainText('Yes');
+  });
+
+  test('re-estimates when the quantization changes, without fetching again', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('BF16 weights');
+    await page.getByLabel('Weight format').selectOption('int4');
+    await expect(page.locator('#summary')).toContainText('INT4 weights');
+  });
+
+  test('fetches a model from the Hub and shows its estimate and cross-check', async ({ page, context }) => {
+    await blockInternet(context);
+    await routeHub(context, { [QWEN]: { config: fixtureText('Qwen__Qwen2.5-7B'), hubTotal: 7_615_616_512 } });
+    await page.goto('index.html');
+    await page.getByLabel('Hugging Face model').fill(QWEN);
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.locator('#result-model')).toHaveText(QWEN);
+    await expect(page.locator('#summary')).toContainText('7,615,616,512');
+    await expect(page.getByRole('list', { name: 'Notes on this estimate' })).toContainText('config.json and the Hub agree');
+  });
+
+  test('shows a progress message while the config is fetched', async ({ page, context }) => {
+    await blockInternet(context);
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    await context.route(`https://huggingface.co/${QWEN}/resolve/main/config.json`, async (route) => {
+      await gate;
+      await route.fulfill({ status: 200, headers: { 'access-control-allow-origin': '*' }, body: fixtureText('Qwen__Qwen2.5-7B') });
+    });
+    await page.goto('index.html');
+    await page.getByLabel('Hugging Face model').fill(QWEN);
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('status')).toHaveText(`Fetching config for ${QWEN}…`);
+    await expect(page.getByRole('button', { name: 'Estimate' })).toBeDisabled();
+    release();
+    await expect(page.locator('#result-model')).toHaveText(QWEN);
+  });
+});
+
+test.describe('failures', () => {
+  test('a gated model (401) says it is gated and what to do', async ({ page, context }) => {
+    await blockInternet(context);
+    await routeHub(context, { 'meta-llama/Llama-3.3-70B-Instruct': { status: 401, headers: { 'x-error-code': 'GatedRepo' } } });
+    await page.goto('index.html');
+    await page.getByLabel('Hugging Face model').fill('meta-llama/Llama-3.3-70B-Instruct');
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('alert')).toContainText('is gated or private (HTTP 401)');
+    await expect(page.getByRole('alert')).toContainText('access token');
+    await expect(page.locator('#results')).toBeHidden();
+  });
+
+  test('an unknown model (404) says there is no such model', async ({ page, context }) => {
+    await blockInternet(context);
+    await routeHub(context, {});
+    await page.goto('index.html');
+    await page.getByLabel('Hugging Face model').fill('nobody/nothing');
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('alert')).toContainText('There is no model "nobody/nothing" on the Hub (HTTP 404)');
+  });
+
+  test('a malformed config says so', async ({ page, context }) => {
+    await blockInternet(context);
+    await routeHub(context, { 'broken/model': { config: '{"model_type": "llama", "hidden_size": ' } });
+    await page.goto('index.html');
+    await page.getByLabel('Hugging Face model').fill('broken/model');
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('alert')).toContainText('The config is not valid JSON');
+    await expect(page.locator('#results')).toBeHidden();
+  });
+
+  test('a network failure says the Hub cannot be reached', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await page.getByLabel('Hugging Face model').fill(QWEN);
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('alert')).toContainText('Could not reach the Hub');
+  });
+
+  test('markup in a model id or a config is shown as text, never parsed', async ({ page, context }) => {
+    await blockInternet(context);
+    const config = JSON.parse(fixtureText('Qwen__Qwen3-0.6B'));
+    config.model_type = '<img src=x id=injected-config>';
+    config.architectures = ['<b id="injected-arch">Bold</b>'];
+    await routeHub(context, { 'evil/model': { config: JSON.stringify(config) } });
+    await page.goto('index.html');
+
+    await page.getByLabel('Hugging Face model').fill('<img src=x id=injected-id>');
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('alert')).toContainText('"<img src=x id=injected-id>" is not a Hub model id');
+
+    await page.getByLabel('Hugging Face model').fill('evil/model');
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('list', { name: 'Notes on this estimate' })).toContainText('Unknown architecture "<b id="injected-arch">Bold</b>"');
+    await expect(page.locator('#injected-id, #injected-config, #injected-arch')).toHaveCount(0);
+  });
+});

@@ -1,0 +1,38 @@
+// Serves Hugging Face Hub responses from tests/fixtures through Playwright routes, so the page's real
+// fetch code runs and nothing leaves the machine.
+import fs from 'node:fs';
+
+const FIXTURES = new URL('../tests/fixtures/configs/', import.meta.url);
+
+export function fixtureText(name) {
+  return fs.readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8');
+}
+
+// Everything outside loopback fails, as with no network at all.
+export async function blockInternet(context) {
+  await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname), (route) => route.abort('internetdisconnected'));
+}
+
+// The Hub: repos map "owner/name" -> { status, body, headers }; unknown repos are 404 RepoNotFound.
+export async function routeHub(context, repos, seen = []) {
+  await context.route('https://huggingface.co/**', (route) => {
+    const request = route.request();
+    seen.push({ url: request.url(), headers: request.headers() });
+    const url = new URL(request.url());
+    const api = url.pathname.match(/^\/api\/models\/(.+)$/);
+    const file = url.pathname.match(/^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/);
+    const id = decodeURIComponent(api ? api[1] : file ? file[1] : '');
+    const repo = repos[id];
+    const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'x-error-code' };
+    if (!repo) return route.fulfill({ status: 404, headers: { ...cors, 'x-error-code': 'RepoNotFound' }, body: '{"error":"Repository not found"}' });
+    if (repo.status && repo.status !== 200) {
+      return route.fulfill({ status: repo.status, headers: { ...cors, ...(repo.headers ?? {}) }, body: '{"error":"restricted"}' });
+    }
+    if (api) {
+      if (!repo.hubTotal) return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: '{}' });
+      return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify({ safetensors: { total: repo.hubTotal } }) });
+    }
+    if (file && file[2] === 'config.json') return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: repo.config });
+    return route.fulfill({ status: 404, headers: { ...cors, 'x-error-code': 'EntryNotFound' }, body: '{"error":"Entry not found"}' });
+  });
+}

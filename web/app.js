@@ -1,0 +1,233 @@
+// The calculator page: one state object -> one estimate request -> one render. Everything the user or a
+// config supplies reaches the DOM through textContent, never as HTML.
+import { catalogue, estimateReport } from './estimator.js';
+import { fetchConfig, fetchHubFacts, HubError } from './hub-fetch.js';
+
+const DEFAULT_MODEL = {
+  id: 'meta-llama/Llama-3.1-8B',
+  url: new URL('models/meta-llama__Meta-Llama-3.1-8B.json', import.meta.url),
+};
+const GiB = 2 ** 30;
+const COMPONENTS = [
+  ['weights_bytes', 'Weights'],
+  ['kv_cache_bytes', 'KV cache'],
+  ['activations_bytes', 'Activations'],
+  ['overhead_bytes', 'Runtime overhead'],
+];
+
+const $ = (id) => document.getElementById(id);
+const form = $('estimate-form');
+const inputs = { model: $('model-id'), quantization: $('quantization'), context: $('context'), batch: $('batch') };
+
+// What the estimate is computed from: the loaded config and the inputs.
+const state = { modelId: '', configText: '', hub: null };
+let fetchController = null;
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+export function formatBytes(bytes) {
+  return `${(bytes / GiB).toFixed(2)} GiB`;
+}
+
+function formatCount(n) {
+  return Number(n).toLocaleString('en-US');
+}
+
+function formatShort(n) {
+  if (n >= 1e12) return `${(n / 1e12).toFixed(2)} T`;
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  return String(n);
+}
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+function showAlert(lines) {
+  const box = $('alert');
+  box.replaceChildren(...lines.map((line) => el('p', line)));
+  box.hidden = lines.length === 0;
+}
+
+function positive(input, fallback) {
+  const n = Number(input.value);
+  return Number.isSafeInteger(n) && n >= 1 ? n : fallback;
+}
+
+function request() {
+  const r = {
+    config: state.configText,
+    model_id: state.modelId,
+    context_tokens: positive(inputs.context, 0),
+    batch_size: positive(inputs.batch, 0),
+  };
+  if (inputs.quantization.value) r.quantization = inputs.quantization.value;
+  if (state.hub) r.hub = state.hub;
+  return r;
+}
+
+function renderBreakdown(report) {
+  const m = report.memory;
+  const rows = COMPONENTS.map(([key, label]) => {
+    const tr = el('tr');
+    const share = m.total_bytes ? (100 * m[key]) / m.total_bytes : 0;
+    tr.append(el('th', label), el('td', formatBytes(m[key]), 'num'), el('td', `${share.toFixed(1)}%`, 'num'));
+    tr.firstChild.scope = 'row';
+    return tr;
+  });
+  $('breakdown-rows').replaceChildren(...rows);
+  $('total').textContent = formatBytes(m.total_bytes);
+
+  const bar = $('bar');
+  bar.replaceChildren(...COMPONENTS.map(([key, label], i) => {
+    const seg = el('span', '', `seg seg-${i}`);
+    seg.style.width = `${m.total_bytes ? (100 * m[key]) / m.total_bytes : 0}%`;
+    seg.title = `${label}: ${formatBytes(m[key])}`;
+    return seg;
+  }));
+  bar.setAttribute('aria-label', `Memory breakdown: ${COMPONENTS.map(([key, label]) => `${label} ${formatBytes(m[key])}`).join(', ')}; total ${formatBytes(m.total_bytes)}`);
+}
+
+function renderFits(report) {
+  $('fit-rows').replaceChildren(...report.fits.map((g) => {
+    const tr = el('tr', undefined, g.fits ? 'fits-yes' : 'fits-no');
+    const name = el('th', g.name);
+    name.scope = 'row';
+    tr.append(name, el('td', formatBytes(g.memory_bytes), 'num'), el('td', g.fits ? 'Yes' : 'No'),
+      el('td', `${g.headroom_bytes >= 0 ? '' : '−'}${formatBytes(Math.abs(g.headroom_bytes))}`, 'num'));
+    return tr;
+  }));
+}
+
+function renderNotices(report) {
+  const items = report.issues.filter((i) => i.level !== 'error').map((i) => el('li', i.message, `notice notice-${i.level}`));
+  for (const check of report.hub_check ?? []) {
+    items.push(el('li', `Hub cross-check (${check.source}): config.json ${formatCount(check.config_parameters)}, Hub ${formatCount(check.hub_parameters)}. ${check.message}`,
+      `notice notice-${check.verdict === 'mismatch' ? 'warning' : 'info'}`));
+  }
+  $('notices').replaceChildren(...items);
+}
+
+function renderDetails(report) {
+  const dl = $('formulas');
+  dl.replaceChildren();
+  for (const f of report.formulas) {
+    dl.append(el('dt', f.component), el('dd', f.formula), el('dd', `Source: ${f.source}`, 'source'));
+  }
+  const fields = $('model-fields');
+  fields.replaceChildren();
+  for (const [key, value] of Object.entries(report.model)) {
+    if (value === '' || (typeof value === 'object' && value !== null && Object.keys(value).length === 0)) continue;
+    const shown = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    fields.append(el('dt', key), el('dd', shown));
+  }
+}
+
+function render(report) {
+  const m = report.model;
+  $('result-model').textContent = m.id || m.architecture || m.model_type;
+  const p = report.parameters;
+  const active = p.active !== p.total ? `, ${formatShort(p.active)} active per token` : '';
+  const fitting = report.fits.find((g) => g.fits);
+  $('summary').textContent =
+    `${formatShort(p.total)} parameters (${formatCount(p.total)}${active}) · ${report.request.quantization_label} weights · ` +
+    `${formatCount(report.request.context_tokens)} tokens × ${report.request.batch_size} · total ${formatBytes(report.memory.total_bytes)} · ` +
+    (fitting ? `fits on ${fitting.name} and larger` : 'fits on no single GPU in the catalogue');
+  renderBreakdown(report);
+  renderFits(report);
+  renderNotices(report);
+  renderDetails(report);
+  $('results').hidden = false;
+  $('results').setAttribute('aria-busy', 'false');
+}
+
+async function update() {
+  if (!state.configText) return;
+  const report = await estimateReport(request());
+  const errors = report.issues.filter((i) => i.level === 'error');
+  if (errors.length) {
+    showAlert(errors.map((i) => i.message));
+    $('results').hidden = true;  // never leave numbers for other inputs looking current
+    return;
+  }
+  showAlert([]);
+  render(report);
+}
+
+async function loadModel(modelId) {
+  fetchController?.abort();
+  fetchController = new AbortController();
+  const { signal } = fetchController;
+  const button = $('estimate-button');
+  button.disabled = true;
+  $('results').setAttribute('aria-busy', 'true');
+  setStatus(`Fetching config for ${modelId}…`);
+  try {
+    const [configText, facts] = await Promise.all([
+      fetchConfig(modelId, { signal }),
+      fetchHubFacts(modelId, { signal }).catch(() => ({ facts: {} })),
+    ]);
+    state.modelId = modelId;
+    state.configText = configText;
+    state.hub = Object.keys(facts.facts).length ? facts.facts : null;
+    setStatus(`Loaded config.json of ${modelId}.`);
+    await update();
+  } catch (err) {
+    if (err?.name === 'AbortError') return;
+    setStatus('');
+    showAlert([err instanceof HubError ? err.message : `Could not load ${modelId}: ${err?.message ?? err}.`]);
+    $('results').hidden = true;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function loadDefault() {
+  const response = await fetch(DEFAULT_MODEL.url);
+  if (!response.ok) throw new Error(`the embedded default config is missing (HTTP ${response.status})`);
+  state.modelId = DEFAULT_MODEL.id;
+  state.configText = await response.text();
+  state.hub = null;
+}
+
+async function fillQuantizations() {
+  const { quantizations } = await catalogue();
+  for (const q of quantizations) {
+    const option = el('option', q.label);
+    option.value = q.name;
+    option.title = q.description;
+    inputs.quantization.append(option);
+  }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = inputs.model.value.trim();
+  if (id === state.modelId && state.configText) {
+    update();
+  } else if (id === DEFAULT_MODEL.id) {
+    loadDefault().then(update).catch((err) => showAlert([String(err.message)]));
+  } else {
+    loadModel(id);
+  }
+});
+for (const input of [inputs.quantization, inputs.context, inputs.batch]) {
+  input.addEventListener('change', () => update());
+}
+
+async function start() {
+  try {
+    await Promise.all([fillQuantizations(), loadDefault()]);
+    await update();
+  } catch (err) {
+    showAlert([`The estimator could not start: ${err?.message ?? err}. Reload the page; if it persists, your browser may lack WebAssembly.`]);
+  }
+}
+
+start();
