@@ -93,6 +93,16 @@ test.describe('failures', () => {
     await expect(page.getByRole('alert')).toContainText('Could not reach the Hub');
   });
 
+  test('being offline says so, and the embedded estimate stays usable', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('8,030,261,248');
+    await context.setOffline(true);
+    await page.getByLabel('Hugging Face model').fill(QWEN);
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByRole('alert')).toContainText('You are offline');
+  });
+
   test('markup in a model id or a config is shown as text, never parsed', async ({ page, context }) => {
     await blockInternet(context);
     const config = JSON.parse(fixtureText('Qwen__Qwen3-0.6B'));
