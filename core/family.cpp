@@ -39,10 +39,11 @@ void generic_build(const model_spec& s, inventory_builder& b);
 }  // namespace
 
 void read_decoder(config_reader& r, model_spec& s, const decoder_defaults& d) {
-  s.hidden_size = r.count({"hidden_size", "n_embd", "d_model"}, d.hidden_size, limits::hidden);
+  s.hidden_size = r.count({"hidden_size", "n_embd", "n_embed", "d_model"}, d.hidden_size, limits::hidden);
   s.num_hidden_layers = r.count({"num_hidden_layers", "n_layer", "num_layers"}, d.num_hidden_layers, limits::layers);
   s.num_attention_heads = r.count({"num_attention_heads", "n_head"}, d.num_attention_heads, limits::heads);
-  s.intermediate_size = r.count({"intermediate_size", "n_inner", "ffn_dim"}, d.intermediate_size, limits::intermediate);
+  if (d.read_intermediate)
+    s.intermediate_size = r.count({"intermediate_size", "n_inner", "ffn_dim"}, d.intermediate_size, limits::intermediate);
   s.vocab_size = r.count({"vocab_size"}, d.vocab_size, limits::vocab);
   // transformers: num_key_value_heads=None means one KV head per query head.
   const bool known = s.known_family;

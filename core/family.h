@@ -39,6 +39,7 @@ struct decoder_defaults {
   uint64_t head_dim = 0;             // 0: None, meaning hidden_size // num_attention_heads
   uint64_t max_position_embeddings = 0;
   bool tie_word_embeddings = false;
+  bool read_intermediate = true;     // false: the family derives the MLP width itself (BLOOM, Falcon)
 };
 
 // Reads the fields every decoder has, with the usual aliases (GPT-2's n_embd/n_layer/n_head/n_positions,
