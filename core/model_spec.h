@@ -46,6 +46,7 @@ struct model_spec {
   std::string architecture;  // architectures[0], e.g. "LlamaForCausalLM"; "" when absent
   std::string model_type;    // e.g. "llama"; for a vision-language model, the outer model_type
   std::string family;        // the inventory rule applied, or "generic"
+  std::string text_family;   // vision-language models: the rule of the text decoder (text_config.model_type)
   bool known_family = false;
 
   // The text decoder's dimensions (of text_config for vision-language models).

@@ -1,8 +1,175 @@
-// Family rules of this group are being written; see family.h.
+// Vision-language models: a vision tower and a projector beside a text decoder read from text_config
+// with the text family's own rule. Each part is counted as its own component.
+#include <array>
+
 #include "family.h"
 
 namespace neuroshrink {
+namespace {
 
-std::span<const family_rule> vlm_families() { return {}; }
+using group = inventory_builder::group;
+
+// Reads the text decoder with its own rule: from text_config when the config nests one, else from the
+// top level (older Qwen2-VL configs).
+bool read_text(config_reader& r, model_spec& s, std::string_view default_type) {
+  const bool nested = r.has_object("text_config");
+  config_reader text = nested ? r.sub("text_config") : r;
+  std::string type = nested ? text.text({"model_type"}) : std::string(default_type);
+  // The text halves of Qwen2-VL and Qwen2.5-VL carry their own model_type in newer configs but are
+  // Qwen2 decoders (modeling_qwen2_vl.py Qwen2VLTextModel).
+  if (type.empty() || type == "qwen2_vl_text" || type == "qwen2_5_vl_text") type = std::string(default_type);
+  const family_rule* rule = find_family(type);
+  if (!rule || rule->read == nullptr || type == s.model_type) {
+    r.error("unknown_text_model", text.field_name("model_type"),
+            "The text model \"" + type + "\" of this " + s.model_type + " checkpoint is not an architecture this estimate knows.");
+    return false;
+  }
+  s.text_family = type;
+  s.defaults_source += "; text_config: " + std::string(rule->source);
+  rule->read(text, s);
+  return true;
+}
+
+// A ViT encoder layer stack as CLIP and SigLIP build it (modeling_clip.py CLIPEncoderLayer,
+// modeling_siglip.py SiglipEncoderLayer): biased q/k/v/out_proj, two LayerNorms, fc1/fc2 with biases.
+void vit_layers(inventory_builder& b, const std::string& p, uint64_t layers, uint64_t h, uint64_t i) {
+  const group g{"vision_layer", layers, "vision"};
+  for (const char* n : {"k_proj", "v_proj", "q_proj", "out_proj"})
+    b.linear(g, p + ".encoder.layers.{i}.self_attn." + n, h, h, tensor_role::vision, true);
+  b.norm(g, p + ".encoder.layers.{i}.layer_norm1", h, true);
+  b.linear(g, p + ".encoder.layers.{i}.mlp.fc1", i, h, tensor_role::vision, true);
+  b.linear(g, p + ".encoder.layers.{i}.mlp.fc2", h, i, tensor_role::vision, true);
+  b.norm(g, p + ".encoder.layers.{i}.layer_norm2", h, true);
+}
+
+void read_vit(config_reader& v, model_spec& s, uint64_t hidden, uint64_t inter, uint64_t layers, uint64_t image, uint64_t patch) {
+  s.set_dim("vision_hidden_size", v.count({"hidden_size"}, hidden, limits::hidden));
+  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, inter, limits::intermediate));
+  s.set_dim("vision_num_hidden_layers", v.count({"num_hidden_layers"}, layers, limits::layers));
+  s.set_dim("vision_image_size", v.count({"image_size"}, image, 1 << 16));
+  s.set_dim("vision_patch_size", v.count({"patch_size"}, patch, 1 << 12));
+  s.set_dim("vision_num_channels", v.count({"num_channels"}, 3, 64));
+}
+
+// ---- Llava (1.5 and compatible): configuration_llava.py / modeling_llava.py. A CLIPVisionModel
+// (configuration_clip.py CLIPVisionConfig defaults: 768 hidden, 3072 inner, 12 layers, 224 px, patch 32)
+// with a class token and learned positions, pre- and post-LayerNorms; a two-layer projector
+// linear_1 [text_h, vision_h x feature layers] and linear_2 [text_h, text_h] with biases.
+void read_llava(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "llama")) return;
+  config_reader v = r.sub("vision_config");
+  read_vit(v, s, 768, 3072, 12, 224, 32);
+  uint64_t feature_layers = 1;
+  if (const config_json* f = r.find({"vision_feature_layer"}); f && f->is_array()) feature_layers = std::max<size_t>(f->size(), 1);
+  s.set_dim("vision_feature_layers", feature_layers);
+  s.set_dim("projector_bias", r.flag("multimodal_projector_bias", true, false));
+}
+
+void build_llava(const model_spec& s, inventory_builder& b) {
+  b.set_prefix("language_model.");
+  find_family(s.text_family)->build(s, b);
+  b.set_prefix("");
+  const uint64_t h = s.dim("vision_hidden_size"), p = s.dim("vision_patch_size"), c = s.dim("vision_num_channels");
+  const uint64_t positions = (s.dim("vision_image_size") / p) * (s.dim("vision_image_size") / p) + 1;
+  const std::string t = "vision_tower.vision_model";
+  b.tensor(t + ".embeddings.class_embedding", {h}, tensor_role::vision, "vision");
+  b.tensor(t + ".embeddings.patch_embedding.weight", {h, c, p, p}, tensor_role::vision, "vision");
+  b.tensor(t + ".embeddings.position_embedding.weight", {positions, h}, tensor_role::vision, "vision");
+  b.norm_outside(t + ".pre_layrnorm", h, true, "vision");
+  vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, s.dim("vision_intermediate_size"));
+  b.norm_outside(t + ".post_layernorm", h, true, "vision");
+  const bool bias = s.dim("projector_bias") != 0;
+  b.linear_outside("multi_modal_projector.linear_1", s.hidden_size, h * s.dim("vision_feature_layers"), tensor_role::projector, bias, "projector");
+  b.linear_outside("multi_modal_projector.linear_2", s.hidden_size, s.hidden_size, tensor_role::projector, bias, "projector");
+}
+
+// ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower
+// (configuration_siglip.py SiglipVisionConfig defaults: 768 hidden, 3072 inner, 12 layers, 224 px,
+// patch 16; a biased patch conv, positions without a class token, post_layernorm, no pooling head)
+// and the projector mm_input_projection_weight [vision_h, text_h] with mm_soft_emb_norm [vision_h].
+void read_gemma3(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "gemma3_text")) return;
+  config_reader v = r.sub("vision_config");
+  read_vit(v, s, 768, 3072, 12, 224, 16);
+  s.set_dim("vision_use_head", v.flag("vision_use_head", false, false));
+}
+
+void build_gemma3(const model_spec& s, inventory_builder& b) {
+  b.set_prefix("language_model.");
+  find_family(s.text_family)->build(s, b);
+  b.set_prefix("");
+  const uint64_t h = s.dim("vision_hidden_size"), p = s.dim("vision_patch_size"), c = s.dim("vision_num_channels");
+  const uint64_t side = s.dim("vision_image_size") / p;
+  const std::string t = "vision_tower.vision_model";
+  b.tensor(t + ".embeddings.patch_embedding.weight", {h, c, p, p}, tensor_role::vision, "vision");
+  b.tensor(t + ".embeddings.patch_embedding.bias", {h}, tensor_role::vision, "vision");
+  b.tensor(t + ".embeddings.position_embedding.weight", {side * side, h}, tensor_role::vision, "vision");
+  vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, s.dim("vision_intermediate_size"));
+  b.norm_outside(t + ".post_layernorm", h, true, "vision");
+  b.tensor("multi_modal_projector.mm_input_projection_weight", {h, s.hidden_size}, tensor_role::projector, "projector").matmul = true;
+  b.norm_outside("multi_modal_projector.mm_soft_emb_norm", h, false, "projector");
+}
+
+// ---- Qwen2-VL and Qwen2.5-VL: configuration_qwen2_vl.py / configuration_qwen2_5_vl.py and their
+// modeling files. A ViT over 3-D patches (temporal_patch_size x patch x patch, no bias), blocks with a
+// fused biased qkv and proj, a PatchMerger that folds spatial_merge_size^2 patches (ln_q, then two
+// biased Linears up to the text hidden size). Qwen2-VL: LayerNorm and an fc1/fc2 MLP of mlp_ratio x
+// embed_dim; Qwen2.5-VL: RMSNorm and a gated MLP of intermediate_size.
+void read_qwen_vl(config_reader& r, model_spec& s, bool v25) {
+  if (!read_text(r, s, "qwen2")) return;
+  config_reader v = r.sub("vision_config");
+  // Qwen2-VL names the ViT width embed_dim and its output hidden_size; Qwen2.5-VL names them
+  // hidden_size and out_hidden_size.
+  const uint64_t ed = v.count({v25 ? "hidden_size" : "embed_dim"}, 1280, limits::hidden);
+  s.set_dim("vision_hidden_size", ed);
+  s.set_dim("vision_depth", v.count({"depth"}, 32, limits::layers));
+  s.set_dim("vision_intermediate_size", v25 ? v.count({"intermediate_size"}, 3420, limits::intermediate)
+                                            : v.count({"mlp_ratio"}, 4, 64) * ed);
+  s.set_dim("vision_patch_size", v.count({"patch_size"}, 14, 1 << 12));
+  s.set_dim("vision_temporal_patch_size", v.count({"temporal_patch_size"}, 2, 64));
+  s.set_dim("vision_in_channels", v.count({"in_channels", "in_chans"}, 3, 64));
+  s.set_dim("vision_spatial_merge_size", v.count({"spatial_merge_size"}, 2, 64));
+  s.set_dim("vision_out_hidden_size", v.count({v25 ? "out_hidden_size" : "hidden_size"}, s.hidden_size, limits::hidden));
+  s.set_dim("vision_gated_mlp", v25);
+}
+
+void read_qwen2_vl(config_reader& r, model_spec& s) { read_qwen_vl(r, s, false); }
+void read_qwen2_5_vl(config_reader& r, model_spec& s) { read_qwen_vl(r, s, true); }
+
+void build_qwen_vl(const model_spec& s, inventory_builder& b) {
+  find_family(s.text_family)->build(s, b);
+  const uint64_t ed = s.dim("vision_hidden_size"), i = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
+  const uint64_t merged = ed * s.dim("vision_spatial_merge_size") * s.dim("vision_spatial_merge_size");
+  const bool v25 = s.dim("vision_gated_mlp") != 0;
+  const group g{"vision_block", s.dim("vision_depth"), "vision"};
+  b.tensor("visual.patch_embed.proj.weight", {ed, s.dim("vision_in_channels"), s.dim("vision_temporal_patch_size"), p * p},
+           tensor_role::vision, "vision");
+  b.norm(g, "visual.blocks.{i}.norm1", ed, !v25);
+  b.norm(g, "visual.blocks.{i}.norm2", ed, !v25);
+  b.linear(g, "visual.blocks.{i}.attn.qkv", 3 * ed, ed, tensor_role::vision, true);
+  b.linear(g, "visual.blocks.{i}.attn.proj", ed, ed, tensor_role::vision, true);
+  if (v25) {
+    b.linear(g, "visual.blocks.{i}.mlp.gate_proj", i, ed, tensor_role::vision, true);
+    b.linear(g, "visual.blocks.{i}.mlp.up_proj", i, ed, tensor_role::vision, true);
+    b.linear(g, "visual.blocks.{i}.mlp.down_proj", ed, i, tensor_role::vision, true);
+  } else {
+    b.linear(g, "visual.blocks.{i}.mlp.fc1", i, ed, tensor_role::vision, true);
+    b.linear(g, "visual.blocks.{i}.mlp.fc2", ed, i, tensor_role::vision, true);
+  }
+  b.norm_outside("visual.merger.ln_q", ed, !v25, "projector");
+  b.linear_outside("visual.merger.mlp.0", merged, merged, tensor_role::projector, true, "projector");
+  b.linear_outside("visual.merger.mlp.2", s.dim("vision_out_hidden_size"), merged, tensor_role::projector, true, "projector");
+}
+
+constexpr std::array kVlm{
+    family_rule{"llava", "transformers configuration_llava.py, modeling_llava.py, configuration_clip.py", read_llava, build_llava},
+    family_rule{"gemma3", "transformers configuration_gemma3.py, modeling_gemma3.py, configuration_siglip.py", read_gemma3, build_gemma3},
+    family_rule{"qwen2_vl", "transformers configuration_qwen2_vl.py, modeling_qwen2_vl.py", read_qwen2_vl, build_qwen_vl},
+    family_rule{"qwen2_5_vl", "transformers configuration_qwen2_5_vl.py, modeling_qwen2_5_vl.py", read_qwen2_5_vl, build_qwen_vl},
+};
+
+}  // namespace
+
+std::span<const family_rule> vlm_families() { return kVlm; }
 
 }  // namespace neuroshrink

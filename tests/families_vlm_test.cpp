@@ -1,0 +1,76 @@
+#include <catch2/catch.hpp>
+
+#include "estimate.h"
+#include "fixture.h"
+#include "inventory.h"
+
+using namespace neuroshrink;
+
+// Configs with the published dimensions of each checkpoint (llava-hf/llava-1.5-7b-hf, google/gemma-3-4b-it
+// with the fields its text_config omits, Qwen/Qwen2-VL-7B-Instruct); real config files are to be added.
+static parameter_counts counts(const char* json) {
+  const auto p = parse_config(json);
+  REQUIRE(p.ok());
+  return count_parameters(build_inventory(p.spec));
+}
+
+static uint64_t component(const parameter_counts& p, std::string_view name) {
+  for (const auto& [c, n] : p.by_component)
+    if (c == name) return n;
+  return 0;
+}
+
+TEST_CASE("Llava-1.5-7B counts text, CLIP tower and projector: 7,063,427,072", "[params][vlm]") {
+  const auto p = counts(R"({"architectures": ["LlavaForConditionalGeneration"], "model_type": "llava",
+      "text_config": {"architectures": ["LlamaForCausalLM"], "max_position_embeddings": 4096, "model_type": "llama",
+        "rms_norm_eps": 1e-05, "torch_dtype": "float16", "vocab_size": 32064},
+      "tie_word_embeddings": false, "torch_dtype": "float16",
+      "vision_config": {"hidden_size": 1024, "image_size": 336, "intermediate_size": 4096, "model_type": "clip_vision_model",
+        "num_attention_heads": 16, "num_hidden_layers": 24, "patch_size": 14, "projection_dim": 768, "vocab_size": 32000},
+      "vision_feature_layer": -2, "vision_feature_select_strategy": "default", "vocab_size": 32064})");
+  // Text: Llama-2-7B with 64 more tokens in the embedding and the head: 6,738,415,616 + 2 x 64 x 4096.
+  CHECK(component(p, "text") == 6'738'939'904ull);
+  // CLIP ViT-L/14-336: class 1024, patch 1024 x 3 x 14 x 14, positions 577 x 1024, pre and post LayerNorms,
+  // 24 layers x 12,596,224.
+  CHECK(component(p, "vision") == 1024 + 602'112 + 577ull * 1024 + 2 * 2048 + 24ull * 12'596'224);
+  // Projector: 4096 x 1024 + 4096 and 4096 x 4096 + 4096.
+  CHECK(component(p, "projector") == 4'198'400 + 16'781'312);
+  CHECK(p.total.value == 7'063'427'072ull);
+}
+
+TEST_CASE("Gemma-3-4B fills its four-field text_config from the class defaults: 4,300,079,472", "[params][vlm]") {
+  const auto parsed = parse_config(R"({"architectures": ["Gemma3ForConditionalGeneration"], "model_type": "gemma3",
+      "text_config": {"hidden_size": 2560, "intermediate_size": 10240, "model_type": "gemma3_text", "num_hidden_layers": 34,
+        "rope_scaling": {"factor": 8.0, "rope_type": "linear"}, "sliding_window": 1024},
+      "torch_dtype": "bfloat16",
+      "vision_config": {"hidden_size": 1152, "image_size": 896, "intermediate_size": 4304, "model_type": "siglip_vision_model",
+        "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14, "vision_use_head": false}})");
+  REQUIRE(parsed.ok());
+  const auto p = count_parameters(build_inventory(parsed.spec));
+  CHECK(p.total.value == 4'300'079'472ull);
+  CHECK(component(p, "projector") == 1152ull * 2560 + 1152);
+  // Defaults from Gemma3TextConfig: 8 heads, 4 KV heads of 256, vocab 262,208, pattern 6.
+  CHECK(parsed.spec.num_attention_heads == 8);
+  CHECK(parsed.spec.vocab_size == 262'208);
+  estimate_options o;
+  o.context_tokens = 8192;
+  const auto r = estimate(parsed.spec, o);
+  // 34 layers: 29 sliding (1024 tokens) and 5 global ((i + 1) % 6 == 0): K + V = 2 x 4 x 256 x 2 bytes = 4096 per layer.
+  CHECK(r.memory.kv_cache_bytes == 29ull * 4096 * 1024 + 5ull * 4096 * 8192);
+}
+
+TEST_CASE("Qwen2-VL-7B with top-level text fields has 8,291,375,616 parameters", "[params][vlm]") {
+  const auto p = counts(R"({"architectures": ["Qwen2VLForConditionalGeneration"], "model_type": "qwen2_vl",
+      "hidden_size": 3584, "intermediate_size": 18944, "num_attention_heads": 28, "num_hidden_layers": 28,
+      "num_key_value_heads": 4, "vocab_size": 152064, "max_position_embeddings": 32768, "tie_word_embeddings": false,
+      "torch_dtype": "bfloat16", "vision_config": {"depth": 32, "embed_dim": 1280, "mlp_ratio": 4, "num_heads": 16,
+        "in_chans": 3, "hidden_size": 3584, "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2}})");
+  CHECK(component(p, "text") == 7'615'616'512ull);  // the Qwen2-7B decoder
+  CHECK(p.total.value == 8'291'375'616ull);
+}
+
+TEST_CASE("a vision-language model whose text model is unknown says so", "[vlm]") {
+  const auto p = parse_config(R"({"model_type": "llava", "text_config": {"model_type": "mystery"}})");
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.issues[0].code == "unknown_text_model");
+}
