@@ -74,3 +74,25 @@ TEST_CASE("a vision-language model whose text model is unknown says so", "[vlm]"
   REQUIRE_FALSE(p.ok());
   CHECK(p.issues[0].code == "unknown_text_model");
 }
+
+TEST_CASE("Llama-3.2-11B-Vision, with 8 cross-attention layers and a tiled ViT, has 10,670,220,835 parameters", "[params][vlm][mllama]") {
+  const auto parsed = parse_config(R"({"architectures": ["MllamaForConditionalGeneration"], "model_type": "mllama",
+      "text_config": {"model_type": "mllama_text_model", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 40,
+        "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 128256,
+        "cross_attention_layers": [3, 8, 13, 18, 23, 28, 33, 38], "tie_word_embeddings": false, "max_position_embeddings": 131072},
+      "vision_config": {"hidden_size": 1280, "intermediate_size": 5120, "num_hidden_layers": 32, "num_global_layers": 8,
+        "attention_heads": 16, "image_size": 560, "patch_size": 14, "max_num_tiles": 4, "num_channels": 3,
+        "intermediate_layers_indices": [3, 7, 15, 23, 30], "vision_output_dim": 7680,
+        "supported_aspect_ratios": [[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [3, 1], [4, 1]]},
+      "torch_dtype": "bfloat16"})");
+  REQUIRE(parsed.ok());
+  const auto p = count_parameters(build_inventory(parsed.spec));
+  CHECK(p.total.value == 10'670'220'835ull);  // Meta's model card
+  CHECK(component(p, "projector") == 7680ull * 4096 + 4096);
+  estimate_options o;
+  const auto r = estimate(parsed.spec, o);
+  // Only the 32 self-attention layers cache text tokens: 32 x 2 x 8 x 128 x 2 bytes.
+  CHECK(r.kv_cache_bytes_per_token == 131'072);
+  // The 8 cross-attention layers cache one image: 4 tiles x (40 x 40 + 1) tokens of K and V.
+  CHECK(r.memory.kv_cache_bytes == 131'072ull * 4096 + 8ull * 2 * 8 * 128 * 4 * 1601 * 2);
+}

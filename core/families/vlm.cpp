@@ -1,6 +1,8 @@
 // Vision-language models: a vision tower and a projector beside a text decoder read from text_config
 // with the text family's own rule. Each part is counted as its own component.
 #include <array>
+#include <utility>
+#include <vector>
 
 #include "family.h"
 
@@ -161,10 +163,120 @@ void build_qwen_vl(const model_spec& s, inventory_builder& b) {
   b.linear_outside("visual.merger.mlp.2", s.dim("vision_out_hidden_size"), merged, tensor_role::projector, true, "projector");
 }
 
+// ---- Mllama (Llama-3.2-Vision): configuration_mllama.py / modeling_mllama.py. The text model
+// interleaves cross-attention layers (cross_attention_layers) among Llama layers; those attend to the
+// image's tokens, so they cache one image's K and V (max_num_tiles x (patches + 1) tokens) rather than
+// the text's, and carry tanh gates and q/k norms. embed_tokens has vocab_size + 8 rows. The vision
+// model: patch conv, class token, gated positional and tile embeddings, a 32-layer local transformer and
+// an 8-layer gated global one; the projector maps hidden x (intermediate layers + 1) to the text width.
+void read_mllama(config_reader& r, model_spec& s) {
+  config_reader t = r.sub("text_config");
+  s.text_family = "mllama_text";
+  read_decoder(t, s, {.vocab_size = 128256, .hidden_size = 4096, .intermediate_size = 14336, .num_hidden_layers = 40,
+                      .num_attention_heads = 32, .num_key_value_heads = 8, .max_position_embeddings = 131072});
+  config_reader v = r.sub("vision_config");
+  const uint64_t vh = v.count({"hidden_size"}, 1280, limits::hidden);
+  const uint64_t image = v.count({"image_size"}, 448, 1 << 16), patch = v.count({"patch_size"}, 14, 1 << 12);
+  const uint64_t tiles = v.count({"max_num_tiles"}, 4, 64);
+  uint64_t intermediate_layers = 5;  // [3, 7, 15, 23, 30]
+  if (const config_json* il = v.find({"intermediate_layers_indices"}); il && il->is_array()) intermediate_layers = il->size();
+  uint64_t ratios = 8;  // supported_aspect_ratios: 8 tile layouts for 4 tiles
+  if (const config_json* ar = v.find({"supported_aspect_ratios"}); ar && ar->is_array()) ratios = ar->size();
+  s.set_dim("vision_hidden_size", vh);
+  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, 5120, limits::intermediate));
+  s.set_dim("vision_num_hidden_layers", v.count({"num_hidden_layers"}, 32, limits::layers));
+  s.set_dim("vision_num_global_layers", v.count({"num_global_layers"}, 8, limits::layers));
+  s.set_dim("vision_patch_size", patch);
+  s.set_dim("vision_num_channels", v.count({"num_channels"}, 3, 64));
+  s.set_dim("vision_patches", (image / patch) * (image / patch) + 1);
+  s.set_dim("vision_max_num_tiles", tiles);
+  s.set_dim("vision_aspect_ratio_ids", ratios + 1);
+  s.set_dim("vision_output_dim", v.count_or({"vision_output_dim"}, vh * (intermediate_layers + 1), limits::hidden));
+  std::vector<bool> cross(s.layers.size(), false);
+  if (const config_json* c = t.find({"cross_attention_layers"}); c && c->is_array()) {
+    for (const auto& x : *c)
+      if (x.is_number_unsigned() && x.get<uint64_t>() < cross.size()) cross[x.get<uint64_t>()] = true;
+  } else {
+    for (uint64_t i : {3, 8, 13, 18, 23, 28, 33, 38})
+      if (i < cross.size()) cross[i] = true;
+  }
+  const uint64_t image_tokens = tiles * s.dim("vision_patches");
+  for (size_t i = 0; i < s.layers.size(); ++i)
+    if (cross[i]) {
+      auto& l = s.layers[i];
+      l.cross_attention = true;
+      l.attention = attention_kind::none;
+      l.k_elements = l.v_elements = 0;
+      l.state_elements = 2 * s.num_key_value_heads * s.head_dim * image_tokens;  // one image's K and V
+    }
+}
+
+void build_mllama(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim, i = s.intermediate_size;
+  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  uint64_t n_cross = 0;
+  for (const auto& l : s.layers) n_cross += l.cross_attention;
+  const group self{"decoder", s.num_hidden_layers - n_cross};
+  const group cross{"cross_attention_decoder", n_cross};
+  const std::string m = "language_model.model";
+  b.tensor(m + ".embed_tokens.weight", {s.vocab_size + 8, h}, tensor_role::embedding);
+  b.norm(self, m + ".layers.{i}.input_layernorm", h);
+  b.linear(self, m + ".layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, false);
+  b.linear(self, m + ".layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, false);
+  b.linear(self, m + ".layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, false);
+  b.linear(self, m + ".layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, false);
+  b.norm(cross, m + ".layers.{i}.input_layernorm", h);
+  b.linear(cross, m + ".layers.{i}.cross_attn.q_proj", q_out, h, tensor_role::attention, false);
+  b.linear(cross, m + ".layers.{i}.cross_attn.k_proj", kv_out, h, tensor_role::attention, false);
+  b.linear(cross, m + ".layers.{i}.cross_attn.v_proj", kv_out, h, tensor_role::attention, false);
+  b.linear(cross, m + ".layers.{i}.cross_attn.o_proj", h, q_out, tensor_role::attention, false);
+  b.norm(cross, m + ".layers.{i}.cross_attn.q_norm", hd);
+  b.norm(cross, m + ".layers.{i}.cross_attn.k_norm", hd);
+  b.layer(cross, m + ".layers.{i}.cross_attn_attn_gate", {1}, tensor_role::attention);
+  b.layer(cross, m + ".layers.{i}.cross_attn_mlp_gate", {1}, tensor_role::mlp);
+  for (const group* g : {&self, &cross}) {
+    b.norm(*g, m + ".layers.{i}.post_attention_layernorm", h);
+    b.linear(*g, m + ".layers.{i}.mlp.gate_proj", i, h, tensor_role::mlp, false);
+    b.linear(*g, m + ".layers.{i}.mlp.up_proj", i, h, tensor_role::mlp, false);
+    b.linear(*g, m + ".layers.{i}.mlp.down_proj", h, i, tensor_role::mlp, false);
+  }
+  b.norm_outside(m + ".norm", h);
+  b.linear_outside("language_model.lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+
+  const uint64_t vh = s.dim("vision_hidden_size"), vi = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
+  const uint64_t patches = s.dim("vision_patches"), tiles = s.dim("vision_max_num_tiles"), ids = s.dim("vision_aspect_ratio_ids");
+  const std::string v = "vision_model";
+  b.tensor(v + ".patch_embedding.weight", {vh, s.dim("vision_num_channels"), p, p}, tensor_role::vision, "vision");
+  b.tensor(v + ".class_embedding", {vh}, tensor_role::vision, "vision");
+  b.tensor(v + ".gated_positional_embedding.embedding", {patches, vh}, tensor_role::vision, "vision");
+  b.tensor(v + ".gated_positional_embedding.gate", {1}, tensor_role::vision, "vision");
+  b.tensor(v + ".gated_positional_embedding.tile_embedding.weight", {ids, tiles * patches * vh}, tensor_role::vision, "vision");
+  for (const char* t : {"pre_tile_positional_embedding", "post_tile_positional_embedding"}) {
+    b.tensor(v + "." + t + ".embedding.weight", {ids, tiles * vh}, tensor_role::vision, "vision");
+    b.tensor(v + "." + t + ".gate", {1}, tensor_role::vision, "vision");
+  }
+  b.norm_outside(v + ".layernorm_pre", vh, true, "vision");
+  b.norm_outside(v + ".layernorm_post", vh, true, "vision");
+  const group local{"vision_layer", s.dim("vision_num_hidden_layers"), "vision"};
+  const group global{"vision_global_layer", s.dim("vision_num_global_layers"), "vision"};
+  for (const auto& [g, prefix] : {std::pair{&local, v + ".transformer"}, std::pair{&global, v + ".global_transformer"}}) {
+    for (const char* n : {"q_proj", "k_proj", "v_proj", "o_proj"})
+      b.linear(*g, prefix + ".layers.{i}.self_attn." + n, vh, vh, tensor_role::vision, false);
+    b.linear(*g, prefix + ".layers.{i}.mlp.fc1", vi, vh, tensor_role::vision, true);
+    b.linear(*g, prefix + ".layers.{i}.mlp.fc2", vh, vi, tensor_role::vision, true);
+    b.norm(*g, prefix + ".layers.{i}.input_layernorm", vh, true);
+    b.norm(*g, prefix + ".layers.{i}.post_attention_layernorm", vh, true);
+  }
+  b.layer(global, v + ".global_transformer.layers.{i}.gate_attn", {1}, tensor_role::vision);
+  b.layer(global, v + ".global_transformer.layers.{i}.gate_ffn", {1}, tensor_role::vision);
+  b.linear_outside("multi_modal_projector", h, s.dim("vision_output_dim"), tensor_role::projector, true, "projector");
+}
+
 constexpr std::array kVlm{
     family_rule{"llava", "transformers configuration_llava.py, modeling_llava.py, configuration_clip.py", read_llava, build_llava},
     family_rule{"gemma3", "transformers configuration_gemma3.py, modeling_gemma3.py, configuration_siglip.py", read_gemma3, build_gemma3},
     family_rule{"qwen2_vl", "transformers configuration_qwen2_vl.py, modeling_qwen2_vl.py", read_qwen2_vl, build_qwen_vl},
+    family_rule{"mllama", "transformers configuration_mllama.py, modeling_mllama.py", read_mllama, build_mllama},
     family_rule{"qwen2_5_vl", "transformers configuration_qwen2_5_vl.py, modeling_qwen2_5_vl.py", read_qwen2_5_vl, build_qwen_vl},
 };
 
