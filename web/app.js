@@ -120,6 +120,21 @@ function renderDetails(report) {
   for (const f of report.formulas) {
     dl.append(el('dt', f.component), el('dd', f.formula), el('dd', `Source: ${f.source}`, 'source'));
   }
+  const groups = $('parameter-groups');
+  groups.replaceChildren();
+  const p = report.parameters;
+  const describe = (entries) => Object.entries(entries).map(([k, v]) => `${k} ${formatShort(v)}`).join(' · ');
+  groups.append(el('dt', 'by component'), el('dd', describe(p.by_component)));
+  groups.append(el('dt', 'by role'), el('dd', describe(p.by_role)));
+  groups.append(el('dt', 'by layer type'), el('dd', describe(p.by_layer_type)));
+  if (p.mtp) groups.append(el('dt', 'not loaded'), el('dd', `multi-token-prediction modules ${formatShort(p.mtp)} (${formatCount(p.mtp)})`));
+  $('kv-rows').replaceChildren(...report.kv_cache.layers.map((g) => {
+    const tr = el('tr');
+    const kind = g.attention === 'sliding' || g.attention === 'chunked' ? `${g.attention} (${formatCount(g.window)})` : g.attention;
+    tr.append(el('td', String(g.layers), 'num'), el('td', g.state_bytes ? `${kind}, state ${formatCount(g.state_bytes)} B` : kind),
+      el('td', formatCount(g.bytes_per_token), 'num'), el('td', formatCount(g.cached_tokens), 'num'), el('td', formatBytes(g.bytes), 'num'));
+    return tr;
+  }));
   const fields = $('model-fields');
   fields.replaceChildren();
   for (const [key, value] of Object.entries(report.model)) {
