@@ -75,6 +75,13 @@ class inventory_builder {
   void linear(const group& g, const std::string& base, uint64_t out, uint64_t in, tensor_role role, bool bias,
               uint64_t copies = 1, uint64_t active = 1);
   void linear_outside(const std::string& base, uint64_t out, uint64_t in, tensor_role role, bool bias, std::string_view component = "text");
+  // Grouped-query attention as four Linears under `prefix`: q [heads x head_dim, h], k and v
+  // [kv_heads x head_dim, h], and the output projection `o_name` [h, heads x head_dim].
+  void attention(const group& g, const std::string& prefix, const model_spec& s, bool qkv_bias, bool o_bias,
+                 const char* o_name = "o_proj");
+  // A gated MLP under `prefix`: gate_proj and up_proj [width, h], down_proj [h, width].
+  void gated_mlp(const group& g, const std::string& prefix, uint64_t h, uint64_t width, bool bias,
+                 tensor_role role = tensor_role::mlp, uint64_t copies = 1, uint64_t active = 1);
   // A norm: weight [dim] and, with `bias`, bias [dim].
   void norm(const group& g, const std::string& base, uint64_t dim, bool bias = false);
   void norm_outside(const std::string& base, uint64_t dim, bool bias = false, std::string_view component = "text");

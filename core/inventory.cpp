@@ -45,6 +45,22 @@ void inventory_builder::linear_outside(const std::string& base, uint64_t out, ui
   if (bias) tensor(base + ".bias", {out}, role, component);
 }
 
+void inventory_builder::attention(const group& g, const std::string& prefix, const model_spec& s, bool qkv_bias, bool o_bias,
+                                  const char* o_name) {
+  const uint64_t h = s.hidden_size, q_out = s.num_attention_heads * s.head_dim, kv_out = s.num_key_value_heads * s.head_dim;
+  linear(g, prefix + ".q_proj", q_out, h, tensor_role::attention, qkv_bias);
+  linear(g, prefix + ".k_proj", kv_out, h, tensor_role::attention, qkv_bias);
+  linear(g, prefix + ".v_proj", kv_out, h, tensor_role::attention, qkv_bias);
+  linear(g, prefix + "." + o_name, h, q_out, tensor_role::attention, o_bias);
+}
+
+void inventory_builder::gated_mlp(const group& g, const std::string& prefix, uint64_t h, uint64_t width, bool bias,
+                                  tensor_role role, uint64_t copies, uint64_t active) {
+  linear(g, prefix + ".gate_proj", width, h, role, bias, copies, active);
+  linear(g, prefix + ".up_proj", width, h, role, bias, copies, active);
+  linear(g, prefix + ".down_proj", h, width, role, bias, copies, active);
+}
+
 void inventory_builder::norm(const group& g, const std::string& base, uint64_t dim, bool bias) {
   if (g.layers == 0) return;
   layer(g, base + ".weight", {dim}, tensor_role::norm);

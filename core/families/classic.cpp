@@ -195,14 +195,10 @@ void read_phi(config_reader& r, model_spec& s) {
 
 void build_phi(const model_spec& s, inventory_builder& b) {
   const uint64_t h = s.hidden_size, i = s.intermediate_size, hd = s.head_dim;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
   const group g{"decoder", s.num_hidden_layers};
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(g, "model.layers.{i}.input_layernorm", h, true);
-  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, true);
-  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, true);
-  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, true);
-  b.linear(g, "model.layers.{i}.self_attn.dense", h, q_out, tensor_role::attention, true);
+  b.attention(g, "model.layers.{i}.self_attn", s, true, true, "dense");
   if (s.qk_norm) {
     b.norm(g, "model.layers.{i}.self_attn.q_layernorm", hd, true);
     b.norm(g, "model.layers.{i}.self_attn.k_layernorm", hd, true);
@@ -224,15 +220,11 @@ void read_starcoder2(config_reader& r, model_spec& s) {
 }
 
 void build_starcoder2(const model_spec& s, inventory_builder& b) {
-  const uint64_t h = s.hidden_size, i = s.intermediate_size, hd = s.head_dim;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t h = s.hidden_size, i = s.intermediate_size;
   const group g{"decoder", s.num_hidden_layers};
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(g, "model.layers.{i}.input_layernorm", h, true);
-  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.attention(g, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
   b.norm(g, "model.layers.{i}.post_attention_layernorm", h, true);
   b.linear(g, "model.layers.{i}.mlp.c_fc", i, h, tensor_role::mlp, s.mlp_bias);
   b.linear(g, "model.layers.{i}.mlp.c_proj", h, i, tensor_role::mlp, s.mlp_bias);
@@ -261,21 +253,15 @@ void read_cohere2(config_reader& r, model_spec& s) {
 
 void build_cohere(const model_spec& s, inventory_builder& b) {
   const uint64_t h = s.hidden_size, i = s.intermediate_size, hd = s.head_dim;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
   const group g{"decoder", s.num_hidden_layers};
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(g, "model.layers.{i}.input_layernorm", h);
-  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.attention(g, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
   if (s.qk_norm) {
     b.layer(g, "model.layers.{i}.self_attn.q_norm.weight", {s.num_attention_heads, hd}, tensor_role::norm);
     b.layer(g, "model.layers.{i}.self_attn.k_norm.weight", {s.num_key_value_heads, hd}, tensor_role::norm);
   }
-  b.linear(g, "model.layers.{i}.mlp.gate_proj", i, h, tensor_role::mlp, false);
-  b.linear(g, "model.layers.{i}.mlp.up_proj", i, h, tensor_role::mlp, false);
-  b.linear(g, "model.layers.{i}.mlp.down_proj", h, i, tensor_role::mlp, false);
+  b.gated_mlp(g, "model.layers.{i}.mlp", h, i, false);
   b.norm_outside("model.norm", h);
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
@@ -295,19 +281,14 @@ void build_olmo(const model_spec& s, inventory_builder& b, bool olmo2) {
   const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
   const group g{"decoder", s.num_hidden_layers};
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
-  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.attention(g, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
   if (olmo2) {
     b.norm(g, "model.layers.{i}.self_attn.q_norm", q_out);
     b.norm(g, "model.layers.{i}.self_attn.k_norm", kv_out);
     b.norm(g, "model.layers.{i}.post_attention_layernorm", h);
     b.norm(g, "model.layers.{i}.post_feedforward_layernorm", h);
   }
-  b.linear(g, "model.layers.{i}.mlp.gate_proj", i, h, tensor_role::mlp, false);
-  b.linear(g, "model.layers.{i}.mlp.up_proj", i, h, tensor_role::mlp, false);
-  b.linear(g, "model.layers.{i}.mlp.down_proj", h, i, tensor_role::mlp, false);
+  b.gated_mlp(g, "model.layers.{i}.mlp", h, i, false);
   if (olmo2) b.norm_outside("model.norm", h);
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
@@ -349,15 +330,11 @@ void read_glm(config_reader& r, model_spec& s) {
 }
 
 void build_glm(const model_spec& s, inventory_builder& b, bool glm4) {
-  const uint64_t h = s.hidden_size, i = s.intermediate_size, hd = s.head_dim;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t h = s.hidden_size, i = s.intermediate_size;
   const group g{"decoder", s.num_hidden_layers};
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(g, "model.layers.{i}.input_layernorm", h);
-  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, false);
+  b.attention(g, "model.layers.{i}.self_attn", s, s.qkv_bias, false);
   b.norm(g, "model.layers.{i}.post_attention_layernorm", h);
   if (glm4) {
     b.norm(g, "model.layers.{i}.post_self_attn_layernorm", h);

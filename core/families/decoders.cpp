@@ -54,9 +54,7 @@ void build_llama_layout(const model_spec& s, inventory_builder& b, const llama_l
     b.linear(g, "model.layers.{i}.mlp.gate_up_proj", 2 * i, h, tensor_role::mlp, s.mlp_bias);
     b.linear(g, "model.layers.{i}.mlp.down_proj", h, i, tensor_role::mlp, s.mlp_bias);
   } else {
-    b.linear(g, "model.layers.{i}.mlp.gate_proj", i, h, tensor_role::mlp, s.mlp_bias);
-    b.linear(g, "model.layers.{i}.mlp.up_proj", i, h, tensor_role::mlp, s.mlp_bias);
-    b.linear(g, "model.layers.{i}.mlp.down_proj", h, i, tensor_role::mlp, s.mlp_bias);
+    b.gated_mlp(g, "model.layers.{i}.mlp", h, i, s.mlp_bias);
   }
 
   b.norm_outside("model.norm", h);
@@ -198,7 +196,6 @@ void read_qwen3_moe(config_reader& r, model_spec& s) {
 // Attention, norms and MLP of a Qwen MoE model; dense layers use intermediate_size.
 void build_qwen_moe(const model_spec& s, inventory_builder& b) {
   const uint64_t h = s.hidden_size, hd = s.head_dim;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
   uint64_t moe_layers = 0;
   for (const auto& l : s.layers) moe_layers += l.moe;
   const group all{"decoder", s.num_hidden_layers};
@@ -207,10 +204,7 @@ void build_qwen_moe(const model_spec& s, inventory_builder& b) {
 
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(all, "model.layers.{i}.input_layernorm", h);
-  b.linear(all, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(all, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(all, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(all, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.attention(all, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
   if (s.qk_norm) {
     b.norm(all, "model.layers.{i}.self_attn.q_norm", hd);
     b.norm(all, "model.layers.{i}.self_attn.k_norm", hd);
@@ -219,19 +213,13 @@ void build_qwen_moe(const model_spec& s, inventory_builder& b) {
 
   const uint64_t E = s.num_experts, k = s.experts_per_token, mi = s.moe_intermediate_size;
   b.linear(moe, "model.layers.{i}.mlp.gate", E, h, tensor_role::router, false);
-  b.linear(moe, "model.layers.{i}.mlp.experts.{e}.gate_proj", mi, h, tensor_role::expert, false, E, k);
-  b.linear(moe, "model.layers.{i}.mlp.experts.{e}.up_proj", mi, h, tensor_role::expert, false, E, k);
-  b.linear(moe, "model.layers.{i}.mlp.experts.{e}.down_proj", h, mi, tensor_role::expert, false, E, k);
+  b.gated_mlp(moe, "model.layers.{i}.mlp.experts.{e}", h, mi, false, tensor_role::expert, E, k);
   if (s.num_shared_experts) {
     const uint64_t si = s.dim("shared_expert_intermediate_size");
-    b.linear(moe, "model.layers.{i}.mlp.shared_expert.gate_proj", si, h, tensor_role::shared_expert, false);
-    b.linear(moe, "model.layers.{i}.mlp.shared_expert.up_proj", si, h, tensor_role::shared_expert, false);
-    b.linear(moe, "model.layers.{i}.mlp.shared_expert.down_proj", h, si, tensor_role::shared_expert, false);
+    b.gated_mlp(moe, "model.layers.{i}.mlp.shared_expert", h, si, false, tensor_role::shared_expert);
     b.linear(moe, "model.layers.{i}.mlp.shared_expert_gate", 1, h, tensor_role::router, false);
   }
-  b.linear(dense, "model.layers.{i}.mlp.gate_proj", s.intermediate_size, h, tensor_role::mlp, false);
-  b.linear(dense, "model.layers.{i}.mlp.up_proj", s.intermediate_size, h, tensor_role::mlp, false);
-  b.linear(dense, "model.layers.{i}.mlp.down_proj", h, s.intermediate_size, tensor_role::mlp, false);
+  b.gated_mlp(dense, "model.layers.{i}.mlp", h, s.intermediate_size, false);
   b.norm_outside("model.norm", h);
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
@@ -250,16 +238,12 @@ void read_phimoe(config_reader& r, model_spec& s) {
 }
 
 void build_phimoe(const model_spec& s, inventory_builder& b) {
-  const uint64_t h = s.hidden_size, hd = s.head_dim, i = s.intermediate_size;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t h = s.hidden_size, i = s.intermediate_size;
   const uint64_t E = s.num_experts, k = s.experts_per_token;
   const group g{"moe_decoder", s.num_hidden_layers};
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(g, "model.layers.{i}.input_layernorm", h, true);
-  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.attention(g, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
   b.norm(g, "model.layers.{i}.post_attention_layernorm", h, true);
   b.linear(g, "model.layers.{i}.block_sparse_moe.gate", E, h, tensor_role::router, false);
   b.linear(g, "model.layers.{i}.block_sparse_moe.experts.{e}.w1", i, h, tensor_role::expert, false, E, k);
@@ -332,19 +316,13 @@ void deepseek_layer(const model_spec& s, inventory_builder& b, const group& g, b
     const uint64_t E = s.num_experts, k = s.experts_per_token, mi = s.moe_intermediate_size;
     b.linear(g, prefix + ".mlp.gate", E, h, tensor_role::router, false);
     if (s.dim("e_score_correction_bias")) b.layer(g, prefix + ".mlp.gate.e_score_correction_bias", {E}, tensor_role::router);
-    b.linear(g, prefix + ".mlp.experts.{e}.gate_proj", mi, h, tensor_role::expert, false, E, k);
-    b.linear(g, prefix + ".mlp.experts.{e}.up_proj", mi, h, tensor_role::expert, false, E, k);
-    b.linear(g, prefix + ".mlp.experts.{e}.down_proj", h, mi, tensor_role::expert, false, E, k);
+    b.gated_mlp(g, prefix + ".mlp.experts.{e}", h, mi, false, tensor_role::expert, E, k);
     if (s.num_shared_experts) {
       const uint64_t si = s.num_shared_experts * mi;
-      b.linear(g, prefix + ".mlp.shared_experts.gate_proj", si, h, tensor_role::shared_expert, false);
-      b.linear(g, prefix + ".mlp.shared_experts.up_proj", si, h, tensor_role::shared_expert, false);
-      b.linear(g, prefix + ".mlp.shared_experts.down_proj", h, si, tensor_role::shared_expert, false);
+      b.gated_mlp(g, prefix + ".mlp.shared_experts", h, si, false, tensor_role::shared_expert);
     }
   } else {
-    b.linear(g, prefix + ".mlp.gate_proj", s.intermediate_size, h, tensor_role::mlp, false);
-    b.linear(g, prefix + ".mlp.up_proj", s.intermediate_size, h, tensor_role::mlp, false);
-    b.linear(g, prefix + ".mlp.down_proj", h, s.intermediate_size, tensor_role::mlp, false);
+    b.gated_mlp(g, prefix + ".mlp", h, s.intermediate_size, false);
   }
 }
 
@@ -386,16 +364,12 @@ void read_gpt_oss(config_reader& r, model_spec& s) {
 }
 
 void build_gpt_oss(const model_spec& s, inventory_builder& b) {
-  const uint64_t h = s.hidden_size, hd = s.head_dim, i = s.intermediate_size;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t h = s.hidden_size, i = s.intermediate_size;
   const uint64_t E = s.num_experts, k = s.experts_per_token;
   const group g{"moe_decoder", s.num_hidden_layers};
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(g, "model.layers.{i}.input_layernorm", h);
-  b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.attention(g, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
   b.layer(g, "model.layers.{i}.self_attn.sinks", {s.num_attention_heads}, tensor_role::attention);
   b.norm(g, "model.layers.{i}.post_attention_layernorm", h);
   b.linear(g, "model.layers.{i}.mlp.router", E, h, tensor_role::router, true);
@@ -438,8 +412,7 @@ void read_llama4_text(config_reader& r, model_spec& s) {
 }
 
 void build_llama4_text(const model_spec& s, inventory_builder& b) {
-  const uint64_t h = s.hidden_size, hd = s.head_dim;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t h = s.hidden_size;
   uint64_t moe_layers = 0;
   for (const auto& l : s.layers) moe_layers += l.moe;
   const group all{"decoder", s.num_hidden_layers};
@@ -448,20 +421,13 @@ void build_llama4_text(const model_spec& s, inventory_builder& b) {
   const uint64_t E = s.num_experts, k = s.experts_per_token, ei = s.moe_intermediate_size, mi = s.dim("intermediate_size_mlp");
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   b.norm(all, "model.layers.{i}.input_layernorm", h);
-  b.linear(all, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(all, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(all, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, s.qkv_bias);
-  b.linear(all, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
+  b.attention(all, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
   b.norm(all, "model.layers.{i}.post_attention_layernorm", h);
   b.linear(moe, "model.layers.{i}.feed_forward.router", E, h, tensor_role::router, false);
   b.linear(moe, "model.layers.{i}.feed_forward.experts.gate_up_proj[{e}]", 2 * ei, h, tensor_role::expert, false, E, k);
   b.linear(moe, "model.layers.{i}.feed_forward.experts.down_proj[{e}]", h, ei, tensor_role::expert, false, E, k);
-  b.linear(moe, "model.layers.{i}.feed_forward.shared_expert.gate_proj", ei, h, tensor_role::shared_expert, false);
-  b.linear(moe, "model.layers.{i}.feed_forward.shared_expert.up_proj", ei, h, tensor_role::shared_expert, false);
-  b.linear(moe, "model.layers.{i}.feed_forward.shared_expert.down_proj", h, ei, tensor_role::shared_expert, false);
-  b.linear(dense, "model.layers.{i}.feed_forward.gate_proj", mi, h, tensor_role::mlp, false);
-  b.linear(dense, "model.layers.{i}.feed_forward.up_proj", mi, h, tensor_role::mlp, false);
-  b.linear(dense, "model.layers.{i}.feed_forward.down_proj", h, mi, tensor_role::mlp, false);
+  b.gated_mlp(moe, "model.layers.{i}.feed_forward.shared_expert", h, ei, false, tensor_role::shared_expert);
+  b.gated_mlp(dense, "model.layers.{i}.feed_forward", h, mi, false);
   b.norm_outside("model.norm", h);
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
@@ -553,9 +519,7 @@ void build_nemotron_nas(const model_spec& s, inventory_builder& b) {
       b.linear(g, p + ".mlp.linear_mlp", h, h, tensor_role::mlp, false);
     } else if (!(l.variant & kNasNoFfn)) {
       b.norm(g, p + ".post_attention_layernorm", h);
-      b.linear(g, p + ".mlp.gate_proj", l.ffn_width, h, tensor_role::mlp, s.mlp_bias);
-      b.linear(g, p + ".mlp.up_proj", l.ffn_width, h, tensor_role::mlp, s.mlp_bias);
-      b.linear(g, p + ".mlp.down_proj", h, l.ffn_width, tensor_role::mlp, s.mlp_bias);
+      b.gated_mlp(g, p + ".mlp", h, l.ffn_width, s.mlp_bias);
     }
     i = j;
   }

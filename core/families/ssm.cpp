@@ -144,8 +144,7 @@ void read_jamba(config_reader& r, model_spec& s) {
 }
 
 void build_jamba(const model_spec& s, inventory_builder& b) {
-  const uint64_t h = s.hidden_size, hd = s.head_dim, i = s.intermediate_size;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
+  const uint64_t h = s.hidden_size, i = s.intermediate_size;
   const uint64_t E = s.num_experts, k = s.experts_per_token;
   uint64_t counts[2][2] = {};  // [attention][moe]
   for (const auto& l : s.layers) ++counts[l.variant & kJambaAttention][l.moe];
@@ -158,22 +157,15 @@ void build_jamba(const model_spec& s, inventory_builder& b) {
       b.norm(g, "model.layers.{i}.input_layernorm", h);
       b.norm(g, "model.layers.{i}.pre_ff_layernorm", h);
       if (attn) {
-        b.linear(g, "model.layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, false);
-        b.linear(g, "model.layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, false);
-        b.linear(g, "model.layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, false);
-        b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, false);
+        b.attention(g, "model.layers.{i}.self_attn", s, false, false);
       } else {
         mamba_mixer(s, b, g, "model.layers.{i}.mamba", s.dim("mamba_proj_bias") != 0, s.dim("mamba_conv_bias") != 0, true);
       }
       if (moe) {
         b.linear(g, "model.layers.{i}.feed_forward.router", E, h, tensor_role::router, false);
-        b.linear(g, "model.layers.{i}.feed_forward.experts.{e}.gate_proj", i, h, tensor_role::expert, false, E, k);
-        b.linear(g, "model.layers.{i}.feed_forward.experts.{e}.up_proj", i, h, tensor_role::expert, false, E, k);
-        b.linear(g, "model.layers.{i}.feed_forward.experts.{e}.down_proj", h, i, tensor_role::expert, false, E, k);
+        b.gated_mlp(g, "model.layers.{i}.feed_forward.experts.{e}", h, i, false, tensor_role::expert, E, k);
       } else {
-        b.linear(g, "model.layers.{i}.feed_forward.gate_proj", i, h, tensor_role::mlp, false);
-        b.linear(g, "model.layers.{i}.feed_forward.up_proj", i, h, tensor_role::mlp, false);
-        b.linear(g, "model.layers.{i}.feed_forward.down_proj", h, i, tensor_role::mlp, false);
+        b.gated_mlp(g, "model.layers.{i}.feed_forward", h, i, false);
       }
     }
   b.norm_outside("model.final_layernorm", h);

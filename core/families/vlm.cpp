@@ -213,7 +213,6 @@ void read_mllama(config_reader& r, model_spec& s) {
 
 void build_mllama(const model_spec& s, inventory_builder& b) {
   const uint64_t h = s.hidden_size, hd = s.head_dim, i = s.intermediate_size;
-  const uint64_t q_out = s.num_attention_heads * hd, kv_out = s.num_key_value_heads * hd;
   uint64_t n_cross = 0;
   for (const auto& l : s.layers) n_cross += l.cross_attention;
   const group self{"decoder", s.num_hidden_layers - n_cross};
@@ -221,15 +220,9 @@ void build_mllama(const model_spec& s, inventory_builder& b) {
   const std::string m = "language_model.model";
   b.tensor(m + ".embed_tokens.weight", {s.vocab_size + 8, h}, tensor_role::embedding);
   b.norm(self, m + ".layers.{i}.input_layernorm", h);
-  b.linear(self, m + ".layers.{i}.self_attn.q_proj", q_out, h, tensor_role::attention, false);
-  b.linear(self, m + ".layers.{i}.self_attn.k_proj", kv_out, h, tensor_role::attention, false);
-  b.linear(self, m + ".layers.{i}.self_attn.v_proj", kv_out, h, tensor_role::attention, false);
-  b.linear(self, m + ".layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, false);
+  b.attention(self, m + ".layers.{i}.self_attn", s, false, false);
   b.norm(cross, m + ".layers.{i}.input_layernorm", h);
-  b.linear(cross, m + ".layers.{i}.cross_attn.q_proj", q_out, h, tensor_role::attention, false);
-  b.linear(cross, m + ".layers.{i}.cross_attn.k_proj", kv_out, h, tensor_role::attention, false);
-  b.linear(cross, m + ".layers.{i}.cross_attn.v_proj", kv_out, h, tensor_role::attention, false);
-  b.linear(cross, m + ".layers.{i}.cross_attn.o_proj", h, q_out, tensor_role::attention, false);
+  b.attention(cross, m + ".layers.{i}.cross_attn", s, false, false);
   b.norm(cross, m + ".layers.{i}.cross_attn.q_norm", hd);
   b.norm(cross, m + ".layers.{i}.cross_attn.k_norm", hd);
   b.layer(cross, m + ".layers.{i}.cross_attn_attn_gate", {1}, tensor_role::attention);
