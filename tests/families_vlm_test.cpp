@@ -96,3 +96,25 @@ TEST_CASE("Llama-3.2-11B-Vision, with 8 cross-attention layers and a tiled ViT, 
   // The 8 cross-attention layers cache one image: 4 tiles x (40 x 40 + 1) tokens of K and V.
   CHECK(r.memory.kv_cache_bytes == 131'072ull * 4096 + 8ull * 2 * 8 * 128 * 4 * 1601 * 2);
 }
+
+TEST_CASE("Llama-4-Scout-17B-16E has 108,641,793,536 parameters, 17B active beside its embeddings", "[params][vlm][llama4]") {
+  const auto parsed = parse_config(R"({"architectures": ["Llama4ForConditionalGeneration"], "model_type": "llama4",
+      "text_config": {"model_type": "llama4_text", "hidden_size": 5120, "intermediate_size": 8192, "intermediate_size_mlp": 16384,
+        "num_hidden_layers": 48, "num_attention_heads": 40, "num_key_value_heads": 8, "head_dim": 128, "vocab_size": 202048,
+        "num_local_experts": 16, "num_experts_per_tok": 1, "interleave_moe_layer_step": 1, "attention_chunk_size": 8192,
+        "max_position_embeddings": 10485760, "tie_word_embeddings": false},
+      "vision_config": {"model_type": "llama4_vision_model", "hidden_size": 1408, "intermediate_size": 5632, "num_hidden_layers": 34,
+        "num_attention_heads": 16, "image_size": 336, "patch_size": 14, "vision_output_dim": 4096, "projector_input_dim": 4096,
+        "projector_output_dim": 4096, "pixel_shuffle_ratio": 0.5},
+      "torch_dtype": "bfloat16"})");
+  REQUIRE(parsed.ok());
+  const auto p = count_parameters(build_inventory(parsed.spec));
+  CHECK(p.total.value == 108'641'793'536ull);
+  // Meta's "17B active" leaves out the 202,048 x 5,120 embedding table.
+  CHECK(p.active.value - 202'048ull * 5'120 == 17'010'341'376ull);
+  estimate_options o;
+  o.context_tokens = 32768;
+  const auto r = estimate(parsed.spec, o);
+  // 36 chunked layers keep 8192 tokens, 12 global (NoPE) layers all 32768: 2 x 8 x 128 x 2 bytes = 4096 per layer.
+  CHECK(r.memory.kv_cache_bytes == 36ull * 4096 * 8192 + 12ull * 4096 * 32768);
+}

@@ -265,10 +265,52 @@ void build_mllama(const model_spec& s, inventory_builder& b) {
   b.linear_outside("multi_modal_projector", h, s.dim("vision_output_dim"), tensor_role::projector, true, "projector");
 }
 
+// ---- Llama 4 (Scout, Maverick): configuration_llama4.py / modeling_llama4.py. The text model is the
+// llama4_text rule; the vision model (Llama4VisionModel): an unfold-and-Linear patch embedding without
+// bias, a class token, learned positions for (image / patch)^2 + 1 tokens, pre/post LayerNorms, a ViT
+// with biased attention and fc1/fc2, and a pixel-shuffle adapter (fc1 [projector_input_dim,
+// intermediate_size], fc2 [projector_output_dim, projector_output_dim], no biases); the projector is one
+// bias-free Linear from vision_output_dim to the text width. Llama4VisionConfig defaults: 768 hidden,
+// 34 layers, 5632 inner, 448 px, patch 14, vision_output_dim 7680, projector dims 4096.
+void read_llama4(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "llama4_text")) return;
+  config_reader v = r.sub("vision_config");
+  read_vit(v, s, 768, 5632, 34, 448, 14);
+  s.set_dim("vision_output_dim", v.count({"vision_output_dim"}, 7680, limits::hidden));
+  s.set_dim("vision_projector_input_dim", v.count({"projector_input_dim"}, 4096, limits::hidden));
+  s.set_dim("vision_projector_output_dim", v.count({"projector_output_dim"}, 4096, limits::hidden));
+}
+
+void build_llama4(const model_spec& s, inventory_builder& b) {
+  b.set_prefix("language_model.");
+  find_family(s.text_family)->build(s, b);
+  b.set_prefix("");
+  const uint64_t h = s.dim("vision_hidden_size"), i = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
+  const uint64_t side = s.dim("vision_image_size") / p;
+  const std::string v = "vision_model";
+  b.linear_outside(v + ".patch_embedding.linear", h, s.dim("vision_num_channels") * p * p, tensor_role::vision, false, "vision");
+  b.tensor(v + ".class_embedding", {h}, tensor_role::vision, "vision");
+  b.tensor(v + ".positional_embedding_vlm", {side * side + 1, h}, tensor_role::vision, "vision");
+  b.norm_outside(v + ".layernorm_pre", h, true, "vision");
+  b.norm_outside(v + ".layernorm_post", h, true, "vision");
+  const group g{"vision_layer", s.dim("vision_num_hidden_layers"), "vision"};
+  for (const char* n : {"q_proj", "k_proj", "v_proj", "o_proj"})
+    b.linear(g, v + ".model.layers.{i}.self_attn." + n, h, h, tensor_role::vision, true);
+  b.linear(g, v + ".model.layers.{i}.mlp.fc1", i, h, tensor_role::vision, true);
+  b.linear(g, v + ".model.layers.{i}.mlp.fc2", h, i, tensor_role::vision, true);
+  b.norm(g, v + ".model.layers.{i}.input_layernorm", h, true);
+  b.norm(g, v + ".model.layers.{i}.post_attention_layernorm", h, true);
+  const uint64_t pin = s.dim("vision_projector_input_dim"), pout = s.dim("vision_projector_output_dim");
+  b.linear_outside(v + ".vision_adapter.mlp.fc1", pin, i, tensor_role::vision, false, "vision");
+  b.linear_outside(v + ".vision_adapter.mlp.fc2", pout, pout, tensor_role::vision, false, "vision");
+  b.linear_outside("multi_modal_projector.linear_1", s.hidden_size, s.dim("vision_output_dim"), tensor_role::projector, false, "projector");
+}
+
 constexpr std::array kVlm{
     family_rule{"llava", "transformers configuration_llava.py, modeling_llava.py, configuration_clip.py", read_llava, build_llava},
     family_rule{"gemma3", "transformers configuration_gemma3.py, modeling_gemma3.py, configuration_siglip.py", read_gemma3, build_gemma3},
     family_rule{"qwen2_vl", "transformers configuration_qwen2_vl.py, modeling_qwen2_vl.py", read_qwen2_vl, build_qwen_vl},
+    family_rule{"llama4", "transformers configuration_llama4.py, modeling_llama4.py", read_llama4, build_llama4},
     family_rule{"mllama", "transformers configuration_mllama.py, modeling_mllama.py", read_mllama, build_mllama},
     family_rule{"qwen2_5_vl", "transformers configuration_qwen2_5_vl.py, modeling_qwen2_5_vl.py", read_qwen2_5_vl, build_qwen_vl},
 };
