@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // neuro-shrink on the command line: the same wasm estimator and the same Hub-fetch module as the page,
-// loaded from dist/ (run scripts/build.sh first).
+// loaded from dist/ (run scripts/build.sh first). Exit codes: 0 done, 1 model/config/Hub problem, 2 usage.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -9,36 +9,56 @@ const USAGE = `Usage: neuro-shrink (--model ID | --config FILE) [options]
 How much GPU memory a model needs, from its config.json.
 
   --model ID           a Hugging Face model id, e.g. meta-llama/Llama-3.1-8B
-  --config FILE        a local config.json instead of the Hub
+  --config FILE        a local config.json instead of the Hub ("-" reads it from stdin)
   --quantization NAME  fp32, fp16, bf16, int8, int4 (default: the checkpoint's torch_dtype)
   --context N          context length in tokens (default 4096)
   --batch N            sequences in the batch (default 1)
-  --json               print the full report as JSON on stdout
-  --help               this text
+  --json               print the full report as JSON on stdout (progress and warnings go to stderr)
+  -h, --help           this text
 
-Environment: HF_ENDPOINT overrides the Hub URL; HF_TOKEN is sent to the Hub (only) as a bearer token.`;
+Environment: HF_ENDPOINT overrides the Hub URL (default https://huggingface.co); HF_TOKEN is sent to the
+Hub (only) as a bearer token; HF_HUB_DOWNLOAD_TIMEOUT is the Hub timeout in seconds (default 10).`;
 
+const DEFAULT_CONTEXT_TOKENS = 4096;
+const DEFAULT_BATCH_SIZE = 1;
+const DEFAULT_HUB_TIMEOUT_S = 10;   // huggingface_hub's DEFAULT_DOWNLOAD_TIMEOUT
+const KiB = 2 ** 10;
+const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 
-class UsageError extends Error {}
-
-function fail(message, code = 1) {
-  process.stderr.write(`neuro-shrink: ${message}\n`);
-  process.exit(code);
+// A failure the user can act on: one line on stderr and an exit code.
+class CliError extends Error {
+  constructor(message, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
 }
+const usageError = (message) => new CliError(`${message} See --help.`, 2);
 
-function positiveInteger(name, text) {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--${name} takes a positive whole number, not "${text}". See --help.`);
+function positiveInteger(flag, text, fallback) {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    throw usageError(`${flag} takes a positive whole number, not "${text}".`);
   }
   return Number(text);
 }
 
+// node:util's messages, reworded where they are unclear for a person typing the command.
+function usageMessage(err) {
+  const first = String(err.message).split('\n')[0].trim();
+  const missing = first.match(/^Option '(--\w+)[^']*' argument (?:missing|is ambiguous)/);
+  if (missing) return `${missing[1]} needs a value.`;
+  const unknown = first.match(/^Unknown option '([^']+)'/);
+  if (unknown) return `unknown option ${unknown[1]}.`;
+  const positional = first.match(/^Unexpected argument '([^']*)'/);
+  if (positional) return `unexpected argument "${positional[1]}" (every value follows its flag, e.g. --model ID).`;
+  return first.endsWith('.') ? first : `${first}.`;
+}
+
 function parseCommandLine(argv) {
-  let parsed;
+  let values;
   try {
-    parsed = parseArgs({
+    ({ values } = parseArgs({
       args: argv,
       options: {
         model: { type: 'string' },
@@ -47,142 +67,199 @@ function parseCommandLine(argv) {
         context: { type: 'string' },
         batch: { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
       allowPositionals: false,
-    });
+    }));
   } catch (err) {
-    throw new UsageError(`${err.message.split('\n')[0]} See --help.`);
+    throw usageError(usageMessage(err));
   }
-  const v = parsed.values;
-  if (v.help) return { help: true };
-  if (!v.model === !v.config) throw new UsageError('give exactly one of --model ID or --config FILE. See --help.');
+  if (values.help) return { help: true };
+  if (!values.model === !values.config) throw usageError('give exactly one of --model ID or --config FILE.');
+  if (values.quantization !== undefined && !values.quantization.trim()) throw usageError('--quantization needs a name.');
   return {
-    model: v.model,
-    config: v.config,
-    quantization: v.quantization,
-    context: positiveInteger('context', v.context) ?? 4096,
-    batch: positiveInteger('batch', v.batch) ?? 1,
-    json: v.json,
+    model: values.model,
+    config: values.config,
+    quantization: values.quantization?.trim(),
+    contextTokens: positiveInteger('--context', values.context, DEFAULT_CONTEXT_TOKENS),
+    batchSize: positiveInteger('--batch', values.batch, DEFAULT_BATCH_SIZE),
+    json: values.json,
   };
 }
 
 async function loadModules() {
   const dist = new URL('../dist/', import.meta.url);
-  const wasm = new URL('neuro-shrink-core.wasm', dist);
-  if (!fs.existsSync(wasm)) fail('the estimator is not built (dist/neuro-shrink-core.wasm is missing). Run scripts/build.sh first.', 2);
-  const estimator = await import(new URL('estimator.js', dist));
-  const hub = await import(new URL('hub-fetch.js', dist));
-  await estimator.loadEstimator({ wasmBinary: fs.readFileSync(wasm) });
+  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'estimator.js', 'hub-fetch.js'];
+  const missing = files.filter((f) => !fs.existsSync(new URL(f, dist)));
+  if (missing.length) {
+    throw new CliError(`the estimator is not built (dist/${missing[0]} is missing). Run "bash scripts/build.sh" first.`, 2);
+  }
+  const estimator = await import(new URL('estimator.js', dist).href);
+  const hub = await import(new URL('hub-fetch.js', dist).href);
+  await estimator.loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
   return { estimator, hub };
 }
 
-export function formatBytes(bytes) {
-  return `${(bytes / GiB).toFixed(2)} GiB`;
+function readConfigFile(path) {
+  let text;
+  try {
+    text = fs.readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    const why = { ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[err.code];
+    throw new CliError(`cannot read ${path} (${why ?? err.code ?? err.message}). Give the path of a config.json.`);
+  }
+  if (!text.trim()) throw new CliError(`${path === '-' ? 'stdin' : path} is empty. Give the path of a config.json.`);
+  return text;
+}
+
+function hubTimeoutMs() {
+  const s = Number(process.env.HF_HUB_DOWNLOAD_TIMEOUT);
+  return (Number.isFinite(s) && s > 0 ? s : DEFAULT_HUB_TIMEOUT_S) * 1000;
+}
+
+// The shared Hub messages also speak to the page ("paste its config.json"); here that is --config FILE.
+function forTheCommandLine(message) {
+  return message.replace(/paste (its|the) config\.json/g, 'give its config.json with --config FILE');
+}
+
+async function fetchFromHub(hub, modelId) {
+  const timeoutMs = hubTimeoutMs();
+  const options = {
+    endpoint: process.env.HF_ENDPOINT || hub.DEFAULT_HUB_ENDPOINT,
+    token: process.env.HF_TOKEN || '',
+    signal: AbortSignal.timeout(timeoutMs),
+  };
+  try {
+    hub.validateModelId(modelId);
+    process.stderr.write(`[+] Fetching config for ${modelId}...\n`);
+    // The Hub's own parameter count and checkpoint size, when it has them, let the core cross-check.
+    const [config, facts] = await Promise.all([
+      hub.fetchConfig(modelId, options),
+      hub.fetchHubFacts(modelId, options).catch(() => ({ facts: {} })),
+    ]);
+    return { config, hubFacts: facts.facts };
+  } catch (err) {
+    if (err instanceof hub.HubError) throw new CliError(forTheCommandLine(err.message));
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
+      throw new CliError(`The Hub did not answer within ${timeoutMs / 1000} s. Try again, raise HF_HUB_DOWNLOAD_TIMEOUT, ` +
+        'or give its config.json with --config FILE.');
+    }
+    throw err;
+  }
+}
+
+// Sizes in binary units (GiB = 2^30 bytes), so that small components do not show as "0.00 GiB".
+function formatBytes(bytes) {
+  if (bytes >= 0.01 * GiB || bytes === 0) return `${(bytes / GiB).toFixed(2)} GiB`;
+  if (bytes >= MiB) return `${(bytes / MiB).toFixed(2)} MiB`;
+  if (bytes >= KiB) return `${(bytes / KiB).toFixed(2)} KiB`;
+  return `${bytes} B`;
 }
 
 function formatCount(n) {
   if (n >= 1e12) return `${(n / 1e12).toFixed(2)}T`;
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(2)}K`;
   return String(n);
 }
 
-function formatContext(tokens) {
+function formatTokens(tokens) {
   return tokens % 1024 === 0 ? `${tokens / 1024}k` : String(tokens);
 }
 
 function verdict(report) {
-  const fits = report.fits.filter((g) => g.fits);
-  const total = formatBytes(report.memory.total_bytes);
-  if (fits.length) {
-    const g = fits[0];
-    return `Fits on ${g.name} (${formatBytes(g.memory_bytes)}, ${formatBytes(g.headroom_bytes)} free) and larger GPUs.`;
+  const gpus = [...report.fits].sort((a, b) => a.memory_bytes - b.memory_bytes);
+  const smallest = gpus.find((g) => g.fits);
+  if (smallest) {
+    const larger = gpus.filter((g) => g.fits && g.memory_bytes > smallest.memory_bytes).length;
+    return `Fits on ${smallest.name} (${formatBytes(smallest.memory_bytes)}, ${formatBytes(smallest.headroom_bytes)} free)` +
+      (larger ? ` and ${larger} larger GPU${larger > 1 ? 's' : ''} in the catalogue.` : ', the largest GPU in the catalogue.');
   }
-  const largest = report.fits[report.fits.length - 1];
-  return `Does not fit on any single GPU in the catalogue: ${total} needed, the largest (${largest.name}) has ${formatBytes(largest.memory_bytes)}.`;
+  const largest = gpus[gpus.length - 1];
+  if (!largest) return 'No GPU catalogue to compare with.';
+  return `Does not fit on any single GPU in the catalogue: ${formatBytes(report.memory.total_bytes)} needed, ` +
+    `the largest (${largest.name}) has ${formatBytes(largest.memory_bytes)}.`;
 }
 
-function printHuman(report, request) {
-  const out = [];
-  const p = report.parameters;
-  const active = p.active !== p.total ? ` (${formatCount(p.active)} active per token)` : '';
-  out.push(`[+] Model Size: ${formatCount(p.total)} parameters${active}`);
-  out.push('');
-  out.push('Memory Requirements:');
-  out.push('--------------------');
-  const m = report.memory;
+function humanReport(report) {
+  const { parameters: p, memory: m, request: r } = report;
+  const batch = r.batch_size > 1 ? `, batch ${r.batch_size}` : '';
   const rows = [
-    [`Weights (${report.request.quantization_label}):`, m.weights_bytes],
-    [`KV Cache (${formatContext(request.context_tokens)} ctx):`, m.kv_cache_bytes],
+    [`Weights (${r.quantization_label ?? r.quantization}):`, m.weights_bytes],
+    [`KV Cache (${formatTokens(r.context_tokens)} ctx${batch}):`, m.kv_cache_bytes],
     ['Activation Buffer:', m.activations_bytes],
     ['Runtime Overhead:', m.overhead_bytes],
   ];
-  for (const [label, bytes] of rows) out.push(`${label.padEnd(21)}${formatBytes(bytes)}`);
-  out.push('--------------------');
-  out.push(`${'TOTAL VRAM:'.padEnd(21)}${formatBytes(m.total_bytes)}`);
-  out.push('');
-  out.push(`Verdict: ${verdict(report)}`);
-  for (const check of report.hub_check ?? []) {
-    out.push(`Hub check (${check.source}): ${check.verdict} - ${check.message}`);
-  }
-  process.stdout.write(`${out.join('\n')}\n`);
+  const width = Math.max(21, ...rows.map(([label]) => label.length + 2));
+  const active = p.active !== p.total ? ` (${formatCount(p.active)} active per token)` : '';
+  const lines = [
+    '',
+    'Memory Requirements:',
+    '--------------------',
+    ...rows.map(([label, bytes]) => `${label.padEnd(width)}${formatBytes(bytes)}`),
+    '--------------------',
+    `${'TOTAL VRAM:'.padEnd(width)}${formatBytes(m.total_bytes)}`,
+    '',
+    `Verdict: ${verdict(report)}`,
+    ...(report.hub_check ?? []).map((c) => `Hub check (${c.source}): ${c.verdict} - ${c.message}`),
+  ];
+  return { header: `[+] Model Size: ${formatCount(p.total)} parameters${active}`, body: lines.join('\n') };
 }
 
-async function main() {
-  let args;
-  try {
-    args = parseCommandLine(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof UsageError) fail(err.message, 2);
-    throw err;
-  }
+// The core's error issues as one line: the first in full, the others by the field they concern.
+function errorLine(errors, source) {
+  const [first, ...rest] = errors;
+  const more = rest.length ? ` (${rest.length} more: ${rest.map((i) => i.field || i.code).join(', ')}; --json lists them)` : '';
+  return `${source}: ${forTheCommandLine(first.message)}${more}`;
+}
+
+async function main(argv) {
+  const args = parseCommandLine(argv);
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   const { estimator, hub } = await loadModules();
-  const request = { context_tokens: args.context, batch_size: args.batch };
-  if (args.quantization) request.quantization = args.quantization;
 
+  const request = { context_tokens: args.contextTokens, batch_size: args.batchSize };
+  if (args.quantization) request.quantization = args.quantization;
   if (args.config) {
-    try {
-      request.config = fs.readFileSync(args.config, 'utf8');
-    } catch (err) {
-      fail(`cannot read ${args.config} (${err.code ?? err.message}). Check the path.`);
-    }
+    request.config = readConfigFile(args.config);
   } else {
-    const options = {
-      endpoint: process.env.HF_ENDPOINT || hub.DEFAULT_HUB_ENDPOINT,
-      token: process.env.HF_TOKEN || '',
-    };
-    process.stderr.write(`[+] Fetching config for ${args.model}...\n`);
+    const { config, hubFacts } = await fetchFromHub(hub, args.model);
+    request.config = config;
     request.model_id = args.model;
-    try {
-      const [config, facts] = await Promise.all([
-        hub.fetchConfig(args.model, options),
-        hub.fetchHubFacts(args.model, options).catch(() => ({ facts: {}, notes: [] })),
-      ]);
-      request.config = config;
-      if (Object.keys(facts.facts).length) request.hub = facts.facts;
-    } catch (err) {
-      if (err instanceof hub.HubError) fail(err.message);
-      throw err;
-    }
+    if (Object.keys(hubFacts).length) request.hub = hubFacts;
   }
 
   const report = await estimator.estimateReport(request);
   const errors = report.issues.filter((i) => i.level === 'error');
-  if (errors.length) fail(errors.map((i) => i.message).join(' '));
+  if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (errors.length) throw new CliError(errorLine(errors, args.config ?? args.model));
+
+  const warnings = report.issues.filter((i) => i.level === 'warning').map((i) => `[!] ${i.message}\n`);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    printHuman(report, request);
+    process.stderr.write(warnings.join(''));
+    return;
   }
-  for (const i of report.issues) {
-    if (i.level === 'warning') process.stderr.write(`[!] ${i.message}\n`);
-  }
+  const { header, body } = humanReport(report);
+  process.stdout.write(`${header}\n`);
+  process.stderr.write(warnings.join(''));
+  for (const i of report.issues.filter((i) => i.level === 'info')) process.stderr.write(`[i] ${i.message}\n`);
+  process.stdout.write(`${body}\n`);
 }
 
-main().catch((err) => fail(`unexpected failure: ${err?.message ?? err}. Please report it.`));
+// `neuro-shrink ... | head` closes stdout early: that is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code !== 'EPIPE') process.stderr.write(`neuro-shrink: cannot write the output (${err.code ?? err.message}).\n`);
+  process.exit(err.code === 'EPIPE' ? process.exitCode ?? 0 : 1);
+});
+
+main(process.argv.slice(2)).catch((err) => {
+  const expected = err instanceof CliError;
+  const message = expected ? err.message : `unexpected failure: ${err?.message ?? err}. Please report it.`;
+  process.stderr.write(`neuro-shrink: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exitCode = expected ? err.exitCode : 1;
+});

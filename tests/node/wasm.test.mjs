@@ -4,45 +4,56 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, test } from 'node:test';
 
-import { catalogue, estimateReport, loadEstimator } from '../../dist/estimator.js';
-
 const NATIVE = process.env.NEURO_SHRINK_NATIVE ?? new URL('../../build/native/neuro-shrink-native', import.meta.url).pathname;
+const WASM = new URL('../../dist/neuro-shrink-core.wasm', import.meta.url);
 const FIXTURES = new URL('../fixtures/configs/', import.meta.url);
-const wasm = await loadEstimator({ wasmBinary: fs.readFileSync(new URL('../../dist/neuro-shrink-core.wasm', import.meta.url)) });
 
-function native(request) {
-  const r = spawnSync(NATIVE, [], { input: request, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
+for (const [file, what] of [[NATIVE, 'the native driver'], [WASM.pathname, 'the wasm module']]) {
+  if (!fs.existsSync(file)) throw new Error(`${what} is not built (${file} is missing). Run "bash scripts/build.sh" first.`);
 }
+const { catalogue, estimateReport, loadEstimator } = await import('../../dist/estimator.js');
+const wasm = await loadEstimator({ wasmBinary: fs.readFileSync(WASM) });
+
+// Requests beyond the defaults: each quantization, long and short contexts, batches, a KV dtype.
+const VARIANTS = [
+  {},
+  { quantization: 'int4' },
+  { quantization: 'int4', context_tokens: 32768, batch_size: 4 },
+  { quantization: 'int8', context_tokens: 1_048_576 },
+  { quantization: 'fp16', context_tokens: 1, batch_size: 64 },
+  { quantization: 'bf16', context_tokens: 8192, kv_cache_dtype: 'fp8' },
+  { quantization: 'fp32', context_tokens: 2048 },
+];
 
 describe('wasm and native reports', () => {
-  const configs = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-  const variants = [
-    {},
-    { quantization: 'int4', context_tokens: 32768, batch_size: 4 },
-    { quantization: 'int8', context_tokens: 1_048_576 },
-    { quantization: 'fp32', kv_cache_dtype: 'fp8' },
-  ];
-  for (const file of configs) {
+  for (const file of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort()) {
     test(`are byte-identical for ${file}`, () => {
       const config = fs.readFileSync(new URL(file, FIXTURES), 'utf8');
-      for (const v of variants) {
-        const request = JSON.stringify({ config, model_id: file.replace('__', '/').replace(/\.json$/, ''), ...v });
-        assert.equal(wasm.estimate(request), native(request));
+      const model_id = file.replace('__', '/').replace(/\.json$/, '');
+      for (const variant of VARIANTS) {
+        const request = JSON.stringify({ config, model_id, ...variant });
+        assertSameBytes(wasm.estimate(request), native(request), JSON.stringify(variant));
       }
     });
   }
 
-  test('are byte-identical for bad input', () => {
-    for (const request of ['not json', '[]', JSON.stringify({ config: '{oops' }), JSON.stringify({ config: '{}', context_tokens: -1 })]) {
-      assert.equal(wasm.estimate(request), native(request));
-    }
+  test('are byte-identical for the Hub cross-check', () => {
+    const config = fs.readFileSync(new URL('meta-llama__Llama-2-7b-hf.json', FIXTURES), 'utf8');
+    const hub = { parameters_total: 6_738_417_664, safetensors_total_bytes: 13_476_835_328 };
+    const request = JSON.stringify({ config, model_id: 'meta-llama/Llama-2-7b-hf', hub });
+    assertSameBytes(wasm.estimate(request), native(request), 'hub');
   });
 
-  test('the catalogue matches too', () => {
+  test('are byte-identical for bad input', () => {
+    const requests = ['not json', '[]', '{}', JSON.stringify({ config: '{oops' }), JSON.stringify({ config: '{}', context_tokens: -1 }),
+      JSON.stringify({ config: '{"model_type":"llama"}', quantization: 'q9' })];
+    for (const request of requests) assertSameBytes(wasm.estimate(request), native(request), request);
+  });
+
+  test('have the same catalogue', () => {
     const r = spawnSync(NATIVE, ['--catalogue'], { encoding: 'utf8' });
-    assert.equal(wasm.catalogue(), r.stdout);
+    assert.equal(r.status, 0, r.stderr);
+    assertSameBytes(wasm.catalogue(), r.stdout, 'catalogue');
   });
 });
 
@@ -62,3 +73,22 @@ describe('the wasm estimator', () => {
     assert.ok(c.gpus.length >= 10);
   });
 });
+
+// --- helpers ---
+
+function native(request) {
+  const r = spawnSync(NATIVE, [], { input: request, encoding: 'utf8' });
+  assert.equal(r.error, undefined, `cannot run ${NATIVE}: ${r.error?.message}`);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+// Equal strings, or a short message at the first differing byte (the reports are a few KB each).
+function assertSameBytes(fromWasm, fromNative, what) {
+  if (fromWasm === fromNative) return;
+  let i = 0;
+  while (i < fromWasm.length && fromWasm[i] === fromNative[i]) ++i;
+  const around = (s) => JSON.stringify(s.slice(Math.max(0, i - 60), i + 60));
+  assert.fail(`wasm and native differ for ${what} at byte ${i} (lengths ${fromWasm.length} and ${fromNative.length}); ` +
+    `rebuild both with scripts/build.sh if one is stale.\n  wasm:   ${around(fromWasm)}\n  native: ${around(fromNative)}`);
+}
