@@ -118,9 +118,9 @@ function hubTimeoutMs() {
   return (Number.isFinite(s) && s > 0 ? s : DEFAULT_HUB_TIMEOUT_S) * 1000;
 }
 
-// The shared Hub messages also speak to the page ("paste its config.json"); here that is --config FILE.
+// The shared Hub messages say "give its config.json"; on the command line that is --config FILE.
 function forTheCommandLine(message) {
-  return message.replace(/paste (its|the) config\.json/g, 'give its config.json with --config FILE');
+  return message.replace(/give (its|the|a) config\.json( instead)?/g, 'give its config.json with --config FILE');
 }
 
 async function fetchFromHub(hub, modelId) {

@@ -59,7 +59,7 @@ parsed_config parse_config(std::string_view text) {
 
   const config_json cfg = config_json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (cfg.is_discarded()) {
-    issues.push_back({"malformed_json", "", "The config is not valid JSON. Check that you pasted the whole config.json, or fetch it again.", severity::error});
+    issues.push_back({"malformed_json", "", "The config is not valid JSON. Check that the whole config.json was given, or fetch it again.", severity::error});
     return out;
   }
   if (!cfg.is_object()) {

@@ -195,7 +195,7 @@ std::string report_for(std::string_view request_text_json) {
   opt.context_tokens = request_count(req, "context_tokens", "invalid_context", opt.context_tokens, issues);
   opt.batch_size = request_count(req, "batch_size", "invalid_batch", opt.batch_size, issues);
   if (config_text.empty())
-    issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or paste its config.json.", severity::error});
+    issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or give its config.json.", severity::error});
   if (has_error(issues)) return finish();
 
   const parsed_config parsed = parse_config(config_text);

@@ -15,7 +15,7 @@ TEST_CASE("malformed JSON is an error issue, not an exception", "[config]") {
   const auto p = parse_config("{\"hidden_size\": 4096,");
   REQUIRE_FALSE(p.ok());
   CHECK(p.issues[0].code == "malformed_json");
-  CHECK(p.issues[0].message == "The config is not valid JSON. Check that you pasted the whole config.json, or fetch it again.");
+  CHECK(p.issues[0].message == "The config is not valid JSON. Check that the whole config.json was given, or fetch it again.");
 }
 
 TEST_CASE("JSON that is not an object is rejected", "[config]") {

@@ -49,18 +49,18 @@ function errorFor(response, modelId, file, url) {
   const status = response.status;
   if (code === 'EntryNotFound') {
     return new HubError('not_found',
-      `The model "${modelId}" has no ${file} (HTTP ${status}). It may not be a transformers model; paste a config.json instead.`,
+      `The model "${modelId}" has no ${file} (HTTP ${status}). It may not be a transformers model; give a config.json instead.`,
       { status, url });
   }
   if (code === 'RepoNotFound' || status === 404) {
     return new HubError('not_found',
-      `There is no model "${modelId}" on the Hub (HTTP ${status}). Check the spelling of the id, or paste its config.json.`,
+      `There is no model "${modelId}" on the Hub (HTTP ${status}). Check the spelling of the id, or give its config.json instead.`,
       { status, url });
   }
   if (status === 401 || status === 403 || code === 'GatedRepo') {
     return new HubError('gated',
       `"${modelId}" is gated or private (HTTP ${status}). Accept its license on the Hub, then give a Hugging Face ` +
-      'access token (HF_TOKEN in the CLI, the token field in the page), or paste its config.json.',
+      'access token (HF_TOKEN in the CLI, the token field in the page), or give its config.json instead.',
       { status, url });
   }
   if (status === 429) {
@@ -75,7 +75,7 @@ export async function fetchHubFile(modelId, file, options = {}) {
   const id = validateModelId(modelId);
   const url = resolveUrl(id, file, { endpoint, revision });
   if (isOffline()) {
-    throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or paste its config.json.`, { url });
+    throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or give its config.json instead.`, { url });
   }
   const headers = {};
   if (token && new URL(url).origin === new URL(endpoint).origin) headers.Authorization = `Bearer ${token}`;
@@ -83,13 +83,16 @@ export async function fetchHubFile(modelId, file, options = {}) {
   try {
     response = await fetchImpl(url, { headers, signal, credentials: 'omit', redirect: 'follow' });
   } catch (err) {
+    if (err?.name === 'TimeoutError') {
+      throw new HubError('network', `The Hub at ${new URL(url).origin} did not answer in time. Try again, or give the config.json instead.`, { url });
+    }
     if (err?.name === 'AbortError') throw err;
     if (isOffline()) {
-      throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or paste its config.json.`, { url });
+      throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or give its config.json instead.`, { url });
     }
     throw new HubError('network',
       `Could not reach the Hub at ${new URL(url).origin} (${err?.cause?.code ?? err?.message ?? 'network error'}). ` +
-      'Check your connection or proxy, or paste the config.json.', { url });
+      'Check your connection or proxy, or give the config.json instead.', { url });
   }
   if (!response.ok) throw errorFor(response, id, file, url);
   return response.text();
