@@ -10,17 +10,19 @@ namespace {
 
 using group = inventory_builder::group;
 
-// Dense feed-forward width when a config leaves it null: 4 x hidden (GPT-2's and GPT-J's n_inner=None).
-void default_inner(model_spec& s, config_reader& r, std::initializer_list<std::string_view> names) {
-  if (!r.has(names)) s.intermediate_size = 4 * s.hidden_size;
+// Dense feed-forward width of GPT-2 and GPT-J: n_inner, whose class default None means 4 x hidden
+// (GPT2MLP / GPTJMLP: `inner_dim = config.n_inner if config.n_inner is not None else 4 * embed_dim`).
+uint64_t inner_or_4h(config_reader& r, const model_spec& s) {
+  return r.count_or({"n_inner", "intermediate_size"}, 4 * s.hidden_size, limits::intermediate);
 }
 
 // ---- GPT-2: configuration_gpt2.py / modeling_gpt2.py. Learned positions wpe [n_positions, h]; Conv1D
 // layers stored [in, out] (listed here as [out, in] like every Linear); lm_head tied to wte.
 void read_gpt2(config_reader& r, model_spec& s) {
   read_decoder(r, s, {.vocab_size = 50257, .hidden_size = 768, .intermediate_size = 3072, .num_hidden_layers = 12,
-                      .num_attention_heads = 12, .max_position_embeddings = 1024, .tie_word_embeddings = true});
-  default_inner(s, r, {"n_inner", "intermediate_size"});
+                      .num_attention_heads = 12, .max_position_embeddings = 1024, .tie_word_embeddings = true,
+                      .read_intermediate = false});
+  s.intermediate_size = inner_or_4h(r, s);
 }
 
 void build_gpt2(const model_spec& s, inventory_builder& b) {
@@ -42,8 +44,8 @@ void build_gpt2(const model_spec& s, inventory_builder& b) {
 // one ln_1 per (parallel) block, an untied lm_head with a bias.
 void read_gptj(config_reader& r, model_spec& s) {
   read_decoder(r, s, {.vocab_size = 50400, .hidden_size = 4096, .intermediate_size = 16384, .num_hidden_layers = 28,
-                      .num_attention_heads = 16, .max_position_embeddings = 2048});
-  default_inner(s, r, {"n_inner", "intermediate_size"});
+                      .num_attention_heads = 16, .max_position_embeddings = 2048, .read_intermediate = false});
+  s.intermediate_size = inner_or_4h(r, s);
 }
 
 void build_gptj(const model_spec& s, inventory_builder& b) {
@@ -140,44 +142,57 @@ void build_opt(const model_spec& s, inventory_builder& b) {
 }
 
 // ---- Falcon (and the original RefinedWeb / RefinedWebModel configs): configuration_falcon.py /
-// modeling_falcon.py. KV heads: num_kv_heads with new_decoder_architecture, 1 with multi_query, else all.
-// Fused query_key_value [(heads + 2 kv) x head_dim, h]; ln_attn + ln_mlp when two LayerNorms feed the
-// parallel block (new architecture), else input_layernorm (+ post_attention_layernorm when not
-// parallel_attn); `bias` on the linears; tied lm_head.
+// modeling_falcon.py. head_dim is always hidden_size / num_attention_heads (FalconAttention ignores a
+// head_dim field). KV heads: num_kv_heads (default num_attention_heads) with new_decoder_architecture,
+// 1 with multi_query, else all heads (_split_heads cuts a 3h projection into num_heads). The fused query_key_value
+// is [(heads + 2 kv) x head_dim, h] in all three cases (h + 2 head_dim for multi-query, 3h otherwise).
+// LayerNorms (FalconDecoderLayer): input_layernorm + post_attention_layernorm without parallel_attn;
+// ln_attn + ln_mlp with parallel_attn and num_ln_in_parallel_attn == 2 (None means 2 under the new
+// architecture); else one input_layernorm. `bias` on every Linear; lm_head tied by default.
+// The legacy configs follow the checkpoints' own code: RefinedWeb (configuration_RW.py / modelling_RW.py
+// of falcon-40b, falcon-180B) always has the new architecture, with n_head_kv defaulting to 1;
+// RefinedWebModel (falcon-7b) is the multi-query one.
 void read_falcon(config_reader& r, model_spec& s) {
   read_decoder(r, s, {.vocab_size = 65024, .hidden_size = 4544, .num_hidden_layers = 32, .num_attention_heads = 71,
                       .max_position_embeddings = 2048, .tie_word_embeddings = true, .read_intermediate = false});
-  const bool legacy_rw = s.model_type == "RefinedWeb" || s.model_type == "RefinedWebModel";
-  // RefinedWeb (the 40B and 180B original code) is the new decoder architecture; RefinedWebModel (7B) not.
-  const bool new_arch = r.flag("new_decoder_architecture", s.model_type == "RefinedWeb", false);
+  const bool refined_web = s.model_type == "RefinedWeb";
+  const bool new_arch = r.flag("new_decoder_architecture", refined_web, false);
   const bool multi_query = r.flag("multi_query", true, false);
+  if (s.num_attention_heads) s.head_dim = s.hidden_size / s.num_attention_heads;
   s.intermediate_size = r.count_or({"ffn_hidden_size"}, 4 * s.hidden_size, limits::intermediate);
-  if (new_arch) s.num_key_value_heads = r.count({"num_kv_heads", "n_head_kv"}, s.num_attention_heads, limits::heads);
-  else if (multi_query || (legacy_rw && r.has({"n_head_kv"}))) s.num_key_value_heads = legacy_rw ? r.count_or({"n_head_kv"}, 1, limits::heads) : 1;
-  else s.num_key_value_heads = s.num_attention_heads;
+  if (new_arch)
+    s.num_key_value_heads = r.count_or({"num_kv_heads", "n_head_kv"}, refined_web ? 1 : s.num_attention_heads, limits::heads);
+  else if (multi_query)
+    s.num_key_value_heads = 1;
+  else  // K and V are split from a 3h projection with num_heads heads (FalconAttention._split_heads)
+    s.num_key_value_heads = s.num_attention_heads;
   s.qkv_bias = s.o_bias = s.mlp_bias = r.flag("bias", false, false);
   const bool parallel = r.flag("parallel_attn", true, false);
+  const uint64_t lns = r.count_or({"num_ln_in_parallel_attn"}, new_arch ? 2 : 1, 2);
   s.set_dim("parallel_attn", parallel);
   s.set_dim("new_decoder_architecture", new_arch);
-  s.set_dim("num_ln_in_parallel_attn", r.count_or({"num_ln_in_parallel_attn"}, new_arch ? 2 : 1, 2));
+  s.set_dim("num_ln_in_parallel_attn", lns);
   for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
   if (r.flag("alibi", false, false)) s.set_dim("alibi", 1);
 }
 
 void build_falcon(const model_spec& s, inventory_builder& b) {
   const uint64_t h = s.hidden_size, i = s.intermediate_size, hd = s.head_dim;
+  const uint64_t kv = s.num_key_value_heads;
   const group g{"decoder", s.num_hidden_layers};
   b.tensor("transformer.word_embeddings.weight", {s.vocab_size, h}, tensor_role::embedding);
-  if (s.dim("new_decoder_architecture") && s.dim("num_ln_in_parallel_attn") == 2) {
+  if (!s.dim("parallel_attn")) {
+    b.norm(g, "transformer.h.{i}.input_layernorm", h, true);
+    b.norm(g, "transformer.h.{i}.post_attention_layernorm", h, true);
+  } else if (s.dim("num_ln_in_parallel_attn") == 2) {
     b.norm(g, "transformer.h.{i}.ln_attn", h, true);
     b.norm(g, "transformer.h.{i}.ln_mlp", h, true);
   } else {
     b.norm(g, "transformer.h.{i}.input_layernorm", h, true);
-    if (!s.dim("parallel_attn")) b.norm(g, "transformer.h.{i}.post_attention_layernorm", h, true);
   }
-  b.linear(g, "transformer.h.{i}.self_attention.query_key_value", (s.num_attention_heads + 2 * s.num_key_value_heads) * hd, h,
+  b.linear(g, "transformer.h.{i}.self_attention.query_key_value", (s.num_attention_heads + 2 * kv) * hd, h,
            tensor_role::attention, s.qkv_bias);
-  b.linear(g, "transformer.h.{i}.self_attention.dense", h, s.num_attention_heads * hd, tensor_role::attention, s.o_bias);
+  b.linear(g, "transformer.h.{i}.self_attention.dense", h, h, tensor_role::attention, s.o_bias);
   b.linear(g, "transformer.h.{i}.mlp.dense_h_to_4h", i, h, tensor_role::mlp, s.mlp_bias);
   b.linear(g, "transformer.h.{i}.mlp.dense_4h_to_h", h, i, tensor_role::mlp, s.mlp_bias);
   b.norm_outside("transformer.ln_f", h, true);

@@ -123,6 +123,14 @@ describe('the CLI with a model from the Hub', () => {
     assert.ok(sent.length >= 1);
     for (const req of sent) assert.equal(req.headers.authorization, undefined, req.url);
   });
+  test('cross-checks a sharded checkpoint against its index total_size', async () => {
+    const r = await run(['--model', 'mistralai/Mistral-7B-v0.1', '--json'], { HF_ENDPOINT: hub.endpoint });
+    assert.equal(r.code, 0, r.stderr);
+    const check = JSON.parse(r.stdout).hub_check.find((c) => c.source.startsWith('index total_size'));
+    assert.equal(check.hub_parameters, 7_241_732_096);  // 14,483,464,192 bytes / 2 (bfloat16)
+    assert.equal(check.verdict, 'match');
+    assert.ok(hub.requests.some((q) => q.url === '/mistralai/Mistral-7B-v0.1/resolve/main/model.safetensors.index.json'));
+  });
 });
 
 describe('the CLI with a local config.json', () => {

@@ -18,6 +18,12 @@ export const HUB_TOTALS = {
   'Qwen/Qwen3-0.6B': 751_632_384,
 };
 
+// model.safetensors.index.json metadata.total_size (bytes) for sharded fixtures (tests/fixtures/params.tsv:
+// jasonfr6/AI7 mirrors Mistral-7B-v0.1's index).
+export const INDEX_TOTAL_SIZES = {
+  'mistralai/Mistral-7B-v0.1': 14_483_464_192,
+};
+
 // As the Hub answers browsers: any origin, the error code readable, Authorization allowed.
 const CORS = {
   'access-control-allow-origin': '*',
@@ -54,6 +60,10 @@ export async function startHub({ port = 0, host = '127.0.0.1' } = {}) {
     if (owner === 'broken' && path === 'config.json') return send(200, '{"model_type": "llama", "hidden_size": ');
     const fixture = new URL(`${owner}__${name}.json`, FIXTURES);
     if (!fs.existsSync(fixture)) return send(404, '{"error":"Repository not found"}', { 'x-error-code': 'RepoNotFound' });
+    const indexSize = INDEX_TOTAL_SIZES[`${owner}/${name}`];
+    if (path === 'model.safetensors.index.json' && indexSize) {
+      return send(200, JSON.stringify({ metadata: { total_size: indexSize }, weight_map: {} }));
+    }
     if (path !== 'config.json') return send(404, '{"error":"Entry not found"}', { 'x-error-code': 'EntryNotFound' });
     return send(200, fs.readFileSync(fixture));
   });
