@@ -51,7 +51,9 @@ void read_decoder(config_reader& r, model_spec& s, const decoder_defaults& d) {
     s.num_key_value_heads = r.count({"num_key_value_heads", "n_head_kv", "num_kv_heads"}, 0, limits::heads);
   } else {
     s.num_key_value_heads = d.num_key_value_heads ? d.num_key_value_heads : s.num_attention_heads;
-    if (known) s.defaulted_fields.push_back(r.field_name("num_key_value_heads"));
+    // Recorded only where the class sets a number; None (multi-head attention) is what every family
+    // without grouped-query attention means, not a missing field.
+    if (known && d.num_key_value_heads) s.defaulted_fields.push_back(r.field_name("num_key_value_heads"));
   }
   // transformers: head_dim = config.head_dim if set, else hidden_size // num_attention_heads.
   if (r.has({"head_dim"})) {

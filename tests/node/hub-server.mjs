@@ -16,6 +16,8 @@ export const HUB_TOTALS = {
   'meta-llama/Llama-2-7b-hf': 6_738_417_664,
   'meta-llama/Meta-Llama-3.1-8B': 8_030_261_248,
   'Qwen/Qwen3-0.6B': 751_632_384,
+  'bigscience/bloom': 176_247_271_424,   // huggingface.js parse-safetensors-metadata.spec.ts
+  'microsoft/phi-2': 2_779_683_840,      // llmfit hf_models.json parameters_raw
 };
 
 // model.safetensors.index.json metadata.total_size (bytes) for sharded fixtures (tests/fixtures/params.tsv:
