@@ -56,27 +56,31 @@ std::optional<uint64_t> config_reader::parse_whole(const config_json& v, const s
   return fail("invalid_field", "must be a number, not " + std::string(v.type_name()) + " " + truncate(v.dump()));
 }
 
+// After an error the readers return a harmless positive stand-in (the default, else 1), never 0: the
+// family rules go on reading the rest of the config, and may divide by what they read, before the
+// error stops the estimate.
 uint64_t config_reader::count(std::initializer_list<std::string_view> names, uint64_t class_default, uint64_t max) {
   std::string name;
-  if (const config_json* v = find(names, &name)) return parse_whole(*v, name, 1, max).value_or(0);
+  const uint64_t stand_in = class_default ? class_default : 1;
+  if (const config_json* v = find(names, &name)) return parse_whole(*v, name, 1, max).value_or(stand_in);
   const std::string first = field_name(*names.begin());
   if (class_default) {
     spec_.defaulted_fields.push_back(first);
     return class_default;
   }
   error("missing_field", first, "config.json has no \"" + first + "\", which the estimate needs. Add it, or use the model's original config.json.");
-  return 0;
+  return stand_in;
 }
 
 uint64_t config_reader::count_or(std::initializer_list<std::string_view> names, uint64_t absent, uint64_t max) {
   std::string name;
-  if (const config_json* v = find(names, &name)) return parse_whole(*v, name, 1, max).value_or(0);
+  if (const config_json* v = find(names, &name)) return parse_whole(*v, name, 1, max).value_or(absent ? absent : 1);
   return absent;
 }
 
 uint64_t config_reader::whole_or(std::initializer_list<std::string_view> names, uint64_t absent, uint64_t max) {
   std::string name;
-  if (const config_json* v = find(names, &name)) return parse_whole(*v, name, 0, max).value_or(0);
+  if (const config_json* v = find(names, &name)) return parse_whole(*v, name, 0, max).value_or(absent);
   return absent;
 }
 

@@ -42,7 +42,7 @@ class config_reader {
 
   // A positive whole number. When absent: `class_default` if nonzero (recorded in defaulted_fields),
   // else a missing_field error. When present but not a positive whole number within `max`: an error.
-  // Returns 0 after an error.
+  // After an error it returns a positive stand-in (the default, else 1), so that callers may divide.
   uint64_t count(std::initializer_list<std::string_view> names, uint64_t class_default, uint64_t max = limits::any);
   // Like count, but absence is fine: returns `absent` and records nothing.
   uint64_t count_or(std::initializer_list<std::string_view> names, uint64_t absent, uint64_t max = limits::any);

@@ -136,3 +136,20 @@ TEST_CASE("every fixture config of a known family parses without errors", "[conf
     CHECK(parse_config(fixture_text(name)).ok());
   }
 }
+
+TEST_CASE("a zero or invalid divisor field is an error, never a division by zero", "[config]") {
+  // moe_layer_freq and a vision patch_size are divisors in their family rules.
+  auto v3 = fixture_text("deepseek-ai__DeepSeek-V3");
+  for (const char* bad : {"0", "-1", "1.5", "true", "\"x\""}) {
+    std::string text = v3;
+    text.replace(text.find("\"moe_layer_freq\": 1"), 19, std::string("\"moe_layer_freq\": ") + bad);
+    const auto p = parse_config(text);
+    INFO(bad);
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.issues[0].field == "moe_layer_freq");
+  }
+  const auto llava = parse_config(R"({"model_type": "llava", "text_config": {"model_type": "llama"},
+      "vision_config": {"patch_size": 0, "image_size": 336}})");
+  REQUIRE_FALSE(llava.ok());
+  CHECK(llava.issues[0].field == "vision_config.patch_size");
+}
