@@ -153,3 +153,37 @@ TEST_CASE("a zero or invalid divisor field is an error, never a division by zero
   REQUIRE_FALSE(llava.ok());
   CHECK(llava.issues[0].field == "vision_config.patch_size");
 }
+
+static model_spec with_quantization(const char* qc) {
+  auto text = fixture_text("meta-llama__Meta-Llama-3.1-8B");
+  text.insert(text.rfind('}'), std::string(", \"quantization_config\": ") + qc);
+  const auto p = parse_config(text);
+  REQUIRE(p.ok());
+  return p.spec;
+}
+
+TEST_CASE("a GPTQ quantization_config is recognized with its bits and group size", "[config][quantization]") {
+  const auto s = with_quantization(R"({"quant_method": "gptq", "bits": 4, "group_size": 128, "desc_act": true})");
+  CHECK(s.quantization.method == "gptq");
+  CHECK(s.quantization.bits == 4);
+  CHECK(s.quantization.group_size == 128);
+  CHECK(s.quantization.summary == "gptq 4-bit, group size 128");
+}
+
+TEST_CASE("an AWQ quantization_config is recognized", "[config][quantization]") {
+  const auto s = with_quantization(R"({"quant_method": "awq", "bits": 4, "group_size": 128, "zero_point": true, "version": "gemm"})");
+  CHECK(s.quantization.summary == "awq 4-bit, group size 128");
+}
+
+TEST_CASE("bitsandbytes 4-bit with double quantization is recognized", "[config][quantization]") {
+  const auto s = with_quantization(R"({"load_in_4bit": true, "bnb_4bit_quant_type": "nf4", "bnb_4bit_use_double_quant": true})");
+  CHECK(s.quantization.method == "bitsandbytes");
+  CHECK(s.quantization.bits == 4);
+  CHECK(s.quantization.summary == "bitsandbytes 4-bit (nf4, double quantization)");
+}
+
+TEST_CASE("DeepSeek-V3's fp8 quantization_config names its 128x128 block scales", "[config][quantization]") {
+  const auto s = fixture("deepseek-ai__DeepSeek-V3");
+  CHECK(s.quantization.method == "fp8");
+  CHECK(s.quantization.summary == "fp8 (e4m3, 128x128 block scales)");
+}
