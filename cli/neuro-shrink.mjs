@@ -11,6 +11,9 @@ How much GPU memory a model needs, from its config.json.
   --model ID           a Hugging Face model id, e.g. meta-llama/Llama-3.1-8B
   --config FILE        a local config.json instead of the Hub ("-" reads it from stdin)
   --quantization NAME  fp32, fp16, bf16, int8, int4 (default: the checkpoint's torch_dtype)
+  --kv-type T          KV cache type for K and V: fp32, fp16, bf16, fp8, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl
+  --kv-type-k T        K alone (overrides --kv-type)
+  --kv-type-v T        V alone (overrides --kv-type)
   --context N          context length in tokens (default 4096)
   --batch N            sequences in the batch (default 1)
   --json               print the full report as JSON on stdout (progress and warnings go to stderr)
@@ -64,6 +67,9 @@ function parseCommandLine(argv) {
         model: { type: 'string' },
         config: { type: 'string' },
         quantization: { type: 'string' },
+        'kv-type': { type: 'string' },
+        'kv-type-k': { type: 'string' },
+        'kv-type-v': { type: 'string' },
         context: { type: 'string' },
         batch: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -82,6 +88,9 @@ function parseCommandLine(argv) {
     model: values.model,
     config: values.config,
     quantization: values.quantization?.trim(),
+    kvType: values['kv-type']?.trim(),
+    kvTypeK: values['kv-type-k']?.trim(),
+    kvTypeV: values['kv-type-v']?.trim(),
     contextTokens: positiveInteger('--context', values.context, DEFAULT_CONTEXT_TOKENS),
     batchSize: positiveInteger('--batch', values.batch, DEFAULT_BATCH_SIZE),
     json: values.json,
@@ -225,6 +234,9 @@ async function main(argv) {
 
   const request = { context_tokens: args.contextTokens, batch_size: args.batchSize };
   if (args.quantization) request.quantization = args.quantization;
+  if (args.kvType) request.kv_cache_dtype = args.kvType;
+  if (args.kvTypeK) request.kv_cache_dtype_k = args.kvTypeK;
+  if (args.kvTypeV) request.kv_cache_dtype_v = args.kvTypeV;
   if (args.config) {
     request.config = readConfigFile(args.config);
   } else {

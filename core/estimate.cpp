@@ -74,19 +74,23 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
     issues.push_back({"unknown_quantization", "quantization", "Unknown quantization \"" + fmt_name + "\". Known: " + known + ".", severity::error});
   }
 
-  // KV element type: the request's, else what the runtime computes in (transformers' DynamicCache keeps
-  // K and V in the dtype of the key/value projections' output).
-  if (o.kv_cache_dtype.empty()) {
-    r.kv_dtype_defaulted = true;
-    r.kv = find_kv_dtype(r.format && r.format->compute_bytes == 4 ? "fp32" : "fp16");
-  } else {
-    r.kv = find_kv_dtype(o.kv_cache_dtype);
-    if (!r.kv) {
-      std::string known;
-      for (const auto& k : kv_dtypes()) known += (known.empty() ? "" : ", ") + std::string(k.name);
-      issues.push_back({"unknown_kv_cache_dtype", "kv_cache_dtype", "Unknown KV cache dtype \"" + o.kv_cache_dtype + "\". Known: " + known + ".", severity::error});
+  // KV element types: the request's (one for both, or K and V apart), else what the runtime computes in
+  // (transformers' DynamicCache keeps K and V in the dtype of the key/value projections' output).
+  auto kv_type = [&](const std::string& asked, const char* field) -> const kv_dtype* {
+    if (asked.empty()) {
+      r.kv_dtype_defaulted = true;
+      return find_kv_dtype(r.format && r.format->compute_bytes == 4 ? "fp32" : "fp16");
     }
-  }
+    const kv_dtype* k = find_kv_dtype(asked);
+    if (!k) {
+      std::string known;
+      for (const auto& d : kv_dtypes()) known += (known.empty() ? "" : ", ") + std::string(d.name);
+      issues.push_back({"unknown_kv_cache_dtype", field, "Unknown KV cache dtype \"" + asked + "\". Known: " + known + ".", severity::error});
+    }
+    return k;
+  };
+  r.kv_k = kv_type(o.kv_cache_dtype_k.empty() ? o.kv_cache_dtype : o.kv_cache_dtype_k, o.kv_cache_dtype_k.empty() ? "kv_cache_dtype" : "kv_cache_dtype_k");
+  r.kv_v = kv_type(o.kv_cache_dtype_v.empty() ? o.kv_cache_dtype : o.kv_cache_dtype_v, o.kv_cache_dtype_v.empty() ? "kv_cache_dtype" : "kv_cache_dtype_v");
 
   if (o.context_tokens == 0 || o.context_tokens > kMaxContextTokens)
     issues.push_back({"invalid_context", "context_tokens", "The context must be between 1 and " + n(kMaxContextTokens) + " tokens, not " + n(o.context_tokens) + ".", severity::error});
@@ -102,7 +106,8 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   r.context_tokens = o.context_tokens;
   r.batch_size = o.batch_size;
   const weight_format& f = *r.format;
-  const kv_dtype& kv = *r.kv;
+  const kv_dtype& kv_k = *r.kv_k;
+  const kv_dtype& kv_v = *r.kv_v;
   const uint64_t c = f.compute_bytes;
 
   const inventory inv = build_inventory(s);
@@ -117,14 +122,14 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   // (transformers cache_utils.py DynamicCache; the same count as llama.cpp's and vLLM's caches before
   // their own padding rules). Sliding-window layers keep the last `window` tokens (DynamicSlidingWindowLayer),
   // chunked layers one chunk, MLA layers the compressed latent, SSM layers a fixed state per sequence.
-  auto row_bytes = [&](uint64_t elements) { return ceil_div(elements, kv.block_elements) * kv.block_bytes; };
+  auto row_bytes = [](const kv_dtype& t, uint64_t elements) { return ceil_div(elements, t.block_elements) * t.block_bytes; };
   checked_u64 kv_cache, per_token;
   for (const auto& l : s.layers) {
     // transformers has no MLA kernel: it caches the up-projected per-head K and V
     // (modeling_deepseek_v3.py DeepseekV3Attention), not the latent that MLA runtimes keep.
     const uint64_t bpt = l.attention == attention_kind::none ? 0
-                         : l.attention == attention_kind::mla ? row_bytes(s.dim("expanded_kv_elements"))
-                                                              : row_bytes(l.k_elements) + row_bytes(l.v_elements);
+                         : l.attention == attention_kind::mla ? row_bytes(kv_k, s.dim("expanded_k_elements")) + row_bytes(kv_v, s.dim("expanded_v_elements"))
+                                                              : row_bytes(kv_k, l.k_elements) + row_bytes(kv_v, l.v_elements);
     const uint64_t tokens = l.attention == attention_kind::none ? 0
                             : (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window
                                 ? std::min(l.window, o.context_tokens)
@@ -149,7 +154,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   for (const auto& l : s.layers)
     if (l.attention == attention_kind::mla) {
       ++mla_layers;
-      latent_bpt += row_bytes(l.k_elements) + row_bytes(l.v_elements);
+      latent_bpt += row_bytes(kv_k, l.k_elements) + row_bytes(kv_v, l.v_elements);
     }
   if (mla_layers)
     issues.push_back({"mla_expanded", "kv_cache_dtype",
@@ -190,7 +195,6 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
     r.fits.push_back({&g, fits, headroom});
   }
 
-  const std::string kv_name(kv.name);
   r.formulas.push_back({"weights",
       "sum over " + n(inv.tensors.size()) + " tensor kinds of stored bytes in " + std::string(f.label) + ": " + std::string(f.description),
       std::string(f.source)});
@@ -202,8 +206,9 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
                   (g.state_bytes ? " + state " + n(g.state_bytes) + " bytes" : "") + ")";
   }
   r.formulas.push_back({"kv_cache",
-      kv_formula + " x batch " + n(o.batch_size) + "; per token and layer: K + V = 2 x " + n(s.num_key_value_heads) + " KV heads x " +
-          n(s.head_dim) + " head_dim x " + n(kv.block_bytes) + "/" + n(kv.block_elements) + " bytes (" + kv_name + ")",
+      kv_formula + " x batch " + n(o.batch_size) + "; per token and layer: K and V each " + n(s.num_key_value_heads) + " KV heads x " +
+          n(s.head_dim) + " head_dim, K at " + n(kv_k.block_bytes) + "/" + n(kv_k.block_elements) + " bytes (" + std::string(kv_k.name) +
+          "), V at " + n(kv_v.block_bytes) + "/" + n(kv_v.block_elements) + " bytes (" + std::string(kv_v.name) + ")",
       "transformers cache_utils.py DynamicCache / DynamicSlidingWindowLayer: K and V of each layer as [batch, kv_heads, tokens, head_dim]"});
   r.formulas.push_back({"activations",
       "prefill peak: tokens " + n(T) + " x max(MLP " + n(mlp_elems) + ", attention " + n(attn_elems) + ") elements x " + n(c) +

@@ -13,7 +13,9 @@ namespace neuroshrink {
 
 struct estimate_options {
   std::string quantization;    // a weight_format name; "" = the checkpoint's own dtype (torch_dtype)
-  std::string kv_cache_dtype;  // a kv_dtype name; "" = the runtime's compute dtype
+  std::string kv_cache_dtype;    // a kv_dtype name for K and V; "" = the runtime's compute dtype
+  std::string kv_cache_dtype_k;  // overrides kv_cache_dtype for K alone
+  std::string kv_cache_dtype_v;  // overrides kv_cache_dtype for V alone
   uint64_t context_tokens = 4096;
   uint64_t batch_size = 1;
 };
@@ -52,7 +54,8 @@ struct kv_layer_group {
 struct estimate_result {
   std::vector<issue> issues;
   const weight_format* format = nullptr;
-  const kv_dtype* kv = nullptr;
+  const kv_dtype* kv_k = nullptr;  // element type of the cached keys
+  const kv_dtype* kv_v = nullptr;  // element type of the cached values
   bool kv_dtype_defaulted = false;
   bool format_defaulted = false;
   uint64_t context_tokens = 0;

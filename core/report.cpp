@@ -126,7 +126,9 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
   }
   w.end_array();
 
-  w.key("kv_cache").begin_object().field("dtype", r.kv->name).field("bytes_per_token", r.kv_cache_bytes_per_token).key("layers").begin_array();
+  w.key("kv_cache").begin_object().field("dtype", r.kv_k == r.kv_v ? r.kv_k->name : std::string_view("mixed"))
+      .field("dtype_k", r.kv_k->name).field("dtype_v", r.kv_v->name)
+      .field("bytes_per_token", r.kv_cache_bytes_per_token).key("layers").begin_array();
   for (const auto& g : r.kv_layers)
     w.begin_object().field("attention", attention_kind_name(g.attention)).field("window", g.window).field("layers", g.layers)
         .field("bytes_per_token", g.bytes_per_token).field("cached_tokens", g.cached_tokens).field("state_bytes", g.state_bytes)
@@ -192,6 +194,8 @@ std::string report_for(std::string_view request_text_json) {
   estimate_options opt;
   opt.quantization = quantization_alias(request_text(req, "quantization", issues, true));
   opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
+  opt.kv_cache_dtype_k = quantization_alias(request_text(req, "kv_cache_dtype_k", issues, true));
+  opt.kv_cache_dtype_v = quantization_alias(request_text(req, "kv_cache_dtype_v", issues, true));
   opt.context_tokens = request_count(req, "context_tokens", "invalid_context", opt.context_tokens, issues);
   opt.batch_size = request_count(req, "batch_size", "invalid_batch", opt.batch_size, issues);
   if (config_text.empty())
@@ -209,7 +213,9 @@ std::string report_for(std::string_view request_text_json) {
       .field("quantization", r.format ? std::string(r.format->name) : opt.quantization)
       .field("quantization_label", r.format ? std::string(r.format->label) : opt.quantization)
       .field("quantization_defaulted", r.format_defaulted)
-      .field("kv_cache_dtype", r.kv ? std::string(r.kv->name) : opt.kv_cache_dtype)
+      .field("kv_cache_dtype", r.kv_k && r.kv_v ? std::string(r.kv_k == r.kv_v ? r.kv_k->name : std::string_view("mixed")) : opt.kv_cache_dtype)
+      .field("kv_cache_dtype_k", r.kv_k ? std::string(r.kv_k->name) : opt.kv_cache_dtype_k)
+      .field("kv_cache_dtype_v", r.kv_v ? std::string(r.kv_v->name) : opt.kv_cache_dtype_v)
       .field("kv_cache_dtype_defaulted", r.kv_dtype_defaulted)
       .field("context_tokens", opt.context_tokens)
       .field("batch_size", opt.batch_size)

@@ -183,3 +183,22 @@ TEST_CASE("Mistral-7B-v0.1's sliding window caps its cache at 4096 tokens", "[kv
   const auto r = run("mistralai__Mistral-7B-v0.1", "fp16", 32768);
   CHECK(r.memory.kv_cache_bytes == 131'072ull * 4096);
 }
+
+TEST_CASE("K and V cache types are chosen apart, in ggml's block sizes", "[kv]") {
+  estimate_options o;
+  o.kv_cache_dtype_k = "q8_0";
+  o.kv_cache_dtype_v = "q4_0";
+  const auto r = estimate(fixture("meta-llama__Meta-Llama-3.1-8B"), o);
+  REQUIRE(r.ok());
+  // Per layer and token: K 8 x 128 = 1024 values in q8_0 = 32 blocks x 34 bytes = 1088;
+  // V 1024 values in q4_0 = 32 blocks x 18 bytes = 576. 32 layers.
+  CHECK(r.kv_cache_bytes_per_token == 32ull * (1088 + 576));
+  CHECK(r.kv_k->name == "q8_0");
+  CHECK(r.kv_v->name == "q4_0");
+}
+
+TEST_CASE("one KV cache type applies to both K and V", "[kv]") {
+  estimate_options o;
+  o.kv_cache_dtype = "fp8";
+  CHECK(estimate(fixture("meta-llama__Meta-Llama-3.1-8B"), o).kv_cache_bytes_per_token == 65'536);
+}

@@ -69,7 +69,7 @@ TEST_CASE("the same request gives the same bytes twice", "[report]") {
 TEST_CASE("the catalogue lists quantizations, KV dtypes and GPUs", "[report]") {
   const auto c = json::parse(catalogue_json());
   CHECK(c["quantizations"].size() == 5);
-  CHECK(c["kv_cache_dtypes"].size() == 4);
+  CHECK(c["kv_cache_dtypes"].size() == 10);
   CHECK(c["gpus"].size() >= 10);
 }
 

@@ -289,7 +289,9 @@ void read_deepseek(config_reader& r, model_spec& s, bool v3) {
     l.v_elements = 0;
     l.moe = s.num_experts && i >= first_dense && i % freq == 0;
   }
-  s.set_dim("expanded_kv_elements", s.num_attention_heads * (nope + rope + v_dim));
+  // What transformers caches instead (no MLA kernel): per-head K [nope + rope] and V [v_head_dim].
+  s.set_dim("expanded_k_elements", s.num_attention_heads * (nope + rope));
+  s.set_dim("expanded_v_elements", s.num_attention_heads * v_dim);
 }
 
 void read_deepseek_v2(config_reader& r, model_spec& s) { read_deepseek(r, s, false); }

@@ -200,6 +200,21 @@ describe('the CLI with a local config.json', () => {
     assert.equal(empty.code, 1);
     assert.match(oneErrorLine(empty), /empty\.json is empty\. Give the path of a config\.json\.$/);
   });
+  test('sizes the KV cache in the types given with --kv-type-k and --kv-type-v', async () => {
+    const r = await run(['--config', LLAMA2_CONFIG, '--kv-type-k', 'q8_0', '--kv-type-v', 'q4_0', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    // 32 layers x (4096 values of K in q8_0: 128 blocks x 34 B + 4096 of V in q4_0: 128 x 18 B) x 4096 tokens.
+    assert.equal(report.memory.kv_cache_bytes, 32 * (128 * 34 + 128 * 18) * 4096);
+    assert.equal(report.kv_cache.dtype_k, 'q8_0');
+    assert.equal(report.kv_cache.dtype_v, 'q4_0');
+  });
+
+  test('rejects an unknown --kv-type with the known ones', async () => {
+    const r = await run(['--config', LLAMA2_CONFIG, '--kv-type', 'q9']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Unknown KV cache dtype "q9"\. Known: fp32, fp16, bf16, fp8, q8_0/);
+  });
 });
 
 describe('the CLI\'s usage', () => {
