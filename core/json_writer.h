@@ -34,6 +34,13 @@ class json_writer {
   json_writer& value(int v) { return value(static_cast<int64_t>(v)); }
   json_writer& value(uint32_t v) { return value(static_cast<uint64_t>(v)); }
 
+  // A value already written as JSON by another writer.
+  json_writer& raw(std::string_view json) {
+    comma();
+    out_ += json;
+    return *this;
+  }
+
   template <class T>
   json_writer& field(std::string_view k, const T& v) { key(k); return value(v); }
 

@@ -239,6 +239,94 @@ std::string estimate_json(std::string_view request_json) {
   }
 }
 
+namespace {
+
+std::string table_for(std::string_view request_text_json) {
+  json_writer w;
+  w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
+  std::vector<issue> issues;
+  auto finish = [&]() {
+    write_issues(w, issues);
+    w.end_object();
+    return w.take();
+  };
+  const json req = json::parse(request_text_json.begin(), request_text_json.end(), nullptr, false);
+  if (req.is_discarded() || !req.is_object()) {
+    issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
+    return finish();
+  }
+  std::string config_text;
+  if (auto it = req.find("config"); it != req.end() && it->is_string()) config_text = it->get<std::string>();
+  estimate_options opt;
+  opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
+  opt.batch_size = request_count(req, "batch_size", "invalid_batch", opt.batch_size, issues);
+  if (config_text.empty()) issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or give its config.json.", severity::error});
+  if (has_error(issues)) return finish();
+  const parsed_config parsed = parse_config(config_text);
+  issues.insert(issues.end(), parsed.issues.begin(), parsed.issues.end());
+  if (!parsed.ok()) return finish();
+  const model_spec& s = parsed.spec;
+
+  std::vector<uint64_t> contexts;
+  if (auto it = req.find("contexts"); it != req.end() && it->is_array()) {
+    for (const auto& c : *it)
+      if (c.is_number_unsigned() && c.get<uint64_t>() > 0) contexts.push_back(c.get<uint64_t>());
+  } else {
+    const uint64_t max = s.max_position_embeddings ? s.max_position_embeddings : 131072;
+    for (uint64_t c = 1024; c <= max && c <= (uint64_t{1} << 20); c *= 2) contexts.push_back(c);
+  }
+  if (contexts.empty() || contexts.size() > 64) {
+    issues.push_back({"invalid_contexts", "contexts", "contexts must list between 1 and 64 positive token counts.", severity::error});
+    return finish();
+  }
+
+  w.key("quantizations").begin_array();
+  for (const auto& f : weight_formats()) w.value(f.name);
+  w.end_array().key("contexts").begin_array();
+  for (uint64_t c : contexts) w.value(c);
+  w.end_array().key("gpus").begin_array();
+  for (const auto& g : gpus()) w.value(g.name);
+  w.end_array();
+  json_writer tw, fw;
+  tw.begin_array();
+  fw.begin_array();
+  for (const auto& f : weight_formats()) {
+    opt.quantization = std::string(f.name);
+    tw.begin_array();
+    fw.begin_array();
+    for (uint64_t c : contexts) {
+      opt.context_tokens = c;
+      const estimate_result r = estimate(s, opt);
+      uint64_t fitting = 0;
+      for (const auto& g : r.fits) fitting += g.fits;
+      tw.value(r.ok() ? r.memory.total_bytes : uint64_t{0});
+      fw.value(r.ok() ? fitting : uint64_t{0});
+    }
+    tw.end_array();
+    fw.end_array();
+  }
+  tw.end_array();
+  fw.end_array();
+  w.key("total_bytes");
+  w.raw(tw.str());
+  w.key("fits");
+  w.raw(fw.str());
+  return finish();
+}
+
+}  // namespace
+
+std::string table_json(std::string_view request_json) {
+  try {
+    return table_for(request_json);
+  } catch (const std::exception& e) {
+    json_writer w;
+    w.begin_object().field("schema_version", kReportSchemaVersion);
+    write_issues(w, {{"internal", "", std::string("Internal error: ") + e.what() + ". Please report this config.", severity::error}});
+    return w.end_object().take();
+  }
+}
+
 std::string catalogue_json() {
   json_writer w;
   w.begin_object().field("schema_version", kReportSchemaVersion);

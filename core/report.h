@@ -13,6 +13,13 @@ inline constexpr int kReportSchemaVersion = 1;
 // Never throws; every failure is an issue in the returned report.
 std::string estimate_json(std::string_view request_json);
 
+// The "what fits" grid: one config parsed once, then every weight format x context (request "contexts",
+// default powers of two from 1024 to the model's maximum) x the GPU catalogue. Same request fields as
+// estimate_json otherwise. Reply: {"quantizations", "contexts", "gpus", "total_bytes": [q][c],
+// "fits": [q][c] = how many catalogue GPUs fit: the catalogue is ordered by memory, so they are its last
+// fits[q][c] entries, "issues"}.
+std::string table_json(std::string_view request_json);
+
 // The core's tables, for the front ends' pickers: quantizations, KV dtypes, GPUs.
 std::string catalogue_json();
 

@@ -125,3 +125,20 @@ TEST_CASE("an unexplained difference is flagged as a mismatch warning", "[hub]")
   for (const auto& i : r["issues"]) warned = warned || i["code"] == "hub_mismatch";
   CHECK(warned);
 }
+
+TEST_CASE("the what-fits table covers every format and the powers of two up to the model's context", "[report][table]") {
+  const auto t = json::parse(table_json(json{{"config", fixture_text("meta-llama__Llama-2-7b-hf")}}.dump()));
+  CHECK(t["contexts"] == json({1024, 2048, 4096}));  // max_position_embeddings 4096
+  REQUIRE(t["total_bytes"].size() == 5);
+  // The int4 cell at 4096 tokens equals the single estimate's total.
+  const auto one = report({{"config", fixture_text("meta-llama__Llama-2-7b-hf")}, {"quantization", "int4"}, {"context_tokens", 4096}});
+  CHECK(t["total_bytes"][4][2] == one["memory"]["total_bytes"]);
+  uint64_t fitting = 0;
+  for (const auto& g : one["fits"]) fitting += g["fits"].get<bool>();
+  CHECK(t["fits"][4][2] == fitting);
+}
+
+TEST_CASE("a table request with bad contexts is an issue", "[report][table]") {
+  const auto t = json::parse(table_json(json{{"config", fixture_text("Qwen__Qwen3-0.6B")}, {"contexts", json::array()}}.dump()));
+  CHECK(t["issues"][0]["code"] == "invalid_contexts");
+}

@@ -36,6 +36,13 @@ export async function estimate(request, options) {
   return report;
 }
 
+// The what-fits grid: total bytes and how many catalogue GPUs fit, for every weight format x context,
+// from one parse of the config. request: { config, contexts?, batch_size?, kv_cache_dtype? }.
+export async function table(request, options) {
+  const mod = await loadEstimator(options);
+  return JSON.parse(mod.table(JSON.stringify(request)));
+}
+
 // The core's tables (quantizations, KV dtypes, GPUs), so that no front end copies them.
 export async function catalogue(options) {
   const mod = await loadEstimator(options);

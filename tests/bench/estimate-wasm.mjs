@@ -43,4 +43,10 @@ const roundTrip = medianOfRounds(() => { sink += JSON.parse(mod.estimate(JSON.st
 console.log(`wasm    estimate (request JSON -> report JSON), Llama-3.1-8B int4 4096 tokens: median ${full.toFixed(2)} us`);
 console.log(`wasm    the same, each call timed alone (5000 calls):                          median ${single.toFixed(2)} us`);
 console.log(`wasm    JSON.stringify(request) + estimate + JSON.parse(report), as the page:  median ${roundTrip.toFixed(2)} us`);
+// The what-fits grid: every weight format x 8 contexts (1K..128K) x the GPU catalogue, one config parse.
+const tableRequest = JSON.stringify({ config: requestObject.config });
+const grid = JSON.parse(mod.table(tableRequest));
+const cells = grid.quantizations.length * grid.contexts.length;
+const tableUs = medianOfRounds(() => { sink += mod.table(tableRequest).length; }, 31, 20);
+console.log(`wasm    table (${grid.quantizations.length} formats x ${grid.contexts.length} contexts x ${grid.gpus.length} GPUs = ${cells * grid.gpus.length} fits):    median ${(tableUs / 1000).toFixed(3)} ms`);
 console.log(`node    ${process.version}; sink ${sink > 0 ? 'ok' : 'empty'}`);

@@ -74,6 +74,28 @@ describe('the wasm estimator', () => {
   });
 });
 
+describe('the what-fits table', () => {
+  test('is byte-identical between wasm and native for every fixture', () => {
+    for (const file of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort()) {
+      const request = JSON.stringify({ config: fs.readFileSync(new URL(file, FIXTURES), 'utf8') });
+      const r = spawnSync(NATIVE, ['--table'], { input: request, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assertSameBytes(wasm.table(request), r.stdout, `the table of ${file}`);
+    }
+  });
+
+  test('grows with the context and shrinks with the weight format', async () => {
+    const { table } = await import('../../dist/estimator.js');
+    const t = await table({ config: fs.readFileSync(new URL('meta-llama__Meta-Llama-3.1-8B.json', FIXTURES), 'utf8'), contexts: [4096, 32768] });
+    assert.deepEqual(t.contexts, [4096, 32768]);
+    const q = (name) => t.quantizations.indexOf(name);
+    assert.ok(t.total_bytes[q('int4')][0] < t.total_bytes[q('bf16')][0]);
+    assert.ok(t.total_bytes[q('bf16')][0] < t.total_bytes[q('bf16')][1]);
+    assert.ok(t.fits[q('int4')][0] >= t.fits[q('bf16')][0]);
+    assert.equal(t.issues.length, 0);
+  });
+});
+
 // --- helpers ---
 
 function native(request) {
