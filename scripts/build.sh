@@ -21,4 +21,13 @@ rm -rf dist
 mkdir -p dist
 cp -R web/. dist/
 cp build-wasm/out/neuro-shrink-core.js build-wasm/out/neuro-shrink-core.wasm dist/
+# Minify the ES modules in place (terser, from package.json): the page's first-estimate payload has a
+# 100 KB gzipped budget. web/ keeps the readable sources.
+if [ -x node_modules/.bin/terser ]; then
+  for js in dist/*.js; do
+    node_modules/.bin/terser "$js" --module --compress --mangle --output "$js.min" && mv "$js.min" "$js"
+  done
+else
+  echo "note: node_modules/.bin/terser is missing (run scripts/setup.sh); dist/ is not minified"
+fi
 echo "dist/ ready: $(find dist -type f | wc -l) files"
