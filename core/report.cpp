@@ -171,41 +171,57 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
   }
 }
 
+// A request as both entry points read it: the JSON, the config text and the estimate options, with
+// every problem as an issue. `parsed` holds the config once it parses.
+struct request_view {
+  json req;
+  std::string config_text;
+  std::string model_id;
+  estimate_options opt;
+  parsed_config parsed;
+};
+
+// Starts a reply ({"schema_version", "runtime", ...}) and reads the request; false when it cannot go on.
+bool read_request(std::string_view text, json_writer& w, std::vector<issue>& issues, request_view& r) {
+  w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
+  r.req = json::parse(text.begin(), text.end(), nullptr, false);
+  if (r.req.is_discarded() || !r.req.is_object()) {
+    issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
+    return false;
+  }
+  const json& req = r.req;
+  if (auto it = req.find("config"); it != req.end() && it->is_string()) r.config_text = it->get<std::string>();
+  else if (it != req.end() && !it->is_null()) r.config_text = it->dump();
+  r.model_id = request_text(req, "model_id", issues, false);
+  r.opt.quantization = quantization_alias(request_text(req, "quantization", issues, true));
+  r.opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
+  r.opt.kv_cache_dtype_k = quantization_alias(request_text(req, "kv_cache_dtype_k", issues, true));
+  r.opt.kv_cache_dtype_v = quantization_alias(request_text(req, "kv_cache_dtype_v", issues, true));
+  r.opt.context_tokens = request_count(req, "context_tokens", "invalid_context", r.opt.context_tokens, issues);
+  r.opt.batch_size = request_count(req, "batch_size", "invalid_batch", r.opt.batch_size, issues);
+  if (r.config_text.empty())
+    issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or give its config.json.", severity::error});
+  if (has_error(issues)) return false;
+  r.parsed = parse_config(r.config_text);
+  issues.insert(issues.end(), r.parsed.issues.begin(), r.parsed.issues.end());
+  return r.parsed.ok();
+}
+
+std::string finish_reply(json_writer& w, const std::vector<issue>& issues) {
+  write_issues(w, issues);
+  w.end_object();
+  return w.take();
+}
+
 std::string report_for(std::string_view request_text_json) {
   json_writer w;
-  w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
   std::vector<issue> issues;
-  auto finish = [&]() {
-    write_issues(w, issues);
-    w.end_object();
-    return w.take();
-  };
-
-  const json req = json::parse(request_text_json.begin(), request_text_json.end(), nullptr, false);
-  if (req.is_discarded() || !req.is_object()) {
-    issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
-    return finish();
-  }
-
-  std::string config_text;
-  if (auto it = req.find("config"); it != req.end() && it->is_string()) config_text = it->get<std::string>();
-  else if (it != req.end() && !it->is_null()) config_text = it->dump();
-  const std::string model_id = request_text(req, "model_id", issues, false);
-  estimate_options opt;
-  opt.quantization = quantization_alias(request_text(req, "quantization", issues, true));
-  opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
-  opt.kv_cache_dtype_k = quantization_alias(request_text(req, "kv_cache_dtype_k", issues, true));
-  opt.kv_cache_dtype_v = quantization_alias(request_text(req, "kv_cache_dtype_v", issues, true));
-  opt.context_tokens = request_count(req, "context_tokens", "invalid_context", opt.context_tokens, issues);
-  opt.batch_size = request_count(req, "batch_size", "invalid_batch", opt.batch_size, issues);
-  if (config_text.empty())
-    issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or give its config.json.", severity::error});
-  if (has_error(issues)) return finish();
-
-  const parsed_config parsed = parse_config(config_text);
-  issues.insert(issues.end(), parsed.issues.begin(), parsed.issues.end());
-  if (!parsed.ok()) return finish();
-  const model_spec& s = parsed.spec;
+  request_view rv;
+  if (!read_request(request_text_json, w, issues, rv)) return finish_reply(w, issues);
+  const json& req = rv.req;
+  const std::string& model_id = rv.model_id;
+  const estimate_options& opt = rv.opt;
+  const model_spec& s = rv.parsed.spec;
   const estimate_result r = estimate(s, opt);
   issues.insert(issues.end(), r.issues.begin(), r.issues.end());
 
@@ -222,7 +238,7 @@ std::string report_for(std::string_view request_text_json) {
       .end_object();
   write_model(w, s, model_id);
   if (r.ok()) write_estimate(w, s, r, req, issues);
-  return finish();
+  return finish_reply(w, issues);
 }
 
 }  // namespace
@@ -243,29 +259,12 @@ namespace {
 
 std::string table_for(std::string_view request_text_json) {
   json_writer w;
-  w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
   std::vector<issue> issues;
-  auto finish = [&]() {
-    write_issues(w, issues);
-    w.end_object();
-    return w.take();
-  };
-  const json req = json::parse(request_text_json.begin(), request_text_json.end(), nullptr, false);
-  if (req.is_discarded() || !req.is_object()) {
-    issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
-    return finish();
-  }
-  std::string config_text;
-  if (auto it = req.find("config"); it != req.end() && it->is_string()) config_text = it->get<std::string>();
-  estimate_options opt;
-  opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
-  opt.batch_size = request_count(req, "batch_size", "invalid_batch", opt.batch_size, issues);
-  if (config_text.empty()) issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or give its config.json.", severity::error});
-  if (has_error(issues)) return finish();
-  const parsed_config parsed = parse_config(config_text);
-  issues.insert(issues.end(), parsed.issues.begin(), parsed.issues.end());
-  if (!parsed.ok()) return finish();
-  const model_spec& s = parsed.spec;
+  request_view rv;
+  if (!read_request(request_text_json, w, issues, rv)) return finish_reply(w, issues);
+  const json& req = rv.req;
+  estimate_options opt = rv.opt;
+  const model_spec& s = rv.parsed.spec;
 
   std::vector<uint64_t> contexts;
   if (auto it = req.find("contexts"); it != req.end() && it->is_array()) {
@@ -277,7 +276,7 @@ std::string table_for(std::string_view request_text_json) {
   }
   if (contexts.empty() || contexts.size() > 64) {
     issues.push_back({"invalid_contexts", "contexts", "contexts must list between 1 and 64 positive token counts.", severity::error});
-    return finish();
+    return finish_reply(w, issues);
   }
 
   w.key("quantizations").begin_array();
@@ -311,7 +310,7 @@ std::string table_for(std::string_view request_text_json) {
   w.raw(tw.str());
   w.key("fits");
   w.raw(fw.str());
-  return finish();
+  return finish_reply(w, issues);
 }
 
 }  // namespace
