@@ -8,9 +8,13 @@ namespace neuroshrink {
 
 struct gpu_info {
   std::string_view name;
-  std::string_view vendor;        // lower case, as WebGPU's adapter.info.vendor spells it
-  std::string_view architecture;  // lower case, as WebGPU's adapter.info.architecture spells it
+  std::string_view vendor;        // lower case, as WebGPU's adapter.info.vendor spells it ("nvidia", "amd", "intel", "apple")
+  std::string_view architecture;  // lower-case family key ("ampere", "ada", "rdna-3", "apple-m2"); the page maps
+                                  // adapter.info.architecture onto it (Dawn may say "lovelace" for "ada")
   uint64_t memory_bytes;          // board memory as the spec sheet states it
+  uint64_t bandwidth_bytes_per_s; // memory bandwidth
+  uint64_t fp16_flops_per_s;      // dense FP16/BF16 tensor throughput; 0 = not in this catalogue
+  bool unified_memory;            // memory shared with the CPU (Apple silicon)
   std::string_view source;
 };
 

@@ -342,7 +342,9 @@ std::string catalogue_json() {
   w.end_array().key("gpus").begin_array();
   for (const auto& g : gpus())
     w.begin_object().field("name", g.name).field("vendor", g.vendor).field("architecture", g.architecture)
-        .field("memory_bytes", g.memory_bytes).field("source", g.source).end_object();
+        .field("memory_bytes", g.memory_bytes).field("bandwidth_bytes_per_s", g.bandwidth_bytes_per_s)
+        .field("fp16_flops_per_s", g.fp16_flops_per_s).field("unified_memory", g.unified_memory)
+        .field("source", g.source).end_object();
   w.end_array();
   return w.end_object().take();
 }

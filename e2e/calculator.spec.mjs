@@ -14,7 +14,7 @@ test.describe('the calculator', () => {
     await expect(rows.getByRole('row', { name: /Weights/ })).toContainText('14.96 GiB');  // 2 x 8,030,261,248 bytes
     await expect(rows.getByRole('row', { name: /KV cache/ })).toContainText('0.50 GiB');  // 131,072 B/token x 4096
     await expect(page.getByRole('img', { name: /memory breakdown/i })).toBeVisible();
-    await expect(page.getByRole('table', { name: 'GPU fit' }).getByRole('row', { name: /NVIDIA GeForce RTX 4090/ })).toContainText('Yes');
+    await expect(page.getByRole('table', { name: 'GPU fit' }).getByRole('row', { name: /^NVIDIA GeForce RTX 4090 24/ })).toContainText('Yes');
   });
 
   test('re-estimates when the quantization changes, without fetching again', async ({ page, context }) => {

@@ -70,7 +70,16 @@ TEST_CASE("the catalogue lists quantizations, KV dtypes and GPUs", "[report]") {
   const auto c = json::parse(catalogue_json());
   CHECK(c["quantizations"].size() == 5);
   CHECK(c["kv_cache_dtypes"].size() == 10);
-  CHECK(c["gpus"].size() >= 10);
+  CHECK(c["gpus"].size() >= 60);
+  // Ordered by memory, each with a positive bandwidth and a source.
+  uint64_t previous = 0;
+  for (const auto& g : c["gpus"]) {
+    INFO(g["name"]);
+    CHECK(g["memory_bytes"].get<uint64_t>() >= previous);
+    previous = g["memory_bytes"].get<uint64_t>();
+    CHECK(g["bandwidth_bytes_per_s"].get<uint64_t>() > 0);
+    CHECK_FALSE(g["source"].get<std::string>().empty());
+  }
 }
 
 static json with_hub(const std::string& fixture_name, const json& hub) {
