@@ -14,6 +14,9 @@ test.describe('the calculator', () => {
     await expect(rows.getByRole('row', { name: /Weights/ })).toContainText('14.96 GiB');  // 2 x 8,030,261,248 bytes
     await expect(rows.getByRole('row', { name: /KV cache/ })).toContainText('0.50 GiB');  // 131,072 B/token x 4096
     await expect(page.getByRole('img', { name: /memory breakdown/i })).toBeVisible();
+    // 16.12 GiB: the smallest fitting cards are 20 GB ones.
+    await expect(page.locator('#fit-summary')).toContainText('NVIDIA RTX 4000 Ada (20.00 GiB, 3.88 GiB free)');
+    await page.getByText(/Every GPU in the catalogue: \d+ of \d+ fit/).click();
     await expect(page.getByRole('table', { name: 'GPU fit' }).getByRole('row', { name: /^NVIDIA GeForce RTX 4090 24/ })).toContainText('Yes');
   });
 

@@ -94,7 +94,18 @@ function renderBreakdown(report) {
   bar.setAttribute('aria-label', `Memory breakdown: ${COMPONENTS.map(([key, label]) => `${label} ${formatBytes(m[key])}`).join(', ')}; total ${formatBytes(m.total_bytes)}`);
 }
 
+// The smallest fitting GPU of each vendor, then the whole catalogue behind a disclosure.
 function renderFits(report) {
+  const fitting = report.fits.filter((g) => g.fits);
+  const smallest = new Map();
+  for (const g of fitting) {
+    const vendor = g.name.split(' ')[0];
+    if (!smallest.has(vendor)) smallest.set(vendor, g);
+  }
+  $('fit-summary').textContent = fitting.length
+    ? `Smallest that fit: ${[...smallest.values()].map((g) => `${g.name} (${formatBytes(g.memory_bytes)}, ${formatBytes(g.headroom_bytes)} free)`).join(' · ')}.`
+    : `No single GPU in the catalogue has ${formatBytes(report.memory.total_bytes)}.`;
+  $('fit-count').textContent = `Every GPU in the catalogue: ${fitting.length} of ${report.fits.length} fit`;
   $('fit-rows').replaceChildren(...report.fits.map((g) => {
     const tr = el('tr', undefined, g.fits ? 'fits-yes' : 'fits-no');
     const name = el('th', g.name);
