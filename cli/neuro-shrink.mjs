@@ -178,18 +178,24 @@ function formatTokens(tokens) {
   return tokens % 1024 === 0 ? `${tokens / 1024}k` : String(tokens);
 }
 
+// A GPU's memory as the estimate counts it: on unified memory, the share the GPU may wire.
+const usableBytes = (g) => g.usable_bytes ?? g.memory_bytes;
+const describeMemory = (g) => (usableBytes(g) !== g.memory_bytes
+  ? `${formatBytes(usableBytes(g))} of ${formatBytes(g.memory_bytes)} unified`
+  : formatBytes(g.memory_bytes));
+
 function verdict(report) {
-  const gpus = [...report.fits].sort((a, b) => a.memory_bytes - b.memory_bytes);
+  const gpus = [...report.fits].sort((a, b) => usableBytes(a) - usableBytes(b));
   const smallest = gpus.find((g) => g.fits);
   if (smallest) {
-    const larger = gpus.filter((g) => g.fits && g.memory_bytes > smallest.memory_bytes).length;
-    return `Fits on ${smallest.name} (${formatBytes(smallest.memory_bytes)}, ${formatBytes(smallest.headroom_bytes)} free)` +
+    const larger = gpus.filter((g) => g.fits && g !== smallest).length;
+    return `Fits on ${smallest.name} (${describeMemory(smallest)}, ${formatBytes(smallest.headroom_bytes)} free)` +
       (larger ? ` and ${larger} larger GPU${larger > 1 ? 's' : ''} in the catalogue.` : ', the largest GPU in the catalogue.');
   }
   const largest = gpus[gpus.length - 1];
   if (!largest) return 'No GPU catalogue to compare with.';
   return `Does not fit on any single GPU in the catalogue: ${formatBytes(report.memory.total_bytes)} needed, ` +
-    `the largest (${largest.name}) has ${formatBytes(largest.memory_bytes)}.`;
+    `the largest (${largest.name}) has ${describeMemory(largest)}.`;
 }
 
 function humanReport(report) {

@@ -189,9 +189,10 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
 
   r.memory = {weights.value, kv_cache.value, activations.value, kTorchCudaContextBytes, total.value};
   for (const auto& g : gpus()) {
-    const bool fits = r.memory.total_bytes <= g.memory_bytes;
-    const int64_t headroom = fits ? static_cast<int64_t>(g.memory_bytes - r.memory.total_bytes)
-                                  : -static_cast<int64_t>(std::min<uint64_t>(r.memory.total_bytes - g.memory_bytes, INT64_MAX));
+    const uint64_t usable = usable_bytes(g);
+    const bool fits = r.memory.total_bytes <= usable;
+    const int64_t headroom = fits ? static_cast<int64_t>(usable - r.memory.total_bytes)
+                                  : -static_cast<int64_t>(std::min<uint64_t>(r.memory.total_bytes - usable, INT64_MAX));
     r.fits.push_back({&g, fits, headroom});
   }
 

@@ -31,7 +31,7 @@ struct memory_breakdown {
 struct gpu_fit {
   const gpu_info* gpu;
   bool fits;
-  int64_t headroom_bytes;  // memory_bytes - total_bytes; negative when it does not fit
+  int64_t headroom_bytes;  // usable_bytes(gpu) - total_bytes; negative when it does not fit
 };
 
 struct formula_note {

@@ -192,4 +192,12 @@ constexpr std::array kGpus{
 
 std::span<const gpu_info> gpus() { return kGpus; }
 
+uint64_t usable_bytes(const gpu_info& g) {
+  if (!g.unified_memory) return g.memory_bytes;
+  // Metal's recommendedMaxWorkingSetSize, as llama.cpp's ggml_metal_init prints it on Apple silicon:
+  // two thirds of RAM up to 36 GB (16 GB -> 10922.67 MB, 32 GB -> 21845.34 MB) and three quarters above
+  // (64 GB -> 49152 MB, 192 GB -> 147456 MB); `sudo sysctl iogpu.wired_limit_mb` raises it.
+  return g.memory_bytes <= 36 * GiB ? g.memory_bytes / 3 * 2 : g.memory_bytes / 4 * 3;
+}
+
 }  // namespace neuroshrink

@@ -20,4 +20,8 @@ struct gpu_info {
 
 std::span<const gpu_info> gpus();  // ordered by memory_bytes, then name
 
+// What a model can occupy on the device: all of a discrete card's memory; on unified memory, the share
+// macOS lets the GPU wire (Metal's recommendedMaxWorkingSetSize).
+uint64_t usable_bytes(const gpu_info& g);
+
 }  // namespace neuroshrink

@@ -145,7 +145,8 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
       .end_object();
   w.key("fits").begin_array();
   for (const auto& f : r.fits)
-    w.begin_object().field("name", f.gpu->name).field("memory_bytes", f.gpu->memory_bytes).field("fits", f.fits)
+    w.begin_object().field("name", f.gpu->name).field("memory_bytes", f.gpu->memory_bytes)
+        .field("usable_bytes", usable_bytes(*f.gpu)).field("fits", f.fits)
         .field("headroom_bytes", f.headroom_bytes).end_object();
   w.end_array();
   w.key("formulas").begin_array();

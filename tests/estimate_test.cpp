@@ -96,8 +96,8 @@ TEST_CASE("a GPU fits when the total is at most its memory, with the headroom si
   const auto r = run("meta-llama__Meta-Llama-3.1-8B");
   REQUIRE(!r.fits.empty());
   for (const auto& f : r.fits) {
-    CHECK(f.fits == (r.memory.total_bytes <= f.gpu->memory_bytes));
-    CHECK(f.headroom_bytes == static_cast<int64_t>(f.gpu->memory_bytes) - static_cast<int64_t>(r.memory.total_bytes));
+    CHECK(f.fits == (r.memory.total_bytes <= usable_bytes(*f.gpu)));
+    CHECK(f.headroom_bytes == static_cast<int64_t>(usable_bytes(*f.gpu)) - static_cast<int64_t>(r.memory.total_bytes));
   }
 }
 
@@ -201,4 +201,20 @@ TEST_CASE("one KV cache type applies to both K and V", "[kv]") {
   estimate_options o;
   o.kv_cache_dtype = "fp8";
   CHECK(estimate(fixture("meta-llama__Meta-Llama-3.1-8B"), o).kv_cache_bytes_per_token == 65'536);
+}
+
+TEST_CASE("unified memory counts only the share macOS lets the GPU wire", "[fits]") {
+  // Llama-3.1-8B in bf16 needs 16.12 GiB: a 24 GB M2 wires 16 GiB (two thirds), a 64 GB M4 Pro 48 GiB.
+  const auto r = run("meta-llama__Meta-Llama-3.1-8B");
+  for (const auto& f : r.fits) {
+    if (f.gpu->name == "Apple M2 24GB") {
+      CHECK(usable_bytes(*f.gpu) == 16ull << 30);
+      CHECK_FALSE(f.fits);
+    }
+    if (f.gpu->name == "Apple M4 Pro 64GB") {
+      CHECK(usable_bytes(*f.gpu) == 48ull << 30);
+      CHECK(f.fits);
+    }
+    if (f.gpu->name == "NVIDIA GeForce RTX 4090") CHECK(usable_bytes(*f.gpu) == f.gpu->memory_bytes);
+  }
 }

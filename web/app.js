@@ -94,6 +94,13 @@ function renderBreakdown(report) {
   bar.setAttribute('aria-label', `Memory breakdown: ${COMPONENTS.map(([key, label]) => `${label} ${formatBytes(m[key])}`).join(', ')}; total ${formatBytes(m.total_bytes)}`);
 }
 
+// A GPU's memory as the estimate counts it: unified memory shows the share the GPU may wire.
+function usable(g) {
+  return g.usable_bytes !== g.memory_bytes
+    ? `${formatBytes(g.usable_bytes)} of ${formatBytes(g.memory_bytes)} unified`
+    : formatBytes(g.memory_bytes);
+}
+
 // The smallest fitting GPU of each vendor, then the whole catalogue behind a disclosure.
 function renderFits(report) {
   const fitting = report.fits.filter((g) => g.fits);
@@ -103,14 +110,14 @@ function renderFits(report) {
     if (!smallest.has(vendor)) smallest.set(vendor, g);
   }
   $('fit-summary').textContent = fitting.length
-    ? `Smallest that fit: ${[...smallest.values()].map((g) => `${g.name} (${formatBytes(g.memory_bytes)}, ${formatBytes(g.headroom_bytes)} free)`).join(' · ')}.`
+    ? `Smallest that fit: ${[...smallest.values()].map((g) => `${g.name} (${usable(g)}, ${formatBytes(g.headroom_bytes)} free)`).join(' · ')}.`
     : `No single GPU in the catalogue has ${formatBytes(report.memory.total_bytes)}.`;
   $('fit-count').textContent = `Every GPU in the catalogue: ${fitting.length} of ${report.fits.length} fit`;
   $('fit-rows').replaceChildren(...report.fits.map((g) => {
     const tr = el('tr', undefined, g.fits ? 'fits-yes' : 'fits-no');
     const name = el('th', g.name);
     name.scope = 'row';
-    tr.append(name, el('td', formatBytes(g.memory_bytes), 'num'), el('td', g.fits ? 'Yes' : 'No'),
+    tr.append(name, el('td', usable(g), 'num'), el('td', g.fits ? 'Yes' : 'No'),
       el('td', `${g.headroom_bytes >= 0 ? '' : '−'}${formatBytes(Math.abs(g.headroom_bytes))}`, 'num'));
     return tr;
   }));
