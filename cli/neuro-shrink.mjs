@@ -188,9 +188,9 @@ function verdict(report) {
   const gpus = [...report.fits].sort((a, b) => usableBytes(a) - usableBytes(b));
   const smallest = gpus.find((g) => g.fits);
   if (smallest) {
-    const larger = gpus.filter((g) => g.fits && g !== smallest).length;
+    const others = gpus.filter((g) => g.fits && g !== smallest).length;
     return `Fits on ${smallest.name} (${describeMemory(smallest)}, ${formatBytes(smallest.headroom_bytes)} free)` +
-      (larger ? ` and ${larger} larger GPU${larger > 1 ? 's' : ''} in the catalogue.` : ', the largest GPU in the catalogue.');
+      (others ? ` and ${others} other GPU${others > 1 ? 's' : ''} in the catalogue.` : ', the only GPU in the catalogue that fits.');
   }
   const largest = gpus[gpus.length - 1];
   if (!largest) return 'No GPU catalogue to compare with.';
