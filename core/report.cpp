@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -107,7 +108,11 @@ void write_model(json_writer& w, const model_spec& s, const std::string& model_i
 void write_estimate(json_writer& w, const model_spec& s, const estimate_result& r, const json& req, std::vector<issue>& issues) {
   const inventory inv = build_inventory(s);
   const auto& p = r.parameters;
-  w.key("parameters").begin_object().field("total", p.total.value).field("active", p.active.value).field("mtp", p.mtp.value);
+  // Some model cards quote active parameters without the token-embedding table, of which a token reads
+  // one row (OpenAI's 3.6B for gpt-oss-20b, Meta's 17B for Llama 4 Scout); both are given.
+  const uint64_t embedding = p.by_role[static_cast<int>(tensor_role::embedding)];
+  w.key("parameters").begin_object().field("total", p.total.value).field("active", p.active.value)
+      .field("active_without_embeddings", p.active.value - std::min(embedding, p.active.value)).field("mtp", p.mtp.value);
   w.key("by_component").begin_object();
   for (const auto& [c, n] : p.by_component) w.field(c, n);
   w.end_object().key("by_role").begin_object();

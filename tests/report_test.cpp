@@ -151,3 +151,11 @@ TEST_CASE("a table request with bad contexts is an issue", "[report][table]") {
   const auto t = json::parse(table_json(json{{"config", fixture_text("Qwen__Qwen3-0.6B")}, {"contexts", json::array()}}.dump()));
   CHECK(t["issues"][0]["code"] == "invalid_contexts");
 }
+
+TEST_CASE("active parameters are also given without the embedding table", "[report]") {
+  // gpt-oss-20b: 4,187,440,704 active, of which 201,088 x 2,880 is the token embedding: 3,608,307,264
+  // (OpenAI's "3.6B active").
+  const auto r = report({{"config", fixture_text("openai__gpt-oss-20b")}});
+  CHECK(r["parameters"]["active"] == 4'187'440'704ull);
+  CHECK(r["parameters"]["active_without_embeddings"] == 3'608'307'264ull);
+}
