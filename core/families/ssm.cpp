@@ -1,6 +1,7 @@
 // State-space models and hybrids: Mamba, Falcon-Mamba, Mamba-2, Jamba. Their SSM layers keep a fixed
 // per-sequence state (a conv window and the SSM state) instead of a growing KV cache.
 #include <array>
+#include <string>
 
 #include "family.h"
 
@@ -10,17 +11,23 @@ namespace {
 using group = inventory_builder::group;
 
 // Mamba's selective-scan mixer dimensions (configuration_mamba.py: d_inner = expand x hidden,
-// time_step_rank "auto" = ceil(hidden / 16)).
+// time_step_rank "auto" = ceil(hidden / 16)). `inner_key`, when given, names a config field that
+// overrides expand x hidden: MambaConfig sets intermediate_size = expand x hidden in __init__, then
+// PretrainedConfig.__init__ sets every remaining config.json key as an attribute, so a saved
+// intermediate_size wins, and MambaMixer reads config.intermediate_size (modeling_mamba.py).
+// tiiuae/falcon-mamba-7b saves expand 16 beside intermediate_size 8192: its mixers are 8192 wide.
 void read_mamba_mixer(config_reader& r, model_spec& s, const char* state_key, const char* conv_key, const char* expand_key,
-                      const char* rank_key, uint64_t default_state) {
+                      const char* rank_key, uint64_t default_state, const char* inner_key = nullptr) {
   const uint64_t d_state = r.count({state_key}, default_state, 1 << 16);
   const uint64_t d_conv = r.count({conv_key}, 4, 1 << 10);
   const uint64_t expand = r.count({expand_key}, 2, 64);
   uint64_t dt_rank = ceil_div(s.hidden_size, 16);
   if (const config_json* v = r.find({rank_key}); v && !v->is_string()) dt_rank = r.count({rank_key}, dt_rank, limits::hidden);
+  uint64_t d_inner = expand * s.hidden_size;
+  if (inner_key) d_inner = r.count_or({inner_key}, d_inner, limits::intermediate);
   s.set_dim("d_state", d_state);
   s.set_dim("d_conv", d_conv);
-  s.set_dim("d_inner", expand * s.hidden_size);
+  s.set_dim("d_inner", d_inner);
   s.set_dim("dt_rank", dt_rank);
 }
 
@@ -31,7 +38,7 @@ void read_mamba(config_reader& r, model_spec& s) {
   s.num_hidden_layers = r.count({"num_hidden_layers", "n_layer"}, 32, limits::layers);
   s.vocab_size = r.count({"vocab_size"}, 50280, limits::vocab);
   s.tie_word_embeddings = r.flag("tie_word_embeddings", true, true);
-  read_mamba_mixer(r, s, "state_size", "conv_kernel", "expand", "time_step_rank", 16);
+  read_mamba_mixer(r, s, "state_size", "conv_kernel", "expand", "time_step_rank", 16, "intermediate_size");
   s.set_dim("use_bias", r.flag("use_bias", false, false));
   s.set_dim("use_conv_bias", r.flag("use_conv_bias", true, false));
   s.intermediate_size = s.dim("d_inner");
@@ -72,6 +79,8 @@ void build_mamba(const model_spec& s, inventory_builder& b) {
 // ---- Mamba-2: configuration_mamba2.py / modeling_mamba2.py (Mamba2Mixer, Mamba2Cache). One in_proj
 // yields z, x, B, C and dt: 2 d_inner + 2 n_groups d_state + num_heads; the conv runs over
 // d_inner + 2 n_groups d_state channels; per-head dt_bias, A_log, D; a gated RMSNorm over d_inner.
+// Mamba2Mixer takes d_inner = int(expand x hidden_size) itself (a saved intermediate_size is not read)
+// and views it as num_heads x head_dim, so the two must agree.
 void read_mamba2(config_reader& r, model_spec& s) {
   s.hidden_size = r.count({"hidden_size"}, 4096, limits::hidden);
   s.num_hidden_layers = r.count({"num_hidden_layers"}, 64, limits::layers);
@@ -88,6 +97,10 @@ void read_mamba2(config_reader& r, model_spec& s) {
   s.set_dim("use_conv_bias", r.flag("use_conv_bias", true, false));
   s.intermediate_size = s.dim("d_inner");
   s.num_attention_heads = s.num_key_value_heads = s.head_dim = 0;
+  if (heads * head_dim != s.dim("d_inner"))
+    r.warn("inconsistent_ssm_heads", r.field_name("num_heads"),
+           "num_heads x head_dim (" + std::to_string(heads * head_dim) + ") differs from expand x hidden_size (" +
+               std::to_string(s.dim("d_inner")) + "), which Mamba2Mixer reshapes into those heads; transformers cannot load this config.");
   const uint64_t conv_dim = s.dim("d_inner") + 2 * groups * s.dim("d_state");
   s.set_dim("conv_dim", conv_dim);
   // Mamba2Cache: conv_states [conv_dim, d_conv], ssm_states [num_heads, head_dim, d_state].

@@ -53,14 +53,73 @@ void read_vit(config_reader& v, model_spec& s, uint64_t hidden, uint64_t inter, 
   s.set_dim("vision_num_channels", v.count({"num_channels"}, 3, 64));
 }
 
-// ---- Llava (1.5 and compatible): configuration_llava.py / modeling_llava.py. A CLIPVisionModel
-// (configuration_clip.py CLIPVisionConfig defaults: 768 hidden, 3072 inner, 12 layers, 224 px, patch 32)
-// with a class token and learned positions, pre- and post-LayerNorms; a two-layer projector
-// linear_1 [text_h, vision_h x feature layers] and linear_2 [text_h, text_h] with biases.
+// SigLIP (configuration_siglip.py SiglipVisionConfig defaults: 768 hidden, 3072 inner, 12 layers,
+// 224 px, patch 16). SiglipVisionTransformer adds its attention-pooling head unless the config says
+// vision_use_head false: `True if not hasattr(config, "vision_use_head") else config.vision_use_head`.
+void read_siglip(config_reader& v, model_spec& s) {
+  read_vit(v, s, 768, 3072, 12, 224, 16);
+  s.set_dim("vision_siglip", 1);  // else a CLIP tower (build_vision_tower)
+  s.set_dim("vision_use_head", v.flag("vision_use_head", true, false));
+}
+
+// The ViT that AutoModel.from_config(vision_config) loads under `t` (e.g. "vision_tower.vision_model"):
+// modeling_siglip.py SiglipVisionTransformer when vision_siglip is set, else modeling_clip.py
+// CLIPVisionTransformer.
+void build_vision_tower(const model_spec& s, inventory_builder& b, const std::string& t) {
+  const uint64_t h = s.dim("vision_hidden_size"), i = s.dim("vision_intermediate_size");
+  const uint64_t p = s.dim("vision_patch_size"), c = s.dim("vision_num_channels");
+  const uint64_t side = s.dim("vision_image_size") / p;
+  if (s.dim("vision_siglip")) {
+    // SiglipVisionEmbeddings: a biased patch Conv2d, positions for the patches only (no class token).
+    b.tensor(t + ".embeddings.patch_embedding.weight", {h, c, p, p}, tensor_role::vision, "vision");
+    b.tensor(t + ".embeddings.patch_embedding.bias", {h}, tensor_role::vision, "vision");
+    b.tensor(t + ".embeddings.position_embedding.weight", {side * side, h}, tensor_role::vision, "vision");
+    vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, i);
+    b.norm_outside(t + ".post_layernorm", h, true, "vision");
+    if (s.dim("vision_use_head")) {
+      // SiglipMultiheadAttentionPoolingHead: a probe token, nn.MultiheadAttention (packed in_proj, out_proj),
+      // a LayerNorm and a SiglipMLP.
+      b.tensor(t + ".head.probe", {1, 1, h}, tensor_role::vision, "vision");
+      b.tensor(t + ".head.attention.in_proj_weight", {3 * h, h}, tensor_role::vision, "vision");
+      b.tensor(t + ".head.attention.in_proj_bias", {3 * h}, tensor_role::vision, "vision");
+      b.linear_outside(t + ".head.attention.out_proj", h, h, tensor_role::vision, true, "vision");
+      b.norm_outside(t + ".head.layernorm", h, true, "vision");
+      b.linear_outside(t + ".head.mlp.fc1", i, h, tensor_role::vision, true, "vision");
+      b.linear_outside(t + ".head.mlp.fc2", h, i, tensor_role::vision, true, "vision");
+    }
+    return;
+  }
+  // CLIPVisionEmbeddings: a class token, a bias-free patch Conv2d, positions for (image / patch)^2 + 1
+  // tokens; CLIPVisionTransformer: pre_layrnorm (sic), the encoder, post_layernorm.
+  b.tensor(t + ".embeddings.class_embedding", {h}, tensor_role::vision, "vision");
+  b.tensor(t + ".embeddings.patch_embedding.weight", {h, c, p, p}, tensor_role::vision, "vision");
+  b.tensor(t + ".embeddings.position_embedding.weight", {side * side + 1, h}, tensor_role::vision, "vision");
+  b.norm_outside(t + ".pre_layrnorm", h, true, "vision");
+  vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, i);
+  b.norm_outside(t + ".post_layernorm", h, true, "vision");
+}
+
+// ---- Llava (1.5 and compatible): configuration_llava.py / modeling_llava.py. The vision tower is
+// AutoModel.from_config(vision_config): vision_config.model_type defaults to "clip_vision_model"
+// (configuration_clip.py CLIPVisionConfig defaults: 768 hidden, 3072 inner, 12 layers, 224 px, patch 32;
+// with no vision_config at all, LlavaConfig builds CLIP ViT-L/14-336: 1024 hidden, 4096 inner, 24 layers,
+// 336 px, patch 14); "siglip_vision_model" (llava-interleave, llava-onevision-style checkpoints) gives a
+// SigLIP tower. The projector LlavaMultiModalProjector: linear_1 [text_h, vision_h x feature layers] and
+// linear_2 [text_h, text_h], biased unless multimodal_projector_bias is false.
 void read_llava(config_reader& r, model_spec& s) {
   if (!read_text(r, s, "llama")) return;
   config_reader v = r.sub("vision_config");
-  read_vit(v, s, 768, 3072, 12, 224, 32);
+  const std::string type = v.text({"model_type"});
+  if (type == "siglip_vision_model") {
+    read_siglip(v, s);
+  } else {
+    if (!type.empty() && type != "clip_vision_model")
+      r.warn("unknown_vision_model", v.field_name("model_type"),
+             "The vision tower \"" + type + "\" is not one this estimate knows; it is sized as a CLIP ViT with the config's dimensions.");
+    if (r.has_object("vision_config")) read_vit(v, s, 768, 3072, 12, 224, 32);
+    else read_vit(v, s, 1024, 4096, 24, 336, 14);
+    s.set_dim("vision_siglip", 0);
+  }
   uint64_t feature_layers = 1;
   if (const config_json* f = r.find({"vision_feature_layer"}); f && f->is_array()) feature_layers = std::max<size_t>(f->size(), 1);
   s.set_dim("vision_feature_layers", feature_layers);
@@ -71,44 +130,30 @@ void build_llava(const model_spec& s, inventory_builder& b) {
   b.set_prefix("language_model.");
   find_family(s.text_family)->build(s, b);
   b.set_prefix("");
-  const uint64_t h = s.dim("vision_hidden_size"), p = s.dim("vision_patch_size"), c = s.dim("vision_num_channels");
-  const uint64_t positions = (s.dim("vision_image_size") / p) * (s.dim("vision_image_size") / p) + 1;
-  const std::string t = "vision_tower.vision_model";
-  b.tensor(t + ".embeddings.class_embedding", {h}, tensor_role::vision, "vision");
-  b.tensor(t + ".embeddings.patch_embedding.weight", {h, c, p, p}, tensor_role::vision, "vision");
-  b.tensor(t + ".embeddings.position_embedding.weight", {positions, h}, tensor_role::vision, "vision");
-  b.norm_outside(t + ".pre_layrnorm", h, true, "vision");
-  vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, s.dim("vision_intermediate_size"));
-  b.norm_outside(t + ".post_layernorm", h, true, "vision");
+  const uint64_t h = s.dim("vision_hidden_size");
+  build_vision_tower(s, b, "vision_tower.vision_model");
   const bool bias = s.dim("projector_bias") != 0;
   b.linear_outside("multi_modal_projector.linear_1", s.hidden_size, h * s.dim("vision_feature_layers"), tensor_role::projector, bias, "projector");
   b.linear_outside("multi_modal_projector.linear_2", s.hidden_size, s.hidden_size, tensor_role::projector, bias, "projector");
 }
 
-// ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower
-// (configuration_siglip.py SiglipVisionConfig defaults: 768 hidden, 3072 inner, 12 layers, 224 px,
-// patch 16; a biased patch conv, positions without a class token, post_layernorm, no pooling head)
-// and the projector mm_input_projection_weight [vision_h, text_h] with mm_soft_emb_norm [vision_h].
+// ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower (every
+// released Gemma 3 config says vision_use_head false) and Gemma3MultiModalProjector:
+// mm_input_projection_weight [vision_h, text_h] and mm_soft_emb_norm [vision_h] (a Gemma3RMSNorm).
 void read_gemma3(config_reader& r, model_spec& s) {
   if (!read_text(r, s, "gemma3_text")) return;
   config_reader v = r.sub("vision_config");
-  read_vit(v, s, 768, 3072, 12, 224, 16);
-  s.set_dim("vision_use_head", v.flag("vision_use_head", false, false));
+  read_siglip(v, s);
 }
 
 void build_gemma3(const model_spec& s, inventory_builder& b) {
   b.set_prefix("language_model.");
   find_family(s.text_family)->build(s, b);
   b.set_prefix("");
-  const uint64_t h = s.dim("vision_hidden_size"), p = s.dim("vision_patch_size"), c = s.dim("vision_num_channels");
-  const uint64_t side = s.dim("vision_image_size") / p;
-  const std::string t = "vision_tower.vision_model";
-  b.tensor(t + ".embeddings.patch_embedding.weight", {h, c, p, p}, tensor_role::vision, "vision");
-  b.tensor(t + ".embeddings.patch_embedding.bias", {h}, tensor_role::vision, "vision");
-  b.tensor(t + ".embeddings.position_embedding.weight", {side * side, h}, tensor_role::vision, "vision");
-  vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, s.dim("vision_intermediate_size"));
-  b.norm_outside(t + ".post_layernorm", h, true, "vision");
-  b.tensor("multi_modal_projector.mm_input_projection_weight", {h, s.hidden_size}, tensor_role::projector, "projector").matmul = true;
+  const uint64_t h = s.dim("vision_hidden_size");
+  build_vision_tower(s, b, "vision_tower.vision_model");
+  // A bare nn.Parameter multiplied with torch.matmul, not an nn.Linear: weight-only quantizers leave it as is.
+  b.tensor("multi_modal_projector.mm_input_projection_weight", {h, s.hidden_size}, tensor_role::projector, "projector");
   b.norm_outside("multi_modal_projector.mm_soft_emb_norm", h, false, "projector");
 }
 
