@@ -61,10 +61,19 @@ test.describe('failures', () => {
   test('a gated model (401) says it is gated and what to do', async ({ page, context }) => {
     await blockInternet(context);
     await routeHub(context, { 'meta-llama/Llama-3.3-70B-Instruct': { status: 401, headers: { 'x-error-code': 'GatedRepo' } } });
+    // Hold the default config until the user has asked for another model, as on a slow first load: the
+    // late start-up estimate must not replace the answer to what the user asked for.
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    await context.route('**/models/meta-llama__Meta-Llama-3.1-8B.json', async (route) => { await gate; await route.continue(); });
     await page.goto('index.html');
     await page.getByLabel('Hugging Face model').fill('meta-llama/Llama-3.3-70B-Instruct');
     await page.getByRole('button', { name: 'Estimate' }).click();
     await expect(page.getByRole('alert')).toContainText('is gated or private (HTTP 401)');
+    const loaded = page.waitForResponse('**/models/meta-llama__Meta-Llama-3.1-8B.json');
+    release();
+    await loaded;
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
     await expect(page.getByRole('alert')).toContainText('access token');
     await expect(page.locator('#results')).toBeHidden();
   });

@@ -22,6 +22,9 @@ const inputs = { model: $('model-id'), quantization: $('quantization'), context:
 // What the estimate is computed from: the loaded config and the inputs.
 const state = { modelId: '', configText: '', hub: null };
 let fetchController = null;
+// Every user action takes a ticket; work that finishes after a newer action began is dropped, so a slow
+// start-up estimate never hides the answer (or the error) for what the user asked for since.
+let generation = 0;
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -180,9 +183,10 @@ function render(report) {
   $('results').setAttribute('aria-busy', 'false');
 }
 
-async function update() {
+async function update(ticket = ++generation) {
   if (!state.configText) return;
   const report = await estimateReport(request());
+  if (ticket !== generation) return;
   const errors = report.issues.filter((i) => i.level === 'error');
   if (errors.length) {
     showAlert(errors.map((i) => i.message));
@@ -197,6 +201,7 @@ async function loadModel(modelId) {
   fetchController?.abort();
   fetchController = new AbortController();
   const { signal } = fetchController;
+  const ticket = ++generation;
   const button = $('estimate-button');
   button.disabled = true;
   $('results').setAttribute('aria-busy', 'true');
@@ -206,13 +211,14 @@ async function loadModel(modelId) {
       fetchConfig(modelId, { signal }),
       fetchHubFacts(modelId, { signal }).catch(() => ({ facts: {} })),
     ]);
+    if (ticket !== generation) return;
     state.modelId = modelId;
     state.configText = configText;
     state.hub = Object.keys(facts.facts).length ? facts.facts : null;
     setStatus(`Loaded config.json of ${modelId}.`);
     await update();
   } catch (err) {
-    if (err?.name === 'AbortError') return;
+    if (err?.name === 'AbortError' || ticket !== generation) return;
     setStatus('');
     showAlert([err instanceof HubError ? err.message : `Could not load ${modelId}: ${err?.message ?? err}.`]);
     $('results').hidden = true;
@@ -221,11 +227,15 @@ async function loadModel(modelId) {
   }
 }
 
-async function loadDefault() {
+async function fetchDefault() {
   const response = await fetch(DEFAULT_MODEL.url);
   if (!response.ok) throw new Error(`the embedded default config is missing (HTTP ${response.status})`);
+  return response.text();
+}
+
+function useDefault(configText) {
   state.modelId = DEFAULT_MODEL.id;
-  state.configText = await response.text();
+  state.configText = configText;
   state.hub = null;
 }
 
@@ -245,7 +255,12 @@ form.addEventListener('submit', (event) => {
   if (id === state.modelId && state.configText) {
     update();
   } else if (id === DEFAULT_MODEL.id) {
-    loadDefault().then(update).catch((err) => showAlert([String(err.message)]));
+    const ticket = ++generation;
+    fetchDefault().then((text) => {
+      if (ticket !== generation) return;
+      useDefault(text);
+      update();
+    }).catch((err) => showAlert([String(err.message)]));
   } else {
     loadModel(id);
   }
@@ -255,8 +270,11 @@ for (const input of [inputs.quantization, inputs.context, inputs.batch]) {
 }
 
 async function start() {
+  const ticket = ++generation;
   try {
-    await Promise.all([fillQuantizations(), loadDefault()]);
+    const [, text] = await Promise.all([fillQuantizations(), fetchDefault()]);
+    if (ticket !== generation) return;  // the user asked for something else meanwhile
+    useDefault(text);
     await update();
   } catch (err) {
     showAlert([`The estimator could not start: ${err?.message ?? err}. Reload the page; if it persists, your browser may lack WebAssembly.`]);
