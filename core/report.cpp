@@ -250,15 +250,7 @@ std::string report_for(std::string_view request_text_json) {
 }  // namespace
 
 std::string estimate_json(std::string_view request_json) {
-  try {
-    return report_for(request_json);
-  } catch (const std::exception& e) {
-    // Nothing above should throw; if it does, the caller still gets a report, not an abort.
-    json_writer w;
-    w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
-    write_issues(w, {{"internal", "", std::string("Internal error: ") + e.what() + ". Please report this config.", severity::error}});
-    return w.end_object().take();
-  }
+  return report_for(request_json);
 }
 
 namespace {
@@ -322,14 +314,7 @@ std::string table_for(std::string_view request_text_json) {
 }  // namespace
 
 std::string table_json(std::string_view request_json) {
-  try {
-    return table_for(request_json);
-  } catch (const std::exception& e) {
-    json_writer w;
-    w.begin_object().field("schema_version", kReportSchemaVersion);
-    write_issues(w, {{"internal", "", std::string("Internal error: ") + e.what() + ". Please report this config.", severity::error}});
-    return w.end_object().take();
-  }
+  return table_for(request_json);
 }
 
 std::string catalogue_json() {

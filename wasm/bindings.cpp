@@ -1,4 +1,4 @@
-// Embind glue: strings in, strings out. The core never throws past estimate_json.
+// Embind glue: strings in, strings out. The core is built without exceptions and never aborts on input.
 #include <emscripten/bind.h>
 
 #include "report.h"
