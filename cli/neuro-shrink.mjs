@@ -10,12 +10,25 @@ How much GPU memory a model needs, from its config.json.
 
   --model ID           a Hugging Face model id, e.g. meta-llama/Llama-3.1-8B
   --config FILE        a local config.json instead of the Hub ("-" reads it from stdin)
-  --quantization NAME  fp32, fp16, bf16, int8, int4 (default: the checkpoint's torch_dtype)
+  --quantization NAME  as users type them: fp32, fp16, bf16, int8, int4, gptq-4bit-128g, awq, nf4, nf4-dq,
+                       fp8, fp8-block, mxfp4, nvfp4, exl2-4.65, mlx-4bit, and llama.cpp file types Q4_K_M,
+                       Q8_0, IQ4_XS, ... (default: as the checkpoint is stored, else its torch_dtype)
+  --runtime NAME       transformers (default), llama.cpp, vllm, mlx
   --kv-type T          KV cache type for K and V: fp32, fp16, bf16, fp8, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl
   --kv-type-k T        K alone (overrides --kv-type)
   --kv-type-v T        V alone (overrides --kv-type)
-  --context N          context length in tokens (default 4096)
-  --batch N            sequences in the batch (default 1)
+  --context N          context length in tokens, per sequence (default 4096)
+  --batch N            sequences in the batch / concurrent users (default 1)
+  --parallel N         llama.cpp --parallel: the same as --batch
+  --flash-attn on|off  llama.cpp flash attention (default on, as llama.cpp's "auto" picks on GPUs)
+  --ubatch N           llama.cpp -ub (default 512)
+  --gpu-layers N       llama.cpp -ngl: layers on the GPU (default all)
+  --gpu NAME           a catalogue GPU, e.g. "RTX 4090" or "H100 SXM": per-device figures, vLLM capacity, speed
+  --gpus N             identical GPUs to split the model across (default 1)
+  --gpu-memory-utilization F   vLLM's budget fraction (default 0.9)
+  --max-num-batched-tokens N   vLLM (default 8192 on 70+ GiB GPUs other than A100, else 2048)
+  --max-num-seqs N     vLLM (default 1024 on 70+ GiB GPUs other than A100, else 256)
+  --host-bandwidth GBS system RAM bandwidth in GB/s for llama.cpp layers left on the CPU (default 89.6)
   --json               print the full report as JSON on stdout (progress and warnings go to stderr)
   -h, --help           this text
 
@@ -72,6 +85,17 @@ function parseCommandLine(argv) {
         'kv-type-v': { type: 'string' },
         context: { type: 'string' },
         batch: { type: 'string' },
+        parallel: { type: 'string' },
+        runtime: { type: 'string' },
+        'flash-attn': { type: 'string' },
+        ubatch: { type: 'string' },
+        'gpu-layers': { type: 'string' },
+        gpu: { type: 'string' },
+        gpus: { type: 'string' },
+        'gpu-memory-utilization': { type: 'string' },
+        'max-num-batched-tokens': { type: 'string' },
+        'max-num-seqs': { type: 'string' },
+        'host-bandwidth': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -84,7 +108,26 @@ function parseCommandLine(argv) {
   if (values.help) return { help: true };
   if (!values.model === !values.config) throw usageError('give exactly one of --model ID or --config FILE.');
   if (values.quantization !== undefined && !values.quantization.trim()) throw usageError('--quantization needs a name.');
+  if (values.batch !== undefined && values.parallel !== undefined) throw usageError('--parallel and --batch mean the same; give one.');
+  const fa = values['flash-attn'];
+  if (fa !== undefined && !['on', 'off', 'auto'].includes(fa)) throw usageError(`--flash-attn takes on, off or auto, not "${fa}".`);
+  const gpuLayers = values['gpu-layers'];
+  if (gpuLayers !== undefined && !/^\d+$/.test(gpuLayers)) throw usageError(`--gpu-layers takes a whole number of layers, not "${gpuLayers}".`);
+  const util = values['gpu-memory-utilization'];
+  if (util !== undefined && !(Number(util) > 0 && Number(util) <= 1)) throw usageError(`--gpu-memory-utilization takes a fraction in (0, 1], not "${util}".`);
+  const hostBw = values['host-bandwidth'];
+  if (hostBw !== undefined && !(Number(hostBw) > 0 && Number(hostBw) < 1e5)) throw usageError(`--host-bandwidth takes GB/s, like 89.6, not "${hostBw}".`);
   return {
+    runtime: values.runtime?.trim(),
+    flashAttention: fa,
+    ubatch: values.ubatch === undefined ? undefined : positiveInteger('--ubatch', values.ubatch),
+    gpuLayers: gpuLayers === undefined ? undefined : Number(gpuLayers),
+    gpu: values.gpu?.trim(),
+    gpus: values.gpus === undefined ? undefined : positiveInteger('--gpus', values.gpus),
+    gpuMemoryUtilization: util === undefined ? undefined : Number(util),
+    maxNumBatchedTokens: values['max-num-batched-tokens'] === undefined ? undefined : positiveInteger('--max-num-batched-tokens', values['max-num-batched-tokens']),
+    maxNumSeqs: values['max-num-seqs'] === undefined ? undefined : positiveInteger('--max-num-seqs', values['max-num-seqs']),
+    hostBandwidth: hostBw === undefined ? undefined : Math.round(Number(hostBw) * 1e9),
     model: values.model,
     config: values.config,
     quantization: values.quantization?.trim(),
@@ -92,7 +135,7 @@ function parseCommandLine(argv) {
     kvTypeK: values['kv-type-k']?.trim(),
     kvTypeV: values['kv-type-v']?.trim(),
     contextTokens: positiveInteger('--context', values.context, DEFAULT_CONTEXT_TOKENS),
-    batchSize: positiveInteger('--batch', values.batch, DEFAULT_BATCH_SIZE),
+    batchSize: values.parallel !== undefined ? positiveInteger('--parallel', values.parallel) : positiveInteger('--batch', values.batch, DEFAULT_BATCH_SIZE),
     json: values.json,
   };
 }
@@ -198,6 +241,38 @@ function verdict(report) {
     `the largest (${largest.name}) has ${describeMemory(largest)}.`;
 }
 
+// What the chosen runtime allocates, device by device, and what it means on the chosen GPU.
+function runtimeDetails(report, width) {
+  const lines = [];
+  const r = report.request;
+  if (r.runtime !== 'transformers' && report.components?.length) {
+    lines.push('', `${report.request.runtime} allocates:`);
+    for (const c of report.components) lines.push(`  ${c.label}${c.per_gpu && r.gpus > 1 ? ' (each GPU)' : ''}: ${formatBytes(c.bytes)}`);
+  }
+  if (r.runtime === 'llama.cpp') {
+    lines.push(`  n_ctx ${r.n_ctx} (${r.parallel} x ${r.n_ctx_seq}), ubatch ${r.ubatch}, flash attention ${r.flash_attention ? 'on' : 'off'}, -ngl ${r.gpu_layers}`);
+  }
+  if ((report.devices ?? []).length > 1) {
+    lines.push('', 'Per device:');
+    for (const d of report.devices) lines.push(`  ${d.name.padEnd(width - 2)}${formatBytes(d.total_bytes)}`);
+  }
+  const v = report.vllm;
+  if (v) {
+    lines.push('', `vLLM on ${v.gpu} at gpu_memory_utilization ${v.gpu_memory_utilization}:`,
+      `  KV cache: ${v.kv_pool_bytes > 0 ? formatBytes(v.kv_pool_bytes) : 'none left'} = ${v.kv_tokens.toLocaleString('en-US')} tokens (${v.blocks} blocks of ${v.block_size})`,
+      `  Maximum concurrency at ${r.context_tokens} tokens: ${v.max_concurrency.toFixed(2)}x${v.max_model_len_fits ? '' : ' - max_model_len does not fit'}`);
+  }
+  const sp = report.speed;
+  if (sp?.known) {
+    lines.push('', `Speed on ${sp.gpu}${r.gpus > 1 ? ` x ${r.gpus}` : ''} (estimate, efficiency ${sp.efficiency}):`,
+      `  decode ~${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
+        (r.batch_size > 1 ? `, ~${sp.batch_decode_tokens_per_s.toFixed(0)} tokens/s for the batch` : ''),
+      sp.prefill_tokens_per_s ? `  prefill ~${sp.prefill_tokens_per_s.toFixed(0)} tokens/s (compute bound)` : `  prefill: unknown (${sp.reason})`);
+  }
+  for (const c of report.commands ?? []) lines.push('', `Run it: ${c.command}`);
+  return lines;
+}
+
 function humanReport(report) {
   const { parameters: p, memory: m, request: r } = report;
   const batch = r.batch_size > 1 ? `, batch ${r.batch_size}` : '';
@@ -215,7 +290,9 @@ function humanReport(report) {
     '--------------------',
     ...rows.map(([label, bytes]) => `${label.padEnd(width)}${formatBytes(bytes)}`),
     '--------------------',
-    `${'TOTAL VRAM:'.padEnd(width)}${formatBytes(m.total_bytes)}`,
+    `${(m.host_bytes ? 'TOTAL:' : 'TOTAL VRAM:').padEnd(width)}${formatBytes(m.total_bytes)}`,
+    ...(m.host_bytes ? [`${'  on the GPU:'.padEnd(width)}${formatBytes(m.gpu_bytes)}`, `${'  in system RAM:'.padEnd(width)}${formatBytes(m.host_bytes)}`] : []),
+    ...runtimeDetails(report, width),
     '',
     `Verdict: ${verdict(report)}`,
     ...(report.hub_check ?? []).map((c) => `Hub check (${c.source}): ${c.verdict} - ${c.message}`),
@@ -243,6 +320,12 @@ async function main(argv) {
   if (args.kvType) request.kv_cache_dtype = args.kvType;
   if (args.kvTypeK) request.kv_cache_dtype_k = args.kvTypeK;
   if (args.kvTypeV) request.kv_cache_dtype_v = args.kvTypeV;
+  const optional = {
+    runtime: args.runtime, flash_attention: args.flashAttention, ubatch: args.ubatch, gpu_layers: args.gpuLayers,
+    gpu: args.gpu, gpus: args.gpus, gpu_memory_utilization: args.gpuMemoryUtilization,
+    max_num_batched_tokens: args.maxNumBatchedTokens, max_num_seqs: args.maxNumSeqs, host_bandwidth: args.hostBandwidth,
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) request[key] = value;
   if (args.config) {
     request.config = readConfigFile(args.config);
   } else {

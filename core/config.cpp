@@ -1,4 +1,5 @@
 // config.json -> model_spec: generic checks here, the family rules (core/families/) for the rest.
+#include <algorithm>
 #include <string>
 
 #include "config_reader.h"
@@ -14,36 +15,83 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// quantization_config (transformers quantizers/auto.py reads quant_method); recognized and reported.
+// quantization_config (transformers quantizers/auto.py reads quant_method): recognized, reported, and
+// mapped onto the weight format the checkpoint is stored in, so that it is estimated as stored.
 void read_quantization(const config_json& cfg, model_spec& s) {
   auto it = cfg.find("quantization_config");
   if (it == cfg.end() || !it->is_object()) return;
   const config_json& q = *it;
-  auto text = [&](const char* k) { auto f = q.find(k); return f != q.end() && f->is_string() ? f->get<std::string>() : std::string(); };
-  auto whole = [&](const char* k) -> uint64_t {
-    auto f = q.find(k);
-    return f != q.end() && f->is_number_unsigned() ? f->get<uint64_t>() : 0;
+  auto text_in = [](const config_json& o, const char* k) { auto f = o.find(k); return f != o.end() && f->is_string() ? f->get<std::string>() : std::string(); };
+  auto whole_in = [](const config_json& o, const char* k) -> uint64_t {
+    auto f = o.find(k);
+    return f != o.end() && f->is_number_unsigned() ? f->get<uint64_t>() : 0;
   };
+  auto flag_in = [](const config_json& o, const char* k, bool absent) {
+    auto f = o.find(k);
+    return f != o.end() && f->is_boolean() ? f->get<bool>() : absent;
+  };
+  auto text = [&](const char* k) { return text_in(q, k); };
+  auto whole = [&](const char* k) { return whole_in(q, k); };
   auto& sq = s.quantization;
   sq.method = text("quant_method");
   if (sq.method.empty() && (q.contains("load_in_4bit") || q.contains("load_in_8bit"))) sq.method = "bitsandbytes";
   if (sq.method.empty()) sq.method = "unknown";
   sq.bits = whole("bits");
   sq.group_size = whole("group_size");
+  const std::string g = sq.group_size ? std::to_string(sq.group_size) + "g" : "channel";
   if (sq.method == "bitsandbytes") {
-    const bool four = q.value("load_in_4bit", false);
+    const bool four = flag_in(q, "load_in_4bit", false);
+    const bool dq = flag_in(q, "bnb_4bit_use_double_quant", false);
+    const std::string type = text("bnb_4bit_quant_type").empty() ? "fp4" : text("bnb_4bit_quant_type");
     sq.bits = four ? 4 : 8;
-    sq.summary = four ? "bitsandbytes 4-bit (" + text("bnb_4bit_quant_type") + (q.value("bnb_4bit_use_double_quant", false) ? ", double quantization)" : ")")
-                      : "bitsandbytes LLM.int8";
+    sq.summary = four ? "bitsandbytes 4-bit (" + type + (dq ? ", double quantization)" : ")") : "bitsandbytes LLM.int8";
+    sq.format = four ? (type == "nf4" ? "nf4" : "fp4") + std::string(dq ? "-dq" : "") : "int8";
+  } else if (sq.method == "gptq" || sq.method == "awq") {
+    if (!sq.bits) sq.bits = 4;
+    sq.summary = sq.method + " " + std::to_string(sq.bits) + "-bit" + (sq.group_size ? ", group size " + std::to_string(sq.group_size) : "");
+    if (sq.bits >= 2 && sq.bits <= 8) sq.format = sq.method + "-" + std::to_string(sq.bits) + "bit-" + g;
+    if (sq.method == "awq") sq.zero_points = flag_in(q, "zero_point", true);
   } else if (sq.method == "fp8") {
     sq.bits = 8;
     std::string block;
-    if (auto f = q.find("weight_block_size"); f != q.end() && f->is_array() && f->size() == 2 && (*f)[0].is_number_unsigned())
-      block = ", " + std::to_string((*f)[0].get<uint64_t>()) + "x" + std::to_string((*f)[1].get<uint64_t>()) + " block scales";
+    if (auto f = q.find("weight_block_size"); f != q.end() && f->is_array() && f->size() == 2 && (*f)[0].is_number_unsigned() && (*f)[1].is_number_unsigned()) {
+      sq.block_rows = static_cast<uint32_t>(std::min<uint64_t>((*f)[0].get<uint64_t>(), 1u << 20));
+      sq.block_cols = static_cast<uint32_t>(std::min<uint64_t>((*f)[1].get<uint64_t>(), 1u << 20));
+      block = ", " + std::to_string(sq.block_rows) + "x" + std::to_string(sq.block_cols) + " block scales";
+    }
     sq.summary = "fp8 (" + (text("fmt").empty() ? std::string("e4m3") : text("fmt")) + block + ")";
+    sq.format = sq.block_rows && sq.block_cols ? "fp8-block" : "fp8";
   } else if (sq.method == "mxfp4") {
     sq.bits = 4;
-    sq.summary = "MXFP4 (OCP microscaling: 32 fp4 values share an 8-bit scale)";
+    sq.summary = "MXFP4 (OCP microscaling: 32 fp4 values share an 8-bit scale), routed experts only";
+    sq.format = "mxfp4";
+    sq.experts_only = true;  // gpt-oss: modules_to_not_convert keeps attention, router, embeddings, lm_head bf16
+  } else if (sq.method == "compressed-tensors") {
+    // llm-compressor's config_groups: {"group_0": {"weights": {num_bits, type, strategy, group_size, symmetric}}}.
+    const config_json* w = nullptr;
+    if (auto groups = q.find("config_groups"); groups != q.end() && groups->is_object())
+      for (const auto& [name, grp] : groups->items())
+        if (grp.is_object())
+          if (auto f = grp.find("weights"); f != grp.end() && f->is_object()) { w = &*f; break; }
+    if (w) {
+      sq.bits = whole_in(*w, "num_bits");
+      sq.group_size = whole_in(*w, "group_size");
+      const std::string type = text_in(*w, "type"), strategy = text_in(*w, "strategy");
+      sq.summary = "compressed-tensors " + type + std::to_string(sq.bits) + " (" + strategy + (sq.group_size ? " " + std::to_string(sq.group_size) : "") + ")";
+      if (type == "float" && sq.bits == 8) {
+        sq.format = strategy == "channel" ? "fp8-channel" : strategy == "block" ? "fp8-block" : "fp8";
+        sq.block_rows = sq.block_cols = 128;
+      } else if (type == "float" && sq.bits == 4) {
+        sq.format = "nvfp4";
+      } else if (type == "int" && sq.bits >= 2 && sq.bits <= 8) {
+        // pack-quantized: weight_packed int32 + weight_scale [out, in/g] 16-bit (+ zero points when asymmetric); no g_idx.
+        sq.format = "gptq-" + std::to_string(sq.bits) + "bit-" + (strategy == "group" && sq.group_size ? std::to_string(sq.group_size) + "g" : "channel");
+        sq.zero_points = !flag_in(*w, "symmetric", true);
+        sq.g_idx = false;
+      }
+    } else {
+      sq.summary = "compressed-tensors";
+    }
   } else {
     sq.summary = sq.method + (sq.bits ? " " + std::to_string(sq.bits) + "-bit" : "") +
                  (sq.group_size ? ", group size " + std::to_string(sq.group_size) : "");
@@ -108,7 +156,8 @@ parsed_config parse_config(std::string_view text) {
     issues.push_back({"defaulted_fields", "", "Fields absent from config.json, taken from the defaults in " + s.defaults_source + ": " + join(s.defaulted_fields) + ".", severity::info});
   }
   if (!s.quantization.method.empty())
-    issues.push_back({"stored_quantization", "quantization_config", "The checkpoint is stored quantized: " + s.quantization.summary + ".", severity::info});
+    issues.push_back({"stored_quantization", "quantization_config", "The checkpoint is stored quantized: " + s.quantization.summary +
+        (s.quantization.format.empty() ? "; this estimate does not size that format, pick a quantization." : "; estimated as stored unless another quantization is picked."), severity::info});
   return out;
 }
 

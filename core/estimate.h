@@ -8,6 +8,8 @@
 #include "gpus.h"
 #include "inventory.h"
 #include "model_spec.h"
+#include "runtime.h"
+#include <optional>
 
 namespace neuroshrink {
 
@@ -17,15 +19,73 @@ struct estimate_options {
   std::string kv_cache_dtype_k;  // overrides kv_cache_dtype for K alone
   std::string kv_cache_dtype_v;  // overrides kv_cache_dtype for V alone
   uint64_t context_tokens = 4096;
-  uint64_t batch_size = 1;
+  uint64_t batch_size = 1;         // sequences decoded together (llama.cpp --parallel, concurrent users)
+  std::string runtime;             // a runtime_info name; "" = transformers
+  int flash_attention = -1;        // llama.cpp -fa: -1 auto (on: every family here supports it), 0 off, 1 on
+  uint64_t ubatch = 0;             // llama.cpp -ub; 0 = its default 512
+  int64_t gpu_layers = -1;         // llama.cpp -ngl; -1 = every layer and the output
+  std::string gpu;                 // a catalogue GPU name for per-device figures, vLLM's capacity and speed; "" = none
+  uint64_t gpus = 1;               // identical GPUs the model is split across
+  double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
+  uint64_t max_num_batched_tokens = 0;  // vLLM; 0 = its default for the GPU
+  uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU
+  uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
 };
 
 struct memory_breakdown {
   uint64_t weights_bytes = 0;
   uint64_t kv_cache_bytes = 0;
-  uint64_t activations_bytes = 0;
-  uint64_t overhead_bytes = 0;
+  uint64_t activations_bytes = 0;  // llama.cpp: the compute buffers; vLLM: the profiled activation peak
+  uint64_t overhead_bytes = 0;     // CUDA context, llama.cpp's output buffer, vLLM's non-torch memory and CUDA graphs
   uint64_t total_bytes = 0;
+  uint64_t gpu_bytes = 0;          // of the total, on the GPUs (every GPU together)
+  uint64_t host_bytes = 0;         // of the total, in system RAM (llama.cpp's token_embd, output buffer, CPU layers)
+};
+
+// One allocation of the runtime, where it lives.
+struct memory_component {
+  std::string key;        // "model_buffer", "kv_buffer", "compute_buffer", "output_buffer", "cuda_context", ...
+  std::string label;
+  std::string category;   // which memory_breakdown term it adds to: weights, kv_cache, activations, overhead
+  uint64_t bytes = 0;
+  bool host = false;      // system RAM (llama.cpp's CPU_Mapped / CUDA_Host buffers) rather than the GPU
+  bool per_gpu = false;   // bytes are per GPU (CUDA context, compute buffer, activations) rather than split
+};
+
+struct device_share {
+  std::string name;       // "GPU 0", ..., "host"
+  uint64_t weights_bytes = 0, kv_cache_bytes = 0, activations_bytes = 0, overhead_bytes = 0, total_bytes = 0;
+};
+
+// vLLM's view of one GPU (or each of the tensor-parallel ranks): the KV pool left in the budget.
+struct vllm_capacity {
+  std::string gpu;
+  uint64_t budget_bytes = 0;          // gpu_memory_utilization x memory
+  uint64_t non_kv_bytes = 0;          // weights + activation peak + non-torch + CUDA graphs, per rank
+  int64_t kv_pool_bytes = 0;          // what is left for KV blocks; negative when the model does not load
+  uint64_t block_size = 0;
+  uint64_t block_bytes = 0;           // one block over all layers, per rank
+  uint64_t blocks = 0;
+  uint64_t kv_tokens = 0;             // "GPU KV cache size: N tokens"
+  uint64_t max_model_len = 0;
+  double max_concurrency = 0;         // kv_tokens / max_model_len
+  bool max_model_len_fits = false;
+  uint64_t max_num_batched_tokens = 0, max_num_seqs = 0;
+  double gpu_memory_utilization = 0;
+};
+
+struct speed_estimate {
+  bool known = false;
+  std::string gpu;
+  std::string reason;                 // why unknown
+  double decode_tokens_per_s = 0;     // per sequence, at the requested context
+  double batch_decode_tokens_per_s = 0;  // all sequences together
+  double prefill_tokens_per_s = 0;    // 0 when the GPU's throughput is not in the catalogue
+  std::string decode_bound;           // "memory bandwidth"
+  std::string prefill_bound;          // "compute" or "unknown"
+  uint64_t bytes_per_token = 0;       // read per decode step per sequence: active weights + KV
+  uint64_t flops_per_token = 0;       // prefill
+  double efficiency = 0;              // the factor applied to peak bandwidth and FLOPS
 };
 
 struct gpu_fit {
@@ -53,7 +113,7 @@ struct kv_layer_group {
 
 struct estimate_result {
   std::vector<issue> issues;
-  const weight_format* format = nullptr;
+  std::optional<weight_format> format;
   const kv_dtype* kv_k = nullptr;  // element type of the cached keys
   const kv_dtype* kv_v = nullptr;  // element type of the cached values
   bool kv_dtype_defaulted = false;
@@ -66,10 +126,21 @@ struct estimate_result {
   memory_breakdown memory;
   std::vector<gpu_fit> fits;
   std::vector<formula_note> formulas;
+  const runtime_info* runtime = nullptr;
+  std::vector<memory_component> components;
+  std::vector<device_share> devices;
+  const gpu_info* gpu = nullptr;      // the chosen GPU, when one was named
+  uint64_t gpus = 1;
+  // llama.cpp: what it runs with.
+  bool flash_attention = false;
+  uint64_t n_ctx = 0, n_ctx_seq = 0, n_ubatch = 0;
+  uint64_t gpu_layers = 0, n_layer = 0;
+  std::optional<vllm_capacity> vllm;
+  speed_estimate speed;
   bool ok() const { return !has_error(issues); }
 };
 
-// The name of the runtime the activation and overhead terms model.
+// The runtime estimated when a request names none.
 inline constexpr const char* kRuntimeName = "transformers";
 
 estimate_result estimate(const model_spec& spec, const estimate_options& options);

@@ -1,37 +1,11 @@
 #include "formats.h"
 
 #include <array>
+#include <string>
+#include <vector>
 
 namespace neuroshrink {
 namespace {
-
-// Weight formats. Bits are exact storage, not averages: scales, zeros and indices are added per tensor
-// by weights.cpp from the layout. Tensors that are not matmul weights (embeddings, norms, biases, and
-// the lm_head for the integer formats) stay dense, as the loaders named in `source` leave them.
-constexpr std::array kWeightFormats{
-//               name    label   layout                          dense quant group compute
-  weight_format{"fp32", "FP32", weight_layout::dense,            32,   0,    0,    4,
-      "32-bit float, every tensor",
-      "IEEE 754 binary32"},
-  weight_format{"fp16", "FP16", weight_layout::dense,            16,   0,    0,    2,
-      "16-bit float, every tensor",
-      "IEEE 754 binary16"},
-  weight_format{"bf16", "BF16", weight_layout::dense,            16,   0,    0,    2,
-      "bfloat16, every tensor",
-      "bfloat16: 8-bit exponent, 7-bit mantissa (Google Brain float)"},
-  // bitsandbytes Linear8bitLt: Int8Params holds CB (int8, out x in) and SCB (fp32, one per output row);
-  // transformers keeps the lm_head and all non-Linear modules in fp16 (integrations/bitsandbytes.py,
-  // get_keys_to_not_convert).
-  weight_format{"int8", "INT8", weight_layout::int8_row_scale,   16,   8,    0,    2,
-      "LLM.int8 (bitsandbytes): int8 matmul weights with an fp32 scale per row; embeddings, norms, lm_head fp16",
-      "bitsandbytes nn/modules.py Linear8bitLt, Int8Params (CB, SCB); Dettmers et al. 2022, LLM.int8()"},
-  // GPTQ QuantLinear buffers: qweight int32 [in*bits/32, out], qzeros int32 [ceil(in/g), out*bits/32],
-  // scales fp16 [ceil(in/g), out], g_idx int32 [in]; lm_head and embeddings not quantized (GPTQConfig
-  // default group_size 128).
-  weight_format{"int4", "INT4", weight_layout::int_group,        16,   4,    128,  2,
-      "GPTQ 4-bit, group size 128: packed int4 weights, fp16 scales, packed zeros, g_idx; embeddings, norms, lm_head fp16",
-      "AutoGPTQ/GPTQModel QuantLinear buffers (qweight, qzeros, scales, g_idx); transformers GPTQConfig"},
-};
 
 // KV-cache element types: bytes per block of elements.
 constexpr std::array kKvDtypes{
@@ -112,13 +86,256 @@ const ggml_type_info* find_ggml_type(uint32_t id) {
   return nullptr;
 }
 
-std::span<const weight_format> weight_formats() { return kWeightFormats; }
 std::span<const kv_dtype> kv_dtypes() { return kKvDtypes; }
 
-const weight_format* find_weight_format(std::string_view name) {
-  for (const auto& f : kWeightFormats)
-    if (f.name == name) return &f;
-  return nullptr;
+namespace {
+
+// Weight formats. Bits are exact storage, not averages (EXL2 excepted: its bpw is the measured average):
+// scales, zeros and indices are added per tensor by tensor_bytes() from the layout. Tensors that are not
+// matmul weights (embeddings, norms, biases, and the lm_head for the integer formats) stay dense, as the
+// loaders named in `source` leave them.
+weight_format dense(const char* name, const char* label, uint32_t bits, const char* description, std::string_view source) {
+  weight_format f;
+  f.name = name;
+  f.label = label;
+  f.dense_bits = bits;
+  f.compute_bytes = bits == 32 ? 4 : 2;
+  f.description = description;
+  f.source = source;
+  return f;
+}
+
+// GPTQ QuantLinear buffers: qweight int32 [in*bits/32, out], qzeros int32 [ceil(in/g), out*bits/32],
+// scales fp16 [ceil(in/g), out], g_idx int32 [in]; lm_head and embeddings not quantized (transformers
+// GPTQConfig; AutoGPTQ/GPTQModel nn_modules/qlinear). AWQ's WQLinear_GEMM: qweight int32 [in, out*bits/32],
+// qzeros int32 [in/g, out*bits/32], scales fp16 [in/g, out], no g_idx (AutoAWQ awq/modules/linear/gemm.py).
+weight_format int_group(bool awq, uint32_t bits, uint32_t group) {
+  weight_format f;
+  const std::string g = group ? std::to_string(group) : "channel";
+  f.name = std::string(awq ? "awq-" : "gptq-") + std::to_string(bits) + "bit-" + (group ? std::to_string(group) + "g" : "channel");
+  f.label = std::string(awq ? "AWQ " : "GPTQ ") + std::to_string(bits) + "-bit g" + g;
+  f.layout = weight_layout::int_group;
+  f.quant_bits = bits;
+  f.group_size = group;
+  f.g_idx = !awq;
+  f.description = std::string(awq ? "AWQ " : "GPTQ ") + std::to_string(bits) + "-bit, group size " + g +
+                  ": packed int" + std::to_string(bits) + " weights, fp16 scales, packed zeros" + (awq ? "" : ", g_idx") +
+                  "; embeddings, norms, lm_head fp16";
+  f.source = awq ? "AutoAWQ awq/modules/linear/gemm.py WQLinear_GEMM (qweight, qzeros, scales)"
+                 : "AutoGPTQ/GPTQModel QuantLinear buffers (qweight, qzeros, scales, g_idx); transformers GPTQConfig";
+  return f;
+}
+
+// bitsandbytes Params4bit: two 4-bit codes per byte, one absmax per blocksize 64 weights (fp32), or with
+// double quantization the absmax as uint8 in blocks of 256 with an fp32 absmax per block (functional.py
+// quantize_4bit, QuantState; transformers BitsAndBytesConfig bnb_4bit_use_double_quant).
+weight_format bnb4(bool nf4, bool dq) {
+  weight_format f;
+  f.name = std::string(nf4 ? "nf4" : "fp4") + (dq ? "-dq" : "");
+  f.label = std::string(nf4 ? "NF4" : "FP4") + (dq ? " + double quant" : "");
+  f.layout = weight_layout::bnb_4bit;
+  f.quant_bits = 4;
+  f.group_size = 64;
+  f.double_quant = dq;
+  f.description = std::string("bitsandbytes ") + (nf4 ? "NormalFloat4" : "FP4") + ", blocks of 64 with " +
+                  (dq ? "an 8-bit absmax (double quantization, blocks of 256)" : "an fp32 absmax") + "; embeddings, norms, lm_head fp16";
+  f.source = "bitsandbytes functional.py quantize_4bit / QuantState (blocksize 64); Dettmers et al. 2023, QLoRA";
+  return f;
+}
+
+// FP8 (E4M3 or E5M2: one byte either way) with fp32 scales: one per tensor (vLLM's dynamic fp8), one per
+// output channel (compressed-tensors channel strategy), or one per 128 x 128 block (DeepSeek-V3's
+// quantization_config weight_block_size). Embeddings, norms and lm_head stay 16-bit.
+weight_format fp8(scale_granularity g, uint32_t rows = 128, uint32_t cols = 128) {
+  weight_format f;
+  f.layout = weight_layout::fp8;
+  f.quant_bits = 8;
+  f.scales = g;
+  f.block_rows = rows;
+  f.block_cols = cols;
+  f.name = g == scale_granularity::tensor ? "fp8" : g == scale_granularity::channel ? "fp8-channel" : "fp8-block";
+  f.label = g == scale_granularity::tensor ? "FP8" : g == scale_granularity::channel ? "FP8 per-channel" : "FP8 " + std::to_string(rows) + "x" + std::to_string(cols) + " blocks";
+  f.description = "FP8 (E4M3/E5M2) matmul weights with fp32 scales per " +
+                  std::string(g == scale_granularity::tensor ? "tensor" : g == scale_granularity::channel ? "output channel" : std::to_string(rows) + "x" + std::to_string(cols) + " block") +
+                  "; embeddings, norms, lm_head 16-bit";
+  f.source = "OCP 8-bit floating point spec; vLLM Fp8LinearMethod; DeepSeek-V3 quantization_config weight_block_size";
+  return f;
+}
+
+// OCP Microscaling MXFP4: 32 E2M1 codes share an E8M0 exponent (4.25 bits per weight). NVIDIA NVFP4: 16
+// E2M1 codes share an E4M3 scale, plus one fp32 scale per tensor (4.5 bits).
+weight_format micro(bool nv) {
+  weight_format f;
+  f.name = nv ? "nvfp4" : "mxfp4";
+  f.label = nv ? "NVFP4" : "MXFP4";
+  f.layout = weight_layout::micro_block;
+  f.quant_bits = 4;
+  f.group_size = nv ? 16 : 32;
+  f.scale_bits = 8;
+  f.tensor_scale = nv;
+  f.description = nv ? "NVFP4: E2M1 weights, an E4M3 scale per 16 and an fp32 scale per tensor; embeddings, norms, lm_head 16-bit"
+                     : "MXFP4: E2M1 weights with an E8M0 scale per 32; embeddings, norms, lm_head 16-bit";
+  f.source = nv ? "NVIDIA TensorRT Model Optimizer NVFP4 format (Blackwell)" : "OCP Microscaling Formats (MX) v1.0 spec";
+  return f;
+}
+
+// mlx.nn.quantize / mlx_lm convert: weights packed into uint32, an fp16 scale and bias per group (default
+// group 64, 4 bits); mlx_lm quantizes nn.Embedding and the lm_head as well (mlx_lm utils.py quantize_model).
+weight_format mlx(uint32_t bits, uint32_t group) {
+  weight_format f;
+  f.name = "mlx-" + std::to_string(bits) + "bit" + (group == 64 ? "" : "-g" + std::to_string(group));
+  f.label = "MLX " + std::to_string(bits) + "-bit g" + std::to_string(group);
+  f.layout = weight_layout::mlx_affine;
+  f.quant_bits = bits;
+  f.group_size = group;
+  f.quantize_embeddings = true;
+  f.description = "MLX affine " + std::to_string(bits) + "-bit, group " + std::to_string(group) + ": fp16 scale and bias per group; embeddings and lm_head quantized too";
+  f.source = "mlx.core.quantize (ml-explore/mlx docs); mlx_lm convert -q --q-bits --q-group-size";
+  return f;
+}
+
+// ExLlamaV2's EXL2: a mix of 2-8 bit rows chosen per layer to reach a target average bits per weight
+// (the bpw in the repo name counts the quantization metadata); embeddings and lm_head fp16 (exllamav2
+// conversion: the head is quantized separately at 6 or 8 bits by default; counted at 16 here, an upper bound).
+weight_format exl2(uint32_t millibits) {
+  weight_format f;
+  const std::string bpw = std::to_string(millibits / 1000) + "." + std::to_string(millibits % 1000 / 100) + (millibits % 100 ? std::to_string(millibits % 100 / 10) : "");
+  f.name = "exl2-" + bpw;
+  f.label = "EXL2 " + bpw + " bpw";
+  f.layout = weight_layout::average_bits;
+  f.quant_millibits = millibits;
+  f.description = "EXL2 at " + bpw + " bits per weight on average over the matmul weights; embeddings, norms, lm_head fp16";
+  f.source = "turboderp/exllamav2 doc/convert.md (-b target bits per weight)";
+  return f;
+}
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (auto& c : r)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return r;
+}
+
+bool take(std::string& s, std::string_view prefix) {
+  if (s.compare(0, prefix.size(), prefix) != 0) return false;
+  s.erase(0, prefix.size());
+  return true;
+}
+
+// A whole number at the front of s, consumed; 0 when none.
+uint32_t take_number(std::string& s) {
+  uint32_t v = 0;
+  size_t i = 0;
+  while (i < s.size() && i < 6 && s[i] >= '0' && s[i] <= '9') v = v * 10 + static_cast<uint32_t>(s[i++] - '0');
+  s.erase(0, i);
+  return v;
+}
+
+// "-4bit-128g", "-int4", "-w4g128", "-4bit", "" -> bits and group (defaults 4 and 128).
+bool bits_and_group(std::string s, uint32_t& bits, uint32_t& group) {
+  bits = 4;
+  group = 128;
+  while (!s.empty()) {
+    if (s[0] == '-' || s[0] == '_' || s[0] == ' ') { s.erase(0, 1); continue; }
+    if (take(s, "int") || take(s, "w")) { bits = take_number(s); continue; }
+    if (take(s, "g")) { group = take_number(s); continue; }
+    if (take(s, "channel")) { group = 0; continue; }
+    const uint32_t n = take_number(s);
+    if (!n) return false;
+    if (take(s, "bits") || take(s, "bit") || take(s, "b")) bits = n;
+    else if (take(s, "g")) group = n;
+    else return false;
+  }
+  return bits >= 2 && bits <= 8 && (group == 0 || group >= 16);
+}
+
+const std::vector<weight_format>& presets() {
+  static const std::vector<weight_format> list = [] {
+    std::vector<weight_format> v;
+    v.push_back(dense("fp32", "FP32", 32, "32-bit float, every tensor", "IEEE 754 binary32"));
+    v.push_back(dense("fp16", "FP16", 16, "16-bit float, every tensor", "IEEE 754 binary16"));
+    v.push_back(dense("bf16", "BF16", 16, "bfloat16, every tensor", "bfloat16: 8-bit exponent, 7-bit mantissa (Google Brain float)"));
+    // bitsandbytes Linear8bitLt: Int8Params holds CB (int8, out x in) and SCB (fp32, one per output row);
+    // transformers keeps the lm_head and all non-Linear modules in fp16 (integrations/bitsandbytes.py,
+    // get_keys_to_not_convert).
+    weight_format i8;
+    i8.name = "int8";
+    i8.label = "INT8";
+    i8.layout = weight_layout::int8_row_scale;
+    i8.quant_bits = 8;
+    i8.description = "LLM.int8 (bitsandbytes): int8 matmul weights with an fp32 scale per row; embeddings, norms, lm_head fp16";
+    i8.source = "bitsandbytes nn/modules.py Linear8bitLt, Int8Params (CB, SCB); Dettmers et al. 2022, LLM.int8()";
+    v.push_back(i8);
+    weight_format i4 = int_group(false, 4, 128);
+    i4.name = "int4";
+    i4.label = "INT4";
+    v.push_back(i4);
+    v.push_back(int_group(true, 4, 128));
+    v.push_back(bnb4(true, false));
+    v.push_back(bnb4(true, true));
+    v.push_back(fp8(scale_granularity::tensor));
+    v.push_back(micro(false));
+    v.push_back(mlx(4, 64));
+    return v;
+  }();
+  return list;
+}
+
+}  // namespace
+
+std::span<const weight_format> weight_formats() { return presets(); }
+
+std::string_view weight_format_names() {
+  return "fp32, fp16, bf16, int8, int4, gptq[-Nbit][-Gg], awq[-Nbit][-Gg], nf4, nf4-dq, fp4, fp4-dq, fp8, fp8-channel, "
+         "fp8-block, mxfp4, nvfp4, exl2-<bpw>, mlx-<N>bit[-g<G>]";
+}
+
+std::optional<weight_format> find_weight_format(std::string_view name) {
+  std::string s = lower(name);
+  for (const auto& f : presets())
+    if (f.name == s) return f;
+  if (s == "f32" || s == "float32") return presets()[0];
+  if (s == "f16" || s == "float16" || s == "half") return presets()[1];
+  if (s == "bfloat16") return presets()[2];
+  if (s == "llm.int8" || s == "bnb-int8" || s == "8bit" || s == "bnb-8bit") return presets()[3];
+  if (take(s, "gptq") || take(s, "awq")) {
+    const bool awq = lower(name).rfind("awq", 0) == 0;
+    uint32_t bits = 0, group = 0;
+    if (!bits_and_group(s, bits, group)) return std::nullopt;
+    return int_group(awq, bits, group);
+  }
+  if (s == "nf4" || s == "bnb-nf4" || s == "bnb-4bit") return bnb4(true, false);
+  if (s == "nf4-dq" || s == "nf4-double" || s == "bnb-nf4-dq") return bnb4(true, true);
+  if (s == "fp4" || s == "bnb-fp4") return bnb4(false, false);
+  if (s == "fp4-dq" || s == "bnb-fp4-dq") return bnb4(false, true);
+  if (s == "fp8" || s == "fp8-e4m3" || s == "fp8-e5m2" || s == "fp8-tensor" || s == "e4m3" || s == "e5m2") return fp8(scale_granularity::tensor);
+  if (s == "fp8-channel" || s == "fp8-dynamic") return fp8(scale_granularity::channel);
+  if (s == "fp8-block" || s == "fp8-block128") return fp8(scale_granularity::block);
+  if (s == "mxfp4") return micro(false);
+  if (s == "nvfp4") return micro(true);
+  if (take(s, "exl2")) {
+    // exl2-4.65, exl2_4.0bpw, exl2-6
+    while (!s.empty() && (s[0] == '-' || s[0] == '_')) s.erase(0, 1);
+    uint32_t whole = take_number(s), milli = 0;
+    if (take(s, ".")) {
+      uint32_t scale = 100;
+      while (!s.empty() && s[0] >= '0' && s[0] <= '9' && scale) { milli += static_cast<uint32_t>(s[0] - '0') * scale; scale /= 10; s.erase(0, 1); }
+    }
+    take(s, "bpw");
+    if (!s.empty() || whole < 2 || whole > 8) return std::nullopt;
+    return exl2(whole * 1000 + milli);
+  }
+  if (take(s, "mlx")) {
+    while (!s.empty() && (s[0] == '-' || s[0] == '_')) s.erase(0, 1);
+    const uint32_t bits = take_number(s);
+    if (!take(s, "bit")) take(s, "b");
+    uint32_t group = 64;
+    if (take(s, "-g") || take(s, "_g") || take(s, "-group")) group = take_number(s);
+    if (!s.empty() || (bits != 2 && bits != 3 && bits != 4 && bits != 5 && bits != 6 && bits != 8) || (group != 32 && group != 64 && group != 128))
+      return std::nullopt;
+    return mlx(bits, group);
+  }
+  return std::nullopt;
 }
 
 const kv_dtype* find_kv_dtype(std::string_view name) {

@@ -200,4 +200,36 @@ uint64_t usable_bytes(const gpu_info& g) {
   return g.memory_bytes <= 36 * GiB ? g.memory_bytes / 3 * 2 : g.memory_bytes / 4 * 3;
 }
 
+namespace {
+bool same_char(char a, char b) {
+  auto lo = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return lo(a) == lo(b);
+}
+bool contains_ci(std::string_view hay, std::string_view needle) {
+  if (needle.empty() || needle.size() > hay.size()) return false;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    size_t j = 0;
+    while (j < needle.size() && same_char(hay[i + j], needle[j])) ++j;
+    if (j == needle.size()) return true;
+  }
+  return false;
+}
+}  // namespace
+
+const gpu_info* find_gpu(std::string_view name) {
+  const gpu_info* found = nullptr;
+  int matches = 0;
+  for (const auto& g : kGpus) {
+    if (g.name.size() == name.size() && contains_ci(g.name, name)) return &g;
+    if (contains_ci(g.name, name)) { found = &g; ++matches; }
+  }
+  if (matches == 1) return found;
+  // Several partial matches: prefer one whose name ends with the query ("RTX 4090" over "RTX 4090 Laptop GPU").
+  const gpu_info* ending = nullptr;
+  int endings = 0;
+  for (const auto& g : kGpus)
+    if (name.size() <= g.name.size() && contains_ci(g.name.substr(g.name.size() - name.size()), name)) { ending = &g; ++endings; }
+  return endings == 1 ? ending : nullptr;
+}
+
 }  // namespace neuroshrink

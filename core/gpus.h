@@ -24,4 +24,8 @@ std::span<const gpu_info> gpus();  // ordered by memory_bytes, then name
 // macOS lets the GPU wire (Metal's recommendedMaxWorkingSetSize).
 uint64_t usable_bytes(const gpu_info& g);
 
+// A catalogue GPU by name, case-insensitive: the exact name, else the one entry whose name contains
+// `name` ("4090" is ambiguous with the laptop part; "RTX 4090" and "H100 SXM" are not). nullptr otherwise.
+const gpu_info* find_gpu(std::string_view name);
+
 }  // namespace neuroshrink

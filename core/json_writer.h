@@ -33,6 +33,22 @@ class json_writer {
   }
   json_writer& value(int v) { return value(static_cast<int64_t>(v)); }
   json_writer& value(uint32_t v) { return value(static_cast<uint64_t>(v)); }
+  // A ratio or a rate, to three decimals (no printf: keeps the wasm small); null when not finite.
+  json_writer& value(double v) {
+    if (!(v == v) || v > 9e15 || v < -9e15) { comma(); out_ += "null"; return *this; }
+    const bool negative = v < 0;
+    const uint64_t milli = static_cast<uint64_t>((negative ? -v : v) * 1000 + 0.5);
+    comma();
+    digits(milli / 1000, negative && milli > 0);
+    if (uint64_t frac = milli % 1000) {
+      out_ += '.';
+      char d[3] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10), static_cast<char>('0' + frac % 10)};
+      int len = 3;
+      while (len > 0 && d[len - 1] == '0') --len;
+      out_.append(d, static_cast<size_t>(len));
+    }
+    return *this;
+  }
 
   // A value already written as JSON by another writer.
   json_writer& raw(std::string_view json) {

@@ -40,6 +40,11 @@ struct stored_quantization {
   uint64_t bits = 0;              // when the config says
   uint64_t group_size = 0;        // when the config says
   std::string summary;            // one line for people
+  std::string format;             // the weight format it is stored in, as find_weight_format reads it; "" = not sized
+  uint32_t block_rows = 0, block_cols = 0;  // fp8 weight_block_size
+  bool experts_only = false;      // only the routed experts are quantized (gpt-oss MXFP4)
+  bool zero_points = true;        // asymmetric integer formats store zeros
+  bool g_idx = true;              // GPTQ act-order index
 };
 
 struct model_spec {

@@ -147,7 +147,40 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
       .field("activations_bytes", m.activations_bytes)
       .field("overhead_bytes", m.overhead_bytes)
       .field("total_bytes", m.total_bytes)
+      .field("gpu_bytes", m.gpu_bytes)
+      .field("host_bytes", m.host_bytes)
       .end_object();
+  w.key("components").begin_array();
+  for (const auto& c : r.components)
+    w.begin_object().field("key", c.key).field("label", c.label).field("category", c.category).field("bytes", c.bytes)
+        .field("device", c.host ? "host" : "gpu").field("per_gpu", c.per_gpu).end_object();
+  w.end_array();
+  w.key("devices").begin_array();
+  for (const auto& d : r.devices)
+    w.begin_object().field("name", d.name).field("weights_bytes", d.weights_bytes).field("kv_cache_bytes", d.kv_cache_bytes)
+        .field("activations_bytes", d.activations_bytes).field("overhead_bytes", d.overhead_bytes).field("total_bytes", d.total_bytes).end_object();
+  w.end_array();
+  if (r.vllm) {
+    const auto& v = *r.vllm;
+    w.key("vllm").begin_object().field("gpu", v.gpu).field("gpu_memory_utilization", v.gpu_memory_utilization)
+        .field("budget_bytes", v.budget_bytes).field("non_kv_bytes", v.non_kv_bytes).field("kv_pool_bytes", v.kv_pool_bytes)
+        .field("block_size", v.block_size).field("block_bytes", v.block_bytes).field("blocks", v.blocks).field("kv_tokens", v.kv_tokens)
+        .field("max_model_len", v.max_model_len).field("max_concurrency", v.max_concurrency).field("max_model_len_fits", v.max_model_len_fits)
+        .end_object();
+  }
+  {
+    const auto& sp = r.speed;
+    w.key("speed").begin_object().field("known", sp.known);
+    if (r.gpu) {
+      w.field("gpu", sp.gpu).field("decode_tokens_per_s", sp.decode_tokens_per_s).field("batch_decode_tokens_per_s", sp.batch_decode_tokens_per_s)
+          .field("decode_bound", sp.decode_bound).field("prefill_tokens_per_s", sp.prefill_tokens_per_s).field("prefill_bound", sp.prefill_bound)
+          .field("bytes_per_token", sp.bytes_per_token).field("flops_per_token", sp.flops_per_token).field("efficiency", sp.efficiency);
+      if (!sp.reason.empty()) w.field("reason", sp.reason);
+    } else {
+      w.field("reason", "no GPU chosen: pick one to estimate tokens per second");
+    }
+    w.end_object();
+  }
   w.key("fits").begin_array();
   for (const auto& f : r.fits)
     w.begin_object().field("name", f.gpu->name).field("memory_bytes", f.gpu->memory_bytes)
@@ -189,9 +222,10 @@ struct request_view {
 
 // Starts a reply ({"schema_version", "runtime", ...}) and reads the request; false when it cannot go on.
 bool read_request(std::string_view text, json_writer& w, std::vector<issue>& issues, request_view& r) {
-  w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", kRuntimeName);
+  w.begin_object().field("schema_version", kReportSchemaVersion);
   r.req = json::parse(text.begin(), text.end(), nullptr, false);
   if (r.req.is_discarded() || !r.req.is_object()) {
+    w.field("runtime", kRuntimeName);
     issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
     return false;
   }
@@ -205,6 +239,30 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   r.opt.kv_cache_dtype_v = quantization_alias(request_text(req, "kv_cache_dtype_v", issues, true));
   r.opt.context_tokens = request_count(req, "context_tokens", "invalid_context", r.opt.context_tokens, issues);
   r.opt.batch_size = request_count(req, "batch_size", "invalid_batch", r.opt.batch_size, issues);
+  r.opt.runtime = request_text(req, "runtime", issues, true);
+  r.opt.gpu = request_text(req, "gpu", issues, false);
+  r.opt.gpus = request_count(req, "gpus", "invalid_gpus", r.opt.gpus, issues);
+  r.opt.ubatch = request_count(req, "ubatch", "invalid_ubatch", 0, issues);
+  r.opt.max_num_batched_tokens = request_count(req, "max_num_batched_tokens", "invalid_request", 0, issues);
+  r.opt.max_num_seqs = request_count(req, "max_num_seqs", "invalid_request", 0, issues);
+  r.opt.host_bandwidth = request_count(req, "host_bandwidth", "invalid_request", 0, issues);
+  if (auto it = req.find("flash_attention"); it != req.end() && !it->is_null()) {
+    if (it->is_boolean()) r.opt.flash_attention = it->get<bool>() ? 1 : 0;
+    else if (it->is_string() && (it->get<std::string>() == "on" || it->get<std::string>() == "off" || it->get<std::string>() == "auto"))
+      r.opt.flash_attention = it->get<std::string>() == "on" ? 1 : it->get<std::string>() == "off" ? 0 : -1;
+    else issues.push_back({"invalid_request", "flash_attention", "flash_attention must be true, false, \"on\", \"off\" or \"auto\".", severity::error});
+  }
+  if (auto it = req.find("gpu_layers"); it != req.end() && !it->is_null()) {
+    if (it->is_number_integer() && it->get<int64_t>() >= -1 && it->get<int64_t>() <= 100000) r.opt.gpu_layers = it->get<int64_t>();
+    else issues.push_back({"invalid_request", "gpu_layers", "gpu_layers must be a whole number of layers (0 or more), or -1 for all.", severity::error});
+  }
+  if (auto it = req.find("gpu_memory_utilization"); it != req.end() && !it->is_null()) {
+    const double u = it->is_number() ? it->get<double>() : -1;
+    if (u > 0 && u <= 1) r.opt.gpu_memory_utilization = u;
+    else issues.push_back({"invalid_gpu_memory_utilization", "gpu_memory_utilization", "gpu_memory_utilization must be a fraction in (0, 1], like 0.9.", severity::error});
+  }
+  const runtime_info* rt = find_runtime(r.opt.runtime.empty() ? std::string_view(kRuntimeName) : std::string_view(r.opt.runtime));
+  w.field("runtime", rt ? rt->name : std::string_view(r.opt.runtime));
   if (r.config_text.empty())
     issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or give its config.json.", severity::error});
   if (has_error(issues)) return false;
@@ -241,7 +299,16 @@ std::string report_for(std::string_view request_text_json) {
       .field("kv_cache_dtype_defaulted", r.kv_dtype_defaulted)
       .field("context_tokens", opt.context_tokens)
       .field("batch_size", opt.batch_size)
-      .end_object();
+      .field("runtime", r.runtime ? r.runtime->name : std::string_view(opt.runtime))
+      .field("gpu", r.gpu ? r.gpu->name : std::string_view(opt.gpu))
+      .field("gpus", opt.gpus);
+  if (r.runtime && r.runtime->kind == runtime_kind::llama_cpp)
+    w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
+        .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", opt.batch_size);
+  if (r.vllm)
+    w.field("gpu_memory_utilization", r.vllm->gpu_memory_utilization).field("max_num_batched_tokens", r.vllm->max_num_batched_tokens)
+        .field("max_num_seqs", r.vllm->max_num_seqs);
+  w.end_object();
   write_model(w, s, model_id);
   if (r.ok()) write_estimate(w, s, r, req, issues);
   return finish_reply(w, issues);
@@ -320,7 +387,10 @@ std::string table_json(std::string_view request_json) {
 std::string catalogue_json() {
   json_writer w;
   w.begin_object().field("schema_version", kReportSchemaVersion);
-  w.key("runtimes").begin_array().value(kRuntimeName).end_array();
+  w.key("runtimes").begin_array();
+  for (const auto& rt : runtimes())
+    w.begin_object().field("name", rt.name).field("label", rt.label).field("description", rt.description).field("source", rt.source).end_object();
+  w.end_array();
   w.key("model_types").begin_array();
   for (auto t : known_model_types()) w.value(t);
   w.end_array();

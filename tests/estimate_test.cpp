@@ -145,7 +145,7 @@ TEST_CASE("an unknown quantization is an issue listing the known ones", "[weight
   const auto r = run("meta-llama__Meta-Llama-3.1-8B", "q9_z");
   REQUIRE_FALSE(r.ok());
   CHECK(r.issues[0].code == "unknown_quantization");
-  CHECK(r.issues[0].message == "Unknown quantization \"q9_z\". Known: fp32, fp16, bf16, int8, int4.");
+  CHECK(r.issues[0].message == "Unknown quantization \"q9_z\". Known: " + std::string(weight_format_names()) + ".");
 }
 
 TEST_CASE("a context beyond max_position_embeddings is a warning", "[limits]") {
@@ -186,6 +186,7 @@ TEST_CASE("Mistral-7B-v0.1's sliding window caps its cache at 4096 tokens", "[kv
 
 TEST_CASE("K and V cache types are chosen apart, in ggml's block sizes", "[kv]") {
   estimate_options o;
+  o.runtime = "llama.cpp";  // the q-types are llama.cpp's cache types
   o.kv_cache_dtype_k = "q8_0";
   o.kv_cache_dtype_v = "q4_0";
   const auto r = estimate(fixture("meta-llama__Meta-Llama-3.1-8B"), o);

@@ -96,15 +96,19 @@ TEST_CASE("phi-4's KV cache is 200 KiB per token in fp16", "[kv][phi3]") {
   CHECK(fp16_estimate("microsoft__phi-4").kv_cache_bytes_per_token == 204'800);
 }
 
-TEST_CASE("a pre-quantized checkpoint without torch_dtype is recognized and sized at bf16 with a warning", "[weights]") {
+TEST_CASE("gpt-oss is estimated as stored: MXFP4 routed experts, the rest bf16", "[weights]") {
   estimate_options o;
   const auto spec = fixture("openai__gpt-oss-20b");
   CHECK(spec.quantization.method == "mxfp4");
   const auto r = estimate(spec, o);
-  CHECK(r.format->name == "bf16");
-  bool warned = false;
-  for (const auto& i : r.issues) warned = warned || i.code == "stored_format_not_sized";
-  CHECK(warned);
+  REQUIRE(r.ok());
+  CHECK(r.format->name == "mxfp4");
+  CHECK(r.format->experts_only);
+  // Expert weights: 24 layers x 32 experts x (5760 x 2880 + 2880 x 2880) = 19,110,297,600 values, at 4 bits
+  // plus one E8M0 byte per 32: 9,555,148,800 + 597,196,800 = 10,152,345,600 bytes. Everything else
+  // (20,914,757,184 - 19,110,297,600 = 1,804,459,584 parameters, expert biases included) in bf16:
+  // 3,608,919,168 bytes. Total 13,761,264,768 bytes, the 13.8 GB of the Hub's safetensors files.
+  CHECK(r.memory.weights_bytes == 13'761'264'768ull);
 }
 
 TEST_CASE("Nemotron-NAS block_configs are honoured layer by layer", "[params][kv][nemotron]") {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fixture.h"
+#include "formats.h"
 #include "report.h"
 
 using namespace neuroshrink;
@@ -68,7 +69,7 @@ TEST_CASE("the same request gives the same bytes twice", "[report]") {
 
 TEST_CASE("the catalogue lists quantizations, KV dtypes and GPUs", "[report]") {
   const auto c = json::parse(catalogue_json());
-  CHECK(c["quantizations"].size() == 5);
+  CHECK(c["quantizations"].size() == weight_formats().size());
   CHECK(c["kv_cache_dtypes"].size() == 10);
   CHECK(c["gpus"].size() >= 60);
   // Ordered by memory, each with a positive bandwidth and a source.
@@ -138,7 +139,7 @@ TEST_CASE("an unexplained difference is flagged as a mismatch warning", "[hub]")
 TEST_CASE("the what-fits table covers every format and the powers of two up to the model's context", "[report][table]") {
   const auto t = json::parse(table_json(json{{"config", fixture_text("meta-llama__Llama-2-7b-hf")}}.dump()));
   CHECK(t["contexts"] == json({1024, 2048, 4096}));  // max_position_embeddings 4096
-  REQUIRE(t["total_bytes"].size() == 5);
+  REQUIRE(t["total_bytes"].size() == weight_formats().size());
   // The int4 cell at 4096 tokens equals the single estimate's total.
   const auto one = report({{"config", fixture_text("meta-llama__Llama-2-7b-hf")}, {"quantization", "int4"}, {"context_tokens", 4096}});
   CHECK(t["total_bytes"][4][2] == one["memory"]["total_bytes"]);

@@ -189,7 +189,7 @@ describe('the CLI with a local config.json', () => {
     assert.equal(r.code, 1);
     const report = JSON.parse(r.stdout);
     assert.equal(report.issues.find((i) => i.level === 'error').field, 'quantization');
-    assert.match(oneErrorLine(r), /Unknown quantization "q9"\. Known: fp32, fp16, bf16, int8, int4\./);
+    assert.match(oneErrorLine(r), /Unknown quantization "q9"\. Known: fp32, fp16, bf16, int8, int4, gptq/);
   });
 
   test('says a missing or empty file cannot be used', async () => {
@@ -201,7 +201,7 @@ describe('the CLI with a local config.json', () => {
     assert.match(oneErrorLine(empty), /empty\.json is empty\. Give the path of a config\.json\.$/);
   });
   test('sizes the KV cache in the types given with --kv-type-k and --kv-type-v', async () => {
-    const r = await run(['--config', LLAMA2_CONFIG, '--kv-type-k', 'q8_0', '--kv-type-v', 'q4_0', '--json']);
+    const r = await run(['--config', LLAMA2_CONFIG, '--runtime', 'llama.cpp', '--kv-type-k', 'q8_0', '--kv-type-v', 'q4_0', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     // 32 layers x (4096 values of K in q8_0: 128 blocks x 34 B + 4096 of V in q4_0: 128 x 18 B) x 4096 tokens.

@@ -1,0 +1,38 @@
+// Runtime profiles: what each inference runtime really allocates for a model, component by component and
+// device by device. The table is declared once here; every constant in runtime.cpp names its source.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace neuroshrink {
+
+enum class runtime_kind : uint8_t { transformers, llama_cpp, vllm, mlx };
+
+struct runtime_info {
+  runtime_kind kind;
+  std::string_view name;         // what users type: "llama.cpp"
+  std::string_view label;
+  std::string_view description;  // what the profile counts
+  std::string_view source;
+};
+
+std::span<const runtime_info> runtimes();
+// "llama.cpp", "llamacpp", "llama-cpp", "gguf" -> llama.cpp; "vllm"; "transformers", "pytorch", "hf"; "mlx".
+const runtime_info* find_runtime(std::string_view name);
+
+// llama.cpp's defaults (common/common.h common_params, llama.cpp release v0.5.0 / node-llama-cpp 3.22.1):
+// n_ubatch 512, n_batch 2048; the context is padded to 256 cells (src/llama-context.cpp:289-303).
+inline constexpr uint64_t kLlamaDefaultUbatch = 512;
+inline constexpr uint64_t kLlamaDefaultBatch = 2048;
+inline constexpr uint64_t kLlamaCtxPad = 256;
+
+// vLLM's defaults (vllm/config.py CacheConfig, SchedulerConfig; vllm/engine/arg_utils.py): 90% of the
+// device's memory, 16-token KV blocks, and in the V1 engine's OpenAI server 8192 batched tokens per step
+// and 256 sequences.
+inline constexpr double kVllmDefaultGpuMemoryUtilization = 0.9;
+inline constexpr uint64_t kVllmBlockSize = 16;
+inline constexpr uint64_t kVllmDefaultMaxNumBatchedTokens = 8192;
+inline constexpr uint64_t kVllmDefaultMaxNumSeqs = 256;
+
+}  // namespace neuroshrink
