@@ -1,0 +1,135 @@
+// The llama.cpp profile against what llama.cpp itself allocated: tests/fixtures/llamacpp/measurements.json
+// holds 96 contexts created by a real llama.cpp (node-llama-cpp 3.22.1's CPU build, llama.cpp v0.5.0) on
+// GGUFs with these configs' exact tensor layouts (see tests/llamacpp/README.md). Each case prints its
+// arithmetic: predicted vs measured.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "estimate.h"
+
+using namespace neuroshrink;
+using json = nlohmann::json;
+
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct run_result {
+  estimate_result r;
+  const json* record;
+  const json* model;
+};
+
+uint64_t component(const estimate_result& r, std::string_view category) {
+  uint64_t sum = 0;
+  for (const auto& c : r.components)
+    if (c.category == category) sum += c.bytes;
+  return sum;
+}
+
+std::string kv_name(const std::string& t) { return t == "f16" ? "fp16" : t == "f32" ? "fp32" : t; }
+
+}  // namespace
+
+TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 real llama.cpp contexts", "[llama.cpp][runtime]") {
+  const std::string root = std::string(FIXTURES_DIR) + "/../..";
+  const json m = json::parse(read(std::string(FIXTURES_DIR) + "/llamacpp/measurements.json"), nullptr, false);
+  REQUIRE(m.is_object());
+  std::vector<double> compute_errors;
+  int runs = 0;
+  for (const auto& rec : m["records"]) {
+    if (!rec["ok"].get<bool>() || rec["weights"] != "F16") continue;  // Q4_K_M needs the GGUF plan (tested in gguf_quant_test)
+    const json* model = nullptr;
+    for (const auto& x : m["models"])
+      if (x["layout"] == rec["layout"] && x["weights"] == rec["weights"]) model = &x;
+    REQUIRE(model);
+    const auto parsed = parse_config(read(root + "/" + (*model)["config"].get<std::string>()));
+    REQUIRE(parsed.ok());
+    const json& in = rec["inputs"];
+    estimate_options o;
+    o.runtime = "llama.cpp";
+    o.quantization = "fp16";
+    o.batch_size = in["n_seq"].get<uint64_t>();
+    o.context_tokens = in["n_ctx"].get<uint64_t>() / o.batch_size;  // -c is the total over sequences
+    o.ubatch = rec["llama_params"]["n_ubatch"].get<uint64_t>();  // what llama.cpp ran with (the public API adds 1 for SWA models)
+    o.flash_attention = in["flash_attention"].get<bool>() ? 1 : 0;
+    o.kv_cache_dtype_k = kv_name(in["type_k"].get<std::string>());
+    o.kv_cache_dtype_v = kv_name(in["type_v"].get<std::string>());
+    o.gpu_layers = 0;  // the CPU build: everything on the host
+    const auto r = estimate(parsed.spec, o);
+    INFO(rec["layout"].get<std::string>() << " n_ctx " << in["n_ctx"] << " ub " << in["n_ubatch"] << " fa " << in["flash_attention"] << " "
+         << in["type_k"].get<std::string>() << "/" << in["type_v"].get<std::string>() << " seq " << in["n_seq"]);
+    REQUIRE(r.ok());
+    ++runs;
+    // n_ctx and the KV buffer: exact, cell for cell (the printed MiB agree with the exact rule to its 2 decimals).
+    CHECK(r.n_ctx == rec["llama_params"]["n_ctx"].get<uint64_t>());
+    CHECK(r.memory.kv_cache_bytes == rec["expected"]["kv_bytes"].get<uint64_t>());
+    CHECK(std::llabs(static_cast<long long>(r.memory.kv_cache_bytes) - rec["sizes_bytes"]["kv"].get<long long>()) <= 5243);
+    // The output buffer: n_vocab x n_seq floats, exact.
+    CHECK(r.memory.overhead_bytes == rec["expected"]["output_bytes"].get<uint64_t>());
+    // The model buffer: Σ ggml_nbytes of the GGUF (F16 matrices, F32 vectors); llama.cpp's own file adds
+    // rope_freqs (Llama 3) and 32-byte alignment: within 0.01 %.
+    const double model_err = std::fabs(static_cast<double>(component(r, "weights")) / (*model)["gguf_data_bytes"].get<double>() - 1);
+    CHECK(model_err < 1e-4);
+    // The compute buffer (ggml-alloc's placement, a fitted rule): within 5 % of every run.
+    const double measured = rec["sizes_bytes"]["compute"].get<double>();
+    const double err = static_cast<double>(r.memory.activations_bytes) / measured - 1;
+    compute_errors.push_back(std::fabs(err));
+    char line[200];
+    std::snprintf(line, sizeof line, "%-12s ctx %5llu ub %4llu fa %d %s/%s seq %llu: KV %llu = %llu; compute %llu vs %.0f (%+.2f%%)",
+                  rec["layout"].get<std::string>().c_str(), static_cast<unsigned long long>(o.context_tokens * o.batch_size),
+                  static_cast<unsigned long long>(o.ubatch), o.flash_attention, o.kv_cache_dtype_k.c_str(), o.kv_cache_dtype_v.c_str(),
+                  static_cast<unsigned long long>(o.batch_size), static_cast<unsigned long long>(r.memory.kv_cache_bytes),
+                  static_cast<unsigned long long>(rec["expected"]["kv_bytes"].get<uint64_t>()), static_cast<unsigned long long>(r.memory.activations_bytes),
+                  measured, 100 * err);
+    std::puts(line);
+    CHECK(std::fabs(err) < 0.05);
+  }
+  CHECK(runs >= 80);
+  std::sort(compute_errors.begin(), compute_errors.end());
+  std::printf("llama.cpp compute buffer over %d runs: median |error| %.2f %%, worst %.2f %%\n", runs,
+              100 * compute_errors[compute_errors.size() / 2], 100 * compute_errors.back());
+}
+
+TEST_CASE("llama.cpp refuses a quantized V cache without flash attention, as the real one did", "[llama.cpp][runtime]") {
+  const auto parsed = parse_config(read(std::string(FIXTURES_DIR) + "/configs/meta-llama__Meta-Llama-3.1-8B.json"));
+  estimate_options o;
+  o.runtime = "llama.cpp";
+  o.flash_attention = 0;
+  o.kv_cache_dtype = "q8_0";
+  const auto r = estimate(parsed.spec, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.issues.back().code == "quantized_v_needs_flash_attention");
+}
+
+TEST_CASE("llama.cpp -ngl splits the model, KV and output between the GPU and the host", "[llama.cpp][runtime]") {
+  const auto parsed = parse_config(read(std::string(FIXTURES_DIR) + "/configs/meta-llama__Meta-Llama-3.1-8B.json"));
+  estimate_options o;
+  o.runtime = "llama.cpp";
+  o.quantization = "fp16";
+  const auto all = estimate(parsed.spec, o);
+  o.gpu_layers = 16;
+  const auto half = estimate(parsed.spec, o);
+  REQUIRE(all.ok());
+  REQUIRE(half.ok());
+  // token_embd (128256 x 4096 x 2 bytes) is on the host in both; with -ngl 16 of 32 layers half the
+  // layers' weights and KV, and the output (norm + 128256 x 4096 x 2), stay on the host too.
+  const uint64_t embd = 128256ull * 4096 * 2;
+  CHECK(all.memory.host_bytes == embd + 4ull * 512 * 4096 + 128256ull * 4);  // + CUDA_Host compute + output buffer
+  CHECK(half.memory.total_bytes == all.memory.total_bytes);
+  CHECK(half.memory.gpu_bytes < all.memory.gpu_bytes);
+  CHECK(half.memory.kv_cache_bytes == all.memory.kv_cache_bytes);
+  CHECK(half.memory.host_bytes - all.memory.host_bytes == all.memory.gpu_bytes - half.memory.gpu_bytes);
+}
