@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <string>
 
+#include "text.h"
 #include "config_reader.h"
 #include "family.h"
 #include "model_spec.h"
@@ -38,7 +39,7 @@ void read_quantization(const config_json& cfg, model_spec& s) {
   if (sq.method.empty()) sq.method = "unknown";
   sq.bits = whole("bits");
   sq.group_size = whole("group_size");
-  const std::string g = sq.group_size ? std::to_string(sq.group_size) + "g" : "channel";
+  const std::string g = sq.group_size ? text_of(sq.group_size) + "g" : "channel";
   if (sq.method == "bitsandbytes") {
     const bool four = flag_in(q, "load_in_4bit", false);
     const bool dq = flag_in(q, "bnb_4bit_use_double_quant", false);
@@ -48,8 +49,8 @@ void read_quantization(const config_json& cfg, model_spec& s) {
     sq.format = four ? (type == "nf4" ? "nf4" : "fp4") + std::string(dq ? "-dq" : "") : "int8";
   } else if (sq.method == "gptq" || sq.method == "awq") {
     if (!sq.bits) sq.bits = 4;
-    sq.summary = sq.method + " " + std::to_string(sq.bits) + "-bit" + (sq.group_size ? ", group size " + std::to_string(sq.group_size) : "");
-    if (sq.bits >= 2 && sq.bits <= 8) sq.format = sq.method + "-" + std::to_string(sq.bits) + "bit-" + g;
+    sq.summary = sq.method + " " + text_of(sq.bits) + "-bit" + (sq.group_size ? ", group size " + text_of(sq.group_size) : "");
+    if (sq.bits >= 2 && sq.bits <= 8) sq.format = sq.method + "-" + text_of(sq.bits) + "bit-" + g;
     if (sq.method == "awq") sq.zero_points = flag_in(q, "zero_point", true);
   } else if (sq.method == "fp8") {
     sq.bits = 8;
@@ -57,7 +58,7 @@ void read_quantization(const config_json& cfg, model_spec& s) {
     if (auto f = q.find("weight_block_size"); f != q.end() && f->is_array() && f->size() == 2 && (*f)[0].is_number_unsigned() && (*f)[1].is_number_unsigned()) {
       sq.block_rows = static_cast<uint32_t>(std::min<uint64_t>((*f)[0].get<uint64_t>(), 1u << 20));
       sq.block_cols = static_cast<uint32_t>(std::min<uint64_t>((*f)[1].get<uint64_t>(), 1u << 20));
-      block = ", " + std::to_string(sq.block_rows) + "x" + std::to_string(sq.block_cols) + " block scales";
+      block = ", " + text_of(sq.block_rows) + "x" + text_of(sq.block_cols) + " block scales";
     }
     sq.summary = "fp8 (" + (text("fmt").empty() ? std::string("e4m3") : text("fmt")) + block + ")";
     sq.format = sq.block_rows && sq.block_cols ? "fp8-block" : "fp8";
@@ -77,7 +78,7 @@ void read_quantization(const config_json& cfg, model_spec& s) {
       sq.bits = whole_in(*w, "num_bits");
       sq.group_size = whole_in(*w, "group_size");
       const std::string type = text_in(*w, "type"), strategy = text_in(*w, "strategy");
-      sq.summary = "compressed-tensors " + type + std::to_string(sq.bits) + " (" + strategy + (sq.group_size ? " " + std::to_string(sq.group_size) : "") + ")";
+      sq.summary = "compressed-tensors " + type + text_of(sq.bits) + " (" + strategy + (sq.group_size ? " " + text_of(sq.group_size) : "") + ")";
       if (type == "float" && sq.bits == 8) {
         sq.format = strategy == "channel" ? "fp8-channel" : strategy == "block" ? "fp8-block" : "fp8";
         sq.block_rows = sq.block_cols = 128;
@@ -85,7 +86,7 @@ void read_quantization(const config_json& cfg, model_spec& s) {
         sq.format = "nvfp4";
       } else if (type == "int" && sq.bits >= 2 && sq.bits <= 8) {
         // pack-quantized: weight_packed int32 + weight_scale [out, in/g] 16-bit (+ zero points when asymmetric); no g_idx.
-        sq.format = "gptq-" + std::to_string(sq.bits) + "bit-" + (strategy == "group" && sq.group_size ? std::to_string(sq.group_size) + "g" : "channel");
+        sq.format = "gptq-" + text_of(sq.bits) + "bit-" + (strategy == "group" && sq.group_size ? text_of(sq.group_size) + "g" : "channel");
         sq.zero_points = !flag_in(*w, "symmetric", true);
         sq.g_idx = false;
       }
@@ -93,8 +94,8 @@ void read_quantization(const config_json& cfg, model_spec& s) {
       sq.summary = "compressed-tensors";
     }
   } else {
-    sq.summary = sq.method + (sq.bits ? " " + std::to_string(sq.bits) + "-bit" : "") +
-                 (sq.group_size ? ", group size " + std::to_string(sq.group_size) : "");
+    sq.summary = sq.method + (sq.bits ? " " + text_of(sq.bits) + "-bit" : "") +
+                 (sq.group_size ? ", group size " + text_of(sq.group_size) : "");
   }
 }
 
@@ -135,11 +136,11 @@ parsed_config parse_config(std::string_view text) {
 
   if (!has_error(issues)) {
     if (s.num_key_value_heads > s.num_attention_heads || (s.num_key_value_heads && s.num_attention_heads % s.num_key_value_heads != 0))
-      issues.push_back({"inconsistent_heads", "num_key_value_heads", "num_key_value_heads (" + std::to_string(s.num_key_value_heads) + ") must divide num_attention_heads (" + std::to_string(s.num_attention_heads) + ") for grouped-query attention.", severity::error});
+      issues.push_back({"inconsistent_heads", "num_key_value_heads", "num_key_value_heads (" + text_of(s.num_key_value_heads) + ") must divide num_attention_heads (" + text_of(s.num_attention_heads) + ") for grouped-query attention.", severity::error});
     if (s.num_attention_heads && s.head_dim == 0)
-      issues.push_back({"inconsistent_heads", "head_dim", "hidden_size (" + std::to_string(s.hidden_size) + ") is smaller than num_attention_heads (" + std::to_string(s.num_attention_heads) + "), so no head size follows; add \"head_dim\".", severity::error});
+      issues.push_back({"inconsistent_heads", "head_dim", "hidden_size (" + text_of(s.hidden_size) + ") is smaller than num_attention_heads (" + text_of(s.num_attention_heads) + "), so no head size follows; add \"head_dim\".", severity::error});
     if (s.experts_per_token > s.num_experts)
-      issues.push_back({"inconsistent_experts", "num_experts_per_tok", "num_experts_per_tok (" + std::to_string(s.experts_per_token) + ") exceeds the number of experts (" + std::to_string(s.num_experts) + ").", severity::error});
+      issues.push_back({"inconsistent_experts", "num_experts_per_tok", "num_experts_per_tok (" + text_of(s.experts_per_token) + ") exceeds the number of experts (" + text_of(s.num_experts) + ").", severity::error});
   }
 
   if (!fam) {

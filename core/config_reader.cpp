@@ -1,6 +1,9 @@
+#include "text.h"
 #include "config_reader.h"
 
 #include <cmath>
+
+#include "json_writer.h"
 
 namespace neuroshrink {
 namespace {
@@ -29,6 +32,64 @@ const config_json* config_reader::find(std::initializer_list<std::string_view> n
   return nullptr;
 }
 
+namespace {
+
+// Six significant digits, scientific outside [1e-3, 1e15): for messages that show a user's number.
+std::string number_text(double d) {
+  if (!std::isfinite(d)) return d != d ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+  if (d == std::floor(d) && std::fabs(d) < 9e15) return text_of(static_cast<int64_t>(d));
+  const bool negative = d < 0;
+  double a = negative ? -d : d;
+  int e = static_cast<int>(std::floor(std::log10(a)));
+  const bool sci = e < -3 || e >= 15;
+  double m = sci ? a / std::pow(10.0, e) : a;
+  // Fixed part with enough decimals for six significant digits.
+  const int decimals = sci ? 5 : std::max(0, 5 - e);
+  const double scale = std::pow(10.0, decimals);
+  uint64_t scaled = static_cast<uint64_t>(m * scale + 0.5);
+  std::string digits = text_of(scaled);
+  while (static_cast<int>(digits.size()) <= decimals) digits.insert(digits.begin(), '0');
+  std::string out = (negative ? "-" : "") + digits.substr(0, digits.size() - decimals);
+  std::string frac = digits.substr(digits.size() - decimals);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  if (!frac.empty()) out += "." + frac;
+  if (sci) out += "e" + text_of(e);
+  return out;
+}
+
+bool write_value(json_writer& w, const config_json& v, int depth) {
+  if (depth < 0) return false;
+  switch (v.type()) {
+    case nlohmann::json::value_t::object:
+      w.begin_object();
+      for (const auto& [k, x] : v.items()) {
+        w.key(k);
+        if (!write_value(w, x, depth - 1)) return false;
+      }
+      w.end_object();
+      return true;
+    case nlohmann::json::value_t::array:
+      w.begin_array();
+      for (const auto& x : v)
+        if (!write_value(w, x, depth - 1)) return false;
+      w.end_array();
+      return true;
+    case nlohmann::json::value_t::string: w.value(v.get_ref<const std::string&>()); return true;
+    case nlohmann::json::value_t::boolean: w.value(v.get<bool>()); return true;
+    case nlohmann::json::value_t::number_unsigned: w.value(v.get<uint64_t>()); return true;
+    case nlohmann::json::value_t::number_integer: w.value(v.get<int64_t>()); return true;
+    case nlohmann::json::value_t::number_float: w.raw(number_text(v.get<double>())); return true;
+    default: w.raw("null"); return true;
+  }
+}
+
+}  // namespace
+
+std::string json_text(const config_json& v, int max_depth) {
+  json_writer w;
+  return write_value(w, v, max_depth) ? w.take() : std::string();
+}
+
 std::optional<uint64_t> config_reader::parse_whole(const config_json& v, const std::string& name, uint64_t min, uint64_t max) {
   const std::string field = field_name(name);
   auto fail = [&](const char* code, const std::string& what) -> std::optional<uint64_t> {
@@ -37,23 +98,23 @@ std::optional<uint64_t> config_reader::parse_whole(const config_json& v, const s
   };
   auto bounded = [&](uint64_t x, const std::string& shown) -> std::optional<uint64_t> {
     if (x < min) return fail("nonpositive_field", "must be a positive whole number, not " + shown);
-    if (x > max) return fail("absurd_field", "is " + shown + ", beyond any real model (at most " + std::to_string(max) + ")");
+    if (x > max) return fail("absurd_field", "is " + shown + ", beyond any real model (at most " + text_of(max) + ")");
     return x;
   };
-  if (v.is_number_unsigned()) return bounded(v.get<uint64_t>(), std::to_string(v.get<uint64_t>()));
+  if (v.is_number_unsigned()) return bounded(v.get<uint64_t>(), text_of(v.get<uint64_t>()));
   if (v.is_number_integer()) {
     const int64_t i = v.get<int64_t>();
-    if (i < 0) return fail("nonpositive_field", "must be a positive whole number, not " + std::to_string(i));
-    return bounded(static_cast<uint64_t>(i), std::to_string(i));
+    if (i < 0) return fail("nonpositive_field", "must be a positive whole number, not " + text_of(i));
+    return bounded(static_cast<uint64_t>(i), text_of(i));
   }
   if (v.is_number_float()) {
     const double d = v.get<double>();
-    if (!std::isfinite(d) || d != std::floor(d)) return fail("invalid_field", "must be a whole number, not " + v.dump());
-    if (d < 0) return fail("nonpositive_field", "must be a positive whole number, not " + v.dump());
-    if (d > static_cast<double>(max)) return fail("absurd_field", "is " + v.dump() + ", beyond any real model (at most " + std::to_string(max) + ")");
-    return bounded(static_cast<uint64_t>(d), v.dump());
+    if (!std::isfinite(d) || d != std::floor(d)) return fail("invalid_field", "must be a whole number, not " + json_text(v));
+    if (d < 0) return fail("nonpositive_field", "must be a positive whole number, not " + json_text(v));
+    if (d > static_cast<double>(max)) return fail("absurd_field", "is " + json_text(v) + ", beyond any real model (at most " + text_of(max) + ")");
+    return bounded(static_cast<uint64_t>(d), json_text(v));
   }
-  return fail("invalid_field", "must be a number, not " + std::string(v.type_name()) + " " + truncate(v.dump()));
+  return fail("invalid_field", "must be a number, not " + std::string(v.type_name()) + " " + truncate(json_text(v)));
 }
 
 // After an error the readers return a harmless positive stand-in (the default, else 1), never 0: the
@@ -91,7 +152,7 @@ bool config_reader::flag(std::string_view name, bool class_default, bool record_
     return class_default;
   }
   if (v->is_boolean()) return v->get<bool>();
-  error("invalid_field", field_name(name), "config.json field \"" + field_name(name) + "\" must be true or false, not " + truncate(v->dump()) + ".");
+  error("invalid_field", field_name(name), "config.json field \"" + field_name(name) + "\" must be true or false, not " + truncate(json_text(*v)) + ".");
   return class_default;
 }
 
@@ -102,7 +163,7 @@ double config_reader::number(std::string_view name, double absent) {
     const double d = v->get<double>();
     if (std::isfinite(d)) return d;
   }
-  error("invalid_field", field_name(name), "config.json field \"" + field_name(name) + "\" must be a number, not " + truncate(v->dump()) + ".");
+  error("invalid_field", field_name(name), "config.json field \"" + field_name(name) + "\" must be a number, not " + truncate(json_text(*v)) + ".");
   return absent;
 }
 

@@ -16,6 +16,11 @@ namespace neuroshrink {
 
 using config_json = nlohmann::ordered_json;  // one instantiation of the library in the binary
 
+// A JSON value as compact text, written by json_writer rather than nlohmann's serializer (which pulls
+// printf into the wasm module). Numbers that are not whole print to six significant digits. Nesting
+// deeper than `max_depth` gives "" (a value no config.json needs).
+std::string json_text(const config_json& v, int max_depth = 64);
+
 // Upper bounds past which a value is a typo or an attack, not a model: an order of magnitude or more
 // above the largest published models (hidden 16384 and 126 layers for Llama-3.1-405B, vocab 262144 for
 // Gemma-3, 256 routed experts for DeepSeek-V3).

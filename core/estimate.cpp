@@ -1,4 +1,7 @@
+#include "text.h"
 #include "estimate.h"
+
+#include "json_writer.h"
 
 #include <algorithm>
 
@@ -13,7 +16,7 @@ constexpr uint64_t kTorchCudaContextBytes = 287'047'680;
 constexpr uint64_t kMaxContextTokens = uint64_t{1} << 27;
 constexpr uint64_t kMaxBatch = uint64_t{1} << 20;
 
-std::string n(uint64_t v) { return std::to_string(v); }
+std::string n(uint64_t v) { return text_of(v); }
 
 }  // namespace
 
@@ -158,7 +161,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
     r.format->g_idx = r.format->g_idx && sq.g_idx;
     r.format->experts_only = sq.experts_only;
     if (r.format->layout == weight_layout::fp8 && r.format->scales == scale_granularity::block)
-      r.format->label = "FP8 " + std::to_string(r.format->block_rows) + "x" + std::to_string(r.format->block_cols) + " blocks";
+      r.format->label = "FP8 " + text_of(r.format->block_rows) + "x" + text_of(r.format->block_cols) + " blocks";
   }
   if (!r.format) {
     issues.push_back({"unknown_quantization", "quantization",
@@ -494,8 +497,8 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
         v.max_num_seqs = seqs;
         r.vllm = v;
         r.formulas.push_back({"vllm_capacity",
-            "budget " + n(v.budget_bytes) + " (" + std::string(r.gpu->name) + " x " + std::to_string(v.gpu_memory_utilization).substr(0, 4) + ") - weights/GPU - activations - non-torch = KV pool " +
-                std::to_string(v.kv_pool_bytes) + " bytes / " + n(v.block_bytes) + " bytes per 16-token block = " + n(v.blocks) + " blocks = " + n(v.kv_tokens) + " tokens",
+            "budget " + n(v.budget_bytes) + " (" + std::string(r.gpu->name) + " x " + decimal_text(v.gpu_memory_utilization) + ") - weights/GPU - activations - non-torch = KV pool " +
+                text_of(v.kv_pool_bytes) + " bytes / " + n(v.block_bytes) + " bytes per 16-token block = " + n(v.blocks) + " blocks = " + n(v.kv_tokens) + " tokens",
             "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers)"});
       }
       break;

@@ -1,3 +1,4 @@
+#include "text.h"
 #include "family.h"
 
 #include <array>
@@ -80,7 +81,7 @@ void read_sliding_layers(config_reader& r, model_spec& s, uint64_t default_windo
   if (const config_json* types = r.find({"layer_types"}); types && types->is_array()) {
     if (types->size() != s.layers.size()) {
       r.error("inconsistent_layers", r.field_name("layer_types"),
-              "layer_types lists " + std::to_string(types->size()) + " layers but num_hidden_layers is " + std::to_string(s.layers.size()) + ".");
+              "layer_types lists " + text_of(types->size()) + " layers but num_hidden_layers is " + text_of(s.layers.size()) + ".");
       return;
     }
     for (size_t i = 0; i < s.layers.size(); ++i) {
@@ -92,7 +93,7 @@ void read_sliding_layers(config_reader& r, model_spec& s, uint64_t default_windo
         s.layers[i].attention = attention_kind::chunked;
         s.layers[i].window = r.count_or({"attention_chunk_size"}, window, limits::positions);
       } else if (t != "full_attention") {
-        r.error("unknown_layer_type", r.field_name("layer_types"), "layer_types[" + std::to_string(i) + "] is \"" + t + "\", which this estimate does not know.");
+        r.error("unknown_layer_type", r.field_name("layer_types"), "layer_types[" + text_of(i) + "] is \"" + t + "\", which this estimate does not know.");
         return;
       }
     }

@@ -1,3 +1,4 @@
+#include "text.h"
 #include "formats.h"
 
 #include <array>
@@ -111,15 +112,15 @@ weight_format dense(const char* name, const char* label, uint32_t bits, const ch
 // qzeros int32 [in/g, out*bits/32], scales fp16 [in/g, out], no g_idx (AutoAWQ awq/modules/linear/gemm.py).
 weight_format int_group(bool awq, uint32_t bits, uint32_t group) {
   weight_format f;
-  const std::string g = group ? std::to_string(group) : "channel";
-  f.name = std::string(awq ? "awq-" : "gptq-") + std::to_string(bits) + "bit-" + (group ? std::to_string(group) + "g" : "channel");
-  f.label = std::string(awq ? "AWQ " : "GPTQ ") + std::to_string(bits) + "-bit g" + g;
+  const std::string g = group ? text_of(group) : "channel";
+  f.name = std::string(awq ? "awq-" : "gptq-") + text_of(bits) + "bit-" + (group ? text_of(group) + "g" : "channel");
+  f.label = std::string(awq ? "AWQ " : "GPTQ ") + text_of(bits) + "-bit g" + g;
   f.layout = weight_layout::int_group;
   f.quant_bits = bits;
   f.group_size = group;
   f.g_idx = !awq;
-  f.description = std::string(awq ? "AWQ " : "GPTQ ") + std::to_string(bits) + "-bit, group size " + g +
-                  ": packed int" + std::to_string(bits) + " weights, fp16 scales, packed zeros" + (awq ? "" : ", g_idx") +
+  f.description = std::string(awq ? "AWQ " : "GPTQ ") + text_of(bits) + "-bit, group size " + g +
+                  ": packed int" + text_of(bits) + " weights, fp16 scales, packed zeros" + (awq ? "" : ", g_idx") +
                   "; embeddings, norms, lm_head fp16";
   f.source = awq ? "AutoAWQ awq/modules/linear/gemm.py WQLinear_GEMM (qweight, qzeros, scales)"
                  : "AutoGPTQ/GPTQModel QuantLinear buffers (qweight, qzeros, scales, g_idx); transformers GPTQConfig";
@@ -154,9 +155,9 @@ weight_format fp8(scale_granularity g, uint32_t rows = 128, uint32_t cols = 128)
   f.block_rows = rows;
   f.block_cols = cols;
   f.name = g == scale_granularity::tensor ? "fp8" : g == scale_granularity::channel ? "fp8-channel" : "fp8-block";
-  f.label = g == scale_granularity::tensor ? "FP8" : g == scale_granularity::channel ? "FP8 per-channel" : "FP8 " + std::to_string(rows) + "x" + std::to_string(cols) + " blocks";
+  f.label = g == scale_granularity::tensor ? "FP8" : g == scale_granularity::channel ? "FP8 per-channel" : "FP8 " + text_of(rows) + "x" + text_of(cols) + " blocks";
   f.description = "FP8 (E4M3/E5M2) matmul weights with fp32 scales per " +
-                  std::string(g == scale_granularity::tensor ? "tensor" : g == scale_granularity::channel ? "output channel" : std::to_string(rows) + "x" + std::to_string(cols) + " block") +
+                  std::string(g == scale_granularity::tensor ? "tensor" : g == scale_granularity::channel ? "output channel" : text_of(rows) + "x" + text_of(cols) + " block") +
                   "; embeddings, norms, lm_head 16-bit";
   f.source = "OCP 8-bit floating point spec; vLLM Fp8LinearMethod; DeepSeek-V3 quantization_config weight_block_size";
   return f;
@@ -183,13 +184,13 @@ weight_format micro(bool nv) {
 // group 64, 4 bits); mlx_lm quantizes nn.Embedding and the lm_head as well (mlx_lm utils.py quantize_model).
 weight_format mlx(uint32_t bits, uint32_t group) {
   weight_format f;
-  f.name = "mlx-" + std::to_string(bits) + "bit" + (group == 64 ? "" : "-g" + std::to_string(group));
-  f.label = "MLX " + std::to_string(bits) + "-bit g" + std::to_string(group);
+  f.name = "mlx-" + text_of(bits) + "bit" + (group == 64 ? "" : "-g" + text_of(group));
+  f.label = "MLX " + text_of(bits) + "-bit g" + text_of(group);
   f.layout = weight_layout::mlx_affine;
   f.quant_bits = bits;
   f.group_size = group;
   f.quantize_embeddings = true;
-  f.description = "MLX affine " + std::to_string(bits) + "-bit, group " + std::to_string(group) + ": fp16 scale and bias per group; embeddings and lm_head quantized too";
+  f.description = "MLX affine " + text_of(bits) + "-bit, group " + text_of(group) + ": fp16 scale and bias per group; embeddings and lm_head quantized too";
   f.source = "mlx.core.quantize (ml-explore/mlx docs); mlx_lm convert -q --q-bits --q-group-size";
   return f;
 }
@@ -199,7 +200,7 @@ weight_format mlx(uint32_t bits, uint32_t group) {
 // conversion: the head is quantized separately at 6 or 8 bits by default; counted at 16 here, an upper bound).
 weight_format exl2(uint32_t millibits) {
   weight_format f;
-  const std::string bpw = std::to_string(millibits / 1000) + "." + std::to_string(millibits % 1000 / 100) + (millibits % 100 ? std::to_string(millibits % 100 / 10) : "");
+  const std::string bpw = text_of(millibits / 1000) + "." + text_of(millibits % 1000 / 100) + (millibits % 100 ? text_of(millibits % 100 / 10) : "");
   f.name = "exl2-" + bpw;
   f.label = "EXL2 " + bpw + " bpw";
   f.layout = weight_layout::average_bits;

@@ -1,3 +1,4 @@
+#include "text.h"
 #include "hub_check.h"
 
 namespace neuroshrink {
@@ -58,17 +59,17 @@ hub_comparison compare(const std::string& source, uint64_t config_params, uint64
       for (size_t i = 0; i < n; ++i)
         if (mask & (1u << i)) c.explained.push_back(terms[i]);
       c.verdict = "explained";
-      c.message = "The Hub counts " + std::to_string(c.difference) + " more: ";
+      c.message = "The Hub counts " + text_of(c.difference) + " more: ";
       for (size_t i = 0; i < c.explained.size(); ++i)
-        c.message += (i ? " + " : "") + c.explained[i].reason + " (" + std::to_string(c.explained[i].parameters) + ")";
+        c.message += (i ? " + " : "") + c.explained[i].reason + " (" + text_of(c.explained[i].parameters) + ")";
       c.message += ".";
       return c;
     }
   }
   c.unexplained = c.difference;
   c.verdict = "mismatch";
-  c.message = "config.json gives " + std::to_string(config_params) + " parameters and the Hub " + std::to_string(hub_params) +
-              " (" + (c.difference > 0 ? "+" : "") + std::to_string(c.difference) +
+  c.message = "config.json gives " + text_of(config_params) + " parameters and the Hub " + text_of(hub_params) +
+              " (" + (c.difference > 0 ? "+" : "") + text_of(c.difference) +
               "), a difference no known rule explains: the config may not describe this checkpoint, or the architecture has tensors this estimate does not model.";
   return c;
 }
@@ -84,7 +85,7 @@ std::vector<hub_comparison> compare_with_hub(const model_spec& s, const inventor
   const std::string& d = s.torch_dtype;
   const uint64_t bytes_per = d == "bfloat16" || d == "float16" ? 2 : d == "float32" ? 4 : 0;
   if (hub.safetensors_total_bytes && bytes_per && s.quantization.method.empty() && hub.safetensors_total_bytes % bytes_per == 0)
-    out.push_back(compare("index total_size / " + std::to_string(bytes_per) + " bytes", config_params, hub.safetensors_total_bytes / bytes_per,
+    out.push_back(compare("index total_size / " + text_of(bytes_per) + " bytes", config_params, hub.safetensors_total_bytes / bytes_per,
                           candidate_terms(s, inv, true)));
   return out;
 }

@@ -120,4 +120,11 @@ class json_writer {
   bool after_key_ = false;
 };
 
+// A number as text, to three decimals without trailing zeros (0.9 -> "0.9"), without printf.
+inline std::string decimal_text(double v) {
+  json_writer w;
+  w.value(v);
+  return w.take();
+}
+
 }  // namespace neuroshrink

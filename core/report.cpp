@@ -1,3 +1,4 @@
+#include "text.h"
 #include "report.h"
 
 #include <algorithm>
@@ -42,7 +43,7 @@ uint64_t request_count(const json& req, const char* key, const char* code, uint6
     const double d = v.get<double>();
     if (std::isfinite(d) && d == std::floor(d) && d >= 1 && d < 1.8e19) return static_cast<uint64_t>(d);
   }
-  std::string shown = v.dump();
+  std::string shown = json_text(v, 4);
   if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
   issues.push_back({code, key, std::string(key) + " must be a positive whole number, not " + shown + ".", severity::error});
   return 0;
@@ -210,6 +211,118 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
   }
 }
 
+// Whether an estimate fits on its chosen GPU(s).
+bool fits_chosen(const estimate_result& r) {
+  if (!r.ok() || !r.gpu) return false;
+  for (const auto& f : r.fits)
+    if (f.gpu == r.gpu) return f.fits && (!r.vllm || r.vllm->max_model_len_fits);
+  return false;
+}
+
+// The solvers: for the chosen GPU (and count), the largest context, the best quantization, the fewest GPUs
+// and llama.cpp's -ngl that fit. Each runs the estimate itself, so they follow every rule above.
+void write_solver(json_writer& w, const model_spec& s, const estimate_options& base, const estimate_result& r) {
+  w.key("solver").begin_object();
+  if (!r.gpu) {
+    w.field("reason", "no GPU chosen: pick one to solve for context, quantization, GPU count and -ngl").end_object();
+    return;
+  }
+  const runtime_kind rk = r.runtime->kind;
+  // Largest context (binary search; memory grows with the context in every runtime).
+  {
+    estimate_options o = base;
+    uint64_t lo = 0, hi = s.max_position_embeddings ? s.max_position_embeddings : (uint64_t{1} << 20);
+    o.context_tokens = hi;
+    if (fits_chosen(estimate(s, o))) lo = hi;
+    else
+      while (hi - lo > 1) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        o.context_tokens = mid;
+        (fits_chosen(estimate(s, o)) ? lo : hi) = mid;
+      }
+    w.field("max_context_tokens", lo).field("max_context_limit", s.max_position_embeddings ? "max_position_embeddings" : "1048576 tokens searched");
+  }
+  // Best quantization: the first that fits, in order of quality for this runtime.
+  {
+    static constexpr std::string_view kTransformers[] = {"bf16", "fp16", "fp8", "int8", "int4", "nf4"};
+    static constexpr std::string_view kVllm[] = {"bf16", "fp16", "fp8", "awq-4bit-128g", "gptq-4bit-128g"};
+    static constexpr std::string_view kLlama[] = {"bf16", "fp16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "IQ3_XXS", "Q2_K", "IQ2_XXS"};
+    static constexpr std::string_view kMlx[] = {"bf16", "fp16", "mlx-8bit", "mlx-6bit", "mlx-4bit", "mlx-3bit"};
+    std::span<const std::string_view> order = rk == runtime_kind::llama_cpp ? std::span<const std::string_view>(kLlama)
+                                              : rk == runtime_kind::vllm ? std::span<const std::string_view>(kVllm)
+                                              : rk == runtime_kind::mlx ? std::span<const std::string_view>(kMlx)
+                                                                        : std::span<const std::string_view>(kTransformers);
+    std::string best;
+    for (auto q : order) {
+      if (!find_weight_format(q)) continue;
+      estimate_options o = base;
+      o.quantization = std::string(q);
+      if (fits_chosen(estimate(s, o))) { best = std::string(q); break; }
+    }
+    w.field("best_quantization", best);
+  }
+  // Fewest GPUs of this kind.
+  {
+    uint64_t fewest = 0;
+    for (uint64_t n = 1; n <= 64 && !fewest; n *= 2) {
+      estimate_options o = base;
+      o.gpus = n;
+      if (fits_chosen(estimate(s, o))) fewest = n;
+    }
+    w.field("fewest_gpus", fewest);
+  }
+  // llama.cpp: the most layers on the GPU that fit.
+  if (rk == runtime_kind::llama_cpp) {
+    int64_t best = -1;
+    estimate_options o = base;
+    int64_t lo = 0, hi = static_cast<int64_t>(r.n_layer) + 1;
+    o.gpu_layers = hi;
+    if (fits_chosen(estimate(s, o))) best = hi;
+    else {
+      o.gpu_layers = 0;
+      if (fits_chosen(estimate(s, o))) {
+        while (hi - lo > 1) {
+          const int64_t mid = (lo + hi) / 2;
+          o.gpu_layers = mid;
+          (fits_chosen(estimate(s, o)) ? lo : hi) = mid;
+        }
+        best = lo;
+      }
+    }
+    w.field("gpu_layers", best);
+  }
+  w.end_object();
+}
+
+// Commands that run this plan.
+void write_commands(json_writer& w, const estimate_result& r, const std::string& model_id, const estimate_options& o) {
+  w.key("commands").begin_array();
+  const std::string id = model_id.empty() ? "MODEL" : model_id;
+  auto kv = [](const kv_dtype* t) { return t->name == "fp16" ? std::string("f16") : t->name == "fp32" ? std::string("f32") : std::string(t->name); };
+  if (r.runtime->kind == runtime_kind::llama_cpp) {
+    std::string cmd = "llama-server " + (model_id.empty() ? std::string("-m MODEL.gguf") : "-hf " + id + (r.format->layout == weight_layout::gguf ? ":" + r.format->name : std::string()));
+    cmd += " -c " + text_of(r.n_ctx) + " -ngl " + text_of(r.gpu_layers) + " -fa " + (r.flash_attention ? "on" : "off");
+    if (o.batch_size > 1) cmd += " -np " + text_of(o.batch_size);
+    if (r.n_ubatch != kLlamaDefaultUbatch) cmd += " -ub " + text_of(r.n_ubatch);
+    if (r.kv_k->name != "fp16") cmd += " -ctk " + kv(r.kv_k);
+    if (r.kv_v->name != "fp16") cmd += " -ctv " + kv(r.kv_v);
+    if (o.gpus > 1) cmd += " --split-mode layer";
+    w.begin_object().field("runtime", "llama.cpp").field("command", cmd).end_object();
+  } else if (r.runtime->kind == runtime_kind::vllm) {
+    std::string cmd = "vllm serve " + id + " --max-model-len " + text_of(o.context_tokens);
+    if (r.vllm) cmd += " --gpu-memory-utilization " + decimal_text(r.vllm->gpu_memory_utilization);
+    if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8";
+    if (o.gpus > 1) cmd += " --tensor-parallel-size " + text_of(o.gpus);
+    if (o.batch_size > 1) cmd += " --max-num-seqs " + text_of(o.batch_size);
+    if (!r.format_defaulted && r.format->layout == weight_layout::fp8) cmd += " --quantization fp8";
+    if (!r.format_defaulted && r.format->layout == weight_layout::bnb_4bit) cmd += " --quantization bitsandbytes";
+    w.begin_object().field("runtime", "vllm").field("command", cmd).end_object();
+  } else if (r.runtime->kind == runtime_kind::mlx) {
+    w.begin_object().field("runtime", "mlx").field("command", "mlx_lm.generate --model " + id + " --max-tokens " + text_of(o.context_tokens)).end_object();
+  }
+  w.end_array();
+}
+
 // A request as both entry points read it: the JSON, the config text and the estimate options, with
 // every problem as an issue. `parsed` holds the config once it parses.
 struct request_view {
@@ -231,7 +344,12 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   }
   const json& req = r.req;
   if (auto it = req.find("config"); it != req.end() && it->is_string()) r.config_text = it->get<std::string>();
-  else if (it != req.end() && !it->is_null()) r.config_text = it->dump();
+  else if (it != req.end() && !it->is_null()) {
+    r.config_text = json_text(*it);
+    if (r.config_text.empty()) {
+      issues.push_back({"bad_request", "config", "The config is nested more than 64 levels deep; no config.json is. Give the real config.json.", severity::error});
+    }
+  }
   r.model_id = request_text(req, "model_id", issues, false);
   r.opt.quantization = quantization_alias(request_text(req, "quantization", issues, true));
   r.opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
@@ -310,7 +428,11 @@ std::string report_for(std::string_view request_text_json) {
         .field("max_num_seqs", r.vllm->max_num_seqs);
   w.end_object();
   write_model(w, s, model_id);
-  if (r.ok()) write_estimate(w, s, r, req, issues);
+  if (r.ok()) {
+    write_estimate(w, s, r, req, issues);
+    write_solver(w, s, opt, r);
+    write_commands(w, r, model_id, opt);
+  }
   return finish_reply(w, issues);
 }
 

@@ -133,3 +133,34 @@ TEST_CASE("llama.cpp -ngl splits the model, KV and output between the GPU and th
   CHECK(half.memory.kv_cache_bytes == all.memory.kv_cache_bytes);
   CHECK(half.memory.host_bytes - all.memory.host_bytes == all.memory.gpu_bytes - half.memory.gpu_bytes);
 }
+
+#include "report.h"
+
+TEST_CASE("solvers and commands: the largest context, -ngl and the llama-server line for a chosen GPU", "[llama.cpp][solver]") {
+  const std::string config = read(std::string(FIXTURES_DIR) + "/configs/meta-llama__Meta-Llama-3.1-8B.json");
+  auto ask = [&](const json& extra) {
+    json req = {{"config", config}, {"model_id", "meta-llama/Llama-3.1-8B"}, {"runtime", "llama.cpp"}, {"quantization", "bf16"}, {"gpu", "NVIDIA GeForce RTX 4090"}};
+    if (extra.is_object()) req.update(extra);
+    return json::parse(estimate_json(req.dump()));
+  };
+  const json r = ask({});
+  REQUIRE(r["solver"].is_object());
+  const uint64_t max_ctx = r["solver"]["max_context_tokens"].get<uint64_t>();
+  // The answer is tight: it fits at max_ctx, not one token more.
+  auto fits_4090 = [&](const json& rep) {
+    for (const auto& f : rep["fits"])
+      if (f["name"] == "NVIDIA GeForce RTX 4090") return f["fits"].get<bool>();
+    return false;
+  };
+  CHECK(fits_4090(ask({{"context_tokens", max_ctx}})));
+  CHECK_FALSE(fits_4090(ask({{"context_tokens", max_ctx + 1}})));
+  CHECK(r["solver"]["gpu_layers"] == 33);  // 32 layers + the output
+  CHECK(r["commands"][0]["command"] == "llama-server -hf meta-llama/Llama-3.1-8B -c 4096 -ngl 33 -fa on");
+  // 120k tokens of bf16 Llama do not fit a 24 GB card with every layer on it: the solver keeps fewer layers.
+  const json big = ask({{"context_tokens", 120000}});
+  const int64_t ngl = big["solver"]["gpu_layers"].get<int64_t>();
+  CHECK(ngl >= 0);
+  CHECK(ngl < 33);
+  CHECK(fits_4090(ask({{"context_tokens", 120000}, {"gpu_layers", ngl}})));
+  CHECK_FALSE(fits_4090(ask({{"context_tokens", 120000}, {"gpu_layers", ngl + 1}})));
+}

@@ -4,6 +4,7 @@
 #include <array>
 #include <vector>
 
+#include "text.h"
 #include "family.h"
 
 namespace neuroshrink {
@@ -448,7 +449,7 @@ void read_nemotron_nas(config_reader& r, model_spec& s) {
   s.mlp_bias = r.flag("mlp_bias", false, false);
   const config_json* blocks = r.find({"block_configs"});
   if (!blocks || !blocks->is_array() || blocks->size() != s.layers.size()) {
-    r.error("missing_field", r.field_name("block_configs"), "A nemotron-nas config needs block_configs with one entry per layer (" + std::to_string(s.layers.size()) + ").");
+    r.error("missing_field", r.field_name("block_configs"), "A nemotron-nas config needs block_configs with one entry per layer (" + text_of(s.layers.size()) + ").");
     return;
   }
   auto boolean = [](const config_json& o, const char* k) { auto f = o.find(k); return f != o.end() && f->is_boolean() && f->get<bool>(); };
@@ -465,7 +466,7 @@ void read_nemotron_nas(config_reader& r, model_spec& s) {
       const auto g = a.find("n_heads_in_group");
       const uint64_t group = g != a.end() && g->is_number_unsigned() ? g->get<uint64_t>() : 0;
       if (!group || s.num_attention_heads % group) {
-        r.error("invalid_field", r.field_name("block_configs"), "block_configs[" + std::to_string(i) + "].attention.n_heads_in_group must divide num_attention_heads.");
+        r.error("invalid_field", r.field_name("block_configs"), "block_configs[" + text_of(i) + "].attention.n_heads_in_group must divide num_attention_heads.");
         return;
       }
       l.k_elements = l.v_elements = s.num_attention_heads / group * s.head_dim;
@@ -477,7 +478,7 @@ void read_nemotron_nas(config_reader& r, model_spec& s) {
     } else {
       const auto m = f.find("ffn_mult");
       if (m == f.end() || !m->is_number() || m->get<double>() <= 0 || m->get<double>() > 1e3) {
-        r.error("invalid_field", r.field_name("block_configs"), "block_configs[" + std::to_string(i) + "].ffn.ffn_mult must be a positive number.");
+        r.error("invalid_field", r.field_name("block_configs"), "block_configs[" + text_of(i) + "].ffn.ffn_mult must be a positive number.");
         return;
       }
       const uint64_t width = static_cast<uint64_t>(2 * m->get<double>() * static_cast<double>(s.hidden_size) / 3);
@@ -505,7 +506,7 @@ void build_nemotron_nas(const model_spec& s, inventory_builder& b) {
            s.layers[j].variant == l.variant && s.layers[j].ffn_width == l.ffn_width)
       ++j;
     const group g{"nas_block", j - i};
-    const std::string p = "model.layers.{" + std::to_string(i) + (j - i > 1 ? "-" + std::to_string(j - 1) : "") + "}";
+    const std::string p = "model.layers.{" + text_of(i) + (j - i > 1 ? "-" + text_of(j - 1) : "") + "}";
     if (l.variant & kNasLinearAttn) {
       b.norm(g, p + ".input_layernorm", h);
       b.linear(g, p + ".self_attn.linear_attn", h, h, tensor_role::attention, false);

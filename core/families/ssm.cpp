@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "text.h"
 #include "family.h"
 
 namespace neuroshrink {
@@ -99,8 +100,8 @@ void read_mamba2(config_reader& r, model_spec& s) {
   s.num_attention_heads = s.num_key_value_heads = s.head_dim = 0;
   if (heads * head_dim != s.dim("d_inner"))
     r.warn("inconsistent_ssm_heads", r.field_name("num_heads"),
-           "num_heads x head_dim (" + std::to_string(heads * head_dim) + ") differs from expand x hidden_size (" +
-               std::to_string(s.dim("d_inner")) + "), which Mamba2Mixer reshapes into those heads; transformers cannot load this config.");
+           "num_heads x head_dim (" + text_of(heads * head_dim) + ") differs from expand x hidden_size (" +
+               text_of(s.dim("d_inner")) + "), which Mamba2Mixer reshapes into those heads; transformers cannot load this config.");
   const uint64_t conv_dim = s.dim("d_inner") + 2 * groups * s.dim("d_state");
   s.set_dim("conv_dim", conv_dim);
   // Mamba2Cache: conv_states [conv_dim, d_conv], ssm_states [num_heads, head_dim, d_state].
