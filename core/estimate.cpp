@@ -1,6 +1,7 @@
 #include "text.h"
 #include "estimate.h"
 
+#include "gguf_quant.h"
 #include "json_writer.h"
 
 #include <algorithm>
@@ -240,7 +241,34 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   const uint64_t n_layer = std::max<uint64_t>(1, s.layers.size());
   r.n_layer = s.layers.size();
   checked_u64 weights, embedding_bytes, output_bytes, layer_bytes, other_bytes;
+  std::vector<uint64_t> blk_bytes;  // a GGUF file type: each blk's bytes, for -ngl (types differ by layer)
+  uint64_t token_embd_bytes = 0;
+  if (f.layout == weight_layout::gguf) {
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+    // The page's first-estimate module leaves the planner out (core/CMakeLists.txt); the full one has it.
+    issues.push_back({"needs_full_estimator", "quantization",
+        "This build of the estimator has no GGUF planner for " + f.name + "; the full estimator module answers it.", severity::error});
+    return r;
+#endif
+    // llama.cpp file types: every tensor's ggml type as convert_hf_to_gguf.py + llama-quantize choose it.
+    const gguf_file_type* ft = find_gguf_file_type(f.gguf_ftype);
+    r.gguf = ft ? plan_gguf(s, inv, *ft) : gguf_plan{};
+    const gguf_plan& plan = *r.gguf;
+    blk_bytes.assign(plan.n_layer, 0);
+    for (const auto& t : plan.tensors) {
+      const uint64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
+      for (size_t k = 0; k < t.layer_index.size(); ++k)
+        if (t.layer_index[k] < blk_bytes.size()) blk_bytes[t.layer_index[k]] += gguf_row_bytes(t.layer_type[k], t.ne[0]) * rows;
+      if (!t.layer_index.empty()) layer_bytes.add(t.bytes);
+      else if (t.category == gguf_category::token_embd || t.category == gguf_category::position_embd) embedding_bytes.add(t.bytes);
+      else if (t.category == gguf_category::output) output_bytes.add(t.bytes);
+      else other_bytes.add(t.bytes);
+      if (t.category == gguf_category::token_embd) token_embd_bytes = t.bytes;
+      weights.add(t.bytes);
+    }
+  }
   for (const auto& t : inv.tensors) {
+    if (f.layout == weight_layout::gguf) break;  // sized above, tensor by tensor, from the GGUF plan
     if (t.component == "mtp") continue;  // multi-token-prediction modules: stored, not loaded for plain decoding
     if (rk == runtime_kind::llama_cpp && (t.component == "vision" || t.component == "projector")) continue;  // the separate mmproj GGUF
     // GGUF keeps 1-D tensors (norms, biases) in F32 (convert_hf_to_gguf.py: n_dims == 1 -> F32).
@@ -401,10 +429,14 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
       // to offloading the input layer"); the last `gl` layers on the GPU; output norm + output on the GPU when
       // ngl > n_layer. A tied model's output is a copy of token_embd made in the GPU's buffer type
       // (src/llama-model-loader.cpp: duplicated tensors are shared only within one buffer type).
-      const uint64_t layers_gpu = layer_bytes.value / n_layer * gl + (gl == n_layer ? layer_bytes.value % n_layer : 0);
+      uint64_t layers_gpu = layer_bytes.value / n_layer * gl + (gl == n_layer ? layer_bytes.value % n_layer : 0);
+      if (!blk_bytes.empty()) {  // the last gl blks, as llama.cpp offloads them (i_gpu_start = n_layer - ngl)
+        layers_gpu = 0;
+        for (uint64_t b = blk_bytes.size() - std::min<uint64_t>(gl, blk_bytes.size()); b < blk_bytes.size(); ++b) layers_gpu += blk_bytes[b];
+      }
       const uint64_t layers_host = layer_bytes.value - layers_gpu;
       const uint64_t out_bytes = output_bytes.value + other_bytes.value;
-      const uint64_t tied_copy = s.tie_word_embeddings && output_on_gpu ? embedding_bytes.value : 0;
+      const uint64_t tied_copy = !output_on_gpu ? 0 : r.gguf ? (r.gguf->tied_output ? token_embd_bytes : 0) : s.tie_word_embeddings ? embedding_bytes.value : 0;
       add_component(r, "model_buffer_host", "Model buffer, host (CPU_Mapped: token_embd" + std::string(gl < n_layer ? " + CPU layers" : "") + (output_on_gpu ? "" : " + output") + ")",
           "weights", embedding_bytes.value + layers_host + (output_on_gpu ? 0 : out_bytes), true);
       if (any_gpu)
@@ -435,9 +467,13 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
       const uint64_t out_buf = 4 * V * std::max<uint64_t>(1, n_seq);
       overhead.add(out_buf);
       add_component(r, "output_buffer", "Output buffer, host (logits)", "overhead", out_buf, true);
-      r.formulas.push_back({"weights", "GGUF tensor data: 2-D tensors in " + f.label + ", 1-D tensors (norms, biases) in F32; token_embd on the host" +
+      r.formulas.push_back({"weights", (r.gguf ? "GGUF tensor data of " + f.name + ": " + n(r.gguf->n_tensors) + " tensors, " + n(r.gguf->tensor_bytes) + " bytes (" +
+                                                   n(r.gguf->bpw_milli() / 1000) + "." + n(r.gguf->bpw_milli() % 1000 / 100) + n(r.gguf->bpw_milli() % 100 / 10) +
+                                                   " bits per weight), each tensor's type as llama-quantize picks it; token_embd on the host"
+                                             : "GGUF tensor data: 2-D tensors in " + f.label + ", 1-D tensors (norms, biases) in F32; token_embd on the host") +
           std::string(tied_copy ? "; the tied output copied to the GPU (" + n(tied_copy) + " bytes)" : ""),
-          "convert_hf_to_gguf.py (1-D tensors F32); llama.cpp src/llama-model.cpp (input layer on the CPU), src/llama-model-loader.cpp"});
+          r.gguf ? "convert_hf_to_gguf.py; llama.cpp src/llama-quant.cpp llama_tensor_get_type_impl (core/gguf_quant.cpp); src/llama-model.cpp (input layer on the CPU)"
+                 : "convert_hf_to_gguf.py (1-D tensors F32); llama.cpp src/llama-model.cpp (input layer on the CPU), src/llama-model-loader.cpp"});
       r.formulas.push_back({"activations",
           "compute buffer = max(logits phase 4 x ubatch " + n(ub) + " x (vocab " + n(V) + " + 2 x n_embd " + n(h) + ")" +
               (r.flash_attention ? std::string(", flash attention on") : ", attention phase 4 x " + n(ub) + " x (n_kv " + n(llama_kv_cells_max) + " x (n_head " + n(heads) + " + 1) + 5 x " + n(h) + " + 2 x " + n(kvdim) + ")") +

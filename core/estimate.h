@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "formats.h"
+#include "gguf_quant.h"
 #include "gpus.h"
 #include "inventory.h"
 #include "model_spec.h"
@@ -136,6 +137,7 @@ struct estimate_result {
   uint64_t n_ctx = 0, n_ctx_seq = 0, n_ubatch = 0;
   uint64_t gpu_layers = 0, n_layer = 0;
   std::optional<vllm_capacity> vllm;
+  std::optional<gguf_plan> gguf;       // llama.cpp with a GGUF file type: the file, tensor by tensor
   speed_estimate speed;
   bool ok() const { return !has_error(issues); }
 };

@@ -1,5 +1,6 @@
 #include "text.h"
 #include "formats.h"
+#include "gguf_quant.h"
 
 #include <array>
 #include <string>
@@ -210,6 +211,22 @@ weight_format exl2(uint32_t millibits) {
   return f;
 }
 
+// A llama.cpp file type (llama-quantize's name): each tensor's ggml type comes from plan_gguf(), which
+// replays convert_hf_to_gguf.py and llama-quantize (src/llama-quant.cpp); dense_bits is its base type's
+// bits per weight, for the tensors the plan does not see.
+weight_format gguf(const gguf_file_type& t) {
+  weight_format f;
+  f.name = std::string(t.name);
+  f.label = "GGUF " + std::string(t.name);
+  f.layout = weight_layout::gguf;
+  f.gguf_ftype = t.ftype;
+  const ggml_type_info* base = find_ggml_type(t.base_type);
+  f.dense_bits = base ? base->block_bytes * 8 / base->block_elements : 16;
+  f.description = std::string(t.description);
+  f.source = t.source;
+  return f;
+}
+
 std::string lower(std::string_view s) {
   std::string r(s);
   for (auto& c : r)
@@ -288,7 +305,8 @@ std::span<const weight_format> weight_formats() { return presets(); }
 
 std::string_view weight_format_names() {
   return "fp32, fp16, bf16, int8, int4, gptq[-Nbit][-Gg], awq[-Nbit][-Gg], nf4, nf4-dq, fp4, fp4-dq, fp8, fp8-channel, "
-         "fp8-block, mxfp4, nvfp4, exl2-<bpw>, mlx-<N>bit[-g<G>]";
+         "fp8-block, mxfp4, nvfp4, exl2-<bpw>, mlx-<N>bit[-g<G>], and the llama.cpp file types (Q8_0, Q6_K, Q5_K_M, Q4_K_M, Q3_K_M, "
+         "Q2_K, IQ4_XS, IQ3_XXS, IQ2_XXS, TQ1_0, ...; llama.cpp runtime)";
 }
 
 std::optional<weight_format> find_weight_format(std::string_view name) {
@@ -299,6 +317,8 @@ std::optional<weight_format> find_weight_format(std::string_view name) {
   if (s == "f16" || s == "float16" || s == "half") return presets()[1];
   if (s == "bfloat16") return presets()[2];
   if (s == "llm.int8" || s == "bnb-int8" || s == "8bit" || s == "bnb-8bit") return presets()[3];
+  // llama-quantize's names, before "fp16"-style spellings could shadow them (F16 and BF16 stay dense).
+  if (const gguf_file_type* t = find_gguf_file_type(name); t && t->base_type != 0 && t->base_type != 1 && t->base_type != 30) return gguf(*t);
   if (take(s, "gptq") || take(s, "awq")) {
     const bool awq = lower(name).rfind("awq", 0) == 0;
     uint32_t bits = 0, group = 0;

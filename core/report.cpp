@@ -106,6 +106,30 @@ void write_model(json_writer& w, const model_spec& s, const std::string& model_i
   w.end_object();
 }
 
+// The GGUF file the llama.cpp file type makes: totals, bytes per ggml type, and each tensor's type by layer.
+void write_gguf(json_writer& w, const gguf_plan& g) {
+  auto type_name = [](uint32_t id) { const ggml_type_info* t = find_ggml_type(id); return t ? t->name : std::string_view("?"); };
+  w.key("gguf").begin_object().field("file_type", g.file_type ? g.file_type->name : std::string_view())
+      .field("file_bytes", g.file_bytes).field("tensor_bytes", g.tensor_bytes).field("header_bytes", g.header_bytes)
+      .field("padding_bytes", g.padding_bytes).field("n_tensors", g.n_tensors).field("elements", g.elements)
+      .field("bits_per_weight_milli", g.bpw_milli()).field("tied_output", g.tied_output).field("fallback_tensors", g.fallback_tensors);
+  w.key("by_type").begin_array();
+  for (const auto& t : g.by_type)
+    w.begin_object().field("type", type_name(t.type)).field("tensors", t.tensors).field("elements", t.elements).field("bytes", t.bytes).end_object();
+  w.end_array().key("tensors").begin_array();
+  for (const auto& t : g.tensors) {
+    w.begin_object().field("name", t.name).field("category", gguf_category_name(t.category)).key("ne").begin_array();
+    for (uint32_t d = 0; d < t.n_dims; ++d) w.value(t.ne[d]);
+    w.end_array().field("count", t.count()).field("bytes", t.bytes).key("types").begin_array();
+    for (const auto& run : t.runs)
+      w.begin_object().field("type", type_name(run.type)).field("tensors", run.tensors).field("bytes_each", run.bytes_each).end_object();
+    w.end_array().end_object();
+  }
+  w.end_array().key("notes").begin_array();
+  for (const auto& n : g.notes) w.value(n);
+  w.end_array().end_object();
+}
+
 void write_estimate(json_writer& w, const model_spec& s, const estimate_result& r, const json& req, std::vector<issue>& issues) {
   const inventory inv = build_inventory(s);
   const auto& p = r.parameters;
@@ -128,9 +152,12 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
     w.begin_object().field("name", t.name).key("shape").begin_array();
     for (uint32_t d = 0; d < t.rank; ++d) w.value(t.shape[d]);
     w.end_array().field("role", role_name(t.role)).field("component", t.component).field("layer_type", t.layer_type)
-        .field("layers", t.layers).field("copies", t.copies).field("bytes", tensor_bytes(t, *r.format)).end_object();
+        .field("layers", t.layers).field("copies", t.copies);
+    if (!r.gguf) w.field("bytes", tensor_bytes(t, *r.format));  // a GGUF's bytes are per GGUF tensor, below
+    w.end_object();
   }
   w.end_array();
+  if (r.gguf) write_gguf(w, *r.gguf);
 
   w.key("kv_cache").begin_object().field("dtype", r.kv_k == r.kv_v ? r.kv_k->name : std::string_view("mixed"))
       .field("dtype_k", r.kv_k->name).field("dtype_v", r.kv_v->name)
@@ -519,6 +546,16 @@ std::string catalogue_json() {
   w.key("quantizations").begin_array();
   for (const auto& f : weight_formats())
     w.begin_object().field("name", f.name).field("label", f.label).field("description", f.description).field("source", f.source).end_object();
+  // llama.cpp file types (llama.cpp runtime): the name as llama-quantize takes it, and its base ggml type.
+  w.end_array().key("gguf_file_types").begin_array();
+  for (const auto& t : gguf_file_types()) {
+    const ggml_type_info* base = find_ggml_type(t.base_type);
+    w.begin_object().field("name", t.name).field("ftype", t.ftype).field("base_type", base ? base->name : std::string_view("?"))
+        .field("description", t.description).end_object();
+  }
+  w.end_array().key("ggml_types").begin_array();
+  for (const auto& t : ggml_types())
+    w.begin_object().field("name", t.name).field("id", t.id).field("block_elements", t.block_elements).field("block_bytes", t.block_bytes).end_object();
   w.end_array().key("kv_cache_dtypes").begin_array();
   for (const auto& d : kv_dtypes())
     w.begin_object().field("name", d.name).field("block_bytes", d.block_bytes).field("block_elements", d.block_elements).field("source", d.source).end_object();

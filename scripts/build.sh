@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the native core, its tests and benchmark (build/), the wasm module (build-wasm/), and assembles
-# the static site in dist/: the web/ sources plus neuro-shrink-core.{js,wasm}.
+# the static site in dist/: the web/ sources plus neuro-shrink-core.{js,wasm} (the full estimator) and
+# neuro-shrink-first.{js,wasm} (the first-estimate build, see wasm/CMakeLists.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -20,7 +21,7 @@ echo "== static site (dist/)"
 rm -rf dist
 mkdir -p dist
 cp -R web/. dist/
-cp build-wasm/out/neuro-shrink-core.js build-wasm/out/neuro-shrink-core.wasm dist/
+cp build-wasm/out/neuro-shrink-core.js build-wasm/out/neuro-shrink-core.wasm build-wasm/out/neuro-shrink-first.js build-wasm/out/neuro-shrink-first.wasm dist/
 # Minify the ES modules in place (terser, from package.json): the page's first-estimate payload has a
 # 100 KB gzipped budget. web/ keeps the readable sources.
 if [ -x node_modules/.bin/terser ]; then

@@ -1,17 +1,42 @@
-// Loads the wasm estimator once and keeps the promise; shared by the page, the widget and the CLI.
+// Loads the wasm estimator and keeps the promise; shared by the page, the widget and the CLI.
 // The core answers every request with a report; failures are issues inside it, never exceptions.
-import createModule from './neuro-shrink-core.js';
+//
+// Two builds of the same core (wasm/CMakeLists.txt): neuro-shrink-first, without the GGUF planner, gives
+// the page its first answer within the 100 KB budget; neuro-shrink-core is the whole estimator. The page
+// starts on the first and moves to the full one once it has loaded (fetched after the first answer); a
+// request the first module cannot answer (issue `needs_full_estimator`) waits for the full one.
 
-let modulePromise;
+let fullPromise;
+let firstPromise;
 
-// In Node, pass { wasmBinary } (the bytes of neuro-shrink-core.wasm): Emscripten's web loader cannot
-// read files there. In the browser the loader fetches the .wasm next to this file.
+const locateFile = (path) => new URL(path, import.meta.url).href;
+
+// The full estimator. In Node, pass { wasmBinary } (the bytes of neuro-shrink-core.wasm): Emscripten's web
+// loader cannot read files there. In the browser the loader fetches the .wasm next to this file.
 export function loadEstimator(options = {}) {
-  modulePromise ??= createModule({
-    locateFile: (path) => new URL(path, import.meta.url).href,
-    ...options,
-  });
-  return modulePromise;
+  fullPromise ??= import('./neuro-shrink-core.js')
+    .then(({ default: createModule }) => createModule({ locateFile, ...options }))
+    .catch((err) => {
+      fullPromise = undefined; // offline, say: the first module keeps answering, and a later call retries
+      throw err;
+    });
+  return fullPromise;
+}
+
+function loadFirst() {
+  firstPromise ??= import('./neuro-shrink-first.js').then(({ default: createModule }) => createModule({ locateFile }));
+  return firstPromise;
+}
+
+// The module to ask now: the full one once it has been asked for, else the first-estimate one.
+function current(options) {
+  if (options) return loadEstimator(options);
+  return fullPromise ?? loadFirst();
+}
+
+function prefetchFull() {
+  if (fullPromise) return;
+  setTimeout(() => loadEstimator().catch(() => {}), 0);
 }
 
 export class EstimateError extends Error {
@@ -25,8 +50,14 @@ export class EstimateError extends Error {
 // request: { config: <config.json text>, model_id, quantization, context_tokens, batch_size, kv_cache_dtype }
 // Returns the report object; it always has `issues`, and has the estimate unless an issue is an error.
 export async function estimateReport(request, options) {
-  const mod = await loadEstimator(options);
-  return JSON.parse(mod.estimate(JSON.stringify(request)));
+  const text = JSON.stringify(request);
+  let report = JSON.parse((await current(options)).estimate(text));
+  if (report.issues.some((i) => i.code === 'needs_full_estimator')) {
+    report = JSON.parse((await loadEstimator()).estimate(text));
+  } else {
+    prefetchFull();
+  }
+  return report;
 }
 
 // Like estimateReport, but throws an EstimateError when the report carries an error.
@@ -39,12 +70,10 @@ export async function estimate(request, options) {
 // The what-fits grid: total bytes and how many catalogue GPUs fit, for every weight format x context,
 // from one parse of the config. request: { config, contexts?, batch_size?, kv_cache_dtype? }.
 export async function table(request, options) {
-  const mod = await loadEstimator(options);
-  return JSON.parse(mod.table(JSON.stringify(request)));
+  return JSON.parse((await current(options)).table(JSON.stringify(request)));
 }
 
 // The core's tables (quantizations, KV dtypes, GPUs), so that no front end copies them.
 export async function catalogue(options) {
-  const mod = await loadEstimator(options);
-  return JSON.parse(mod.catalogue());
+  return JSON.parse((await current(options)).catalogue());
 }

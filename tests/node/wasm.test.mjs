@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 
 const NATIVE = process.env.NEURO_SHRINK_NATIVE ?? new URL('../../build/native/neuro-shrink-native', import.meta.url).pathname;
 const WASM = new URL('../../dist/neuro-shrink-core.wasm', import.meta.url);
+const FIRST_WASM = new URL('../../dist/neuro-shrink-first.wasm', import.meta.url);
 const FIXTURES = new URL('../fixtures/configs/', import.meta.url);
 
 for (const [file, what] of [[NATIVE, 'the native driver'], [WASM.pathname, 'the wasm module']]) {
@@ -23,6 +24,9 @@ const VARIANTS = [
   { quantization: 'fp16', context_tokens: 1, batch_size: 64 },
   { quantization: 'bf16', context_tokens: 8192, kv_cache_dtype: 'fp8' },
   { quantization: 'fp32', context_tokens: 2048 },
+  { runtime: 'llama.cpp', quantization: 'Q4_K_M', context_tokens: 8192, gpu: 'RTX 4090' },
+  { runtime: 'llama.cpp', quantization: 'IQ2_XXS', gpu_layers: 10, kv_cache_dtype: 'q8_0' },
+  { runtime: 'vllm', quantization: 'fp8', gpu: 'H100 SXM' },
 ];
 
 describe('wasm and native reports', () => {
@@ -54,6 +58,37 @@ describe('wasm and native reports', () => {
     const r = spawnSync(NATIVE, ['--catalogue'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assertSameBytes(wasm.catalogue(), r.stdout, 'catalogue');
+  });
+});
+
+// The page's first-estimate module (the same core without the GGUF planner): the same bytes as the full
+// module for everything it answers, and a hand-over issue for what it does not.
+describe('the first-estimate module', async () => {
+  const { default: createFirst } = await import('../../dist/neuro-shrink-first.js');
+  const first = await createFirst({ wasmBinary: fs.readFileSync(FIRST_WASM) });
+
+  test('gives the full module\'s bytes for every fixture, GGUF file types excepted', () => {
+    for (const file of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort()) {
+      const config = fs.readFileSync(new URL(file, FIXTURES), 'utf8');
+      for (const variant of VARIANTS) {
+        const request = JSON.stringify({ config, ...variant });
+        const answer = first.estimate(request);
+        if (/^(Q|IQ)/.test(variant.quantization ?? '')) {
+          assert.ok(JSON.parse(answer).issues.some((i) => i.code === 'needs_full_estimator'), `${file} ${JSON.stringify(variant)}`);
+        } else {
+          assertSameBytes(answer, wasm.estimate(request), `${file} ${JSON.stringify(variant)} (first vs full)`);
+        }
+      }
+    }
+    assertSameBytes(first.catalogue(), wasm.catalogue(), 'catalogue (first vs full)');
+  });
+
+  test('hands a GGUF file type over to the full module through estimator.js', async () => {
+    const config = fs.readFileSync(new URL('meta-llama__Meta-Llama-3.1-8B.json', FIXTURES), 'utf8');
+    const report = await estimateReport({ config, runtime: 'llama.cpp', quantization: 'Q4_K_M' });
+    assert.equal(report.gguf.file_type, 'Q4_K_M');
+    // token_embd 128256 x 4096 in Q4_K (144 bytes per 256) on the host, as llama.cpp's CPU_Mapped buffer.
+    assert.equal(report.components.find((c) => c.key === 'model_buffer_host').bytes, 128256 * 4096 / 256 * 144);
   });
 });
 

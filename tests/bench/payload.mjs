@@ -1,0 +1,21 @@
+// Benchmark (not a test): the bytes the page fetches before its first estimate, gzipped at level 9 as a
+// static server would send them. Budget: 100,000 bytes. Run after scripts/build.sh: node tests/bench/payload.mjs
+// The list is what index.html and app.js load up to the first answer: the page, its modules, the
+// first-estimate wasm build and the embedded default config. The full estimator
+// (neuro-shrink-core.{js,wasm}) is fetched after the first answer and is printed apart.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+const dist = new URL('../../dist/', import.meta.url);
+const gz = (f) => zlib.gzipSync(fs.readFileSync(new URL(f, dist)), { level: 9 }).length;
+const first = ['index.html', 'style.css', 'app.js', 'estimator.js', 'hub-fetch.js', 'neuro-shrink-first.js', 'neuro-shrink-first.wasm',
+  'models/meta-llama__Meta-Llama-3.1-8B.json'];
+let total = 0;
+for (const f of first) {
+  const n = gz(f);
+  total += n;
+  console.log(`${f.padEnd(46)} ${String(n).padStart(7)} bytes gzipped`);
+}
+console.log(`${'before the first estimate'.padEnd(46)} ${String(total).padStart(7)} bytes gzipped (budget 100000)`);
+const later = ['neuro-shrink-core.js', 'neuro-shrink-core.wasm'];
+console.log(`${'after it: the full estimator'.padEnd(46)} ${String(later.reduce((a, f) => a + gz(f), 0)).padStart(7)} bytes gzipped`);
