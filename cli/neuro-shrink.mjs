@@ -28,6 +28,8 @@ How much GPU memory a model needs, from its config.json.
   --gpu-memory-utilization F   vLLM's budget fraction (default 0.9)
   --max-num-batched-tokens N   vLLM (default 8192 on 70+ GiB GPUs other than A100, else 2048)
   --max-num-seqs N     vLLM (default 1024 on 70+ GiB GPUs other than A100, else 256)
+  --gpu-memory GIB     vLLM: the GPU's total as CUDA reports it (nvidia-smi, torch.cuda.mem_get_info), in GiB,
+                       e.g. 79.22 for an H100 80GB (default: the catalogue's memory)
   --host-bandwidth GBS system RAM bandwidth in GB/s for llama.cpp layers left on the CPU (default 89.6)
   --json               print the full report as JSON on stdout (progress and warnings go to stderr)
   -h, --help           this text
@@ -57,6 +59,13 @@ function positiveInteger(flag, text, fallback) {
     throw usageError(`${flag} takes a positive whole number, not "${text}".`);
   }
   return Number(text);
+}
+
+// A size in GiB as people read it off nvidia-smi ("79.22"), to whole bytes.
+function gibibytes(flag, text) {
+  const v = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(v > 0) || v > 1e6) throw usageError(`${flag} takes a size in GiB, e.g. 79.22, not "${text}".`);
+  return Math.round(v * 2 ** 30);
 }
 
 // node:util's messages, reworded where they are unclear for a person typing the command.
@@ -95,6 +104,7 @@ function parseCommandLine(argv) {
         'gpu-memory-utilization': { type: 'string' },
         'max-num-batched-tokens': { type: 'string' },
         'max-num-seqs': { type: 'string' },
+        'gpu-memory': { type: 'string' },
         'host-bandwidth': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -126,6 +136,7 @@ function parseCommandLine(argv) {
     gpus: values.gpus === undefined ? undefined : positiveInteger('--gpus', values.gpus),
     gpuMemoryUtilization: util === undefined ? undefined : Number(util),
     maxNumBatchedTokens: values['max-num-batched-tokens'] === undefined ? undefined : positiveInteger('--max-num-batched-tokens', values['max-num-batched-tokens']),
+    gpuMemoryBytes: values['gpu-memory'] === undefined ? undefined : gibibytes('--gpu-memory', values['gpu-memory']),
     maxNumSeqs: values['max-num-seqs'] === undefined ? undefined : positiveInteger('--max-num-seqs', values['max-num-seqs']),
     hostBandwidth: hostBw === undefined ? undefined : Math.round(Number(hostBw) * 1e9),
     model: values.model,
@@ -324,6 +335,7 @@ async function main(argv) {
     runtime: args.runtime, flash_attention: args.flashAttention, ubatch: args.ubatch, gpu_layers: args.gpuLayers,
     gpu: args.gpu, gpus: args.gpus, gpu_memory_utilization: args.gpuMemoryUtilization,
     max_num_batched_tokens: args.maxNumBatchedTokens, max_num_seqs: args.maxNumSeqs, host_bandwidth: args.hostBandwidth,
+    gpu_memory_bytes: args.gpuMemoryBytes,
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) request[key] = value;
   if (args.config) {

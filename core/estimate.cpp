@@ -514,7 +514,10 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
         vllm_capacity v;
         v.gpu = std::string(r.gpu->name);
         v.gpu_memory_utilization = o.gpu_memory_utilization > 0 ? o.gpu_memory_utilization : kVllmDefaultGpuMemoryUtilization;
-        v.budget_bytes = static_cast<uint64_t>(static_cast<double>(r.gpu->memory_bytes) * v.gpu_memory_utilization);
+        // vLLM's budget is the utilization of the total torch.cuda.mem_get_info() reports (gpu_worker.py
+        // requested_memory), a little under the spec sheet's (79.22 GiB for an 80 GiB H100 in vllm#10511).
+        v.memory_bytes = o.gpu_memory_bytes ? o.gpu_memory_bytes : r.gpu->memory_bytes;
+        v.budget_bytes = static_cast<uint64_t>(static_cast<double>(v.memory_bytes) * v.gpu_memory_utilization);
         // Tensor parallelism shards the weights and the KV heads over the GPUs (a KV head is replicated when
         // there are fewer KV heads than GPUs: vllm/model_executor/layers/linear.py QKVParallelLinear).
         const uint64_t kv_heads = std::max<uint64_t>(1, s.num_key_value_heads);
@@ -533,7 +536,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
         v.max_num_seqs = seqs;
         r.vllm = v;
         r.formulas.push_back({"vllm_capacity",
-            "budget " + n(v.budget_bytes) + " (" + std::string(r.gpu->name) + " x " + decimal_text(v.gpu_memory_utilization) + ") - weights/GPU - activations - non-torch = KV pool " +
+            "budget " + n(v.budget_bytes) + " (" + std::string(r.gpu->name) + " " + n(v.memory_bytes) + " bytes x " + decimal_text(v.gpu_memory_utilization) + ") - weights/GPU - activations - non-torch = KV pool " +
                 text_of(v.kv_pool_bytes) + " bytes / " + n(v.block_bytes) + " bytes per 16-token block = " + n(v.blocks) + " blocks = " + n(v.kv_tokens) + " tokens",
             "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers)"});
       }

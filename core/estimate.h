@@ -30,6 +30,8 @@ struct estimate_options {
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
   uint64_t max_num_batched_tokens = 0;  // vLLM; 0 = its default for the GPU
   uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU
+  uint64_t gpu_memory_bytes = 0;   // vLLM: the total CUDA reports for the GPU (torch.cuda.mem_get_info, nvidia-smi),
+                                   // a little under the spec sheet's; 0 = the catalogue's memory
   uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
 };
 
@@ -61,6 +63,7 @@ struct device_share {
 // vLLM's view of one GPU (or each of the tensor-parallel ranks): the KV pool left in the budget.
 struct vllm_capacity {
   std::string gpu;
+  uint64_t memory_bytes = 0;          // the GPU's total as vLLM reads it (the request's, else the catalogue's)
   uint64_t budget_bytes = 0;          // gpu_memory_utilization x memory
   uint64_t non_kv_bytes = 0;          // weights + activation peak + non-torch + CUDA graphs, per rank
   int64_t kv_pool_bytes = 0;          // what is left for KV blocks; negative when the model does not load

@@ -190,7 +190,7 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
   w.end_array();
   if (r.vllm) {
     const auto& v = *r.vllm;
-    w.key("vllm").begin_object().field("gpu", v.gpu).field("gpu_memory_utilization", v.gpu_memory_utilization)
+    w.key("vllm").begin_object().field("gpu", v.gpu).field("memory_bytes", v.memory_bytes).field("gpu_memory_utilization", v.gpu_memory_utilization)
         .field("budget_bytes", v.budget_bytes).field("non_kv_bytes", v.non_kv_bytes).field("kv_pool_bytes", v.kv_pool_bytes)
         .field("block_size", v.block_size).field("block_bytes", v.block_bytes).field("blocks", v.blocks).field("kv_tokens", v.kv_tokens)
         .field("max_model_len", v.max_model_len).field("max_concurrency", v.max_concurrency).field("max_model_len_fits", v.max_model_len_fits)
@@ -391,6 +391,7 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   r.opt.max_num_batched_tokens = request_count(req, "max_num_batched_tokens", "invalid_request", 0, issues);
   r.opt.max_num_seqs = request_count(req, "max_num_seqs", "invalid_request", 0, issues);
   r.opt.host_bandwidth = request_count(req, "host_bandwidth", "invalid_request", 0, issues);
+  r.opt.gpu_memory_bytes = request_count(req, "gpu_memory_bytes", "invalid_request", 0, issues);
   if (auto it = req.find("flash_attention"); it != req.end() && !it->is_null()) {
     if (it->is_boolean()) r.opt.flash_attention = it->get<bool>() ? 1 : 0;
     else if (it->is_string() && (it->get<std::string>() == "on" || it->get<std::string>() == "off" || it->get<std::string>() == "auto"))
