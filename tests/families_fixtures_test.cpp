@@ -3,6 +3,7 @@
 // tests/fixtures/SOURCES.md.
 #include <catch2/catch.hpp>
 
+#include "estimate.h"
 #include "fixture.h"
 #include "inventory.h"
 
@@ -11,6 +12,19 @@ using namespace neuroshrink;
 namespace {
 
 parameter_counts params_of(const std::string& name) { return count_parameters(build_inventory(fixture(name))); }
+
+uint64_t component(const parameter_counts& p, std::string_view name) {
+  for (const auto& [c, n] : p.by_component)
+    if (c == name) return n;
+  return 0;
+}
+
+// KV bytes per token over all layers, as transformers caches it in the checkpoint's dtype.
+uint64_t kv_per_token(const std::string& name) {
+  const auto r = estimate(fixture(name), estimate_options{});
+  REQUIRE(r.ok());
+  return r.kv_cache_bytes_per_token;
+}
 
 }  // namespace
 
@@ -46,4 +60,104 @@ TEST_CASE("allenai/OLMo-2-1124-13B (olmo2) has 13,716,198,400 parameters", "[par
   const auto p = params_of("allenai__OLMo-2-1124-13B");
   CHECK(p.total.value == 40ull * 317'214'720 + 2ull * 100'352 * 5'120 + 5'120);
   CHECK(p.total.value == 13'716'198'400ull);
+}
+
+// ---- llama (3.2) -------------------------------------------------------------------------------------
+
+TEST_CASE("meta-llama/Llama-3.2-1B (llama) has 1,235,814,400 parameters", "[params][llama][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). head_dim 64 (2048 / 32); tied embeddings.
+  // Per layer: q 2048^2, k and v 2048 x 512 each, o 2048^2; gate, up, down 3 x 2048 x 8192; 2 norms.
+  const auto p = params_of("meta-llama__Llama-3.2-1B");
+  CHECK(p.total.value == 16ull * (2ull * 2048 * 2048 + 2ull * 2048 * 512 + 3ull * 2048 * 8192 + 2 * 2048) + 128'256ull * 2'048 + 2'048);
+  CHECK(p.total.value == 1'235'814'400ull);
+  CHECK(kv_per_token("meta-llama__Llama-3.2-1B") == 16ull * 2 * 8 * 64 * 2);  // 16 layers x K,V x 8 heads x 64 x bf16
+}
+
+// ---- qwen3_moe ---------------------------------------------------------------------------------------
+
+TEST_CASE("Qwen/Qwen3-30B-A3B (qwen3_moe) has 30,532,122,624 parameters, 3.35B active", "[params][qwen3_moe][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). 48 layers; attention q 2048 x 32 x 128,
+  // k and v 2048 x 4 x 128, o 4096 x 2048, q/k norms 2 x 128; 128 experts of 3 x 2048 x 768, router 128 x 2048;
+  // two norms. Embedding and lm_head 151936 x 2048 each (untied), final norm.
+  const uint64_t attn = 2048ull * 4096 + 2 * 2048ull * 512 + 4096ull * 2048 + 2 * 128;
+  const uint64_t expert = 3ull * 2048 * 768;
+  const auto p = params_of("Qwen__Qwen3-30B-A3B");
+  CHECK(p.total.value == 48 * (attn + 128 * expert + 128ull * 2048 + 2 * 2048) + 2 * 151'936ull * 2'048 + 2'048);
+  CHECK(p.total.value == 30'532'122'624ull);
+  CHECK(p.active.value == 48 * (attn + 8 * expert + 128ull * 2048 + 2 * 2048) + 2 * 151'936ull * 2'048 + 2'048);  // top-8
+  CHECK(kv_per_token("Qwen__Qwen3-30B-A3B") == 48ull * 2 * 4 * 128 * 2);
+}
+
+TEST_CASE("Qwen/Qwen3-235B-A22B (qwen3_moe) has 235,093,634,560 parameters", "[params][qwen3_moe][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). 94 layers; q 4096 x 64 x 128, k and v
+  // 4096 x 4 x 128, o 8192 x 4096, q/k norms; 128 experts of 3 x 4096 x 1536, router 128 x 4096; two norms.
+  const uint64_t attn = 4096ull * 8192 + 2 * 4096ull * 512 + 8192ull * 4096 + 2 * 128;
+  const auto p = params_of("Qwen__Qwen3-235B-A22B");
+  CHECK(p.total.value == 94 * (attn + 128 * 3ull * 4096 * 1536 + 128ull * 4096 + 2 * 4096) + 2 * 151'936ull * 4'096 + 4'096);
+  CHECK(p.total.value == 235'093'634'560ull);
+  CHECK(kv_per_token("Qwen__Qwen3-235B-A22B") == 94ull * 2 * 4 * 128 * 2);
+}
+
+// ---- deepseek_v2 -------------------------------------------------------------------------------------
+
+TEST_CASE("deepseek-ai/DeepSeek-V2-Lite (deepseek_v2) from its config.json has 15,706,484,224 parameters", "[params][deepseek_v2][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json); the inline test in
+  // families_published_test.cpp writes out the same count from these dimensions.
+  CHECK(params_of("deepseek-ai__DeepSeek-V2-Lite").total.value == 15'706'484'224ull);
+  // transformers caches MLA expanded: K 16 heads x (128 nope + 64 rope), V 16 x 128, in bf16, 27 layers.
+  CHECK(kv_per_token("deepseek-ai__DeepSeek-V2-Lite") == 27ull * (16 * 192 + 16 * 128) * 2);
+}
+
+// ---- llama4 ------------------------------------------------------------------------------------------
+
+TEST_CASE("meta-llama/Llama-4-Scout-17B-16E-Instruct (llama4) has 108,641,793,536 parameters", "[params][llama4][fixture]") {
+  // Published: the Hub's safetensors count of RedHatAI/Llama-4-Scout-17B-16E-Instruct, a re-upload of the
+  // same checkpoint (llmfit hf_models.json; the meta-llama entry there is rounded to 109B). Text model,
+  // vision tower and projector each counted.
+  const auto p = params_of("meta-llama__Llama-4-Scout-17B-16E-Instruct");
+  CHECK(p.total.value == 108'641'793'536ull);
+  CHECK(component(p, "text") + component(p, "vision") + component(p, "projector") == p.total.value);
+  CHECK(component(p, "projector") == 5'120ull * 4'096);  // multi_modal_projector.linear_1: vision 4096 -> text 5120
+  // 48 layers, 8 KV heads x 128, bf16 (chunked layers cache the same per token, up to their chunk).
+  CHECK(kv_per_token("meta-llama__Llama-4-Scout-17B-16E-Instruct") == 48ull * 2 * 8 * 128 * 2);
+}
+
+// ---- nemotron-nas ------------------------------------------------------------------------------------
+
+TEST_CASE("nvidia/Llama-3_3-Nemotron-Super-49B-v1 (nemotron-nas) has 49,867,145,216 parameters", "[params][nemotron-nas][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). 80 heterogeneous block_configs: 49
+  // with attention (n_heads_in_group 8: 8 KV heads), the rest attention no_op; FFN widths per block.
+  CHECK(params_of("nvidia__Llama-3_3-Nemotron-Super-49B-v1").total.value == 49'867'145'216ull);
+  CHECK(kv_per_token("nvidia__Llama-3_3-Nemotron-Super-49B-v1") == 49ull * 2 * 8 * 128 * 2);
+}
+
+// ---- starcoder2 --------------------------------------------------------------------------------------
+
+TEST_CASE("bigcode/starcoder2-3b (starcoder2) has 3,030,371,328 parameters", "[params][starcoder2][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). 30 layers of LayerNorm-with-bias
+  // blocks: q 3072^2, k and v 3072 x 256 each, o 3072^2, all with biases; c_fc 3072 -> 12288 and c_proj back,
+  // with biases; two LayerNorms (weight + bias). Tied embedding 49152 x 3072, final LayerNorm.
+  const uint64_t layer = (3072ull * 3072 + 3072) * 2 + (3072ull * 256 + 256) * 2 + 3072ull * 12288 * 2 + 12288 + 3072 + 4 * 3072;
+  const auto p = params_of("bigcode__starcoder2-3b");
+  CHECK(p.total.value == 30 * layer + 49'152ull * 3'072 + 2 * 3'072);
+  CHECK(p.total.value == 3'030'371'328ull);
+  // The config names no torch_dtype: fp32 is assumed (and said), 4 bytes; 2 KV heads x 128.
+  CHECK(kv_per_token("bigcode__starcoder2-3b") == 30ull * 2 * 2 * 128 * 4);
+}
+
+// ---- cohere, cohere2 (no published exact count: structure and KV by hand) -----------------------------
+
+TEST_CASE("CohereForAI/c4ai-command-r-08-2024 (cohere): parameters and KV by hand", "[params][cohere][fixture]") {
+  // unsloth's copy of the config. 40 layers, hidden 8192, 64 heads, 8 KV heads x 128, intermediate 24576,
+  // one LayerNorm (no bias) per layer, tied embedding 256000 x 8192, final norm. No published exact count.
+  const uint64_t layer = 8192ull * 8192 * 2 + 2 * 8192ull * 1024 + 3 * 8192ull * 24576 + 8192;
+  CHECK(params_of("unsloth__c4ai-command-r-08-2024").total.value == 40 * layer + 256'000ull * 8'192 + 8'192);
+  CHECK(kv_per_token("unsloth__c4ai-command-r-08-2024") == 40ull * 2 * 8 * 128 * 2);
+}
+
+TEST_CASE("CohereForAI/c4ai-command-a-03-2025 (cohere2): KV by hand", "[params][cohere2][fixture]") {
+  // unsloth's copy of the config. 64 layers, 8 KV heads x 128, bf16; three of every four layers slide
+  // over a 4096 window, which bounds their cache but not the bytes of one token. No published exact count.
+  CHECK(params_of("unsloth__c4ai-command-a-03-2025").total.value > 100'000'000'000ull);
+  CHECK(kv_per_token("unsloth__c4ai-command-a-03-2025") == 64ull * 2 * 8 * 128 * 2);
 }
