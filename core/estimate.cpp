@@ -482,7 +482,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
       r.formulas.push_back({"overhead", "output buffer 4 x vocab " + n(V) + " x " + n(std::max<uint64_t>(1, n_seq)) + " sequences; the CUDA context and cuBLAS workspace are in no llama.cpp buffer and not counted",
           "llama.cpp src/llama-context.cpp output_reserve"});
       issues.push_back({"cuda_context_not_counted", "overhead",
-          "llama.cpp's totals are its own buffers. The CUDA context, cuBLAS workspace and CUDA memory pool come on top (not in any buffer llama.cpp prints) and depend on the driver; keep a few hundred MiB free.",
+          "llama.cpp's totals are its own buffers. The CUDA context comes on top, in no buffer llama.cpp prints: it grows with the GPU's SM count, 107 MiB on an RTX 4060 Ti to 555 MiB on an RTX PRO 6000 (llama.cpp PR 23604, 20595), plus cuBLAS workspace and pool slack; keep that much free.",
           severity::info});
       break;
     }

@@ -36,3 +36,11 @@ if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_module
   echo "== installing npm packages"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
+
+# The llama.cpp CPU build for the suite's real-runtime check (tests/llamacpp/README.md): its own
+# package.json, installed with `npm install` (not `npm ci`: the registry lacks some of node-llama-cpp's
+# optional platform packages, which `npm ci` then refuses), without the CUDA/Vulkan builds.
+if [ ! -d tests/llamacpp/node_modules/node-llama-cpp ] || [ tests/llamacpp/package-lock.json -nt tests/llamacpp/node_modules/.package-lock.json ]; then
+  echo "== installing node-llama-cpp (tests/llamacpp)"
+  npm install --prefix tests/llamacpp --omit=optional --no-audit --no-fund
+fi

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -45,12 +46,15 @@ std::string kv_name(const std::string& t) { return t == "f16" ? "fp16" : t == "f
 
 TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 real llama.cpp contexts", "[llama.cpp][runtime]") {
   const std::string root = std::string(FIXTURES_DIR) + "/../..";
-  const json m = json::parse(read(std::string(FIXTURES_DIR) + "/llamacpp/measurements.json"), nullptr, false);
+  // NEURO_SHRINK_LLAMACPP_MEASUREMENTS: a grid measured just now (tests/llamacpp/live.sh, in ctest when
+  // node-llama-cpp is installed) instead of the committed one.
+  const char* live = std::getenv("NEURO_SHRINK_LLAMACPP_MEASUREMENTS");
+  const json m = json::parse(read(live && *live ? std::string(live) : std::string(FIXTURES_DIR) + "/llamacpp/measurements.json"), nullptr, false);
   REQUIRE(m.is_object());
   std::vector<double> compute_errors;
   int runs = 0;
   for (const auto& rec : m["records"]) {
-    if (!rec["ok"].get<bool>() || rec["weights"] != "F16") continue;  // Q4_K_M needs the GGUF plan (tested in gguf_quant_test)
+    if (!rec["ok"].get<bool>()) continue;
     const json* model = nullptr;
     for (const auto& x : m["models"])
       if (x["layout"] == rec["layout"] && x["weights"] == rec["weights"]) model = &x;
@@ -60,7 +64,7 @@ TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 r
     const json& in = rec["inputs"];
     estimate_options o;
     o.runtime = "llama.cpp";
-    o.quantization = "fp16";
+    o.quantization = rec["weights"] == "F16" ? "fp16" : rec["weights"].get<std::string>();
     o.batch_size = in["n_seq"].get<uint64_t>();
     o.context_tokens = in["n_ctx"].get<uint64_t>() / o.batch_size;  // -c is the total over sequences
     o.ubatch = rec["llama_params"]["n_ubatch"].get<uint64_t>();  // what llama.cpp ran with (the public API adds 1 for SWA models)
@@ -82,6 +86,7 @@ TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 r
     // The model buffer: Σ ggml_nbytes of the GGUF (F16 matrices, F32 vectors); llama.cpp's own file adds
     // rope_freqs (Llama 3) and 32-byte alignment: within 0.01 %.
     const double model_err = std::fabs(static_cast<double>(component(r, "weights")) / (*model)["gguf_data_bytes"].get<double>() - 1);
+    INFO("model bytes " << component(r, "weights") << " vs GGUF data " << (*model)["gguf_data_bytes"].get<double>());
     CHECK(model_err < 1e-4);
     // The compute buffer (ggml-alloc's placement, a fitted rule): within 5 % of every run.
     const double measured = rec["sizes_bytes"]["compute"].get<double>();
@@ -97,7 +102,7 @@ TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 r
     std::puts(line);
     CHECK(std::fabs(err) < 0.05);
   }
-  CHECK(runs >= 80);
+  CHECK(runs >= (live && *live ? 1 : 80));
   std::sort(compute_errors.begin(), compute_errors.end());
   std::printf("llama.cpp compute buffer over %d runs: median |error| %.2f %%, worst %.2f %%\n", runs,
               100 * compute_errors[compute_errors.size() / 2], 100 * compute_errors.back());
