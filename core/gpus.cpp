@@ -8,14 +8,17 @@ namespace {
 constexpr uint64_t GiB = uint64_t{1} << 30;
 constexpr uint64_t GBps = 1'000'000'000;          // spec sheets give bandwidth in decimal GB/s
 constexpr uint64_t TFLOPS = 1'000'000'000'000;
+constexpr uint64_t GFLOPS = 1'000'000'000;       // for the whitepapers' one-decimal TFLOPS
 
 // Board memory, memory bandwidth and dense FP16/BF16 tensor throughput from each vendor's spec sheet,
 // named in the last column.
 // GDDR and HBM parts are built in binary sizes, so the "24 GB" of a spec sheet is 24 GiB of cells;
 // drivers reserve a little of it (nvidia-smi shows e.g. 24564 MiB on an RTX 4090), which the fit
 // verdict's headroom has to absorb. Throughput is the dense figure (half the "with sparsity" one), and
-// 0 where this catalogue does not give one yet (consumer and workstation cards, whose sheets state it
-// per accumulate precision, Apple and Intel GPUs): speed estimates then say it is unknown. Apple
+// 0 where this catalogue does not give one yet (most consumer cards, Apple and Intel GPUs): speed
+// estimates then say it is unknown. GeForce cards run FP16 tensor math with FP32 accumulation (the rate
+// PyTorch's fp16/bf16 matmuls get) at half their FP16-accumulate rate; the figure kept is the FP32-
+// accumulate one, from NVIDIA's architecture whitepapers (quoted in tests/fixtures/published/gpu-fp16-tflops.md). Apple
 // entries are unified memory shared with the CPU, listed at their largest configuration.
 constexpr std::array kGpus{
 //        name, vendor, WebGPU architecture, memory, bandwidth, dense fp16 tensor, unified,
@@ -48,8 +51,8 @@ constexpr std::array kGpus{
            "nvidia.com GeForce RTX 40 laptop specs"},
   gpu_info{"NVIDIA GeForce RTX 3080 10GB", "nvidia", "ampere", 10 * GiB, 760 * GBps, 0 * TFLOPS, false,
            "nvidia.com GeForce RTX 3080 specs"},
-  gpu_info{"NVIDIA GeForce RTX 2080 Ti", "nvidia", "turing", 11 * GiB, 616 * GBps, 0 * TFLOPS, false,
-           "nvidia.com GeForce RTX 2080 Ti specs"},
+  gpu_info{"NVIDIA GeForce RTX 2080 Ti", "nvidia", "turing", 11 * GiB, 616 * GBps, 53'800 * GFLOPS, false,
+           "nvidia.com GeForce RTX 2080 Ti specs; Turing whitepaper Table 1 (FP16 tensor, FP32 accumulate, reference clocks)"},
   gpu_info{"Intel Arc B580", "intel", "xe2-hpg", 12 * GiB, 456 * GBps, 0 * TFLOPS, false,
            "intel.com Arc B580 specs"},
   gpu_info{"NVIDIA GeForce RTX 3060", "nvidia", "ampere", 12 * GiB, 360 * GBps, 0 * TFLOPS, false,
@@ -108,12 +111,12 @@ constexpr std::array kGpus{
            "nvidia.com A10 datasheet"},
   gpu_info{"NVIDIA A30", "nvidia", "ampere", 24 * GiB, 933 * GBps, 165 * TFLOPS, false,
            "nvidia.com A30 datasheet"},
-  gpu_info{"NVIDIA GeForce RTX 3090", "nvidia", "ampere", 24 * GiB, 936 * GBps, 0 * TFLOPS, false,
-           "nvidia.com GeForce RTX 3090 specs"},
+  gpu_info{"NVIDIA GeForce RTX 3090", "nvidia", "ampere", 24 * GiB, 936 * GBps, 71 * TFLOPS, false,
+           "nvidia.com GeForce RTX 3090 specs; Ampere GA102 whitepaper (FP16 tensor, FP32 accumulate)"},
   gpu_info{"NVIDIA GeForce RTX 3090 Ti", "nvidia", "ampere", 24 * GiB, 1008 * GBps, 0 * TFLOPS, false,
            "nvidia.com GeForce RTX 3090 Ti specs"},
-  gpu_info{"NVIDIA GeForce RTX 4090", "nvidia", "ada", 24 * GiB, 1008 * GBps, 0 * TFLOPS, false,
-           "nvidia.com GeForce RTX 4090 specs"},
+  gpu_info{"NVIDIA GeForce RTX 4090", "nvidia", "ada", 24 * GiB, 1008 * GBps, 165'200 * GFLOPS, false,
+           "nvidia.com GeForce RTX 4090 specs; Ada whitepaper Appendix A (FP16 tensor, FP32 accumulate)"},
   gpu_info{"NVIDIA L4", "nvidia", "ada", 24 * GiB, 300 * GBps, 121 * TFLOPS, false,
            "nvidia.com L4 datasheet"},
   gpu_info{"NVIDIA RTX A5000", "nvidia", "ampere", 24 * GiB, 768 * GBps, 0 * TFLOPS, false,
@@ -126,8 +129,8 @@ constexpr std::array kGpus{
            "apple.com M2 Pro"},
   gpu_info{"Apple M4 32GB", "apple", "apple-m4", 32 * GiB, 120 * GBps, 0 * TFLOPS, true,
            "apple.com M4"},
-  gpu_info{"NVIDIA GeForce RTX 5090", "nvidia", "blackwell", 32 * GiB, 1792 * GBps, 0 * TFLOPS, false,
-           "nvidia.com GeForce RTX 5090 specs"},
+  gpu_info{"NVIDIA GeForce RTX 5090", "nvidia", "blackwell", 32 * GiB, 1792 * GBps, 209'500 * GFLOPS, false,
+           "nvidia.com GeForce RTX 5090 specs; RTX Blackwell whitepaper Table 3 (FP16/BF16 tensor, FP32 accumulate)"},
   gpu_info{"NVIDIA RTX 5000 Ada", "nvidia", "ada", 32 * GiB, 576 * GBps, 0 * TFLOPS, false,
            "nvidia.com RTX 5000 Ada datasheet"},
   gpu_info{"NVIDIA V100 32GB", "nvidia", "volta", 32 * GiB, 900 * GBps, 125 * TFLOPS, false,
@@ -144,10 +147,10 @@ constexpr std::array kGpus{
            "nvidia.com L40 datasheet"},
   gpu_info{"NVIDIA L40S", "nvidia", "ada", 48 * GiB, 864 * GBps, 362 * TFLOPS, false,
            "nvidia.com L40S datasheet"},
-  gpu_info{"NVIDIA RTX 6000 Ada", "nvidia", "ada", 48 * GiB, 960 * GBps, 0 * TFLOPS, false,
-           "nvidia.com RTX 6000 Ada datasheet"},
-  gpu_info{"NVIDIA RTX A6000", "nvidia", "ampere", 48 * GiB, 768 * GBps, 0 * TFLOPS, false,
-           "nvidia.com RTX A6000 datasheet"},
+  gpu_info{"NVIDIA RTX 6000 Ada", "nvidia", "ada", 48 * GiB, 960 * GBps, 364'200 * GFLOPS, false,
+           "nvidia.com RTX 6000 Ada datasheet; Ada ProViz whitepaper (FP16 tensor, dense)"},
+  gpu_info{"NVIDIA RTX A6000", "nvidia", "ampere", 48 * GiB, 768 * GBps, 154'800 * GFLOPS, false,
+           "nvidia.com RTX A6000 datasheet; Ampere GA102 whitepaper Table 3 (BF16 tensor, FP32 accumulate)"},
   gpu_info{"AMD Instinct MI210", "amd", "cdna-2", 64 * GiB, 1638 * GBps, 181 * TFLOPS, false,
            "amd.com Instinct MI210 specs"},
   gpu_info{"Apple M1 Max 64GB", "apple", "apple-m1", 64 * GiB, 400 * GBps, 0 * TFLOPS, true,
