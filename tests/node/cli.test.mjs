@@ -155,6 +155,23 @@ describe('the CLI with a local config.json', () => {
     assert.match(r.stdout, /\nKV Cache \(32k ctx, batch 2\): +8\.00 GiB\n/);  // 2 x 32 x 8 x 128 x 2 B x 32768 x 2
   });
 
+  test('plans a llama.cpp file type tensor by tensor, with its buffers and the llama-server line', async () => {
+    const r = await run(['--config', `${FIXTURES}meta-llama__Meta-Llama-3.1-8B.json`, '--runtime', 'llama.cpp', '--quantization', 'q4_k_m', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.gguf.file_type, 'Q4_K_M');
+    // Q4_K_M keeps token_embd Q4_K and the output Q6_K; half of attn_v and ffn_down are Q6_K.
+    const types = (name) => report.gguf.tensors.find((t) => t.name === name).types.map((x) => x.type);
+    assert.deepEqual(types('token_embd.weight'), ['Q4_K']);
+    assert.deepEqual(types('output.weight'), ['Q6_K']);
+    assert.deepEqual(types('blk.{i}.attn_v.weight').sort(), ['Q4_K', 'Q6_K']);
+    assert.equal(report.components.find((c) => c.key === 'model_buffer_host').bytes, 128256 * 4096 / 256 * 144);
+    assert.equal(report.memory.weights_bytes, report.gguf.tensor_bytes);
+    const text = await run(['--config', `${FIXTURES}meta-llama__Meta-Llama-3.1-8B.json`, '--runtime', 'llama.cpp', '--quantization', 'Q4_K_M']);
+    assert.match(text.stdout, /\nWeights \(GGUF Q4_K_M\): +4\.58 GiB\n/);
+    assert.match(text.stdout, /\nRun it: llama-server -m MODEL\.gguf -c 4096 -ngl 33 -fa on\n/);
+  });
+
   test('says when nothing in the catalogue is large enough', async () => {
     const r = await run(['--config', `${FIXTURES}deepseek-ai__DeepSeek-V3.json`]);
     assert.equal(r.code, 0, r.stderr);
