@@ -496,7 +496,10 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
       const uint64_t mbt = o.max_num_batched_tokens ? o.max_num_batched_tokens : big ? 8192 : 2048;
       const uint64_t seqs = o.max_num_seqs ? o.max_num_seqs : big ? 1024 : 256;
       const uint64_t ffn = s.num_experts ? std::max(i, s.moe_intermediate_size * std::max<uint64_t>(1, s.experts_per_token)) : i;
-      const uint64_t mlp_peak = mbt * (3 * ffn + 2 * h) * 2;
+      // Tensor parallelism shards the MLP's intermediate over the ranks (MergedColumnParallelLinear /
+      // RowParallelLinear, vllm/model_executor/layers/linear.py); the hidden states stay whole on each.
+      const uint64_t ffn_rank = ceil_div(ffn, gpus_n);
+      const uint64_t mlp_peak = mbt * (3 * ffn_rank + 2 * h) * 2;
       const uint64_t sampler_peak = std::min(seqs, mbt) * V * 4 * 2;
       activations.add(std::max(mlp_peak, sampler_peak));
       add_component(r, "weights", "Weights", "weights", weights.value, false);
@@ -506,7 +509,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
       // capture (51 batch sizes by default) — per GPU.
       overhead.add(kTorchCudaContextBytes);
       add_component(r, "non_torch", "Non-torch memory (CUDA context)", "overhead", kTorchCudaContextBytes, false, true);
-      r.formulas.push_back({"activations", "max(MLP peak " + n(mbt) + " tokens x (3 x " + n(ffn) + " + 2 x " + n(h) + ") x 2 bytes, sampler " + n(std::min(seqs, mbt)) + " x vocab " + n(V) + " x 4 x 2)",
+      r.formulas.push_back({"activations", "max(MLP peak " + n(mbt) + " tokens x (3 x " + n(ffn_rank) + (gpus_n > 1 ? " (intermediate / " + n(gpus_n) + " ranks)" : std::string()) + " + 2 x " + n(h) + ") x 2 bytes, sampler " + n(std::min(seqs, mbt)) + " x vocab " + n(V) + " x 4 x 2)",
           "vllm/v1/worker/gpu_worker.py determine_available_memory (profile_run with max_num_batched_tokens; dummy sampler run with max_num_seqs)"});
       r.formulas.push_back({"overhead", "CUDA context " + n(kTorchCudaContextBytes) + " bytes per GPU", "pytorch/pytorch#86509"});
       // Capacity on the chosen GPU (or, without one, nothing to size against).

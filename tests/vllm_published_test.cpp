@@ -71,6 +71,9 @@ TEST_CASE("vllm#15815: Qwen2.5-32B on two L40S (44.42 GiB each), tensor parallel
   o.gpus = 2;
   o.gpu_memory_bytes = static_cast<uint64_t>(44.42 * kGiB);
   o.context_tokens = 10000;
+  // That log is vLLM's V0 engine, which without chunked prefill profiles max_num_batched_tokens =
+  // max_model_len (vllm/config.py SchedulerConfig of V0): 10000 tokens, not V1's 2048 default for this GPU.
+  o.max_num_batched_tokens = 10000;
   const auto r = run(kQwen25_32B, o);
   // Capacity: per rank 64 layers x 2 x (8 / 2 KV heads x 128) x 2 bytes x 16 = 2 MiB a block; the log's
   // 7.71 GiB of KV memory / 2 MiB = 3947 blocks, as it printed.
@@ -79,11 +82,12 @@ TEST_CASE("vllm#15815: Qwen2.5-32B on two L40S (44.42 GiB each), tensor parallel
   std::printf("%-70s %llu blocks, logged 3947\n", "blocks from the logged 7.71 GiB", static_cast<unsigned long long>(blocks));
   CHECK(blocks == 3947);
   compare("model weights per GPU", r.memory.weights_bytes / 2 / kGiB, 30.71, "GiB");
+  compare("activation peak per GPU (10000 batched tokens, intermediate / 2)", r.memory.activations_bytes / kGiB, 1.26, "GiB");
   const double pool = compare("available KV cache memory per GPU", r.vllm->kv_pool_bytes / kGiB, 7.71, "GiB");
-  // Outside the 5 % target, and kept here as a regression bound: the pool is small (7.71 of 39.98 GiB), so
-  // the 0.2 GiB more weights vLLM loaded per rank than the config's 30.51 GiB and this V0 engine's larger
-  // activation and per-rank overheads weigh 15 % of it.
-  CHECK(std::fabs(pool) < 15.0);
+  // Outside the 5 % target (+6.8 %), kept here as a regression bound: the pool is small (7.71 of 39.98 GiB),
+  // so the 0.2 GiB more weights vLLM loaded per rank than the config's 30.51 GiB and the 0.3 GiB more
+  // activation peak than the MLP/sampler model predicts weigh 7 % of it.
+  CHECK(std::fabs(pool) < 10.0);
 }
 
 TEST_CASE("LMCache#3430: Qwen3-8B on an RTX A5000, 6.37 GiB of KV memory -> 46,368 tokens", "[vllm][published]") {
