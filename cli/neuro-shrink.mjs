@@ -31,6 +31,19 @@ How much GPU memory a model needs, from its config.json.
   --gpu-memory GIB     vLLM: the GPU's total as CUDA reports it (nvidia-smi, torch.cuda.mem_get_info), in GiB,
                        e.g. 79.22 for an H100 80GB (default: the catalogue's memory)
   --host-bandwidth GBS system RAM bandwidth in GB/s for llama.cpp layers left on the CPU (default 89.6)
+  --mode train         training / fine-tuning memory instead of inference, per GPU:
+    --method M             full (default), lora, qlora
+    --optimizer O          adamw (default), adamw-8bit, paged-adamw-8bit, paged-adamw, adafactor, sgd, sgd-momentum, lion
+    --precision P          mixed-bf16 (default), mixed-fp16, bf16 (pure), fp32
+    --micro-batch N        sequences per GPU per step (default 1)
+    --seq-len N            tokens per sequence (default: --context)
+    --gradient-accumulation N   changes no memory (said so)
+    --checkpointing C      gradient checkpointing: none (default), selective, full
+    --lora-rank N          (default 16)   --lora-targets q,k,v,o,gate,up,down (default) or all-linear
+    --train-embeddings     LoRA: train the embeddings and lm_head too (PEFT modules_to_save)
+    --freeze PARTS         full: keep embeddings, attention, mlp, norms and/or vision frozen
+    --zero 0|1|2|3|fsdp    ZeRO stage / FSDP full sharding over --gpus (default 0)
+    --offload optimizer|params|optimizer,params   ZeRO-Offload to the CPU
   --json               print the full report as JSON on stdout (progress and warnings go to stderr)
   -h, --help           this text
 
@@ -106,6 +119,20 @@ function parseCommandLine(argv) {
         'max-num-seqs': { type: 'string' },
         'gpu-memory': { type: 'string' },
         'host-bandwidth': { type: 'string' },
+        mode: { type: 'string' },
+        method: { type: 'string' },
+        optimizer: { type: 'string' },
+        precision: { type: 'string' },
+        'micro-batch': { type: 'string' },
+        'seq-len': { type: 'string' },
+        'gradient-accumulation': { type: 'string' },
+        checkpointing: { type: 'string' },
+        'lora-rank': { type: 'string' },
+        'lora-targets': { type: 'string' },
+        'train-embeddings': { type: 'boolean', default: false },
+        freeze: { type: 'string' },
+        zero: { type: 'string' },
+        offload: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -127,7 +154,32 @@ function parseCommandLine(argv) {
   if (util !== undefined && !(Number(util) > 0 && Number(util) <= 1)) throw usageError(`--gpu-memory-utilization takes a fraction in (0, 1], not "${util}".`);
   const hostBw = values['host-bandwidth'];
   if (hostBw !== undefined && !(Number(hostBw) > 0 && Number(hostBw) < 1e5)) throw usageError(`--host-bandwidth takes GB/s, like 89.6, not "${hostBw}".`);
+  const mode = values.mode?.trim().toLowerCase();
+  if (mode !== undefined && !['train', 'inference'].includes(mode)) throw usageError(`--mode takes train or inference, not "${values.mode}".`);
+  const trainingFlags = ['method', 'optimizer', 'precision', 'micro-batch', 'seq-len', 'gradient-accumulation', 'checkpointing', 'lora-rank',
+    'lora-targets', 'freeze', 'zero', 'offload'].filter((f) => values[f] !== undefined);
+  if (values['train-embeddings']) trainingFlags.push('train-embeddings');
+  if (mode !== 'train' && trainingFlags.length) throw usageError(`--${trainingFlags[0]} is a training setting: add --mode train.`);
+  const zero = values.zero?.trim().toLowerCase();
+  if (zero !== undefined && !['0', '1', '2', '3', 'fsdp'].includes(zero)) throw usageError(`--zero takes 0, 1, 2, 3 or fsdp, not "${values.zero}".`);
+  const training = mode !== 'train' ? undefined : {
+    method: values.method?.trim().toLowerCase(),
+    optimizer: values.optimizer?.trim().toLowerCase(),
+    precision: values.precision?.trim().toLowerCase(),
+    micro_batch: values['micro-batch'] === undefined ? undefined : positiveInteger('--micro-batch', values['micro-batch']),
+    seq_len: values['seq-len'] === undefined ? undefined : positiveInteger('--seq-len', values['seq-len']),
+    gradient_accumulation: values['gradient-accumulation'] === undefined ? undefined : positiveInteger('--gradient-accumulation', values['gradient-accumulation']),
+    checkpointing: values.checkpointing?.trim().toLowerCase(),
+    lora_rank: values['lora-rank'] === undefined ? undefined : positiveInteger('--lora-rank', values['lora-rank']),
+    lora_targets: values['lora-targets']?.trim().toLowerCase(),
+    train_embeddings: values['train-embeddings'] || undefined,
+    freeze: values.freeze?.trim().toLowerCase(),
+    zero: zero === undefined ? undefined : zero === 'fsdp' ? 'fsdp' : Number(zero),
+    offload: values.offload?.trim().toLowerCase(),
+  };
   return {
+    mode,
+    training,
     runtime: values.runtime?.trim(),
     flashAttention: fa,
     ubatch: values.ubatch === undefined ? undefined : positiveInteger('--ubatch', values.ubatch),
@@ -243,7 +295,8 @@ function verdict(report) {
   const smallest = gpus.find((g) => g.fits);
   if (smallest) {
     const others = gpus.filter((g) => g.fits && g !== smallest).length;
-    return `Fits on ${smallest.name} (${describeMemory(smallest)}, ${formatBytes(smallest.headroom_bytes)} free)` +
+    const n = report.request.gpus > 1 ? `${report.request.gpus} x ` : '';
+    return `Fits on ${n}${smallest.name} (${describeMemory(smallest)}${n ? ' each' : ''}, ${formatBytes(smallest.headroom_bytes)} free)` +
       (others ? ` and ${others} other GPU${others > 1 ? 's' : ''} in the catalogue.` : ', the only GPU in the catalogue that fits.');
   }
   const largest = gpus[gpus.length - 1];
@@ -284,7 +337,32 @@ function runtimeDetails(report, width) {
   return lines;
 }
 
+// A training report: every term per GPU, then the verdict.
+function trainingReport(report) {
+  const { parameters: p, memory: m, request: r, training: t } = report;
+  const perGpu = r.gpus > 1 ? ' (each GPU)' : '';
+  const rows = report.components.filter((c) => !c.host).map((c) => [`${c.label}:`, c.bytes]);
+  const width = Math.max(24, ...rows.map(([label]) => label.length + 2));
+  const gpuTotal = report.devices[0]?.total_bytes ?? m.total_bytes;
+  const method = t.method === 'full' ? 'full fine-tuning' : `${t.method === 'qlora' ? 'QLoRA' : 'LoRA'} rank ${t.lora_rank}`;
+  const lines = [
+    '',
+    `Training Memory${perGpu}: ${method}, ${t.precision}, ${t.optimizer}, ${t.micro_batch} x ${t.seq_len} tokens, checkpointing ${t.checkpointing}` +
+      (t.zero ? `, ZeRO-${t.zero} over ${r.gpus} GPUs` : r.gpus > 1 ? `, data parallel over ${r.gpus} GPUs` : ''),
+    '--------------------',
+    ...rows.map(([label, bytes]) => `${label.padEnd(width)}${formatBytes(bytes)}`),
+    '--------------------',
+    `${`TOTAL VRAM${perGpu}:`.padEnd(width)}${formatBytes(gpuTotal)}`,
+    ...(t.host_bytes ? [`${'Offloaded to system RAM:'.padEnd(width)}${formatBytes(t.host_bytes)}`] : []),
+    `Trainable parameters: ${formatCount(t.trainable_parameters)}${t.adapter_parameters ? ` (LoRA adapters ${formatCount(t.adapter_parameters)})` : ''}`,
+    '',
+    `Verdict: ${verdict(report)}`,
+  ];
+  return { header: `[+] Model Size: ${formatCount(p.total)} parameters`, body: lines.join('\n') };
+}
+
 function humanReport(report) {
+  if (report.training) return trainingReport(report);
   const { parameters: p, memory: m, request: r } = report;
   const batch = r.batch_size > 1 ? `, batch ${r.batch_size}` : '';
   const rows = [
@@ -338,6 +416,8 @@ async function main(argv) {
     gpu_memory_bytes: args.gpuMemoryBytes,
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) request[key] = value;
+  if (args.mode) request.mode = args.mode;
+  if (args.training) request.training = Object.fromEntries(Object.entries(args.training).filter(([, v]) => v !== undefined));
   if (args.config) {
     request.config = readConfigFile(args.config);
   } else {

@@ -1,6 +1,8 @@
 #include "text.h"
 #include "estimate.h"
 
+#include "estimate_internal.h"
+#include "training.h"
 #include "gguf_quant.h"
 #include "json_writer.h"
 
@@ -9,9 +11,6 @@
 namespace neuroshrink {
 namespace {
 
-// PyTorch's CUDA context with lazy module loading (CUDA_MODULE_LOADING=LAZY, PyTorch's default since
-// 1.13): 287,047,680 bytes measured in pytorch/pytorch#86509 (666,632,192 bytes with eager loading).
-constexpr uint64_t kTorchCudaContextBytes = 287'047'680;
 
 // Limits on request values: a million-token context must work; beyond these no runtime allocates.
 constexpr uint64_t kMaxContextTokens = uint64_t{1} << 27;
@@ -116,6 +115,68 @@ constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
 
 }  // namespace
 
+void place_and_fit(estimate_result& r, const estimate_options& o) {
+  const uint64_t gpus_n = o.gpus;
+  const runtime_kind rk = r.runtime ? r.runtime->kind : runtime_kind::transformers;
+  for (const auto& comp : r.components) (comp.host ? r.memory.host_bytes : r.memory.gpu_bytes) += comp.bytes * (comp.per_gpu && !comp.host ? gpus_n : 1);
+  // per-GPU components (activations, CUDA context) exist once per GPU.
+  if (gpus_n > 1) {
+    uint64_t extra = 0;
+    for (const auto& comp : r.components)
+      if (comp.per_gpu && !comp.host) extra += comp.bytes * (gpus_n - 1);
+    r.memory.total_bytes += extra;
+  }
+
+  // Devices: each GPU's share (split components divided evenly: vLLM's and transformers' tensor / pipeline
+  // split; llama.cpp's --split-mode layer over identical GPUs), and the host.
+  const bool unified = r.gpu && r.gpu->unified_memory;
+  for (uint64_t g = 0; g < gpus_n; ++g) {
+    device_share d;
+    d.name = "GPU " + n(g);
+    for (const auto& comp : r.components) {
+      if (comp.host && !unified) continue;
+      const uint64_t share = comp.per_gpu ? comp.bytes : comp.bytes / gpus_n + (g == 0 ? comp.bytes % gpus_n : 0);
+      if (comp.category == "weights") d.weights_bytes += share;
+      else if (comp.category == "kv_cache") d.kv_cache_bytes += share;
+      else if (comp.category == "activations") d.activations_bytes += share;
+      else if (comp.category == "gradients") d.gradients_bytes += share;
+      else if (comp.category == "optimizer") d.optimizer_bytes += share;
+      else d.overhead_bytes += share;
+    }
+    d.total_bytes = d.weights_bytes + d.kv_cache_bytes + d.activations_bytes + d.overhead_bytes + d.gradients_bytes + d.optimizer_bytes;
+    r.devices.push_back(d);
+  }
+  if (!unified && r.memory.host_bytes) {
+    device_share d;
+    d.name = "host";
+    for (const auto& comp : r.components) {
+      if (!comp.host) continue;
+      if (comp.category == "weights") d.weights_bytes += comp.bytes;
+      else if (comp.category == "kv_cache") d.kv_cache_bytes += comp.bytes;
+      else if (comp.category == "activations") d.activations_bytes += comp.bytes;
+      else if (comp.category == "gradients") d.gradients_bytes += comp.bytes;
+      else if (comp.category == "optimizer") d.optimizer_bytes += comp.bytes;
+      else d.overhead_bytes += comp.bytes;
+    }
+    d.total_bytes = d.weights_bytes + d.kv_cache_bytes + d.activations_bytes + d.overhead_bytes + d.gradients_bytes + d.optimizer_bytes;
+    r.devices.push_back(d);
+  }
+  const uint64_t per_gpu_need = r.devices.empty() ? r.memory.total_bytes : r.devices[0].total_bytes;
+
+  // Fits: each catalogue GPU, n of them, against the per-GPU need; unified memory holds the host share too.
+  // vLLM needs its whole need inside gpu_memory_utilization x memory.
+  const double util = o.gpu_memory_utilization > 0 ? o.gpu_memory_utilization : kVllmDefaultGpuMemoryUtilization;
+  for (const auto& g : gpus()) {
+    uint64_t usable = usable_bytes(g);
+    if (rk == runtime_kind::vllm) usable = std::min(usable, static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * util));
+    const uint64_t need = g.unified_memory ? r.memory.total_bytes : per_gpu_need;
+    const bool fits = need <= usable;
+    const int64_t headroom = fits ? static_cast<int64_t>(usable - need) : -static_cast<int64_t>(std::min<uint64_t>(need - usable, INT64_MAX));
+    r.fits.push_back({&g, fits, headroom});
+  }
+
+}
+
 estimate_result estimate(const model_spec& s, const estimate_options& o) {
   estimate_result r;
   auto& issues = r.issues;
@@ -129,6 +190,28 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
     return r;
   }
   const runtime_kind rk = r.runtime->kind;
+
+  if (o.mode == "train") {
+    if (o.gpus == 0 || o.gpus > 1024) {
+      issues.push_back({"invalid_gpus", "gpus", "The number of GPUs must be between 1 and 1024, not " + n(o.gpus) + ".", severity::error});
+      return r;
+    }
+    if (!o.gpu.empty()) {
+      r.gpu = find_gpu(o.gpu);
+      if (!r.gpu) issues.push_back({"unknown_gpu", "gpu", "No GPU named \"" + o.gpu + "\" in the catalogue.", severity::error});
+    }
+    r.gpus = o.gpus;
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+    issues.push_back({"needs_full_estimator", "mode", "This build of the estimator has no training estimate; the full estimator module answers it.", severity::error});
+#else
+    if (!has_error(issues)) estimate_training(s, o, r);
+#endif
+    return r;
+  }
+  if (!o.mode.empty() && o.mode != "inference") {
+    issues.push_back({"invalid_mode", "mode", "The mode is \"inference\" or \"train\", not \"" + o.mode + "\".", severity::error});
+    return r;
+  }
 
   // Weight format: the request's, else what the checkpoint is stored in (quantization_config), else its dtype.
   std::string fmt_name = o.quantization;
@@ -554,59 +637,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
     return r;
   }
   r.memory = {weights.value, kv_cache.value, activations.value, overhead.value, total.value, 0, 0};
-  for (const auto& comp : r.components) (comp.host ? r.memory.host_bytes : r.memory.gpu_bytes) += comp.bytes * (comp.per_gpu && !comp.host ? gpus_n : 1);
-  // per-GPU components (activations, CUDA context) exist once per GPU.
-  if (gpus_n > 1) {
-    uint64_t extra = 0;
-    for (const auto& comp : r.components)
-      if (comp.per_gpu && !comp.host) extra += comp.bytes * (gpus_n - 1);
-    r.memory.total_bytes += extra;
-    if (std::string_view(r.runtime->name) == "vllm" || rk == runtime_kind::transformers || rk == runtime_kind::mlx) {}
-  }
-
-  // Devices: each GPU's share (split components divided evenly: vLLM's and transformers' tensor / pipeline
-  // split; llama.cpp's --split-mode layer over identical GPUs), and the host.
-  const bool unified = r.gpu && r.gpu->unified_memory;
-  for (uint64_t g = 0; g < gpus_n; ++g) {
-    device_share d;
-    d.name = "GPU " + n(g);
-    for (const auto& comp : r.components) {
-      if (comp.host && !unified) continue;
-      const uint64_t share = comp.per_gpu ? comp.bytes : comp.bytes / gpus_n + (g == 0 ? comp.bytes % gpus_n : 0);
-      if (comp.category == "weights") d.weights_bytes += share;
-      else if (comp.category == "kv_cache") d.kv_cache_bytes += share;
-      else if (comp.category == "activations") d.activations_bytes += share;
-      else d.overhead_bytes += share;
-    }
-    d.total_bytes = d.weights_bytes + d.kv_cache_bytes + d.activations_bytes + d.overhead_bytes;
-    r.devices.push_back(d);
-  }
-  if (!unified && r.memory.host_bytes) {
-    device_share d;
-    d.name = "host";
-    for (const auto& comp : r.components) {
-      if (!comp.host) continue;
-      if (comp.category == "weights") d.weights_bytes += comp.bytes;
-      else if (comp.category == "kv_cache") d.kv_cache_bytes += comp.bytes;
-      else if (comp.category == "activations") d.activations_bytes += comp.bytes;
-      else d.overhead_bytes += comp.bytes;
-    }
-    d.total_bytes = d.weights_bytes + d.kv_cache_bytes + d.activations_bytes + d.overhead_bytes;
-    r.devices.push_back(d);
-  }
-  const uint64_t per_gpu_need = r.devices.empty() ? r.memory.total_bytes : r.devices[0].total_bytes;
-
-  // Fits: each catalogue GPU, n of them, against the per-GPU need; unified memory holds the host share too.
-  // vLLM needs its whole need inside gpu_memory_utilization x memory.
-  const double util = o.gpu_memory_utilization > 0 ? o.gpu_memory_utilization : kVllmDefaultGpuMemoryUtilization;
-  for (const auto& g : gpus()) {
-    uint64_t usable = usable_bytes(g);
-    if (rk == runtime_kind::vllm) usable = std::min(usable, static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * util));
-    const uint64_t need = g.unified_memory ? r.memory.total_bytes : per_gpu_need;
-    const bool fits = need <= usable;
-    const int64_t headroom = fits ? static_cast<int64_t>(usable - need) : -static_cast<int64_t>(std::min<uint64_t>(need - usable, INT64_MAX));
-    r.fits.push_back({&g, fits, headroom});
-  }
+  place_and_fit(r, o);
 
   if (rk != runtime_kind::llama_cpp)
     r.formulas.insert(r.formulas.begin(), {"weights",

@@ -14,6 +14,23 @@
 
 namespace neuroshrink {
 
+// Training (estimate_options::mode "train"): what is trained, how, and over how many GPUs.
+struct training_options {
+  std::string method;            // "full" (default), "lora", "qlora"
+  std::string optimizer;         // "adamw" (default), "adamw-8bit", "paged-adamw-8bit", "adafactor", "sgd", "sgd-momentum", "lion"
+  std::string precision;         // "mixed-bf16" (default), "mixed-fp16", "bf16" (pure), "fp32"
+  uint64_t micro_batch = 1;      // sequences per GPU per step
+  uint64_t seq_len = 0;          // tokens per sequence; 0 = context_tokens
+  uint64_t gradient_accumulation = 1;  // changes no memory
+  std::string checkpointing;     // "none" (default), "selective", "full"
+  uint64_t lora_rank = 16;
+  std::string lora_targets;      // "q,k,v,o,gate,up,down" (default), any of them, or "all-linear"
+  bool train_embeddings = false; // LoRA: embeddings and lm_head trained in full (PEFT modules_to_save)
+  std::string freeze;            // full: parts kept frozen: "embeddings", "attention", "mlp", "norms", "vision"
+  uint64_t zero = 0;             // ZeRO stage 0-3 (FSDP full sharding = 3), over estimate_options::gpus
+  std::string offload;           // "", "optimizer", "params", "optimizer,params" (ZeRO-Offload / ZeRO-Infinity to CPU)
+};
+
 struct estimate_options {
   std::string quantization;    // a weight_format name; "" = the checkpoint's own dtype (torch_dtype)
   std::string kv_cache_dtype;    // a kv_dtype name for K and V; "" = the runtime's compute dtype
@@ -32,6 +49,8 @@ struct estimate_options {
   uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU
   uint64_t gpu_memory_bytes = 0;   // vLLM: the total CUDA reports for the GPU (torch.cuda.mem_get_info, nvidia-smi),
                                    // a little under the spec sheet's; 0 = the catalogue's memory
+  std::string mode;                // "" or "inference"; "train" for the training estimate
+  training_options training;
   uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
 };
 
@@ -43,6 +62,8 @@ struct memory_breakdown {
   uint64_t total_bytes = 0;
   uint64_t gpu_bytes = 0;          // of the total, on the GPUs (every GPU together)
   uint64_t host_bytes = 0;         // of the total, in system RAM (llama.cpp's token_embd, output buffer, CPU layers)
+  uint64_t gradients_bytes = 0;    // training: gradients of the trainable parameters (LoRA adapters included)
+  uint64_t optimizer_bytes = 0;    // training: optimizer states (and the fp32 master copy of mixed precision)
 };
 
 // One allocation of the runtime, where it lives.
@@ -58,6 +79,7 @@ struct memory_component {
 struct device_share {
   std::string name;       // "GPU 0", ..., "host"
   uint64_t weights_bytes = 0, kv_cache_bytes = 0, activations_bytes = 0, overhead_bytes = 0, total_bytes = 0;
+  uint64_t gradients_bytes = 0, optimizer_bytes = 0;  // training
 };
 
 // vLLM's view of one GPU (or each of the tensor-parallel ranks): the KV pool left in the budget.
@@ -115,6 +137,24 @@ struct kv_layer_group {
   uint64_t bytes;               // the whole group at the requested context and batch
 };
 
+// Per GPU (the shard each rank holds), except host_bytes, which is what all ranks offload together.
+struct training_breakdown {
+  std::string method, optimizer, precision, checkpointing, lora_targets;
+  uint64_t micro_batch = 0, seq_len = 0, gradient_accumulation = 1, lora_rank = 0, zero = 0;
+  bool flash_attention = true, train_embeddings = false, offload_optimizer = false, offload_params = false;
+  uint64_t trainable_parameters = 0, adapter_parameters = 0;
+  uint64_t weights_bytes = 0;      // the model's weights as stored for the step (QLoRA: NF4)
+  uint64_t master_bytes = 0;       // fp32 master copy of the trainable weights (mixed precision)
+  uint64_t gradients_bytes = 0;    // gradients of the model's trainable weights
+  uint64_t optimizer_bytes = 0;    // optimizer states of the model's trainable weights
+  uint64_t activations_bytes = 0;  // saved for backward (and the recomputed layer under checkpointing)
+  uint64_t logits_bytes = 0;       // the logits and cross-entropy peak
+  uint64_t adapter_bytes = 0;      // LoRA adapters: weights + gradients + optimizer states
+  uint64_t temporary_bytes = 0;    // ZeRO-3's gathered layer, QLoRA's dequantized weight
+  uint64_t cuda_context_bytes = 0;
+  uint64_t host_bytes = 0;         // offloaded to system RAM, all ranks together
+};
+
 struct estimate_result {
   std::vector<issue> issues;
   std::optional<weight_format> format;
@@ -140,6 +180,7 @@ struct estimate_result {
   uint64_t n_ctx = 0, n_ctx_seq = 0, n_ubatch = 0;
   uint64_t gpu_layers = 0, n_layer = 0;
   std::optional<vllm_capacity> vllm;
+  std::optional<training_breakdown> training;
   std::optional<gguf_plan> gguf;       // llama.cpp with a GGUF file type: the file, tensor by tensor
   speed_estimate speed;
   bool ok() const { return !has_error(issues); }

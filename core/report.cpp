@@ -130,8 +130,7 @@ void write_gguf(json_writer& w, const gguf_plan& g) {
   w.end_array().end_object();
 }
 
-void write_estimate(json_writer& w, const model_spec& s, const estimate_result& r, const json& req, std::vector<issue>& issues) {
-  const inventory inv = build_inventory(s);
+void write_parameters(json_writer& w, const estimate_result& r) {
   const auto& p = r.parameters;
   // Some model cards quote active parameters without the token-embedding table, of which a token reads
   // one row (OpenAI's 3.6B for gpt-oss-20b, Meta's 17B for Llama 4 Scout); both are given.
@@ -146,7 +145,74 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
   w.end_object().key("by_layer_type").begin_object();
   for (const auto& [type, n] : p.by_layer_type) w.field(type.empty() ? std::string_view("outside_layers") : type, n);
   w.end_object().end_object();
+}
 
+void write_memory(json_writer& w, const estimate_result& r) {
+  const auto& m = r.memory;
+  w.key("memory").begin_object()
+      .field("weights_bytes", m.weights_bytes)
+      .field("kv_cache_bytes", m.kv_cache_bytes)
+      .field("activations_bytes", m.activations_bytes)
+      .field("overhead_bytes", m.overhead_bytes);
+  if (r.training) w.field("gradients_bytes", m.gradients_bytes).field("optimizer_bytes", m.optimizer_bytes);
+  w.field("total_bytes", m.total_bytes)
+      .field("gpu_bytes", m.gpu_bytes)
+      .field("host_bytes", m.host_bytes)
+      .end_object();
+  w.key("components").begin_array();
+  for (const auto& c : r.components)
+    w.begin_object().field("key", c.key).field("label", c.label).field("category", c.category).field("bytes", c.bytes)
+        .field("device", c.host ? "host" : "gpu").field("per_gpu", c.per_gpu).end_object();
+  w.end_array();
+  w.key("devices").begin_array();
+  for (const auto& d : r.devices) {
+    w.begin_object().field("name", d.name).field("weights_bytes", d.weights_bytes).field("kv_cache_bytes", d.kv_cache_bytes)
+        .field("activations_bytes", d.activations_bytes).field("overhead_bytes", d.overhead_bytes);
+    if (r.training) w.field("gradients_bytes", d.gradients_bytes).field("optimizer_bytes", d.optimizer_bytes);
+    w.field("total_bytes", d.total_bytes).end_object();
+  }
+  w.end_array();
+}
+
+void write_fits_and_formulas(json_writer& w, const estimate_result& r) {
+  w.key("fits").begin_array();
+  for (const auto& f : r.fits)
+    w.begin_object().field("name", f.gpu->name).field("memory_bytes", f.gpu->memory_bytes)
+        .field("usable_bytes", usable_bytes(*f.gpu)).field("fits", f.fits)
+        .field("headroom_bytes", f.headroom_bytes).end_object();
+  w.end_array();
+  w.key("formulas").begin_array();
+  for (const auto& f : r.formulas) w.begin_object().field("component", f.component).field("formula", f.formula).field("source", f.source).end_object();
+  w.end_array();
+}
+
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// A training estimate: parameters, memory per GPU (gradients and optimizer states beside the inference
+// terms), the training breakdown, fits and formulas.
+void write_training(json_writer& w, const estimate_result& r) {
+  write_parameters(w, r);
+  write_memory(w, r);
+  const auto& t = *r.training;
+  w.key("training").begin_object()
+      .field("method", t.method).field("precision", t.precision).field("optimizer", t.optimizer)
+      .field("micro_batch", t.micro_batch).field("seq_len", t.seq_len).field("gradient_accumulation", t.gradient_accumulation)
+      .field("checkpointing", t.checkpointing).field("flash_attention", t.flash_attention)
+      .field("lora_rank", t.lora_rank).field("train_embeddings", t.train_embeddings)
+      .field("zero", t.zero).field("gpus", r.gpus).field("offload_optimizer", t.offload_optimizer).field("offload_params", t.offload_params)
+      .field("trainable_parameters", t.trainable_parameters).field("adapter_parameters", t.adapter_parameters)
+      .field("weights_bytes", t.weights_bytes).field("master_bytes", t.master_bytes).field("gradients_bytes", t.gradients_bytes)
+      .field("optimizer_bytes", t.optimizer_bytes).field("activations_bytes", t.activations_bytes).field("logits_bytes", t.logits_bytes)
+      .field("adapter_bytes", t.adapter_bytes).field("temporary_bytes", t.temporary_bytes).field("cuda_context_bytes", t.cuda_context_bytes)
+      .field("host_bytes", t.host_bytes)
+      .end_object();
+  write_fits_and_formulas(w, r);
+}
+#endif
+
+void write_estimate(json_writer& w, const model_spec& s, const estimate_result& r, const json& req, std::vector<issue>& issues) {
+  const inventory inv = build_inventory(s);
+  const auto& p = r.parameters;
+  write_parameters(w, r);
   w.key("tensors").begin_array();
   for (const auto& t : inv.tensors) {
     w.begin_object().field("name", t.name).key("shape").begin_array();
@@ -168,26 +234,7 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
         .field("bytes", g.bytes).end_object();
   w.end_array().end_object();
 
-  const auto& m = r.memory;
-  w.key("memory").begin_object()
-      .field("weights_bytes", m.weights_bytes)
-      .field("kv_cache_bytes", m.kv_cache_bytes)
-      .field("activations_bytes", m.activations_bytes)
-      .field("overhead_bytes", m.overhead_bytes)
-      .field("total_bytes", m.total_bytes)
-      .field("gpu_bytes", m.gpu_bytes)
-      .field("host_bytes", m.host_bytes)
-      .end_object();
-  w.key("components").begin_array();
-  for (const auto& c : r.components)
-    w.begin_object().field("key", c.key).field("label", c.label).field("category", c.category).field("bytes", c.bytes)
-        .field("device", c.host ? "host" : "gpu").field("per_gpu", c.per_gpu).end_object();
-  w.end_array();
-  w.key("devices").begin_array();
-  for (const auto& d : r.devices)
-    w.begin_object().field("name", d.name).field("weights_bytes", d.weights_bytes).field("kv_cache_bytes", d.kv_cache_bytes)
-        .field("activations_bytes", d.activations_bytes).field("overhead_bytes", d.overhead_bytes).field("total_bytes", d.total_bytes).end_object();
-  w.end_array();
+  write_memory(w, r);
   if (r.vllm) {
     const auto& v = *r.vllm;
     w.key("vllm").begin_object().field("gpu", v.gpu).field("memory_bytes", v.memory_bytes).field("gpu_memory_utilization", v.gpu_memory_utilization)
@@ -209,15 +256,7 @@ void write_estimate(json_writer& w, const model_spec& s, const estimate_result& 
     }
     w.end_object();
   }
-  w.key("fits").begin_array();
-  for (const auto& f : r.fits)
-    w.begin_object().field("name", f.gpu->name).field("memory_bytes", f.gpu->memory_bytes)
-        .field("usable_bytes", usable_bytes(*f.gpu)).field("fits", f.fits)
-        .field("headroom_bytes", f.headroom_bytes).end_object();
-  w.end_array();
-  w.key("formulas").begin_array();
-  for (const auto& f : r.formulas) w.begin_object().field("component", f.component).field("formula", f.formula).field("source", f.source).end_object();
-  w.end_array();
+  write_fits_and_formulas(w, r);
 
   // Hub facts the front end fetched (safetensors.total from /api/models, the index's total_size).
   if (auto it = req.find("hub"); it != req.end() && it->is_object()) {
@@ -392,6 +431,37 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   r.opt.max_num_seqs = request_count(req, "max_num_seqs", "invalid_request", 0, issues);
   r.opt.host_bandwidth = request_count(req, "host_bandwidth", "invalid_request", 0, issues);
   r.opt.gpu_memory_bytes = request_count(req, "gpu_memory_bytes", "invalid_request", 0, issues);
+  r.opt.mode = request_text(req, "mode", issues, true);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // the first-estimate build hands training over (estimate.cpp)
+  if (auto it = req.find("training"); it != req.end() && !it->is_null()) {
+    if (!it->is_object()) {
+      issues.push_back({"invalid_request", "training", "training must be an object of training settings.", severity::error});
+    } else {
+      const json& t = *it;
+      training_options& to = r.opt.training;
+      to.method = request_text(t, "method", issues, true);
+      to.optimizer = request_text(t, "optimizer", issues, true);
+      to.precision = request_text(t, "precision", issues, true);
+      to.checkpointing = request_text(t, "checkpointing", issues, true);
+      to.lora_targets = request_text(t, "lora_targets", issues, true);
+      to.freeze = request_text(t, "freeze", issues, true);
+      to.offload = request_text(t, "offload", issues, true);
+      to.micro_batch = request_count(t, "micro_batch", "invalid_training", to.micro_batch, issues);
+      to.seq_len = request_count(t, "seq_len", "invalid_training", to.seq_len, issues);
+      to.gradient_accumulation = request_count(t, "gradient_accumulation", "invalid_training", to.gradient_accumulation, issues);
+      to.lora_rank = request_count(t, "lora_rank", "invalid_training", to.lora_rank, issues);
+      if (auto z = t.find("zero"); z != t.end() && !z->is_null()) {
+        if (z->is_number_unsigned() && z->get<uint64_t>() <= 3) to.zero = z->get<uint64_t>();
+        else if (z->is_string() && z->get<std::string>() == "fsdp") to.zero = 3;
+        else issues.push_back({"invalid_training", "zero", "zero is the ZeRO stage 0, 1, 2 or 3 (or \"fsdp\", full sharding).", severity::error});
+      }
+      if (auto e = t.find("train_embeddings"); e != t.end() && !e->is_null()) {
+        if (e->is_boolean()) to.train_embeddings = e->get<bool>();
+        else issues.push_back({"invalid_training", "train_embeddings", "train_embeddings must be true or false.", severity::error});
+      }
+    }
+  }
+#endif
   if (auto it = req.find("flash_attention"); it != req.end() && !it->is_null()) {
     if (it->is_boolean()) r.opt.flash_attention = it->get<bool>() ? 1 : 0;
     else if (it->is_string() && (it->get<std::string>() == "on" || it->get<std::string>() == "off" || it->get<std::string>() == "auto"))
@@ -447,8 +517,9 @@ std::string report_for(std::string_view request_text_json) {
       .field("batch_size", opt.batch_size)
       .field("runtime", r.runtime ? r.runtime->name : std::string_view(opt.runtime))
       .field("gpu", r.gpu ? r.gpu->name : std::string_view(opt.gpu))
-      .field("gpus", opt.gpus);
-  if (r.runtime && r.runtime->kind == runtime_kind::llama_cpp)
+      .field("gpus", opt.gpus)
+      .field("mode", opt.mode.empty() ? std::string_view("inference") : std::string_view(opt.mode));
+  if (r.runtime && r.runtime->kind == runtime_kind::llama_cpp && !r.training)
     w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
         .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", opt.batch_size);
   if (r.vllm)
@@ -456,7 +527,11 @@ std::string report_for(std::string_view request_text_json) {
         .field("max_num_seqs", r.vllm->max_num_seqs);
   w.end_object();
   write_model(w, s, model_id);
-  if (r.ok()) {
+  if (r.ok() && r.training) {
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+    write_training(w, r);
+#endif
+  } else if (r.ok()) {
     write_estimate(w, s, r, req, issues);
     write_solver(w, s, opt, r);
     write_commands(w, r, model_id, opt);

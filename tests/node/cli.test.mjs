@@ -172,6 +172,30 @@ describe('the CLI with a local config.json', () => {
     assert.match(text.stdout, /\nRun it: llama-server -m MODEL\.gguf -c 4096 -ngl 33 -fa on\n/);
   });
 
+  test('estimates training memory per GPU with --mode train', async () => {
+    const r = await run(['--config', `${FIXTURES}meta-llama__Meta-Llama-3.1-8B.json`, '--mode', 'train', '--method', 'lora', '--seq-len', '2048',
+      '--checkpointing', 'full', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.training.method, 'lora');
+    assert.equal(report.training.adapter_parameters, 41_943_040);  // r 16 on q,k,v,o,gate,up,down
+    assert.equal(report.training.gradients_bytes, 0);
+    assert.equal(report.memory.total_bytes, report.components.reduce((a, c) => a + c.bytes, 0));
+    const text = await run(['--config', `${FIXTURES}meta-llama__Meta-Llama-3.1-8B.json`, '--mode', 'train', '--zero', '3', '--gpus', '8',
+      '--gradient-accumulation', '4']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /\nTraining Memory \(each GPU\): full fine-tuning, mixed-bf16, adamw, 1 x 4096 tokens, checkpointing none, ZeRO-3 over 8 GPUs\n/);
+    assert.match(text.stdout, /\nfp32 master weights: +\d+\.\d\d GiB\n/);
+    assert.match(text.stdout, /\nVerdict: Fits on 8 x /);
+    assert.match(text.stderr, /Gradient accumulation \(4 steps\) changes no memory/);
+  });
+
+  test('asks for --mode train before a training flag', async () => {
+    const r = await run(['--config', LLAMA2_CONFIG, '--method', 'lora']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'neuro-shrink: --method is a training setting: add --mode train. See --help.\n');
+  });
+
   test('says when nothing in the catalogue is large enough', async () => {
     const r = await run(['--config', `${FIXTURES}deepseek-ai__DeepSeek-V3.json`]);
     assert.equal(r.code, 0, r.stderr);

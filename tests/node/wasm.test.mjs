@@ -27,6 +27,8 @@ const VARIANTS = [
   { runtime: 'llama.cpp', quantization: 'Q4_K_M', context_tokens: 8192, gpu: 'RTX 4090' },
   { runtime: 'llama.cpp', quantization: 'IQ2_XXS', gpu_layers: 10, kv_cache_dtype: 'q8_0' },
   { runtime: 'vllm', quantization: 'fp8', gpu: 'H100 SXM' },
+  { mode: 'train', training: { method: 'lora', seq_len: 2048, checkpointing: 'full' } },
+  { mode: 'train', gpus: 8, training: { zero: 3, optimizer: 'adamw-8bit', offload: 'optimizer' } },
 ];
 
 describe('wasm and native reports', () => {
@@ -73,7 +75,7 @@ describe('the first-estimate module', async () => {
       for (const variant of VARIANTS) {
         const request = JSON.stringify({ config, ...variant });
         const answer = first.estimate(request);
-        if (/^(Q|IQ)/.test(variant.quantization ?? '')) {
+        if (/^(Q|IQ)/.test(variant.quantization ?? '') || variant.mode === 'train') {
           assert.ok(JSON.parse(answer).issues.some((i) => i.code === 'needs_full_estimator'), `${file} ${JSON.stringify(variant)}`);
         } else {
           assertSameBytes(answer, wasm.estimate(request), `${file} ${JSON.stringify(variant)} (first vs full)`);
