@@ -39,6 +39,24 @@ test.describe('the calculator', () => {
     await expect(page.getByRole('list', { name: 'Notes on this estimate' })).toContainText('config.json and the Hub agree');
   });
 
+  test('switches to training memory: LoRA with checkpointing, from the full estimator module', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('BF16 weights');
+    await page.getByLabel('Mode', { exact: true }).selectOption('train');
+    await expect(page.getByLabel('Method', { exact: true })).toBeVisible();
+    await page.getByLabel('Method', { exact: true }).selectOption('lora');
+    await page.getByLabel('Gradient checkpointing').selectOption('full');
+    await page.getByLabel('Context (tokens)').fill('2048');
+    await page.getByLabel('Context (tokens)').dispatchEvent('change');
+    await expect(page.locator('#summary')).toContainText('lora training, mixed-bf16, adamw, 41.94 M trained');
+    const rows = page.getByRole('table', { name: 'Memory components' });
+    await expect(rows.getByRole('row', { name: /LoRA adapter weights/ })).toContainText('0.16 GiB');  // 41,943,040 x 4 bytes
+    await expect(rows.getByRole('row', { name: /Logits and cross-entropy/ })).toContainText('2.94 GiB');  // 2048 x 128256 x 12
+    await expect(page.getByRole('table', { name: 'KV cache by layer' })).toBeHidden();
+    await page.screenshot({ path: 'e2e/screenshots/training-lora.png', fullPage: true });
+  });
+
   test('shows a progress message while the config is fetched', async ({ page, context }) => {
     await blockInternet(context);
     let release;

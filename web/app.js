@@ -17,7 +17,8 @@ const COMPONENTS = [
 
 const $ = (id) => document.getElementById(id);
 const form = $('estimate-form');
-const inputs = { model: $('model-id'), quantization: $('quantization'), context: $('context'), batch: $('batch') };
+const inputs = { model: $('model-id'), quantization: $('quantization'), context: $('context'), batch: $('batch'), mode: $('mode') };
+const TRAINING = ['method', 'precision', 'optimizer', 'checkpointing', 'lora-rank', 'zero', 'gpus'];
 
 // What the estimate is computed from: the loaded config and the inputs.
 const state = { modelId: '', configText: '', hub: null };
@@ -72,29 +73,43 @@ function request() {
   };
   if (inputs.quantization.value) r.quantization = inputs.quantization.value;
   if (state.hub) r.hub = state.hub;
+  if (inputs.mode.value === 'train') {
+    const v = (id) => $(id).value;
+    r.mode = 'train';
+    r.gpus = positive($('gpus'), 0);
+    r.training = {
+      method: v('method'), precision: v('precision'), optimizer: v('optimizer'), checkpointing: v('checkpointing'),
+      lora_rank: positive($('lora-rank'), 0), zero: Number(v('zero')), micro_batch: r.batch_size, seq_len: r.context_tokens,
+    };
+  }
   return r;
 }
 
 function renderBreakdown(report) {
   const m = report.memory;
-  const rows = COMPONENTS.map(([key, label]) => {
+  // Training: each GPU's components as the estimate lists them (weights, master, gradients, states, ...).
+  const parts = report.training
+    ? report.components.filter((c) => !c.host).map((c, i) => [`c${i}`, c.label, c.bytes])
+    : COMPONENTS.map(([key, label]) => [key, label, m[key]]);
+  const total = report.training ? parts.reduce((a, p) => a + p[2], 0) : m.total_bytes;
+  const rows = parts.map(([, label, bytes]) => {
     const tr = el('tr');
-    const share = m.total_bytes ? (100 * m[key]) / m.total_bytes : 0;
-    tr.append(el('th', label), el('td', formatBytes(m[key]), 'num'), el('td', `${share.toFixed(1)}%`, 'num'));
+    const share = total ? (100 * bytes) / total : 0;
+    tr.append(el('th', label), el('td', formatBytes(bytes), 'num'), el('td', `${share.toFixed(1)}%`, 'num'));
     tr.firstChild.scope = 'row';
     return tr;
   });
   $('breakdown-rows').replaceChildren(...rows);
-  $('total').textContent = formatBytes(m.total_bytes);
+  $('total').textContent = formatBytes(total) + (report.training && report.request.gpus > 1 ? ' per GPU' : '');
 
   const bar = $('bar');
-  bar.replaceChildren(...COMPONENTS.map(([key, label], i) => {
-    const seg = el('span', '', `seg seg-${i}`);
-    seg.style.width = `${m.total_bytes ? (100 * m[key]) / m.total_bytes : 0}%`;
-    seg.title = `${label}: ${formatBytes(m[key])}`;
+  bar.replaceChildren(...parts.map(([, label, bytes], i) => {
+    const seg = el('span', '', `seg seg-${i % 8}`);
+    seg.style.width = `${total ? (100 * bytes) / total : 0}%`;
+    seg.title = `${label}: ${formatBytes(bytes)}`;
     return seg;
   }));
-  bar.setAttribute('aria-label', `Memory breakdown: ${COMPONENTS.map(([key, label]) => `${label} ${formatBytes(m[key])}`).join(', ')}; total ${formatBytes(m.total_bytes)}`);
+  bar.setAttribute('aria-label', `Memory breakdown: ${parts.map(([, label, bytes]) => `${label} ${formatBytes(bytes)}`).join(', ')}; total ${formatBytes(total)}`);
 }
 
 // A GPU's memory as the estimate counts it: unified memory shows the share the GPU may wire.
@@ -149,7 +164,8 @@ function renderDetails(report) {
   groups.append(el('dt', 'by role'), el('dd', describe(p.by_role)));
   groups.append(el('dt', 'by layer type'), el('dd', describe(p.by_layer_type)));
   if (p.mtp) groups.append(el('dt', 'not loaded'), el('dd', `multi-token-prediction modules ${formatShort(p.mtp)} (${formatCount(p.mtp)})`));
-  $('kv-rows').replaceChildren(...report.kv_cache.layers.map((g) => {
+  for (const node of document.querySelectorAll('.kv-only')) node.hidden = !report.kv_cache;
+  $('kv-rows').replaceChildren(...(report.kv_cache?.layers ?? []).map((g) => {
     const tr = el('tr');
     const kind = g.attention === 'sliding' || g.attention === 'chunked' ? `${g.attention} (${formatCount(g.window)})` : g.attention;
     tr.append(el('td', String(g.layers), 'num'), el('td', g.state_bytes ? `${kind}, state ${formatCount(g.state_bytes)} B` : kind),
@@ -171,9 +187,11 @@ function render(report) {
   const p = report.parameters;
   const active = p.active !== p.total ? `, ${formatShort(p.active)} active per token` : '';
   const fitting = report.fits.find((g) => g.fits);
+  const t = report.training;
   $('summary').textContent =
-    `${formatShort(p.total)} parameters (${formatCount(p.total)}${active}) · ${report.request.quantization_label} weights · ` +
-    `${formatCount(report.request.context_tokens)} tokens × ${report.request.batch_size} · total ${formatBytes(report.memory.total_bytes)} · ` +
+    `${formatShort(p.total)} parameters (${formatCount(p.total)}${active}) · ` +
+    (t ? `${t.method} training, ${t.precision}, ${t.optimizer}, ${formatShort(t.trainable_parameters)} trained · ${t.micro_batch} × ${formatCount(t.seq_len)} tokens per GPU · `
+       : `${report.request.quantization_label} weights · ${formatCount(report.request.context_tokens)} tokens × ${report.request.batch_size} · total ${formatBytes(report.memory.total_bytes)} · `) +
     (fitting ? `fits on ${fitting.name} and larger` : 'fits on no single GPU in the catalogue');
   renderBreakdown(report);
   renderFits(report);
@@ -265,8 +283,11 @@ form.addEventListener('submit', (event) => {
     loadModel(id);
   }
 });
-for (const input of [inputs.quantization, inputs.context, inputs.batch]) {
-  input.addEventListener('change', () => update());
+for (const input of [inputs.quantization, inputs.context, inputs.batch, inputs.mode, ...TRAINING.map($)]) {
+  input.addEventListener('change', () => {
+    $('training-fields').hidden = inputs.mode.value !== 'train';
+    update();
+  });
 }
 
 async function start() {
