@@ -32,7 +32,7 @@ How much GPU memory a model needs, from its config.json.
                        e.g. 79.22 for an H100 80GB (default: the catalogue's memory)
   --host-bandwidth GBS system RAM bandwidth in GB/s for llama.cpp layers left on the CPU (default 89.6)
   --mode train         training / fine-tuning memory instead of inference, per GPU:
-    --method M             full (default), lora, qlora
+    --method M             full (default), lora, qlora (base in --quantization nf4, the default, or nf4-dq)
     --optimizer O          adamw (default), adamw-8bit, paged-adamw-8bit, paged-adamw, adafactor, sgd, sgd-momentum, lion
     --precision P          mixed-bf16 (default), mixed-fp16, bf16 (pure), fp32
     --micro-batch N        sequences per GPU per step (default 1)
