@@ -195,9 +195,13 @@ void estimate_training(const model_spec& s, const estimate_options& o, estimate_
   // QLoRA stores the frozen base in NF4 (double-quantized when asked: quantization "nf4-dq"); LoRA and full
   // fine-tuning keep it in the training precision.
   std::optional<weight_format> base_format;
-  if (tb.method == "qlora") {
-    base_format = find_weight_format(o.quantization == "nf4-dq" || o.quantization == "nf4" || o.quantization == "fp4" || o.quantization == "fp4-dq" ? o.quantization : "nf4");
-  }
+  const bool bnb4 = o.quantization == "nf4-dq" || o.quantization == "nf4" || o.quantization == "fp4" || o.quantization == "fp4-dq";
+  if (tb.method == "qlora") base_format = find_weight_format(bnb4 ? o.quantization : "nf4");
+  if (!o.quantization.empty() && !(tb.method == "qlora" && bnb4))
+    issues.push_back({"quantization_ignored", "quantization",
+        tb.method == "qlora" ? "QLoRA stores its base in bitsandbytes 4-bit (nf4, nf4-dq, fp4, fp4-dq); \"" + o.quantization + "\" is not one, so NF4 is used."
+                             : "Training keeps the weights in the training precision (" + tb.precision + "); the weight format \"" + o.quantization + "\" is not used. For a quantized base, use --method qlora.",
+        severity::warning});
   const uint64_t N = o.gpus;
   const uint64_t z = t.zero;
   const uint32_t c = prec->compute_bytes;
