@@ -57,6 +57,43 @@ test.describe('the calculator', () => {
     await page.screenshot({ path: 'e2e/screenshots/training-lora.png', fullPage: true });
   });
 
+  test('fetches only the first-estimate files before the first estimate', async ({ page, context }) => {
+    await blockInternet(context);
+    const fetched = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname.replace(/^.*\//, '')));
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('8,030,261,248');
+    const before = [...new Set(fetched)].sort();
+    // tests/bench/payload.mjs sums exactly these (gzipped) against the 100 KB budget.
+    expect(before).toEqual(['app.js', 'estimator.js', 'index.html', 'meta-llama__Meta-Llama-3.1-8B.json', 'neuro-shrink-first.js',
+      'neuro-shrink-first.wasm', 'style.css'].sort());
+  });
+
+  test('keeps every input in the URL: a link reproduces the estimate', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('BF16 weights');
+    await page.getByLabel('Runtime', { exact: true }).selectOption('llama.cpp');
+    await page.getByLabel('Weight format').selectOption('Q4_K_M');
+    await page.getByLabel('GPU', { exact: true }).selectOption('NVIDIA GeForce RTX 4090');
+    await page.getByLabel('Context (tokens)').fill('16384');
+    await page.getByLabel('Context (tokens)').dispatchEvent('change');
+    const rows = page.getByRole('table', { name: 'Memory components' });
+    await expect(rows.getByRole('row', { name: /CPU_Mapped: token_embd/ })).toContainText('0.28 GiB');  // 128256 x 4096 Q4_K
+    await expect(page.locator('#runtime-info')).toContainText('Run it: llama-server -hf meta-llama/Llama-3.1-8B:Q4_K_M -c 16384 -ngl 33 -fa on');
+    await expect(page.locator('#runtime-info')).toContainText('Speed on NVIDIA GeForce RTX 4090');
+    const total = await page.locator('#total').textContent();
+    const url = page.url();
+    expect(url).toContain('q=Q4_K_M');
+    expect(url).toContain('ctx=16384');
+    expect(url).toContain('runtime=llama.cpp');
+    const again = await context.newPage();
+    await again.goto(url);
+    await expect(again.locator('#total')).toHaveText(total);
+    await expect(again.getByLabel('Weight format')).toHaveValue('Q4_K_M');
+    await expect(again.getByLabel('Context (tokens)')).toHaveValue('16384');
+  });
+
   test('shows a progress message while the config is fetched', async ({ page, context }) => {
     await blockInternet(context);
     let release;

@@ -1,7 +1,16 @@
 // The calculator page: one state object -> one estimate request -> one render. Everything the user or a
 // config supplies reaches the DOM through textContent, never as HTML.
 import { catalogue, estimateReport } from './estimator.js';
-import { fetchConfig, fetchHubFacts, HubError } from './hub-fetch.js';
+
+// The Hub client loads on the first Hub request: the embedded default needs none of it.
+let hubPromise;
+const hubModule = () => {
+  hubPromise ??= import('./hub-fetch.js').catch((err) => {
+    hubPromise = undefined;
+    throw navigator.onLine === false ? Object.assign(new Error('You are offline, so the model cannot be fetched. Reconnect, or give its config.json instead.'), { name: 'HubError' }) : err;
+  });
+  return hubPromise;
+};
 
 const DEFAULT_MODEL = {
   id: 'meta-llama/Llama-3.1-8B',
@@ -17,8 +26,13 @@ const COMPONENTS = [
 
 const $ = (id) => document.getElementById(id);
 const form = $('estimate-form');
-const inputs = { model: $('model-id'), quantization: $('quantization'), context: $('context'), batch: $('batch'), mode: $('mode') };
-const TRAINING = ['method', 'precision', 'optimizer', 'checkpointing', 'lora-rank', 'zero', 'gpus'];
+const inputs = {
+  model: $('model-id'), quantization: $('quantization'), context: $('context'), batch: $('batch'), mode: $('mode'),
+  runtime: $('runtime'), kv: $('kv-type'), gpu: $('gpu'), gpus: $('gpus'),
+};
+const TRAINING = ['method', 'precision', 'optimizer', 'checkpointing', 'lora-rank', 'zero'];
+// Every input lives in the URL (?model=...&q=...): a link reproduces the estimate.
+const URL_KEYS = { model: 'model', quantization: 'q', context: 'ctx', batch: 'batch', mode: 'mode', runtime: 'runtime', kv: 'kv', gpu: 'gpu', gpus: 'gpus' };
 
 // What the estimate is computed from: the loaded config and the inputs.
 const state = { modelId: '', configText: '', hub: null };
@@ -73,10 +87,13 @@ function request() {
   };
   if (inputs.quantization.value) r.quantization = inputs.quantization.value;
   if (state.hub) r.hub = state.hub;
+  if (inputs.runtime.value) r.runtime = inputs.runtime.value;
+  if (inputs.kv.value) r.kv_cache_dtype = inputs.kv.value;
+  if (inputs.gpu.value) r.gpu = inputs.gpu.value;
+  r.gpus = positive(inputs.gpus, 0);
   if (inputs.mode.value === 'train') {
     const v = (id) => $(id).value;
     r.mode = 'train';
-    r.gpus = positive($('gpus'), 0);
     r.training = {
       method: v('method'), precision: v('precision'), optimizer: v('optimizer'), checkpointing: v('checkpointing'),
       lora_rank: positive($('lora-rank'), 0), zero: Number(v('zero')), micro_batch: r.batch_size, seq_len: r.context_tokens,
@@ -88,10 +105,12 @@ function request() {
 function renderBreakdown(report) {
   const m = report.memory;
   // Training: each GPU's components as the estimate lists them (weights, master, gradients, states, ...).
-  const parts = report.training
-    ? report.components.filter((c) => !c.host).map((c, i) => [`c${i}`, c.label, c.bytes])
+  // A runtime's own allocations (llama.cpp's buffers, vLLM's pool) or training's terms, as the report lists them.
+  const listed = report.training || report.request.runtime !== 'transformers';
+  const parts = listed
+    ? report.components.filter((c) => !report.training || !c.host).map((c, i) => [`c${i}`, c.label + (c.host && !report.training ? ' (system RAM)' : ''), c.bytes])
     : COMPONENTS.map(([key, label]) => [key, label, m[key]]);
-  const total = report.training ? parts.reduce((a, p) => a + p[2], 0) : m.total_bytes;
+  const total = listed ? parts.reduce((a, p) => a + p[2], 0) : m.total_bytes;
   const rows = parts.map(([, label, bytes]) => {
     const tr = el('tr');
     const share = total ? (100 * bytes) / total : 0;
@@ -139,6 +158,22 @@ function renderFits(report) {
       el('td', `${g.headroom_bytes >= 0 ? '' : '−'}${formatBytes(Math.abs(g.headroom_bytes))}`, 'num'));
     return tr;
   }));
+}
+
+// Speed, vLLM's KV capacity and the command to run, when a GPU is chosen.
+function renderRuntime(report) {
+  const lines = [];
+  const sp = report.speed;
+  if (sp?.known) {
+    lines.push(`Speed on ${sp.gpu}: decode ≈ ${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
+      (sp.prefill_tokens_per_s ? `, prefill ≈ ${Math.round(sp.prefill_tokens_per_s)} tokens/s` : `; prefill unknown: ${sp.reason}`) + '.');
+  }
+  const v = report.vllm;
+  if (v) lines.push(`vLLM KV cache: ${v.kv_tokens.toLocaleString('en-US')} tokens (${v.blocks} blocks), ${v.max_concurrency.toFixed(2)}× concurrency at ${formatCount(report.request.context_tokens)} tokens.`);
+  const s = report.solver;
+  if (s && s.max_context_tokens !== undefined) lines.push(`On the chosen GPU: up to ${formatCount(s.max_context_tokens)} tokens of context; best format that fits: ${s.best_quantization || 'none'}; fewest GPUs: ${s.fewest_gpus || 'more than 64'}.`);
+  for (const c of report.commands ?? []) lines.push(`Run it: ${c.command}`);
+  $('runtime-info').replaceChildren(...lines.map((line) => el('p', line)));
 }
 
 function renderNotices(report) {
@@ -194,6 +229,7 @@ function render(report) {
        : `${report.request.quantization_label} weights · ${formatCount(report.request.context_tokens)} tokens × ${report.request.batch_size} · total ${formatBytes(report.memory.total_bytes)} · `) +
     (fitting ? `fits on ${fitting.name} and larger` : 'fits on no single GPU in the catalogue');
   renderBreakdown(report);
+  renderRuntime(report);
   renderFits(report);
   renderNotices(report);
   renderDetails(report);
@@ -213,6 +249,37 @@ async function update(ticket = ++generation) {
   }
   showAlert([]);
   render(report);
+  writeUrl();
+  setTimeout(() => hubModule().catch(() => {}), 0);  // ready for the next model, and for offline use
+}
+
+function writeUrl() {
+  const params = new URLSearchParams();
+  for (const [key, name] of Object.entries(URL_KEYS)) {
+    const input = inputs[key];
+    if (input.value !== input.defaultValue && !(input.tagName === 'SELECT' && input.selectedIndex <= 0)) params.set(name, input.value);
+  }
+  if (inputs.mode.value === 'train') for (const id of TRAINING) params.set(id, $(id).value);
+  const query = params.toString();
+  history.replaceState(null, '', query ? `?${query}` : location.pathname);
+}
+
+// Inputs from the URL, before the first estimate; selects take what their options allow.
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  for (const [key, name] of Object.entries(URL_KEYS)) {
+    const value = params.get(name);
+    if (value === null) continue;
+    const input = inputs[key];
+    if (input.tagName === 'SELECT' && ![...input.options].some((o) => o.value === value)) {
+      const option = el('option', value);  // a value the catalogue lists later (GPUs, GGUF types)
+      option.value = value;
+      input.append(option);
+    }
+    input.value = value;
+  }
+  for (const id of TRAINING) if (params.has(id)) $(id).value = params.get(id);
+  $('training-fields').hidden = inputs.mode.value !== 'train';
 }
 
 async function loadModel(modelId) {
@@ -225,6 +292,7 @@ async function loadModel(modelId) {
   $('results').setAttribute('aria-busy', 'true');
   setStatus(`Fetching config for ${modelId}…`);
   try {
+    const { fetchConfig, fetchHubFacts } = await hubModule();
     const [configText, facts] = await Promise.all([
       fetchConfig(modelId, { signal }),
       fetchHubFacts(modelId, { signal }).catch(() => ({ facts: {} })),
@@ -238,7 +306,7 @@ async function loadModel(modelId) {
   } catch (err) {
     if (err?.name === 'AbortError' || ticket !== generation) return;
     setStatus('');
-    showAlert([err instanceof HubError ? err.message : `Could not load ${modelId}: ${err?.message ?? err}.`]);
+    showAlert([err?.name === 'HubError' ? err.message : `Could not load ${modelId}: ${err?.message ?? err}.`]);
     $('results').hidden = true;
   } finally {
     button.disabled = false;
@@ -257,14 +325,40 @@ function useDefault(configText) {
   state.hub = null;
 }
 
-async function fillQuantizations() {
-  const { quantizations } = await catalogue();
-  for (const q of quantizations) {
-    const option = el('option', q.label);
-    option.value = q.name;
-    option.title = q.description;
-    inputs.quantization.append(option);
+function option(value, label, title) {
+  const o = el('option', label);
+  o.value = value;
+  if (title) o.title = title;
+  return o;
+}
+
+// Fills a select from the catalogue, keeping a value the URL put there.
+function fill(select, nodes) {
+  const keep = select.value;
+  for (const o of [...select.options]) if (o.index > 0) o.remove();
+  select.append(...nodes);
+  select.value = keep;
+  if (select.value !== keep) select.selectedIndex = 0;
+}
+
+async function fillCatalogue() {
+  const c = await catalogue();
+  const gguf = el('optgroup');
+  gguf.label = 'llama.cpp GGUF file types (runtime llama.cpp)';
+  gguf.append(...c.gguf_file_types.map((t) => option(t.name, t.name, t.description)));
+  fill(inputs.quantization, [...c.quantizations.map((q) => option(q.name, q.label, q.description)), gguf]);
+  fill(inputs.kv, c.kv_cache_dtypes.map((d) => option(d.name, d.name, d.source)));
+  const vendors = new Map();
+  for (const g of c.gpus) {
+    if (!vendors.has(g.vendor)) {
+      const group = el('optgroup');
+      group.label = g.vendor === 'amd' ? 'AMD' : g.vendor[0].toUpperCase() + g.vendor.slice(1);
+      vendors.set(g.vendor, group);
+    }
+    vendors.get(g.vendor).append(option(g.name, `${g.name} (${formatBytes(g.memory_bytes)})`));
   }
+  fill(inputs.gpu, [...vendors.values()]);
+  state.gpus = c.gpus;
 }
 
 form.addEventListener('submit', (event) => {
@@ -283,17 +377,34 @@ form.addEventListener('submit', (event) => {
     loadModel(id);
   }
 });
-for (const input of [inputs.quantization, inputs.context, inputs.batch, inputs.mode, ...TRAINING.map($)]) {
+for (const input of [inputs.quantization, inputs.context, inputs.batch, inputs.mode, inputs.runtime, inputs.kv, inputs.gpu, inputs.gpus, ...TRAINING.map($)]) {
   input.addEventListener('change', () => {
     $('training-fields').hidden = inputs.mode.value !== 'train';
     update();
   });
 }
 
+$('copy-link').addEventListener('click', async () => {
+  writeUrl();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    setStatus('Link copied.');
+  } catch {
+    setStatus(`Copy this link: ${location.href}`);
+  }
+});
+
 async function start() {
+  readUrl();
+  const wanted = inputs.model.value.trim();
+  if (wanted && wanted !== DEFAULT_MODEL.id) {
+    fillCatalogue();
+    loadModel(wanted);
+    return;
+  }
   const ticket = ++generation;
   try {
-    const [, text] = await Promise.all([fillQuantizations(), fetchDefault()]);
+    const [, text] = await Promise.all([fillCatalogue(), fetchDefault()]);
     if (ticket !== generation) return;  // the user asked for something else meanwhile
     useDefault(text);
     await update();
