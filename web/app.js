@@ -249,6 +249,7 @@ async function update(ticket = ++generation) {
   }
   showAlert([]);
   render(report);
+  if (!performance.getEntriesByName('first-estimate').length) performance.mark('first-estimate');
   writeUrl();
   setTimeout(() => hubModule().catch(() => {}), 0);  // ready for the next model, and for offline use
 }
