@@ -24,7 +24,7 @@ test.describe('the calculator', () => {
     await blockInternet(context);
     await page.goto('index.html');
     await expect(page.locator('#summary')).toContainText('BF16 weights');
-    await page.getByLabel('Weight format').selectOption('int4');
+    await page.getByLabel('Weight format', { exact: true }).selectOption('int4');
     await expect(page.locator('#summary')).toContainText('INT4 weights');
   });
 
@@ -77,7 +77,7 @@ test.describe('the calculator', () => {
     await page.goto('index.html');
     await expect(page.locator('#summary')).toContainText('BF16 weights');
     await page.getByLabel('Runtime', { exact: true }).selectOption('llama.cpp');
-    await page.getByLabel('Weight format').selectOption('Q4_K_M');
+    await page.getByLabel('Weight format', { exact: true }).selectOption('Q4_K_M');
     await page.getByLabel('GPU', { exact: true }).selectOption('NVIDIA GeForce RTX 4090');
     await page.getByLabel('Context (tokens)').fill('16384');
     await page.getByLabel('Context (tokens)').dispatchEvent('change');
@@ -93,7 +93,7 @@ test.describe('the calculator', () => {
     const again = await context.newPage();
     await again.goto(url);
     await expect(again.locator('#total')).toHaveText(total);
-    await expect(again.getByLabel('Weight format')).toHaveValue('Q4_K_M');
+    await expect(again.getByLabel('Weight format', { exact: true })).toHaveValue('Q4_K_M');
     await expect(again.getByLabel('Context (tokens)')).toHaveValue('16384');
   });
 

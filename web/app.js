@@ -4,6 +4,7 @@ import { catalogue, estimateReport } from './estimator.js';
 
 // The Hub client loads on the first Hub request: the embedded default needs none of it.
 let hubPromise;
+let extras;
 const hubModule = () => {
   hubPromise ??= import('./hub-fetch.js').catch((err) => {
     hubPromise = undefined;
@@ -28,14 +29,17 @@ const $ = (id) => document.getElementById(id);
 const form = $('estimate-form');
 const inputs = {
   model: $('model-id'), quantization: $('quantization'), context: $('context'), batch: $('batch'), mode: $('mode'),
-  runtime: $('runtime'), kv: $('kv-type'), gpu: $('gpu'), gpus: $('gpus'),
+  runtime: $('runtime'), kv: $('kv-type'), gpu: $('gpu'), gpus: $('gpus'), unit: $('unit'),
 };
 const TRAINING = ['method', 'precision', 'optimizer', 'checkpointing', 'lora-rank', 'zero'];
 // Every input lives in the URL (?model=...&q=...): a link reproduces the estimate.
-const URL_KEYS = { model: 'model', quantization: 'q', context: 'ctx', batch: 'batch', mode: 'mode', runtime: 'runtime', kv: 'kv', gpu: 'gpu', gpus: 'gpus' };
+const URL_KEYS = { model: 'model', quantization: 'q', context: 'ctx', batch: 'batch', mode: 'mode', runtime: 'runtime', kv: 'kv', gpu: 'gpu', gpus: 'gpus', unit: 'unit' };
 
 // What the estimate is computed from: the loaded config and the inputs.
-const state = { modelId: '', configText: '', hub: null };
+export const state = { modelId: '', configText: '', hub: null, token: '' };
+// What extras.js (loaded after the first estimate) adds: charts, the WebGPU hint, the token and paste flows.
+const hooks = { afterRender: null };
+export function setHooks(h) { Object.assign(hooks, h); }
 let fetchController = null;
 // Every user action takes a ticket; work that finishes after a newer action began is dropped, so a slow
 // start-up estimate never hides the answer (or the error) for what the user asked for since.
@@ -48,8 +52,10 @@ function el(tag, text, className) {
   return node;
 }
 
+// Binary GiB (what the estimate and drivers count in) or decimal GB (what spec sheets print).
+export const view = { unit: 'GiB' };
 export function formatBytes(bytes) {
-  return `${(bytes / GiB).toFixed(2)} GiB`;
+  return view.unit === 'GB' ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / GiB).toFixed(2)} GiB`;
 }
 
 function formatCount(n) {
@@ -63,11 +69,11 @@ function formatShort(n) {
   return String(n);
 }
 
-function setStatus(text) {
+export function setStatus(text) {
   $('status').textContent = text;
 }
 
-function showAlert(lines) {
+export function showAlert(lines) {
   const box = $('alert');
   box.replaceChildren(...lines.map((line) => el('p', line)));
   box.hidden = lines.length === 0;
@@ -235,9 +241,10 @@ function render(report) {
   renderDetails(report);
   $('results').hidden = false;
   $('results').setAttribute('aria-busy', 'false');
+  hooks.afterRender?.(report, request());
 }
 
-async function update(ticket = ++generation) {
+export async function update(ticket = ++generation) {
   if (!state.configText) return;
   const report = await estimateReport(request());
   if (ticket !== generation) return;
@@ -251,7 +258,10 @@ async function update(ticket = ++generation) {
   render(report);
   if (!performance.getEntriesByName('first-estimate').length) performance.mark('first-estimate');
   writeUrl();
-  setTimeout(() => hubModule().catch(() => {}), 0);  // ready for the next model, and for offline use
+  setTimeout(() => {  // ready for the next model, and for offline use; then the page's extras
+    hubModule().catch(() => {});
+    extras ??= import('./extras.js').then((m) => m.attach()).catch(() => {});
+  }, 0);
 }
 
 function writeUrl() {
@@ -281,9 +291,10 @@ function readUrl() {
   }
   for (const id of TRAINING) if (params.has(id)) $(id).value = params.get(id);
   $('training-fields').hidden = inputs.mode.value !== 'train';
+  view.unit = inputs.unit.value;
 }
 
-async function loadModel(modelId) {
+export async function loadModel(modelId) {
   fetchController?.abort();
   fetchController = new AbortController();
   const { signal } = fetchController;
@@ -295,8 +306,8 @@ async function loadModel(modelId) {
   try {
     const { fetchConfig, fetchHubFacts } = await hubModule();
     const [configText, facts] = await Promise.all([
-      fetchConfig(modelId, { signal }),
-      fetchHubFacts(modelId, { signal }).catch(() => ({ facts: {} })),
+      fetchConfig(modelId, { signal, token: state.token }),
+      fetchHubFacts(modelId, { signal, token: state.token }).catch(() => ({ facts: {} })),
     ]);
     if (ticket !== generation) return;
     state.modelId = modelId;
@@ -308,6 +319,7 @@ async function loadModel(modelId) {
     if (err?.name === 'AbortError' || ticket !== generation) return;
     setStatus('');
     showAlert([err?.name === 'HubError' ? err.message : `Could not load ${modelId}: ${err?.message ?? err}.`]);
+    hooks.onHubError?.(err);
     $('results').hidden = true;
   } finally {
     button.disabled = false;
@@ -384,6 +396,11 @@ for (const input of [inputs.quantization, inputs.context, inputs.batch, inputs.m
     update();
   });
 }
+
+$('unit').addEventListener('change', () => {
+  view.unit = $('unit').value;
+  update();
+});
 
 $('copy-link').addEventListener('click', async () => {
   writeUrl();

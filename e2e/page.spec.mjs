@@ -1,0 +1,106 @@
+// The page's extras (web/extras.js, loaded after the first estimate): charts, the WebGPU hint, the token
+// and paste-a-config flows, units. Hub responses come from fixtures through Playwright routes.
+import { expect, test } from '@playwright/test';
+
+import { blockInternet, fixtureText, routeHub } from './hub-routes.mjs';
+
+const GATED = 'meta-llama/Llama-3.2-1B';
+
+test.describe('charts', () => {
+  test('draw the breakdown against the chosen GPU, memory against context, and what fits', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html?gpu=NVIDIA%20GeForce%20RTX%204090&ctx=32768');
+    await expect(page.getByRole('img', { name: /^Memory on NVIDIA GeForce RTX 4090: .* needed of 24\.00 GiB usable$/ })).toBeVisible();
+    // Llama-3.1-8B bf16: 14.96 GiB of weights + 4 GiB of KV at 32K tokens fits a 24 GB card; at 128K it does not.
+    const line = page.getByRole('img', { name: /^Total memory against context length; fits up to [\d,]+ tokens$/ });
+    await expect(line).toBeVisible();
+    const label = await line.getAttribute('aria-label');
+    const upTo = Number(label.match(/fits up to ([\d,]+) tokens/)[1].replace(/,/g, ''));
+    expect(upTo).toBeGreaterThanOrEqual(32768);
+    expect(upTo).toBeLessThan(131072);
+    await page.getByText(/^What fits: 83 GPUs × \d+ weight formats at 32,768 tokens$/).click();
+    const grid = page.getByRole('table', { name: 'What fits, GPUs by weight format' });
+    // fp32 (32 GB of weights) does not fit a 24 GB card; fp16 does.
+    await expect(grid.getByRole('row', { name: /^NVIDIA GeForce RTX 4090 [✓✗]/ })).toHaveAccessibleName(/^NVIDIA GeForce RTX 4090 ✗ ✓ ✓/);
+    await page.screenshot({ path: 'e2e/screenshots/desktop.png', fullPage: true });
+  });
+
+  test('lay out at 360 px wide without horizontal scrolling of the page', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto('index.html?gpu=NVIDIA%20GeForce%20RTX%204090');
+    await expect(page.getByRole('img', { name: /^Total memory against context length/ })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: 'e2e/screenshots/mobile-360.png', fullPage: true });
+  });
+});
+
+test.describe('units', () => {
+  test('switch between GiB and GB, and the choice stays in the URL', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    const weights = page.getByRole('table', { name: 'Memory components' }).getByRole('row', { name: /Weights/ });
+    await expect(weights).toContainText('14.96 GiB');
+    await page.getByLabel('Units').selectOption('GB');
+    await expect(weights).toContainText('16.06 GB');  // 16,060,522,496 bytes
+    expect(page.url()).toContain('unit=GB');
+  });
+});
+
+test.describe('gated models and own configs', () => {
+  test('a token unlocks a gated model and goes only to huggingface.co', async ({ page, context }) => {
+    await blockInternet(context);
+    const seen = [];
+    await context.route('https://huggingface.co/**', (route) => {
+      const request = route.request();
+      const auth = request.headers().authorization ?? '';
+      seen.push({ url: request.url(), auth });
+      const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'x-error-code', 'access-control-allow-headers': 'authorization' };
+      if (auth !== 'Bearer hf_test_token') return route.fulfill({ status: 401, headers: { ...cors, 'x-error-code': 'GatedRepo' }, body: '{}' });
+      if (request.url().endsWith('/config.json')) return route.fulfill({ status: 200, headers: cors, body: fixtureText('meta-llama__Llama-3.2-1B') });
+      return route.fulfill({ status: 404, headers: { ...cors, 'x-error-code': 'EntryNotFound' }, body: '{}' });
+    });
+    const local = [];
+    page.on('request', (r) => { if (new URL(r.url()).hostname === '127.0.0.1') local.push(r.headers().authorization ?? ''); });
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('8,030,261,248');
+    await page.getByLabel('Hugging Face model').fill(GATED);
+    await page.getByRole('button', { name: 'Estimate', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('is gated or private (HTTP 401)');
+    await expect(page.getByLabel(/Hugging Face access token/)).toBeFocused();
+    await page.getByLabel(/Hugging Face access token/).fill('hf_test_token');
+    await page.getByRole('button', { name: 'Fetch with this token' }).click();
+    await expect(page.locator('#summary')).toContainText('1,235,814,400');
+    expect(seen.some((s) => s.auth === 'Bearer hf_test_token')).toBe(true);
+    expect(seen.every((s) => new URL(s.url).hostname === 'huggingface.co')).toBe(true);
+    expect(local.every((a) => a === '')).toBe(true);
+    // Kept for this tab only unless asked: nothing in localStorage.
+    expect(await page.evaluate(() => localStorage.getItem('neuro-shrink.hf-token'))).toBeNull();
+    expect(await page.evaluate(() => sessionStorage.getItem('neuro-shrink.hf-token'))).toBe('hf_test_token');
+  });
+
+  test('a pasted config.json is estimated, and a malformed one says so', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('8,030,261,248');
+    await page.getByText('Gated model, or your own config.json').click();
+    await page.getByLabel('Paste or drop a config.json').fill(fixtureText('Qwen__Qwen3-0.6B'));
+    await page.getByLabel('Hugging Face model').fill('my/qwen3-copy');
+    await page.getByRole('button', { name: 'Estimate this config' }).click();
+    await expect(page.locator('#summary')).toContainText('596,049,920');
+    await expect(page.locator('#result-model')).toHaveText('my/qwen3-copy');
+    await page.getByLabel('Paste or drop a config.json').fill('{"model_type": "llama", "hidden_size": ');
+    await page.getByRole('button', { name: 'Estimate this config' }).click();
+    await expect(page.getByRole('alert')).toContainText('The config is not valid JSON');
+  });
+});
+
+test.describe('the WebGPU hint without WebGPU', () => {
+  test('says the browser gives no hint and carries on', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#gpu-hint')).toContainText(/no WebGPU|found no GPU adapter/);
+    await expect(page.locator('#summary')).toContainText('8,030,261,248');
+  });
+});

@@ -1,0 +1,248 @@
+// What the page adds once its first estimate is on screen (app.js imports this after it, so none of it
+// weighs on the first answer): the charts, the WebGPU hint, the token and paste-a-config flows.
+// Everything from a config, a model id or the browser reaches the DOM through textContent or SVG
+// attributes, never as markup.
+import { table } from './estimator.js';
+import { formatBytes, loadModel, setHooks, setStatus, showAlert, state, update } from './app.js';
+
+const $ = (id) => document.getElementById(id);
+const SVG = 'http://www.w3.org/2000/svg';
+const TOKEN_KEY = 'neuro-shrink.hf-token';
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+// ---- token and pasted configs ---------------------------------------------------------------------
+
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY) || '';
+  } catch {
+    return '';  // storage disabled: the token lives in the field only
+  }
+}
+
+function keepToken(token, remember) {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    if (remember) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage disabled */ }
+}
+
+function attachOwnConfig() {
+  state.token = storedToken();
+  $('hf-token').value = state.token;
+  $('remember-token').checked = (() => { try { return !!localStorage.getItem(TOKEN_KEY); } catch { return false; } })();
+  $('use-token').addEventListener('click', () => {
+    state.token = $('hf-token').value.trim();
+    keepToken(state.token, $('remember-token').checked);
+    loadModel($('model-id').value.trim());
+  });
+  const paste = $('paste-config');
+  $('use-config').addEventListener('click', () => {
+    if (!paste.value.trim()) {
+      showAlert(['Paste the text of a config.json (or drop the file) first.']);
+      return;
+    }
+    state.modelId = $('model-id').value.trim() || 'pasted config.json';
+    state.configText = paste.value;
+    state.hub = null;
+    setStatus(`Estimating the pasted config.json${state.modelId ? ` as ${state.modelId}` : ''}.`);
+    update();
+  });
+  paste.addEventListener('dragover', (event) => event.preventDefault());
+  paste.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    if (file.size > 4 * 1024 * 1024) {
+      showAlert([`${file.name} is ${Math.round(file.size / 1024)} KB: a config.json is a few KB. Drop the model's config.json.`]);
+      return;
+    }
+    paste.value = await file.text();
+    $('use-config').click();
+  });
+}
+
+function onHubError(err) {
+  if (err?.type !== 'gated') return;
+  const box = $('own-config');
+  box.open = true;
+  $('hf-token').focus();
+}
+
+// ---- WebGPU hint --------------------------------------------------------------------------------------
+
+// Dawn and the catalogue name some families differently (gpus.h: the architecture keys).
+const ARCH_ALIASES = { lovelace: 'ada', 'ada-lovelace': 'ada', 'rdna3': 'rdna-3', 'rdna2': 'rdna-2' };
+
+export async function gpuHint(gpus) {
+  if (!navigator.gpu) return { text: 'This browser offers no WebGPU, so it gives no hint of your GPU: pick it in the GPU list.' };
+  let adapter = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter();
+  } catch { /* treated as none */ }
+  if (!adapter) return { text: 'WebGPU is here but found no GPU adapter: pick your GPU in the list.' };
+  const info = adapter.info ?? {};
+  const vendor = String(info.vendor ?? '').toLowerCase();
+  const raw = String(info.architecture ?? '').toLowerCase();
+  const arch = ARCH_ALIASES[raw] ?? raw;
+  const said = [`vendor "${info.vendor || 'unknown'}"`, `architecture "${info.architecture || 'unknown'}"`];
+  if (info.device) said.push(`device "${info.device}"`);
+  if (info.description) said.push(`"${info.description}"`);
+  const candidates = gpus.filter((g) => g.vendor === vendor && g.architecture === arch);
+  let text = `Your browser's WebGPU adapter says ${said.join(', ')}. Browsers do not reveal how much memory a GPU has`;
+  if (candidates.length) {
+    const smallest = candidates.reduce((a, b) => (b.memory_bytes < a.memory_bytes ? b : a));
+    text += `; ${candidates.length} catalogue GPU${candidates.length > 1 ? 's' : ''} match, from ${formatBytes(smallest.memory_bytes)}: ` +
+      `${smallest.name} is preselected (the smallest, so a fit there holds on the others). Pick yours if it differs.`;
+    return { text, preselect: smallest.name, candidates };
+  }
+  text += vendor === 'apple' || /apple/.test(raw)
+    ? `; on Apple silicon the GPU shares system memory${navigator.deviceMemory ? ` (the browser reports at least ${navigator.deviceMemory} GB of RAM)` : ''}: pick your Mac in the list.`
+    : '; no catalogue GPU matches it (a software adapter, or a GPU the catalogue lacks): pick yours in the list.';
+  return { text, candidates };
+}
+
+async function attachGpuHint() {
+  const gpus = state.gpus ?? [];
+  const hint = await gpuHint(gpus);
+  $('gpu-hint').textContent = hint.text;
+  const select = $('gpu');
+  if (hint.preselect && !select.value && !new URLSearchParams(location.search).has('gpu')) {
+    select.value = hint.preselect;
+    update();
+  }
+}
+
+// ---- charts (hand-written SVG: three small charts need no library) ------------------------------------
+
+const W = 640;
+
+function chartBox(title, height) {
+  const figure = el('figure', undefined, 'chart');
+  const root = svg('svg', { viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': title });
+  figure.append(root, el('figcaption', title));
+  return { figure, root };
+}
+
+// 1. The breakdown against the chosen GPU's memory: a stacked bar and a capacity line.
+function capacityChart(report, gpu) {
+  const parts = report.components.filter((c) => !c.host).map((c) => [c.label, c.bytes]);
+  const need = parts.reduce((a, p) => a + p[1], 0);
+  const capacity = gpu.usable_bytes;
+  const scale = (W - 20) / Math.max(need, capacity);
+  const { figure, root } = chartBox(`Memory on ${gpu.name}: ${formatBytes(need)} needed of ${formatBytes(capacity)} usable`, 70);
+  let x = 10;
+  parts.forEach(([label, bytes], i) => {
+    const w = bytes * scale;
+    const rect = svg('rect', { x, y: 10, width: Math.max(w, 0), height: 30, class: `fill-${i % 8}` });
+    rect.append(svg('title', {}, `${label}: ${formatBytes(bytes)}`));
+    root.append(rect);
+    x += w;
+  });
+  const cx = 10 + capacity * scale;
+  root.append(svg('line', { x1: cx, x2: cx, y1: 2, y2: 48, class: 'capacity' }),
+    svg('text', { x: Math.min(cx, W - 150), y: 64, class: 'label' }, `${gpu.name.replace(/^NVIDIA (GeForce )?/, '')} ${formatBytes(capacity)}`));
+  return figure;
+}
+
+// 2. Total memory against the context (log scale), and where it stops fitting on the chosen GPU.
+function contextChart(contexts, totals, capacity, current) {
+  const H = 220, left = 56, right = 16, top = 12, bottom = 34;
+  const max = Math.max(...totals, capacity || 0) * 1.05;
+  const lx = (c) => left + ((Math.log2(c) - Math.log2(contexts[0])) / (Math.log2(contexts[contexts.length - 1]) - Math.log2(contexts[0]) || 1)) * (W - left - right);
+  const ly = (b) => top + (1 - b / max) * (H - top - bottom);
+  const lastFit = capacity ? contexts.filter((c, i) => totals[i] <= capacity).pop() : undefined;
+  const title = `Total memory against context length${capacity ? `; fits up to ${lastFit ? `${lastFit.toLocaleString('en-US')} tokens` : 'none of these contexts'}` : ''}`;
+  const { figure, root } = chartBox(title, H);
+  root.append(svg('polyline', { points: contexts.map((c, i) => `${lx(c)},${ly(totals[i])}`).join(' '), class: 'series' }));
+  contexts.forEach((c, i) => {
+    const dot = svg('circle', { cx: lx(c), cy: ly(totals[i]), r: c === current ? 5 : 3, class: capacity && totals[i] > capacity ? 'dot-no' : 'dot-yes' });
+    dot.append(svg('title', {}, `${c.toLocaleString('en-US')} tokens: ${formatBytes(totals[i])}`));
+    root.append(dot);
+    if (i % 2 === 0 || i === contexts.length - 1) root.append(svg('text', { x: lx(c), y: H - 12, class: 'label', 'text-anchor': 'middle' }, c >= 1024 ? `${c / 1024}K` : String(c)));
+  });
+  for (const f of [0, 0.5, 1]) root.append(svg('text', { x: 4, y: ly(max * f) + 4, class: 'label' }, formatBytes(max * f)));
+  if (capacity) root.append(svg('line', { x1: left, x2: W - right, y1: ly(capacity), y2: ly(capacity), class: 'capacity' }));
+  return figure;
+}
+
+// 3. What fits: every catalogue GPU against every weight format at this context (a table, readable as is).
+function fitGrid(t, contextIndex, fits) {
+  const box = el('details', undefined, 'fit-grid');
+  box.append(el('summary', `What fits: ${fits.length} GPUs × ${t.quantizations.length} weight formats at ${t.contexts[contextIndex].toLocaleString('en-US')} tokens`));
+  const tableEl = el('table');
+  tableEl.setAttribute('aria-label', 'What fits, GPUs by weight format');
+  const head = el('tr');
+  head.append(el('th', 'GPU'), ...t.quantizations.map((q) => el('th', q)));
+  const body = el('tbody');
+  for (const g of fits) {
+    const tr = el('tr');
+    const name = el('th', g.name);
+    name.scope = 'row';
+    tr.append(name);
+    t.quantizations.forEach((q, i) => {
+      const total = t.total_bytes[i][contextIndex];
+      const ok = total > 0 && total <= g.usable_bytes;
+      const td = el('td', total ? (ok ? '✓' : '✗') : '–', total ? (ok ? 'cell-yes' : 'cell-no') : 'cell-none');
+      td.title = total ? `${q}: ${formatBytes(total)} of ${formatBytes(g.usable_bytes)}` : `${q}: not for this runtime`;
+      tr.append(td);
+    });
+    body.append(tr);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  tableEl.append(thead, body);
+  box.append(tableEl);
+  return box;
+}
+
+let drawTicket = 0;
+
+async function drawCharts(report, request) {
+  const ticket = ++drawTicket;
+  const charts = $('charts');
+  if (report.training) {
+    charts.replaceChildren();
+    return;
+  }
+  const gpu = report.fits.find((g) => g.name === request.gpu) ?? report.fits.find((g) => g.fits);
+  const nodes = gpu ? [capacityChart(report, gpu)] : [];
+  charts.replaceChildren(...nodes);
+  const max = report.model.max_position_embeddings || 131072;
+  const contexts = [];
+  for (let c = 1024; c <= Math.min(max, 1 << 20); c *= 2) contexts.push(c);
+  if (!contexts.includes(request.context_tokens)) contexts.push(request.context_tokens);
+  contexts.sort((a, b) => a - b);
+  const t = await table({ config: request.config, contexts, batch_size: request.batch_size, kv_cache_dtype: request.kv_cache_dtype, runtime: request.runtime });
+  if (ticket !== drawTicket || t.issues?.some((i) => i.level === 'error')) return;
+  const q = t.quantizations.indexOf(report.request.quantization);
+  const chosen = report.fits.find((g) => g.name === request.gpu);
+  if (q >= 0) nodes.push(contextChart(contexts, t.total_bytes[q], chosen?.usable_bytes ?? 0, request.context_tokens));
+  nodes.push(fitGrid(t, contexts.indexOf(request.context_tokens), report.fits));
+  charts.replaceChildren(...nodes);
+}
+
+export function attach() {
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = new URL('extras.css', import.meta.url).href;
+  document.head.append(css);
+  setHooks({ afterRender: (report, request) => drawCharts(report, request).catch(() => {}), onHubError });
+  attachOwnConfig();
+  attachGpuHint();
+  update();  // draw the charts for what is on screen
+}
