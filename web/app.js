@@ -241,7 +241,19 @@ function render(report) {
   renderDetails(report);
   $('results').hidden = false;
   $('results').setAttribute('aria-busy', 'false');
-  hooks.afterRender?.(report, request());
+  last = { report, request: request() };
+  hooks.afterRender?.(last.report, last.request);
+}
+
+// For extras.js: draw its charts for what is on screen, or re-estimate unless a model is loading (an
+// estimate then would take the ticket of the load and drop its answer).
+let last = null;
+let loading = false;
+export function redraw() {
+  if (last) hooks.afterRender?.(last.report, last.request);
+}
+export function refresh() {
+  if (!loading) update();
 }
 
 export async function update(ticket = ++generation) {
@@ -301,6 +313,7 @@ export async function loadModel(modelId) {
   const ticket = ++generation;
   const button = $('estimate-button');
   button.disabled = true;
+  loading = true;
   $('results').setAttribute('aria-busy', 'true');
   setStatus(`Fetching config for ${modelId}…`);
   try {
@@ -323,6 +336,7 @@ export async function loadModel(modelId) {
     $('results').hidden = true;
   } finally {
     button.disabled = false;
+    if (fetchController?.signal === signal) loading = false;  // unless a newer load is under way
   }
 }
 

@@ -3,7 +3,7 @@
 // Everything from a config, a model id or the browser reaches the DOM through textContent or SVG
 // attributes, never as markup.
 import { table } from './estimator.js';
-import { formatBytes, loadModel, setHooks, setStatus, showAlert, state, update } from './app.js';
+import { formatBytes, loadModel, redraw, refresh, setHooks, setStatus, showAlert, state, update } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -123,7 +123,7 @@ async function attachGpuHint() {
   const select = $('gpu');
   if (hint.preselect && !select.value && !new URLSearchParams(location.search).has('gpu')) {
     select.value = hint.preselect;
-    update();
+    refresh();
   }
 }
 
@@ -244,5 +244,5 @@ export function attach() {
   setHooks({ afterRender: (report, request) => drawCharts(report, request).catch(() => {}), onHubError });
   attachOwnConfig();
   attachGpuHint();
-  update();  // draw the charts for what is on screen
+  redraw();  // the charts for what is on screen
 }
