@@ -67,6 +67,8 @@ test.describe('the calculator', () => {
       const names = performance.getEntriesByType('resource').filter((e) => e.startTime < mark).map((e) => new URL(e.name).pathname.replace(/^.*\//, ''));
       return [...new Set(['index.html', ...names])].sort();
     });
+    const firstMs = await page.evaluate(() => performance.getEntriesByName('first-estimate')[0].startTime);
+    console.log(`first estimate, cold (no cache, no service worker): ${firstMs.toFixed(0)} ms after navigation start`);
     // tests/bench/payload.mjs sums exactly these (gzipped) against the 100 KB budget.
     expect(before).toEqual(['app.js', 'estimator.js', 'index.html', 'meta-llama__Meta-Llama-3.1-8B.json', 'neuro-shrink-first.js',
       'neuro-shrink-first.wasm', 'style.css'].sort());

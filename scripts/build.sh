@@ -31,4 +31,7 @@ if [ -x node_modules/.bin/terser ]; then
 else
   echo "note: node_modules/.bin/terser is missing (run scripts/setup.sh); dist/ is not minified"
 fi
-echo "dist/ ready: $(find dist -type f | wc -l) files"
+# The service worker's cache version: a hash of everything it precaches, so a new build is a new version.
+version=$(cd dist && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+sed -i "s/__BUILD_VERSION__/$version/" dist/sw.js
+echo "dist/ ready: $(find dist -type f | wc -l) files (service worker version $version)"

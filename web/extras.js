@@ -236,6 +236,56 @@ async function drawCharts(report, request) {
   charts.replaceChildren(...nodes);
 }
 
+// ---- offline and installable (web/sw.js) -----------------------------------------------------------
+
+function pwaStatus(text, action) {
+  let box = $('pwa-status');
+  if (!box) {
+    box = el('p', undefined, 'pwa-status');
+    box.id = 'pwa-status';
+    box.setAttribute('aria-live', 'polite');
+    document.querySelector('footer').append(box);
+  }
+  box.replaceChildren(el('span', text));
+  if (action) {
+    const button = el('button', action.label, 'secondary');
+    button.type = 'button';
+    button.addEventListener('click', action.run);
+    box.append(' ', button);
+  }
+}
+
+async function attachServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  let registration;
+  try {
+    registration = await navigator.serviceWorker.register(new URL('sw.js', import.meta.url).href);
+  } catch {
+    return;  // e.g. a file:// page: the page works, just not offline
+  }
+  // A new build installs beside the running one; it takes over (and the page reloads) when the user says so.
+  let updating = false;
+  const offerUpdate = (worker) => pwaStatus('An update of neuro-shrink is available.', {
+    label: 'Update',
+    run: () => {
+      updating = true;
+      worker.postMessage('skip-waiting');
+    },
+  });
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
+    });
+  });
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (updating) location.reload();
+  });
+  await navigator.serviceWorker.ready;
+  pwaStatus('Ready to work offline: the page, the estimator and every config you open are kept on this device.');
+}
+
 export function attach() {
   const css = document.createElement('link');
   css.rel = 'stylesheet';
@@ -244,5 +294,6 @@ export function attach() {
   setHooks({ afterRender: (report, request) => drawCharts(report, request).catch(() => {}), onHubError });
   attachOwnConfig();
   attachGpuHint();
+  attachServiceWorker();
   redraw();  // the charts for what is on screen
 }

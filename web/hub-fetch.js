@@ -74,9 +74,7 @@ export async function fetchHubFile(modelId, file, options = {}) {
   const { endpoint = DEFAULT_HUB_ENDPOINT, token = '', revision = 'main', signal, fetchImpl = globalThis.fetch } = options;
   const id = validateModelId(modelId);
   const url = resolveUrl(id, file, { endpoint, revision });
-  if (isOffline()) {
-    throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or give its config.json instead.`, { url });
-  }
+  // Offline, the fetch still runs: the page's service worker may answer it from the configs it kept.
   const headers = {};
   if (token && new URL(url).origin === new URL(endpoint).origin) headers.Authorization = `Bearer ${token}`;
   let response;
