@@ -286,6 +286,66 @@ async function attachServiceWorker() {
   pwaStatus('Ready to work offline: the page, the estimator and every config you open are kept on this device.');
 }
 
+// ---- "Embed this": the element and the iframe for the estimate on screen -------------------------------
+
+function embedSnippets() {
+  const params = new URLSearchParams();
+  const attrs = [];
+  const add = (name, value) => {
+    if (!value) return;
+    params.set(name, value);
+    attrs.push(`${name}="${String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`);
+  };
+  add('model', $('model-id').value.trim());
+  add('quantization', $('quantization').value);
+  add('context', $('context').value);
+  add('gpu', $('gpu').value);
+  add('runtime', $('runtime').value);
+  const base = new URL('.', location.href).href;
+  return {
+    element: `<script type="module" src="${base}widget.js"></script>\n<neuro-shrink ${attrs.join(' ')}></neuro-shrink>`,
+    iframe: `<iframe title="neuro-shrink estimate" src="${base}embed.html?${params.toString().replace(/&/g, '&amp;')}" width="420" height="260" style="border:0"></iframe>`,
+  };
+}
+
+function attachEmbed() {
+  const dialog = el('dialog', undefined, 'embed-dialog');
+  dialog.setAttribute('aria-label', 'Embed this estimate');
+  const heading = el('h2', 'Embed this estimate');
+  const fields = {};
+  const blocks = ['element', 'iframe'].map((kind) => {
+    const id = `embed-${kind}`;
+    const label = el('label', kind === 'element' ? 'As an element (one ES module, the wasm loads when scrolled into view)' : 'As an iframe (for hosts that allow only iframes)');
+    label.htmlFor = id;
+    const area = el('textarea');
+    area.id = id;
+    area.rows = 3;
+    area.readOnly = true;
+    fields[kind] = area;
+    const copy = el('button', 'Copy', 'secondary');
+    copy.type = 'button';
+    copy.addEventListener('click', () => navigator.clipboard?.writeText(area.value).catch(() => area.select()));
+    const wrap = el('div', undefined, 'field');
+    wrap.append(label, area, copy);
+    return wrap;
+  });
+  const close = el('button', 'Close', 'secondary');
+  close.type = 'button';
+  close.addEventListener('click', () => dialog.close());
+  dialog.append(heading, ...blocks, close);
+  document.body.append(dialog);
+  const open = el('button', 'Embed this', 'secondary');
+  open.type = 'button';
+  open.id = 'embed-button';
+  open.addEventListener('click', () => {
+    const s = embedSnippets();
+    fields.element.value = s.element;
+    fields.iframe.value = s.iframe;
+    dialog.showModal();
+  });
+  $('copy-link').after(open);
+}
+
 export function attach() {
   const css = document.createElement('link');
   css.rel = 'stylesheet';
@@ -295,5 +355,6 @@ export function attach() {
   attachOwnConfig();
   attachGpuHint();
   attachServiceWorker();
+  attachEmbed();
   redraw();  // the charts for what is on screen
 }

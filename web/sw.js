@@ -10,6 +10,7 @@ const FILES = [
   'neuro-shrink-first.js', 'neuro-shrink-first.wasm', 'neuro-shrink-core.js', 'neuro-shrink-core.wasm',
   'models/meta-llama__Meta-Llama-3.1-8B.json', 'manifest.webmanifest',
   'icons/icon-192.png', 'icons/icon-512.png', 'icons/icon-maskable-512.png',
+  'widget.js', 'embed.html', 'embed.js', 'embed.css',
 ];
 
 self.addEventListener('install', (event) => {

@@ -1,0 +1,170 @@
+// <neuro-shrink>: the estimate as an element for model cards and blog posts, in one ES module plus the
+// wasm it loads beside it. It fetches nothing until it is scrolled into view.
+//
+//   <script type="module" src="https://SITE/widget.js"></script>
+//   <neuro-shrink model="Qwen/Qwen2.5-7B-Instruct" quantization="int4" context="8192" gpu="RTX 4090"></neuro-shrink>
+//
+// Attributes: model (a Hub id; required), quantization, context (tokens, default 4096), batch, gpu (a
+// catalogue name or a unique part of it), runtime (transformers, llama.cpp, vllm, mlx).
+// Events: `estimate` (detail.report: the full report) and `error` (detail.type: invalid_id | gated |
+// not_found | offline | network | http | estimate; detail.message).
+// Theming: CSS custom properties --ns-bg, --ns-fg, --ns-muted, --ns-accent, --ns-line, --ns-radius,
+// --ns-font on the element, and parts: container, title, bar, segment, rows, row, total, verdict, error.
+import { estimateReport } from './estimator.js';
+
+const ATTRIBUTES = ['model', 'quantization', 'context', 'batch', 'gpu', 'runtime'];
+const EMBEDDED = { 'meta-llama/Llama-3.1-8B': 'models/meta-llama__Meta-Llama-3.1-8B.json' };
+const GiB = 2 ** 30;
+const STYLE = `
+:host { display: block; font: var(--ns-font, 14px/1.45 system-ui, sans-serif); color: var(--ns-fg, #1b1f24); }
+.box { border: 1px solid var(--ns-line, #d0d7de); border-radius: var(--ns-radius, 8px); background: var(--ns-bg, #fff); padding: 0.75em 1em; }
+.title { margin: 0 0 0.4em; font-weight: 600; overflow-wrap: anywhere; }
+.bar { display: flex; height: 0.8em; border-radius: 4px; overflow: hidden; background: var(--ns-line, #d0d7de); }
+.bar span { display: block; }
+.s0 { background: var(--ns-accent, #0b5cad); } .s1 { background: #8250df; } .s2 { background: #bf8700; } .s3 { background: #57606a; }
+.s4 { background: #1a7f37; } .s5 { background: #cf222e; } .s6 { background: #116329; } .s7 { background: #953800; }
+ul { list-style: none; margin: 0.5em 0 0; padding: 0; }
+li { display: flex; justify-content: space-between; gap: 1em; }
+.total { font-weight: 600; border-top: 1px solid var(--ns-line, #d0d7de); margin-top: 0.25em; padding-top: 0.25em; }
+.verdict, .muted { color: var(--ns-muted, #57606a); margin: 0.4em 0 0; }
+.error { color: #b42318; margin: 0; }
+a { color: var(--ns-accent, #0b5cad); }
+@media (prefers-color-scheme: dark) {
+  :host { color: var(--ns-fg, #e6edf3); }
+  .box { background: var(--ns-bg, #0d1117); border-color: var(--ns-line, #30363d); }
+  .verdict, .muted { color: var(--ns-muted, #9198a1); }
+}`;
+
+function el(tag, text, className, part) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  if (part) node.setAttribute('part', part);
+  return node;
+}
+
+const gib = (bytes) => `${(bytes / GiB).toFixed(2)} GiB`;
+
+export class NeuroShrinkElement extends HTMLElement {
+  static get observedAttributes() { return ATTRIBUTES; }
+
+  #visible = false;
+  #ticket = 0;
+  #box;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    const style = el('style', STYLE);
+    this.#box = el('div', undefined, 'box', 'container');
+    this.#box.append(el('p', 'neuro-shrink: memory estimate', 'muted'));
+    root.append(style, this.#box);
+  }
+
+  connectedCallback() {
+    if (this.#visible) return;
+    const start = () => { this.#visible = true; this.#run(); };
+    if (!('IntersectionObserver' in window)) { start(); return; }
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        observer.disconnect();
+        start();
+      }
+    });
+    observer.observe(this);
+  }
+
+  attributeChangedCallback() {
+    if (this.#visible) this.#run();
+  }
+
+  #fail(type, message) {
+    this.#box.replaceChildren(el('p', message, 'error', 'error'));
+    this.dispatchEvent(new CustomEvent('error', { detail: { type, message } }));
+  }
+
+  async #config(model) {
+    if (EMBEDDED[model]) {
+      const response = await fetch(new URL(EMBEDDED[model], import.meta.url));
+      if (response.ok) return response.text();
+    }
+    const { fetchConfig } = await import('./hub-fetch.js');
+    return fetchConfig(model);
+  }
+
+  async #run() {
+    const ticket = ++this.#ticket;
+    const model = (this.getAttribute('model') ?? '').trim();
+    if (!model) {
+      this.#fail('invalid_id', 'Give the element a model attribute, e.g. model="Qwen/Qwen2.5-7B-Instruct".');
+      return;
+    }
+    this.#box.replaceChildren(el('p', `Fetching config for ${model}…`, 'muted'));
+    let config;
+    try {
+      config = await this.#config(model);
+    } catch (err) {
+      if (ticket === this.#ticket) this.#fail(err?.type ?? 'network', err?.message ?? String(err));
+      return;
+    }
+    const number = (name, fallback) => {
+      const n = Number(this.getAttribute(name));
+      return Number.isSafeInteger(n) && n >= 1 ? n : fallback;
+    };
+    const request = { config, model_id: model, context_tokens: number('context', 4096), batch_size: number('batch', 1) };
+    for (const [attr, key] of [['quantization', 'quantization'], ['gpu', 'gpu'], ['runtime', 'runtime']]) {
+      const value = this.getAttribute(attr);
+      if (value) request[key] = value.trim();
+    }
+    const report = await estimateReport(request);
+    if (ticket !== this.#ticket) return;
+    const errors = report.issues.filter((i) => i.level === 'error');
+    if (errors.length) {
+      this.#fail('estimate', errors.map((i) => i.message).join(' '));
+      return;
+    }
+    this.#render(report, model);
+    this.dispatchEvent(new CustomEvent('estimate', { detail: { report } }));
+  }
+
+  #render(report, model) {
+    const m = report.memory;
+    const parts = report.request.runtime === 'transformers'
+      ? [['Weights', m.weights_bytes], ['KV cache', m.kv_cache_bytes], ['Activations', m.activations_bytes], ['Overhead', m.overhead_bytes]]
+      : report.components.map((c) => [c.label, c.bytes]);
+    const total = parts.reduce((a, p) => a + p[1], 0);
+    const r = report.request;
+    const title = el('p', `${model}: ${r.quantization_label}, ${r.context_tokens.toLocaleString('en-US')} tokens`, 'title', 'title');
+    const bar = el('div', undefined, 'bar', 'bar');
+    bar.setAttribute('role', 'img');
+    bar.setAttribute('aria-label', `${parts.map(([label, bytes]) => `${label} ${gib(bytes)}`).join(', ')}; total ${gib(total)}`);
+    parts.forEach(([label, bytes], i) => {
+      const seg = el('span', undefined, `s${i % 8}`, 'segment');
+      seg.style.width = `${total ? (100 * bytes) / total : 0}%`;
+      seg.title = `${label}: ${gib(bytes)}`;
+      bar.append(seg);
+    });
+    const rows = el('ul', undefined, undefined, 'rows');
+    for (const [label, bytes] of parts) {
+      const li = el('li', undefined, undefined, 'row');
+      li.append(el('span', label), el('span', gib(bytes)));
+      rows.append(li);
+    }
+    const sum = el('li', undefined, 'total', 'total');
+    sum.append(el('span', 'Total'), el('span', gib(total)));
+    rows.append(sum);
+    const fit = report.fits.find((g) => g.name === report.request.gpu) ?? report.fits.find((g) => g.fits);
+    const verdict = !fit ? 'Fits on no single GPU in the catalogue.'
+      : report.request.gpu ? `${fit.fits ? 'Fits' : 'Does not fit'} on ${fit.name} (${gib(Math.abs(fit.headroom_bytes))} ${fit.fits ? 'free' : 'short'}).`
+        : `Fits on ${fit.name} and larger.`;
+    const link = el('a', 'neuro-shrink');
+    link.href = new URL(`index.html?model=${encodeURIComponent(model)}`, import.meta.url).href;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    const foot = el('p', `${verdict} `, 'verdict', 'verdict');
+    foot.append(link);
+    this.#box.replaceChildren(title, bar, rows, foot);
+  }
+}
+
+if (!customElements.get('neuro-shrink')) customElements.define('neuro-shrink', NeuroShrinkElement);
