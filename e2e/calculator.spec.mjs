@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 import { blockInternet, fixtureText, routeHub } from './hub-routes.mjs';
 
-const QWEN = 'Qwen/Qwen2.5-7B';
+const QWEN = 'Qwen/Qwen2.5-7B-Instruct';  // served from the Qwen2.5-7B fixture; not a config the page ships
 
 test.describe('the calculator', () => {
   test('opens on a full estimate for the embedded Llama-3.1-8B with no network at all', async ({ page, context }) => {

@@ -1,10 +1,12 @@
 // The page's extras (web/extras.js, loaded after the first estimate): charts, the WebGPU hint, the token
 // and paste-a-config flows, units. Hub responses come from fixtures through Playwright routes.
+import http from 'node:http';
+
 import { expect, test } from '@playwright/test';
 
 import { blockInternet, fixtureText, routeHub } from './hub-routes.mjs';
 
-const GATED = 'meta-llama/Llama-3.2-1B';
+const GATED = 'meta-llama/Llama-3.2-1B-Instruct';  // not one of the configs the page ships
 
 test.describe('charts', () => {
   test('draw the breakdown against the chosen GPU, memory against context, and what fits', async ({ page, context }) => {
@@ -102,5 +104,62 @@ test.describe('the WebGPU hint without WebGPU', () => {
     await page.goto('index.html');
     await expect(page.locator('#gpu-hint')).toContainText(/no WebGPU|found no GPU adapter/);
     await expect(page.locator('#summary')).toContainText('8,030,261,248');
+  });
+});
+
+test.describe('shipped models, context slider, CORS', () => {
+  test('a gated popular model opens with no network and no token, from the config the page ships', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.locator('#summary')).toContainText('8,030,261,248');
+    await expect(page.locator('#model-suggestions option[value="google/gemma-2-9b-it"]')).toHaveCount(1);
+    await page.getByLabel('Hugging Face model').fill('google/gemma-2-9b-it');
+    await page.getByRole('button', { name: 'Estimate', exact: true }).click();
+    await expect(page.locator('#summary')).toContainText('9,241,705,984');
+    await expect(page.locator('#status')).toContainText('the page ships (no network, no token)');
+  });
+
+  test('the context slider moves in powers of two up to the model\'s maximum', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    const slider = page.getByRole('slider', { name: 'Context length, log scale' });
+    await expect(slider).toHaveAttribute('max', '17');  // Llama-3.1-8B: 131,072 = 2^17 positions
+    await slider.fill('15');
+    await expect(page.getByLabel('Context (tokens)')).toHaveValue('32768');
+    await expect(page.locator('#summary')).toContainText('32,768 tokens');
+  });
+
+});
+
+test.describe('CORS', () => {
+  // The page's CSP allows only the Hub; this test talks to a local server on another port instead.
+  test.use({ bypassCSP: true });
+  test('a CORS refusal is told apart from a network failure', async ({ page, context }) => {
+    // A real cross-origin server that answers without Access-Control-Allow-Origin (route-fulfilled
+    // responses are exempt from CORS, so a route cannot stand in for it).
+    const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${server.address().port}`;
+    try {
+      await page.goto('index.html');
+      const type = await page.evaluate(async (hub) => {
+        const { fetchConfig } = await import('./hub-fetch.js');
+        try {
+          await fetchConfig('some/model', { endpoint: hub });
+          return 'no error';
+        } catch (err) {
+          return `${err.type}: ${err.message}`;
+        }
+      }, endpoint);
+      expect(type).toMatch(/^cors: The Hub answered for "some\/model", but the browser was not allowed to read the answer \(CORS\)/);
+      server.close();
+      const down = await page.evaluate(async (hub) => {
+        const { fetchConfig } = await import('./hub-fetch.js');
+        try { await fetchConfig('some/model', { endpoint: hub }); return 'no error'; } catch (err) { return err.type; }
+      }, endpoint);
+      expect(down).toBe('network');
+    } finally {
+      server.close();
+    }
   });
 });

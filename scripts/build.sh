@@ -31,6 +31,25 @@ if [ -x node_modules/.bin/terser ]; then
 else
   echo "note: node_modules/.bin/terser is missing (run scripts/setup.sh); dist/ is not minified"
 fi
+# The popular models the page ships (scripts/shipped-models.tsv): their real config.json from the test
+# fixtures, an index for the page, and the list for the service worker's precache.
+shipped=""
+printf '{"models":[' > dist/models/index.json
+first=1
+while IFS=$'\t' read -r id fixture; do
+  case "$id" in ''|'#'*) continue ;; esac
+  file="models/${id//\//__}.json"
+  cp "tests/fixtures/configs/$fixture.json" "dist/$file"
+  [ $first -eq 1 ] || printf ',' >> dist/models/index.json
+  printf '{"id":"%s","file":"%s"}' "$id" "$file" >> dist/models/index.json
+  shipped="$shipped,\"$file\""
+  first=0
+done < scripts/shipped-models.tsv
+printf ']}\n' >> dist/models/index.json
+# (terser may have turned the placeholder's quotes into double quotes)
+sed -i -E "s#[\"']__SHIPPED_MODELS__[\"']#\"models/index.json\"$shipped#" dist/sw.js
+grep -q __SHIPPED_MODELS__ dist/sw.js && { echo "build: the service worker's model list was not filled in" >&2; exit 1; }
+
 # The service worker's cache version: a hash of everything it precaches, so a new build is a new version.
 version=$(cd dist && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 sed -i "s/__BUILD_VERSION__/$version/" dist/sw.js

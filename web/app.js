@@ -317,6 +317,13 @@ export async function loadModel(modelId) {
   $('results').setAttribute('aria-busy', 'true');
   setStatus(`Fetching config for ${modelId}…`);
   try {
+    const shipped = await import('./models.js').then((m) => m.shippedConfig(modelId)).catch(() => null);
+    if (shipped && ticket === generation) {
+      Object.assign(state, { modelId: shipped.id, configText: shipped.text, hub: null });
+      setStatus(`Using the copy of ${shipped.id}'s config.json that the page ships (no network, no token).`);
+      await update();
+      return;
+    }
     const { fetchConfig, fetchHubFacts } = await hubModule();
     const [configText, facts] = await Promise.all([
       fetchConfig(modelId, { signal, token: state.token }),

@@ -286,6 +286,60 @@ async function attachServiceWorker() {
   pwaStatus('Ready to work offline: the page, the estimator and every config you open are kept on this device.');
 }
 
+// ---- model suggestions, the context slider, typed text kept across reloads ----------------------------
+
+async function attachSuggestions() {
+  const { shippedModels } = await import('./models.js');
+  const list = el('datalist');
+  list.id = 'model-suggestions';
+  for (const m of await shippedModels()) {
+    const option = el('option');
+    option.value = m.id;
+    list.append(option);
+  }
+  document.body.append(list);
+  $('model-id').setAttribute('list', list.id);
+}
+
+// A log-scale slider beside the context field: powers of two from 256 tokens to the model's maximum.
+function attachContextSlider() {
+  const input = $('context');
+  const slider = el('input', undefined, 'context-slider');
+  slider.type = 'range';
+  slider.id = 'context-slider';
+  slider.min = '8';
+  slider.step = '1';
+  slider.setAttribute('aria-label', 'Context length, log scale');
+  const sync = () => {
+    const max = Math.max(8, Math.floor(Math.log2(state.maxContext || 131072)));
+    slider.max = String(max);
+    slider.value = String(Math.min(max, Math.max(8, Math.round(Math.log2(Number(input.value) || 4096)))));
+    slider.setAttribute('aria-valuetext', `${Number(input.value).toLocaleString('en-US')} tokens`);
+  };
+  slider.addEventListener('input', () => {
+    input.value = String(2 ** Number(slider.value));
+    slider.setAttribute('aria-valuetext', `${Number(input.value).toLocaleString('en-US')} tokens`);
+  });
+  slider.addEventListener('change', () => input.dispatchEvent(new Event('change')));
+  input.addEventListener('change', sync);
+  input.after(slider);
+  sync();
+  return sync;
+}
+
+// What was typed but not yet estimated (the model id, a pasted config) survives a reload of the tab.
+function keepTyped() {
+  for (const id of ['model-id', 'paste-config']) {
+    const node = $(id);
+    const key = `neuro-shrink.typed.${id}`;
+    try {
+      const kept = sessionStorage.getItem(key);
+      if (kept !== null && !(id === 'model-id' && new URLSearchParams(location.search).has('model'))) node.value = kept;
+      node.addEventListener('input', () => sessionStorage.setItem(key, node.value));
+    } catch { /* storage disabled */ }
+  }
+}
+
 // ---- "Embed this": the element and the iframe for the estimate on screen -------------------------------
 
 function embedSnippets() {
@@ -346,15 +400,27 @@ function attachEmbed() {
   $('copy-link').after(open);
 }
 
+let syncSlider = () => {};
+
 export function attach() {
   const css = document.createElement('link');
   css.rel = 'stylesheet';
   css.href = new URL('extras.css', import.meta.url).href;
   document.head.append(css);
-  setHooks({ afterRender: (report, request) => drawCharts(report, request).catch(() => {}), onHubError });
+  setHooks({
+    afterRender: (report, request) => {
+      state.maxContext = report.model.max_position_embeddings;
+      syncSlider();
+      drawCharts(report, request).catch(() => {});
+    },
+    onHubError,
+  });
   attachOwnConfig();
   attachGpuHint();
   attachServiceWorker();
   attachEmbed();
+  attachSuggestions().catch(() => {});
+  syncSlider = attachContextSlider();
+  keepTyped();
   redraw();  // the charts for what is on screen
 }

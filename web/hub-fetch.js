@@ -2,7 +2,7 @@
 // both run exactly this code, with the platform's own fetch().
 //
 // Errors are HubError objects whose `type` says what went wrong, so that every front end can say
-// what to do about it: invalid_id | gated | not_found | offline | network | http.
+// what to do about it: invalid_id | gated | not_found | offline | network | cors | http.
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -87,6 +87,13 @@ export async function fetchHubFile(modelId, file, options = {}) {
     if (err?.name === 'AbortError') throw err;
     if (isOffline()) {
       throw new HubError('offline', `You are offline, so "${id}" cannot be fetched. Reconnect, or give its config.json instead.`, { url });
+    }
+    // A browser reports a CORS refusal as the same TypeError as a network failure. An opaque (no-cors) request
+    // tells them apart: it succeeds when the server answered but the answer may not be read.
+    if (typeof document !== 'undefined' && await fetchImpl(url, { mode: 'no-cors', credentials: 'omit', signal }).then(() => true, () => false)) {
+      throw new HubError('cors',
+        `The Hub answered for "${id}", but the browser was not allowed to read the answer (CORS). A proxy, VPN or ` +
+        'browser extension is likely rewriting the Hub\'s headers: try without it, use the command line, or give the config.json instead.', { url });
     }
     throw new HubError('network',
       `Could not reach the Hub at ${new URL(url).origin} (${err?.cause?.code ?? err?.message ?? 'network error'}). ` +

@@ -9,6 +9,7 @@ const FILES = [
   './', 'index.html', 'style.css', 'app.js', 'estimator.js', 'hub-fetch.js', 'extras.js', 'extras.css',
   'neuro-shrink-first.js', 'neuro-shrink-first.wasm', 'neuro-shrink-core.js', 'neuro-shrink-core.wasm',
   'models/meta-llama__Meta-Llama-3.1-8B.json', 'manifest.webmanifest',
+  '__SHIPPED_MODELS__',  // scripts/build.sh: models/index.json and the shipped configs
   'icons/icon-192.png', 'icons/icon-512.png', 'icons/icon-maskable-512.png',
   'widget.js', 'embed.html', 'embed.js', 'embed.css',
 ];
