@@ -177,6 +177,11 @@ void place_and_fit(estimate_result& r, const estimate_options& o) {
 
 }
 
+double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus) {
+  const double bw = static_cast<double>(g.bandwidth_bytes_per_s) * static_cast<double>(std::max<uint64_t>(1, gpus));
+  return r.decode_step_bytes ? bw * kDecodeEfficiency / static_cast<double>(r.decode_step_bytes) : 0;
+}
+
 estimate_result estimate(const model_spec& s, const estimate_options& o) {
   estimate_result r;
   auto& issues = r.issues;
@@ -660,16 +665,17 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
 
   // Speed on the chosen GPU: decode is bound by memory bandwidth (every active weight and the whole KV read
   // once per step), prefill by compute (2 FLOPs per active parameter per token plus attention).
+  const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
+  const uint64_t active_weights = static_cast<uint64_t>(static_cast<double>(weights.value) * active_fraction);
+  r.decode_step_bytes = active_weights + kv_cache.value;
   if (r.gpu) {
     auto& sp = r.speed;
     sp.gpu = std::string(r.gpu->name);
     sp.efficiency = kDecodeEfficiency;
-    const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
-    const uint64_t active_weights = static_cast<uint64_t>(static_cast<double>(weights.value) * active_fraction);
     const uint64_t kv_per_seq = kv_cache.value / std::max<uint64_t>(1, o.batch_size);
     sp.bytes_per_token = active_weights + kv_per_seq;
     double bw = static_cast<double>(r.gpu->bandwidth_bytes_per_s) * static_cast<double>(gpus_n);
-    double step_s = static_cast<double>(active_weights + kv_cache.value) / (bw * kDecodeEfficiency);
+    double step_s = 1.0 / decode_tokens_per_s(r, *r.gpu, gpus_n);
     if (llama && r.gpu_layers <= n_layer) {
       // Layers llama.cpp runs on the CPU read their weights at system RAM bandwidth.
       const double host_bw = static_cast<double>(o.host_bandwidth ? o.host_bandwidth : kDefaultHostBandwidth);

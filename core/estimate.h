@@ -180,6 +180,7 @@ struct estimate_result {
   uint64_t n_ctx = 0, n_ctx_seq = 0, n_ubatch = 0;
   uint64_t gpu_layers = 0, n_layer = 0;
   std::optional<vllm_capacity> vllm;
+  uint64_t decode_step_bytes = 0;     // read per decode step: active weights + the KV of every sequence
   std::optional<training_breakdown> training;
   std::optional<gguf_plan> gguf;       // llama.cpp with a GGUF file type: the file, tensor by tensor
   speed_estimate speed;
@@ -190,6 +191,10 @@ struct estimate_result {
 inline constexpr const char* kRuntimeName = "transformers";
 
 estimate_result estimate(const model_spec& spec, const estimate_options& options);
+
+// Decode steps per second of an estimate on `gpus` GPUs of kind g with every layer on them: the step's bytes
+// (active weights + KV) at the GPUs' bandwidth times the decode efficiency (estimate.cpp kDecodeEfficiency).
+double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus);
 
 // Storage of one instance of a tensor in a weight format, in bytes.
 uint64_t tensor_bytes(const tensor_entry& t, const weight_format& f);

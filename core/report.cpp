@@ -576,16 +576,25 @@ std::string table_for(std::string_view request_text_json) {
   w.end_array().key("gpus").begin_array();
   for (const auto& g : gpus()) w.value(g.name);
   w.end_array();
-  json_writer tw, fw;
+  // Decode speed on every catalogue GPU at one context: the request's context_tokens when listed, else the first.
+  uint64_t speed_context = contexts[0];
+  if (auto it = req.find("context_tokens"); it != req.end() && it->is_number_unsigned())
+    for (uint64_t c : contexts)
+      if (c == it->get<uint64_t>()) speed_context = c;
+  json_writer tw, fw, sw;
   tw.begin_array();
   fw.begin_array();
+  sw.begin_array();
   for (const auto& f : weight_formats()) {
     opt.quantization = std::string(f.name);
     tw.begin_array();
     fw.begin_array();
+    sw.begin_array();
     for (uint64_t c : contexts) {
       opt.context_tokens = c;
       const estimate_result r = estimate(s, opt);
+      if (c == speed_context)
+        for (const auto& g : gpus()) sw.value(r.ok() ? std::round(decode_tokens_per_s(r, g, opt.gpus) * 10) / 10 : 0.0);
       uint64_t fitting = 0;
       for (const auto& g : r.fits) fitting += g.fits;
       tw.value(r.ok() ? r.memory.total_bytes : uint64_t{0});
@@ -593,13 +602,18 @@ std::string table_for(std::string_view request_text_json) {
     }
     tw.end_array();
     fw.end_array();
+    sw.end_array();
   }
   tw.end_array();
   fw.end_array();
+  sw.end_array();
   w.key("total_bytes");
   w.raw(tw.str());
   w.key("fits");
   w.raw(fw.str());
+  w.field("speed_context", speed_context);
+  w.key("decode_tokens_per_s");  // [format][catalogue GPU], single sequence, every layer on the GPU
+  w.raw(sw.str());
   return finish_reply(w, issues);
 }
 

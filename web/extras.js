@@ -180,10 +180,33 @@ function contextChart(contexts, totals, capacity, current) {
   return figure;
 }
 
+// The line chart's numbers as a table (its text alternative).
+function contextTable(contexts, totals, gpu) {
+  const box = el('details', undefined, 'fit-grid');
+  box.append(el('summary', 'Memory against context, as a table'));
+  const tableEl = el('table');
+  tableEl.setAttribute('aria-label', 'Total memory by context length');
+  const head = el('tr');
+  head.append(el('th', 'Context (tokens)'), el('th', 'Total'), ...(gpu ? [el('th', `Fits ${gpu.name}`)] : []));
+  const body = el('tbody');
+  contexts.forEach((c, i) => {
+    const tr = el('tr');
+    tr.append(el('td', c.toLocaleString('en-US')), el('td', formatBytes(totals[i])), ...(gpu ? [el('td', totals[i] <= gpu.usable_bytes ? 'yes' : 'no')] : []));
+    body.append(tr);
+  });
+  const thead = el('thead');
+  thead.append(head);
+  tableEl.append(thead, body);
+  box.append(tableEl);
+  return box;
+}
+
 // 3. What fits: every catalogue GPU against every weight format at this context (a table, readable as is).
 function fitGrid(t, contextIndex, fits) {
+  const gpuIndex = new Map(t.gpus.map((name, i) => [name, i]));
   const box = el('details', undefined, 'fit-grid');
-  box.append(el('summary', `What fits: ${fits.length} GPUs × ${t.quantizations.length} weight formats at ${t.contexts[contextIndex].toLocaleString('en-US')} tokens`));
+  box.append(el('summary', `What fits: ${fits.length} GPUs × ${t.quantizations.length} weight formats at ${t.contexts[contextIndex].toLocaleString('en-US')} tokens`),
+    el('p', 'Each cell: decode tokens/s of one sequence where the format fits (memory bandwidth × 0.70 / bytes read per token), ✗ where it does not.', 'hint'));
   const tableEl = el('table');
   tableEl.setAttribute('aria-label', 'What fits, GPUs by weight format');
   const head = el('tr');
@@ -197,8 +220,9 @@ function fitGrid(t, contextIndex, fits) {
     t.quantizations.forEach((q, i) => {
       const total = t.total_bytes[i][contextIndex];
       const ok = total > 0 && total <= g.usable_bytes;
-      const td = el('td', total ? (ok ? '✓' : '✗') : '–', total ? (ok ? 'cell-yes' : 'cell-no') : 'cell-none');
-      td.title = total ? `${q}: ${formatBytes(total)} of ${formatBytes(g.usable_bytes)}` : `${q}: not for this runtime`;
+      const tps = t.decode_tokens_per_s?.[i]?.[gpuIndex.get(g.name)] ?? 0;
+      const td = el('td', total ? (ok ? (tps ? String(Math.round(tps)) : '✓') : '✗') : '–', total ? (ok ? 'cell-yes' : 'cell-no') : 'cell-none');
+      td.title = total ? `${q}: ${formatBytes(total)} of ${formatBytes(g.usable_bytes)}${tps ? `; decode ≈ ${tps} tokens/s` : ''}` : `${q}: not for this runtime`;
       tr.append(td);
     });
     body.append(tr);
@@ -227,11 +251,11 @@ async function drawCharts(report, request) {
   for (let c = 1024; c <= Math.min(max, 1 << 20); c *= 2) contexts.push(c);
   if (!contexts.includes(request.context_tokens)) contexts.push(request.context_tokens);
   contexts.sort((a, b) => a - b);
-  const t = await table({ config: request.config, contexts, batch_size: request.batch_size, kv_cache_dtype: request.kv_cache_dtype, runtime: request.runtime });
+  const t = await table({ config: request.config, contexts, context_tokens: request.context_tokens, batch_size: request.batch_size, kv_cache_dtype: request.kv_cache_dtype, runtime: request.runtime });
   if (ticket !== drawTicket || t.issues?.some((i) => i.level === 'error')) return;
   const q = t.quantizations.indexOf(report.request.quantization);
   const chosen = report.fits.find((g) => g.name === request.gpu);
-  if (q >= 0) nodes.push(contextChart(contexts, t.total_bytes[q], chosen?.usable_bytes ?? 0, request.context_tokens));
+  if (q >= 0) nodes.push(contextChart(contexts, t.total_bytes[q], chosen?.usable_bytes ?? 0, request.context_tokens), contextTable(contexts, t.total_bytes[q], chosen));
   nodes.push(fitGrid(t, contexts.indexOf(request.context_tokens), report.fits));
   charts.replaceChildren(...nodes);
 }
