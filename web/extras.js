@@ -245,14 +245,18 @@ async function drawCharts(report, request) {
   }
   const gpu = report.fits.find((g) => g.name === request.gpu) ?? report.fits.find((g) => g.fits);
   const nodes = gpu ? [capacityChart(report, gpu)] : [];
-  charts.replaceChildren(...nodes);
+  // The charts on screen stay until all the new ones are drawn, so the page does not jump as they arrive.
   const max = report.model.max_position_embeddings || 131072;
   const contexts = [];
   for (let c = 1024; c <= Math.min(max, 1 << 20); c *= 2) contexts.push(c);
   if (!contexts.includes(request.context_tokens)) contexts.push(request.context_tokens);
   contexts.sort((a, b) => a - b);
   const t = await table({ config: request.config, contexts, context_tokens: request.context_tokens, batch_size: request.batch_size, kv_cache_dtype: request.kv_cache_dtype, runtime: request.runtime });
-  if (ticket !== drawTicket || t.issues?.some((i) => i.level === 'error')) return;
+  if (ticket !== drawTicket) return;
+  if (t.issues?.some((i) => i.level === 'error')) {
+    charts.replaceChildren(...nodes);
+    return;
+  }
   const q = t.quantizations.indexOf(report.request.quantization);
   const chosen = report.fits.find((g) => g.name === request.gpu);
   if (q >= 0) nodes.push(contextChart(contexts, t.total_bytes[q], chosen?.usable_bytes ?? 0, request.context_tokens), contextTable(contexts, t.total_bytes[q], chosen));
@@ -334,6 +338,17 @@ function attachContextSlider() {
   slider.min = '8';
   slider.step = '1';
   slider.setAttribute('aria-label', 'Context length, log scale');
+  // Presets: the usual context lengths, as ticks on the slider.
+  const presets = el('datalist');
+  presets.id = 'context-presets';
+  for (const exp of [10, 12, 13, 15, 17]) {
+    const o = el('option');
+    o.value = String(exp);
+    o.label = `${2 ** exp / 1024}K`;
+    presets.append(o);
+  }
+  slider.setAttribute('list', presets.id);
+  document.body.append(presets);
   const sync = () => {
     const max = Math.max(8, Math.floor(Math.log2(state.maxContext || 131072)));
     slider.max = String(max);
