@@ -502,6 +502,13 @@ std::string report_for(std::string_view request_text_json) {
   const std::string& model_id = rv.model_id;
   const estimate_options& opt = rv.opt;
   const model_spec& s = rv.parsed.spec;
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+  // A chosen GPU brings the solvers and speed: the full module's work.
+  if (!opt.gpu.empty()) {
+    issues.push_back({"needs_full_estimator", "gpu", "This build of the estimator has no solver for a chosen GPU; the full estimator module answers it.", severity::error});
+    return finish_reply(w, issues);
+  }
+#endif
   const estimate_result r = estimate(s, opt);
   issues.insert(issues.end(), r.issues.begin(), r.issues.end());
 
@@ -547,6 +554,7 @@ std::string estimate_json(std::string_view request_json) {
 
 namespace {
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
 std::string table_for(std::string_view request_text_json) {
   json_writer w;
   std::vector<issue> issues;
@@ -616,11 +624,19 @@ std::string table_for(std::string_view request_text_json) {
   w.raw(sw.str());
   return finish_reply(w, issues);
 }
+#endif
 
 }  // namespace
 
 std::string table_json(std::string_view request_json) {
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+  // The what-fits table comes after the first answer: the full module computes it.
+  json_writer w;
+  w.begin_object().field("schema_version", kReportSchemaVersion);
+  return finish_reply(w, {{"needs_full_estimator", "", "This build of the estimator has no what-fits table; the full estimator module answers it.", severity::error}});
+#else
   return table_for(request_json);
+#endif
 }
 
 std::string catalogue_json() {

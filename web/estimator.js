@@ -70,7 +70,10 @@ export async function estimate(request, options) {
 // The what-fits grid: total bytes and how many catalogue GPUs fit, for every weight format x context,
 // from one parse of the config. request: { config, contexts?, batch_size?, kv_cache_dtype? }.
 export async function table(request, options) {
-  return JSON.parse((await current(options)).table(JSON.stringify(request)));
+  const text = JSON.stringify(request);
+  const reply = JSON.parse((await current(options)).table(text));
+  if (!reply.issues?.some((i) => i.code === 'needs_full_estimator')) return reply;
+  return JSON.parse((await loadEstimator()).table(text));
 }
 
 // The core's tables (quantizations, KV dtypes, GPUs), so that no front end copies them.

@@ -75,7 +75,7 @@ describe('the first-estimate module', async () => {
       for (const variant of VARIANTS) {
         const request = JSON.stringify({ config, ...variant });
         const answer = first.estimate(request);
-        if (/^(Q|IQ)/.test(variant.quantization ?? '') || variant.mode === 'train') {
+        if (/^(Q|IQ)/.test(variant.quantization ?? '') || variant.mode === 'train' || variant.gpu) {
           assert.ok(JSON.parse(answer).issues.some((i) => i.code === 'needs_full_estimator'), `${file} ${JSON.stringify(variant)}`);
         } else {
           assertSameBytes(answer, wasm.estimate(request), `${file} ${JSON.stringify(variant)} (first vs full)`);
