@@ -44,6 +44,9 @@ How much GPU memory a model needs, from its config.json.
     --freeze PARTS         full: keep embeddings, attention, mlp, norms and/or vision frozen
     --zero 0|1|2|3|fsdp    ZeRO stage / FSDP full sharding over --gpus (default 0)
     --offload optimizer|params|optimizer,params   ZeRO-Offload to the CPU
+  --file PATH_OR_URL   a .gguf or .safetensors file (local, or an https URL such as a Hub resolve link): only its
+                       header is read (HTTP Range requests), and its tensors, types and bytes are printed; with
+                       --model or --config too, beside the config-derived estimate
   --json               print the full report as JSON on stdout (progress and warnings go to stderr)
   -h, --help           this text
 
@@ -120,6 +123,7 @@ function parseCommandLine(argv) {
         'gpu-memory': { type: 'string' },
         'host-bandwidth': { type: 'string' },
         mode: { type: 'string' },
+        file: { type: 'string' },
         method: { type: 'string' },
         optimizer: { type: 'string' },
         precision: { type: 'string' },
@@ -143,7 +147,8 @@ function parseCommandLine(argv) {
     throw usageError(usageMessage(err));
   }
   if (values.help) return { help: true };
-  if (!values.model === !values.config) throw usageError('give exactly one of --model ID or --config FILE.');
+  if (values.model && values.config) throw usageError('give one of --model ID or --config FILE, not both.');
+  if (!values.model && !values.config && !values.file) throw usageError('give --model ID, --config FILE or --file PATH_OR_URL.');
   if (values.quantization !== undefined && !values.quantization.trim()) throw usageError('--quantization needs a name.');
   if (values.batch !== undefined && values.parallel !== undefined) throw usageError('--parallel and --batch mean the same; give one.');
   const fa = values['flash-attn'];
@@ -178,6 +183,7 @@ function parseCommandLine(argv) {
     offload: values.offload?.trim().toLowerCase(),
   };
   return {
+    file: values.file,
     mode,
     training,
     runtime: values.runtime?.trim(),
@@ -396,6 +402,65 @@ function errorLine(errors, source) {
   return `${source}: ${forTheCommandLine(first.message)}${more}`;
 }
 
+// The first bytes of a weight file, enough for its header: a first slice, then exactly what the header asks for.
+async function readHeader(estimator, where) {
+  const remote = /^https?:\/\//.test(where);
+  let size = 0;
+  let fd;
+  const slice = async (end) => {
+    if (remote) {
+      const headers = { Range: `bytes=0-${end - 1}` };
+      if (process.env.HF_TOKEN && new URL(where).hostname.endsWith('huggingface.co')) headers.Authorization = `Bearer ${process.env.HF_TOKEN}`;
+      let response;
+      try {
+        response = await fetch(where, { headers, redirect: 'follow' });
+      } catch (err) {
+        throw new CliError(`cannot reach ${where} (${err?.cause?.code ?? err.message}).`);
+      }
+      if (!response.ok) throw new CliError(`${where} answered HTTP ${response.status}.`);
+      const range = response.headers.get('content-range');
+      if (range) size = Number(range.split('/')[1]) || 0;
+      if (response.status === 200) size = Number(response.headers.get('content-length')) || 0;  // no Range support
+      return new Uint8Array(await response.arrayBuffer()).subarray(0, end);
+    }
+    try {
+      fd ??= fs.openSync(where, 'r');
+      size = fs.fstatSync(fd).size;
+      const buffer = Buffer.alloc(Math.min(end, size));
+      fs.readSync(fd, buffer, 0, buffer.length, 0);
+      return new Uint8Array(buffer);
+    } catch (err) {
+      throw new CliError(`cannot read ${where} (${err.code ?? err.message}).`);
+    }
+  };
+  // safetensors declares its header length (one more request, exactly that long); GGUF does not, so its
+  // slices grow fourfold until the tensor infos are in (a 150K-token vocabulary makes a header of a few MB).
+  let want = 64 * 1024;
+  for (let round = 0; round < 10; round++) {
+    const bytes = await slice(want);
+    const header = await estimator.fileHeader(bytes, size);
+    if (header.status !== 'need_more') return { header, requested: bytes.length };
+    if (size && header.needed_bytes > size) throw new CliError(`${where} ends inside its own header (${size} bytes, the header needs ${header.needed_bytes}).`);
+    want = header.format === 'gguf' ? Math.max(header.needed_bytes, want * 4) : header.needed_bytes;
+  }
+  throw new CliError(`the header of ${where} is larger than this reader accepts.`);
+}
+
+function headerSummary(header, where) {
+  const lines = ['', `File: ${where} (${header.format}${header.version ? ` v${header.version}` : ''}, header ${formatBytes(header.header_bytes)})`,
+    `  ${header.tensor_count} tensors, ${formatCount(header.elements)} stored elements, ${formatBytes(header.data_bytes)} of tensor data`];
+  for (const t of header.by_type) lines.push(`  ${t.type.padEnd(8)} ${String(t.tensors).padStart(5)} tensors  ${formatBytes(t.bytes)}`);
+  const arch = header.metadata['general.architecture'];
+  if (arch) {
+    const m = (k) => header.metadata[`${arch}.${k}`];
+    const show = (v) => (v && typeof v === 'object' ? (v.values ? `[${v.values.slice(0, 8).join(', ')}${v.values.length > 8 ? ', ...' : ''}]` : `${v.count} values`) : v);
+    lines.push(`  architecture ${arch}: context ${show(m('context_length'))}, ${show(m('block_count'))} blocks, heads ${show(m('attention.head_count'))}, ` +
+      `KV heads ${show(m('attention.head_count_kv'))}${m('attention.sliding_window') ? `, sliding window ${show(m('attention.sliding_window'))}` : ''}` +
+      `${m('expert_count') ? `, ${show(m('expert_count'))} experts (${show(m('expert_used_count'))} used)` : ''}`);
+  }
+  return lines;
+}
+
 async function main(argv) {
   const args = parseCommandLine(argv);
   if (args.help) {
@@ -403,6 +468,13 @@ async function main(argv) {
     return;
   }
   const { estimator, hub } = await loadModules();
+  const file = args.file ? await readHeader(estimator, args.file) : null;
+  if (file && file.header.status !== 'ok') throw new CliError(`${args.file}: ${file.header.issues[0]?.message ?? 'not a GGUF or safetensors file.'}`);
+  if (file && !args.model && !args.config) {
+    if (args.json) process.stdout.write(`${JSON.stringify(file.header, null, 2)}\n`);
+    else process.stdout.write(`${headerSummary(file.header, args.file).slice(1).join('\n')}\n  (read ${file.requested.toLocaleString('en-US')} bytes of the file)\n`);
+    return;
+  }
 
   const request = { context_tokens: args.contextTokens, batch_size: args.batchSize };
   if (args.quantization) request.quantization = args.quantization;
@@ -428,6 +500,7 @@ async function main(argv) {
   }
 
   const report = await estimator.estimateReport(request);
+  if (file) report.file = file.header;
   const errors = report.issues.filter((i) => i.level === 'error');
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   if (errors.length) throw new CliError(errorLine(errors, args.config ?? args.model));
@@ -442,6 +515,16 @@ async function main(argv) {
   process.stderr.write(warnings.join(''));
   for (const i of report.issues.filter((i) => i.level === 'info')) process.stderr.write(`[i] ${i.message}\n`);
   process.stdout.write(`${body}\n`);
+  if (file) {
+    const lines = headerSummary(file.header, args.file);
+    // The file holds each tensor once: compare with the config's tensor bytes, not with llama.cpp's
+    // runtime weights (which add a GPU copy of a tied output): the GGUF plan, or the estimate with -ngl 0.
+    let expected = report.gguf?.tensor_bytes ?? report.memory.weights_bytes;
+    if (!report.gguf && report.request.runtime === 'llama.cpp') expected = (await estimator.estimateReport({ ...request, gpu_layers: 0 })).memory.weights_bytes;
+    const diff = (file.header.data_bytes - expected) / expected * 100;
+    lines.push(`  config.json says ${formatBytes(expected)} of tensor data, the file holds ${formatBytes(file.header.data_bytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %)`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
 }
 
 // `neuro-shrink ... | head` closes stdout early: that is not an error.

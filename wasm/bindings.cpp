@@ -1,16 +1,31 @@
 // Embind glue: strings in, strings out. The core is built without exceptions and never aborts on input.
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
+#include <cstdint>
+#include <vector>
+
+#include "file_headers.h"
 #include "report.h"
 
 namespace {
 std::string estimate(const std::string& request) { return neuroshrink::estimate_json(request); }
 std::string catalogue() { return neuroshrink::catalogue_json(); }
 std::string table(const std::string& request) { return neuroshrink::table_json(request); }
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// The header of a weight file: `bytes` a Uint8Array of its first bytes, `file_size` its size (0 unknown).
+std::string file_header(const emscripten::val& bytes, double file_size) {
+  const std::vector<uint8_t> b = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+  return neuroshrink::file_header_json(b, file_size > 0 ? static_cast<uint64_t>(file_size) : 0);
+}
+#endif
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(neuro_shrink) {
   emscripten::function("estimate", &estimate);
   emscripten::function("catalogue", &catalogue);
   emscripten::function("table", &table);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  emscripten::function("fileHeader", &file_header);
+#endif
 }
