@@ -266,8 +266,8 @@ describe('the CLI\'s usage', () => {
     'a flag without its value': [['--model'], '--model needs a value.'],
     'a flag followed by another flag': [['--model', '--json'], '--model needs a value.'],
     'a stray argument': [['meta-llama/Llama-2-7b-hf'], 'unexpected argument "meta-llama/Llama-2-7b-hf" (every value follows its flag, e.g. --model ID).'],
-    'no model and no config': [[], 'give exactly one of --model ID or --config FILE.'],
-    'both a model and a config': [['--model', 'a/b', '--config', 'x.json'], 'give exactly one of --model ID or --config FILE.'],
+    'no model and no config': [[], 'give --model ID, --config FILE or --file PATH_OR_URL.'],
+    'both a model and a config': [['--model', 'a/b', '--config', 'x.json'], 'give one of --model ID or --config FILE, not both.'],
   };
   for (const [name, [args, message]] of Object.entries(mistakes)) {
     test(`answers ${name} with exit code 2 and one line`, async () => {
