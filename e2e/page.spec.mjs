@@ -1,5 +1,6 @@
 // The page's extras (web/extras.js, loaded after the first estimate): charts, the WebGPU hint, the token
 // and paste-a-config flows, units. Hub responses come from fixtures through Playwright routes.
+import fs from 'node:fs';
 import http from 'node:http';
 
 import { expect, test } from '@playwright/test';
@@ -165,5 +166,34 @@ test.describe('CORS', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+test.describe('weight files', () => {
+  test('a dropped GGUF is read through File.slice() of its header only', async ({ page, context }) => {
+    await blockInternet(context);
+    await page.goto('index.html');
+    await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();  // extras are in
+    await page.getByText('Gated model, or your own config.json').click();
+    const seed = fs.readFileSync(new URL('../tests/fuzz/corpus/gguf/small-v3.gguf', import.meta.url));
+    // 8 MiB of tensor data behind the 640-byte header; count the bytes the page slices off the File.
+    const sliced = await page.evaluate(async (bytes) => {
+      const header = new Uint8Array(bytes);
+      const file = new File([header, new Uint8Array(8 << 20)], 'model.gguf');
+      const realSlice = Blob.prototype.slice;
+      window.slices = [];
+      Blob.prototype.slice = function (start, end) { window.slices.push([start ?? 0, end ?? this.size]); return realSlice.call(this, start, end); };
+      const drop = new DataTransfer();
+      drop.items.add(file);
+      document.getElementById('paste-config').dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      return true;
+    }, [...seed]);
+    expect(sliced).toBe(true);
+    const box = page.getByRole('region', { name: 'Weight file header' });
+    await expect(box).toContainText('model.gguf: gguf v3');
+    await expect(box).toContainText('Q4_K: 1 tensors, 0.00 GiB');
+    const slices = await page.evaluate(() => window.slices);
+    expect(slices).toEqual([[0, 65536]]);  // one 64 KiB slice of an 8 MiB file
+    await expect(box).toContainText('Read 65,536 of');
   });
 });

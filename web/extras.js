@@ -2,7 +2,7 @@
 // weighs on the first answer): the charts, the WebGPU hint, the token and paste-a-config flows.
 // Everything from a config, a model id or the browser reaches the DOM through textContent or SVG
 // attributes, never as markup.
-import { table } from './estimator.js';
+import { fileHeader, table } from './estimator.js';
 import { formatBytes, loadModel, redraw, refresh, setHooks, setStatus, showAlert, state, update } from './app.js';
 
 const $ = (id) => document.getElementById(id);
@@ -67,6 +67,10 @@ function attachOwnConfig() {
     event.preventDefault();
     const file = event.dataTransfer?.files?.[0];
     if (!file) return;
+    if (/\.(gguf|safetensors)$/i.test(file.name)) {
+      await showWeightFile(file);
+      return;
+    }
     if (file.size > 4 * 1024 * 1024) {
       showAlert([`${file.name} is ${Math.round(file.size / 1024)} KB: a config.json is a few KB. Drop the model's config.json.`]);
       return;
@@ -74,6 +78,44 @@ function attachOwnConfig() {
     paste.value = await file.text();
     $('use-config').click();
   });
+}
+
+// A dropped .gguf / .safetensors: only File.slice()s of its header are read, never the whole file.
+export async function readFileHeader(file) {
+  let want = 64 * 1024;
+  let read = 0;
+  for (let round = 0; round < 10; round++) {
+    const bytes = new Uint8Array(await file.slice(0, Math.min(want, file.size)).arrayBuffer());
+    read = bytes.length;
+    const header = await fileHeader(bytes, file.size);
+    if (header.status !== 'need_more') return { header, read };
+    if (header.needed_bytes > file.size) return { header: { status: 'invalid', issues: [{ message: `${file.name} ends inside its own header.` }] }, read };
+    want = header.format === 'gguf' ? Math.max(header.needed_bytes, want * 4) : header.needed_bytes;
+  }
+  return { header: { status: 'invalid', issues: [{ message: `The header of ${file.name} is larger than this reader accepts.` }] }, read };
+}
+
+async function showWeightFile(file) {
+  const box = $('file-header') ?? (() => {
+    const section = el('section', undefined, 'file-header');
+    section.id = 'file-header';
+    section.setAttribute('aria-label', 'Weight file header');
+    $('own-config').after(section);
+    return section;
+  })();
+  box.replaceChildren(el('p', `Reading the header of ${file.name}…`));
+  const { header, read } = await readFileHeader(file);
+  if (header.status !== 'ok') {
+    box.replaceChildren(el('p', header.issues?.[0]?.message ?? `${file.name} is not a GGUF or safetensors file.`, 'error'));
+    return;
+  }
+  const rows = header.by_type.map((t) => `${t.type}: ${t.tensors} tensors, ${formatBytes(t.bytes)}`);
+  const arch = header.metadata?.['general.architecture'];
+  box.replaceChildren(
+    el('h3', `${file.name}: ${header.format}${header.version ? ` v${header.version}` : ''}`),
+    el('p', `${header.tensor_count} tensors, ${header.elements.toLocaleString('en-US')} stored elements, ${formatBytes(header.data_bytes)} of tensor data` +
+      (arch ? `; architecture ${arch}` : '') + `. Read ${read.toLocaleString('en-US')} of ${file.size.toLocaleString('en-US')} bytes.`),
+    el('p', rows.join(' · ')));
 }
 
 function onHubError(err) {
