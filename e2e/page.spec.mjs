@@ -197,3 +197,44 @@ test.describe('weight files', () => {
     await expect(box).toContainText('Read 65,536 of');
   });
 });
+
+test.describe('weight files on the Hub', () => {
+  test('every safetensors shard header comes from Range requests, and only header bytes are asked for', async ({ page, context }) => {
+    await blockInternet(context);
+    const header = (name) => `{"${name}":{"dtype":"BF16","shape":[4,8],"data_offsets":[0,64]}}`;
+    const shard = (name) => {
+      const json = Buffer.from(header(name));
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(json.length));
+      return Buffer.concat([len, json, Buffer.alloc(64)]);
+    };
+    const shards = { 'model-00001-of-00002.safetensors': shard('a.weight'), 'model-00002-of-00002.safetensors': shard('b.weight') };
+    const ranges = [];
+    await context.route('https://huggingface.co/**', (route) => {
+      const url = new URL(route.request().url());
+      const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range, x-error-code' };
+      if (url.pathname === '/api/models/demo/sharded') {
+        return route.fulfill({ status: 200, headers: cors, contentType: 'application/json',
+          body: JSON.stringify({ siblings: [{ rfilename: 'config.json' }, { rfilename: 'model.safetensors.index.json' }, ...Object.keys(shards).map((f) => ({ rfilename: f }))] }) });
+      }
+      const file = url.pathname.split('/').pop();
+      if (file === 'config.json') return route.fulfill({ status: 200, headers: cors, body: fixtureText('Qwen__Qwen3-0.6B') });
+      const body = shards[file];
+      if (!body) return route.fulfill({ status: 404, headers: { ...cors, 'x-error-code': 'EntryNotFound' }, body: '{}' });
+      const range = route.request().headers().range;
+      ranges.push(`${file} ${range}`);
+      const [, start, end] = /bytes=(\d+)-(\d+)/.exec(range);
+      const last = Math.min(Number(end), body.length - 1);
+      return route.fulfill({ status: 206, headers: { ...cors, 'content-range': `bytes ${start}-${last}/${body.length}` }, body: body.subarray(Number(start), last + 1) });
+    });
+    await page.goto('index.html');
+    await page.getByLabel('Hugging Face model').fill('demo/sharded');
+    await page.getByRole('button', { name: 'Estimate', exact: true }).click();
+    await expect(page.locator('#summary')).toContainText('596,049,920');
+    await page.getByRole('button', { name: 'Read the weight files on the Hub (headers only)' }).click();
+    const box = page.getByRole('region', { name: 'Weight file header' });
+    await expect(box).toContainText('demo/sharded: 2 weight files');
+    await expect(box).toContainText('64 stored elements');
+    expect(ranges).toEqual(['model-00001-of-00002.safetensors bytes=0-65535', 'model-00002-of-00002.safetensors bytes=0-65535']);
+  });
+});

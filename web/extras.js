@@ -95,6 +95,57 @@ export async function readFileHeader(file) {
   return { header: { status: 'invalid', issues: [{ message: `The header of ${file.name} is larger than this reader accepts.` }] }, read };
 }
 
+// A Hub model's weight files: each header through Range requests (a first 64 KiB, then what it needs).
+async function readHubHeaders(modelId) {
+  const hub = await import('./hub-fetch.js');
+  const { gguf, safetensors } = await hub.listWeightFiles(modelId, { token: state.token });
+  const files = safetensors.length ? safetensors : gguf.slice(0, 1);
+  const results = [];
+  for (const name of files) {
+    let want = 64 * 1024;
+    for (let round = 0; round < 10; round++) {
+      const { bytes, size } = await hub.fetchFileStart(modelId, name, want, { token: state.token });
+      const header = await fileHeader(bytes, size);
+      if (header.status !== 'need_more') { results.push({ name, header, read: bytes.length, size }); break; }
+      want = header.format === 'gguf' ? Math.max(header.needed_bytes, want * 4) : header.needed_bytes;
+    }
+  }
+  return { results, kind: safetensors.length ? 'safetensors' : 'gguf' };
+}
+
+function attachHubFiles() {
+  const button = el('button', 'Read the weight files on the Hub (headers only)', 'secondary');
+  button.type = 'button';
+  button.id = 'hub-files';
+  button.addEventListener('click', async () => {
+    const id = state.modelId;
+    const box = $('file-header') ?? (() => {
+      const section = el('section', undefined, 'file-header');
+      section.id = 'file-header';
+      section.setAttribute('aria-label', 'Weight file header');
+      $('own-config').after(section);
+      return section;
+    })();
+    box.replaceChildren(el('p', `Listing the weight files of ${id}…`));
+    try {
+      const { results } = await readHubHeaders(id);
+      if (!results.length) { box.replaceChildren(el('p', `${id} lists no .safetensors or .gguf file.`)); return; }
+      const ok = results.filter((r) => r.header.status === 'ok');
+      const data = ok.reduce((a, r) => a + r.header.data_bytes, 0);
+      const elements = ok.reduce((a, r) => a + r.header.elements, 0);
+      const read = results.reduce((a, r) => a + r.read, 0);
+      box.replaceChildren(el('h3', `${id}: ${results.length} weight file${results.length > 1 ? 's' : ''}`),
+        el('p', `${elements.toLocaleString('en-US')} stored elements, ${formatBytes(data)} of tensor data; ${read.toLocaleString('en-US')} bytes fetched.`),
+        ...results.map((r) => el('p', r.header.status === 'ok'
+          ? `${r.name}: ${r.header.tensor_count} tensors, ${formatBytes(r.header.data_bytes)} (${r.header.by_type.map((t) => t.type).join(', ')})`
+          : `${r.name}: ${r.header.issues?.[0]?.message ?? 'unreadable'}`)));
+    } catch (err) {
+      box.replaceChildren(el('p', err?.message ?? String(err), 'error'));
+    }
+  });
+  $('embed-button').after(button);
+}
+
 async function showWeightFile(file) {
   const box = $('file-header') ?? (() => {
     const section = el('section', undefined, 'file-header');
@@ -500,6 +551,7 @@ export function attach() {
   attachGpuHint();
   attachServiceWorker();
   attachEmbed();
+  attachHubFiles();
   attachSuggestions().catch(() => {});
   syncSlider = attachContextSlider();
   keepTyped();

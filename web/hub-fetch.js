@@ -143,3 +143,44 @@ export async function fetchHubFacts(modelId, options = {}) {
   }
   return { facts, notes };
 }
+
+// The weight files of a repository, from the model API's file list: GGUF files, and safetensors (every shard
+// the index names, or the single model.safetensors).
+export async function listWeightFiles(modelId, options = {}) {
+  const { endpoint = DEFAULT_HUB_ENDPOINT, token = '', signal, fetchImpl = globalThis.fetch } = options;
+  const id = validateModelId(modelId);
+  const base = String(endpoint).replace(/\/+$/, '');
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  let response;
+  try {
+    response = await fetchImpl(`${base}/api/models/${id.split('/').map(encodeURIComponent).join('/')}`, { headers, signal, credentials: 'omit' });
+  } catch (err) {
+    throw new HubError('network', `Could not list the files of "${id}" (${err?.message ?? 'network error'}).`);
+  }
+  if (!response.ok) throw errorFor(response, id, 'the file list', response.url);
+  const names = ((await response.json())?.siblings ?? []).map((s) => s?.rfilename).filter((n) => typeof n === 'string');
+  return {
+    gguf: names.filter((n) => n.toLowerCase().endsWith('.gguf')),
+    safetensors: names.filter((n) => n.toLowerCase().endsWith('.safetensors')),
+  };
+}
+
+// The first bytes of a repository file with an HTTP Range request; `size` from Content-Range.
+export async function fetchFileStart(modelId, file, length, options = {}) {
+  const { endpoint = DEFAULT_HUB_ENDPOINT, token = '', revision = 'main', signal, fetchImpl = globalThis.fetch } = options;
+  const id = validateModelId(modelId);
+  const url = resolveUrl(id, file, { endpoint, revision });
+  const headers = { Range: `bytes=0-${Math.max(0, length - 1)}` };
+  if (token && new URL(url).origin === new URL(endpoint).origin) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetchImpl(url, { headers, signal, credentials: 'omit', redirect: 'follow' });
+  } catch (err) {
+    throw new HubError('network', `Could not fetch the start of ${file} (${err?.message ?? 'network error'}).`, { url });
+  }
+  if (!response.ok) throw errorFor(response, id, file, url);
+  const range = response.headers.get('content-range');
+  const size = range ? Number(range.split('/')[1]) || 0 : Number(response.headers.get('content-length')) || 0;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return { bytes: bytes.subarray(0, length), size };
+}
