@@ -458,6 +458,8 @@ function headerSummary(header, where) {
       `KV heads ${show(m('attention.head_count_kv'))}${m('attention.sliding_window') ? `, sliding window ${show(m('attention.sliding_window'))}` : ''}` +
       `${m('expert_count') ? `, ${show(m('expert_count'))} experts (${show(m('expert_used_count'))} used)` : ''}`);
   }
+  for (const c of header.by_component ?? []) if (header.by_component.length > 1) lines.push(`  ${c.component}: ${formatCount(c.elements)} elements, ${formatBytes(c.bytes)}`);
+  if (header.kv_cache) lines.push(`  KV cache from the file's hyperparameters: ${header.kv_cache.bytes_per_token_f16.toLocaleString('en-US')} bytes per token at f16 (${header.kv_cache.formula})`);
   return lines;
 }
 
@@ -523,6 +525,9 @@ async function main(argv) {
     if (!report.gguf && report.request.runtime === 'llama.cpp') expected = (await estimator.estimateReport({ ...request, gpu_layers: 0 })).memory.weights_bytes;
     const diff = (file.header.data_bytes - expected) / expected * 100;
     lines.push(`  config.json says ${formatBytes(expected)} of tensor data, the file holds ${formatBytes(file.header.data_bytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %)`);
+    if (file.header.kv_cache && report.kv_cache) {
+      lines.push(`  KV per token at f16: config.json ${report.kv_cache.bytes_per_token.toLocaleString('en-US')} bytes (in ${report.kv_cache.dtype}), the file's hyperparameters ${file.header.kv_cache.bytes_per_token_f16.toLocaleString('en-US')}`);
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
   }
 }

@@ -325,6 +325,52 @@ file_header read_file_header(std::span<const uint8_t> bytes, uint64_t file_size)
   return read_safetensors_header(bytes, file_size);
 }
 
+namespace {
+
+// The component a tensor belongs to, by the names converters give them: vision towers and projectors
+// (transformers' vision_tower / visual / vision_model, multi_modal_projector; GGUF mmproj's v. and mm.),
+// multi-token-prediction layers, the rest the text model.
+std::string_view component_of(std::string_view name) {
+  auto has = [&](std::string_view part) { return name.find(part) != std::string_view::npos; };
+  if (has("vision_tower") || has("visual.") || has("vision_model") || name.rfind("v.", 0) == 0) return "vision";
+  if (has("multi_modal_projector") || has("mm_projector") || name.rfind("mm.", 0) == 0) return "projector";
+  if (has(".mtp.") || has("nextn")) return "mtp";
+  return "text";
+}
+
+// KV bytes per token at f16 from a GGUF's own hyperparameters (llama.cpp src/llama-model.cpp load_hparams:
+// <arch>.attention.head_count_kv, a number or one per layer; key_length / value_length, else n_embd / n_head).
+// 0 when the file does not say enough.
+uint64_t gguf_kv_bytes_per_token(const file_header& h, std::string& formula) {
+  const gguf_value* arch = h.find("general.architecture");
+  if (!arch || arch->type != 8) return 0;
+  const std::string a = arch->text;
+  auto number = [&](const std::string& key) -> uint64_t {
+    const gguf_value* v = h.find(a + "." + key);
+    return v && v->type != 8 && v->type != 9 && v->integer > 0 ? static_cast<uint64_t>(v->integer) : 0;
+  };
+  const uint64_t layers = number("block_count"), embd = number("embedding_length");
+  const gguf_value* heads = h.find(a + ".attention.head_count");
+  const gguf_value* kv = h.find(a + ".attention.head_count_kv");
+  const uint64_t n_head = heads ? (heads->type == 9 ? (heads->integers.empty() ? 0 : static_cast<uint64_t>(std::max<int64_t>(heads->integers[0], 0))) : static_cast<uint64_t>(std::max<int64_t>(heads->integer, 0))) : 0;
+  if (!layers || layers > 100000 || !n_head) return 0;
+  const uint64_t k_len = number("attention.key_length") ? number("attention.key_length") : embd / n_head;
+  const uint64_t v_len = number("attention.value_length") ? number("attention.value_length") : embd / n_head;
+  if (!k_len || !v_len) return 0;
+  uint64_t per_token = 0;
+  for (uint64_t l = 0; l < layers; ++l) {
+    uint64_t kvh = n_head;
+    if (kv && kv->type == 9) kvh = l < kv->integers.size() ? static_cast<uint64_t>(std::max<int64_t>(kv->integers[l], 0)) : 0;
+    else if (kv) kvh = static_cast<uint64_t>(std::max<int64_t>(kv->integer, 0));
+    per_token += kvh * (k_len + v_len) * 2;
+  }
+  formula = n(layers) + " layers x KV heads (" + std::string(kv && kv->type == 9 ? "per layer" : n(kv ? std::max<int64_t>(kv->integer, 0) : n_head)) +
+            ") x (key " + n(k_len) + " + value " + n(v_len) + ") x 2 bytes (f16)";
+  return per_token;
+}
+
+}  // namespace
+
 std::string file_header_json(std::span<const uint8_t> bytes, uint64_t file_size) {
   const file_header h = read_file_header(bytes, file_size);
   json_writer w;
@@ -343,7 +389,19 @@ std::string file_header_json(std::span<const uint8_t> bytes, uint64_t file_size)
     }
     w.key("by_type").begin_array();
     for (const auto& [type, v] : by_type) w.begin_object().field("type", type).field("tensors", v.first).field("bytes", v.second).end_object();
-    w.end_array().key("metadata").begin_object();
+    std::vector<std::pair<std::string_view, std::pair<uint64_t, uint64_t>>> by_component;
+    for (const auto& t : h.tensors) {
+      const std::string_view c = component_of(t.name);
+      auto it = std::find_if(by_component.begin(), by_component.end(), [&](auto& p) { return p.first == c; });
+      if (it == by_component.end()) by_component.push_back({c, {t.elements, t.bytes}});
+      else { it->second.first += t.elements; it->second.second += t.bytes; }
+    }
+    w.end_array().key("by_component").begin_array();
+    for (const auto& [c, v] : by_component) w.begin_object().field("component", c).field("elements", v.first).field("bytes", v.second).end_object();
+    w.end_array();
+    std::string formula;
+    if (const uint64_t kv = gguf_kv_bytes_per_token(h, formula)) w.key("kv_cache").begin_object().field("bytes_per_token_f16", kv).field("formula", formula).end_object();
+    w.key("metadata").begin_object();
     for (const auto& [k, v] : h.metadata) {
       if (v.type == 9) {
         w.key(k).begin_object().field("array_of", v.array_type).field("count", v.count);

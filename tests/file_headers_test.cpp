@@ -49,8 +49,9 @@ struct gguf_writer {
 // A small Llama-like GGUF: metadata of every value type (a nested array too), an F32 norm, a Q4_K matrix.
 std::vector<uint8_t> small_gguf(uint32_t version = 3) {
   gguf_writer w;
-  w.header(version, 2, 16);
+  w.header(version, 2, 17);
   w.kv_str("general.architecture", "llama");
+  w.kv_u32("llama.embedding_length", 256);
   w.kv_u32("llama.context_length", 8192);
   w.kv_u32("llama.block_count", 1);
   w.kv_u32("llama.attention.head_count", 4);
@@ -124,6 +125,11 @@ TEST_CASE("GGUF v3: metadata of every type, tensor infos, types, bytes and the h
   CHECK(h.header_bytes % 32 == 0);
   CHECK(h.header_bytes + h.data_bytes == file.size());
   CHECK(read_file_header(small_gguf(2)).status == header_status::ok);  // v2: the same layout
+  // The KV cache from the file's own hyperparameters: 1 layer x head_count_kv [2] x (256 / 4 heads = 64 for
+  // K + 64 for V) x 2 bytes = 512 per token; every tensor belongs to the text model.
+  const std::string json = file_header_json(file, file.size());
+  CHECK(json.find(R"("kv_cache":{"bytes_per_token_f16":512,)") != std::string::npos);
+  CHECK(json.find(R"("by_component":[{"component":"text","elements":1280,"bytes":1600}])") != std::string::npos);
 }
 
 TEST_CASE("every truncation of a header asks for more bytes, and the bytes it asks for suffice", "[file]") {
