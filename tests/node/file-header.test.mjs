@@ -32,7 +32,8 @@ describe('file headers', () => {
   test('the CLI reads a local file\'s header', () => {
     const r = spawnSync(process.execPath, [CLI, '--file', new URL('gguf/small-v3.gguf', CORPUS).pathname], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /gguf v3, header 640 B/);
+    assert.match(r.stdout, /gguf v3, header 672 B/);
+    assert.match(r.stdout, /KV cache from the file.s hyperparameters: 512 bytes per token at f16/);
     assert.match(r.stdout, /Q4_K +1 tensors +576 B/);
     assert.match(r.stdout, /architecture llama: context 8192, 1 blocks, heads 4, KV heads \[2\]/);
   });
