@@ -215,10 +215,15 @@ test.describe('weight files on the Hub', () => {
       const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range, x-error-code' };
       if (url.pathname === '/api/models/demo/sharded') {
         return route.fulfill({ status: 200, headers: cors, contentType: 'application/json',
-          body: JSON.stringify({ siblings: [{ rfilename: 'config.json' }, { rfilename: 'model.safetensors.index.json' }, ...Object.keys(shards).map((f) => ({ rfilename: f }))] }) });
+          body: JSON.stringify({ siblings: [{ rfilename: 'config.json' }, { rfilename: 'model.safetensors.index.json' }, { rfilename: 'stray.safetensors' },
+            ...Object.keys(shards).map((f) => ({ rfilename: f }))] }) });
       }
       const file = url.pathname.split('/').pop();
       if (file === 'config.json') return route.fulfill({ status: 200, headers: cors, body: fixtureText('Qwen__Qwen3-0.6B') });
+      if (file === 'model.safetensors.index.json') {
+        return route.fulfill({ status: 200, headers: cors, body: JSON.stringify({ metadata: { total_size: 128 },
+          weight_map: { 'a.weight': 'model-00001-of-00002.safetensors', 'b.weight': 'model-00002-of-00002.safetensors' } }) });
+      }
       const body = shards[file];
       if (!body) return route.fulfill({ status: 404, headers: { ...cors, 'x-error-code': 'EntryNotFound' }, body: '{}' });
       const range = route.request().headers().range;
@@ -235,6 +240,8 @@ test.describe('weight files on the Hub', () => {
     const box = page.getByRole('region', { name: 'Weight file header' });
     await expect(box).toContainText('demo/sharded: 2 weight files');
     await expect(box).toContainText('64 stored elements');
+    // The shards come from the index's weight_map (stray.safetensors is not one), beside the estimate.
+    await expect(box).toContainText('config.json estimate (BF16)');
     expect(ranges).toEqual(['model-00001-of-00002.safetensors bytes=0-65535', 'model-00002-of-00002.safetensors bytes=0-65535']);
   });
 });

@@ -249,6 +249,7 @@ function render(report) {
 // estimate then would take the ticket of the load and drop its answer).
 let last = null;
 let loading = false;
+export const lastReport = () => last?.report;
 export function redraw() {
   if (last) hooks.afterRender?.(last.report, last.request);
 }

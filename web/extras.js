@@ -3,7 +3,7 @@
 // Everything from a config, a model id or the browser reaches the DOM through textContent or SVG
 // attributes, never as markup.
 import { fileHeader, table } from './estimator.js';
-import { formatBytes, loadModel, redraw, refresh, setHooks, setStatus, showAlert, state, update } from './app.js';
+import { formatBytes, lastReport, loadModel, redraw, refresh, setHooks, setStatus, showAlert, state, update } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -138,12 +138,24 @@ function attachHubFiles() {
         el('p', `${elements.toLocaleString('en-US')} stored elements, ${formatBytes(data)} of tensor data; ${read.toLocaleString('en-US')} bytes fetched.`),
         ...results.map((r) => el('p', r.header.status === 'ok'
           ? `${r.name}: ${r.header.tensor_count} tensors, ${formatBytes(r.header.data_bytes)} (${r.header.by_type.map((t) => t.type).join(', ')})`
-          : `${r.name}: ${r.header.issues?.[0]?.message ?? 'unreadable'}`)));
+          : `${r.name}: ${r.header.issues?.[0]?.message ?? 'unreadable'}`)),
+        ...besideEstimate(data, ok.find((r) => r.header.kv_cache)?.header.kv_cache.bytes_per_token_f16));
     } catch (err) {
       box.replaceChildren(el('p', err?.message ?? String(err), 'error'));
     }
   });
   $('embed-button').after(button);
+}
+
+// The file's numbers beside the estimate on screen: its tensor data against the estimate's weights.
+function besideEstimate(dataBytes, kvPerToken) {
+  const report = lastReport();
+  if (!report?.memory) return [];
+  const weights = report.gguf?.tensor_bytes ?? report.memory.weights_bytes;
+  const diff = ((dataBytes - weights) / weights) * 100;
+  const lines = [`config.json estimate (${report.request.quantization_label}): ${formatBytes(weights)} of weights; the file${dataBytes === weights ? '' : 's'} hold ${formatBytes(dataBytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %).`];
+  if (kvPerToken && report.kv_cache) lines.push(`KV per token: config.json ${report.kv_cache.bytes_per_token.toLocaleString('en-US')} bytes (${report.kv_cache.dtype}); the file's hyperparameters ${kvPerToken.toLocaleString('en-US')} (f16).`);
+  return lines.map((line) => el('p', line));
 }
 
 async function showWeightFile(file) {
@@ -166,7 +178,8 @@ async function showWeightFile(file) {
     el('h3', `${file.name}: ${header.format}${header.version ? ` v${header.version}` : ''}`),
     el('p', `${header.tensor_count} tensors, ${header.elements.toLocaleString('en-US')} stored elements, ${formatBytes(header.data_bytes)} of tensor data` +
       (arch ? `; architecture ${arch}` : '') + `. Read ${read.toLocaleString('en-US')} of ${file.size.toLocaleString('en-US')} bytes.`),
-    el('p', rows.join(' · ')));
+    el('p', rows.join(' · ')),
+    ...besideEstimate(header.data_bytes, header.kv_cache?.bytes_per_token_f16));
 }
 
 function onHubError(err) {

@@ -159,10 +159,16 @@ export async function listWeightFiles(modelId, options = {}) {
   }
   if (!response.ok) throw errorFor(response, id, 'the file list', response.url);
   const names = ((await response.json())?.siblings ?? []).map((s) => s?.rfilename).filter((n) => typeof n === 'string');
-  return {
-    gguf: names.filter((n) => n.toLowerCase().endsWith('.gguf')),
-    safetensors: names.filter((n) => n.toLowerCase().endsWith('.safetensors')),
-  };
+  let safetensors = names.filter((n) => n.toLowerCase().endsWith('.safetensors'));
+  // A sharded checkpoint: the shards its index maps tensors to (not stray .safetensors files beside them).
+  if (names.includes('model.safetensors.index.json')) {
+    try {
+      const index = JSON.parse(await fetchHubFile(id, 'model.safetensors.index.json', options));
+      const shards = [...new Set(Object.values(index?.weight_map ?? {}).filter((v) => typeof v === 'string'))];
+      if (shards.length) safetensors = shards;
+    } catch { /* keep the file list */ }
+  }
+  return { gguf: names.filter((n) => n.toLowerCase().endsWith('.gguf')), safetensors };
 }
 
 // The first bytes of a repository file with an HTTP Range request; `size` from Content-Range.
