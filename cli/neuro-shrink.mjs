@@ -403,7 +403,7 @@ function errorLine(errors, source) {
 }
 
 // The first bytes of a weight file, enough for its header: a first slice, then exactly what the header asks for.
-async function readHeader(estimator, where) {
+async function readHeader(where) {
   const remote = /^https?:\/\//.test(where);
   let size = 0;
   let fd;
@@ -433,17 +433,11 @@ async function readHeader(estimator, where) {
       throw new CliError(`cannot read ${where} (${err.code ?? err.message}).`);
     }
   };
-  // safetensors declares its header length (one more request, exactly that long); GGUF does not, so its
-  // slices grow fourfold until the tensor infos are in (a 150K-token vocabulary makes a header of a few MB).
-  let want = 64 * 1024;
-  for (let round = 0; round < 10; round++) {
-    const bytes = await slice(want);
-    const header = await estimator.fileHeader(bytes, size);
-    if (header.status !== 'need_more') return { header, requested: bytes.length };
-    if (size && header.needed_bytes > size) throw new CliError(`${where} ends inside its own header (${size} bytes, the header needs ${header.needed_bytes}).`);
-    want = header.format === 'gguf' ? Math.max(header.needed_bytes, want * 4) : header.needed_bytes;
-  }
-  throw new CliError(`the header of ${where} is larger than this reader accepts.`);
+  const { readFileHeader } = await import(new URL('../dist/file-header.js', import.meta.url).href);
+  const result = await readFileHeader(async (end) => ({ bytes: await slice(end), size }));
+  if (result.truncated) throw new CliError(`${where} ends inside its own header (${result.size} bytes, the header needs ${result.header.needed_bytes}).`);
+  if (result.tooLarge) throw new CliError(`the header of ${where} is larger than this reader accepts.`);
+  return { header: result.header, requested: result.read };
 }
 
 function headerSummary(header, where) {
@@ -470,7 +464,7 @@ async function main(argv) {
     return;
   }
   const { estimator, hub } = await loadModules();
-  const file = args.file ? await readHeader(estimator, args.file) : null;
+  const file = args.file ? await readHeader(args.file) : null;
   if (file && file.header.status !== 'ok') throw new CliError(`${args.file}: ${file.header.issues[0]?.message ?? 'not a GGUF or safetensors file.'}`);
   if (file && !args.model && !args.config) {
     if (args.json) process.stdout.write(`${JSON.stringify(file.header, null, 2)}\n`);

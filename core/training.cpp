@@ -343,7 +343,7 @@ void estimate_training(const model_spec& s, const estimate_options& o, estimate_
   const bool off_opt = tb.offload_optimizer, off_par = tb.offload_params;
   auto add = [&](std::string key, std::string label, std::string category, uint64_t bytes, bool host) {
     if (!bytes) return;
-    r.components.push_back({std::move(key), std::move(label), std::move(category), host ? bytes * (N > 1 && host ? N : 1) : bytes, host, !host});
+    r.components.push_back({std::move(key), std::move(label), std::move(category), host ? bytes * N : bytes, host, !host});
   };
   add("weights", tb.method == "qlora" ? "Weights (frozen, " + base_format->label + ")" : lora ? "Weights (frozen)" : "Weights", "weights", tb.weights_bytes, off_par);
   add("master_weights", "fp32 master weights", "optimizer", tb.master_bytes, off_opt);

@@ -45,7 +45,7 @@ let fetchController = null;
 // start-up estimate never hides the answer (or the error) for what the user asked for since.
 let generation = 0;
 
-function el(tag, text, className) {
+export function el(tag, text, className) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;

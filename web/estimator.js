@@ -79,8 +79,7 @@ export async function table(request, options) {
 // The header of a GGUF or safetensors file from its first bytes (a Uint8Array): status "ok", or
 // "need_more" with needed_bytes (fetch that many from the start and ask again), or "invalid" with issues.
 export async function fileHeader(bytes, fileSize = 0, options) {
-  const mod = options ? await loadEstimator(options) : await loadEstimator();
-  return JSON.parse(mod.fileHeader(bytes, fileSize));
+  return JSON.parse((await loadEstimator(options)).fileHeader(bytes, fileSize));
 }
 
 // The core's tables (quantizations, KV dtypes, GPUs), so that no front end copies them.

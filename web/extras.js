@@ -2,8 +2,9 @@
 // weighs on the first answer): the charts, the WebGPU hint, the token and paste-a-config flows.
 // Everything from a config, a model id or the browser reaches the DOM through textContent or SVG
 // attributes, never as markup.
-import { fileHeader, table } from './estimator.js';
-import { formatBytes, lastReport, loadModel, redraw, refresh, setHooks, setStatus, showAlert, state, update } from './app.js';
+import { table } from './estimator.js';
+import { readFileHeader } from './file-header.js';
+import { el, formatBytes, lastReport, loadModel, redraw, refresh, setHooks, setStatus, showAlert, state, update } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -13,13 +14,6 @@ function svg(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
   return node;
 }
 
@@ -80,19 +74,23 @@ function attachOwnConfig() {
   });
 }
 
-// A dropped .gguf / .safetensors: only File.slice()s of its header are read, never the whole file.
-export async function readFileHeader(file) {
-  let want = 64 * 1024;
-  let read = 0;
-  for (let round = 0; round < 10; round++) {
-    const bytes = new Uint8Array(await file.slice(0, Math.min(want, file.size)).arrayBuffer());
-    read = bytes.length;
-    const header = await fileHeader(bytes, file.size);
-    if (header.status !== 'need_more') return { header, read };
-    if (header.needed_bytes > file.size) return { header: { status: 'invalid', issues: [{ message: `${file.name} ends inside its own header.` }] }, read };
-    want = header.format === 'gguf' ? Math.max(header.needed_bytes, want * 4) : header.needed_bytes;
+// What readFileHeader could not read, said for people.
+function unread(result, name) {
+  if (result.truncated) return `${name} ends inside its own header.`;
+  if (result.tooLarge) return `The header of ${name} is larger than this reader accepts.`;
+  return result.header.issues?.[0]?.message ?? `${name} is not a GGUF or safetensors file.`;
+}
+
+// The section the weight-file summaries go in, made on first use.
+function fileHeaderBox() {
+  let box = $('file-header');
+  if (!box) {
+    box = el('section', undefined, 'file-header');
+    box.id = 'file-header';
+    box.setAttribute('aria-label', 'Weight file header');
+    $('own-config').after(box);
   }
-  return { header: { status: 'invalid', issues: [{ message: `The header of ${file.name} is larger than this reader accepts.` }] }, read };
+  return box;
 }
 
 // A Hub model's weight files: each header through Range requests (a first 64 KiB, then what it needs).
@@ -102,15 +100,10 @@ async function readHubHeaders(modelId) {
   const files = safetensors.length ? safetensors : gguf.slice(0, 1);
   const results = [];
   for (const name of files) {
-    let want = 64 * 1024;
-    for (let round = 0; round < 10; round++) {
-      const { bytes, size } = await hub.fetchFileStart(modelId, name, want, { token: state.token });
-      const header = await fileHeader(bytes, size);
-      if (header.status !== 'need_more') { results.push({ name, header, read: bytes.length, size }); break; }
-      want = header.format === 'gguf' ? Math.max(header.needed_bytes, want * 4) : header.needed_bytes;
-    }
+    const result = await readFileHeader((end) => hub.fetchFileStart(modelId, name, end, { token: state.token }));
+    results.push({ name, ...result });
   }
-  return { results, kind: safetensors.length ? 'safetensors' : 'gguf' };
+  return results;
 }
 
 function attachHubFiles() {
@@ -119,16 +112,10 @@ function attachHubFiles() {
   button.id = 'hub-files';
   button.addEventListener('click', async () => {
     const id = state.modelId;
-    const box = $('file-header') ?? (() => {
-      const section = el('section', undefined, 'file-header');
-      section.id = 'file-header';
-      section.setAttribute('aria-label', 'Weight file header');
-      $('own-config').after(section);
-      return section;
-    })();
+    const box = fileHeaderBox();
     box.replaceChildren(el('p', `Listing the weight files of ${id}…`));
     try {
-      const { results } = await readHubHeaders(id);
+      const results = await readHubHeaders(id);
       if (!results.length) { box.replaceChildren(el('p', `${id} lists no .safetensors or .gguf file.`)); return; }
       const ok = results.filter((r) => r.header.status === 'ok');
       const data = ok.reduce((a, r) => a + r.header.data_bytes, 0);
@@ -138,7 +125,7 @@ function attachHubFiles() {
         el('p', `${elements.toLocaleString('en-US')} stored elements, ${formatBytes(data)} of tensor data; ${read.toLocaleString('en-US')} bytes fetched.`),
         ...results.map((r) => el('p', r.header.status === 'ok'
           ? `${r.name}: ${r.header.tensor_count} tensors, ${formatBytes(r.header.data_bytes)} (${r.header.by_type.map((t) => t.type).join(', ')})`
-          : `${r.name}: ${r.header.issues?.[0]?.message ?? 'unreadable'}`)),
+          : `${r.name}: ${unread(r, r.name)}`)),
         ...besideEstimate(data, ok.find((r) => r.header.kv_cache)?.header.kv_cache.bytes_per_token_f16));
     } catch (err) {
       box.replaceChildren(el('p', err?.message ?? String(err), 'error'));
@@ -158,18 +145,14 @@ function besideEstimate(dataBytes, kvPerToken) {
   return lines.map((line) => el('p', line));
 }
 
+// A dropped .gguf / .safetensors: only File.slice()s of its header are read, never the whole file.
 async function showWeightFile(file) {
-  const box = $('file-header') ?? (() => {
-    const section = el('section', undefined, 'file-header');
-    section.id = 'file-header';
-    section.setAttribute('aria-label', 'Weight file header');
-    $('own-config').after(section);
-    return section;
-  })();
+  const box = fileHeaderBox();
   box.replaceChildren(el('p', `Reading the header of ${file.name}…`));
-  const { header, read } = await readFileHeader(file);
+  const result = await readFileHeader(async (end) => ({ bytes: new Uint8Array(await file.slice(0, Math.min(end, file.size)).arrayBuffer()), size: file.size }));
+  const { header, read } = result;
   if (header.status !== 'ok') {
-    box.replaceChildren(el('p', header.issues?.[0]?.message ?? `${file.name} is not a GGUF or safetensors file.`, 'error'));
+    box.replaceChildren(el('p', unread(result, file.name), 'error'));
     return;
   }
   const rows = header.by_type.map((t) => `${t.type}: ${t.tensors} tensors, ${formatBytes(t.bytes)}`);

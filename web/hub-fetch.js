@@ -69,13 +69,15 @@ function errorFor(response, modelId, file, url) {
   return new HubError('http', `The Hub answered HTTP ${status} for ${file} of "${modelId}". Try again later.`, { status, url });
 }
 
-// Fetches one file of a repository as text. The token, when given, is sent only to the Hub endpoint.
-export async function fetchHubFile(modelId, file, options = {}) {
+// One file of a repository, answered (a Response with ok status). The token, when given, is sent only to
+// the Hub endpoint; `range` asks for its first bytes only.
+async function hubResponse(modelId, file, options = {}, range = '') {
   const { endpoint = DEFAULT_HUB_ENDPOINT, token = '', revision = 'main', signal, fetchImpl = globalThis.fetch } = options;
   const id = validateModelId(modelId);
   const url = resolveUrl(id, file, { endpoint, revision });
   // Offline, the fetch still runs: the page's service worker may answer it from the configs it kept.
   const headers = {};
+  if (range) headers.Range = range;
   if (token && new URL(url).origin === new URL(endpoint).origin) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
@@ -100,7 +102,12 @@ export async function fetchHubFile(modelId, file, options = {}) {
       'Check your connection or proxy, or give the config.json instead.', { url });
   }
   if (!response.ok) throw errorFor(response, id, file, url);
-  return response.text();
+  return response;
+}
+
+// Fetches one file of a repository as text.
+export async function fetchHubFile(modelId, file, options = {}) {
+  return (await hubResponse(modelId, file, options)).text();
 }
 
 // config.json of a model, as text: parsing and validation belong to the estimator core.
@@ -173,18 +180,7 @@ export async function listWeightFiles(modelId, options = {}) {
 
 // The first bytes of a repository file with an HTTP Range request; `size` from Content-Range.
 export async function fetchFileStart(modelId, file, length, options = {}) {
-  const { endpoint = DEFAULT_HUB_ENDPOINT, token = '', revision = 'main', signal, fetchImpl = globalThis.fetch } = options;
-  const id = validateModelId(modelId);
-  const url = resolveUrl(id, file, { endpoint, revision });
-  const headers = { Range: `bytes=0-${Math.max(0, length - 1)}` };
-  if (token && new URL(url).origin === new URL(endpoint).origin) headers.Authorization = `Bearer ${token}`;
-  let response;
-  try {
-    response = await fetchImpl(url, { headers, signal, credentials: 'omit', redirect: 'follow' });
-  } catch (err) {
-    throw new HubError('network', `Could not fetch the start of ${file} (${err?.message ?? 'network error'}).`, { url });
-  }
-  if (!response.ok) throw errorFor(response, id, file, url);
+  const response = await hubResponse(modelId, file, options, `bytes=0-${Math.max(0, length - 1)}`);
   const range = response.headers.get('content-range');
   const size = range ? Number(range.split('/')[1]) || 0 : Number(response.headers.get('content-length')) || 0;
   const bytes = new Uint8Array(await response.arrayBuffer());

@@ -11,7 +11,7 @@ const FILES = [
   'models/meta-llama__Meta-Llama-3.1-8B.json', 'manifest.webmanifest',
   '__SHIPPED_MODELS__',  // scripts/build.sh: models/index.json and the shipped configs
   'icons/icon-192.png', 'icons/icon-512.png', 'icons/icon-maskable-512.png',
-  'widget.js', 'embed.html', 'embed.js', 'embed.css',
+  'widget.js', 'embed.html', 'embed.js', 'embed.css', 'file-header.js', 'models.js',
 ];
 
 self.addEventListener('install', (event) => {
