@@ -10,7 +10,9 @@ export default defineConfig({
   outputDir: '../test-results',
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry under CI: a rare timing flake on a loaded 2-core machine (1 in ~6 full runs seen here, none in 78
+  // repeated runs of the spec) must not block a landing; Playwright still reports such a test as "flaky".
+  retries: process.env.CI ? 1 : 0,
   timeout: 30_000,
   reporter: process.env.CI ? 'list' : [['list']],
   use: {
