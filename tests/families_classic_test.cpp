@@ -146,7 +146,8 @@ TEST_CASE("BLOOM-560m has 559,214,592 parameters", "[params][bloom]") {
 }
 
 // ---- OPT ---------------------------------------------------------------------------------------------
-// No verbatim OPT config.json was found; the fields are facebook/opt-125m's and facebook/opt-350m's.
+// Inline fields of facebook/opt-125m and facebook/opt-350m; their real configs are fixtures too
+// (families_fixtures_test.cpp).
 
 TEST_CASE("OPT-125m, with its position offset of 2, has 125,239,296 parameters", "[params][opt]") {
   // keras-hub opt_125m_en gives 125,237,760: its position table has 2048 rows, not OPT's 2048 + 2.

@@ -237,3 +237,70 @@ TEST_CASE("meta-llama/Meta-Llama-3.1-405B (llama) has 405,853,388,800 parameters
   CHECK(p.total.value == 405'853'388'800ull);
   CHECK(kv_per_token("meta-llama__Meta-Llama-3.1-405B") == 126ull * 2 * 8 * 128 * 2);
 }
+
+// ---- opt ---------------------------------------------------------------------------------------------
+
+namespace {
+// One OPT decoder layer: q, k, v, out_proj 4 x (h^2 + h); self_attn_layer_norm and final_layer_norm 2 x 2h;
+// fc1 f x h + f; fc2 h x f + h.
+uint64_t opt_layer(uint64_t h, uint64_t f) { return 4 * (h * h + h) + 4 * h + 2 * h * f + f + h; }
+// Pre-norm OPT with word_embed_proj_dim = hidden_size: layers, the tied 50272 x h embedding, learned positions
+// of max_position_embeddings + 2 rows (OPTLearnedPositionalEmbedding's offset of 2), the final LayerNorm.
+uint64_t opt_pre_norm(uint64_t layers, uint64_t h, uint64_t f) { return layers * opt_layer(h, f) + 50'272 * h + 2'050 * h + 2 * h; }
+}  // namespace
+
+TEST_CASE("facebook/opt-125m (opt) has 125,239,296 parameters", "[params][opt][fixture]") {
+  // Published: sum(p.numel()) of the loaded model, 125,239,296 (code-index ids 68838708522, 66461905649).
+  const auto p = params_of("facebook__opt-125m");
+  CHECK(p.total.value == opt_pre_norm(12, 768, 3072));
+  CHECK(p.total.value == 125'239'296ull);
+  // 12 layers x K and V x 12 heads x 64 x 2 bytes (float16).
+  CHECK(kv_per_token("facebook__opt-125m") == 12ull * 2 * 12 * 64 * 2);
+}
+
+TEST_CASE("facebook/opt-350m (opt): post-norm, 512-wide embeddings projected in and out", "[params][opt][fixture]") {
+  // Published: 331,196,416 parameters counted from the Hub's pytorch_model.bin at revision 08ab08cc (388
+  // tensors, 662,392,832 bytes of fp16; code-index id 69288332089). do_layer_norm_before false: no final
+  // LayerNorm; embed_tokens 50272 x 512, project_in 1024 x 512, project_out 512 x 1024, positions 2050 x 1024.
+  const auto p = params_of("facebook__opt-350m");
+  CHECK(p.total.value == 24 * opt_layer(1024, 4096) + 50'272ull * 512 + 2 * 1'024ull * 512 + 2'050ull * 1'024);
+  CHECK(p.total.value == 331'196'416ull);
+  CHECK(kv_per_token("facebook__opt-350m") == 24ull * 2 * 16 * 64 * 2);
+}
+
+TEST_CASE("facebook/opt-1.3b (opt) has 1,315,758,080 parameters", "[params][opt][fixture]") {
+  // Published: 1,315,758,080 for facebook/opt-1.3b (code-index ids 52627038889, 30620646641).
+  const auto p = params_of("facebook__opt-1.3b");
+  CHECK(p.total.value == opt_pre_norm(24, 2048, 8192));
+  CHECK(p.total.value == 1'315'758'080ull);
+  CHECK(kv_per_token("facebook__opt-1.3b") == 24ull * 2 * 32 * 64 * 2);
+}
+
+TEST_CASE("facebook/opt-2.7b to opt-30b (opt) by hand", "[params][opt][fixture]") {
+  // No exact published counts were found for these; the configs add _remove_final_layer_norm false (and
+  // opt-13b output_projection true), which change no tensor.
+  CHECK(params_of("facebook__opt-2.7b").total.value == opt_pre_norm(32, 2560, 10240));
+  CHECK(params_of("facebook__opt-2.7b").total.value == 2'651'596'800ull);
+  CHECK(params_of("facebook__opt-6.7b").total.value == opt_pre_norm(32, 4096, 16384));
+  CHECK(params_of("facebook__opt-6.7b").total.value == 6'658'473'984ull);
+  CHECK(params_of("facebook__opt-13b").total.value == opt_pre_norm(40, 5120, 20480));
+  CHECK(params_of("facebook__opt-13b").total.value == 12'853'473'280ull);
+  CHECK(params_of("facebook__opt-30b").total.value == opt_pre_norm(48, 7168, 28672));
+  CHECK(params_of("facebook__opt-30b").total.value == 29'974'540'288ull);
+  CHECK(kv_per_token("facebook__opt-2.7b") == 32ull * 2 * 2560 * 2);
+  CHECK(kv_per_token("facebook__opt-6.7b") == 32ull * 2 * 4096 * 2);
+  CHECK(kv_per_token("facebook__opt-13b") == 40ull * 2 * 5120 * 2);
+  CHECK(kv_per_token("facebook__opt-30b") == 48ull * 2 * 7168 * 2);
+}
+
+// ---- olmo --------------------------------------------------------------------------------------------
+
+TEST_CASE("allenai/OLMo-1B-hf (olmo) has 1,176,764,416 parameters", "[params][olmo][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). OLMo's LayerNorms have no parameters.
+  // Per layer: q, k, v, o 4 x 2048^2; gate, up, down 3 x 2048 x 8192. 16 layers + the tied 50304 x 2048 embedding.
+  const auto p = params_of("allenai__OLMo-1B-hf");
+  CHECK(p.total.value == 16 * (4 * 2048ull * 2048 + 3 * 2048ull * 8192) + 50'304ull * 2'048);
+  CHECK(p.total.value == 1'176'764'416ull);
+  // 16 layers x K and V x 16 heads x 128 x 4 bytes (torch_dtype float32).
+  CHECK(kv_per_token("allenai__OLMo-1B-hf") == 16ull * 2 * 16 * 128 * 4);
+}
