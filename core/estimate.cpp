@@ -98,8 +98,8 @@ bool llama_cpp_windowed(const model_spec& s) {
 // "quantized V cache requires flash_attn to be enabled").
 bool ggml_quantized(const kv_dtype& t) { return t.block_elements > 1; }
 
-void add_component(estimate_result& r, std::string key, std::string label, std::string category, uint64_t bytes, bool host, bool per_gpu = false) {
-  r.components.push_back({std::move(key), std::move(label), std::move(category), bytes, host, per_gpu});
+void add_component(estimate_result& r, std::string_view key, std::string label, std::string_view category, uint64_t bytes, bool host, bool per_gpu = false) {
+  r.components.push_back({key, std::move(label), category, bytes, host, per_gpu});
 }
 
 // Decode efficiency: the fraction of peak memory bandwidth a single-stream decode reaches. llama.cpp's
@@ -130,6 +130,7 @@ void place_and_fit(estimate_result& r, const estimate_options& o) {
   // Devices: each GPU's share (split components divided evenly: vLLM's and transformers' tensor / pipeline
   // split; llama.cpp's --split-mode layer over identical GPUs), and the host.
   const bool unified = r.gpu && r.gpu->unified_memory;
+  r.devices.reserve(gpus_n + 1);
   for (uint64_t g = 0; g < gpus_n; ++g) {
     device_share d;
     d.name = "GPU " + n(g);
@@ -166,6 +167,7 @@ void place_and_fit(estimate_result& r, const estimate_options& o) {
   // Fits: each catalogue GPU, n of them, against the per-GPU need; unified memory holds the host share too.
   // vLLM needs its whole need inside gpu_memory_utilization x memory.
   const double util = o.gpu_memory_utilization > 0 ? o.gpu_memory_utilization : kVllmDefaultGpuMemoryUtilization;
+  r.fits.reserve(gpus().size());
   for (const auto& g : gpus()) {
     uint64_t usable = usable_bytes(g);
     if (rk == runtime_kind::vllm) usable = std::min(usable, static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * util));
@@ -182,8 +184,18 @@ double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t
   return r.decode_step_bytes ? bw * kDecodeEfficiency / static_cast<double>(r.decode_step_bytes) : 0;
 }
 
-estimate_result estimate(const model_spec& s, const estimate_options& o) {
+model_tensors tensors_of(const model_spec& s) {
+  model_tensors t{build_inventory(s), {}};
+  t.parameters = count_parameters(t.inv);
+  return t;
+}
+
+estimate_result estimate(const model_spec& s, const estimate_options& o) { return estimate(s, tensors_of(s), o); }
+
+estimate_result estimate(const model_spec& s, const model_tensors& tensors, const estimate_options& o) {
   estimate_result r;
+  r.formulas.reserve(8);
+  r.components.reserve(8);
   auto& issues = r.issues;
 
   // Runtime.
@@ -209,7 +221,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
     issues.push_back({"needs_full_estimator", "mode", "This build of the estimator has no training estimate; the full estimator module answers it.", severity::error});
 #else
-    if (!has_error(issues)) estimate_training(s, o, r);
+    if (!has_error(issues)) estimate_training(s, tensors, o, r);
 #endif
     return r;
   }
@@ -322,8 +334,8 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
   const kv_dtype& kv_v = *r.kv_v;
   const uint64_t c = f.compute_bytes;
 
-  const inventory inv = build_inventory(s);
-  r.parameters = count_parameters(inv);
+  const inventory& inv = tensors.inv;
+  r.parameters = tensors.parameters;
 
   // Weights, split into what stays on the host in llama.cpp (the input layer) and the rest.
   const uint64_t n_layer = std::max<uint64_t>(1, s.layers.size());
@@ -646,7 +658,7 @@ estimate_result estimate(const model_spec& s, const estimate_options& o) {
 
   if (rk != runtime_kind::llama_cpp)
     r.formulas.insert(r.formulas.begin(), {"weights",
-        "sum over " + n(inv.tensors.size()) + " tensor kinds of stored bytes in " + f.label + ": " + f.description, std::string(f.source)});
+        "sum over " + n(inv.tensors.size()) + " tensor kinds of stored bytes in " + f.label + ": " + f.description, f.source});
   std::string kv_formula;
   for (const auto& g : r.kv_layers) {
     kv_formula += kv_formula.empty() ? "" : " + ";

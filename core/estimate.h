@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "formats.h"
@@ -67,10 +68,12 @@ struct memory_breakdown {
 };
 
 // One allocation of the runtime, where it lives.
+// key, category (and formula_note's component and source) name static text: string literals and the
+// catalogues' entries, which outlive every estimate.
 struct memory_component {
-  std::string key;        // "model_buffer", "kv_buffer", "compute_buffer", "output_buffer", "cuda_context", ...
+  std::string_view key;        // "model_buffer", "kv_buffer", "compute_buffer", "output_buffer", "cuda_context", ...
   std::string label;
-  std::string category;   // which memory_breakdown term it adds to: weights, kv_cache, activations, overhead
+  std::string_view category;   // which memory_breakdown term it adds to: weights, kv_cache, activations, overhead
   uint64_t bytes = 0;
   bool host = false;      // system RAM (llama.cpp's CPU_Mapped / CUDA_Host buffers) rather than the GPU
   bool per_gpu = false;   // bytes are per GPU (CUDA context, compute buffer, activations) rather than split
@@ -121,9 +124,9 @@ struct gpu_fit {
 };
 
 struct formula_note {
-  std::string component;
+  std::string_view component;
   std::string formula;  // the arithmetic, with this model's numbers
-  std::string source;
+  std::string_view source;
 };
 
 // The cache of a run of identical layers.
@@ -190,7 +193,17 @@ struct estimate_result {
 // The runtime estimated when a request names none.
 inline constexpr const char* kRuntimeName = "transformers";
 
+// What an estimate derives from the config alone: the tensor inventory and its parameter counts. Built once
+// per config and shared by every estimate on it (the solvers' searches, the what-fits table, the report).
+struct model_tensors {
+  inventory inv;
+  parameter_counts parameters;
+};
+model_tensors tensors_of(const model_spec& spec);
+
 estimate_result estimate(const model_spec& spec, const estimate_options& options);
+// The same, from tensors_of(spec).
+estimate_result estimate(const model_spec& spec, const model_tensors& tensors, const estimate_options& options);
 
 // Decode steps per second of an estimate on `gpus` GPUs of kind g with every layer on them: the step's bytes
 // (active weights + KV) at the GPUs' bandwidth times the decode efficiency (estimate.cpp kDecodeEfficiency).

@@ -209,8 +209,9 @@ void write_training(json_writer& w, const estimate_result& r) {
 }
 #endif
 
-void write_estimate(json_writer& w, const model_spec& s, const estimate_result& r, const json& req, std::vector<issue>& issues) {
-  const inventory inv = build_inventory(s);
+void write_estimate(json_writer& w, const model_spec& s, const model_tensors& tensors, const estimate_result& r, const json& req,
+                    std::vector<issue>& issues) {
+  const inventory& inv = tensors.inv;
   const auto& p = r.parameters;
   write_parameters(w, r);
   w.key("tensors").begin_array();
@@ -287,7 +288,7 @@ bool fits_chosen(const estimate_result& r) {
 
 // The solvers: for the chosen GPU (and count), the largest context, the best quantization, the fewest GPUs
 // and llama.cpp's -ngl that fit. Each runs the estimate itself, so they follow every rule above.
-void write_solver(json_writer& w, const model_spec& s, const estimate_options& base, const estimate_result& r) {
+void write_solver(json_writer& w, const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r) {
   w.key("solver").begin_object();
   if (!r.gpu) {
     w.field("reason", "no GPU chosen: pick one to solve for context, quantization, GPU count and -ngl").end_object();
@@ -299,12 +300,12 @@ void write_solver(json_writer& w, const model_spec& s, const estimate_options& b
     estimate_options o = base;
     uint64_t lo = 0, hi = s.max_position_embeddings ? s.max_position_embeddings : (uint64_t{1} << 20);
     o.context_tokens = hi;
-    if (fits_chosen(estimate(s, o))) lo = hi;
+    if (fits_chosen(estimate(s, tensors, o))) lo = hi;
     else
       while (hi - lo > 1) {
         const uint64_t mid = lo + (hi - lo) / 2;
         o.context_tokens = mid;
-        (fits_chosen(estimate(s, o)) ? lo : hi) = mid;
+        (fits_chosen(estimate(s, tensors, o)) ? lo : hi) = mid;
       }
     w.field("max_context_tokens", lo).field("max_context_limit", s.max_position_embeddings ? "max_position_embeddings" : "1048576 tokens searched");
   }
@@ -323,7 +324,7 @@ void write_solver(json_writer& w, const model_spec& s, const estimate_options& b
       if (!find_weight_format(q)) continue;
       estimate_options o = base;
       o.quantization = std::string(q);
-      if (fits_chosen(estimate(s, o))) { best = std::string(q); break; }
+      if (fits_chosen(estimate(s, tensors, o))) { best = std::string(q); break; }
     }
     w.field("best_quantization", best);
   }
@@ -333,7 +334,7 @@ void write_solver(json_writer& w, const model_spec& s, const estimate_options& b
     for (uint64_t n = 1; n <= 64 && !fewest; n *= 2) {
       estimate_options o = base;
       o.gpus = n;
-      if (fits_chosen(estimate(s, o))) fewest = n;
+      if (fits_chosen(estimate(s, tensors, o))) fewest = n;
     }
     w.field("fewest_gpus", fewest);
   }
@@ -343,14 +344,14 @@ void write_solver(json_writer& w, const model_spec& s, const estimate_options& b
     estimate_options o = base;
     int64_t lo = 0, hi = static_cast<int64_t>(r.n_layer) + 1;
     o.gpu_layers = hi;
-    if (fits_chosen(estimate(s, o))) best = hi;
+    if (fits_chosen(estimate(s, tensors, o))) best = hi;
     else {
       o.gpu_layers = 0;
-      if (fits_chosen(estimate(s, o))) {
+      if (fits_chosen(estimate(s, tensors, o))) {
         while (hi - lo > 1) {
           const int64_t mid = (lo + hi) / 2;
           o.gpu_layers = mid;
-          (fits_chosen(estimate(s, o)) ? lo : hi) = mid;
+          (fits_chosen(estimate(s, tensors, o)) ? lo : hi) = mid;
         }
         best = lo;
       }
@@ -509,7 +510,8 @@ std::string report_for(std::string_view request_text_json) {
     return finish_reply(w, issues);
   }
 #endif
-  const estimate_result r = estimate(s, opt);
+  const model_tensors tensors = tensors_of(s);
+  const estimate_result r = estimate(s, tensors, opt);
   issues.insert(issues.end(), r.issues.begin(), r.issues.end());
 
   w.key("request").begin_object()
@@ -539,8 +541,8 @@ std::string report_for(std::string_view request_text_json) {
     write_training(w, r);
 #endif
   } else if (r.ok()) {
-    write_estimate(w, s, r, req, issues);
-    write_solver(w, s, opt, r);
+    write_estimate(w, s, tensors, r, req, issues);
+    write_solver(w, s, tensors, opt, r);
     write_commands(w, r, model_id, opt);
   }
   return finish_reply(w, issues);
@@ -589,6 +591,7 @@ std::string table_for(std::string_view request_text_json) {
   if (auto it = req.find("context_tokens"); it != req.end() && it->is_number_unsigned())
     for (uint64_t c : contexts)
       if (c == it->get<uint64_t>()) speed_context = c;
+  const model_tensors tensors = tensors_of(s);
   json_writer tw, fw, sw;
   tw.begin_array();
   fw.begin_array();
@@ -600,7 +603,7 @@ std::string table_for(std::string_view request_text_json) {
     sw.begin_array();
     for (uint64_t c : contexts) {
       opt.context_tokens = c;
-      const estimate_result r = estimate(s, opt);
+      const estimate_result r = estimate(s, tensors, opt);
       if (c == speed_context)
         for (const auto& g : gpus()) sw.value(r.ok() ? std::round(decode_tokens_per_s(r, g, opt.gpus) * 10) / 10 : 0.0);
       uint64_t fitting = 0;

@@ -144,7 +144,7 @@ std::string optimizer_names() {
   return s;
 }
 
-void estimate_training(const model_spec& s, const estimate_options& o, estimate_result& r) {
+void estimate_training(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result& r) {
   auto& issues = r.issues;
   const training_options& t = o.training;
   training_breakdown tb;
@@ -218,8 +218,8 @@ void estimate_training(const model_spec& s, const estimate_options& o, estimate_
     return false;
   };
 
-  const inventory inv = build_inventory(s);
-  r.parameters = count_parameters(inv);
+  const inventory& inv = tensors.inv;
+  r.parameters = tensors.parameters;
   checked_u64 weights, master, grads, states, adapter_w, adapter_g, adapter_s;
   uint64_t trainable = 0, adapter_params = 0, largest_layer_params = 0, largest_matmul = 0;
   for (const auto& e : inv.tensors) {
@@ -341,9 +341,9 @@ void estimate_training(const model_spec& s, const estimate_options& o, estimate_
 
   // Components: per GPU, except what is offloaded (on the host, all ranks together).
   const bool off_opt = tb.offload_optimizer, off_par = tb.offload_params;
-  auto add = [&](std::string key, std::string label, std::string category, uint64_t bytes, bool host) {
+  auto add = [&](std::string_view key, std::string label, std::string_view category, uint64_t bytes, bool host) {
     if (!bytes) return;
-    r.components.push_back({std::move(key), std::move(label), std::move(category), host ? bytes * N : bytes, host, !host});
+    r.components.push_back({key, std::move(label), category, host ? bytes * N : bytes, host, !host});
   };
   add("weights", tb.method == "qlora" ? "Weights (frozen, " + base_format->label + ")" : lora ? "Weights (frozen)" : "Weights", "weights", tb.weights_bytes, off_par);
   add("master_weights", "fp32 master weights", "optimizer", tb.master_bytes, off_opt);
@@ -376,7 +376,7 @@ void estimate_training(const model_spec& s, const estimate_options& o, estimate_
       (z >= 3 ? " / " + n(N) + " GPUs (ZeRO-3)" : "") + "; " + n(tb.trainable_parameters) + " trained (" + bytes_each + ")",
       "Rajbhandari et al. 2020 (ZeRO) section 3.1; PEFT (LoRA adapters in fp32)"});
   r.formulas.push_back({"optimizer", std::string(opt->label) + ": " + n(opt->states) + " state(s) per trained parameter" + (opt->eight_bit ? " in 8 bits" : "") +
-      (prec->master ? " + fp32 master" : "") + (z >= 1 ? " / " + n(N) + " GPUs (ZeRO-" + n(z) + ")" : "") + (off_opt ? ", offloaded to the host" : ""), std::string(opt->source)});
+      (prec->master ? " + fp32 master" : "") + (z >= 1 ? " / " + n(N) + " GPUs (ZeRO-" + n(z) + ")" : "") + (off_opt ? ", offloaded to the host" : ""), opt->source});
   r.formulas.push_back({"activations", "per layer, T = " + n(tb.micro_batch) + " x " + n(tb.seq_len) + " tokens: T x " + n(c) + " x (2h + 2q + k + v) attention + T x " + n(c) +
       " x (2h + " + n(mlp_per) + " x intermediate) MLP" + (flash ? " + FlashAttention logsumexp" : " + batch x heads x s^2 x " + n(4 + c) + " softmax") +
       (tb.checkpointing == "full" ? "; full checkpointing keeps " + n(n_layers) + " layer inputs of " + n(boundary) + " bytes + one layer" : "") +

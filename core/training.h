@@ -23,6 +23,6 @@ const optimizer_info* find_optimizer(std::string_view name);
 std::string optimizer_names();
 
 // Fills r for a training request (o.mode == "train"): components, memory, training, fits.
-void estimate_training(const model_spec& s, const estimate_options& o, estimate_result& r);
+void estimate_training(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result& r);
 
 }  // namespace neuroshrink

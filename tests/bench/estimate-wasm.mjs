@@ -1,6 +1,9 @@
 // Benchmark (not a test): the median time of one estimate in the wasm module under Node, for the
 // Llama-3.1-8B fixture, measured as tests/bench/bench_estimate.cpp measures the native build (median of
 // 31 rounds of 200 calls, after a warm-up), plus the median of single timed calls.
+// The core step alone (a parsed config and its tensor inventory reused, as the report's solvers and the
+// what-fits table reuse them) is timed inside WebAssembly by the benchmark module tests/bench/wasm/, built
+// with the shipped flags but not shipped: `cmake --build build-wasm --target neuro-shrink-bench` first.
 // Run after scripts/build.sh: node tests/bench/estimate-wasm.mjs
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -49,4 +52,15 @@ const grid = JSON.parse(mod.table(tableRequest));
 const cells = grid.quantizations.length * grid.contexts.length;
 const tableUs = medianOfRounds(() => { sink += mod.table(tableRequest).length; }, 31, 20);
 console.log(`wasm    table (${grid.quantizations.length} formats x ${grid.contexts.length} contexts x ${grid.gpus.length} GPUs = ${cells * grid.gpus.length} fits):    median ${(tableUs / 1000).toFixed(3)} ms`);
+const benchJs = new URL('../../build-wasm/bench/neuro-shrink-bench.js', import.meta.url);
+if (fs.existsSync(benchJs)) {
+  const { default: initBench } = await import(benchJs);
+  const bench = await initBench({ wasmBinary: fs.readFileSync(new URL('../../build-wasm/bench/neuro-shrink-bench.wasm', import.meta.url)) });
+  const step = bench.coreStepUs(config, 'int4', 4096, false, 31, 200);
+  const withInventory = bench.coreStepUs(config, 'int4', 4096, true, 31, 200);
+  console.log(`wasm    core step, from a parsed config and its tensor inventory (timed in wasm):    median ${step.toFixed(2)} us`);
+  console.log(`wasm    core step, building the tensor inventory each call (timed in wasm):      median ${withInventory.toFixed(2)} us`);
+} else {
+  console.log('wasm    core step: not measured (build it: cmake --build build-wasm --target neuro-shrink-bench)');
+}
 console.log(`node    ${process.version}; sink ${sink > 0 ? 'ok' : 'empty'}`);
