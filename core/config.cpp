@@ -99,6 +99,47 @@ void read_quantization(const config_json& cfg, model_spec& s) {
   }
 }
 
+// Python's json module writes float('inf') and float('nan') as the bare tokens Infinity, -Infinity and NaN,
+// which JSON (RFC 8259) does not allow; transformers' Mamba2Config saves time_step_limit = (0.0, inf) that
+// way. Rewrites each such value (outside strings) as null and returns how many; out holds the result.
+size_t python_constants_as_null(std::string_view text, std::string& out) {
+  static constexpr std::string_view kTokens[] = {"-Infinity", "Infinity", "NaN"};
+  out.clear();
+  out.reserve(text.size());
+  size_t replaced = 0;
+  bool in_string = false;
+  char last = 0;  // the last character outside strings and whitespace
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') { in_string = true; out += c; last = c; continue; }
+    if (last == ':' || last == '[' || last == ',') {
+      bool done = false;
+      for (const std::string_view t : kTokens) {
+        const size_t end = i + t.size();
+        const bool delimited = end == text.size() || std::string_view(" \t\r\n,]}").find(text[end]) != std::string_view::npos;
+        if (text.substr(i, t.size()) == t && delimited) {
+          out += "null";
+          i = end - 1;
+          ++replaced;
+          last = 'l';
+          done = true;
+          break;
+        }
+      }
+      if (done) continue;
+    }
+    out += c;
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') last = c;
+  }
+  return replaced;
+}
+
 }  // namespace
 
 parsed_config parse_config(std::string_view text) {
@@ -106,7 +147,16 @@ parsed_config parse_config(std::string_view text) {
   auto& issues = out.issues;
   auto& s = out.spec;
 
-  const config_json cfg = config_json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  config_json cfg = config_json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (cfg.is_discarded()) {
+    std::string strict;
+    if (const size_t n = python_constants_as_null(text, strict)) {
+      cfg = config_json::parse(strict.begin(), strict.end(), nullptr, /*allow_exceptions=*/false);
+      if (!cfg.is_discarded())
+        issues.push_back({"nonstandard_json", "", "config.json holds " + text_of(n) +
+            " value(s) written as Python's Infinity or NaN (as transformers saves Mamba2's time_step_limit), which JSON does not allow; each was read as null.", severity::info});
+    }
+  }
   if (cfg.is_discarded()) {
     issues.push_back({"malformed_json", "", "The config is not valid JSON. Check that the whole config.json was given, or fetch it again.", severity::error});
     return out;

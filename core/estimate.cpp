@@ -507,17 +507,19 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
         overhead.add(kTorchCudaContextBytes);
         add_component(r, "cuda_context", "CUDA context (PyTorch)", "overhead", kTorchCudaContextBytes, false, true);
       }
-      r.formulas.push_back({"activations",
+      if (o.explain) r.formulas.push_back({"activations",
           "prefill peak: tokens " + n(tokens) + " x max(MLP " + n(mlp_elems) + ", attention " + n(attn_elems) + ") elements x " + n(c) +
           " bytes + last-position logits " + n(o.batch_size) + " x vocab " + n(V) + " x (" + n(c) + " + 4 for the fp32 upcast) bytes",
           rk == runtime_kind::mlx ? "mlx_lm generate.py (prefill_step_size 2048); the same per-layer tensors as transformers"
                                   : "transformers (PyTorch, SDPA, no_grad) modeling_llama.py LlamaDecoderLayer/LlamaMLP/LlamaAttention forward; generation/utils.py logits_to_keep=1"});
-      if (rk == runtime_kind::transformers)
-        r.formulas.push_back({"overhead", "CUDA context of a PyTorch process with lazy module loading: " + n(kTorchCudaContextBytes) + " bytes",
-            "pytorch/pytorch#86509 (CUDA_MODULE_LOADING=LAZY, default since PyTorch 1.13)"});
-      else
-        r.formulas.push_back({"overhead", "none: MLX allocates from unified memory; the limit is Metal's recommended working set",
-            "Apple Metal MTLDevice.recommendedMaxWorkingSetSize; mlx.core.metal.device_info()"});
+      if (o.explain) {
+        if (rk == runtime_kind::transformers)
+          r.formulas.push_back({"overhead", "CUDA context of a PyTorch process with lazy module loading: " + n(kTorchCudaContextBytes) + " bytes",
+              "pytorch/pytorch#86509 (CUDA_MODULE_LOADING=LAZY, default since PyTorch 1.13)"});
+        else
+          r.formulas.push_back({"overhead", "none: MLX allocates from unified memory; the limit is Metal's recommended working set",
+              "Apple Metal MTLDevice.recommendedMaxWorkingSetSize; mlx.core.metal.device_info()"});
+      }
       break;
     }
     case runtime_kind::llama_cpp: {
@@ -567,19 +569,19 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
       const uint64_t out_buf = 4 * V * std::max<uint64_t>(1, n_seq);
       overhead.add(out_buf);
       add_component(r, "output_buffer", "Output buffer, host (logits)", "overhead", out_buf, true);
-      r.formulas.push_back({"weights", (r.gguf ? "GGUF tensor data of " + f.name + ": " + n(r.gguf->n_tensors) + " tensors, " + n(r.gguf->tensor_bytes) + " bytes (" +
+      if (o.explain) r.formulas.push_back({"weights", (r.gguf ? "GGUF tensor data of " + f.name + ": " + n(r.gguf->n_tensors) + " tensors, " + n(r.gguf->tensor_bytes) + " bytes (" +
                                                    n(r.gguf->bpw_milli() / 1000) + "." + n(r.gguf->bpw_milli() % 1000 / 100) + n(r.gguf->bpw_milli() % 100 / 10) +
                                                    " bits per weight), each tensor's type as llama-quantize picks it; token_embd on the host"
                                              : "GGUF tensor data: 2-D tensors in " + f.label + ", 1-D tensors (norms, biases) in F32; token_embd on the host") +
           std::string(tied_copy ? "; the tied output copied to the GPU (" + n(tied_copy) + " bytes)" : ""),
           r.gguf ? "convert_hf_to_gguf.py; llama.cpp src/llama-quant.cpp llama_tensor_get_type_impl (core/gguf_quant.cpp); src/llama-model.cpp (input layer on the CPU)"
                  : "convert_hf_to_gguf.py (1-D tensors F32); llama.cpp src/llama-model.cpp (input layer on the CPU), src/llama-model-loader.cpp"});
-      r.formulas.push_back({"activations",
+      if (o.explain) r.formulas.push_back({"activations",
           "compute buffer = max(logits phase 4 x ubatch " + n(ub) + " x (vocab " + n(V) + " + 2 x n_embd " + n(h) + ")" +
               (r.flash_attention ? std::string(", flash attention on") : ", attention phase 4 x " + n(ub) + " x (n_kv " + n(llama_kv_cells_max) + " x (n_head " + n(heads) + " + 1) + 5 x " + n(h) + " + 2 x " + n(kvdim) + ")") +
               ")" + (any_gpu ? " + host compute 4 x " + n(ub) + " x " + n(h) : std::string()),
           "llama.cpp src/llama-context.cpp graph_reserve; fitted to 92 measured CPU contexts (tests/llamacpp/README.md)"});
-      r.formulas.push_back({"overhead", "output buffer 4 x vocab " + n(V) + " x " + n(std::max<uint64_t>(1, n_seq)) + " sequences; the CUDA context and cuBLAS workspace are in no llama.cpp buffer and not counted",
+      if (o.explain) r.formulas.push_back({"overhead", "output buffer 4 x vocab " + n(V) + " x " + n(std::max<uint64_t>(1, n_seq)) + " sequences; the CUDA context and cuBLAS workspace are in no llama.cpp buffer and not counted",
           "llama.cpp src/llama-context.cpp output_reserve"});
       issues.push_back({"cuda_context_not_counted", "overhead",
           "llama.cpp's totals are its own buffers. The CUDA context comes on top, in no buffer llama.cpp prints: it grows with the GPU's SM count, 107 MiB on an RTX 4060 Ti to 555 MiB on an RTX PRO 6000 (llama.cpp PR 23604, 20595), plus cuBLAS workspace and pool slack; keep that much free.",
@@ -609,9 +611,9 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
       // capture (51 batch sizes by default) — per GPU.
       overhead.add(kTorchCudaContextBytes);
       add_component(r, "non_torch", "Non-torch memory (CUDA context)", "overhead", kTorchCudaContextBytes, false, true);
-      r.formulas.push_back({"activations", "max(MLP peak " + n(mbt) + " tokens x (3 x " + n(ffn_rank) + (gpus_n > 1 ? " (intermediate / " + n(gpus_n) + " ranks)" : std::string()) + " + 2 x " + n(h) + ") x 2 bytes, sampler " + n(std::min(seqs, mbt)) + " x vocab " + n(V) + " x 4 x 2)",
+      if (o.explain) r.formulas.push_back({"activations", "max(MLP peak " + n(mbt) + " tokens x (3 x " + n(ffn_rank) + (gpus_n > 1 ? " (intermediate / " + n(gpus_n) + " ranks)" : std::string()) + " + 2 x " + n(h) + ") x 2 bytes, sampler " + n(std::min(seqs, mbt)) + " x vocab " + n(V) + " x 4 x 2)",
           "vllm/v1/worker/gpu_worker.py determine_available_memory (profile_run with max_num_batched_tokens; dummy sampler run with max_num_seqs)"});
-      r.formulas.push_back({"overhead", "CUDA context " + n(kTorchCudaContextBytes) + " bytes per GPU", "pytorch/pytorch#86509"});
+      if (o.explain) r.formulas.push_back({"overhead", "CUDA context " + n(kTorchCudaContextBytes) + " bytes per GPU", "pytorch/pytorch#86509"});
       // Capacity on the chosen GPU (or, without one, nothing to size against).
       if (r.gpu) {
         vllm_capacity v;
@@ -638,7 +640,7 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
         v.max_num_batched_tokens = mbt;
         v.max_num_seqs = seqs;
         r.vllm = v;
-        r.formulas.push_back({"vllm_capacity",
+        if (o.explain) r.formulas.push_back({"vllm_capacity",
             "budget " + n(v.budget_bytes) + " (" + std::string(r.gpu->name) + " " + n(v.memory_bytes) + " bytes x " + decimal_text(v.gpu_memory_utilization) + ") - weights/GPU - activations - non-torch = KV pool " +
                 text_of(v.kv_pool_bytes) + " bytes / " + n(v.block_bytes) + " bytes per 16-token block = " + n(v.blocks) + " blocks = " + n(v.kv_tokens) + " tokens",
             "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers)"});
@@ -656,24 +658,26 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   r.memory = {weights.value, kv_cache.value, activations.value, overhead.value, total.value, 0, 0};
   place_and_fit(r, o);
 
-  if (rk != runtime_kind::llama_cpp)
+  if (o.explain && rk != runtime_kind::llama_cpp)
     r.formulas.insert(r.formulas.begin(), {"weights",
         "sum over " + n(inv.tensors.size()) + " tensor kinds of stored bytes in " + f.label + ": " + f.description, f.source});
-  std::string kv_formula;
-  for (const auto& g : r.kv_layers) {
-    kv_formula += kv_formula.empty() ? "" : " + ";
-    kv_formula += n(g.layers) + " " + std::string(attention_kind_name(g.attention)) + (g.window ? "(" + n(g.window) + ")" : "") +
-                  " layers x (" + n(g.bytes_per_token) + " bytes/token x " + n(g.cached_tokens) + " tokens" +
-                  (g.state_bytes ? " + state " + n(g.state_bytes) + " bytes" : "") + ")";
+  if (o.explain) {
+    std::string kv_formula;
+    for (const auto& g : r.kv_layers) {
+      kv_formula += kv_formula.empty() ? "" : " + ";
+      kv_formula += n(g.layers) + " " + std::string(attention_kind_name(g.attention)) + (g.window ? "(" + n(g.window) + ")" : "") +
+                    " layers x (" + n(g.bytes_per_token) + " bytes/token x " + n(g.cached_tokens) + " tokens" +
+                    (g.state_bytes ? " + state " + n(g.state_bytes) + " bytes" : "") + ")";
+    }
+    r.formulas.push_back({"kv_cache",
+        kv_formula + " x " + (llama ? "streams " : "batch ") + n(o.batch_size) + "; per token and layer: K and V each " + n(s.num_key_value_heads) + " KV heads x " +
+            n(s.head_dim) + " head_dim, K at " + n(kv_k.block_bytes) + "/" + n(kv_k.block_elements) + " bytes (" + std::string(kv_k.name) +
+            "), V at " + n(kv_v.block_bytes) + "/" + n(kv_v.block_elements) + " bytes (" + std::string(kv_v.name) + ")" +
+            (llama ? "; n_ctx " + n(r.n_ctx) + " = " + n(o.batch_size) + " x n_ctx_seq " + n(r.n_ctx_seq) + " (padded to 256), ubatch " + n(r.n_ubatch) : std::string()),
+        llama ? "llama.cpp src/llama-context.cpp (n_ctx padding), src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp (SWA cells), src/llama-memory-recurrent.cpp"
+              : rk == runtime_kind::vllm ? "vLLM paged KV cache: K and V per layer in blocks of 16 tokens (vllm/config.py CacheConfig)"
+              : "transformers cache_utils.py DynamicCache / DynamicSlidingWindowLayer: K and V of each layer as [batch, kv_heads, tokens, head_dim]"});
   }
-  r.formulas.push_back({"kv_cache",
-      kv_formula + " x " + (llama ? "streams " : "batch ") + n(o.batch_size) + "; per token and layer: K and V each " + n(s.num_key_value_heads) + " KV heads x " +
-          n(s.head_dim) + " head_dim, K at " + n(kv_k.block_bytes) + "/" + n(kv_k.block_elements) + " bytes (" + std::string(kv_k.name) +
-          "), V at " + n(kv_v.block_bytes) + "/" + n(kv_v.block_elements) + " bytes (" + std::string(kv_v.name) + ")" +
-          (llama ? "; n_ctx " + n(r.n_ctx) + " = " + n(o.batch_size) + " x n_ctx_seq " + n(r.n_ctx_seq) + " (padded to 256), ubatch " + n(r.n_ubatch) : std::string()),
-      llama ? "llama.cpp src/llama-context.cpp (n_ctx padding), src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp (SWA cells), src/llama-memory-recurrent.cpp"
-            : rk == runtime_kind::vllm ? "vLLM paged KV cache: K and V per layer in blocks of 16 tokens (vllm/config.py CacheConfig)"
-            : "transformers cache_utils.py DynamicCache / DynamicSlidingWindowLayer: K and V of each layer as [batch, kv_heads, tokens, head_dim]"});
 
   // Speed on the chosen GPU: decode is bound by memory bandwidth (every active weight and the whole KV read
   // once per step), prefill by compute (2 FLOPs per active parameter per token plus attention).
@@ -711,7 +715,7 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
       sp.reason = "the catalogue has no dense fp16 tensor throughput for " + sp.gpu + ", so prefill speed is unknown";
     }
     sp.known = sp.decode_tokens_per_s > 0;
-    r.formulas.push_back({"speed",
+    if (o.explain) r.formulas.push_back({"speed",
         "decode: (active weights " + n(active_weights) + " + KV " + n(kv_cache.value) + ") bytes per step / (" + n(r.gpu->bandwidth_bytes_per_s) + " B/s x " + n(gpus_n) +
             " x efficiency 0.70); prefill: " + n(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + n(r.gpu->fp16_flops_per_s) + " FLOP/s x 0.50)",
         "llama.cpp discussion 15013 (CUDA tg128 of Llama-2-7B Q4_0 ~ 0.7 of peak bandwidth); Kaplan et al. 2020 (forward FLOPs)"});

@@ -53,6 +53,8 @@ struct estimate_options {
   std::string mode;                // "" or "inference"; "train" for the training estimate
   training_options training;
   uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
+  bool explain = true;             // write the formula texts (estimate_result::formulas); the solvers and the
+                                   // what-fits table need only the numbers
 };
 
 struct memory_breakdown {

@@ -295,9 +295,11 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
     return;
   }
   const runtime_kind rk = r.runtime->kind;
+  estimate_options quiet = base;  // the searches read only the numbers
+  quiet.explain = false;
   // Largest context (binary search; memory grows with the context in every runtime).
   {
-    estimate_options o = base;
+    estimate_options o = quiet;
     uint64_t lo = 0, hi = s.max_position_embeddings ? s.max_position_embeddings : (uint64_t{1} << 20);
     o.context_tokens = hi;
     if (fits_chosen(estimate(s, tensors, o))) lo = hi;
@@ -322,7 +324,7 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
     std::string best;
     for (auto q : order) {
       if (!find_weight_format(q)) continue;
-      estimate_options o = base;
+      estimate_options o = quiet;
       o.quantization = std::string(q);
       if (fits_chosen(estimate(s, tensors, o))) { best = std::string(q); break; }
     }
@@ -332,7 +334,7 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
   {
     uint64_t fewest = 0;
     for (uint64_t n = 1; n <= 64 && !fewest; n *= 2) {
-      estimate_options o = base;
+      estimate_options o = quiet;
       o.gpus = n;
       if (fits_chosen(estimate(s, tensors, o))) fewest = n;
     }
@@ -341,7 +343,7 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
   // llama.cpp: the most layers on the GPU that fit.
   if (rk == runtime_kind::llama_cpp) {
     int64_t best = -1;
-    estimate_options o = base;
+    estimate_options o = quiet;
     int64_t lo = 0, hi = static_cast<int64_t>(r.n_layer) + 1;
     o.gpu_layers = hi;
     if (fits_chosen(estimate(s, tensors, o))) best = hi;
@@ -592,6 +594,7 @@ std::string table_for(std::string_view request_text_json) {
     for (uint64_t c : contexts)
       if (c == it->get<uint64_t>()) speed_context = c;
   const model_tensors tensors = tensors_of(s);
+  opt.explain = false;
   json_writer tw, fw, sw;
   tw.begin_array();
   fw.begin_array();

@@ -18,6 +18,22 @@ TEST_CASE("malformed JSON is an error issue, not an exception", "[config]") {
   CHECK(p.issues[0].message == "The config is not valid JSON. Check that the whole config.json was given, or fetch it again.");
 }
 
+TEST_CASE("Python's Infinity, -Infinity and NaN values are read as null, with an info issue", "[config]") {
+  // As transformers saves Mamba2Config.time_step_limit; the same words inside strings stay as they are.
+  const auto p = parse_config(R"({"model_type": "llama", "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 2,
+      "intermediate_size": 128, "vocab_size": 100, "time_step_limit": [0.0, Infinity], "a": -Infinity, "b": NaN,
+      "note": "Infinity, NaN"})");
+  REQUIRE(p.ok());
+  const issue* i = find_issue(p, "nonstandard_json");
+  REQUIRE(i);
+  CHECK(i->level == severity::info);
+  CHECK(i->message.find("holds 3 value(s)") != std::string::npos);
+  CHECK(p.spec.hidden_size == 64);
+  // A bare word that is not one of Python's constants is still malformed JSON.
+  CHECK(parse_config(R"({"model_type": "llama", "x": Infinite})").issues[0].code == "malformed_json");
+  CHECK(parse_config(R"({"model_type": "llama", "x": Infinity)").issues[0].code == "malformed_json");
+}
+
 TEST_CASE("JSON that is not an object is rejected", "[config]") {
   const auto p = parse_config("[1, 2, 3]");
   REQUIRE_FALSE(p.ok());

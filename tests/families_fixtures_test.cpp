@@ -304,3 +304,25 @@ TEST_CASE("allenai/OLMo-1B-hf (olmo) has 1,176,764,416 parameters", "[params][ol
   // 16 layers x K and V x 16 heads x 128 x 4 bytes (torch_dtype float32).
   CHECK(kv_per_token("allenai__OLMo-1B-hf") == 16ull * 2 * 16 * 128 * 4);
 }
+
+// ---- mamba2 ------------------------------------------------------------------------------------------
+
+TEST_CASE("AntonV/mamba2-130m-hf (mamba2) has 128,989,632 parameters and a fixed state", "[params][mamba2][fixture]") {
+  // Published: 128,989,632 for state-spaces/mamba2-130m loaded as transformers' Mamba2ForCausalLM (code-index
+  // ids 71003302638, 59421024235), the checkpoint this config was converted from. intermediate = expand 2 x
+  // 768 = 1536. Per layer: in_proj 768 x (2 x 1536 + 2 x 1 group x 128 + 24 heads) = 768 x 3352;
+  // conv1d (1536 + 2 x 128) x 4 + bias 1792; dt_bias, A_log, D 3 x 24; gated norm 1536; out_proj 1536 x 768;
+  // the layer's norm 768. 24 layers + the tied 50288 x 768 embedding + norm_f.
+  const uint64_t layer = 768ull * 3352 + 1792 * 4 + 1792 + 3 * 24 + 1536 + 1536ull * 768 + 768;
+  const auto p = params_of("AntonV__mamba2-130m-hf");
+  CHECK(p.total.value == 24 * layer + 50'288ull * 768 + 768);
+  CHECK(p.total.value == 128'989'632ull);
+  // No KV cache; per sequence and layer a conv state 1792 x 4 and an SSM state 24 heads x 64 x 128, fp32 (the
+  // config gives no torch_dtype): (7,168 + 196,608) x 4 = 815,104 bytes.
+  const auto r = estimate(fixture("AntonV__mamba2-130m-hf"), estimate_options{});
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == 0);
+  REQUIRE(r.kv_layers.size() == 1);
+  CHECK(r.kv_layers[0].state_bytes == (1792ull * 4 + 24ull * 64 * 128) * 4);
+  CHECK(r.memory.kv_cache_bytes == 24 * r.kv_layers[0].state_bytes);
+}

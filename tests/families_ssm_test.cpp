@@ -7,7 +7,8 @@
 using namespace neuroshrink;
 
 // Configs with the published dimensions of state-spaces/mamba-130m, ai21labs/Jamba-v0.1 and
-// state-spaces/mamba2-2.7b; real config files of each are still to be added as fixtures.
+// state-spaces/mamba2-2.7b. Real configs: state-spaces/mamba-2.8b-hf and AntonV/mamba2-130m-hf in
+// families_fixtures_test.cpp; no real Jamba config.json was found.
 static model_spec spec(const char* json) {
   const auto p = parse_config(json);
   REQUIRE(p.ok());
