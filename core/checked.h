@@ -15,8 +15,11 @@ struct checked_u64 {
     for (uint64_t f : factors) r.mul(f);
     return r;
   }
+  // value *= f, wrapping, with overflow noted. Both factors under 2^32 cannot overflow: that common case
+  // skips __builtin_mul_overflow, which wasm32 lowers to a 128-bit multiply call (__multi3).
   checked_u64& mul(uint64_t f) {
-    if (__builtin_mul_overflow(value, f, &value)) overflow = true;
+    if (((value | f) >> 32) != 0 && f != 0 && value > UINT64_MAX / f) overflow = true;
+    value *= f;
     return *this;
   }
   checked_u64& add(uint64_t a) {
@@ -30,6 +33,10 @@ struct checked_u64 {
   }
 };
 
-inline uint64_t ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
+// One division (wasm has no combined quotient and remainder).
+inline uint64_t ceil_div(uint64_t a, uint64_t b) {
+  const uint64_t q = a / b;
+  return q + (q * b != a);
+}
 
 }  // namespace neuroshrink

@@ -326,3 +326,18 @@ TEST_CASE("AntonV/mamba2-130m-hf (mamba2) has 128,989,632 parameters and a fixed
   CHECK(r.kv_layers[0].state_bytes == (1792ull * 4 + 24ull * 64 * 128) * 4);
   CHECK(r.memory.kv_cache_bytes == 24 * r.kv_layers[0].state_bytes);
 }
+
+// ---- glm ---------------------------------------------------------------------------------------------
+
+TEST_CASE("THUDM/glm-4-9b-chat-hf (glm) has 9,399,951,360 parameters", "[params][glm][fixture]") {
+  // Published: the same folder's model.safetensors.index.json, total_size 18,799,902,720 bytes of bf16 / 2; its
+  // 443 tensor names are this inventory's (11 per layer + 3). Per layer: q 4096^2 + bias 4096; k and v 2 x
+  // (4096 x 256 + 256) (2 KV heads x head_dim 128); o 4096^2; fused gate_up 2 x 13696 x 4096; down 4096 x
+  // 13696; two RMSNorms 2 x 4096. 40 layers + untied embedding and lm_head 2 x 151552 x 4096 + norm.
+  const uint64_t layer = 4096ull * 4096 + 4096 + 2 * (4096ull * 256 + 256) + 4096ull * 4096 + 3 * 13696ull * 4096 + 2 * 4096;
+  const auto p = params_of("THUDM__glm-4-9b-chat-hf");
+  CHECK(p.total.value == 40 * layer + 2 * 151'552ull * 4'096 + 4'096);
+  CHECK(p.total.value == 9'399'951'360ull);
+  // 40 layers x K and V x 2 KV heads x 128 x 2 bytes (bfloat16).
+  CHECK(kv_per_token("THUDM__glm-4-9b-chat-hf") == 40ull * 2 * 2 * 128 * 2);
+}

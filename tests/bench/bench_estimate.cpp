@@ -41,8 +41,12 @@ int main() {
   const double core = median_us([&] { sink = sink + neuroshrink::estimate(parsed.spec, opt).memory.total_bytes; }, 31, 2000);
   const neuroshrink::model_tensors tensors = neuroshrink::tensors_of(parsed.spec);
   const double step = median_us([&] { sink = sink + neuroshrink::estimate(parsed.spec, tensors, opt).memory.total_bytes; }, 31, 2000);
+  neuroshrink::estimate_options numbers_only = opt;
+  numbers_only.explain = false;
+  const double numbers = median_us([&] { sink = sink + neuroshrink::estimate(parsed.spec, tensors, numbers_only).memory.total_bytes; }, 31, 2000);
   std::printf("native  estimate_json (parse + estimate + report JSON), Llama-3.1-8B int4 4096 tokens: median %.2f us\n", full);
   std::printf("native  estimate (core, from a parsed config, building its tensor inventory):     median %.2f us\n", core);
   std::printf("native  estimate (core, from a parsed config and its tensor inventory):          median %.2f us\n", step);
+  std::printf("native  the same without the formula texts (the solvers' and the table's step):  median %.2f us\n", numbers);
   return 0;
 }

@@ -56,9 +56,11 @@ const benchJs = new URL('../../build-wasm/bench/neuro-shrink-bench.js', import.m
 if (fs.existsSync(benchJs)) {
   const { default: initBench } = await import(benchJs);
   const bench = await initBench({ wasmBinary: fs.readFileSync(new URL('../../build-wasm/bench/neuro-shrink-bench.wasm', import.meta.url)) });
-  const step = bench.coreStepUs(config, 'int4', 4096, false, 31, 200);
-  const withInventory = bench.coreStepUs(config, 'int4', 4096, true, 31, 200);
+  const step = bench.coreStepUs(config, 'int4', 4096, false, true, 31, 200);
+  const numbers = bench.coreStepUs(config, 'int4', 4096, false, false, 31, 200);
+  const withInventory = bench.coreStepUs(config, 'int4', 4096, true, true, 31, 200);
   console.log(`wasm    core step, from a parsed config and its tensor inventory (timed in wasm):    median ${step.toFixed(2)} us`);
+  console.log(`wasm    the same without the formula texts (the solvers' and the table's step):     median ${numbers.toFixed(2)} us`);
   console.log(`wasm    core step, building the tensor inventory each call (timed in wasm):      median ${withInventory.toFixed(2)} us`);
 } else {
   console.log('wasm    core step: not measured (build it: cmake --build build-wasm --target neuro-shrink-bench)');
