@@ -175,11 +175,19 @@ parsed_config parse_config(std::string_view text) {
     return out;
   }
   s.torch_dtype = r.text({"torch_dtype", "dtype"});
+  // Multimodal configs (Qwen3-VL, Qwen3.5) may give the dtype only in text_config: the checkpoint's dtype.
+  if (s.torch_dtype.empty() && r.has_object("text_config")) s.torch_dtype = r.sub("text_config").text({"torch_dtype", "dtype"});
   read_quantization(cfg, s);
 
   const family_rule* fam = find_family(s.model_type);
+  std::string_view architecture_type;
+  if (!fam && !s.architecture.empty() && (fam = find_family_by_architecture(s.architecture, architecture_type)))
+    issues.push_back({"model_type_from_architecture", "model_type",
+        "model_type \"" + s.model_type + "\" is not one this estimate knows, but its architectures entry " + s.architecture +
+        " is: the config was read with the " + std::string(architecture_type) + " rules, as vLLM picks its implementation from architectures. Compare the parameter count with the Hub's.",
+        severity::warning});
   s.known_family = fam != nullptr;
-  s.family = fam ? s.model_type : "generic";
+  s.family = fam ? (architecture_type.empty() ? s.model_type : std::string(architecture_type)) : "generic";
   const family_rule& rule = fam ? *fam : generic_family();
   s.defaults_source = std::string(rule.source);
   rule.read(r, s);
@@ -194,14 +202,25 @@ parsed_config parse_config(std::string_view text) {
   }
 
   if (!fam) {
+    // What the generic decoder assumed, read where it read (text_config for a multimodal wrapper).
+    const config_reader text = s.text_only ? r.sub("text_config") : r;
     std::vector<std::string> assumed;
-    if (!r.has({"num_key_value_heads", "n_head_kv", "num_kv_heads"})) assumed.push_back("num_key_value_heads = num_attention_heads");
-    if (!r.has({"head_dim"})) assumed.push_back("head_dim = hidden_size / num_attention_heads");
-    if (!r.has({"tie_word_embeddings"})) assumed.push_back("tie_word_embeddings = false");
+    if (s.text_family.empty()) {
+      if (!text.has({"num_key_value_heads", "n_head_kv", "num_kv_heads"})) assumed.push_back("num_key_value_heads = num_attention_heads");
+      if (!text.has({"head_dim"})) assumed.push_back("head_dim = hidden_size / num_attention_heads");
+      if (!text.has({"tie_word_embeddings"})) assumed.push_back("tie_word_embeddings = false");
+    }
+    const std::string name = "Unknown architecture \"" + (s.architecture.empty() ? s.model_type : s.architecture) + "\" (model_type \"" + s.model_type + "\")";
+    if (s.text_family.empty() && text.has({"num_experts", "num_local_experts", "n_routed_experts"}))
+      assumed.push_back("no experts (its expert fields match no layout this estimate knows, so expert weights are not counted and the parameters are low)");
+    const std::string layout = s.text_family.empty() ? "a generic decoder (Llama layout: gated MLP, RMSNorm, no biases unless attention_bias/mlp_bias say so)"
+                               : s.layout_from_fields ? "a decoder with the " + s.text_family + " rules, whose expert fields it has"
+                                                      : "its text model, read with the " + s.text_family + " rules";
     issues.push_back({"unknown_architecture", "model_type",
-        "Unknown architecture \"" + (s.architecture.empty() ? s.model_type : s.architecture) + "\" (model_type \"" + s.model_type +
-        "\"): estimated as a generic decoder (Llama layout: gated MLP, RMSNorm, no biases unless attention_bias/mlp_bias say so)" +
-        (assumed.empty() ? std::string(".") : "; assumed " + join(assumed) + ".") + " Treat the numbers as approximate.",
+        name + (s.text_only ? ": only text_config is estimated, as " : ": estimated as ") + layout +
+        (assumed.empty() ? std::string("") : "; assumed " + join(assumed)) +
+        (s.text_only ? ". Its other towers (vision_config, audio_config) are not counted, so parameters and weights are low by their size." : ".") +
+        " Treat the numbers as approximate.",
         severity::warning});
   } else if (!s.defaulted_fields.empty()) {
     issues.push_back({"defaulted_fields", "", "Fields absent from config.json, taken from the defaults in " + s.defaults_source + ": " + join(s.defaulted_fields) + ".", severity::info});

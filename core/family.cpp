@@ -2,6 +2,7 @@
 #include "family.h"
 
 #include <array>
+#include <utility>
 
 namespace neuroshrink {
 
@@ -29,10 +30,54 @@ bool has_type(std::string_view list, std::string_view type) {
 }
 
 // The generic decoder for unknown architectures: Llama's layout, the most common one.
-void generic_read(config_reader& r, model_spec& s) {
+void generic_decoder(config_reader& r, model_spec& s) {
   read_decoder(r, s, decoder_defaults{});
   s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
   s.mlp_bias = r.flag("mlp_bias", false, false);
+}
+
+// The MoE layout an unknown decoder's fields name, if one of ours has exactly those fields: MLA with routed
+// experts is DeepSeek-V3's (configuration_deepseek_v3.py); num_local_experts is Mixtral's
+// (configuration_mixtral.py); num_experts with moe_intermediate_size is Qwen-MoE's, with a shared expert when
+// shared_expert_intermediate_size is given (configuration_qwen2_moe.py, configuration_qwen3_moe.py).
+const char* moe_layout(const config_reader& r) {
+  if (r.has({"kv_lora_rank"}) && r.has({"n_routed_experts"})) return "deepseek_v3";
+  if (r.has({"num_local_experts"})) return "mixtral";
+  if (r.has({"num_experts"}) && r.has({"moe_intermediate_size"})) return r.has({"shared_expert_intermediate_size"}) ? "qwen2_moe" : "qwen3_moe";
+  return nullptr;
+}
+
+// An unknown architecture. A multimodal wrapper (no hidden_size of its own, a text_config inside) is sized by
+// its text model: with that model's rule when text_config's model_type or architectures is one we know
+// (Kimi-K2.5's text_config is kimi_k2 / DeepseekV3ForCausalLM); its other towers are not counted. A decoder
+// whose fields name a known MoE layout is read with that rule; anything else as a Llama-layout decoder.
+// config.cpp's unknown_architecture warning says which.
+void generic_read(config_reader& r, model_spec& s) {
+  s.text_only = !r.has({"hidden_size", "n_embd", "n_embed", "d_model"}) && r.has_object("text_config");
+  config_reader text = s.text_only ? r.sub("text_config") : r;
+  std::string type;
+  const family_rule* rule = nullptr;
+  if (s.text_only) {
+    type = text.text({"model_type"});
+    rule = find_family(type);
+    std::string_view via;
+    if (!rule)
+      if (const config_json* a = text.find({"architectures"}); a && a->is_array() && !a->empty() && (*a)[0].is_string())
+        if ((rule = find_family_by_architecture((*a)[0].get_ref<const std::string&>(), via))) type = std::string(via);
+  }
+  if (!rule)
+    if (const char* layout = moe_layout(text)) {
+      type = layout;
+      rule = find_family(type);
+      s.layout_from_fields = true;
+    }
+  if (rule && rule->read) {
+    s.text_family = type;
+    s.defaults_source += "; " + std::string(rule->source);
+    rule->read(text, s);
+  } else {
+    generic_decoder(text, s);
+  }
 }
 
 void generic_build(const model_spec& s, inventory_builder& b);
@@ -113,8 +158,9 @@ constexpr std::array<family_rule, 1> kGeneric{
     family_rule{"generic", "LlamaForCausalLM's layout (transformers modeling_llama.py), assumed", generic_read, generic_build}};
 
 void generic_build(const model_spec& s, inventory_builder& b) {
-  // Same layout as the llama rule; declared in decoders.cpp.
-  find_family("llama")->build(s, b);
+  // The text model's rule when generic_read found one, else the llama rule's layout (decoders.cpp).
+  const family_rule* text = s.text_family.empty() ? nullptr : find_family(s.text_family);
+  (text ? text : find_family("llama"))->build(s, b);
 }
 
 }  // namespace
@@ -134,6 +180,41 @@ std::vector<std::string_view> known_model_types() {
       }
     }
   return out;
+}
+
+namespace {
+// The architecture class of each model_type above, as transformers pairs them (src/transformers/models/auto/
+// modeling_auto.py MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES). A config
+// whose model_type is none of ours but whose architectures names one of these classes is read with that
+// class's rule: vLLM picks its implementation from architectures the same way (vllm/model_executor/models/
+// registry.py), which is how remote-code checkpoints such as moonshotai/Kimi-K2-Instruct (model_type
+// "kimi_k2", architectures DeepseekV3ForCausalLM) load there.
+constexpr std::pair<std::string_view, std::string_view> kArchitectures[] = {
+    {"LlamaForCausalLM", "llama"}, {"MistralForCausalLM", "mistral"}, {"MixtralForCausalLM", "mixtral"},
+    {"Qwen2ForCausalLM", "qwen2"}, {"Qwen3ForCausalLM", "qwen3"}, {"GemmaForCausalLM", "gemma"},
+    {"Gemma2ForCausalLM", "gemma2"}, {"Gemma3ForCausalLM", "gemma3_text"}, {"Phi3ForCausalLM", "phi3"},
+    {"Qwen2MoeForCausalLM", "qwen2_moe"}, {"Qwen3MoeForCausalLM", "qwen3_moe"}, {"PhimoeForCausalLM", "phimoe"},
+    {"DeepseekV2ForCausalLM", "deepseek_v2"}, {"DeepseekV3ForCausalLM", "deepseek_v3"}, {"GptOssForCausalLM", "gpt_oss"},
+    {"Llama4ForCausalLM", "llama4_text"}, {"GPT2LMHeadModel", "gpt2"}, {"GPTJForCausalLM", "gptj"},
+    {"GPTNeoXForCausalLM", "gpt_neox"}, {"BloomForCausalLM", "bloom"}, {"OPTForCausalLM", "opt"},
+    {"FalconForCausalLM", "falcon"}, {"PhiForCausalLM", "phi"}, {"Starcoder2ForCausalLM", "starcoder2"},
+    {"CohereForCausalLM", "cohere"}, {"Cohere2ForCausalLM", "cohere2"}, {"OlmoForCausalLM", "olmo"},
+    {"Olmo2ForCausalLM", "olmo2"}, {"GlmForCausalLM", "glm"}, {"Glm4ForCausalLM", "glm4"},
+    {"MambaForCausalLM", "mamba"}, {"Mamba2ForCausalLM", "mamba2"}, {"FalconMambaForCausalLM", "falcon_mamba"},
+    {"JambaForCausalLM", "jamba"}, {"LlavaForConditionalGeneration", "llava"},
+    {"Gemma3ForConditionalGeneration", "gemma3"}, {"Qwen2VLForConditionalGeneration", "qwen2_vl"},
+    {"Qwen2_5_VLForConditionalGeneration", "qwen2_5_vl"}, {"MllamaForConditionalGeneration", "mllama"},
+    {"Llama4ForConditionalGeneration", "llama4"},
+};
+}  // namespace
+
+const family_rule* find_family_by_architecture(std::string_view architecture, std::string_view& model_type) {
+  for (const auto& [cls, type] : kArchitectures)
+    if (cls == architecture) {
+      model_type = type;
+      return find_family(type);
+    }
+  return nullptr;
 }
 
 const family_rule* find_family(std::string_view model_type) {

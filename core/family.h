@@ -28,6 +28,9 @@ std::span<const family_rule> ssm_families();       // families/ssm.cpp: Mamba, M
 std::span<const family_rule> vlm_families();       // families/vlm.cpp: Llava, Qwen2-VL, Mllama, Gemma-3 multimodal
 
 const family_rule* find_family(std::string_view model_type);
+// The rule for a config.json "architectures" class name (Qwen2ForCausalLM, DeepseekV3ForCausalLM, ...) and the
+// model_type transformers pairs it with, or nullptr: for configs whose own model_type is unknown.
+const family_rule* find_family_by_architecture(std::string_view architecture, std::string_view& model_type);
 // Every model_type a rule reads, in registry order.
 std::vector<std::string_view> known_model_types();
 const family_rule& generic_family();  // the fallback for unknown architectures

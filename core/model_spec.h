@@ -53,6 +53,8 @@ struct model_spec {
   std::string family;        // the inventory rule applied, or "generic"
   std::string text_family;   // vision-language models: the rule of the text decoder (text_config.model_type)
   bool known_family = false;
+  bool text_only = false;     // an unknown multimodal wrapper sized by its text_config alone
+  bool layout_from_fields = false;  // an unknown decoder read with the MoE rule its fields match (text_family)
 
   // The text decoder's dimensions (of text_config for vision-language models).
   uint64_t hidden_size = 0;

@@ -341,3 +341,79 @@ TEST_CASE("THUDM/glm-4-9b-chat-hf (glm) has 9,399,951,360 parameters", "[params]
   // 40 layers x K and V x 2 KV heads x 128 x 2 bytes (bfloat16).
   CHECK(kv_per_token("THUDM__glm-4-9b-chat-hf") == 40ull * 2 * 2 * 128 * 2);
 }
+
+// ---- model_types this estimator does not know --------------------------------------------------------
+
+namespace {
+// The fixture's text with one string replaced, parsed.
+model_spec fixture_with(const std::string& name, const std::string& from, const std::string& to) {
+  std::string text = fixture_text(name);
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  const auto p = parse_config(text);
+  REQUIRE(p.ok());
+  return p.spec;
+}
+
+bool has_issue(const std::vector<issue>& issues, std::string_view code) {
+  for (const auto& i : issues)
+    if (i.code == code) return true;
+  return false;
+}
+
+// FP8 block scales a checkpoint quantized in 128 x 128 blocks stores beside its matrices (DeepSeek-V3's and
+// MiniMax-M2's weight_scale_inv): one per block of every matrix but embeddings, lm_head and routers.
+uint64_t fp8_block_scales(const model_spec& s) {
+  uint64_t n = 0;
+  for (const auto& t : build_inventory(s).tensors)
+    if (t.rank >= 2 && t.role != tensor_role::embedding && t.role != tensor_role::lm_head && t.role != tensor_role::router &&
+        t.component != "mtp")
+      n += ceil_div(t.elements() / t.shape[t.rank - 1], 128) * ceil_div(t.shape[t.rank - 1], 128) * t.instances();
+  return n;
+}
+}  // namespace
+
+TEST_CASE("moonshotai/Kimi-K2-Instruct (model_type kimi_k2) is read by its architectures entry", "[params][deepseek_v3][fixture]") {
+  // model_type "kimi_k2" is remote code; architectures DeepseekV3ForCausalLM is what vLLM loads it as.
+  const auto p = parse_config(fixture_text("moonshotai__Kimi-K2-Instruct"));
+  REQUIRE(p.ok());
+  CHECK(has_issue(p.issues, "model_type_from_architecture"));
+  CHECK(p.spec.family == "deepseek_v3");
+  const auto counts = count_parameters(build_inventory(p.spec));
+  // The same config declared as deepseek_v3 counts the same.
+  CHECK(counts.total.value == count_parameters(build_inventory(fixture_with("moonshotai__Kimi-K2-Instruct", "\"kimi_k2\"", "\"deepseek_v3\""))).total.value);
+  CHECK(counts.total.value == 1'026'408'232'448ull);
+  CHECK(counts.active.value == 32'861'500'928ull);
+  // The Hub's safetensors hold 1,026,470,731,056 elements (llmfit hf_models.json, parameters_raw): the
+  // parameters plus the FP8 checkpoint's 128 x 128 block scales leave 3,416 (3 x 10^-9) unexplained.
+  const uint64_t stored = 1'026'470'731'056ull;
+  CHECK(stored - (counts.total.value + fp8_block_scales(p.spec)) == 3'416);
+}
+
+TEST_CASE("MiniMaxAI/MiniMax-M2.5 (unknown minimax_m2) is read with the Mixtral rules its fields name", "[params][mixtral][fixture]") {
+  const auto p = parse_config(fixture_text("MiniMaxAI__MiniMax-M2.5"));
+  REQUIRE(p.ok());
+  REQUIRE(has_issue(p.issues, "unknown_architecture"));
+  CHECK(p.spec.layout_from_fields);
+  CHECK(p.spec.text_family == "mixtral");
+  const auto counts = count_parameters(build_inventory(p.spec));
+  CHECK(counts.total.value == 228'689'304'576ull);
+  // The Hub's safetensors: 228,703,644,928 elements (llmfit). The FP8 block scales and, per layer of 62, what
+  // MiniMax-M2 has and Mixtral does not: q_norm over 48 x 128, k_norm over 8 x 128 and the router's
+  // e_score_correction_bias of 256 experts, explain it exactly.
+  CHECK(counts.total.value + fp8_block_scales(p.spec) + 62ull * (48 * 128 + 8 * 128 + 256) == 228'703'644'928ull);
+}
+
+TEST_CASE("moonshotai/Kimi-K2.5 (unknown kimi_k25) is sized by its text_config, its vision tower named as not counted", "[params][deepseek_v3][fixture]") {
+  const auto p = parse_config(fixture_text("moonshotai__Kimi-K2.5"));
+  REQUIRE(p.ok());
+  CHECK(p.spec.text_only);
+  CHECK(p.spec.text_family == "deepseek_v3");  // text_config: kimi_k2 / DeepseekV3ForCausalLM
+  bool says_not_counted = false;
+  for (const auto& i : p.issues)
+    if (i.code == "unknown_architecture") says_not_counted = i.message.find("not counted") != std::string::npos;
+  CHECK(says_not_counted);
+  // The text model is Kimi-K2's: the same count.
+  CHECK(count_parameters(build_inventory(p.spec)).total.value == 1'026'408'232'448ull);
+}
