@@ -151,7 +151,8 @@ parsed_config parse_config(std::string_view text) {
   if (cfg.is_discarded()) {
     std::string strict;
     if (const size_t n = python_constants_as_null(text, strict)) {
-      cfg = config_json::parse(strict.begin(), strict.end(), nullptr, /*allow_exceptions=*/false);
+      const std::string_view view(strict);  // the same iterator type as above: one parser instantiation
+      cfg = config_json::parse(view.begin(), view.end(), nullptr, /*allow_exceptions=*/false);
       if (!cfg.is_discarded())
         issues.push_back({"nonstandard_json", "", "config.json holds " + text_of(n) +
             " value(s) written as Python's Infinity or NaN (as transformers saves Mamba2's time_step_limit), which JSON does not allow; each was read as null.", severity::info});
@@ -180,15 +181,30 @@ parsed_config parse_config(std::string_view text) {
   read_quantization(cfg, s);
 
   const family_rule* fam = find_family(s.model_type);
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+  // The first-estimate build reads only the model_types it has rules for; the fallbacks below are the full
+  // module's (web/estimator.js moves there on this issue).
+  if (!fam) {
+    issues.push_back({"needs_full_estimator", "model_type", "This build of the estimator has no fallback for model_type \"" + s.model_type +
+        "\"; the full estimator module answers it.", severity::error});
+    return out;
+  }
+#endif
   std::string_view architecture_type;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
   if (!fam && !s.architecture.empty() && (fam = find_family_by_architecture(s.architecture, architecture_type)))
     issues.push_back({"model_type_from_architecture", "model_type",
         "model_type \"" + s.model_type + "\" is not one this estimate knows, but its architectures entry " + s.architecture +
         " is: the config was read with the " + std::string(architecture_type) + " rules, as vLLM picks its implementation from architectures. Compare the parameter count with the Hub's.",
         severity::warning});
+#endif
   s.known_family = fam != nullptr;
   s.family = fam ? (architecture_type.empty() ? s.model_type : std::string(architecture_type)) : "generic";
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+  const family_rule& rule = *fam;
+#else
   const family_rule& rule = fam ? *fam : generic_family();
+#endif
   s.defaults_source = std::string(rule.source);
   rule.read(r, s);
 
@@ -201,6 +217,7 @@ parsed_config parse_config(std::string_view text) {
       issues.push_back({"inconsistent_experts", "num_experts_per_tok", "num_experts_per_tok (" + text_of(s.experts_per_token) + ") exceeds the number of experts (" + text_of(s.num_experts) + ").", severity::error});
   }
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
   if (!fam) {
     // What the generic decoder assumed, read where it read (text_config for a multimodal wrapper).
     const config_reader text = s.text_only ? r.sub("text_config") : r;
@@ -222,7 +239,9 @@ parsed_config parse_config(std::string_view text) {
         (s.text_only ? ". Its other towers (vision_config, audio_config) are not counted, so parameters and weights are low by their size." : ".") +
         " Treat the numbers as approximate.",
         severity::warning});
-  } else if (!s.defaulted_fields.empty()) {
+  } else
+#endif
+  if (!s.defaulted_fields.empty()) {
     issues.push_back({"defaulted_fields", "", "Fields absent from config.json, taken from the defaults in " + s.defaults_source + ": " + join(s.defaulted_fields) + ".", severity::info});
   }
   if (!s.quantization.method.empty())

@@ -209,10 +209,8 @@ void write_training(json_writer& w, const estimate_result& r) {
 }
 #endif
 
-void write_estimate(json_writer& w, const model_spec& s, const model_tensors& tensors, const estimate_result& r, const json& req,
-                    std::vector<issue>& issues) {
+void write_estimate(json_writer& w, const model_tensors& tensors, const estimate_result& r) {
   const inventory& inv = tensors.inv;
-  const auto& p = r.parameters;
   write_parameters(w, r);
   w.key("tensors").begin_array();
   for (const auto& t : inv.tensors) {
@@ -259,7 +257,14 @@ void write_estimate(json_writer& w, const model_spec& s, const model_tensors& te
   }
   write_fits_and_formulas(w, r);
 
-  // Hub facts the front end fetched (safetensors.total from /api/models, the index's total_size).
+}
+
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// Hub facts the front end fetched (safetensors.total from /api/models, the index's total_size), compared with
+// the config's count; written right after the estimate.
+void write_hub_check(json_writer& w, const model_spec& s, const model_tensors& tensors, const json& req, std::vector<issue>& issues) {
+  const inventory& inv = tensors.inv;
+  const auto& p = tensors.parameters;
   if (auto it = req.find("hub"); it != req.end() && it->is_object()) {
     auto whole = [&](const char* k) -> uint64_t {
       auto f = it->find(k);
@@ -277,6 +282,7 @@ void write_estimate(json_writer& w, const model_spec& s, const model_tensors& te
     w.end_array();
   }
 }
+#endif
 
 // Whether an estimate fits on its chosen GPU(s).
 bool fits_chosen(const estimate_result& r) {
@@ -511,6 +517,11 @@ std::string report_for(std::string_view request_text_json) {
     issues.push_back({"needs_full_estimator", "gpu", "This build of the estimator has no solver for a chosen GPU; the full estimator module answers it.", severity::error});
     return finish_reply(w, issues);
   }
+  // So do the Hub cross-checks (hub_check.cpp): a Hub model's facts arrive after the page's first answer.
+  if (req.contains("hub")) {
+    issues.push_back({"needs_full_estimator", "hub", "This build of the estimator has no Hub cross-check; the full estimator module answers it.", severity::error});
+    return finish_reply(w, issues);
+  }
 #endif
   const model_tensors tensors = tensors_of(s);
   const estimate_result r = estimate(s, tensors, opt);
@@ -543,7 +554,10 @@ std::string report_for(std::string_view request_text_json) {
     write_training(w, r);
 #endif
   } else if (r.ok()) {
-    write_estimate(w, s, tensors, r, req, issues);
+    write_estimate(w, tensors, r);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+    write_hub_check(w, s, tensors, req, issues);
+#endif
     write_solver(w, s, tensors, opt, r);
     write_commands(w, r, model_id, opt);
   }
@@ -634,7 +648,7 @@ std::string table_for(std::string_view request_text_json) {
 
 }  // namespace
 
-std::string table_json(std::string_view request_json) {
+std::string table_json([[maybe_unused]] std::string_view request_json) {
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
   // The what-fits table comes after the first answer: the full module computes it.
   json_writer w;
