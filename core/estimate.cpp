@@ -436,8 +436,9 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
     }
     if (l.state_elements) {
       // llama.cpp's recurrent memory (src/llama-memory-recurrent.cpp): f32 conv state of d_conv - 1 columns and
-      // the ssm state, one cell per sequence. transformers' MambaCache keeps d_conv columns in the compute dtype.
-      state = llama ? 4 * (l.state_elements - conv_channels) : l.state_elements * c;
+      // the ssm state, one cell per sequence. transformers' MambaCache keeps d_conv columns in the compute dtype;
+      // Gated DeltaNet's recurrent state is fp32 there (modeling_qwen3_next.py, modeling_qwen3_5.py).
+      state = llama ? 4 * (l.state_elements - conv_channels) : (l.state_elements - l.state_fp32_elements) * c + l.state_fp32_elements * 4;
     }
     auto bytes = checked_u64::product({bpt, tokens, o.batch_size});
     bytes.add(checked_u64::product({state, o.batch_size}));

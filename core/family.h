@@ -24,10 +24,13 @@ struct family_rule {
 // Groups of rules, one per source file under core/families/.
 std::span<const family_rule> decoder_families();   // families/decoders.cpp: Llama-like rotary decoders, MoE, MLA
 std::span<const family_rule> classic_families();   // families/classic.cpp: GPT-2, GPT-J, NeoX, BLOOM, OPT, Falcon, Phi-2, ...
-std::span<const family_rule> ssm_families();       // families/ssm.cpp: Mamba, Mamba2, Falcon-Mamba, Jamba
+std::span<const family_rule> ssm_families();       // families/ssm.cpp: Mamba, Mamba2, Falcon-Mamba, Jamba, Qwen3-Next, Qwen3.5 text
 std::span<const family_rule> vlm_families();       // families/vlm.cpp: Llava, Qwen2-VL, Mllama, Gemma-3 multimodal
 
 const family_rule* find_family(std::string_view model_type);
+// Qwen3-Next / Qwen3.5's Gated DeltaNet text model (families/ssm.cpp), its tensors under `prefix` ("model." or
+// "model.language_model."), for the Qwen3.5 multimodal rule (families/vlm.cpp).
+void build_gdn_text(const model_spec& s, inventory_builder& b, const std::string& prefix);
 // The rule for a config.json "architectures" class name (Qwen2ForCausalLM, DeepseekV3ForCausalLM, ...) and the
 // model_type transformers pairs it with, or nullptr: for configs whose own model_type is unknown.
 const family_rule* find_family_by_architecture(std::string_view architecture, std::string_view& model_type);

@@ -28,6 +28,8 @@ struct layer_spec {
   uint64_t k_elements = 0;        // cached K elements per token (MLA: the latent, kv_lora_rank + rope dim)
   uint64_t v_elements = 0;        // cached V elements per token (0 for MLA, whose latent serves both)
   uint64_t state_elements = 0;    // fixed per-sequence state (SSM conv + ssm state), elements
+  uint64_t state_fp32_elements = 0;  // of state_elements, those transformers keeps in fp32 whatever the model dtype
+                                     // (Gated DeltaNet's recurrent state)
   bool moe = false;               // routed experts instead of a dense MLP
   bool cross_attention = false;   // attends to image tokens, caches none of the text's
   uint64_t ffn_width = 0;         // this layer's MLP width when layers differ (block_configs); 0 = the model's

@@ -417,3 +417,57 @@ TEST_CASE("moonshotai/Kimi-K2.5 (unknown kimi_k25) is sized by its text_config, 
   // The text model is Kimi-K2's: the same count.
   CHECK(count_parameters(build_inventory(p.spec)).total.value == 1'026'408'232'448ull);
 }
+
+// ---- qwen3_5 / qwen3_5_moe (Gated DeltaNet hybrids) --------------------------------------------------
+
+namespace {
+uint64_t component_of(const parameter_counts& p, std::string_view c) {
+  for (const auto& [k, n] : p.by_component)
+    if (k == c) return n;
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("Qwen/Qwen3.5-27B (qwen3_5): text, MTP, vision and merger add up to the Hub's 27,781,427,952", "[params][qwen3_5][fixture]") {
+  // text_config: H 5120, 64 layers (48 linear_attention, 16 full_attention: every 4th), 24 heads, 4 KV heads,
+  // head_dim 256, intermediate 17408, linear heads 16 key / 48 value of 128, conv kernel 4, vocab 248320, untied.
+  const uint64_t H = 5120, V = 248320, key = 16 * 128, value = 48 * 128, conv = 2 * key + value;
+  const uint64_t gdn = H * (conv + value) + 2 * H * 48 + conv * 4 + 2 * 48 + 128 + value * H;  // qkv, z, b, a; conv; dt_bias, A_log; norm [dv]; out
+  const uint64_t attn = 2 * 24 * 256 * H + 2 * 4 * 256 * H + 24 * 256 * H + 2 * 256;            // q doubled for its gate, k, v, o, q/k norms
+  const uint64_t mlp = 3 * H * 17408, norms = 2 * H;
+  const uint64_t text = 2 * V * H + 48 * gdn + 16 * attn + 64 * (mlp + norms) + H;
+  // Vision (depth 27, hidden 1152, intermediate 4304, patch 16, temporal 2, 2304 positions) and the merger
+  // (LayerNorm 1152, fc1 4608^2, fc2 5120 x 4608, biases).
+  const uint64_t vh = 1152, vi = 4304, mh = 4 * vh;
+  const uint64_t vision = vh * 3 * 2 * 16 * 16 + vh + 2304 * vh + 27 * (4 * vh * vh + 2 * vh * vi + 9 * vh + vi);
+  const uint64_t merger = 2 * vh + mh * mh + mh + mh * 5120 + 5120;
+  // MTP (mtp_num_hidden_layers 1): fc [H, 2H], two pre-norms, one full-attention layer with its MLP, a norm.
+  const uint64_t mtp = 2 * H * H + 3 * H + attn + mlp + norms;
+  const auto p = params_of("Qwen__Qwen3.5-27B");
+  CHECK(component_of(p, "text") == text);
+  CHECK(component_of(p, "vision") == vision);
+  CHECK(component_of(p, "projector") == merger);
+  CHECK(p.mtp.value == mtp);
+  CHECK(p.total.value == text + vision + merger);
+  // The Hub's safetensors count (llmfit hf_models.json, parameters_raw) includes the stored MTP head.
+  CHECK(p.total.value + p.mtp.value == 27'781'427'952ull);
+  // Cache: 16 full layers x K and V x 4 heads x 256 x 2 bytes per token; per sequence and linear layer a conv
+  // window 10240 x 4 in bf16 and the fp32 recurrent state 48 x 128 x 128.
+  const auto r = estimate(fixture("Qwen__Qwen3.5-27B"), estimate_options{});
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == 16ull * 2 * 4 * 256 * 2);
+  uint64_t state = 0;
+  for (const auto& g : r.kv_layers) state += g.layers * g.state_bytes;
+  CHECK(state == 48 * (conv * 4 * 2 + 48ull * 128 * 128 * 4));
+}
+
+TEST_CASE("Qwen/Qwen3.5-35B-A3B (qwen3_5_moe): 256 experts in every layer, MTP apart", "[params][qwen3_5_moe][fixture]") {
+  const auto p = params_of("Qwen__Qwen3.5-35B-A3B");
+  CHECK(component_of(p, "text") == 34'660'610'688ull);
+  CHECK(component_of(p, "vision") == 415'891'440ull);
+  CHECK(component_of(p, "projector") == 30'679'808ull);
+  CHECK(p.mtp.value == 844'640'768ull);
+  CHECK(p.total.value + p.mtp.value == 35'951'822'704ull);  // the Hub's count (llmfit)
+  // Active: 8 of 256 routed experts (3 x 2048 x 512 each) in 40 layers; vision and merger run too.
+  CHECK(p.total.value - p.active.value == 40ull * (256 - 8) * 3 * 2048 * 512);
+}

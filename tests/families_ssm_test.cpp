@@ -69,3 +69,24 @@ TEST_CASE("Mamba-2 2.7B sizes in_proj for z, x, B, C and dt", "[params][mamba2]"
   CHECK(count_parameters(build_inventory(s)).total.value == 64 * layer + 50288ull * 2560 + 2560);
   CHECK(count_parameters(build_inventory(s)).total.value == 2'702'599'680ull);
 }
+
+TEST_CASE("Qwen3-Next-80B-A3B: 48 layers, 36 Gated DeltaNet, 512 experts, an MTP layer", "[params][qwen3_next]") {
+  // Qwen/Qwen3-Next-80B-A3B-Instruct's dimensions (transformers' Qwen3NextConfig defaults, untied). The Hub's
+  // safetensors count, 81,324,862,720 (llmfit hf_models.json), includes the stored MTP head
+  // (num_nextn_predict_layers absent = 1, as vLLM reads it).
+  const auto s = spec(R"({"model_type": "qwen3_next", "architectures": ["Qwen3NextForCausalLM"], "hidden_size": 2048,
+      "num_hidden_layers": 48, "num_attention_heads": 16, "num_key_value_heads": 2, "head_dim": 256,
+      "linear_num_key_heads": 16, "linear_num_value_heads": 32, "linear_key_head_dim": 128, "linear_value_head_dim": 128,
+      "linear_conv_kernel_dim": 4, "num_experts": 512, "num_experts_per_tok": 10, "moe_intermediate_size": 512,
+      "shared_expert_intermediate_size": 512, "decoder_sparse_step": 1, "mlp_only_layers": [], "full_attention_interval": 4,
+      "vocab_size": 151936, "tie_word_embeddings": false, "torch_dtype": "bfloat16"})");
+  const uint64_t H = 2048, conv = 2 * 16 * 128 + 32 * 128;
+  const uint64_t gdn = H * (conv + 32 * 128) + 2 * H * 32 + conv * 4 + 2 * 32 + 128 + 32 * 128 * H;
+  const uint64_t attn = 2 * 16 * 256 * H + 2 * 2 * 256 * H + 16 * 256 * H + 2 * 256;
+  const uint64_t moe = 512 * H + 3 * 512 * H * 512 + 3 * H * 512 + H;  // router, experts, shared expert, its gate
+  const auto p = count_parameters(build_inventory(s));
+  CHECK(p.total.value == 2 * 151'936ull * H + 36 * gdn + 12 * attn + 48 * (moe + 2 * H) + H);
+  CHECK(p.total.value == 79'674'391'296ull);
+  CHECK(p.mtp.value == 2 * H * H + 3 * H + attn + moe + 2 * H);
+  CHECK(p.total.value + p.mtp.value == 81'324'862'720ull);
+}

@@ -1,7 +1,9 @@
-// State-space models and hybrids: Mamba, Falcon-Mamba, Mamba-2, Jamba. Their SSM layers keep a fixed
-// per-sequence state (a conv window and the SSM state) instead of a growing KV cache.
+// State-space models and hybrids: Mamba, Falcon-Mamba, Mamba-2, Jamba, and the Gated DeltaNet hybrids
+// (Qwen3-Next, Qwen3.5). Their SSM / linear-attention layers keep a fixed per-sequence state (a conv window
+// and the recurrent state) instead of a growing KV cache.
 #include <array>
 #include <string>
+#include <vector>
 
 #include "text.h"
 #include "family.h"
@@ -186,13 +188,193 @@ void build_jamba(const model_spec& s, inventory_builder& b) {
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- Gated DeltaNet hybrids: Qwen3-Next (configuration_qwen3_next.py, modeling_qwen3_next.py) and the
+// text models of Qwen3.5 / Qwen3.5-MoE (configuration_qwen3_5.py, modeling_qwen3_5.py, configuration_qwen3_5_moe.py,
+// modeling_qwen3_5_moe.py). layer_types names each layer "linear_attention" (Gated DeltaNet: q, k, v, z, b and
+// a projections, a depthwise conv over q||k||v, per-value-head dt_bias and A_log, a gated RMSNorm over one
+// value head, out_proj) or "full_attention" (q_proj doubled for the output gate, per-head q/k norms); absent,
+// every full_attention_interval-th layer (default 4) is full. All norms are weights (zero-centred RMSNorm).
+// Qwen3-Next's MLP is MoE where (i + 1) % decoder_sparse_step == 0 outside mlp_only_layers, Qwen3.5-MoE's in
+// every layer (routed experts, a shared expert and its sigmoid gate), Qwen3.5's dense. The multi-token-prediction
+// head (mtp.*: fc over [embedding, hidden], two pre-norms, full-attention layers, a norm) is in the Hub
+// checkpoints but not loaded by transformers (_keys_to_ignore_on_load_unexpected "^mtp.*"): reported apart.
+// Its depth: mtp_num_hidden_layers (Qwen3.5), num_nextn_predict_layers (Qwen3-Next, absent = 1 as
+// vLLM's qwen3_next_mtp.py reads it).
+enum gdn_bits : uint8_t { kGdnLinear = 1 };
+
+struct gdn_defaults {
+  decoder_defaults decoder;
+  uint64_t experts, experts_per_token, moe_intermediate, shared_intermediate;
+  bool moe_every_layer;    // Qwen3.5-MoE: no dense layers and no decoder_sparse_step
+  const char* mtp_key;
+  uint64_t mtp_default;
+};
+
+void read_gdn(config_reader& r, model_spec& s, const gdn_defaults& d) {
+  read_decoder(r, s, d.decoder);
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.qk_norm = true;
+  const uint64_t nk = r.count({"linear_num_key_heads"}, 16, limits::heads), nv = r.count({"linear_num_value_heads"}, 32, limits::heads);
+  const uint64_t dk = r.count({"linear_key_head_dim"}, 128, limits::head_dim), dv = r.count({"linear_value_head_dim"}, 128, limits::head_dim);
+  const uint64_t kernel = r.count({"linear_conv_kernel_dim"}, 4, 1 << 10);
+  const uint64_t conv_dim = 2 * nk * dk + nv * dv;
+  s.set_dim("gdn_key_heads", nk);
+  s.set_dim("gdn_value_heads", nv);
+  s.set_dim("gdn_key_dim", dk);
+  s.set_dim("gdn_value_dim", dv);
+  s.set_dim("d_conv", kernel);
+  s.set_dim("conv_dim", conv_dim);
+  if (d.experts) {
+    s.num_experts = r.count({"num_experts"}, d.experts, limits::experts);
+    s.experts_per_token = r.count({"num_experts_per_tok"}, d.experts_per_token, limits::experts);
+    s.moe_intermediate_size = r.count({"moe_intermediate_size"}, d.moe_intermediate, limits::intermediate);
+    const uint64_t si = r.count_or({"shared_expert_intermediate_size"}, d.shared_intermediate, limits::intermediate);
+    s.set_dim("shared_expert_intermediate_size", si);
+    s.num_shared_experts = si ? 1 : 0;
+  }
+  s.mtp_layers = r.whole_or({d.mtp_key}, d.mtp_default, 64);
+  // Which layers are linear: layer_types, else every interval-th layer full.
+  std::vector<bool> linear(s.layers.size(), false);
+  if (const config_json* types = r.find({"layer_types"}); types && types->is_array()) {
+    if (types->size() != s.layers.size()) {
+      r.error("inconsistent_layers", r.field_name("layer_types"),
+              "layer_types lists " + text_of(types->size()) + " layers but num_hidden_layers is " + text_of(s.layers.size()) + ".");
+      return;
+    }
+    for (size_t i = 0; i < s.layers.size(); ++i) {
+      const std::string t = (*types)[i].is_string() ? (*types)[i].get<std::string>() : "";
+      if (t == "linear_attention") linear[i] = true;
+      else if (t != "full_attention") {
+        r.error("unknown_layer_type", r.field_name("layer_types"), "layer_types[" + text_of(i) + "] is \"" + t + "\", which this estimate does not know.");
+        return;
+      }
+    }
+  } else {
+    const uint64_t interval = r.count_or({"full_attention_interval"}, 4, limits::layers);
+    for (size_t i = 0; i < s.layers.size(); ++i) linear[i] = (i + 1) % interval != 0;
+  }
+  std::vector<bool> dense_only(s.layers.size(), false);
+  uint64_t step = 1;
+  if (d.experts && !d.moe_every_layer) {
+    step = r.count_or({"decoder_sparse_step"}, 1, limits::layers);
+    if (const config_json* m = r.find({"mlp_only_layers"}); m && m->is_array())
+      for (const auto& x : *m)
+        if (x.is_number_unsigned() && x.get<uint64_t>() < dense_only.size()) dense_only[x.get<uint64_t>()] = true;
+  }
+  // Per sequence and linear layer: a conv window of kernel x conv_dim in the model dtype and the recurrent
+  // state nv x dk x dv in fp32 (transformers' Qwen3NextDynamicCache / Qwen3_5DynamicCache).
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    auto& l = s.layers[i];
+    if (linear[i]) {
+      l.variant = kGdnLinear;
+      l.attention = attention_kind::none;
+      l.k_elements = l.v_elements = 0;
+      l.state_fp32_elements = nv * dk * dv;
+      l.state_elements = conv_dim * kernel + l.state_fp32_elements;
+    }
+    l.moe = s.num_experts > 0 && !dense_only[i] && (i + 1) % step == 0;
+  }
+}
+
+void read_qwen3_next(config_reader& r, model_spec& s) {
+  read_gdn(r, s, {{.vocab_size = 151936, .hidden_size = 2048, .intermediate_size = 5632, .num_hidden_layers = 48,
+                   .num_attention_heads = 16, .num_key_value_heads = 2, .head_dim = 256},
+                  512, 10, 512, 512, false, "num_nextn_predict_layers", 1});
+}
+
+void read_qwen3_5_text(config_reader& r, model_spec& s) {
+  read_gdn(r, s, {{.vocab_size = 248320, .hidden_size = 4096, .intermediate_size = 12288, .num_hidden_layers = 32,
+                   .num_attention_heads = 16, .num_key_value_heads = 4, .head_dim = 256},
+                  0, 0, 0, 0, false, "mtp_num_hidden_layers", 0});
+}
+
+void read_qwen3_5_moe_text(config_reader& r, model_spec& s) {
+  read_gdn(r, s, {{.vocab_size = 248320, .hidden_size = 2048, .num_hidden_layers = 40, .num_attention_heads = 16,
+                   .num_key_value_heads = 2, .head_dim = 256, .read_intermediate = false},
+                  256, 8, 512, 512, true, "mtp_num_hidden_layers", 0});
+}
+
+// A full-attention layer with its output gate and q/k norms, and the layer's MLP (dense or MoE).
+void gdn_attention(const model_spec& s, inventory_builder& b, const group& g, const std::string& p) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim, q = s.num_attention_heads * hd, kv = s.num_key_value_heads * hd;
+  b.linear(g, p + ".self_attn.q_proj", 2 * q, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, p + ".self_attn.k_proj", kv, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, p + ".self_attn.v_proj", kv, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, p + ".self_attn.o_proj", h, q, tensor_role::attention, s.o_bias);
+  b.norm(g, p + ".self_attn.q_norm", hd);
+  b.norm(g, p + ".self_attn.k_norm", hd);
+}
+
+void gdn_mlp(const model_spec& s, inventory_builder& b, const group& g, const std::string& p, bool moe) {
+  const uint64_t h = s.hidden_size;
+  if (!moe) return b.gated_mlp(g, p + ".mlp", h, s.intermediate_size, false);
+  b.linear(g, p + ".mlp.gate", s.num_experts, h, tensor_role::router, false);
+  b.gated_mlp(g, p + ".mlp.experts.{e}", h, s.moe_intermediate_size, false, tensor_role::expert, s.num_experts, s.experts_per_token);
+  if (s.num_shared_experts) {
+    b.gated_mlp(g, p + ".mlp.shared_expert", h, s.dim("shared_expert_intermediate_size"), false, tensor_role::shared_expert);
+    b.linear(g, p + ".mlp.shared_expert_gate", 1, h, tensor_role::router, false);
+  }
+}
+
+void build_gdn(const model_spec& s, inventory_builder& b) { build_gdn_text(s, b, "model."); }
+
 constexpr std::array kSsm{
     family_rule{"mamba falcon_mamba", "transformers configuration_mamba.py, modeling_mamba.py (falcon_mamba: the same tensors)", read_mamba, build_mamba},
     family_rule{"mamba2", "transformers configuration_mamba2.py, modeling_mamba2.py", read_mamba2, build_mamba2},
     family_rule{"jamba", "transformers configuration_jamba.py, modeling_jamba.py", read_jamba, build_jamba},
+    family_rule{"qwen3_next", "transformers configuration_qwen3_next.py, modeling_qwen3_next.py", read_qwen3_next, build_gdn},
+    family_rule{"qwen3_5_text", "transformers configuration_qwen3_5.py (Qwen3_5TextConfig), modeling_qwen3_5.py", read_qwen3_5_text, build_gdn},
+    family_rule{"qwen3_5_moe_text", "transformers configuration_qwen3_5_moe.py (Qwen3_5MoeTextConfig), modeling_qwen3_5_moe.py", read_qwen3_5_moe_text, build_gdn},
 };
 
 }  // namespace
+
+// The Gated DeltaNet text model under `m` ("model." alone, "model.language_model." in the multimodal wrappers); lm_head and
+// mtp.* are top-level names in both.
+void build_gdn_text(const model_spec& s, inventory_builder& b, const std::string& m) {
+  const uint64_t h = s.hidden_size, nv = s.dim("gdn_value_heads"), dv = s.dim("gdn_value_dim");
+  const uint64_t key = s.dim("gdn_key_heads") * s.dim("gdn_key_dim"), value = nv * dv, conv = s.dim("conv_dim");
+  uint64_t counts[2][2] = {};  // [linear][moe]
+  for (const auto& l : s.layers) ++counts[l.variant & kGdnLinear][l.moe];
+  static constexpr std::string_view kNames[2][2] = {{"attention_dense", "attention_moe"}, {"linear_attention_dense", "linear_attention_moe"}};
+  b.tensor(m + "embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  for (int lin = 0; lin < 2; ++lin)
+    for (int moe = 0; moe < 2; ++moe) {
+      const group g{kNames[lin][moe], counts[lin][moe]};
+      if (!g.layers) continue;
+      const std::string p = m + "layers.{i}";
+      b.norm(g, p + ".input_layernorm", h);
+      b.norm(g, p + ".post_attention_layernorm", h);
+      if (lin) {
+        b.linear(g, p + ".linear_attn.in_proj_qkv", 2 * key + value, h, tensor_role::attention, false);
+        b.linear(g, p + ".linear_attn.in_proj_z", value, h, tensor_role::attention, false);
+        b.linear(g, p + ".linear_attn.in_proj_b", nv, h, tensor_role::attention, false);
+        b.linear(g, p + ".linear_attn.in_proj_a", nv, h, tensor_role::attention, false);
+        b.layer(g, p + ".linear_attn.conv1d.weight", {conv, 1, s.dim("d_conv")}, tensor_role::attention);
+        b.layer(g, p + ".linear_attn.dt_bias", {nv}, tensor_role::attention);
+        b.layer(g, p + ".linear_attn.A_log", {nv}, tensor_role::attention);
+        b.norm(g, p + ".linear_attn.norm", dv);
+        b.linear(g, p + ".linear_attn.out_proj", h, value, tensor_role::attention, false);
+      } else {
+        gdn_attention(s, b, g, p);
+      }
+      gdn_mlp(s, b, g, p, moe != 0);
+    }
+  b.norm_outside(m + "norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+  if (s.mtp_layers) {
+    const group mtp{"mtp_layer", s.mtp_layers, "mtp"};
+    const bool moe = s.num_experts > 0;
+    b.layer(mtp, "mtp.fc.weight", {h, 2 * h}, tensor_role::other);
+    b.norm(mtp, "mtp.pre_fc_norm_embedding", h);
+    b.norm(mtp, "mtp.pre_fc_norm_hidden", h);
+    b.norm(mtp, "mtp.layers.{i}.input_layernorm", h);
+    b.norm(mtp, "mtp.layers.{i}.post_attention_layernorm", h);
+    gdn_attention(s, b, mtp, "mtp.layers.{i}");
+    gdn_mlp(s, b, mtp, "mtp.layers.{i}", moe);
+    b.norm(mtp, "mtp.norm", h);
+  }
+}
 
 std::span<const family_rule> ssm_families() { return kSsm; }
 

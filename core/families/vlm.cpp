@@ -351,6 +351,54 @@ void build_llama4(const model_spec& s, inventory_builder& b) {
   b.linear_outside("multi_modal_projector.linear_1", s.hidden_size, s.dim("vision_output_dim"), tensor_role::projector, false, "projector");
 }
 
+// ---- Qwen3.5 and Qwen3.5-MoE: configuration_qwen3_5.py / modeling_qwen3_5.py (and the _moe twins). The
+// text model is the Gated DeltaNet rule of families/ssm.cpp (text_config, model_type qwen3_5_text /
+// qwen3_5_moe_text), its tensors under model.language_model.; lm_head ties to its embedding when the
+// top-level tie_word_embeddings says so. The vision tower (Qwen3_5VisionModel): a Conv3d patch embedding with
+// bias, a learned position table of num_position_embeddings, blocks of LayerNorm (with bias), a fused biased
+// qkv, proj, linear_fc1 / linear_fc2 with biases; one merger (LayerNorm over hidden_size, then two biased
+// Linears over hidden_size x spatial_merge_size^2 to out_hidden_size) and, unlike Qwen3-VL, no deepstack
+// mergers. Qwen3_5VisionConfig defaults: depth 27, hidden 1152, intermediate 4304, patch 16, temporal patch 2,
+// spatial merge 2, out_hidden_size 3584, 2304 positions.
+void read_qwen3_5_vlm(config_reader& r, model_spec& s, std::string_view text_type) {
+  if (!read_text(r, s, text_type)) return;
+  if (r.has({"tie_word_embeddings"})) s.tie_word_embeddings = r.flag("tie_word_embeddings", false, false);
+  config_reader v = r.sub("vision_config");
+  s.set_dim("vision_depth", v.count({"depth"}, 27, limits::layers));
+  s.set_dim("vision_hidden_size", v.count({"hidden_size"}, 1152, limits::hidden));
+  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, 4304, limits::intermediate));
+  s.set_dim("vision_in_channels", v.count({"in_channels"}, 3, 64));
+  s.set_dim("vision_patch_size", v.count({"patch_size"}, 16, 1 << 12));
+  s.set_dim("vision_temporal_patch_size", v.count({"temporal_patch_size"}, 2, 64));
+  s.set_dim("vision_spatial_merge_size", v.count({"spatial_merge_size"}, 2, 64));
+  s.set_dim("vision_out_hidden_size", v.count({"out_hidden_size"}, 3584, limits::hidden));
+  s.set_dim("vision_positions", v.count({"num_position_embeddings"}, 2304, limits::positions));
+}
+
+void read_qwen3_5(config_reader& r, model_spec& s) { read_qwen3_5_vlm(r, s, "qwen3_5_text"); }
+void read_qwen3_5_moe(config_reader& r, model_spec& s) { read_qwen3_5_vlm(r, s, "qwen3_5_moe_text"); }
+
+void build_qwen3_5(const model_spec& s, inventory_builder& b) {
+  build_gdn_text(s, b, "model.language_model.");
+  const uint64_t vh = s.dim("vision_hidden_size"), vi = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
+  const uint64_t merged = vh * s.dim("vision_spatial_merge_size") * s.dim("vision_spatial_merge_size");
+  const std::string v = "model.visual";
+  const group g{"vision_block", s.dim("vision_depth"), "vision"};
+  b.tensor(v + ".patch_embed.proj.weight", {vh, s.dim("vision_in_channels"), s.dim("vision_temporal_patch_size"), p * p},
+           tensor_role::vision, "vision");
+  b.tensor(v + ".patch_embed.proj.bias", {vh}, tensor_role::vision, "vision");
+  b.tensor(v + ".pos_embed.weight", {s.dim("vision_positions"), vh}, tensor_role::vision, "vision");
+  b.norm(g, v + ".blocks.{i}.norm1", vh, true);
+  b.norm(g, v + ".blocks.{i}.norm2", vh, true);
+  b.linear(g, v + ".blocks.{i}.attn.qkv", 3 * vh, vh, tensor_role::vision, true);
+  b.linear(g, v + ".blocks.{i}.attn.proj", vh, vh, tensor_role::vision, true);
+  b.linear(g, v + ".blocks.{i}.mlp.linear_fc1", vi, vh, tensor_role::vision, true);
+  b.linear(g, v + ".blocks.{i}.mlp.linear_fc2", vh, vi, tensor_role::vision, true);
+  b.norm_outside(v + ".merger.norm", vh, true, "projector");
+  b.linear_outside(v + ".merger.linear_fc1", merged, merged, tensor_role::projector, true, "projector");
+  b.linear_outside(v + ".merger.linear_fc2", s.dim("vision_out_hidden_size"), merged, tensor_role::projector, true, "projector");
+}
+
 constexpr std::array kVlm{
     family_rule{"llava", "transformers configuration_llava.py, modeling_llava.py, configuration_clip.py", read_llava, build_llava},
     family_rule{"gemma3", "transformers configuration_gemma3.py, modeling_gemma3.py, configuration_siglip.py", read_gemma3, build_gemma3},
@@ -358,6 +406,8 @@ constexpr std::array kVlm{
     family_rule{"llama4", "transformers configuration_llama4.py, modeling_llama4.py", read_llama4, build_llama4},
     family_rule{"mllama", "transformers configuration_mllama.py, modeling_mllama.py", read_mllama, build_mllama},
     family_rule{"qwen2_5_vl", "transformers configuration_qwen2_5_vl.py, modeling_qwen2_5_vl.py", read_qwen2_5_vl, build_qwen_vl},
+    family_rule{"qwen3_5", "transformers configuration_qwen3_5.py, modeling_qwen3_5.py", read_qwen3_5, build_qwen3_5},
+    family_rule{"qwen3_5_moe", "transformers configuration_qwen3_5_moe.py, modeling_qwen3_5_moe.py", read_qwen3_5_moe, build_qwen3_5},
 };
 
 }  // namespace
