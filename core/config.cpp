@@ -182,10 +182,10 @@ parsed_config parse_config(std::string_view text) {
 
   const family_rule* fam = find_family(s.model_type);
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
-  // The first-estimate build reads only the model_types it has rules for; the fallbacks below are the full
-  // module's (web/estimator.js moves there on this issue).
+  // The first-estimate build reads only the decoder and classic rules (family.cpp); the hybrids, the
+  // vision-language models and the fallbacks below are the full module's (web/estimator.js moves there).
   if (!fam) {
-    issues.push_back({"needs_full_estimator", "model_type", "This build of the estimator has no fallback for model_type \"" + s.model_type +
+    issues.push_back({"needs_full_estimator", "model_type", "This build of the estimator has no rule for model_type \"" + s.model_type +
         "\"; the full estimator module answers it.", severity::error});
     return out;
   }

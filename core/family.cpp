@@ -1,5 +1,7 @@
 #include "text.h"
 #include "family.h"
+#include "families/ssm_rules.h"
+#include "families/vlm_rules.h"
 
 #include <array>
 #include <utility>
@@ -167,18 +169,36 @@ void generic_build(const model_spec& s, inventory_builder& b) {
 
 const family_rule& generic_family() { return kGeneric[0]; }
 
+namespace {
+// The rule groups find_family searches. The first-estimate build links the decoder and classic rules only;
+// the state-space / hybrid and vision-language rules are listed by name (kHandedOver) and answered by the full
+// module (config.cpp's needs_full_estimator).
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+#define NEURO_SHRINK_NAME(types, source, read, build) std::string_view(types),
+constexpr std::string_view kHandedOver[] = {NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_NAME) NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_NAME)};
+#undef NEURO_SHRINK_NAME
+auto rule_groups() { return std::array{decoder_families(), classic_families()}; }
+#else
+auto rule_groups() { return std::array{decoder_families(), classic_families(), ssm_families(), vlm_families()}; }
+#endif
+
+void add_types(std::vector<std::string_view>& out, std::string_view list) {
+  while (!list.empty()) {
+    const auto sp = list.find(' ');
+    out.push_back(list.substr(0, sp));
+    if (sp == std::string_view::npos) break;
+    list.remove_prefix(sp + 1);
+  }
+}
+}  // namespace
+
 std::vector<std::string_view> known_model_types() {
   std::vector<std::string_view> out;
-  for (auto group : {decoder_families(), classic_families(), ssm_families(), vlm_families()})
-    for (const auto& f : group) {
-      std::string_view list = f.model_types;
-      while (!list.empty()) {
-        const auto sp = list.find(' ');
-        out.push_back(list.substr(0, sp));
-        if (sp == std::string_view::npos) break;
-        list.remove_prefix(sp + 1);
-      }
-    }
+  for (auto group : rule_groups())
+    for (const auto& f : group) add_types(out, f.model_types);
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+  for (auto types : kHandedOver) add_types(out, types);
+#endif
   return out;
 }
 
@@ -204,7 +224,9 @@ constexpr std::pair<std::string_view, std::string_view> kArchitectures[] = {
     {"JambaForCausalLM", "jamba"}, {"LlavaForConditionalGeneration", "llava"},
     {"Gemma3ForConditionalGeneration", "gemma3"}, {"Qwen2VLForConditionalGeneration", "qwen2_vl"},
     {"Qwen2_5_VLForConditionalGeneration", "qwen2_5_vl"}, {"MllamaForConditionalGeneration", "mllama"},
-    {"Llama4ForConditionalGeneration", "llama4"},
+    {"Llama4ForConditionalGeneration", "llama4"}, {"NemotronHForCausalLM", "nemotron_h"},
+    {"Qwen3NextForCausalLM", "qwen3_next"}, {"Qwen3_5ForCausalLM", "qwen3_5_text"},
+    {"Qwen3_5ForConditionalGeneration", "qwen3_5"}, {"Qwen3_5MoeForConditionalGeneration", "qwen3_5_moe"},
 };
 }  // namespace
 
@@ -219,7 +241,7 @@ const family_rule* find_family_by_architecture(std::string_view architecture, st
 
 const family_rule* find_family(std::string_view model_type) {
   if (model_type.empty()) return nullptr;
-  for (auto group : {decoder_families(), classic_families(), ssm_families(), vlm_families()})
+  for (auto group : rule_groups())
     for (const auto& f : group)
       if (has_type(f.model_types, model_type)) return &f;
   return nullptr;

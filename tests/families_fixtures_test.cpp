@@ -471,3 +471,70 @@ TEST_CASE("Qwen/Qwen3.5-35B-A3B (qwen3_5_moe): 256 experts in every layer, MTP a
   // Active: 8 of 256 routed experts (3 x 2048 x 512 each) in 40 layers; vision and merger run too.
   CHECK(p.total.value - p.active.value == 40ull * (256 - 8) * 3 * 2048 * 512);
 }
+
+// ---- nemotron_h (Mamba-2 / attention / MLP / MoE hybrids) -------------------------------------------
+
+namespace {
+// Nemotron-H blocks, each with its pre-norm [H]. Mamba-2: in_proj [2I + 2GN + heads, H], depthwise conv
+// (I + 2GN) x K with bias, dt_bias / A_log / D per head, a gated norm [I], out_proj [H, I]; I = heads x head_dim.
+uint64_t nh_mamba(uint64_t H, uint64_t heads, uint64_t head_dim, uint64_t G, uint64_t N, uint64_t K) {
+  const uint64_t I = heads * head_dim, conv = I + 2 * G * N;
+  return H + (2 * I + 2 * G * N + heads) * H + conv * K + conv + 3 * heads + I + H * I;
+}
+uint64_t nh_attention(uint64_t H, uint64_t nq, uint64_t nkv, uint64_t d) { return H + nq * d * H + 2 * nkv * d * H + H * nq * d; }
+// MoE: router [E, H]; E non-gated experts (up [Ie, W], down [W, Ie]) at W = the latent width or H; the shared
+// expert at H; with a latent, fc1 [Lat, H] and fc2 [H, Lat]. The router's e_score_correction_bias is a buffer.
+uint64_t nh_moe(uint64_t H, uint64_t E, uint64_t Ie, uint64_t S, uint64_t latent) {
+  const uint64_t W = latent ? latent : H;
+  return H + E * H + E * 2 * Ie * W + 2 * S * H + 2 * latent * H;
+}
+}  // namespace
+
+TEST_CASE("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 (nemotron_h) has 31,577,937,344 parameters", "[params][nemotron_h][fixture]") {
+  // hybrid_override_pattern: 23 M, 23 E, 6 *. H 2688, Mamba 64 heads x 64, 8 groups, state 128, kernel 4;
+  // attention 32 q / 2 KV heads of 128; 128 experts of 1856, shared 3712; untied vocabulary 131072.
+  const uint64_t H = 2688;
+  const auto p = params_of("nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16");
+  CHECK(p.total.value == 23 * nh_mamba(H, 64, 64, 8, 128, 4) + 23 * nh_moe(H, 128, 1856, 3712, 0) + 6 * nh_attention(H, 32, 2, 128) +
+                             2 * 131'072ull * H + H);
+  // Published: the Hub's count (llmfit hf_models.json), which is transformers' num_parameters(): the 23
+  // routers' e_score_correction_bias buffers (23 x 128) are stored but not counted.
+  CHECK(p.total.value == 31'577'937'344ull);
+  // Active: 6 of 128 experts per MoE layer.
+  CHECK(p.total.value - p.active.value == 23ull * (128 - 6) * 2 * 1856 * H);
+  // Cache: 6 attention layers x K and V x 2 heads x 128 x 2 bytes per token; per sequence and Mamba layer the
+  // conv window 6144 x 4 in bf16 and the SSM state 64 x 64 x 128 in fp32 (mamba_ssm_cache_dtype).
+  const auto r = estimate(fixture("nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"), estimate_options{});
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == 6ull * 2 * 2 * 128 * 2);
+  uint64_t state = 0;
+  for (const auto& g : r.kv_layers) state += g.layers * g.state_bytes;
+  CHECK(state == 23 * (6144ull * 4 * 2 + 64ull * 64 * 128 * 4));
+}
+
+TEST_CASE("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B (nemotron_h): latent experts and an MTP head", "[params][nemotron_h][fixture]") {
+  // 40 M, 40 E, 8 *. H 4096, Mamba 128 x 64; 512 experts of 2688 at the latent width 1024; shared 5376.
+  // MTP (num_nextn_predict_layers 1, pattern *E): enorm, hnorm, eh_proj [H, 2H], final_layernorm, one
+  // attention and one MoE block.
+  const uint64_t H = 4096;
+  const uint64_t moe = nh_moe(H, 512, 2688, 5376, 1024), attn = nh_attention(H, 32, 2, 128);
+  const auto p = params_of("nvidia__NVIDIA-Nemotron-3-Super-120B-A12B-FP8");
+  CHECK(p.total.value == 40 * nh_mamba(H, 128, 64, 8, 128, 4) + 40 * moe + 8 * attn + 2 * 131'072ull * H + H);
+  CHECK(p.mtp.value == 3 * H + 2 * H * H + attn + moe);
+  // Published: 123,611,012,096 for the BF16, FP8 and Base repos alike (llmfit): the parameters and the MTP head.
+  CHECK(p.total.value + p.mtp.value == 123'611'012'096ull);
+}
+
+TEST_CASE("nvidia/Nemotron-H-56B-Base-8K (nemotron_h): M / - / * blocks, a config with Python's Infinity", "[params][nemotron_h][fixture]") {
+  // 54 M, 54 -, 10 *: H 8192, Mamba 256 heads x 64, 8 groups, state 256; MLP 32768 (up, down); attention
+  // 64 q / 8 KV heads, attention_head_dim 128 (no head_dim field). No exact published count: the Hub lists
+  // 96,099,893,248 for the repo (llmfit), 39.8B more than any reading of this config, and the card says 56B.
+  const uint64_t H = 8192;
+  const auto p = parse_config(fixture_text("nvidia__Nemotron-H-56B-Base-8K"));
+  REQUIRE(p.ok());
+  CHECK(has_issue(p.issues, "nonstandard_json"));  // time_step_limit [0.0, Infinity]
+  const auto c = count_parameters(build_inventory(p.spec));
+  CHECK(c.total.value == 54 * nh_mamba(H, 256, 64, 8, 256, 4) + 54 * (H + 2 * 32'768ull * H) + 10 * nh_attention(H, 64, 8, 128) +
+                             2 * 131'072ull * H + H);
+  CHECK(c.total.value == 56'324'350'464ull);
+}

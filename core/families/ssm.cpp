@@ -7,6 +7,7 @@
 
 #include "text.h"
 #include "family.h"
+#include "ssm_rules.h"
 
 namespace neuroshrink {
 namespace {
@@ -318,14 +319,179 @@ void gdn_mlp(const model_spec& s, inventory_builder& b, const group& g, const st
 
 void build_gdn(const model_spec& s, inventory_builder& b) { build_gdn_text(s, b, "model."); }
 
-constexpr std::array kSsm{
-    family_rule{"mamba falcon_mamba", "transformers configuration_mamba.py, modeling_mamba.py (falcon_mamba: the same tensors)", read_mamba, build_mamba},
-    family_rule{"mamba2", "transformers configuration_mamba2.py, modeling_mamba2.py", read_mamba2, build_mamba2},
-    family_rule{"jamba", "transformers configuration_jamba.py, modeling_jamba.py", read_jamba, build_jamba},
-    family_rule{"qwen3_next", "transformers configuration_qwen3_next.py, modeling_qwen3_next.py", read_qwen3_next, build_gdn},
-    family_rule{"qwen3_5_text", "transformers configuration_qwen3_5.py (Qwen3_5TextConfig), modeling_qwen3_5.py", read_qwen3_5_text, build_gdn},
-    family_rule{"qwen3_5_moe_text", "transformers configuration_qwen3_5_moe.py (Qwen3_5MoeTextConfig), modeling_qwen3_5_moe.py", read_qwen3_5_moe_text, build_gdn},
-};
+// ---- Nemotron-H (NVIDIA Nemotron-H, Nemotron-3 Nano / Super / Ultra): configuration_nemotron_h.py /
+// modeling_nemotron_h.py (transformers; the checkpoints' remote code has the same tensors under backbone.).
+// A stack of pre-norm blocks, each one of: M, a Mamba-2 mixer whose inner width is mamba_num_heads x
+// mamba_head_dim (expand is not read); *, grouped-query attention without rotary tensors or biases; -, a
+// non-gated squared-ReLU MLP (up_proj, down_proj); E, a sigmoid-routed MoE of non-gated experts with one shared
+// expert at hidden width and, with moe_latent_size, the routed experts at the latent width behind
+// fc1_latent_proj / fc2_latent_proj. The schedule is layers_block_type (mamba / linear_attention, attention /
+// full_attention, mlp, moe), else hybrid_override_pattern (M * - E), else the class default. The router's
+// e_score_correction_bias is a buffer (stored, not a parameter: transformers' num_parameters(), and so the
+// Hub's declared total, leave it out). The MTP head (num_nextn_predict_layers, blocks of
+// mtp_hybrid_override_pattern, default "*E") is in the checkpoints only: reported apart.
+enum nemotron_h_block : uint8_t { kNhMamba, kNhAttention, kNhMlp, kNhMoe };
+
+bool nemotron_h_blocks(config_reader& r, const char* list_key, const char* pattern_key, std::string_view fallback,
+                       std::vector<uint8_t>& out) {
+  out.clear();
+  if (const config_json* list = r.find({list_key}); list && list->is_array()) {
+    for (const auto& x : *list) {
+      const std::string t = x.is_string() ? x.get<std::string>() : "";
+      if (t == "mamba" || t == "linear_attention") out.push_back(kNhMamba);
+      else if (t == "attention" || t == "full_attention") out.push_back(kNhAttention);
+      else if (t == "mlp") out.push_back(kNhMlp);
+      else if (t == "moe") out.push_back(kNhMoe);
+      else {
+        r.error("unknown_layer_type", r.field_name(list_key), "\"" + t + "\" in " + list_key + " is not a Nemotron-H block (mamba, attention, mlp, moe).");
+        return false;
+      }
+    }
+    return true;
+  }
+  std::string pattern(fallback);
+  if (const config_json* p = r.find({pattern_key}); p && p->is_string()) pattern = p->get<std::string>();
+  for (char c : pattern) {
+    if (c == 'M') out.push_back(kNhMamba);
+    else if (c == '*') out.push_back(kNhAttention);
+    else if (c == '-') out.push_back(kNhMlp);
+    else if (c == 'E') out.push_back(kNhMoe);
+    else {
+      r.error("unknown_layer_type", r.field_name(pattern_key), std::string("'") + c + "' in " + pattern_key + " is not a Nemotron-H block (M, *, -, E).");
+      return false;
+    }
+  }
+  return true;
+}
+
+void read_nemotron_h(config_reader& r, model_spec& s) {
+  std::vector<uint8_t> blocks, mtp_blocks;
+  // configuration_nemotron_h.py: layers_block_type defaults to linear_attention, moe, full_attention, mlp.
+  if (!nemotron_h_blocks(r, "layers_block_type", "hybrid_override_pattern", "ME*-", blocks)) return;
+  if (blocks.empty() || blocks.size() > limits::layers) {
+    r.error("invalid_value", r.field_name("hybrid_override_pattern"), "The layer schedule lists " + text_of(blocks.size()) + " blocks.");
+    return;
+  }
+  s.hidden_size = r.count({"hidden_size"}, 4096, limits::hidden);
+  s.vocab_size = r.count({"vocab_size"}, 131072, limits::vocab);
+  s.num_hidden_layers = blocks.size();
+  s.tie_word_embeddings = r.flag("tie_word_embeddings", false, true);
+  s.num_attention_heads = r.count({"num_attention_heads"}, 32, limits::heads);
+  s.num_key_value_heads = r.count_or({"num_key_value_heads"}, s.num_attention_heads, limits::heads);
+  s.head_dim = r.count_or({"head_dim", "attention_head_dim"}, 128, limits::head_dim);
+  s.max_position_embeddings = r.count_or({"max_position_embeddings"}, 0, limits::positions);
+  s.intermediate_size = r.count({"intermediate_size"}, 21504, limits::intermediate);
+  s.set_dim("mlp_bias", r.flag("mlp_bias", false, false));
+  s.set_dim("use_bias", r.flag("use_bias", false, false));
+  s.set_dim("use_conv_bias", r.flag("use_conv_bias", true, false));
+  const uint64_t nh = r.count({"mamba_num_heads"}, 128, limits::heads), hd = r.count({"mamba_head_dim"}, 64, limits::head_dim);
+  const uint64_t n_state = r.count({"ssm_state_size"}, 128, 1 << 16), groups = r.count({"n_groups", "mamba_n_groups"}, 8, limits::heads);
+  const uint64_t kernel = r.count({"conv_kernel", "mamba_d_conv"}, 4, 1 << 10);
+  const uint64_t inner = nh * hd, conv_dim = inner + 2 * groups * n_state;
+  s.set_dim("ssm_heads", nh);
+  s.set_dim("d_inner", inner);
+  s.set_dim("d_state", n_state);
+  s.set_dim("n_groups", groups);
+  s.set_dim("d_conv", kernel);
+  s.set_dim("conv_dim", conv_dim);
+  s.num_experts = r.count({"n_routed_experts", "num_local_experts"}, 8, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok"}, 2, limits::experts);
+  s.moe_intermediate_size = r.count({"moe_intermediate_size"}, 7688, limits::intermediate);
+  s.set_dim("shared_expert_intermediate_size", r.count({"moe_shared_expert_intermediate_size"}, 7688, limits::intermediate));
+  s.set_dim("moe_latent_size", r.count_or({"moe_latent_size"}, 0, limits::hidden));
+  s.mtp_layers = r.whole_or({"num_nextn_predict_layers"}, 0, 64);
+  if (s.mtp_layers && !nemotron_h_blocks(r, "mtp_layers_block_type", "mtp_hybrid_override_pattern", "*E", mtp_blocks)) return;
+  for (size_t j = 0; j < mtp_blocks.size() && j < 16; ++j) s.set_dim("mtp_block_" + text_of(j), mtp_blocks[j] + 1);
+  s.set_dim("mtp_blocks", mtp_blocks.size());
+  // The SSM state's dtype: mamba_ssm_cache_dtype (default "float32"), as vLLM applies it.
+  std::string ssm_dtype = r.text({"mamba_ssm_cache_dtype"});
+  const bool ssm_fp32 = ssm_dtype.empty() || ssm_dtype == "float32";
+  s.layers.assign(blocks.size(), layer_spec{attention_kind::none});
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    auto& l = s.layers[i];
+    l.variant = blocks[i];
+    l.moe = blocks[i] == kNhMoe;
+    if (blocks[i] == kNhAttention) {
+      l.attention = attention_kind::full;
+      l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
+    } else if (blocks[i] == kNhMamba) {
+      // Per sequence: the conv window conv_dim x conv_kernel and the SSM state heads x head_dim x state.
+      l.state_elements = conv_dim * kernel + nh * hd * n_state;
+      l.state_fp32_elements = ssm_fp32 ? nh * hd * n_state : 0;
+    }
+  }
+}
+
+void nemotron_h_block(const model_spec& s, inventory_builder& b, const group& g, const std::string& p, uint8_t kind) {
+  const uint64_t h = s.hidden_size, di = s.dim("d_inner"), ds = s.dim("d_state"), nh = s.dim("ssm_heads");
+  const uint64_t ng = s.dim("n_groups"), conv = s.dim("conv_dim");
+  const bool mlp_bias = s.dim("mlp_bias") != 0, bias = s.dim("use_bias") != 0;
+  b.norm(g, p + ".norm", h);
+  switch (kind) {
+    case kNhMamba:
+      b.linear(g, p + ".mixer.in_proj", 2 * di + 2 * ng * ds + nh, h, tensor_role::ssm, bias);
+      b.layer(g, p + ".mixer.conv1d.weight", {conv, 1, s.dim("d_conv")}, tensor_role::ssm);
+      if (s.dim("use_conv_bias")) b.layer(g, p + ".mixer.conv1d.bias", {conv}, tensor_role::ssm);
+      b.layer(g, p + ".mixer.dt_bias", {nh}, tensor_role::ssm);
+      b.layer(g, p + ".mixer.A_log", {nh}, tensor_role::ssm);
+      b.layer(g, p + ".mixer.D", {nh}, tensor_role::ssm);
+      b.norm(g, p + ".mixer.norm", di);
+      b.linear(g, p + ".mixer.out_proj", h, di, tensor_role::ssm, bias);
+      break;
+    case kNhAttention:
+      b.attention(g, p + ".mixer", s, false, false);
+      break;
+    case kNhMlp:
+      b.linear(g, p + ".mixer.up_proj", s.intermediate_size, h, tensor_role::mlp, mlp_bias);
+      b.linear(g, p + ".mixer.down_proj", h, s.intermediate_size, tensor_role::mlp, mlp_bias);
+      break;
+    case kNhMoe: {
+      const uint64_t lat = s.dim("moe_latent_size"), w = lat ? lat : h, E = s.num_experts, k = s.experts_per_token;
+      const uint64_t mi = s.moe_intermediate_size, si = s.dim("shared_expert_intermediate_size");
+      b.linear(g, p + ".mixer.gate", E, h, tensor_role::router, false);
+      b.linear(g, p + ".mixer.experts.{e}.up_proj", mi, w, tensor_role::expert, false, E, k);
+      b.linear(g, p + ".mixer.experts.{e}.down_proj", w, mi, tensor_role::expert, false, E, k);
+      b.linear(g, p + ".mixer.shared_experts.up_proj", si, h, tensor_role::shared_expert, mlp_bias);
+      b.linear(g, p + ".mixer.shared_experts.down_proj", h, si, tensor_role::shared_expert, mlp_bias);
+      if (lat) {
+        b.linear(g, p + ".mixer.fc1_latent_proj", lat, h, tensor_role::expert, mlp_bias);
+        b.linear(g, p + ".mixer.fc2_latent_proj", h, lat, tensor_role::expert, mlp_bias);
+      }
+      break;
+    }
+  }
+}
+
+void build_nemotron_h(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size;
+  uint64_t counts[4] = {};
+  for (const auto& l : s.layers) ++counts[l.variant & 3];
+  static constexpr std::string_view kNames[4] = {"mamba", "attention", "mlp", "moe"};
+  b.tensor("backbone.embeddings.weight", {s.vocab_size, h}, tensor_role::embedding);
+  for (uint8_t kind = 0; kind < 4; ++kind)
+    if (counts[kind]) nemotron_h_block(s, b, group{kNames[kind], counts[kind]}, "backbone.layers.{i}", kind);
+  b.norm_outside("backbone.norm_f", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+  // MTP (vllm nemotron_h_mtp.py): per step, enorm, hnorm and eh_proj [H, 2H] before the first block, the
+  // pattern's blocks, final_layernorm after the last.
+  const uint64_t n = s.dim("mtp_blocks");
+  if (s.mtp_layers && n) {
+    static constexpr std::string_view kMtp[4] = {"mtp_mamba", "mtp_attention", "mtp_mlp", "mtp_moe"};
+    const group step{"mtp_layer", s.mtp_layers, "mtp"};
+    b.norm(step, "mtp.layers.{i}.enorm", h);
+    b.norm(step, "mtp.layers.{i}.hnorm", h);
+    b.linear(step, "mtp.layers.{i}.eh_proj", h, 2 * h, tensor_role::other, false);
+    b.norm(step, "mtp.layers.{i}.final_layernorm", h);
+    uint64_t per_kind[4] = {};
+    for (uint64_t j = 0; j < n && j < 16; ++j) ++per_kind[(s.dim("mtp_block_" + text_of(j)) - 1) & 3];
+    for (uint8_t kind = 0; kind < 4; ++kind)
+      if (per_kind[kind]) nemotron_h_block(s, b, group{kMtp[kind], s.mtp_layers * per_kind[kind], "mtp"}, "mtp.layers.{i}", kind);
+  }
+}
+
+#define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
+constexpr family_rule kSsm[] = {NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_RULE)};
+#undef NEURO_SHRINK_RULE
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "family.h"
+#include "vlm_rules.h"
 
 namespace neuroshrink {
 namespace {
@@ -399,16 +400,9 @@ void build_qwen3_5(const model_spec& s, inventory_builder& b) {
   b.linear_outside(v + ".merger.linear_fc2", s.dim("vision_out_hidden_size"), merged, tensor_role::projector, true, "projector");
 }
 
-constexpr std::array kVlm{
-    family_rule{"llava", "transformers configuration_llava.py, modeling_llava.py, configuration_clip.py", read_llava, build_llava},
-    family_rule{"gemma3", "transformers configuration_gemma3.py, modeling_gemma3.py, configuration_siglip.py", read_gemma3, build_gemma3},
-    family_rule{"qwen2_vl", "transformers configuration_qwen2_vl.py, modeling_qwen2_vl.py", read_qwen2_vl, build_qwen_vl},
-    family_rule{"llama4", "transformers configuration_llama4.py, modeling_llama4.py", read_llama4, build_llama4},
-    family_rule{"mllama", "transformers configuration_mllama.py, modeling_mllama.py", read_mllama, build_mllama},
-    family_rule{"qwen2_5_vl", "transformers configuration_qwen2_5_vl.py, modeling_qwen2_5_vl.py", read_qwen2_5_vl, build_qwen_vl},
-    family_rule{"qwen3_5", "transformers configuration_qwen3_5.py, modeling_qwen3_5.py", read_qwen3_5, build_qwen3_5},
-    family_rule{"qwen3_5_moe", "transformers configuration_qwen3_5_moe.py, modeling_qwen3_5_moe.py", read_qwen3_5_moe, build_qwen3_5},
-};
+#define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
+constexpr family_rule kVlm[] = {NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_RULE)};
+#undef NEURO_SHRINK_RULE
 
 }  // namespace
 

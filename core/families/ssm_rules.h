@@ -1,0 +1,14 @@
+// The rules of families/ssm.cpp (state-space and linear-attention hybrids), one X(model_types, source, read, build) each. ssm.cpp
+// expands them into its table; family.cpp, in the first-estimate build, into the model_type names alone, so
+// that the page's first module lists these architectures without linking their rules (it hands them to
+// the full module, as web/estimator.js does on needs_full_estimator).
+#pragma once
+
+#define NEURO_SHRINK_SSM_RULES(X) \
+  X("mamba falcon_mamba", "transformers configuration_mamba.py, modeling_mamba.py (falcon_mamba: the same tensors)", read_mamba, build_mamba) \
+  X("mamba2", "transformers configuration_mamba2.py, modeling_mamba2.py", read_mamba2, build_mamba2) \
+  X("jamba", "transformers configuration_jamba.py, modeling_jamba.py", read_jamba, build_jamba) \
+  X("nemotron_h", "transformers configuration_nemotron_h.py, modeling_nemotron_h.py", read_nemotron_h, build_nemotron_h) \
+  X("qwen3_next", "transformers configuration_qwen3_next.py, modeling_qwen3_next.py", read_qwen3_next, build_gdn) \
+  X("qwen3_5_text", "transformers configuration_qwen3_5.py (Qwen3_5TextConfig), modeling_qwen3_5.py", read_qwen3_5_text, build_gdn) \
+  X("qwen3_5_moe_text", "transformers configuration_qwen3_5_moe.py (Qwen3_5MoeTextConfig), modeling_qwen3_5_moe.py", read_qwen3_5_moe_text, build_gdn)

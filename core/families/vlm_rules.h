@@ -1,0 +1,15 @@
+// The rules of families/vlm.cpp (vision-language models), one X(model_types, source, read, build) each. vlm.cpp
+// expands them into its table; family.cpp, in the first-estimate build, into the model_type names alone, so
+// that the page's first module lists these architectures without linking their rules (it hands them to
+// the full module, as web/estimator.js does on needs_full_estimator).
+#pragma once
+
+#define NEURO_SHRINK_VLM_RULES(X) \
+  X("llava", "transformers configuration_llava.py, modeling_llava.py, configuration_clip.py", read_llava, build_llava) \
+  X("gemma3", "transformers configuration_gemma3.py, modeling_gemma3.py, configuration_siglip.py", read_gemma3, build_gemma3) \
+  X("qwen2_vl", "transformers configuration_qwen2_vl.py, modeling_qwen2_vl.py", read_qwen2_vl, build_qwen_vl) \
+  X("llama4", "transformers configuration_llama4.py, modeling_llama4.py", read_llama4, build_llama4) \
+  X("mllama", "transformers configuration_mllama.py, modeling_mllama.py", read_mllama, build_mllama) \
+  X("qwen2_5_vl", "transformers configuration_qwen2_5_vl.py, modeling_qwen2_5_vl.py", read_qwen2_5_vl, build_qwen_vl) \
+  X("qwen3_5", "transformers configuration_qwen3_5.py, modeling_qwen3_5.py", read_qwen3_5, build_qwen3_5) \
+  X("qwen3_5_moe", "transformers configuration_qwen3_5_moe.py, modeling_qwen3_5_moe.py", read_qwen3_5_moe, build_qwen3_5)
