@@ -160,13 +160,19 @@ std::vector<uint32_t> layers_of(const model_spec& s, const tensor_entry& t) {
       out.clear();
     }
   }
-  // Groups chosen by what a layer holds (family rules: moe_decoder / dense_decoder, Mllama's cross-attention
-  // layers, Jamba's attention/mamba x moe/dense).
+  // Groups chosen by what a layer holds: the layers naming the group (layer_spec::block: Nemotron-H's and the
+  // Gated DeltaNet hybrids' block kinds), else by the group's name (moe_decoder / dense_decoder, Mllama's
+  // cross-attention layers, Jamba's attention/mamba x moe/dense).
   auto pick = [&](auto pred) {
     for (uint32_t i = 0; i < n; ++i)
       if (pred(s.layers[i])) out.push_back(i);
   };
   const std::string_view lt = t.layer_type;
+  pick([&](const layer_spec& l) { return l.block == lt; });
+  if (!out.empty()) {
+    if (out.size() == t.layers) return out;
+    out.clear();
+  }
   if (lt == "moe_decoder") pick([](const layer_spec& l) { return l.moe; });
   else if (lt == "dense_decoder") pick([](const layer_spec& l) { return !l.moe; });
   else if (lt == "cross_attention_decoder") pick([](const layer_spec& l) { return l.cross_attention; });
@@ -771,7 +777,7 @@ gguf_plan plan_gguf(const model_spec& s, const inventory& inv, const gguf_file_t
   if (skipped_vision)
     plan.notes.push_back("Vision tower and projector (" + text_of(skipped_vision) + " tensors) left out: convert_hf_to_gguf.py --mmproj writes them to a separate mmproj GGUF.");
   if (skipped_mtp)
-    plan.notes.push_back("Multi-token-prediction layers (" + text_of(skipped_mtp) + " tensors) left out: the DeepSeek converter skips them (conversion/deepseek.py skip_mtp).");
+    plan.notes.push_back("Multi-token-prediction layers (" + text_of(skipped_mtp) + " tensors) left out, as the DeepSeek converter skips them (conversion/deepseek.py skip_mtp); a conversion that keeps them adds their bytes.");
 
   // Outside-the-stack tensors first, then the layer tensors by name: the order llama-quantize visits them in
   // (llama_model_loader's weights_map sorts by blk index, then by name).

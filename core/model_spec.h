@@ -34,6 +34,8 @@ struct layer_spec {
   bool cross_attention = false;   // attends to image tokens, caches none of the text's
   uint64_t ffn_width = 0;         // this layer's MLP width when layers differ (block_configs); 0 = the model's
   uint8_t variant = 0;            // family-defined bits for heterogeneous stacks (see the family rule)
+  std::string_view block;         // the inventory group (tensor_entry::layer_type) holding this layer's tensors,
+                                  // when a family builds several; "" = found from the group's name
 };
 
 // A quantization_config found in config.json: recognized and reported; the quantization issue sizes it.

@@ -360,3 +360,21 @@ TEST_CASE("every file type plans every fixture without a zero-sized or unsized t
     }
   }
 }
+
+TEST_CASE("hybrid stacks: every blk gets llama-quantize's type, whatever its block kind", "[gguf]") {
+  // Layers of several kinds (Gated DeltaNet / attention x dense / MoE; Nemotron-H's M / * / - / E) are
+  // separate inventory groups that share tensor names (the pre-norms, the MLPs): each blk must be planned
+  // once, at its own index, so no quantizable matrix is left at the converter's BF16.
+  for (const char* name : {"Qwen__Qwen3.5-27B", "Qwen__Qwen3.5-35B-A3B", "nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"}) {
+    INFO(name);
+    const model_spec s = fixture(name);
+    const gguf_plan p = plan(s, "Q4_K_M");
+    for (const auto& t : p.tensors) {
+      INFO(t.name);
+      std::set<uint32_t> seen(t.layer_index.begin(), t.layer_index.end());
+      CHECK(seen.size() == t.layer_index.size());  // no blk twice
+      if (t.quantizable)
+        for (uint32_t type : t.layer_type) CHECK(type != 30);  // GGML_TYPE_BF16
+    }
+  }
+}

@@ -202,6 +202,8 @@ void build_jamba(const model_spec& s, inventory_builder& b) {
 // Its depth: mtp_num_hidden_layers (Qwen3.5), num_nextn_predict_layers (Qwen3-Next, absent = 1 as
 // vLLM's qwen3_next_mtp.py reads it).
 enum gdn_bits : uint8_t { kGdnLinear = 1 };
+// The inventory groups, [linear][moe].
+constexpr std::string_view kGdnBlocks[2][2] = {{"attention_dense", "attention_moe"}, {"linear_attention_dense", "linear_attention_moe"}};
 
 struct gdn_defaults {
   decoder_defaults decoder;
@@ -274,6 +276,7 @@ void read_gdn(config_reader& r, model_spec& s, const gdn_defaults& d) {
       l.state_elements = conv_dim * kernel + l.state_fp32_elements;
     }
     l.moe = s.num_experts > 0 && !dense_only[i] && (i + 1) % step == 0;
+    l.block = kGdnBlocks[linear[i]][l.moe];
   }
 }
 
@@ -331,6 +334,7 @@ void build_gdn(const model_spec& s, inventory_builder& b) { build_gdn_text(s, b,
 // Hub's declared total, leave it out). The MTP head (num_nextn_predict_layers, blocks of
 // mtp_hybrid_override_pattern, default "*E") is in the checkpoints only: reported apart.
 enum nemotron_h_block : uint8_t { kNhMamba, kNhAttention, kNhMlp, kNhMoe };
+constexpr std::string_view kNhBlocks[4] = {"mamba", "attention", "mlp", "moe"};  // the inventory groups
 
 bool nemotron_h_blocks(config_reader& r, const char* list_key, const char* pattern_key, std::string_view fallback,
                        std::vector<uint8_t>& out) {
@@ -410,6 +414,7 @@ void read_nemotron_h(config_reader& r, model_spec& s) {
   for (size_t i = 0; i < blocks.size(); ++i) {
     auto& l = s.layers[i];
     l.variant = blocks[i];
+    l.block = kNhBlocks[blocks[i]];
     l.moe = blocks[i] == kNhMoe;
     if (blocks[i] == kNhAttention) {
       l.attention = attention_kind::full;
@@ -466,10 +471,9 @@ void build_nemotron_h(const model_spec& s, inventory_builder& b) {
   const uint64_t h = s.hidden_size;
   uint64_t counts[4] = {};
   for (const auto& l : s.layers) ++counts[l.variant & 3];
-  static constexpr std::string_view kNames[4] = {"mamba", "attention", "mlp", "moe"};
   b.tensor("backbone.embeddings.weight", {s.vocab_size, h}, tensor_role::embedding);
   for (uint8_t kind = 0; kind < 4; ++kind)
-    if (counts[kind]) nemotron_h_block(s, b, group{kNames[kind], counts[kind]}, "backbone.layers.{i}", kind);
+    if (counts[kind]) nemotron_h_block(s, b, group{kNhBlocks[kind], counts[kind]}, "backbone.layers.{i}", kind);
   b.norm_outside("backbone.norm_f", h);
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
   // MTP (vllm nemotron_h_mtp.py): per step, enorm, hnorm and eh_proj [H, 2H] before the first block, the
@@ -502,11 +506,10 @@ void build_gdn_text(const model_spec& s, inventory_builder& b, const std::string
   const uint64_t key = s.dim("gdn_key_heads") * s.dim("gdn_key_dim"), value = nv * dv, conv = s.dim("conv_dim");
   uint64_t counts[2][2] = {};  // [linear][moe]
   for (const auto& l : s.layers) ++counts[l.variant & kGdnLinear][l.moe];
-  static constexpr std::string_view kNames[2][2] = {{"attention_dense", "attention_moe"}, {"linear_attention_dense", "linear_attention_moe"}};
   b.tensor(m + "embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   for (int lin = 0; lin < 2; ++lin)
     for (int moe = 0; moe < 2; ++moe) {
-      const group g{kNames[lin][moe], counts[lin][moe]};
+      const group g{kGdnBlocks[lin][moe], counts[lin][moe]};
       if (!g.layers) continue;
       const std::string p = m + "layers.{i}";
       b.norm(g, p + ".input_layernorm", h);
