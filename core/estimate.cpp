@@ -29,7 +29,7 @@ uint64_t tensor_bytes(const tensor_entry& t, const weight_format& f) {
   const bool quantized = t.matmul && t.role != tensor_role::lm_head && t.role != tensor_role::router && t.rank >= 2 &&
                          (!f.experts_only || t.role == tensor_role::expert);
   const uint64_t out = t.shape[0], in = t.rank >= 2 ? t.shape[t.rank - 1] : 1;
-  const uint64_t rows = t.rank >= 2 ? elements / in : 1;  // every dimension but the input one
+  const uint64_t rows = t.rank >= 2 ? (in ? elements / in : 0) : 1;  // every dimension but the input one
   switch (f.layout) {
     case weight_layout::dense:
     case weight_layout::gguf:  // sized tensor by tensor from the llama.cpp plan, not here
@@ -417,6 +417,9 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
     } else if (l.attention != attention_kind::none) {
       bpt = row_bytes(kv_k, l.k_elements) + row_bytes(kv_v, l.v_elements);
     }
+    // The lightning indexer's keys (DeepSeek Sparse Attention): vLLM stores them as fp8 with one fp32 scale per
+    // token (DeepseekV32IndexerCache, 128 + 4 bytes), the others in the K cache's type.
+    if (l.index_elements) bpt += rk == runtime_kind::vllm ? l.index_elements + 4 : row_bytes(kv_k, l.index_elements);
     const bool local = (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window && windowed;
     if (l.attention == attention_kind::none) {
       tokens = 0;

@@ -225,6 +225,7 @@ constexpr std::pair<std::string_view, std::string_view> kArchitectures[] = {
     {"Gemma3ForConditionalGeneration", "gemma3"}, {"Qwen2VLForConditionalGeneration", "qwen2_vl"},
     {"Qwen2_5_VLForConditionalGeneration", "qwen2_5_vl"}, {"MllamaForConditionalGeneration", "mllama"},
     {"Llama4ForConditionalGeneration", "llama4"}, {"NemotronHForCausalLM", "nemotron_h"},
+    {"DeepseekV32ForCausalLM", "deepseek_v32"}, {"GlmMoeDsaForCausalLM", "glm_moe_dsa"},
     {"Qwen3NextForCausalLM", "qwen3_next"}, {"Qwen3_5ForCausalLM", "qwen3_5_text"},
     {"Qwen3_5ForConditionalGeneration", "qwen3_5"}, {"Qwen3_5MoeForConditionalGeneration", "qwen3_5_moe"},
 };

@@ -27,6 +27,7 @@ struct layer_spec {
   uint64_t window = 0;            // tokens, for sliding and chunked layers
   uint64_t k_elements = 0;        // cached K elements per token (MLA: the latent, kv_lora_rank + rope dim)
   uint64_t v_elements = 0;        // cached V elements per token (0 for MLA, whose latent serves both)
+  uint64_t index_elements = 0;    // cached indexer keys per token (DeepSeek Sparse Attention's lightning indexer)
   uint64_t state_elements = 0;    // fixed per-sequence state (SSM conv + ssm state), elements
   uint64_t state_fp32_elements = 0;  // of state_elements, those transformers keeps in fp32 whatever the model dtype
                                      // (Gated DeltaNet's recurrent state)

@@ -227,7 +227,7 @@ void estimate_training(const model_spec& s, const model_tensors& tensors, const 
     const uint64_t count = e.instances(), elements = e.elements();
     const uint64_t all = elements * count;
     const bool matrix = e.rank >= 2;
-    const uint64_t cols = matrix ? e.shape[e.rank - 1] : elements, rows = matrix ? elements / cols : 1;
+    const uint64_t cols = matrix ? e.shape[e.rank - 1] : elements, rows = matrix && cols ? elements / cols : 1;
     if (!e.layer_type.empty()) largest_layer_params = std::max(largest_layer_params, elements * e.copies);
     if (e.matmul && e.role != tensor_role::lm_head && e.role != tensor_role::router) largest_matmul = std::max(largest_matmul, elements);  // what NF4 quantizes
     weights.add(base_format ? tensor_bytes(e, *base_format) * count : all * prec->weight_bytes);

@@ -538,3 +538,46 @@ TEST_CASE("nvidia/Nemotron-H-56B-Base-8K (nemotron_h): M / - / * blocks, a confi
                              2 * 131'072ull * H + H);
   CHECK(c.total.value == 56'324'350'464ull);
 }
+
+// ---- deepseek_v32 / glm_moe_dsa (DeepSeek Sparse Attention) ------------------------------------------
+
+TEST_CASE("zai-org/GLM-5 (glm_moe_dsa): DeepSeek-V3 layers, an indexer in each, MTP without embedding copies", "[params][glm_moe_dsa][fixture]") {
+  const model_spec s = fixture("zai-org__GLM-5");
+  const auto p = count_parameters(build_inventory(s));
+  // Indexer per layer (78 + the MTP layer): wq_b [32 x 128, q_lora 2048], wk [128, 6144], k_norm 2 x 128,
+  // weights_proj [32, 6144].
+  const uint64_t indexer = 32 * 128 * 2048ull + 128 * 6144ull + 2 * 128 + 32 * 6144ull;
+  CHECK(indexer == 9'371'904);
+  uint64_t in_layers = 0;
+  for (const auto& t : build_inventory(s).tensors)
+    if (t.name.find(".indexer.") != std::string::npos && t.component != "mtp") in_layers += t.elements() * t.instances();
+  CHECK(in_layers == 78 * indexer);
+  // Published: the Hub's count, 753,864,139,008 (llmfit hf_models.json), the parameters and the stored MTP layer.
+  CHECK(p.total.value + p.mtp.value == 753'864'139'008ull);
+  // Transformers' cache per token: 78 layers x (the expanded K 64 x 256 and V 64 x 256, + 128 indexer keys) x 2 bytes.
+  const auto r = estimate(s, estimate_options{});
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == 78ull * (64 * 256 + 64 * 256 + 128) * 2);
+}
+
+TEST_CASE("deepseek-ai/DeepSeek-V3.2 (deepseek_v32): the stored count is parameters, MTP and FP8 block scales", "[params][deepseek_v32][fixture]") {
+  const model_spec s = fixture("deepseek-ai__DeepSeek-V3.2");
+  const auto inv = build_inventory(s);
+  const auto p = count_parameters(inv);
+  // DeepSeek-V3's 671,026,419,200 + 61 indexers of 64 x 128 x 1536 + 128 x 7168 + 2 x 128 + 64 x 7168.
+  CHECK(p.total.value == 671'026'419'200ull + 61 * (64 * 128 * 1536ull + 128 * 7168ull + 2 * 128 + 64 * 7168ull));
+  // The FP8 checkpoint's weight_scale_inv: one per 128 x 128 block of every Linear weight, the MTP layer's and
+  // the indexer's wq_b / wk included, but not the embeddings, heads, routers or eh_proj.
+  uint64_t scales = 0;
+  for (const auto& t : inv.tensors)
+    if (t.matmul && t.role != tensor_role::lm_head && t.role != tensor_role::router && t.name.find("eh_proj") == std::string::npos)
+      scales += ceil_div(t.shape[0], 128) * ceil_div(t.shape[1], 128) * t.instances();
+  // Published: 685,396,921,376 (llmfit hf_models.json, the Hub's safetensors elements).
+  CHECK(p.total.value + p.mtp.value + scales == 685'396'921'376ull);
+  // vLLM's cache per token: 61 layers x (the latent 512 + 64 at 2 bytes + the indexer's 128 fp8 keys and a scale).
+  estimate_options o;
+  o.runtime = "vllm";
+  const auto r = estimate(s, o);
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == 61ull * ((512 + 64) * 2 + 128 + 4));
+}

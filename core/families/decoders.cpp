@@ -298,6 +298,55 @@ void read_deepseek(config_reader& r, model_spec& s, bool v3) {
 void read_deepseek_v2(config_reader& r, model_spec& s) { read_deepseek(r, s, false); }
 void read_deepseek_v3(config_reader& r, model_spec& s) { read_deepseek(r, s, true); }
 
+// ---- DeepSeek Sparse Attention: DeepSeek-V3.2 (deepseek_v32) and GLM-5 (glm_moe_dsa), transformers
+// modular_deepseek_v32.py / modular_glm_moe_dsa.py, DeepSeek-V3.2-Exp inference/model.py (Indexer). DeepSeek-V3
+// plus a lightning indexer beside the attention: wq_b [index_n_heads x index_head_dim, q_lora_rank],
+// wk [index_head_dim, h], a LayerNorm k_norm with bias, weights_proj [index_n_heads, h]. V3.2 has one in every
+// layer; GLM-5 in the "full" layers of indexer_types, else of index_topk_pattern ("F"), else where
+// max(i - index_skip_topk_offset + 1, 0) % index_topk_freq == 0 (defaults 2 and 1: every layer); an MTP
+// layer always has one. GLM's MTP layer stores no copies of the embedding and head. The indexer caches
+// index_head_dim keys per token (vLLM: fp8 with one fp32 scale, 132 bytes; transformers: the compute dtype).
+enum dsa_bits : uint8_t { kDsaIndexer = 1 };
+
+void read_dsa(config_reader& r, model_spec& s, bool glm) {
+  read_deepseek(r, s, true);
+  if (!s.dim("q_lora_rank")) {
+    r.error("missing_field", r.field_name("q_lora_rank"), "DeepSeek Sparse Attention's indexer reads the compressed query: q_lora_rank must be a positive whole number.");
+    return;
+  }
+  const uint64_t heads = r.count({"index_n_heads"}, 64, limits::heads), dim = r.count({"index_head_dim"}, 128, limits::head_dim);
+  s.set_dim("index_n_heads", heads);
+  s.set_dim("index_head_dim", dim);
+  s.set_dim("mtp_has_embeddings", !glm);
+  std::vector<bool> full(s.layers.size(), true);
+  if (glm) {
+    if (const config_json* t = r.find({"indexer_types"}); t && t->is_array() && t->size() == s.layers.size()) {
+      for (size_t i = 0; i < full.size(); ++i) full[i] = (*t)[i].is_string() && (*t)[i].get<std::string>() == "full";
+    } else if (const config_json* pat = r.find({"index_topk_pattern"}); pat && pat->is_string() && pat->get<std::string>().size() == s.layers.size()) {
+      for (size_t i = 0; i < full.size(); ++i) full[i] = pat->get<std::string>()[i] == 'F';
+    } else {
+      const uint64_t freq = r.count_or({"index_topk_freq"}, 1, limits::layers), offset = r.whole_or({"index_skip_topk_offset"}, 2, limits::layers);
+      for (size_t i = 0; i < full.size(); ++i) full[i] = (i + 1 > offset ? i + 1 - offset : 0) % freq == 0;
+    }
+  }
+  for (size_t i = 0; i < s.layers.size(); ++i)
+    if (full[i]) {
+      s.layers[i].variant |= kDsaIndexer;
+      s.layers[i].index_elements = dim;
+    }
+}
+
+void read_deepseek_v32(config_reader& r, model_spec& s) { read_dsa(r, s, false); }
+void read_glm_moe_dsa(config_reader& r, model_spec& s) { read_dsa(r, s, true); }
+
+void dsa_indexer(const model_spec& s, inventory_builder& b, const group& g, const std::string& prefix) {
+  const uint64_t h = s.hidden_size, heads = s.dim("index_n_heads"), dim = s.dim("index_head_dim");
+  b.linear(g, prefix + ".self_attn.indexer.wq_b", heads * dim, s.dim("q_lora_rank"), tensor_role::attention, false);
+  b.linear(g, prefix + ".self_attn.indexer.wk", dim, h, tensor_role::attention, false);
+  b.norm(g, prefix + ".self_attn.indexer.k_norm", dim, true);
+  b.layer(g, prefix + ".self_attn.indexer.weights_proj.weight", {heads, h}, tensor_role::attention);
+}
+
 void deepseek_layer(const model_spec& s, inventory_builder& b, const group& g, bool moe, const std::string& prefix) {
   const uint64_t h = s.hidden_size, H = s.num_attention_heads;
   const uint64_t q_lora = s.dim("q_lora_rank"), kv_lora = s.dim("kv_lora_rank");
@@ -336,6 +385,9 @@ void build_deepseek(const model_spec& s, inventory_builder& b) {
   b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
   deepseek_layer(s, b, {"dense_decoder", s.num_hidden_layers - moe_layers}, false, "model.layers.{i}");
   deepseek_layer(s, b, {"moe_decoder", moe_layers}, true, "model.layers.{i}");
+  uint64_t indexers = 0;
+  for (const auto& l : s.layers) indexers += (l.variant & kDsaIndexer) != 0;
+  if (indexers) dsa_indexer(s, b, {"indexer", indexers}, "model.layers.{i}");
   b.norm_outside("model.norm", h);
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
   if (s.mtp_layers) {
@@ -344,12 +396,15 @@ void build_deepseek(const model_spec& s, inventory_builder& b) {
     // (model.layers.61.embed_tokens, model.layers.61.shared_head.{norm,head} in the checkpoint).
     const group mtp{"mtp_layer", s.mtp_layers, "mtp"};
     deepseek_layer(s, b, mtp, true, "model.layers.{mtp}");
+    if (s.dim("index_n_heads")) dsa_indexer(s, b, mtp, "model.layers.{mtp}");
     b.norm(mtp, "model.layers.{mtp}.enorm", h);
     b.norm(mtp, "model.layers.{mtp}.hnorm", h);
     b.linear(mtp, "model.layers.{mtp}.eh_proj", h, 2 * h, tensor_role::other, false);
-    b.layer(mtp, "model.layers.{mtp}.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
     b.norm(mtp, "model.layers.{mtp}.shared_head.norm", h);
-    b.linear(mtp, "model.layers.{mtp}.shared_head.head", s.vocab_size, h, tensor_role::lm_head, false);
+    if (!s.dim("index_n_heads") || s.dim("mtp_has_embeddings")) {
+      b.layer(mtp, "model.layers.{mtp}.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+      b.linear(mtp, "model.layers.{mtp}.shared_head.head", s.vocab_size, h, tensor_role::lm_head, false);
+    }
   }
 }
 
@@ -545,6 +600,8 @@ constexpr std::array kDecoders{
     family_rule{"phimoe", "transformers configuration_phimoe.py, modeling_phimoe.py", read_phimoe, build_phimoe},
     family_rule{"deepseek_v2", "transformers configuration_deepseek_v2.py, modeling_deepseek_v2.py", read_deepseek_v2, build_deepseek},
     family_rule{"deepseek_v3", "transformers configuration_deepseek_v3.py, modeling_deepseek_v3.py", read_deepseek_v3, build_deepseek},
+    family_rule{"deepseek_v32", "transformers modular_deepseek_v32.py; DeepSeek-V3.2-Exp inference/model.py (Indexer)", read_deepseek_v32, build_deepseek},
+    family_rule{"glm_moe_dsa", "transformers modular_glm_moe_dsa.py", read_glm_moe_dsa, build_deepseek},
     family_rule{"gpt_oss", "transformers configuration_gpt_oss.py, modeling_gpt_oss.py", read_gpt_oss, build_gpt_oss},
     family_rule{"nemotron-nas", "configuration_decilm.py / modeling_decilm.py shipped with the Nemotron-NAS checkpoints", read_nemotron_nas, build_nemotron_nas},
     family_rule{"llama4_text", "transformers configuration_llama4.py (Llama4TextConfig), modeling_llama4.py", read_llama4_text, build_llama4_text},
