@@ -581,3 +581,25 @@ TEST_CASE("deepseek-ai/DeepSeek-V3.2 (deepseek_v32): the stored count is paramet
   REQUIRE(r.ok());
   CHECK(r.kv_cache_bytes_per_token == 61ull * ((512 + 64) * 2 + 128 + 4));
 }
+
+// ---- qwen3_vl / qwen3_vl_moe -------------------------------------------------------------------------
+
+TEST_CASE("Qwen/Qwen3-VL-8B-Instruct (qwen3_vl): Qwen3 text, the vision tower, a merger and three DeepStack mergers", "[params][qwen3_vl][fixture]") {
+  const auto p = params_of("Qwen__Qwen3-VL-8B-Instruct");
+  // Text: Qwen3-8B's 36 layers (H 4096, untied at the top level) = 8,190,735,360. Vision: 27 blocks of 1152
+  // (the Qwen3.5 tower) = 415,891,440. Mergers over 1152 x 2^2 = 4608 to 4096: one with its LayerNorm over
+  // 1152, three DeepStack ones (deepstack_visual_indexes [8, 16, 24]) with theirs over 4608.
+  const uint64_t mh = 4608, merger = mh * mh + mh + 4096 * mh + 4096;
+  CHECK(component_of(p, "text") == 8'190'735'360ull);
+  CHECK(component_of(p, "vision") == 415'891'440ull);
+  CHECK(component_of(p, "projector") == (merger + 2 * 1152) + 3 * (merger + 2 * mh));
+  // Published: the Hub's count, 8,767,123,696 (llmfit hf_models.json).
+  CHECK(p.total.value == 8'767'123'696ull);
+}
+
+TEST_CASE("Qwen/Qwen3-VL-30B-A3B-Instruct (qwen3_vl_moe): a head though text_config defaults to tied", "[params][qwen3_vl_moe][fixture]") {
+  const auto p = params_of("Qwen__Qwen3-VL-30B-A3B-Instruct");
+  CHECK(component_of(p, "text") == 30'532'122'624ull);  // Qwen3-30B-A3B's count, lm_head included
+  // Published: 31,070,754,032 for Qwen/Qwen3-VL-30B-A3B-Thinking (llmfit; the same architecture).
+  CHECK(p.total.value == 31'070'754'032ull);
+}

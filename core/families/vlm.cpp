@@ -20,7 +20,8 @@ bool read_text(config_reader& r, model_spec& s, std::string_view default_type) {
   std::string type = nested ? text.text({"model_type"}) : std::string(default_type);
   // The text halves of Qwen2-VL and Qwen2.5-VL carry their own model_type in newer configs but are
   // Qwen2 decoders (modeling_qwen2_vl.py Qwen2VLTextModel).
-  if (type.empty() || type == "qwen2_vl_text" || type == "qwen2_5_vl_text") type = std::string(default_type);
+  if (type.empty() || type == "qwen2_vl_text" || type == "qwen2_5_vl_text" || type == "qwen3_vl_text" || type == "qwen3_vl_moe_text")
+    type = std::string(default_type);
   const family_rule* rule = find_family(type);
   if (!rule || rule->read == nullptr || type == s.model_type) {
     r.error("unknown_text_model", text.field_name("model_type"),
@@ -361,9 +362,7 @@ void build_llama4(const model_spec& s, inventory_builder& b) {
 // Linears over hidden_size x spatial_merge_size^2 to out_hidden_size) and, unlike Qwen3-VL, no deepstack
 // mergers. Qwen3_5VisionConfig defaults: depth 27, hidden 1152, intermediate 4304, patch 16, temporal patch 2,
 // spatial merge 2, out_hidden_size 3584, 2304 positions.
-void read_qwen3_5_vlm(config_reader& r, model_spec& s, std::string_view text_type) {
-  if (!read_text(r, s, text_type)) return;
-  if (r.has({"tie_word_embeddings"})) s.tie_word_embeddings = r.flag("tie_word_embeddings", false, false);
+void read_qwen3_vision(config_reader& r, model_spec& s) {
   config_reader v = r.sub("vision_config");
   s.set_dim("vision_depth", v.count({"depth"}, 27, limits::layers));
   s.set_dim("vision_hidden_size", v.count({"hidden_size"}, 1152, limits::hidden));
@@ -376,11 +375,34 @@ void read_qwen3_5_vlm(config_reader& r, model_spec& s, std::string_view text_typ
   s.set_dim("vision_positions", v.count({"num_position_embeddings"}, 2304, limits::positions));
 }
 
+void read_qwen3_5_vlm(config_reader& r, model_spec& s, std::string_view text_type) {
+  if (!read_text(r, s, text_type)) return;
+  if (r.has({"tie_word_embeddings"})) s.tie_word_embeddings = r.flag("tie_word_embeddings", false, false);
+  read_qwen3_vision(r, s);
+}
+
 void read_qwen3_5(config_reader& r, model_spec& s) { read_qwen3_5_vlm(r, s, "qwen3_5_text"); }
 void read_qwen3_5_moe(config_reader& r, model_spec& s) { read_qwen3_5_vlm(r, s, "qwen3_5_moe_text"); }
 
-void build_qwen3_5(const model_spec& s, inventory_builder& b) {
-  build_gdn_text(s, b, "model.language_model.");
+// ---- Qwen3-VL and Qwen3-VL-MoE: configuration_qwen3_vl.py / modeling_qwen3_vl.py (and the _moe twins). The
+// text model is exactly Qwen3's (qwen3_vl) or Qwen3-MoE's (qwen3_vl_moe); lm_head ties only when the top-level
+// tie_word_embeddings says so (default false: the MoE checkpoints store a head though their text_config
+// defaults to tied). The vision tower is Qwen3.5's plus DeepStack: one more merger per entry of
+// deepstack_visual_indexes (default [8, 16, 24]), whose LayerNorm is over hidden_size x spatial_merge_size^2.
+void read_qwen3_vl_like(config_reader& r, model_spec& s, std::string_view text_type) {
+  if (!read_text(r, s, text_type)) return;
+  s.tie_word_embeddings = r.flag("tie_word_embeddings", false, false);
+  read_qwen3_vision(r, s);
+  uint64_t deepstack = 3;
+  if (const config_json* d = r.sub("vision_config").find({"deepstack_visual_indexes"}); d && d->is_array()) deepstack = d->size();
+  s.set_dim("vision_deepstack_mergers", deepstack);
+}
+
+void read_qwen3_vl(config_reader& r, model_spec& s) { read_qwen3_vl_like(r, s, "qwen3"); }
+void read_qwen3_vl_moe(config_reader& r, model_spec& s) { read_qwen3_vl_like(r, s, "qwen3_moe"); }
+
+// The Qwen3.5 / Qwen3-VL vision tower and its merger(s), under model.visual.
+void qwen3_vision(const model_spec& s, inventory_builder& b) {
   const uint64_t vh = s.dim("vision_hidden_size"), vi = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
   const uint64_t merged = vh * s.dim("vision_spatial_merge_size") * s.dim("vision_spatial_merge_size");
   const std::string v = "model.visual";
@@ -398,6 +420,22 @@ void build_qwen3_5(const model_spec& s, inventory_builder& b) {
   b.norm_outside(v + ".merger.norm", vh, true, "projector");
   b.linear_outside(v + ".merger.linear_fc1", merged, merged, tensor_role::projector, true, "projector");
   b.linear_outside(v + ".merger.linear_fc2", s.dim("vision_out_hidden_size"), merged, tensor_role::projector, true, "projector");
+  if (const uint64_t n = s.dim("vision_deepstack_mergers")) {
+    const group ds{"deepstack_merger", n, "projector"};
+    b.norm(ds, v + ".deepstack_merger_list.{i}.norm", merged, true);
+    b.linear(ds, v + ".deepstack_merger_list.{i}.linear_fc1", merged, merged, tensor_role::projector, true);
+    b.linear(ds, v + ".deepstack_merger_list.{i}.linear_fc2", s.dim("vision_out_hidden_size"), merged, tensor_role::projector, true);
+  }
+}
+
+void build_qwen3_5(const model_spec& s, inventory_builder& b) {
+  build_gdn_text(s, b, "model.language_model.");
+  qwen3_vision(s, b);
+}
+
+void build_qwen3_vl(const model_spec& s, inventory_builder& b) {
+  find_family(s.text_family)->build(s, b);
+  qwen3_vision(s, b);
 }
 
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},

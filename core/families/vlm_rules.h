@@ -12,4 +12,6 @@
   X("mllama", "transformers configuration_mllama.py, modeling_mllama.py", read_mllama, build_mllama) \
   X("qwen2_5_vl", "transformers configuration_qwen2_5_vl.py, modeling_qwen2_5_vl.py", read_qwen2_5_vl, build_qwen_vl) \
   X("qwen3_5", "transformers configuration_qwen3_5.py, modeling_qwen3_5.py", read_qwen3_5, build_qwen3_5) \
-  X("qwen3_5_moe", "transformers configuration_qwen3_5_moe.py, modeling_qwen3_5_moe.py", read_qwen3_5_moe, build_qwen3_5)
+  X("qwen3_5_moe", "transformers configuration_qwen3_5_moe.py, modeling_qwen3_5_moe.py", read_qwen3_5_moe, build_qwen3_5) \
+  X("qwen3_vl", "transformers configuration_qwen3_vl.py, modeling_qwen3_vl.py", read_qwen3_vl, build_qwen3_vl) \
+  X("qwen3_vl_moe", "transformers configuration_qwen3_vl_moe.py, modeling_qwen3_vl_moe.py", read_qwen3_vl_moe, build_qwen3_vl)
