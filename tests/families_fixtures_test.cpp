@@ -391,18 +391,19 @@ TEST_CASE("moonshotai/Kimi-K2-Instruct (model_type kimi_k2) is read by its archi
   CHECK(stored - (counts.total.value + fp8_block_scales(p.spec)) == 3'416);
 }
 
-TEST_CASE("MiniMaxAI/MiniMax-M2.5 (unknown minimax_m2) is read with the Mixtral rules its fields name", "[params][mixtral][fixture]") {
+TEST_CASE("MiniMaxAI/MiniMax-M2.5 (minimax_m2): whole-projection q/k norms; the stored count explained exactly", "[params][minimax_m2][fixture]") {
   const auto p = parse_config(fixture_text("MiniMaxAI__MiniMax-M2.5"));
   REQUIRE(p.ok());
-  REQUIRE(has_issue(p.issues, "unknown_architecture"));
-  CHECK(p.spec.layout_from_fields);
-  CHECK(p.spec.text_family == "mixtral");
+  CHECK_FALSE(has_issue(p.issues, "unknown_architecture"));
+  // Mixtral's layout: 62 layers, H 3072, 48 q / 8 KV heads of 128, 256 experts of 1536 (w1, w2, w3), a router;
+  // q_norm over 48 x 128 and k_norm over 8 x 128; untied vocabulary 200064.
+  const uint64_t H = 3072, layer = 2 * H + 48 * 128 * H * 2 + 2 * 8 * 128 * H + 48 * 128 + 8 * 128 + 256 * H + 256ull * 3 * 1536 * H;
   const auto counts = count_parameters(build_inventory(p.spec));
-  CHECK(counts.total.value == 228'689'304'576ull);
-  // The Hub's safetensors: 228,703,644,928 elements (llmfit). The FP8 block scales and, per layer of 62, what
-  // MiniMax-M2 has and Mixtral does not: q_norm over 48 x 128, k_norm over 8 x 128 and the router's
-  // e_score_correction_bias of 256 experts, explain it exactly.
-  CHECK(counts.total.value + fp8_block_scales(p.spec) + 62ull * (48 * 128 + 8 * 128 + 256) == 228'703'644'928ull);
+  CHECK(counts.total.value == 62 * layer + 2 * 200'064ull * H + H);
+  CHECK(counts.total.value == 228'689'748'992ull);
+  // The Hub's safetensors: 228,703,644,928 elements (llmfit): the parameters, the FP8 block scales and the
+  // 62 routers' e_score_correction_bias buffers of 256.
+  CHECK(counts.total.value + fp8_block_scales(p.spec) + 62 * 256 == 228'703'644'928ull);
 }
 
 TEST_CASE("moonshotai/Kimi-K2.5 (unknown kimi_k25) is sized by its text_config, its vision tower named as not counted", "[params][deepseek_v3][fixture]") {

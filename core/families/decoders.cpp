@@ -33,8 +33,10 @@ void build_llama_layout(const model_spec& s, inventory_builder& b, const llama_l
   }
   b.linear(g, "model.layers.{i}.self_attn.o_proj", h, q_out, tensor_role::attention, s.o_bias);
   if (s.qk_norm) {
-    b.norm(g, "model.layers.{i}.self_attn.q_norm", hd);
-    b.norm(g, "model.layers.{i}.self_attn.k_norm", hd);
+    // Per head (Qwen3, OLMo-2's own rule aside), or over the whole projection (MiniMax-M2).
+    const bool whole = s.dim("qk_norm_whole") != 0;
+    b.norm(g, "model.layers.{i}.self_attn.q_norm", whole ? q_out : hd);
+    b.norm(g, "model.layers.{i}.self_attn.k_norm", whole ? kv_out : hd);
   }
   b.norm(g, "model.layers.{i}.post_attention_layernorm", h);
   if (lay.sandwich_norms) {
@@ -90,6 +92,21 @@ void read_mixtral(config_reader& r, model_spec& s) {
   s.experts_per_token = r.count({"num_experts_per_tok"}, 2, limits::experts);
   for (auto& l : s.layers) l.moe = true;
   read_sliding_layers(r, s, 0, [](uint64_t, uint64_t) { return true; }, 1);
+}
+
+// ---- MiniMax-M2 (M2, M2.1, M2.5, M2.7): configuration_minimax_m2.py (defaults as of transformers
+// 008e574391258935f3ecc3035c882e73bbcac419) / modeling_minimax_m2.py. Mixtral's
+// layout with every layer MoE (num_local_experts of width intermediate_size, a sigmoid router) and RMSNorms
+// over the whole q and k projections. The router's e_score_correction_bias is a buffer (nn.Buffer): stored
+// in the checkpoint, not a parameter.
+void read_minimax_m2(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 200064, .hidden_size = 3072, .intermediate_size = 1536, .num_hidden_layers = 62,
+                      .num_attention_heads = 48, .num_key_value_heads = 8, .head_dim = 128, .max_position_embeddings = 196608});
+  s.num_experts = r.count({"num_local_experts"}, 256, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok"}, 8, limits::experts);
+  for (auto& l : s.layers) l.moe = true;
+  s.qk_norm = true;
+  s.set_dim("qk_norm_whole", 1);
 }
 
 // ---- Qwen2: configuration_qwen2.py; q, k, v always biased, o never (Qwen2Attention).
@@ -589,6 +606,7 @@ constexpr std::array kDecoders{
     family_rule{"llama", "transformers configuration_llama.py, modeling_llama.py", read_llama, build_llama},
     family_rule{"mistral", "transformers configuration_mistral.py, modeling_mistral.py", read_mistral, build_llama},
     family_rule{"mixtral", "transformers configuration_mixtral.py, modeling_mixtral.py", read_mixtral, build_llama},
+    family_rule{"minimax_m2", "transformers configuration_minimax_m2.py, modeling_minimax_m2.py", read_minimax_m2, build_llama},
     family_rule{"qwen2", "transformers configuration_qwen2.py, modeling_qwen2.py", read_qwen2, build_llama},
     family_rule{"qwen3", "transformers configuration_qwen3.py, modeling_qwen3.py", read_qwen3, build_llama},
     family_rule{"gemma", "transformers configuration_gemma.py, modeling_gemma.py", read_gemma, build_llama},
