@@ -123,16 +123,28 @@ void read_decoder(config_reader& r, model_spec& s, const decoder_defaults& d) {
   for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
 }
 
+bool read_layer_types(config_reader& r, const model_spec& s, std::vector<std::string>& types) {
+  types.clear();
+  const config_json* list = r.find({"layer_types"});
+  if (!list || !list->is_array()) return false;
+  if (list->size() != s.layers.size()) {
+    r.error("inconsistent_layers", r.field_name("layer_types"),
+            "layer_types lists " + text_of(list->size()) + " layers but num_hidden_layers is " + text_of(s.layers.size()) + ".");
+    return true;
+  }
+  for (const auto& t : *list) types.push_back(t.is_string() ? t.get<std::string>() : "");
+  return true;
+}
+
+void unknown_layer_type(config_reader& r, size_t i, const std::string& type) {
+  r.error("unknown_layer_type", r.field_name("layer_types"), "layer_types[" + text_of(i) + "] is \"" + type + "\", which this estimate does not know.");
+}
+
 void read_sliding_layers(config_reader& r, model_spec& s, uint64_t default_window, bool (*sliding)(uint64_t, uint64_t), uint64_t period) {
   const uint64_t window = r.count_or({"sliding_window"}, default_window, limits::positions);
-  if (const config_json* types = r.find({"layer_types"}); types && types->is_array()) {
-    if (types->size() != s.layers.size()) {
-      r.error("inconsistent_layers", r.field_name("layer_types"),
-              "layer_types lists " + text_of(types->size()) + " layers but num_hidden_layers is " + text_of(s.layers.size()) + ".");
-      return;
-    }
-    for (size_t i = 0; i < s.layers.size(); ++i) {
-      const std::string t = (*types)[i].is_string() ? (*types)[i].get<std::string>() : "";
+  if (std::vector<std::string> types; read_layer_types(r, s, types)) {
+    for (size_t i = 0; i < types.size(); ++i) {
+      const std::string& t = types[i];
       if (t == "sliding_attention") {
         s.layers[i].attention = attention_kind::sliding;
         s.layers[i].window = window;
@@ -140,8 +152,7 @@ void read_sliding_layers(config_reader& r, model_spec& s, uint64_t default_windo
         s.layers[i].attention = attention_kind::chunked;
         s.layers[i].window = r.count_or({"attention_chunk_size"}, window, limits::positions);
       } else if (t != "full_attention") {
-        r.error("unknown_layer_type", r.field_name("layer_types"), "layer_types[" + text_of(i) + "] is \"" + t + "\", which this estimate does not know.");
-        return;
+        return unknown_layer_type(r, i, t);
       }
     }
     return;

@@ -56,6 +56,11 @@ void read_decoder(config_reader& r, model_spec& s, const decoder_defaults& d);
 // it, else `pattern(layer)` -> true for sliding layers; window from `sliding_window`.
 void read_sliding_layers(config_reader& r, model_spec& s, uint64_t default_window, bool (*sliding)(uint64_t layer, uint64_t period),
                          uint64_t period);
+// `layer_types` when the config has it (false otherwise): one string per layer, or an inconsistent_layers error
+// (and no strings) when its length is not the layer count.
+bool read_layer_types(config_reader& r, const model_spec& s, std::vector<std::string>& types);
+// The unknown_layer_type error for layer_types[i].
+void unknown_layer_type(config_reader& r, size_t i, const std::string& type);
 
 // Builds tensors into an inventory. Layer tensors belong to a named group of layers (a layer type).
 class inventory_builder {

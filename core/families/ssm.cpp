@@ -238,19 +238,11 @@ void read_gdn(config_reader& r, model_spec& s, const gdn_defaults& d) {
   s.mtp_layers = r.whole_or({d.mtp_key}, d.mtp_default, 64);
   // Which layers are linear: layer_types, else every interval-th layer full.
   std::vector<bool> linear(s.layers.size(), false);
-  if (const config_json* types = r.find({"layer_types"}); types && types->is_array()) {
-    if (types->size() != s.layers.size()) {
-      r.error("inconsistent_layers", r.field_name("layer_types"),
-              "layer_types lists " + text_of(types->size()) + " layers but num_hidden_layers is " + text_of(s.layers.size()) + ".");
-      return;
-    }
-    for (size_t i = 0; i < s.layers.size(); ++i) {
-      const std::string t = (*types)[i].is_string() ? (*types)[i].get<std::string>() : "";
-      if (t == "linear_attention") linear[i] = true;
-      else if (t != "full_attention") {
-        r.error("unknown_layer_type", r.field_name("layer_types"), "layer_types[" + text_of(i) + "] is \"" + t + "\", which this estimate does not know.");
-        return;
-      }
+  if (std::vector<std::string> types; read_layer_types(r, s, types)) {
+    if (types.empty()) return;  // inconsistent_layers
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (types[i] == "linear_attention") linear[i] = true;
+      else if (types[i] != "full_attention") return unknown_layer_type(r, i, types[i]);
     }
   } else {
     const uint64_t interval = r.count_or({"full_attention_interval"}, 4, limits::layers);
