@@ -237,7 +237,7 @@ constexpr std::pair<std::string_view, std::string_view> kArchitectures[] = {
     {"Qwen2_5_VLForConditionalGeneration", "qwen2_5_vl"}, {"MllamaForConditionalGeneration", "mllama"},
     {"Llama4ForConditionalGeneration", "llama4"}, {"NemotronHForCausalLM", "nemotron_h"},
     {"DeepseekV32ForCausalLM", "deepseek_v32"}, {"GlmMoeDsaForCausalLM", "glm_moe_dsa"},
-    {"MiniMaxM2ForCausalLM", "minimax_m2"},
+    {"MiniMaxM2ForCausalLM", "minimax_m2"}, {"Gemma4ForConditionalGeneration", "gemma4"},
     {"Qwen3NextForCausalLM", "qwen3_next"}, {"Qwen3_5ForCausalLM", "qwen3_5_text"},
     {"Qwen3_5ForConditionalGeneration", "qwen3_5"}, {"Qwen3_5MoeForConditionalGeneration", "qwen3_5_moe"},
     {"Qwen3VLForConditionalGeneration", "qwen3_vl"}, {"Qwen3VLMoeForConditionalGeneration", "qwen3_vl_moe"},

@@ -604,3 +604,44 @@ TEST_CASE("Qwen/Qwen3-VL-30B-A3B-Instruct (qwen3_vl_moe): a head though text_con
   // Published: 31,070,754,032 for Qwen/Qwen3-VL-30B-A3B-Thinking (llmfit; the same architecture).
   CHECK(p.total.value == 31'070'754'032ull);
 }
+
+// ---- gemma4 ------------------------------------------------------------------------------------------
+
+TEST_CASE("google/gemma-4-26B-A4B (gemma4): sliding and k_eq_v full layers, an MoE beside the dense MLP", "[params][gemma4][fixture]") {
+  // text_config: H 2816, 30 layers (25 sliding: 16 q / 8 KV heads of 256; 5 full: 16 q heads of 512, 2 KV heads,
+  // k_eq_v, no v_proj), dense MLP 2112, 128 experts of 704 (top 8) beside it, tied vocabulary 262144.
+  const uint64_t H = 2816;
+  const uint64_t sliding = 2 * 16 * 256 * H + 2 * 8 * 256 * H + 2 * 256, full = 2 * 16 * 512 * H + 2 * 512 * H + 2 * 512;
+  const uint64_t rest = 4 * H + 3 * H * 2112 + (H + 128 * H + 128) + 128ull * 3 * 704 * H + 3 * H;  // norms, MLP, router, experts, MoE norms
+  const auto p = params_of("google__gemma-4-26B-A4B");
+  CHECK(component_of(p, "text") == 25 * sliding + 5 * full + 30 * rest + 262'144ull * H + H);
+  // Vision: a 27-layer ViT of 1152 (16 heads of 72, MLP 4304), patch projection 768 -> 1152, x / y position
+  // tables 2 x 10240 x 1152; embed_vision 1152 -> 2816.
+  const uint64_t vh = 1152;
+  CHECK(component_of(p, "vision") == 3 * 256 * vh + 2 * 10'240 * vh + 27 * (4 * vh * vh + 2 * 72 + 3 * vh * 4304 + 4 * vh));
+  CHECK(component_of(p, "projector") == H * vh);
+  CHECK(p.total.value == 25'805'933'872ull);
+  CHECK(p.active.value == 4'395'322'672ull);  // 8 of 128 experts
+  // Published: 26,544,131,376 (llmfit hf_models.json), the index's declared total, which counts the tied
+  // lm_head a second time.
+  CHECK(p.total.value + 262'144ull * H == 26'544'131'376ull);
+  // Cache per token while within the windows: 25 sliding layers x 2 x 8 x 256 + 5 full x 2 x 2 x 512, 2 bytes.
+  const auto r = estimate(fixture("google__gemma-4-26B-A4B"), estimate_options{});
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == (25ull * 2 * 8 * 256 + 5ull * 2 * 2 * 512) * 2);
+}
+
+TEST_CASE("google/gemma-4-31B-it (gemma4, as nvidia's NVFP4 repack gives its dimensions): dense", "[params][gemma4][fixture]") {
+  const auto p = params_of("nvidia__Gemma-4-31B-IT-NVFP4");
+  CHECK(p.total.value == 31'273'086'512ull);
+  CHECK(p.total.value + 262'144ull * 5'376 == 32'682'372'656ull);  // google/gemma-4-31B-it's published count (llmfit)
+}
+
+TEST_CASE("Gemma 4's E2B / E4B layouts are refused with the reason, not estimated", "[params][gemma4]") {
+  const auto p = parse_config(R"({"model_type": "gemma4", "architectures": ["Gemma4ForConditionalGeneration"],
+      "text_config": {"model_type": "gemma4_text", "hidden_size": 1536, "hidden_size_per_layer_input": 256,
+      "num_hidden_layers": 35, "num_attention_heads": 8, "num_key_value_heads": 1, "intermediate_size": 6144,
+      "vocab_size": 262144}})");
+  REQUIRE_FALSE(p.ok());
+  CHECK(has_issue(p.issues, "not_modelled"));
+}

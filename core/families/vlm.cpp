@@ -401,6 +401,112 @@ void read_qwen3_vl_like(config_reader& r, model_spec& s, std::string_view text_t
 void read_qwen3_vl(config_reader& r, model_spec& s) { read_qwen3_vl_like(r, s, "qwen3"); }
 void read_qwen3_vl_moe(config_reader& r, model_spec& s) { read_qwen3_vl_like(r, s, "qwen3_moe"); }
 
+// ---- Gemma 4 (26B-A4B, 31B): configuration_gemma4.py / modeling_gemma4.py (transformers
+// 0246b4f3335464614ef1de66531f9131a44ec801). text_config: sliding layers attend with head_dim and
+// num_key_value_heads, full layers with global_head_dim and, under attention_k_eq_v, num_global_key_value_heads
+// and no v_proj (V is the k_proj output, normed apart; transformers caches both). Every layer has q/k norms,
+// four sandwich norms and the dense gated MLP; with enable_moe_block a routed MoE runs beside it (router: a
+// scale [h], proj [experts, h], per_expert_scale [experts]; experts of moe_intermediate_size, top_k_experts of
+// them per token; three more norms). layer_scalar is a buffer. The vision tower is a Gemma-style ViT
+// (bias-free patch projection, x and y position tables [2, position_embedding_size, h], q/k/v/o with q/k norms,
+// a gated MLP, four norms per layer; its std_bias / std_scale are buffers); embed_vision projects it to the text
+// width. The small E2B / E4B models (per-layer input embeddings, KV-shared layers, an audio tower) are not
+// modelled yet: they get an error with that reason rather than a number.
+enum gemma4_bits : uint8_t { kGemma4Full = 1 };
+
+void read_gemma4(config_reader& r, model_spec& s) {
+  config_reader t = r.sub("text_config");
+  if (t.whole_or({"hidden_size_per_layer_input"}, 0, limits::hidden) || t.whole_or({"num_kv_shared_layers"}, 0, limits::layers) ||
+      (r.find({"audio_config"}) && r.find({"audio_config"})->is_object())) {
+    r.error("not_modelled", t.field_name("hidden_size_per_layer_input"),
+            "This Gemma 4 has per-layer input embeddings, KV-shared layers or an audio tower (the E2B / E4B models), which this estimate does not size yet.");
+    return;
+  }
+  read_decoder(t, s, {});
+  s.qkv_bias = s.o_bias = t.flag("attention_bias", false, false);
+  if (r.has({"tie_word_embeddings"})) s.tie_word_embeddings = r.flag("tie_word_embeddings", true, false);
+  read_sliding_layers(t, s, 0, nullptr, 0);
+  const uint64_t ghd = t.count_or({"global_head_dim"}, s.head_dim, limits::head_dim);
+  const bool k_eq_v = t.flag("attention_k_eq_v", false, false);
+  const uint64_t gkv = k_eq_v ? t.count_or({"num_global_key_value_heads"}, s.num_key_value_heads, limits::heads) : s.num_key_value_heads;
+  s.set_dim("global_head_dim", ghd);
+  s.set_dim("global_kv_heads", gkv);
+  s.set_dim("k_eq_v", k_eq_v);
+  const bool moe = t.flag("enable_moe_block", false, false);
+  if (moe) {
+    s.num_experts = t.count({"num_experts"}, 0, limits::experts);
+    s.experts_per_token = t.count({"top_k_experts"}, 0, limits::experts);
+    s.moe_intermediate_size = t.count({"moe_intermediate_size"}, 0, limits::intermediate);
+  }
+  for (auto& l : s.layers) {
+    l.moe = moe;
+    if (l.attention == attention_kind::full) {
+      l.variant = kGemma4Full;
+      l.k_elements = l.v_elements = gkv * ghd;
+    }
+    l.block = l.variant ? "full_decoder" : "sliding_decoder";
+  }
+  config_reader v = r.sub("vision_config");
+  s.set_dim("vision_hidden_size", v.count({"hidden_size"}, 1152, limits::hidden));
+  s.set_dim("vision_num_hidden_layers", v.count({"num_hidden_layers"}, 27, limits::layers));
+  s.set_dim("vision_heads", v.count({"num_attention_heads"}, 16, limits::heads));
+  s.set_dim("vision_kv_heads", v.count({"num_key_value_heads"}, 16, limits::heads));
+  s.set_dim("vision_head_dim", v.count({"head_dim"}, 72, limits::head_dim));
+  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, 4304, limits::intermediate));
+  s.set_dim("vision_patch_size", v.count({"patch_size"}, 16, 1 << 12));
+  s.set_dim("vision_positions", v.count({"position_embedding_size"}, 10240, limits::positions));
+}
+
+void build_gemma4(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim, ghd = s.dim("global_head_dim");
+  uint64_t full = 0;
+  for (const auto& l : s.layers) full += (l.variant & kGemma4Full) != 0;
+  const std::string m = "model.language_model";
+  b.tensor(m + ".embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  for (int is_full = 0; is_full < 2; ++is_full) {
+    const group g{is_full ? "full_decoder" : "sliding_decoder", is_full ? full : s.num_hidden_layers - full};
+    if (!g.layers) continue;
+    const uint64_t d = is_full ? ghd : hd, kv = (is_full ? s.dim("global_kv_heads") : s.num_key_value_heads) * d;
+    const std::string p = m + ".layers.{i}";
+    b.linear(g, p + ".self_attn.q_proj", s.num_attention_heads * d, h, tensor_role::attention, s.qkv_bias);
+    b.linear(g, p + ".self_attn.k_proj", kv, h, tensor_role::attention, s.qkv_bias);
+    if (!(is_full && s.dim("k_eq_v"))) b.linear(g, p + ".self_attn.v_proj", kv, h, tensor_role::attention, s.qkv_bias);
+    b.linear(g, p + ".self_attn.o_proj", h, s.num_attention_heads * d, tensor_role::attention, s.o_bias);
+    b.norm(g, p + ".self_attn.q_norm", d);
+    b.norm(g, p + ".self_attn.k_norm", d);
+    for (const char* n : {"input_layernorm", "post_attention_layernorm", "pre_feedforward_layernorm", "post_feedforward_layernorm"})
+      b.norm(g, p + "." + n, h);
+    b.gated_mlp(g, p + ".mlp", h, s.intermediate_size, false);
+    if (s.num_experts) {
+      b.layer(g, p + ".router.scale", {h}, tensor_role::router);
+      b.linear(g, p + ".router.proj", s.num_experts, h, tensor_role::router, false);
+      b.layer(g, p + ".router.per_expert_scale", {s.num_experts}, tensor_role::router);
+      b.gated_mlp(g, p + ".experts.{e}", h, s.moe_intermediate_size, false, tensor_role::expert, s.num_experts, s.experts_per_token);
+      for (const char* n : {"post_feedforward_layernorm_1", "post_feedforward_layernorm_2", "pre_feedforward_layernorm_2"}) b.norm(g, p + "." + n, h);
+    }
+  }
+  b.norm_outside(m + ".norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+
+  const uint64_t vh = s.dim("vision_hidden_size"), vd = s.dim("vision_head_dim"), ps = s.dim("vision_patch_size");
+  const uint64_t vq = s.dim("vision_heads") * vd, vkv = s.dim("vision_kv_heads") * vd;
+  const std::string v = "model.vision_tower";
+  b.linear_outside(v + ".patch_embedder.input_proj", vh, 3 * ps * ps, tensor_role::vision, false, "vision");
+  b.tensor(v + ".patch_embedder.position_embedding_table", {2, s.dim("vision_positions"), vh}, tensor_role::vision, "vision");
+  const group vg{"vision_layer", s.dim("vision_num_hidden_layers"), "vision"};
+  b.linear(vg, v + ".encoder.layers.{i}.self_attn.q_proj", vq, vh, tensor_role::vision, false);
+  b.linear(vg, v + ".encoder.layers.{i}.self_attn.k_proj", vkv, vh, tensor_role::vision, false);
+  b.linear(vg, v + ".encoder.layers.{i}.self_attn.v_proj", vkv, vh, tensor_role::vision, false);
+  b.linear(vg, v + ".encoder.layers.{i}.self_attn.o_proj", vh, vq, tensor_role::vision, false);
+  b.norm(vg, v + ".encoder.layers.{i}.self_attn.q_norm", vd);
+  b.norm(vg, v + ".encoder.layers.{i}.self_attn.k_norm", vd);
+  for (const char* n : {"gate_proj", "up_proj"}) b.linear(vg, v + ".encoder.layers.{i}.mlp." + std::string(n), s.dim("vision_intermediate_size"), vh, tensor_role::vision, false);
+  b.linear(vg, v + ".encoder.layers.{i}.mlp.down_proj", vh, s.dim("vision_intermediate_size"), tensor_role::vision, false);
+  for (const char* n : {"input_layernorm", "post_attention_layernorm", "pre_feedforward_layernorm", "post_feedforward_layernorm"})
+    b.norm(vg, v + ".encoder.layers.{i}." + n, vh);
+  b.linear_outside("model.embed_vision.embedding_projection", h, vh, tensor_role::projector, false, "projector");
+}
+
 // The Qwen3.5 / Qwen3-VL vision tower and its merger(s), under model.visual.
 void qwen3_vision(const model_spec& s, inventory_builder& b) {
   const uint64_t vh = s.dim("vision_hidden_size"), vi = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");

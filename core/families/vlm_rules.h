@@ -14,4 +14,5 @@
   X("qwen3_5", "transformers configuration_qwen3_5.py, modeling_qwen3_5.py", read_qwen3_5, build_qwen3_5) \
   X("qwen3_5_moe", "transformers configuration_qwen3_5_moe.py, modeling_qwen3_5_moe.py", read_qwen3_5_moe, build_qwen3_5) \
   X("qwen3_vl", "transformers configuration_qwen3_vl.py, modeling_qwen3_vl.py", read_qwen3_vl, build_qwen3_vl) \
-  X("qwen3_vl_moe", "transformers configuration_qwen3_vl_moe.py, modeling_qwen3_vl_moe.py", read_qwen3_vl_moe, build_qwen3_vl)
+  X("qwen3_vl_moe", "transformers configuration_qwen3_vl_moe.py, modeling_qwen3_vl_moe.py", read_qwen3_vl_moe, build_qwen3_vl) \
+  X("gemma4", "transformers configuration_gemma4.py, modeling_gemma4.py", read_gemma4, build_gemma4)
