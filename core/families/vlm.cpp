@@ -425,7 +425,12 @@ void read_gemma4(config_reader& r, model_spec& s) {
   read_decoder(t, s, {});
   s.qkv_bias = s.o_bias = t.flag("attention_bias", false, false);
   if (r.has({"tie_word_embeddings"})) s.tie_word_embeddings = r.flag("tie_word_embeddings", true, false);
-  read_sliding_layers(t, s, 0, nullptr, 0);
+  // layer_types, else (Gemma4TextConfig) every 6th layer full and the last one full too.
+  read_sliding_layers(t, s, 0, [](uint64_t i, uint64_t period) { return (i + 1) % period != 0; }, 6);
+  if (!t.has({"layer_types"}) && !s.layers.empty()) {
+    s.layers.back().attention = attention_kind::full;
+    s.layers.back().window = 0;
+  }
   const uint64_t ghd = t.count_or({"global_head_dim"}, s.head_dim, limits::head_dim);
   const bool k_eq_v = t.flag("attention_k_eq_v", false, false);
   const uint64_t gkv = k_eq_v ? t.count_or({"num_global_key_value_heads"}, s.num_key_value_heads, limits::heads) : s.num_key_value_heads;
