@@ -363,12 +363,12 @@ bool has_issue(const std::vector<issue>& issues, std::string_view code) {
 }
 
 // FP8 block scales a checkpoint quantized in 128 x 128 blocks stores beside its matrices (DeepSeek-V3's and
-// MiniMax-M2's weight_scale_inv): one per block of every matrix but embeddings, lm_head and routers.
+// MiniMax-M2's weight_scale_inv): one per block of every Linear weight, the MTP layers' included, but not the
+// lm_head, the routers or the MTP's eh_proj.
 uint64_t fp8_block_scales(const model_spec& s) {
   uint64_t n = 0;
   for (const auto& t : build_inventory(s).tensors)
-    if (t.rank >= 2 && t.role != tensor_role::embedding && t.role != tensor_role::lm_head && t.role != tensor_role::router &&
-        t.component != "mtp")
+    if (t.matmul && t.role != tensor_role::lm_head && t.role != tensor_role::router && t.name.find("eh_proj") == std::string::npos)
       n += ceil_div(t.elements() / t.shape[t.rank - 1], 128) * ceil_div(t.shape[t.rank - 1], 128) * t.instances();
   return n;
 }
@@ -567,14 +567,9 @@ TEST_CASE("deepseek-ai/DeepSeek-V3.2 (deepseek_v32): the stored count is paramet
   const auto p = count_parameters(inv);
   // DeepSeek-V3's 671,026,419,200 + 61 indexers of 64 x 128 x 1536 + 128 x 7168 + 2 x 128 + 64 x 7168.
   CHECK(p.total.value == 671'026'419'200ull + 61 * (64 * 128 * 1536ull + 128 * 7168ull + 2 * 128 + 64 * 7168ull));
-  // The FP8 checkpoint's weight_scale_inv: one per 128 x 128 block of every Linear weight, the MTP layer's and
-  // the indexer's wq_b / wk included, but not the embeddings, heads, routers or eh_proj.
-  uint64_t scales = 0;
-  for (const auto& t : inv.tensors)
-    if (t.matmul && t.role != tensor_role::lm_head && t.role != tensor_role::router && t.name.find("eh_proj") == std::string::npos)
-      scales += ceil_div(t.shape[0], 128) * ceil_div(t.shape[1], 128) * t.instances();
+  // The FP8 checkpoint's weight_scale_inv (fp8_block_scales), the indexer's wq_b / wk included.
   // Published: 685,396,921,376 (llmfit hf_models.json, the Hub's safetensors elements).
-  CHECK(p.total.value + p.mtp.value + scales == 685'396'921'376ull);
+  CHECK(p.total.value + p.mtp.value + fp8_block_scales(s) == 685'396'921'376ull);
   // vLLM's cache per token: 61 layers x (the latent 512 + 64 at 2 bytes + the indexer's 128 fp8 keys and a scale).
   estimate_options o;
   o.runtime = "vllm";

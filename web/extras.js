@@ -273,8 +273,6 @@ function contextChart(contexts, totals, capacity, current) {
 function contextTable(contexts, totals, gpu) {
   const box = el('details', undefined, 'fit-grid');
   box.append(el('summary', 'Memory against context, as a table'));
-  const tableEl = el('table');
-  tableEl.setAttribute('aria-label', 'Total memory by context length');
   const head = el('tr');
   head.append(el('th', 'Context (tokens)'), el('th', 'Total'), ...(gpu ? [el('th', `Fits ${gpu.name}`)] : []));
   const body = el('tbody');
@@ -283,6 +281,13 @@ function contextTable(contexts, totals, gpu) {
     tr.append(el('td', c.toLocaleString('en-US')), el('td', formatBytes(totals[i])), ...(gpu ? [el('td', totals[i] <= gpu.usable_bytes ? 'yes' : 'no')] : []));
     body.append(tr);
   });
+  return withTable(box, 'Total memory by context length', head, body);
+}
+
+// Appends to `box` a table labelled `label` of a header row and a tbody; returns `box`.
+function withTable(box, label, head, body) {
+  const tableEl = el('table');
+  tableEl.setAttribute('aria-label', label);
   const thead = el('thead');
   thead.append(head);
   tableEl.append(thead, body);
@@ -296,8 +301,6 @@ function fitGrid(t, contextIndex, fits) {
   const box = el('details', undefined, 'fit-grid');
   box.append(el('summary', `What fits: ${fits.length} GPUs × ${t.quantizations.length} weight formats at ${t.contexts[contextIndex].toLocaleString('en-US')} tokens`),
     el('p', 'Each cell: decode tokens/s of one sequence where the format fits (memory bandwidth × 0.70 / bytes read per token), ✗ where it does not.', 'hint'));
-  const tableEl = el('table');
-  tableEl.setAttribute('aria-label', 'What fits, GPUs by weight format');
   const head = el('tr');
   head.append(el('th', 'GPU'), ...t.quantizations.map((q) => el('th', q)));
   const body = el('tbody');
@@ -316,11 +319,7 @@ function fitGrid(t, contextIndex, fits) {
     });
     body.append(tr);
   }
-  const thead = el('thead');
-  thead.append(head);
-  tableEl.append(thead, body);
-  box.append(tableEl);
-  return box;
+  return withTable(box, 'What fits, GPUs by weight format', head, body);
 }
 
 let drawTicket = 0;

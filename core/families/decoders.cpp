@@ -331,7 +331,8 @@ void read_dsa(config_reader& r, model_spec& s, bool glm) {
     r.error("missing_field", r.field_name("q_lora_rank"), "DeepSeek Sparse Attention's indexer reads the compressed query: q_lora_rank must be a positive whole number.");
     return;
   }
-  const uint64_t heads = r.count({"index_n_heads"}, 64, limits::heads), dim = r.count({"index_head_dim"}, 128, limits::head_dim);
+  // No class defaults taken: every DeepSeek-V3.2 / GLM-5 config gives both (a missing one is an error).
+  const uint64_t heads = r.count({"index_n_heads"}, 0, limits::heads), dim = r.count({"index_head_dim"}, 0, limits::head_dim);
   s.set_dim("index_n_heads", heads);
   s.set_dim("index_head_dim", dim);
   s.set_dim("mtp_has_embeddings", !glm);

@@ -397,8 +397,10 @@ void read_nemotron_h(config_reader& r, model_spec& s) {
   s.set_dim("moe_latent_size", r.count_or({"moe_latent_size"}, 0, limits::hidden));
   s.mtp_layers = r.whole_or({"num_nextn_predict_layers"}, 0, 64);
   if (s.mtp_layers && !nemotron_h_blocks(r, "mtp_layers_block_type", "mtp_hybrid_override_pattern", "*E", mtp_blocks)) return;
-  for (size_t j = 0; j < mtp_blocks.size() && j < 16; ++j) s.set_dim("mtp_block_" + text_of(j), mtp_blocks[j] + 1);
-  s.set_dim("mtp_blocks", mtp_blocks.size());
+  // Each MTP step's blocks, counted by kind (the builder needs only how many of each).
+  uint64_t mtp_kinds[4] = {};
+  for (uint8_t kind : mtp_blocks) ++mtp_kinds[kind];
+  for (uint8_t kind = 0; kind < 4; ++kind) s.set_dim("mtp_" + std::string(kNhBlocks[kind]) + "_blocks", mtp_kinds[kind]);
   // The SSM state's dtype: mamba_ssm_cache_dtype (default "float32"), as vLLM applies it.
   std::string ssm_dtype = r.text({"mamba_ssm_cache_dtype"});
   const bool ssm_fp32 = ssm_dtype.empty() || ssm_dtype == "float32";
@@ -470,18 +472,16 @@ void build_nemotron_h(const model_spec& s, inventory_builder& b) {
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
   // MTP (vllm nemotron_h_mtp.py): per step, enorm, hnorm and eh_proj [H, 2H] before the first block, the
   // pattern's blocks, final_layernorm after the last.
-  const uint64_t n = s.dim("mtp_blocks");
-  if (s.mtp_layers && n) {
+  if (s.mtp_layers) {
     static constexpr std::string_view kMtp[4] = {"mtp_mamba", "mtp_attention", "mtp_mlp", "mtp_moe"};
     const group step{"mtp_layer", s.mtp_layers, "mtp"};
     b.norm(step, "mtp.layers.{i}.enorm", h);
     b.norm(step, "mtp.layers.{i}.hnorm", h);
     b.linear(step, "mtp.layers.{i}.eh_proj", h, 2 * h, tensor_role::other, false);
     b.norm(step, "mtp.layers.{i}.final_layernorm", h);
-    uint64_t per_kind[4] = {};
-    for (uint64_t j = 0; j < n && j < 16; ++j) ++per_kind[(s.dim("mtp_block_" + text_of(j)) - 1) & 3];
     for (uint8_t kind = 0; kind < 4; ++kind)
-      if (per_kind[kind]) nemotron_h_block(s, b, group{kMtp[kind], s.mtp_layers * per_kind[kind], "mtp"}, "mtp.layers.{i}", kind);
+      if (const uint64_t n = s.dim("mtp_" + std::string(kNhBlocks[kind]) + "_blocks"))
+        nemotron_h_block(s, b, group{kMtp[kind], s.mtp_layers * n, "mtp"}, "mtp.layers.{i}", kind);
   }
 }
 

@@ -451,13 +451,15 @@ void read_gemma4(config_reader& r, model_spec& s) {
     }
     l.block = l.variant ? "full_decoder" : "sliding_decoder";
   }
+  // Gemma4VisionConfig's defaults (configuration_gemma4.py): 768 wide, 16 layers, 12 heads of 64, MLP 3072,
+  // patch 16, 10240 positions; KV heads absent = the query heads.
   config_reader v = r.sub("vision_config");
-  s.set_dim("vision_hidden_size", v.count({"hidden_size"}, 1152, limits::hidden));
-  s.set_dim("vision_num_hidden_layers", v.count({"num_hidden_layers"}, 27, limits::layers));
-  s.set_dim("vision_heads", v.count({"num_attention_heads"}, 16, limits::heads));
-  s.set_dim("vision_kv_heads", v.count({"num_key_value_heads"}, 16, limits::heads));
-  s.set_dim("vision_head_dim", v.count({"head_dim"}, 72, limits::head_dim));
-  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, 4304, limits::intermediate));
+  s.set_dim("vision_hidden_size", v.count({"hidden_size"}, 768, limits::hidden));
+  s.set_dim("vision_num_hidden_layers", v.count({"num_hidden_layers"}, 16, limits::layers));
+  s.set_dim("vision_heads", v.count({"num_attention_heads"}, 12, limits::heads));
+  s.set_dim("vision_kv_heads", v.count_or({"num_key_value_heads"}, s.dim("vision_heads"), limits::heads));
+  s.set_dim("vision_head_dim", v.count({"head_dim"}, 64, limits::head_dim));
+  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, 3072, limits::intermediate));
   s.set_dim("vision_patch_size", v.count({"patch_size"}, 16, 1 << 12));
   s.set_dim("vision_positions", v.count({"position_embedding_size"}, 10240, limits::positions));
 }
