@@ -101,8 +101,9 @@ void read_quantization(const config_json& cfg, model_spec& s) {
 
 // Python's json module writes float('inf') and float('nan') as the bare tokens Infinity, -Infinity and NaN,
 // which JSON (RFC 8259) does not allow; transformers' Mamba2Config saves time_step_limit = (0.0, inf) that
-// way. Rewrites each such value (outside strings) as null and returns how many; out holds the result.
-size_t python_constants_as_null(std::string_view text, std::string& out) {
+// way. Rewrites each such value (outside strings) as a marked string (python_constant() in config_reader.h)
+// and returns how many; out holds the result.
+size_t python_constants_marked(std::string_view text, std::string& out) {
   static constexpr std::string_view kTokens[] = {"-Infinity", "Infinity", "NaN"};
   out.clear();
   out.reserve(text.size());
@@ -121,10 +122,13 @@ size_t python_constants_as_null(std::string_view text, std::string& out) {
     if (last == ':' || last == '[' || last == ',') {
       bool done = false;
       for (const std::string_view t : kTokens) {
+        if (text.substr(i, t.size()) != t) continue;  // (substr stops at the end: no read past it)
         const size_t end = i + t.size();
         const bool delimited = end == text.size() || std::string_view(" \t\r\n,]}").find(text[end]) != std::string_view::npos;
-        if (text.substr(i, t.size()) == t && delimited) {
-          out += "null";
+        if (delimited) {
+          out += "\"\\u0000";  // the mark, a NUL, as a JSON escape
+          out += t;
+          out += '"';
           i = end - 1;
           ++replaced;
           last = 'l';
@@ -150,12 +154,12 @@ parsed_config parse_config(std::string_view text) {
   config_json cfg = config_json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (cfg.is_discarded()) {
     std::string strict;
-    if (const size_t n = python_constants_as_null(text, strict)) {
+    if (const size_t n = python_constants_marked(text, strict)) {
       const std::string_view view(strict);  // the same iterator type as above: one parser instantiation
       cfg = config_json::parse(view.begin(), view.end(), nullptr, /*allow_exceptions=*/false);
       if (!cfg.is_discarded())
         issues.push_back({"nonstandard_json", "", "config.json holds " + text_of(n) +
-            " value(s) written as Python's Infinity or NaN (as transformers saves Mamba2's time_step_limit), which JSON does not allow; each was read as null.", severity::info});
+            " value(s) written as Python's Infinity or NaN (as transformers saves Mamba2's time_step_limit), which JSON does not allow. A field the estimate reads that holds one is an error naming it; the others are not used.", severity::info});
     }
   }
   if (cfg.is_discarded()) {

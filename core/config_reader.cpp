@@ -74,7 +74,10 @@ bool write_value(json_writer& w, const config_json& v, int depth) {
         if (!write_value(w, x, depth - 1)) return false;
       w.end_array();
       return true;
-    case nlohmann::json::value_t::string: w.value(v.get_ref<const std::string&>()); return true;
+    case nlohmann::json::value_t::string:
+      if (const auto token = python_constant(v); !token.empty()) w.raw(token);
+      else w.value(v.get_ref<const std::string&>());
+      return true;
     case nlohmann::json::value_t::boolean: w.value(v.get<bool>()); return true;
     case nlohmann::json::value_t::number_unsigned: w.value(v.get<uint64_t>()); return true;
     case nlohmann::json::value_t::number_integer: w.value(v.get<int64_t>()); return true;
@@ -84,6 +87,12 @@ bool write_value(json_writer& w, const config_json& v, int depth) {
 }
 
 }  // namespace
+
+std::string_view python_constant(const config_json& v) {
+  if (!v.is_string()) return {};
+  const std::string& s = v.get_ref<const std::string&>();
+  return s.size() > 1 && s[0] == kPythonConstantMark ? std::string_view(s).substr(1) : std::string_view();
+}
 
 std::string json_text(const config_json& v, int max_depth) {
   json_writer w;
@@ -101,6 +110,8 @@ std::optional<uint64_t> config_reader::parse_whole(const config_json& v, const s
     if (x > max) return fail("absurd_field", "is " + shown + ", beyond any real model (at most " + text_of(max) + ")");
     return x;
   };
+  if (const auto token = python_constant(v); !token.empty())
+    return fail("invalid_field", "is " + std::string(token) + " (Python's float('" + (token == "NaN" ? "nan" : token == "Infinity" ? "inf" : "-inf") + "')), not a whole number the estimate can use");
   if (v.is_number_unsigned()) return bounded(v.get<uint64_t>(), text_of(v.get<uint64_t>()));
   if (v.is_number_integer()) {
     const int64_t i = v.get<int64_t>();
@@ -169,7 +180,7 @@ double config_reader::number(std::string_view name, double absent) {
 
 std::string config_reader::text(std::initializer_list<std::string_view> names) const {
   const config_json* v = find(names);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
+  return v && v->is_string() && python_constant(*v).empty() ? v->get<std::string>() : std::string();
 }
 
 bool config_reader::has_object(std::string_view name) const {

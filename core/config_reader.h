@@ -10,16 +10,24 @@
 #include <string_view>
 #include <vector>
 
+#include "indexed_map.h"
 #include "model_spec.h"
 
 namespace neuroshrink {
 
-using config_json = nlohmann::ordered_json;  // one instantiation of the library in the binary
+// Keys in file order, found in O(log n) (indexed_map.h); one instantiation of the library in the binary.
+using config_json = nlohmann::basic_json<indexed_map>;
 
 // A JSON value as compact text, written by json_writer rather than nlohmann's serializer (which pulls
 // printf into the wasm module). Numbers that are not whole print to six significant digits. Nesting
 // deeper than `max_depth` gives "" (a value no config.json needs).
 std::string json_text(const config_json& v, int max_depth = 64);
+
+// Python's bare NaN, Infinity and -Infinity (not JSON) are read as a string holding a NUL byte and the token
+// (no real config.json has a NUL in a string): a reader that needs the field says it holds NaN; a field no
+// reader uses is left alone. The token ("NaN", "Infinity", "-Infinity"), or "" for any other value.
+inline constexpr char kPythonConstantMark = '\0';
+std::string_view python_constant(const config_json& v);
 
 // Upper bounds past which a value is a typo or an attack, not a model: an order of magnitude or more
 // above the largest published models (hidden 16384 and 126 layers for Llama-3.1-405B, vocab 262144 for

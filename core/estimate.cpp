@@ -5,6 +5,7 @@
 #include "training.h"
 #include "gguf_quant.h"
 #include "json_writer.h"
+#include "request_limits.h"
 
 #include <algorithm>
 
@@ -12,9 +13,9 @@ namespace neuroshrink {
 namespace {
 
 
-// Limits on request values: a million-token context must work; beyond these no runtime allocates.
-constexpr uint64_t kMaxContextTokens = uint64_t{1} << 27;
-constexpr uint64_t kMaxBatch = uint64_t{1} << 20;
+// Limits on request values (request_limits.h): a million-token context must work; beyond these no runtime allocates.
+constexpr uint64_t kMaxContextTokens = request_limits::context_tokens;
+constexpr uint64_t kMaxBatch = request_limits::batch_size;
 
 std::string n(uint64_t v) { return text_of(v); }
 
@@ -113,6 +114,21 @@ constexpr double kPrefillEfficiency = 0.50;
 // System RAM bandwidth when the request gives none: dual-channel DDR5-5600 (2 x 44.8 GB/s, JEDEC JESD79-5).
 constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
 
+// The vLLM and host options' upper bounds (request_limits.h), each with its reason in the message; 0 means
+// "the default" for all four.
+void check_bounds(const estimate_options& o, std::vector<issue>& issues) {
+  struct bound { uint64_t value, max; const char* field; const char* why; };
+  const bound bounds[] = {
+      {o.max_num_batched_tokens, request_limits::max_num_batched_tokens, "max_num_batched_tokens", "tokens, the longest context this estimate takes"},
+      {o.max_num_seqs, request_limits::max_num_seqs, "max_num_seqs", "sequences, the largest batch this estimate takes"},
+      {o.gpu_memory_bytes, request_limits::gpu_memory_bytes, "gpu_memory_bytes", "bytes (64 TiB), over 200 times the largest GPU's memory"},
+      {o.host_bandwidth, request_limits::host_bandwidth, "host_bandwidth", "bytes/s (100 TB/s), far above any system RAM"},
+  };
+  for (const auto& b : bounds)
+    if (b.value > b.max)
+      issues.push_back({"invalid_request", b.field, std::string(b.field) + " is " + n(b.value) + "; it must be at most " + n(b.max) + " " + b.why + ".", severity::error});
+}
+
 }  // namespace
 
 void place_and_fit(estimate_result& r, const estimate_options& o) {
@@ -209,8 +225,8 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   const runtime_kind rk = r.runtime->kind;
 
   if (o.mode == "train") {
-    if (o.gpus == 0 || o.gpus > 1024) {
-      issues.push_back({"invalid_gpus", "gpus", "The number of GPUs must be between 1 and 1024, not " + n(o.gpus) + ".", severity::error});
+    if (o.gpus == 0 || o.gpus > request_limits::gpus) {
+      issues.push_back({"invalid_gpus", "gpus", "The number of GPUs must be between 1 and " + n(request_limits::gpus) + ", not " + n(o.gpus) + ".", severity::error});
       return r;
     }
     if (!o.gpu.empty()) {
@@ -300,10 +316,11 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
     issues.push_back({"invalid_context", "context_tokens", "The context must be between 1 and " + n(kMaxContextTokens) + " tokens, not " + n(o.context_tokens) + ".", severity::error});
   if (o.batch_size == 0 || o.batch_size > kMaxBatch)
     issues.push_back({"invalid_batch", "batch_size", "The batch must be between 1 and " + n(kMaxBatch) + " sequences, not " + n(o.batch_size) + ".", severity::error});
-  if (o.gpus == 0 || o.gpus > 1024)
-    issues.push_back({"invalid_gpus", "gpus", "The number of GPUs must be between 1 and 1024, not " + n(o.gpus) + ".", severity::error});
-  if (o.ubatch > (uint64_t{1} << 20))
-    issues.push_back({"invalid_ubatch", "ubatch", "The ubatch must be at most 1048576 tokens.", severity::error});
+  if (o.gpus == 0 || o.gpus > request_limits::gpus)
+    issues.push_back({"invalid_gpus", "gpus", "The number of GPUs must be between 1 and " + n(request_limits::gpus) + ", not " + n(o.gpus) + ".", severity::error});
+  if (o.ubatch > request_limits::ubatch)
+    issues.push_back({"invalid_ubatch", "ubatch", "The ubatch must be at most " + n(request_limits::ubatch) + " tokens.", severity::error});
+  check_bounds(o, issues);
   if (!(o.gpu_memory_utilization >= 0 && o.gpu_memory_utilization <= 1))
     issues.push_back({"invalid_gpu_memory_utilization", "gpu_memory_utilization", "gpu_memory_utilization must be a fraction between 0 and 1.", severity::error});
   if (!o.gpu.empty()) {
@@ -559,9 +576,12 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
       // 4 * ub * (n_vocab + 2 * n_embd), and without flash attention the attention phase, the f32 KQ scores and
       // mask 4 * ub * n_kv * (n_head + 1) beside ~ 4 * ub * (5 n_embd + 2 n_embd_kv) of live activations.
       const uint64_t heads = s.num_attention_heads, kvdim = s.num_key_value_heads * s.head_dim;
-      const uint64_t logits_phase = 4 * ub * (V + 2 * h);
-      const uint64_t attn_phase = r.flash_attention ? 0 : 4 * ub * (llama_kv_cells_max * (heads + 1) + 5 * h + 2 * kvdim);
-      activations.add(std::max(logits_phase, attn_phase));
+      const checked_u64 logits_phase = checked_u64::product({4, ub, V + 2 * h});
+      checked_u64 attn_phase = checked_u64::product({llama_kv_cells_max, heads + 1});
+      attn_phase.add(5 * h + 2 * kvdim).mul(4).mul(ub);
+      if (r.flash_attention) attn_phase = {};
+      activations.add(logits_phase.value >= attn_phase.value ? logits_phase : attn_phase);
+      activations.overflow = activations.overflow || logits_phase.overflow || attn_phase.overflow;
       add_component(r, any_gpu ? "compute_buffer_gpu" : "compute_buffer_host", any_gpu ? "Compute buffer, GPU" : "Compute buffer, host", "activations", activations.value, !any_gpu, true);
       if (any_gpu) {
         // The host-side part of the graph (the token_embd lookup, the graph inputs): CUDA_Host compute buffer.
@@ -605,9 +625,10 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
       // Tensor parallelism shards the MLP's intermediate over the ranks (MergedColumnParallelLinear /
       // RowParallelLinear, vllm/model_executor/layers/linear.py); the hidden states stay whole on each.
       const uint64_t ffn_rank = ceil_div(ffn, gpus_n);
-      const uint64_t mlp_peak = mbt * (3 * ffn_rank + 2 * h) * 2;
-      const uint64_t sampler_peak = std::min(seqs, mbt) * V * 4 * 2;
-      activations.add(std::max(mlp_peak, sampler_peak));
+      const checked_u64 mlp_peak = checked_u64::product({mbt, 3 * ffn_rank + 2 * h, 2});
+      const checked_u64 sampler_peak = checked_u64::product({std::min(seqs, mbt), V, 4, 2});
+      activations.add(mlp_peak.value >= sampler_peak.value ? mlp_peak : sampler_peak);
+      activations.overflow = activations.overflow || mlp_peak.overflow || sampler_peak.overflow;
       add_component(r, "weights", "Weights", "weights", weights.value, false);
       add_component(r, "kv_cache", "KV cache (paged, 16-token blocks) for the requested context and batch", "kv_cache", kv_cache.value, false);
       add_component(r, "activations", "Activation peak of the profile run", "activations", activations.value, false, true);
@@ -631,11 +652,22 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
         // there are fewer KV heads than GPUs: vllm/model_executor/layers/linear.py QKVParallelLinear).
         const uint64_t kv_heads = std::max<uint64_t>(1, s.num_key_value_heads);
         const uint64_t kv_share = std::max<uint64_t>(1, kv_heads / gpus_n);
-        v.non_kv_bytes = weights.value / gpus_n + activations.value + overhead.value;
-        v.kv_pool_bytes = static_cast<int64_t>(v.budget_bytes) - static_cast<int64_t>(v.non_kv_bytes);
+        checked_u64 non_kv;
+        non_kv.add(weights.value / gpus_n).add(activations).add(overhead);
+        v.non_kv_bytes = non_kv.value;
+        // Both sides are bounded (the budget by request_limits::gpu_memory_bytes; non_kv by the overflow check
+        // below), so the signed difference is exact.
+        v.kv_pool_bytes = v.budget_bytes >= v.non_kv_bytes ? static_cast<int64_t>(v.budget_bytes - v.non_kv_bytes)
+                                                            : -static_cast<int64_t>(std::min<uint64_t>(v.non_kv_bytes - v.budget_bytes, INT64_MAX));
         v.block_size = kVllmBlockSize;
-        v.block_bytes = per_token.value * kv_share / kv_heads * kVllmBlockSize;
-        if (mla_layers) v.block_bytes = per_token.value * kVllmBlockSize;  // the latent is not sharded
+        checked_u64 block{per_token.value, false};
+        if (!mla_layers) {  // the latent is not sharded
+          block.mul(kv_share);
+          block.value /= kv_heads;
+        }
+        block.mul(kVllmBlockSize);
+        v.block_bytes = block.value;
+        activations.overflow = activations.overflow || non_kv.overflow || block.overflow;
         v.blocks = v.kv_pool_bytes > 0 && v.block_bytes ? static_cast<uint64_t>(v.kv_pool_bytes) / v.block_bytes : 0;
         v.kv_tokens = v.blocks * kVllmBlockSize;
         v.max_model_len = o.context_tokens;

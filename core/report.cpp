@@ -10,6 +10,7 @@
 #include "family.h"
 #include "hub_check.h"
 #include "json_writer.h"
+#include "request_limits.h"
 
 namespace neuroshrink {
 
@@ -33,19 +34,24 @@ void write_issues(json_writer& w, const std::vector<issue>& issues) {
   w.end_array();
 }
 
+// A request value as short text for a message.
+std::string truncated_text(const json& v) {
+  std::string shown = json_text(v, 4);
+  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+  return shown;
+}
+
 // A positive whole number from the request, or an issue.
 uint64_t request_count(const json& req, const char* key, const char* code, uint64_t fallback, std::vector<issue>& issues) {
   auto it = req.find(key);
   if (it == req.end() || it->is_null()) return fallback;
   const json& v = *it;
-  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  if (v.is_number_unsigned() && v.get<uint64_t>() >= 1) return v.get<uint64_t>();
   if (v.is_number_integer() || v.is_number_float()) {
     const double d = v.get<double>();
     if (std::isfinite(d) && d == std::floor(d) && d >= 1 && d < 1.8e19) return static_cast<uint64_t>(d);
   }
-  std::string shown = json_text(v, 4);
-  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
-  issues.push_back({code, key, std::string(key) + " must be a positive whole number, not " + shown + ".", severity::error});
+  issues.push_back({code, key, std::string(key) + " must be a positive whole number, not " + truncated_text(v) + ".", severity::error});
   return 0;
 }
 
@@ -411,6 +417,12 @@ struct request_view {
 // Starts a reply ({"schema_version", "runtime", ...}) and reads the request; false when it cannot go on.
 bool read_request(std::string_view text, json_writer& w, std::vector<issue>& issues, request_view& r) {
   w.begin_object().field("schema_version", kReportSchemaVersion);
+  if (text.size() > request_limits::request_bytes) {
+    w.field("runtime", kRuntimeName);
+    issues.push_back({"request_too_large", "", "The request is " + text_of(static_cast<uint64_t>(text.size())) + " bytes; at most " +
+        text_of(request_limits::request_bytes) + " are read (a config.json of up to " + text_of(request_limits::config_bytes) + " bytes and the options).", severity::error});
+    return false;
+  }
   r.req = json::parse(text.begin(), text.end(), nullptr, false);
   if (r.req.is_discarded() || !r.req.is_object()) {
     w.field("runtime", kRuntimeName);
@@ -478,8 +490,12 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
     else issues.push_back({"invalid_request", "flash_attention", "flash_attention must be true, false, \"on\", \"off\" or \"auto\".", severity::error});
   }
   if (auto it = req.find("gpu_layers"); it != req.end() && !it->is_null()) {
-    if (it->is_number_integer() && it->get<int64_t>() >= -1 && it->get<int64_t>() <= 100000) r.opt.gpu_layers = it->get<int64_t>();
-    else issues.push_back({"invalid_request", "gpu_layers", "gpu_layers must be a whole number of layers (0 or more), or -1 for all.", severity::error});
+    // (an unsigned value is checked as unsigned: 2^64-1 read as int64 would be -1, "all layers")
+    const bool ok = it->is_number_unsigned() ? it->get<uint64_t>() <= request_limits::gpu_layers
+                                             : it->is_number_integer() && it->get<int64_t>() >= -1 && it->get<int64_t>() <= static_cast<int64_t>(request_limits::gpu_layers);
+    if (ok) r.opt.gpu_layers = it->get<int64_t>();
+    else issues.push_back({"invalid_request", "gpu_layers", "gpu_layers must be a whole number of layers from 0 to " + text_of(request_limits::gpu_layers) +
+        ", or -1 for all, not " + truncated_text(*it) + ".", severity::error});
   }
   if (auto it = req.find("gpu_memory_utilization"); it != req.end() && !it->is_null()) {
     const double u = it->is_number() ? it->get<double>() : -1;
@@ -490,6 +506,9 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   w.field("runtime", rt ? rt->name : std::string_view(r.opt.runtime));
   if (r.config_text.empty())
     issues.push_back({"missing_config", "config", "No config.json was given. Fetch a model from the Hub or give its config.json.", severity::error});
+  else if (r.config_text.size() > request_limits::config_bytes)
+    issues.push_back({"config_too_large", "config", "The config is " + text_of(static_cast<uint64_t>(r.config_text.size())) + " bytes; a config.json is at most " +
+        text_of(request_limits::config_bytes) + " (real ones are a few KB to a few hundred KB). Give the model's own config.json.", severity::error});
   if (has_error(issues)) return false;
   r.parsed = parse_config(r.config_text);
   issues.insert(issues.end(), r.parsed.issues.begin(), r.parsed.issues.end());
@@ -583,9 +602,18 @@ std::string table_for(std::string_view request_text_json) {
   const model_spec& s = rv.parsed.spec;
 
   std::vector<uint64_t> contexts;
-  if (auto it = req.find("contexts"); it != req.end() && it->is_array()) {
-    for (const auto& c : *it)
-      if (c.is_number_unsigned() && c.get<uint64_t>() > 0) contexts.push_back(c.get<uint64_t>());
+  if (auto it = req.find("contexts"); it != req.end() && !it->is_null()) {
+    if (!it->is_array()) issues.push_back({"invalid_contexts", "contexts", "contexts must be an array of token counts, not " + truncated_text(*it) + ".", severity::error});
+    for (const auto& c : it->is_array() ? *it : json::array()) {
+      if (c.is_number_unsigned() && c.get<uint64_t>() > 0 && c.get<uint64_t>() <= request_limits::context_tokens) {
+        contexts.push_back(c.get<uint64_t>());
+        continue;
+      }
+      issues.push_back({"invalid_contexts", "contexts", "Each context must be a whole number of tokens from 1 to " + text_of(request_limits::context_tokens) +
+          ", not " + truncated_text(c) + ".", severity::error});
+      return finish_reply(w, issues);
+    }
+    if (has_error(issues)) return finish_reply(w, issues);
   } else {
     const uint64_t max = s.max_position_embeddings ? s.max_position_embeddings : 131072;
     for (uint64_t c = 1024; c <= max && c <= (uint64_t{1} << 20); c *= 2) contexts.push_back(c);
@@ -662,6 +690,12 @@ std::string table_json([[maybe_unused]] std::string_view request_json) {
 std::string catalogue_json() {
   json_writer w;
   w.begin_object().field("schema_version", kReportSchemaVersion);
+  w.key("limits").begin_object()
+      .field("config_bytes", request_limits::config_bytes)
+      .field("request_bytes", request_limits::request_bytes)
+      .field("json_depth", request_limits::json_depth)
+      .field("header_json_bytes", request_limits::header_json_bytes)
+      .end_object();
   w.key("runtimes").begin_array();
   for (const auto& rt : runtimes())
     w.begin_object().field("name", rt.name).field("label", rt.label).field("description", rt.description).field("source", rt.source).end_object();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include "estimate_internal.h"
 #include "formats.h"
@@ -116,6 +117,25 @@ bool parse_targets(std::string_view list, uint32_t& mask, bool& all_linear) {
   return true;
 }
 
+// The words --freeze and --offload take (and the singular forms people type), and how a message lists them.
+constexpr std::string_view kFreezeParts[] = {"embeddings", "embedding", "attention", "mlp", "norms", "norm", "vision"};
+constexpr std::string_view kOffloadParts[] = {"optimizer", "params", "param", "parameters"};
+
+// A comma list whose every word is one of `allowed`; an error naming the field and the words otherwise.
+void check_words(std::string_view list, std::span<const std::string_view> allowed, const char* field, const char* listed, std::vector<issue>& issues) {
+  for (size_t p = 0; !list.empty() && p <= list.size();) {
+    const size_t q = std::min(list.find(',', p), list.size());
+    std::string_view w = list.substr(p, q - p);
+    while (!w.empty() && w.front() == ' ') w.remove_prefix(1);
+    while (!w.empty() && w.back() == ' ') w.remove_suffix(1);
+    if (std::find(allowed.begin(), allowed.end(), w) == allowed.end()) {
+      issues.push_back({"invalid_training", field, std::string(field) + " is a comma list of " + listed + "; \"" + std::string(w) + "\" is not one.", severity::error});
+      return;
+    }
+    p = q + 1;
+  }
+}
+
 // Optimizer state bytes of one tensor of `elements` values, [rows, cols] for a matrix.
 uint64_t state_bytes(const optimizer_info& opt, uint64_t elements, uint64_t rows, uint64_t cols, bool matrix, uint32_t elem) {
   if (opt.states == 0) return 0;
@@ -173,8 +193,12 @@ void estimate_training(const model_spec& s, const model_tensors& tensors, const 
   if (!prec) issues.push_back({"invalid_training", "training.precision", "Unknown precision \"" + tb.precision + "\": mixed-bf16, mixed-fp16, bf16 or fp32.", severity::error});
   if (tb.checkpointing != "none" && tb.checkpointing != "selective" && tb.checkpointing != "full")
     issues.push_back({"invalid_training", "training.checkpointing", "Gradient checkpointing is none, selective or full, not \"" + tb.checkpointing + "\".", severity::error});
-  if (lora && !parse_targets(t.lora_targets, target_mask, all_linear))
+  if (!parse_targets(t.lora_targets, target_mask, all_linear))
     issues.push_back({"invalid_training", "training.lora_targets", "LoRA targets are a comma list of q, k, v, o, gate, up, down, or all-linear; not \"" + t.lora_targets + "\".", severity::error});
+  else if (!lora && !t.lora_targets.empty())
+    issues.push_back({"setting_not_used", "training.lora_targets", "lora_targets applies to the lora and qlora methods; with full fine-tuning every weight trains, so it is not used.", severity::warning});
+  check_words(t.freeze, kFreezeParts, "training.freeze", "embeddings, attention, mlp, norms, vision", issues);
+  check_words(t.offload, kOffloadParts, "training.offload", "optimizer, params (what ZeRO-Offload moves to the CPU)", issues);
   if (lora && (t.lora_rank == 0 || t.lora_rank > 65536))
     issues.push_back({"invalid_training", "training.lora_rank", "The LoRA rank must be between 1 and 65536.", severity::error});
   if (t.zero > 3) issues.push_back({"invalid_training", "training.zero", "The ZeRO stage is 0, 1, 2 or 3.", severity::error});
