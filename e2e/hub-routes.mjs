@@ -36,3 +36,12 @@ export async function routeHub(context, repos, seen = []) {
     return route.fulfill({ status: 404, headers: { ...cors, 'x-error-code': 'EntryNotFound' }, body: '{"error":"Entry not found"}' });
   });
 }
+
+// Offline for the page and for its service worker. context.setOffline() sets navigator.onLine and fails the
+// page's own requests, but a service worker's fetch() still reaches the routes above (Chromium, Playwright
+// 1.57): without the second route a "kept" Hub answer would really come from the route. Routes registered
+// later run first, so this one wins over routeHub's.
+export async function goOffline(context) {
+  await context.setOffline(true);
+  await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname), (route) => route.abort('internetdisconnected'));
+}
