@@ -44,18 +44,22 @@ How much GPU memory a model needs, from its config.json.
     --freeze PARTS         full: keep embeddings, attention, mlp, norms and/or vision frozen
     --zero 0|1|2|3|fsdp    ZeRO stage / FSDP full sharding over --gpus (default 0)
     --offload optimizer|params|optimizer,params   ZeRO-Offload to the CPU
-  --file PATH_OR_URL   a .gguf or .safetensors file (local, or an https URL such as a Hub resolve link): only its
-                       header is read (HTTP Range requests), and its tensors, types and bytes are printed; with
-                       --model or --config too, beside the config-derived estimate
+  --file PATH_OR_URL   a .gguf or .safetensors file (local, or an http(s) URL such as a Hub resolve link): only
+                       its header is read (HTTP Range requests), and its tensors, types and bytes are printed;
+                       with --model or --config too, beside the config-derived estimate
   --json               print the full report as JSON on stdout (progress and warnings go to stderr)
   -h, --help           this text
 
-Environment: HF_ENDPOINT overrides the Hub URL (default https://huggingface.co); HF_TOKEN is sent to the
-Hub (only) as a bearer token; HF_HUB_DOWNLOAD_TIMEOUT is the Hub timeout in seconds (default 10).`;
+Environment:
+  HF_ENDPOINT          the Hub URL (default https://huggingface.co)
+  HF_TOKEN             sent as a bearer token, only over HTTPS and only to the Hub: huggingface.co and its
+                       subdomains, or exactly HF_ENDPOINT's origin when it is set (plain http only for a loopback
+                       HF_ENDPOINT: localhost, 127.x.x.x, [::1]); never after a redirect to another origin.
+                       A --file URL that passes this rule gets it too.
+  HF_HUB_DOWNLOAD_TIMEOUT   seconds a request may go without progress, connecting or reading (default 10)`;
 
 const DEFAULT_CONTEXT_TOKENS = 4096;
 const DEFAULT_BATCH_SIZE = 1;
-const DEFAULT_HUB_TIMEOUT_S = 10;   // huggingface_hub's DEFAULT_DOWNLOAD_TIMEOUT
 const KiB = 2 ** 10;
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -219,24 +223,55 @@ async function loadModules() {
   const estimator = await import(new URL('estimator.js', dist).href);
   const hub = await import(new URL('hub-fetch.js', dist).href);
   await estimator.loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
-  return { estimator, hub };
+  // The core's caps on its inputs (core/limits.h); a build without them leaves the reads uncapped.
+  const limits = (await estimator.catalogue()).limits ?? {};
+  return { estimator, hub, limits };
 }
 
-function readConfigFile(path) {
-  let text;
+const sizeText = (bytes) => `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
+
+// Why a local file could not be read, in words where the code is common.
+function readFailure(err) {
+  return { ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[err.code] ?? err.code ?? err.message;
+}
+
+// --config FILE, or "-" for stdin, read as a stream and never past `cap` (the core's limits.config_bytes).
+async function readConfigFile(path, cap = Infinity) {
+  const name = path === '-' ? 'stdin' : path;
+  const tooLarge = (size) => new CliError(size
+    ? `${name} is ${sizeText(size)}; a config.json may be at most ${sizeText(cap)}. Give the path of a config.json.`
+    : `${name} holds more than ${sizeText(cap)}, the most a config.json may be; reading stopped there. Give the path of a config.json.`);
+  const chunks = [];
+  let length = 0;
   try {
-    text = fs.readFileSync(path === '-' ? 0 : path, 'utf8');
+    const stat = path === '-' ? null : fs.statSync(path);
+    if (stat?.isFile() && stat.size > cap) throw tooLarge(stat.size);
+    for await (const chunk of path === '-' ? process.stdin : fs.createReadStream(path)) {
+      length += chunk.length;
+      if (length > cap) throw tooLarge(0);  // leaving the loop closes the stream: /dev/zero is not read on
+      chunks.push(chunk);
+    }
   } catch (err) {
-    const why = { ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' }[err.code];
-    throw new CliError(`cannot read ${path} (${why ?? err.code ?? err.message}). Give the path of a config.json.`);
+    if (err instanceof CliError) throw err;
+    throw new CliError(`cannot read ${path} (${readFailure(err)}). Give the path of a config.json.`);
   }
-  if (!text.trim()) throw new CliError(`${path === '-' ? 'stdin' : path} is empty. Give the path of a config.json.`);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw new CliError(`${name} is empty. Give the path of a config.json.`);
   return text;
 }
 
-function hubTimeoutMs() {
+function hubTimeoutMs(hub) {
   const s = Number(process.env.HF_HUB_DOWNLOAD_TIMEOUT);
-  return (Number.isFinite(s) && s > 0 ? s : DEFAULT_HUB_TIMEOUT_S) * 1000;
+  return (Number.isFinite(s) && s > 0 ? s : hub.DEFAULT_TIMEOUT_S) * 1000;
+}
+
+// What every request takes: the Hub (HF_ENDPOINT), the token (sent where hub.tokenMayGoTo allows) and the timeout.
+function hubOptions(hub) {
+  return {
+    endpoint: process.env.HF_ENDPOINT || hub.DEFAULT_HUB_ENDPOINT,
+    token: process.env.HF_TOKEN || '',
+    timeoutMs: hubTimeoutMs(hub),
+  };
 }
 
 // The shared Hub messages say "give its config.json"; on the command line that is --config FILE.
@@ -244,13 +279,15 @@ function forTheCommandLine(message) {
   return message.replace(/give (its|the|a) config\.json( instead)?/g, 'give its config.json with --config FILE');
 }
 
-async function fetchFromHub(hub, modelId) {
-  const timeoutMs = hubTimeoutMs();
-  const options = {
-    endpoint: process.env.HF_ENDPOINT || hub.DEFAULT_HUB_ENDPOINT,
-    token: process.env.HF_TOKEN || '',
-    signal: AbortSignal.timeout(timeoutMs),
-  };
+// A HubError as the CLI says it, with the knob for a timeout.
+function hubFailure(err, hub) {
+  let message = forTheCommandLine(err.message);
+  if (err.type === 'timeout') message += ` On a slow connection, raise HF_HUB_DOWNLOAD_TIMEOUT (now ${hubTimeoutMs(hub) / 1000} s).`;
+  return new CliError(message);
+}
+
+async function fetchFromHub(hub, modelId, limits) {
+  const options = { ...hubOptions(hub), maxBytes: limits.config_bytes };
   try {
     hub.validateModelId(modelId);
     process.stderr.write(`[+] Fetching config for ${modelId}...\n`);
@@ -261,11 +298,7 @@ async function fetchFromHub(hub, modelId) {
     ]);
     return { config, hubFacts: facts.facts };
   } catch (err) {
-    if (err instanceof hub.HubError) throw new CliError(forTheCommandLine(err.message));
-    if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
-      throw new CliError(`The Hub did not answer within ${timeoutMs / 1000} s. Try again, raise HF_HUB_DOWNLOAD_TIMEOUT, ` +
-        'or give its config.json with --config FILE.');
-    }
+    if (err instanceof hub.HubError) throw hubFailure(err, hub);
     throw err;
   }
 }
@@ -402,41 +435,92 @@ function errorLine(errors, source) {
   return `${source}: ${forTheCommandLine(first.message)}${more}`;
 }
 
-// The first bytes of a weight file, enough for its header: a first slice, then exactly what the header asks for.
-async function readHeader(where) {
-  const remote = /^https?:\/\//.test(where);
-  let size = 0;
+// --file's kind: "local", or "remote" for an http(s) URL. Any other scheme is refused rather than read as a path
+// (a scheme has two letters at least: C:\model.gguf is a path).
+function fileKind(where) {
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(where)?.[1].toLowerCase();
+  if (!scheme) return 'local';
+  if (scheme === 'http' || scheme === 'https') return 'remote';
+  const colonInName = /^[^:]+:[^/].*\.(gguf|safetensors)$/i.test(where);
+  throw usageError(`--file takes a local path or an http(s) URL; ${scheme}: URLs are not read.` +
+    (scheme === 'file' ? ' Give the path itself.' : colonInName ? ` For a local file of that name, write ./${where}.` : ''));
+}
+
+// A local file (or a device or pipe: /dev/zero, a FIFO) as readFileHeader's slice(): its first bytes, read in
+// order and never past what was asked.
+function localSlices(where) {
   let fd;
-  const slice = async (end) => {
-    if (remote) {
-      const headers = { Range: `bytes=0-${end - 1}` };
-      if (process.env.HF_TOKEN && new URL(where).hostname.endsWith('huggingface.co')) headers.Authorization = `Bearer ${process.env.HF_TOKEN}`;
-      let response;
-      try {
-        response = await fetch(where, { headers, redirect: 'follow' });
-      } catch (err) {
-        throw new CliError(`cannot reach ${where} (${err?.cause?.code ?? err.message}).`);
-      }
-      if (!response.ok) throw new CliError(`${where} answered HTTP ${response.status}.`);
-      const range = response.headers.get('content-range');
-      if (range) size = Number(range.split('/')[1]) || 0;
-      if (response.status === 200) size = Number(response.headers.get('content-length')) || 0;  // no Range support
-      return new Uint8Array(await response.arrayBuffer()).subarray(0, end);
+  let size = 0;
+  let seekable = false;
+  let have = Buffer.alloc(0);
+  let ended = false;
+  const fill = (end) => {
+    if (fd === undefined) {
+      fd = fs.openSync(where, 'r');
+      const stat = fs.fstatSync(fd);
+      seekable = stat.isFile();
+      size = seekable ? stat.size : 0;
     }
-    try {
-      fd ??= fs.openSync(where, 'r');
-      size = fs.fstatSync(fd).size;
-      const buffer = Buffer.alloc(Math.min(end, size));
-      fs.readSync(fd, buffer, 0, buffer.length, 0);
-      return new Uint8Array(buffer);
-    } catch (err) {
-      throw new CliError(`cannot read ${where} (${err.code ?? err.message}).`);
+    if (have.length >= end || ended) return;
+    const next = Buffer.alloc(end);
+    let at = have.copy(next);
+    while (at < end) {
+      const n = fs.readSync(fd, next, at, end - at, seekable ? at : null);
+      if (!n) { ended = true; break; }
+      at += n;
     }
+    have = next.subarray(0, at);
   };
-  const { readFileHeader } = await import(new URL('../dist/file-header.js', import.meta.url).href);
-  const result = await readFileHeader(async (end) => ({ bytes: await slice(end), size }));
-  if (result.truncated) throw new CliError(`${where} ends inside its own header (${result.size} bytes, the header needs ${result.header.needed_bytes}).`);
-  if (result.tooLarge) throw new CliError(`the header of ${where} is larger than this reader accepts.`);
+  return async (end) => {
+    try {
+      fill(end);
+    } catch (err) {
+      throw new CliError(`cannot read ${where} (${readFailure(err)}).`);
+    }
+    return { bytes: new Uint8Array(have.buffer, have.byteOffset, Math.min(end, have.length)), size };
+  };
+}
+
+// Who may get HF_TOKEN, for messages (the rule is hub.tokenMayGoTo).
+const TOKEN_RULE = 'it goes only over HTTPS to huggingface.co and its subdomains, or to the origin of HF_ENDPOINT (see --help)';
+
+// An HTTP status from --file's server as a sentence, with what to do about a refusal.
+function statusProblem(where, result, options, hub) {
+  const meaning = { 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 416: 'range not satisfiable' }[result.status];
+  let advice = '';
+  if (result.status === 401 || result.status === 403) {
+    if (!options.token) advice = ' If the file is gated or private, set HF_TOKEN.';
+    else if (!hub.tokenMayGoTo(result.url, options.endpoint)) advice = ` HF_TOKEN was not sent there: ${TOKEN_RULE}.`;
+    else advice = ' HF_TOKEN was sent: check that it grants access to this file.';
+  }
+  return `${where} answered HTTP ${result.status}${meaning ? ` (${meaning})` : ''}.${advice}`;
+}
+
+// A URL as readFileHeader's slice(): Range requests through the shared Hub-fetch module (token rule, timeouts,
+// never more bytes than asked for).
+function remoteSlices(where, hub) {
+  const options = hubOptions(hub);
+  let size = 0;
+  return async (end) => {
+    let result;
+    try {
+      result = await hub.fetchRange(where, end, options);
+    } catch (err) {
+      if (err instanceof hub.HubError) throw hubFailure(err, hub);
+      throw err;
+    }
+    if (!result.ok) throw new CliError(statusProblem(where, result, options, hub));
+    size = result.size || size;
+    return { bytes: result.bytes, size };
+  };
+}
+
+// The header of a weight file: a first slice, then exactly what the header asks for.
+async function readHeader(where, hub) {
+  const slices = fileKind(where) === 'remote' ? remoteSlices(where, hub) : localSlices(where);
+  const { readFileHeader, headerProblem } = await import(new URL('../dist/file-header.js', import.meta.url).href);
+  const result = await readFileHeader(slices);
+  if (result.header.status !== 'ok') throw new CliError(headerProblem(result, where));
   return { header: result.header, requested: result.read };
 }
 
@@ -463,9 +547,9 @@ async function main(argv) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const { estimator, hub } = await loadModules();
-  const file = args.file ? await readHeader(args.file) : null;
-  if (file && file.header.status !== 'ok') throw new CliError(`${args.file}: ${file.header.issues[0]?.message ?? 'not a GGUF or safetensors file.'}`);
+  if (args.file) fileKind(args.file);  // a usage error before anything loads
+  const { estimator, hub, limits } = await loadModules();
+  const file = args.file ? await readHeader(args.file, hub) : null;
   if (file && !args.model && !args.config) {
     if (args.json) process.stdout.write(`${JSON.stringify(file.header, null, 2)}\n`);
     else process.stdout.write(`${headerSummary(file.header, args.file).slice(1).join('\n')}\n  (read ${file.requested.toLocaleString('en-US')} bytes of the file)\n`);
@@ -487,9 +571,9 @@ async function main(argv) {
   if (args.mode) request.mode = args.mode;
   if (args.training) request.training = Object.fromEntries(Object.entries(args.training).filter(([, v]) => v !== undefined));
   if (args.config) {
-    request.config = readConfigFile(args.config);
+    request.config = await readConfigFile(args.config, limits.config_bytes);
   } else {
-    const { config, hubFacts } = await fetchFromHub(hub, args.model);
+    const { config, hubFacts } = await fetchFromHub(hub, args.model, limits);
     request.config = config;
     request.model_id = args.model;
     if (Object.keys(hubFacts).length) request.hub = hubFacts;

@@ -326,8 +326,10 @@ export async function loadModel(modelId) {
       return;
     }
     const { fetchConfig, fetchHubFacts } = await hubModule();
+    // The core's cap on a config.json caps the download too; hub-fetch.js adds its timeout and the token rule.
+    const maxBytes = (await catalogue()).limits?.config_bytes;
     const [configText, facts] = await Promise.all([
-      fetchConfig(modelId, { signal, token: state.token }),
+      fetchConfig(modelId, { signal, token: state.token, maxBytes }),
       fetchHubFacts(modelId, { signal, token: state.token }).catch(() => ({ facts: {} })),
     ]);
     if (ticket !== generation) return;

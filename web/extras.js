@@ -399,7 +399,7 @@ async function attachServiceWorker() {
     if (updating) location.reload();
   });
   await navigator.serviceWorker.ready;
-  pwaStatus('Ready to work offline: the page, the estimator and every config you open are kept on this device.');
+  pwaStatus('Ready to work offline: the page, the estimator and every public config you open are kept on this device.');
 }
 
 // ---- model suggestions, the context slider, typed text kept across reloads ----------------------------

@@ -88,8 +88,8 @@ export class NeuroShrinkElement extends HTMLElement {
       const response = await fetch(new URL(EMBEDDED[model], import.meta.url));
       if (response.ok) return response.text();
     }
-    const { fetchConfig } = await import('./hub-fetch.js');
-    return fetchConfig(model);
+    const [{ fetchConfig }, { catalogue }] = await Promise.all([import('./hub-fetch.js'), import('./estimator.js')]);
+    return fetchConfig(model, { maxBytes: (await catalogue()).limits?.config_bytes });
   }
 
   async #run() {

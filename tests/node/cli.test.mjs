@@ -82,13 +82,13 @@ describe('the CLI with a model from the Hub', () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const r = await run(['--model', LLAMA2], { HF_ENDPOINT: endpoint });
     assert.equal(r.code, 1);
-    assert.match(oneErrorLine(r), new RegExp(`Could not reach the Hub at ${escape(endpoint)} \\(ECONNREFUSED\\)`));
+    assert.match(oneErrorLine(r), new RegExp(`Could not reach the Hub at ${escape(endpoint)} \\(ECONNREFUSED: connection refused\\)`));
   });
 
   test('gives up on a Hub that does not answer after HF_HUB_DOWNLOAD_TIMEOUT seconds', async () => {
     const r = await run(['--model', 'slow/model'], { HF_ENDPOINT: hub.endpoint, HF_HUB_DOWNLOAD_TIMEOUT: '0.3' });
     assert.equal(r.code, 1);
-    assert.match(oneErrorLine(r), /did not answer in time|did not answer within 0\.3 s/);
+    assert.match(oneErrorLine(r), /The Hub at \S+ did not answer within 0\.3 s\. Try again, or give its config\.json with --config FILE\. On a slow connection, raise HF_HUB_DOWNLOAD_TIMEOUT \(now 0\.3 s\)\.$/);
   });
 
   test('rejects an invalid model id before asking the Hub', async () => {
@@ -258,6 +258,183 @@ describe('the CLI with a local config.json', () => {
   });
 });
 
+describe('the CLI and HF_TOKEN: HTTPS and the Hub only, never across origins', () => {
+  let hub;
+  let other;
+  before(async () => {
+    other = await startHub();
+    hub = await startHub({ redirectTo: other.endpoint });
+  });
+  after(async () => {
+    await hub.close();
+    await other.close();
+  });
+  const last = (server, path) => server.requests.filter((r) => r.url === path).at(-1);
+  const SMALL = '/x/file/safetensors/small.safetensors';
+
+  test('--file sends it to HF_ENDPOINT\'s origin (a loopback mirror may be plain http)', async () => {
+    const r = await run(['--file', `${hub.endpoint}${SMALL}`], { HF_ENDPOINT: hub.endpoint, HF_TOKEN: 'hf_x' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(last(hub, SMALL).headers.authorization, 'Bearer hf_x');
+  });
+
+  test('--file sends it to no other origin: another port, or any host with the default Hub', async () => {
+    const elsewhere = await run(['--file', `${other.endpoint}${SMALL}`], { HF_ENDPOINT: hub.endpoint, HF_TOKEN: 'hf_x' });
+    assert.equal(elsewhere.code, 0, elsewhere.stderr);
+    assert.equal(last(other, SMALL).headers.authorization, undefined);
+    const plain = await run(['--file', `${hub.endpoint}${SMALL}`], { HF_ENDPOINT: '', HF_TOKEN: 'hf_x' });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(last(hub, SMALL).headers.authorization, undefined);  // http, and not huggingface.co
+  });
+
+  test('--file drops it when the Hub redirects to another origin', async () => {
+    const path = `/x/redirect?to=${encodeURIComponent(`${other.endpoint}${SMALL}`)}`;
+    const r = await run(['--file', `${hub.endpoint}${path}`], { HF_ENDPOINT: hub.endpoint, HF_TOKEN: 'hf_x' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(last(hub, path).headers.authorization, 'Bearer hf_x');
+    assert.equal(last(other, SMALL).headers.authorization, undefined);
+  });
+
+  test('--model drops it on a redirect to another origin, and keeps it within the Hub', async () => {
+    const moved = await run(['--model', 'moved/model', '--json'], { HF_ENDPOINT: hub.endpoint, HF_TOKEN: 'hf_x' });
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.equal(last(hub, '/moved/model/resolve/main/config.json').headers.authorization, 'Bearer hf_x');
+    assert.equal(last(other, '/Qwen/Qwen3-0.6B/resolve/main/config.json').headers.authorization, undefined);
+    const renamed = await run(['--model', 'renamed/model', '--json'], { HF_ENDPOINT: hub.endpoint, HF_TOKEN: 'hf_x' });
+    assert.equal(renamed.code, 0, renamed.stderr);
+    assert.equal(last(hub, '/Qwen/Qwen3-0.6B/resolve/main/config.json').headers.authorization, 'Bearer hf_x');
+  });
+
+  test('a 401 from a host the token may not go to says so', async () => {
+    const r = await run(['--file', `${other.endpoint}/x/status/401`], { HF_ENDPOINT: hub.endpoint, HF_TOKEN: 'hf_x' });
+    assert.equal(r.code, 1);
+    assert.match(oneErrorLine(r), /\/x\/status\/401 answered HTTP 401 \(unauthorized\)\. HF_TOKEN was not sent there: it goes only over HTTPS to huggingface\.co and its subdomains, or to the origin of HF_ENDPOINT \(see --help\)\.$/);
+    const missing = await run(['--file', `${other.endpoint}/x/status/404`]);
+    assert.match(oneErrorLine(missing), /\/x\/status\/404 answered HTTP 404 \(not found\)\.$/);
+  });
+
+  test('--help states the rule', async () => {
+    const r = await run(['--help']);
+    assert.match(r.stdout, /HF_TOKEN +sent as a bearer token, only over HTTPS and only to the Hub: huggingface\.co and its\n +subdomains, or exactly HF_ENDPOINT's origin/);
+    assert.match(r.stdout, /never after a redirect to another origin/);
+  });
+});
+
+describe('the CLI against servers that stall, trickle or never stop', () => {
+  let hub;
+  before(async () => { hub = await startHub(); });
+  after(async () => { await hub.close(); });
+  const timeout = { HF_HUB_DOWNLOAD_TIMEOUT: '1' };
+
+  test('--file gives up on a server that never answers, after HF_HUB_DOWNLOAD_TIMEOUT', async () => {
+    const r = await run(['--file', `${hub.endpoint}/x/stall`], timeout);
+    assert.equal(r.code, 1);
+    assert.ok(r.ms < 5000, `${r.ms} ms`);
+    assert.match(oneErrorLine(r), /^neuro-shrink: http:\/\/127\.0\.0\.1:\d+ did not answer within 1 s\. On a slow connection, raise HF_HUB_DOWNLOAD_TIMEOUT \(now 1 s\)\.$/);
+  });
+
+  test('--file and --model give up on a body that comes a byte a second', async () => {
+    const file = await run(['--file', `${hub.endpoint}/x/drip`], timeout);
+    assert.equal(file.code, 1);
+    assert.ok(file.ms < 5000, `${file.ms} ms`);
+    assert.match(oneErrorLine(file), /stopped sending: less than 1024 bytes in 1 s \(\d bytes in all\)\. On a slow connection, raise HF_HUB_DOWNLOAD_TIMEOUT/);
+    const model = await run(['--model', 'drip/model'], { HF_ENDPOINT: hub.endpoint, ...timeout });
+    assert.equal(model.code, 1);
+    assert.match(oneErrorLine(model), /The Hub at \S+ stopped sending: .* give its config\.json with --config FILE\./);
+  });
+
+  test('--file reads only the header of a server that ignores Range and sends 300 MB', async () => {
+    const r = await run(['--file', `${hub.endpoint}/x/norange`, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms < 5000, `${r.ms} ms`);
+    assert.equal(JSON.parse(r.stdout).tensor_count, 5);
+    await waitFor(() => hub.streams.at(-1).closed);
+    assert.ok(hub.streams.at(-1).sent < 64 * 2 ** 20, `the server sent ${hub.streams.at(-1).sent} bytes`);
+  });
+
+  test('--file reads only the header of an endless body', async () => {
+    const r = await run(['--file', `${hub.endpoint}/x/endless`, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms < 5000, `${r.ms} ms`);
+    assert.equal(JSON.parse(r.stdout).status, 'ok');
+    await waitFor(() => hub.streams.at(-1).closed);
+    assert.ok(hub.streams.at(-1).sent < 64 * 2 ** 20, `the server sent ${hub.streams.at(-1).sent} bytes`);
+  });
+
+  test('--model refuses a config.json past the core\'s cap, by its size or once it has read that much', async (t) => {
+    const { config_bytes: cap } = await limits();
+    if (!cap) return t.skip('dist/ predates catalogue().limits');
+    const huge = await run(['--model', 'huge/model'], { HF_ENDPOINT: hub.endpoint });
+    assert.equal(huge.code, 1);
+    assert.match(oneErrorLine(huge), new RegExp(`offers 286\\.10 MiB \\(300,000,000 bytes\\) for config\\.json; at most .* \\(${cap.toLocaleString('en-US')} bytes\\) is read\\.$`));
+    const endless = await run(['--model', 'endless/model'], { HF_ENDPOINT: hub.endpoint });
+    assert.equal(endless.code, 1);
+    assert.ok(endless.ms < 5000, `${endless.ms} ms`);
+    assert.match(oneErrorLine(endless), new RegExp(`sent more than .* \\(${cap.toLocaleString('en-US')} bytes\\) for config\\.json, the most that is read\\.$`));
+  });
+});
+
+describe('the CLI\'s --file and --config with what is not theirs to read', () => {
+  test('refuses a URL that is not http(s), rather than read it as a path', async () => {
+    for (const url of ['ftp://example.com/m.gguf', 'javascript:alert(1)', 'data:,GGUF', 'file:///tmp/m.gguf']) {
+      const r = await run(['--file', url]);
+      assert.equal(r.code, 2, url);
+      const scheme = url.split(':')[0];
+      assert.match(r.stderr, new RegExp(`^neuro-shrink: --file takes a local path or an http\\(s\\) URL; ${scheme}: URLs are not read\\.`), url);
+    }
+    const file = await run(['--file', 'file:///tmp/m.gguf']);
+    assert.match(file.stderr, /file: URLs are not read\. Give the path itself\. See --help\.\n$/);
+    const colon = await run(['--file', 'model:v2.gguf']);
+    assert.match(colon.stderr, /model: URLs are not read\. For a local file of that name, write \.\/model:v2\.gguf\. See --help\.\n$/);
+  });
+
+  test('says an empty file is empty', async () => {
+    const empty = tempFile('empty.gguf', '');
+    const r = await run(['--file', empty]);
+    assert.equal(r.code, 1);
+    assert.equal(oneErrorLine(r), `neuro-shrink: ${empty} is empty.`);
+  });
+
+  test('says zeros, or text, are not a weight file, showing the first bytes', async () => {
+    const zeros = await run(['--file', '/dev/zero']);
+    assert.equal(zeros.code, 1);
+    assert.equal(oneErrorLine(zeros), `neuro-shrink: /dev/zero is not a GGUF or safetensors file (its first bytes are ${'00 '.repeat(15)}00).`);
+    const html = await run(['--file', tempFile('page.gguf', '<!DOCTYPE html><html>not found</html>')]);
+    assert.match(oneErrorLine(html), /page\.gguf is not a GGUF or safetensors file \(its first bytes are 3c 21 44 4f 43 54 59 50 45 20 68 74 6d 6c 3e 3c, "<!DOCTYPE html><"\)\.$/);
+  });
+
+  test('surfaces the core\'s message for a broken header, and says when a file ends inside it', async () => {
+    const gguf = fs.readFileSync(new URL('../fuzz/corpus/gguf/small-v3.gguf', import.meta.url));
+    const cut = await run(['--file', tempFile('cut.gguf', gguf.subarray(0, 100))]);
+    assert.equal(cut.code, 1);
+    assert.match(oneErrorLine(cut), /cut\.gguf ends inside its own header \(the file has 100 bytes, the header needs \d+\)\.$/);
+    const absurd = await run(['--file', new URL('../fuzz/corpus/safetensors/absurd-length.safetensors', import.meta.url).pathname]);
+    assert.equal(absurd.code, 1);
+    assert.match(oneErrorLine(absurd), /absurd-length\.safetensors: Not a valid safetensors header: /);
+  });
+
+  test('--config stops at the core\'s cap: a large file by its size, /dev/zero and stdin as they stream', async (t) => {
+    const { config_bytes: cap } = await limits();
+    if (!cap) return t.skip('dist/ predates catalogue().limits');
+    const capText = `\\(${cap.toLocaleString('en-US')} bytes\\)`;
+    const big = tempFile('big.json', '');
+    fs.truncateSync(big, 200 * 10 ** 6);  // sparse: 200 MB on paper
+    const file = await run(['--config', big]);
+    assert.equal(file.code, 1);
+    assert.match(oneErrorLine(file), new RegExp(`big\\.json is 0\\.19 GiB \\(200,000,000 bytes\\); a config\\.json may be at most 4\\.00 MiB ${capText}\\.`));
+    assert.ok(file.ms < 5000, `${file.ms} ms`);
+    const zero = await run(['--config', '/dev/zero']);
+    assert.equal(zero.code, 1);
+    assert.match(oneErrorLine(zero), new RegExp(`^neuro-shrink: /dev/zero holds more than 4\\.00 MiB ${capText}, the most a config\\.json may be; reading stopped there\\.`));
+    assert.ok(zero.ms < 5000, `${zero.ms} ms`);
+    const stdin = await run(['--config', '-'], {}, Buffer.alloc(cap + 1, 0x20));
+    assert.equal(stdin.code, 1);
+    assert.match(oneErrorLine(stdin), new RegExp(`^neuro-shrink: stdin holds more than 4\\.00 MiB ${capText}, the most a config\\.json may be`));
+    const padded = await run(['--config', '-'], {}, Buffer.concat([fs.readFileSync(LLAMA2_CONFIG), Buffer.alloc(2 ** 20, 0x20)]));
+    assert.equal(padded.code, 0, padded.stderr);  // a config padded to 1 MiB is still read
+  });
+});
+
 describe('the CLI\'s usage', () => {
   const mistakes = {
     'a non-numeric --context': [['--model', 'a/b', '--context', 'many'], '--context takes a positive whole number, not "many".'],
@@ -302,6 +479,7 @@ describe('the CLI\'s usage', () => {
 // --- helpers ---
 
 function run(args, env = {}, input = undefined, cli = CLI) {
+  const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
       env: { ...process.env, HF_TOKEN: '', HF_ENDPOINT: 'http://127.0.0.1:9', ...env },
@@ -312,8 +490,11 @@ function run(args, env = {}, input = undefined, cli = CLI) {
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (input !== undefined) child.stdin.end(input);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    if (input !== undefined) {
+      child.stdin.on('error', () => {});  // the CLI may stop reading at its cap
+      child.stdin.end(input);
+    }
   });
 }
 
@@ -337,4 +518,19 @@ function tempFile(name, text) {
 
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// The core's caps (catalogue().limits), from the built estimator the CLI loads.
+let limitsPromise;
+function limits() {
+  limitsPromise ??= import('../../dist/estimator.js').then(async ({ catalogue, loadEstimator }) => {
+    await loadEstimator({ wasmBinary: fs.readFileSync(new URL('../../dist/neuro-shrink-core.wasm', import.meta.url)) });
+    return (await catalogue()).limits ?? {};
+  });
+  return limitsPromise;
+}
+
+// Waits (at most 5 s, 50 checks) until `done()` holds.
+async function waitFor(done) {
+  for (let i = 0; i < 50 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
 }
