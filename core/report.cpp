@@ -11,6 +11,7 @@
 #include "hub_check.h"
 #include "json_writer.h"
 #include "request_limits.h"
+#include "runtimes/profile.h"
 
 namespace neuroshrink {
 
@@ -306,7 +307,6 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
     w.field("reason", "no GPU chosen: pick one to solve for context, quantization, GPU count and -ngl").end_object();
     return;
   }
-  const runtime_kind rk = r.runtime->kind;
   estimate_options quiet = base;  // the searches read only the numbers
   quiet.explain = false;
   // Largest context (binary search; memory grows with the context in every runtime).
@@ -325,14 +325,7 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
   }
   // Best quantization: the first that fits, in order of quality for this runtime.
   {
-    static constexpr std::string_view kTransformers[] = {"bf16", "fp16", "fp8", "int8", "int4", "nf4"};
-    static constexpr std::string_view kVllm[] = {"bf16", "fp16", "fp8", "awq-4bit-128g", "gptq-4bit-128g"};
-    static constexpr std::string_view kLlama[] = {"bf16", "fp16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "IQ3_XXS", "Q2_K", "IQ2_XXS"};
-    static constexpr std::string_view kMlx[] = {"bf16", "fp16", "mlx-8bit", "mlx-6bit", "mlx-4bit", "mlx-3bit"};
-    std::span<const std::string_view> order = rk == runtime_kind::llama_cpp ? std::span<const std::string_view>(kLlama)
-                                              : rk == runtime_kind::vllm ? std::span<const std::string_view>(kVllm)
-                                              : rk == runtime_kind::mlx ? std::span<const std::string_view>(kMlx)
-                                                                        : std::span<const std::string_view>(kTransformers);
+    const std::span<const std::string_view> order = profile_of(*r.runtime).format_ladder;
     std::string best;
     for (auto q : order) {
       if (!find_weight_format(q)) continue;
@@ -353,7 +346,7 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
     w.field("fewest_gpus", fewest);
   }
   // llama.cpp: the most layers on the GPU that fit.
-  if (rk == runtime_kind::llama_cpp) {
+  if (profile_of(*r.runtime).solves_gpu_layers) {
     int64_t best = -1;
     estimate_options o = quiet;
     int64_t lo = 0, hi = static_cast<int64_t>(r.n_layer) + 1;
@@ -375,32 +368,11 @@ void write_solver(json_writer& w, const model_spec& s, const model_tensors& tens
   w.end_object();
 }
 
-// Commands that run this plan.
+// The command that runs this plan, when the runtime has one.
 void write_commands(json_writer& w, const estimate_result& r, const std::string& model_id, const estimate_options& o) {
   w.key("commands").begin_array();
-  const std::string id = model_id.empty() ? "MODEL" : model_id;
-  auto kv = [](const kv_dtype* t) { return t->name == "fp16" ? std::string("f16") : t->name == "fp32" ? std::string("f32") : std::string(t->name); };
-  if (r.runtime->kind == runtime_kind::llama_cpp) {
-    std::string cmd = "llama-server " + (model_id.empty() ? std::string("-m MODEL.gguf") : "-hf " + id + (r.format->layout == weight_layout::gguf ? ":" + r.format->name : std::string()));
-    cmd += " -c " + text_of(r.n_ctx) + " -ngl " + text_of(r.gpu_layers) + " -fa " + (r.flash_attention ? "on" : "off");
-    if (o.batch_size > 1) cmd += " -np " + text_of(o.batch_size);
-    if (r.n_ubatch != kLlamaDefaultUbatch) cmd += " -ub " + text_of(r.n_ubatch);
-    if (r.kv_k->name != "fp16") cmd += " -ctk " + kv(r.kv_k);
-    if (r.kv_v->name != "fp16") cmd += " -ctv " + kv(r.kv_v);
-    if (o.gpus > 1) cmd += " --split-mode layer";
-    w.begin_object().field("runtime", "llama.cpp").field("command", cmd).end_object();
-  } else if (r.runtime->kind == runtime_kind::vllm) {
-    std::string cmd = "vllm serve " + id + " --max-model-len " + text_of(o.context_tokens);
-    if (r.vllm) cmd += " --gpu-memory-utilization " + decimal_text(r.vllm->gpu_memory_utilization);
-    if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8";
-    if (o.gpus > 1) cmd += " --tensor-parallel-size " + text_of(o.gpus);
-    if (o.batch_size > 1) cmd += " --max-num-seqs " + text_of(o.batch_size);
-    if (!r.format_defaulted && r.format->layout == weight_layout::fp8) cmd += " --quantization fp8";
-    if (!r.format_defaulted && r.format->layout == weight_layout::bnb_4bit) cmd += " --quantization bitsandbytes";
-    w.begin_object().field("runtime", "vllm").field("command", cmd).end_object();
-  } else if (r.runtime->kind == runtime_kind::mlx) {
-    w.begin_object().field("runtime", "mlx").field("command", "mlx_lm.generate --model " + id + " --max-tokens " + text_of(o.context_tokens)).end_object();
-  }
+  if (const std::string cmd = profile_of(*r.runtime).command(r, model_id, o); !cmd.empty())
+    w.begin_object().field("runtime", r.runtime->name).field("command", cmd).end_object();
   w.end_array();
 }
 
@@ -560,12 +532,7 @@ std::string report_for(std::string_view request_text_json) {
       .field("gpu", r.gpu ? r.gpu->name : std::string_view(opt.gpu))
       .field("gpus", opt.gpus)
       .field("mode", opt.mode.empty() ? std::string_view("inference") : std::string_view(opt.mode));
-  if (r.runtime && r.runtime->kind == runtime_kind::llama_cpp && !r.training)
-    w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
-        .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", opt.batch_size);
-  if (r.vllm)
-    w.field("gpu_memory_utilization", r.vllm->gpu_memory_utilization).field("max_num_batched_tokens", r.vllm->max_num_batched_tokens)
-        .field("max_num_seqs", r.vllm->max_num_seqs);
+  if (r.runtime && !r.training) profile_of(*r.runtime).write_settings(w, r, opt);
   w.end_object();
   write_model(w, s, model_id);
   if (r.ok() && r.training) {

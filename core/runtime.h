@@ -9,8 +9,11 @@ namespace neuroshrink {
 
 enum class runtime_kind : uint8_t { transformers, llama_cpp, vllm, mlx };
 
+struct runtime_profile;  // core/runtimes/profile.h: what the estimate asks of a runtime
+
 struct runtime_info {
   runtime_kind kind;
+  const runtime_profile& (*profile)();
   std::string_view name;         // what users type: "llama.cpp"
   std::string_view label;
   std::string_view description;  // what the profile counts
@@ -18,8 +21,18 @@ struct runtime_info {
 };
 
 std::span<const runtime_info> runtimes();
+
+// The profiles, one file each in core/runtimes/.
+const runtime_profile& transformers_profile();
+const runtime_profile& llama_cpp_profile();
+const runtime_profile& vllm_profile();
+const runtime_profile& mlx_profile();
 // "llama.cpp", "llamacpp", "llama-cpp", "gguf" -> llama.cpp; "vllm"; "transformers", "pytorch", "hf"; "mlx".
 const runtime_info* find_runtime(std::string_view name);
+
+// PyTorch's CUDA context with lazy module loading (CUDA_MODULE_LOADING=LAZY, PyTorch's default since
+// 1.13): 287,047,680 bytes measured in pytorch/pytorch#86509 (666,632,192 bytes with eager loading).
+inline constexpr uint64_t kTorchCudaContextBytes = 287'047'680;
 
 // llama.cpp's defaults (common/common.h common_params, llama.cpp release v0.5.0 / node-llama-cpp 3.22.1):
 // n_ubatch 512, n_batch 2048; the context is padded to 256 cells (src/llama-context.cpp:289-303).

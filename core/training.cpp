@@ -5,7 +5,7 @@
 #include <array>
 #include <span>
 
-#include "estimate_internal.h"
+#include "placement.h"
 #include "formats.h"
 #include "inventory.h"
 

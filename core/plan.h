@@ -1,0 +1,43 @@
+// The working state of one inference estimate, passed from phase to phase (core/estimate.cpp) and to the
+// runtime's profile (core/runtimes/): the request resolved into types, then each phase's sums.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "checked.h"
+#include "estimate.h"
+
+namespace neuroshrink {
+
+struct runtime_profile;
+
+// The weights, split as llama.cpp places them: the input layer on the host, the repeating layers, the output.
+struct weight_split {
+  checked_u64 total, embedding, output, layers, other;
+  std::vector<uint64_t> blk;      // a GGUF file type: each blk's bytes (types differ by layer), for -ngl
+  uint64_t token_embd = 0;        // a GGUF file type: token_embd's bytes (a tied output's GPU copy)
+};
+
+struct plan {
+  const model_spec& s;
+  const model_tensors& tensors;
+  const estimate_options& o;
+  estimate_result& r;
+  const runtime_profile& rt;
+  const weight_format& f;
+  const kv_dtype& kv_k;
+  const kv_dtype& kv_v;
+
+  uint64_t n_layer = 1;           // repeating layers (at least one, to divide by)
+  uint64_t n_seq = 1;             // sequences (llama.cpp's --parallel streams)
+  weight_split weights;
+  checked_u64 kv_cache, per_token;
+  uint64_t kv_cells_max = 0;      // llama.cpp: the most cells any layer's cache holds (the attention phase's n_kv)
+  bool windowed = true;           // the runtime keeps sliding-window caches at their window
+  checked_u64 activations, overhead;
+  // Decode speed: when some layers run from system RAM, the share of the weights read from the GPU.
+  bool host_layers = false;
+  double gpu_share = 1.0;
+};
+
+}  // namespace neuroshrink

@@ -1,0 +1,242 @@
+// llama.cpp: model buffers (token_embd on the host, -ngl layers on the GPU), the KV buffer padded to 256
+// cells with its own sliding-window sizing, the compute buffer for n_ubatch with or without flash attention,
+// and the host output buffer. Measured against a real llama.cpp in tests/llamacpp/.
+#include "text.h"
+#include "runtimes/profile.h"
+
+#include <algorithm>
+
+#include "plan.h"
+
+namespace neuroshrink {
+namespace {
+
+std::string format_refusal(const weight_format& f) {
+  if (f.layout == weight_layout::dense || f.layout == weight_layout::gguf) return {};
+  return "llama.cpp loads GGUF files: " + f.label + " is not one of its types. Pick a llama.cpp file type (Q4_K_M, Q8_0, ...) or fp16/bf16.";
+}
+
+// common.h cache_type_k / cache_type_v: f16.
+std::string_view default_kv(const weight_format&) { return "fp16"; }
+
+std::string kv_refusal(const kv_dtype& k, const kv_dtype& v) {
+  if (k.name != "fp8" && v.name != "fp8") return {};
+  return "llama.cpp has no fp8 cache type; its cache types are f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl.";
+}
+
+// src/llama-context.cpp:246-303: n_batch = min(n_ctx, 2048), n_ubatch = min(n_batch, 512); n_ctx padded to
+// 256, split per sequence and padded again. -c is the total over --parallel sequences.
+bool prepare(plan& p) {
+  const estimate_options& o = p.o;
+  estimate_result& r = p.r;
+  const uint64_t n_ctx_asked = o.context_tokens * p.n_seq;
+  r.n_ctx_seq = pad_up(pad_up(n_ctx_asked, kLlamaCtxPad) / p.n_seq, kLlamaCtxPad);
+  r.n_ctx = r.n_ctx_seq * p.n_seq;
+  r.n_ubatch = std::min(std::min(n_ctx_asked, kLlamaDefaultBatch), o.ubatch ? o.ubatch : kLlamaDefaultUbatch);
+  r.flash_attention = o.flash_attention != 0;
+  r.gpu_layers = o.gpu_layers < 0 ? p.n_layer + 1 : std::min<uint64_t>(static_cast<uint64_t>(o.gpu_layers), p.n_layer + 1);
+  // Layers llama.cpp runs on the CPU read their weights at system RAM bandwidth (the output stays on the host too).
+  p.host_layers = r.gpu_layers <= p.n_layer;
+  p.gpu_share = static_cast<double>(std::min(r.gpu_layers, p.n_layer)) / static_cast<double>(p.n_layer);
+  if (!r.flash_attention && ggml_quantized(p.kv_v)) {
+    r.issues.push_back({"quantized_v_needs_flash_attention", "flash_attention",
+        "llama.cpp refuses a quantized V cache (" + std::string(p.kv_v.name) + ") without flash attention: \"quantized V cache requires flash_attn to be enabled\" (src/llama-context.cpp). Turn flash attention on, or keep V at f16.",
+        severity::error});
+    return false;
+  }
+  return true;
+}
+
+// Families whose GGUF architecture runs a sliding-window (or chunked) cache in llama.cpp: src/models/
+// gemma2.cpp, gemma3.cpp, cohere2.cpp, openai-moe.cpp, llama4.cpp set hparams.swa_type. Mistral and Mixtral
+// convert to the "llama" architecture without a window, and phi3.cpp disables SWA ("Phi SWA is currently
+// disabled", llama.cpp PR 13676): their caches hold the whole context.
+bool keeps_window(const model_spec& s) {
+  const std::string& f = s.text_family.empty() ? s.family : s.text_family;
+  return f == "gemma2" || f == "gemma3" || f == "gemma3_text" || f == "cohere2" || f == "gpt_oss" || f == "llama4" || f == "llama4_text" || f == "olmo2";
+}
+
+// MLA: K only, V is a view of it (is_mla: has_v = false); the lightning indexer's keys in the K cache's type.
+uint64_t bytes_per_token(const plan& p, const layer_spec& l) {
+  uint64_t bpt = 0;
+  if (l.attention == attention_kind::mla) bpt = kv_row_bytes(p.kv_k, l.k_elements);
+  else if (l.attention != attention_kind::none) bpt = kv_row_bytes(p.kv_k, l.k_elements) + kv_row_bytes(p.kv_v, l.v_elements);
+  if (l.index_elements) bpt += kv_row_bytes(p.kv_k, l.index_elements);
+  return bpt;
+}
+
+// Full caches hold n_ctx_seq cells per sequence; sliding/chunked caches pad256(min(n_ctx_seq, n_swa + n_ubatch))
+// (src/llama-kv-cache-iswa.cpp, non-unified cache).
+uint64_t cached_tokens(const plan& p, uint64_t window, bool local) {
+  return local ? std::min(p.r.n_ctx_seq, pad_up(window + p.r.n_ubatch, kLlamaCtxPad)) : p.r.n_ctx_seq;
+}
+
+// The recurrent memory (src/llama-memory-recurrent.cpp): f32 conv state of d_conv - 1 columns and the ssm
+// state, one cell per sequence.
+uint64_t state_bytes(const plan& p, const layer_spec& l) {
+  const uint64_t conv_channels = p.s.dim("conv_dim") ? p.s.dim("conv_dim") : p.s.dim("d_inner");
+  return 4 * (l.state_elements - conv_channels);
+}
+
+// Model buffers: the input layer (token_embd) always on the host (src/llama-model.cpp "very little benefit to
+// offloading the input layer"); the last `gl` layers on the GPU; output norm + output on the GPU when
+// ngl > n_layer. A tied model's output is a copy of token_embd made in the GPU's buffer type
+// (src/llama-model-loader.cpp: duplicated tensors are shared only within one buffer type). Returns the copy.
+uint64_t add_model_buffers(plan& p, uint64_t gl, bool output_on_gpu) {
+  estimate_result& r = p.r;
+  const weight_split& w = p.weights;
+  const uint64_t n_layer = p.n_layer;
+  uint64_t layers_gpu = w.layers.value / n_layer * gl + (gl == n_layer ? w.layers.value % n_layer : 0);
+  if (!w.blk.empty()) {  // the last gl blks, as llama.cpp offloads them (i_gpu_start = n_layer - ngl)
+    layers_gpu = 0;
+    for (uint64_t b = w.blk.size() - std::min<uint64_t>(gl, w.blk.size()); b < w.blk.size(); ++b) layers_gpu += w.blk[b];
+  }
+  const uint64_t layers_host = w.layers.value - layers_gpu;
+  const uint64_t out_bytes = w.output.value + w.other.value;
+  const uint64_t tied_copy = !output_on_gpu ? 0 : r.gguf ? (r.gguf->tied_output ? w.token_embd : 0) : p.s.tie_word_embeddings ? w.embedding.value : 0;
+  add_component(r, "model_buffer_host", "Model buffer, host (CPU_Mapped: token_embd" + std::string(gl < n_layer ? " + CPU layers" : "") + (output_on_gpu ? "" : " + output") + ")",
+      "weights", w.embedding.value + layers_host + (output_on_gpu ? 0 : out_bytes), true);
+  if (gl > 0)  // any layer on the GPU
+    add_component(r, "model_buffer_gpu", "Model buffer, GPU (" + text_of(gl) + " layers" + (output_on_gpu ? " + output" : "") + (tied_copy ? ", tied output copied" : "") + ")",
+        "weights", layers_gpu + (output_on_gpu ? out_bytes + tied_copy : 0), false);
+  p.weights.total.add(tied_copy);
+  return tied_copy;
+}
+
+// Compute buffer: ggml-alloc's peak over the reserved worst-case graph of n_ubatch tokens with n_ubatch logits
+// rows (src/llama-context.cpp graph_reserve). Measured on llama.cpp's CPU backend
+// (tests/fixtures/llamacpp/measurements.json, 92 contexts): the larger of the logits phase,
+// 4 * ub * (n_vocab + 2 * n_embd), and without flash attention the attention phase, the f32 KQ scores and mask
+// 4 * ub * n_kv * (n_head + 1) beside ~ 4 * ub * (5 n_embd + 2 n_embd_kv) of live activations.
+void add_compute_buffers(plan& p, bool any_gpu) {
+  estimate_result& r = p.r;
+  const model_spec& s = p.s;
+  const uint64_t ub = r.n_ubatch, h = s.hidden_size, V = s.vocab_size;
+  const uint64_t heads = s.num_attention_heads, kvdim = s.num_key_value_heads * s.head_dim;
+  const checked_u64 logits_phase = checked_u64::product({4, ub, V + 2 * h});
+  checked_u64 attn_phase = checked_u64::product({p.kv_cells_max, heads + 1});
+  attn_phase.add(5 * h + 2 * kvdim).mul(4).mul(ub);
+  if (r.flash_attention) attn_phase = {};
+  p.activations.add(logits_phase.value >= attn_phase.value ? logits_phase : attn_phase);
+  p.activations.overflow = p.activations.overflow || logits_phase.overflow || attn_phase.overflow;
+  add_component(r, any_gpu ? "compute_buffer_gpu" : "compute_buffer_host", any_gpu ? "Compute buffer, GPU" : "Compute buffer, host", "activations", p.activations.value, !any_gpu, true);
+  if (any_gpu) {
+    // The host-side part of the graph (the token_embd lookup, the graph inputs): CUDA_Host compute buffer.
+    const uint64_t host_compute = 4 * ub * h;
+    p.activations.add(host_compute);
+    add_component(r, "compute_buffer_host", "Compute buffer, host (CUDA_Host: embeddings lookup)", "activations", host_compute, true);
+  }
+}
+
+void explain(plan& p, uint64_t tied_copy, bool any_gpu) {
+  estimate_result& r = p.r;
+  const model_spec& s = p.s;
+  const weight_format& f = p.f;
+  const uint64_t ub = r.n_ubatch, h = s.hidden_size, V = s.vocab_size;
+  const uint64_t heads = s.num_attention_heads, kvdim = s.num_key_value_heads * s.head_dim;
+  r.formulas.push_back({"weights", (r.gguf ? "GGUF tensor data of " + f.name + ": " + text_of(r.gguf->n_tensors) + " tensors, " + text_of(r.gguf->tensor_bytes) + " bytes (" +
+                                                 text_of(r.gguf->bpw_milli() / 1000) + "." + text_of(r.gguf->bpw_milli() % 1000 / 100) + text_of(r.gguf->bpw_milli() % 100 / 10) +
+                                                 " bits per weight), each tensor's type as llama-quantize picks it; token_embd on the host"
+                                           : "GGUF tensor data: 2-D tensors in " + f.label + ", 1-D tensors (norms, biases) in F32; token_embd on the host") +
+      std::string(tied_copy ? "; the tied output copied to the GPU (" + text_of(tied_copy) + " bytes)" : ""),
+      r.gguf ? "convert_hf_to_gguf.py; llama.cpp src/llama-quant.cpp llama_tensor_get_type_impl (core/gguf_quant.cpp); src/llama-model.cpp (input layer on the CPU)"
+             : "convert_hf_to_gguf.py (1-D tensors F32); llama.cpp src/llama-model.cpp (input layer on the CPU), src/llama-model-loader.cpp"});
+  r.formulas.push_back({"activations",
+      "compute buffer = max(logits phase 4 x ubatch " + text_of(ub) + " x (vocab " + text_of(V) + " + 2 x n_embd " + text_of(h) + ")" +
+          (r.flash_attention ? std::string(", flash attention on")
+                             : ", attention phase 4 x " + text_of(ub) + " x (n_kv " + text_of(p.kv_cells_max) + " x (n_head " + text_of(heads) + " + 1) + 5 x " + text_of(h) + " + 2 x " + text_of(kvdim) + ")") +
+          ")" + (any_gpu ? " + host compute 4 x " + text_of(ub) + " x " + text_of(h) : std::string()),
+      "llama.cpp src/llama-context.cpp graph_reserve; fitted to 92 measured CPU contexts (tests/llamacpp/README.md)"});
+  r.formulas.push_back({"overhead", "output buffer 4 x vocab " + text_of(V) + " x " + text_of(std::max<uint64_t>(1, p.n_seq)) +
+                                        " sequences; the CUDA context and cuBLAS workspace are in no llama.cpp buffer and not counted",
+      "llama.cpp src/llama-context.cpp output_reserve"});
+}
+
+void note_no_window(plan& p) {
+  if (p.windowed) return;
+  bool any_local = false;
+  for (const auto& l : p.s.layers) any_local = any_local || ((l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window);
+  if (any_local)
+    p.r.issues.push_back({"llama_cpp_no_window", "runtime",
+        "llama.cpp runs this architecture without its sliding window (Mistral/Mixtral convert to the llama architecture; Phi-3's SWA is disabled, llama.cpp PR 13676): its cache holds the whole context.",
+        severity::info});
+}
+
+void components(plan& p) {
+  estimate_result& r = p.r;
+  note_no_window(p);
+  const uint64_t gl = std::min(r.gpu_layers, p.n_layer);  // repeating layers on the GPU
+  const bool output_on_gpu = r.gpu_layers > p.n_layer;    // src/llama-model.cpp: the output layer needs ngl > n_layer
+  const bool any_gpu = r.gpu_layers > 0;
+  const uint64_t tied_copy = add_model_buffers(p, gl, output_on_gpu);
+  // KV buffer: each layer's cache on that layer's device (offload_kqv, src/llama-kv-cache.cpp).
+  const uint64_t kv = p.kv_cache.value, kv_gpu = kv / p.n_layer * gl + (gl == p.n_layer ? kv % p.n_layer : 0);
+  if (any_gpu) add_component(r, "kv_buffer_gpu", "KV buffer, GPU", "kv_cache", kv_gpu, false);
+  if (kv > kv_gpu) add_component(r, "kv_buffer_host", "KV buffer, host (CPU layers)", "kv_cache", kv - kv_gpu, true);
+  add_compute_buffers(p, any_gpu);
+  // Output buffer: float logits for one output per sequence, on the host (src/llama-context.cpp output_reserve).
+  const uint64_t out_buf = 4 * p.s.vocab_size * std::max<uint64_t>(1, p.n_seq);
+  p.overhead.add(out_buf);
+  add_component(r, "output_buffer", "Output buffer, host (logits)", "overhead", out_buf, true);
+  if (p.o.explain) explain(p, tied_copy, any_gpu);
+  r.issues.push_back({"cuda_context_not_counted", "overhead",
+      "llama.cpp's totals are its own buffers. The CUDA context comes on top, in no buffer llama.cpp prints: it grows with the GPU's SM count, 107 MiB on an RTX 4060 Ti to 555 MiB on an RTX PRO 6000 (llama.cpp PR 23604, 20595), plus cuBLAS workspace and pool slack; keep that much free.",
+      severity::info});
+}
+
+std::string kv_formula_tail(const plan& p) {
+  const estimate_result& r = p.r;
+  return "; n_ctx " + text_of(r.n_ctx) + " = " + text_of(p.o.batch_size) + " x n_ctx_seq " + text_of(r.n_ctx_seq) + " (padded to 256), ubatch " + text_of(r.n_ubatch);
+}
+
+std::string kv_flag(const kv_dtype* t) { return t->name == "fp16" ? std::string("f16") : t->name == "fp32" ? std::string("f32") : std::string(t->name); }
+
+std::string command(const estimate_result& r, const std::string& model_id, const estimate_options& o) {
+  std::string cmd = "llama-server " + (model_id.empty() ? std::string("-m MODEL.gguf") : "-hf " + model_id + (r.format->layout == weight_layout::gguf ? ":" + r.format->name : std::string()));
+  cmd += " -c " + text_of(r.n_ctx) + " -ngl " + text_of(r.gpu_layers) + " -fa " + (r.flash_attention ? "on" : "off");
+  if (o.batch_size > 1) cmd += " -np " + text_of(o.batch_size);
+  if (r.n_ubatch != kLlamaDefaultUbatch) cmd += " -ub " + text_of(r.n_ubatch);
+  if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
+  if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
+  if (o.gpus > 1) cmd += " --split-mode layer";
+  return cmd;
+}
+
+void write_settings(json_writer& w, const estimate_result& r, const estimate_options& o) {
+  w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
+      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size);
+}
+
+constexpr std::string_view kLadder[] = {"bf16", "fp16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "IQ3_XXS", "Q2_K", "IQ2_XXS"};
+
+}  // namespace
+
+const runtime_profile& llama_cpp_profile() {
+  static const runtime_profile kProfile{
+      .info = *find_runtime("llama.cpp"),
+      .format_refusal = format_refusal,
+      .default_kv = default_kv,
+      .kv_refusal = kv_refusal,
+      .prepare = prepare,
+      .keeps_window = keeps_window,
+      .bytes_per_token = bytes_per_token,
+      .cached_tokens = cached_tokens,
+      .state_bytes = state_bytes,
+      .components = components,
+      .usable_bytes = whole_gpu,
+      .command = command,
+      .write_settings = write_settings,
+      .format_ladder = kLadder,
+      .vision_in_separate_file = true,
+      .one_dimensional_f32 = true,
+      .own_weights_formula = true,
+      .expands_mla = false,
+      .batch_word = "streams ",
+      .kv_formula_tail = kv_formula_tail,
+      .kv_source = "llama.cpp src/llama-context.cpp (n_ctx padding), src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp (SWA cells), src/llama-memory-recurrent.cpp",
+      .solves_gpu_layers = true,
+  };
+  return kProfile;
+}
+
+}  // namespace neuroshrink

@@ -1,0 +1,89 @@
+// A runtime as one profile: the formats and cache types it loads, its settings, how many tokens each layer's
+// cache holds and how many bytes a token takes there, the memory it allocates (each component with its
+// formula and source), its usable share of a GPU, the solver's format ladder and its run command.
+// core/runtimes/<name>.cpp each define one; core/estimate.cpp runs any of them the same way, and nothing
+// outside core/runtimes/ asks which runtime it is.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "estimate.h"
+#include "json_writer.h"
+
+namespace neuroshrink {
+
+struct plan;
+
+struct runtime_profile {
+  const runtime_info& info;
+  // Why the runtime cannot load weight format f (a message naming what to pick instead), or "".
+  std::string (*format_refusal)(const weight_format& f);
+  // The cache's element type when the request names none.
+  std::string_view (*default_kv)(const weight_format& f);
+  // Why it cannot keep a cache of these types, or "".
+  std::string (*kv_refusal)(const kv_dtype& k, const kv_dtype& v);
+  // Its settings, resolved from the request before the cache is sized (llama.cpp's n_ctx, n_ubatch, -ngl);
+  // false after an error issue.
+  bool (*prepare)(plan& p);
+  // Whether its sliding-window (or chunked) layers keep only their window.
+  bool (*keeps_window)(const model_spec& s);
+  // Cache bytes of one token of one layer.
+  uint64_t (*bytes_per_token)(const plan& p, const layer_spec& l);
+  // Tokens one sequence keeps in a layer's cache: the window when `local`, else the context, as it pads them.
+  uint64_t (*cached_tokens)(const plan& p, uint64_t window, bool local);
+  // A layer's fixed per-sequence state (SSM conv and recurrent state), bytes.
+  uint64_t (*state_bytes)(const plan& p, const layer_spec& l);
+  // Its allocations after the cache is sized: components, activations, overhead, their formulas and notes.
+  void (*components)(plan& p);
+  // What of a GPU it may use (vLLM: gpu_memory_utilization of the memory).
+  uint64_t (*usable_bytes)(const gpu_info& g, const estimate_options& o);
+  // The command that runs the plan, or "" when it has none.
+  std::string (*command)(const estimate_result& r, const std::string& model_id, const estimate_options& o);
+  // Its settings echoed in the report's "request" (llama.cpp's n_ctx, -ngl; vLLM's budget), if any.
+  void (*write_settings)(json_writer& w, const estimate_result& r, const estimate_options& o);
+  // The solver's best-quantization order, best first.
+  std::span<const std::string_view> format_ladder;
+  // Weights: the inventory's tensors it leaves out (llama.cpp's vision tower and projector: the mmproj file).
+  bool vision_in_separate_file;
+  // GGUF keeps 1-D tensors (norms, biases) in F32 (convert_hf_to_gguf.py: n_dims == 1 -> F32).
+  bool one_dimensional_f32;
+  // Writes its own weights formula (llama.cpp: token_embd on the host, the tied output copy).
+  bool own_weights_formula;
+  // MLA: caches the expanded per-head K and V (no MLA kernel) rather than the latent.
+  bool expands_mla;
+  // The KV formula: what the batch is called ("batch", "streams"), the runtime's own tail, and its source.
+  std::string_view batch_word;
+  std::string (*kv_formula_tail)(const plan& p);
+  std::string_view kv_source;
+  // The solver searches its GPU layer count (llama.cpp -ngl).
+  bool solves_gpu_layers;
+};
+
+// The profile of a runtime in core/runtime.cpp's table.
+const runtime_profile& profile_of(const runtime_info& rt);
+
+// Shared by the profiles.
+void add_component(estimate_result& r, std::string_view key, std::string label, std::string_view category, uint64_t bytes, bool host,
+                   bool per_gpu = false);
+uint64_t kv_row_bytes(const kv_dtype& t, uint64_t elements);  // a row of a cache type, block-rounded
+uint64_t pad_up(uint64_t v, uint64_t m);
+bool ggml_quantized(const kv_dtype& t);   // a llama.cpp block type (q8_0, q4_0, ...)
+uint64_t no_state(const plan& p, const layer_spec& l);
+std::string no_command(const estimate_result& r, const std::string& model_id, const estimate_options& o);
+void no_settings(json_writer& w, const estimate_result& r, const estimate_options& o);
+std::string no_tail(const plan& p);
+bool keeps_every_window(const model_spec& s);
+bool prepare_nothing(plan& p);
+uint64_t whole_gpu(const gpu_info& g, const estimate_options& o);
+
+// transformers and MLX: prefill activations, and the expanded MLA cache row.
+void add_prefill_activations(plan& p, uint64_t tokens, std::string_view source);
+uint64_t expanded_bytes_per_token(const plan& p, const layer_spec& l);
+// transformers, vLLM and MLX keep SSM state in the compute dtype, Gated DeltaNet's recurrent state in fp32.
+uint64_t compute_dtype_state_bytes(const plan& p, const layer_spec& l);
+// Refuses llama.cpp's block cache types.
+std::string refuse_ggml_cache(const kv_dtype& k, const kv_dtype& v, std::string_view runtime, std::string_view instead);
+
+}  // namespace neuroshrink

@@ -1,0 +1,70 @@
+// Speed on the chosen GPU: decode is bound by memory bandwidth (every active weight and the whole KV read once
+// per step), prefill by compute (2 FLOPs per active parameter per token plus attention).
+#include "text.h"
+#include "speed.h"
+
+#include "runtimes/profile.h"
+
+namespace neuroshrink {
+namespace {
+
+// Decode efficiency: the fraction of peak memory bandwidth a single-stream decode reaches. llama.cpp's published
+// CUDA runs (ggml-org/llama.cpp discussion 15013, "Performance of llama.cpp on NVIDIA CUDA": Llama-2-7B Q4_0,
+// 3.56 GiB, tg128 ~ 186 t/s on an RTX 4090 of 1008 GB/s) read ~0.70 of peak; vLLM and transformers reach
+// similar fractions at batch 1. Prefill: ~0.5 of dense fp16 tensor FLOPS (model FLOPs utilisation of
+// large-batch prefill). Both are documented assumptions, not measurements of the user's machine.
+constexpr double kDecodeEfficiency = 0.70;
+constexpr double kPrefillEfficiency = 0.50;
+// System RAM bandwidth when the request gives none: dual-channel DDR5-5600 (2 x 44.8 GB/s, JEDEC JESD79-5).
+constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
+
+}  // namespace
+
+double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus) {
+  const double bw = static_cast<double>(g.bandwidth_bytes_per_s) * static_cast<double>(std::max<uint64_t>(1, gpus));
+  return r.decode_step_bytes ? bw * kDecodeEfficiency / static_cast<double>(r.decode_step_bytes) : 0;
+}
+
+void estimate_speed(plan& p) {
+  estimate_result& r = p.r;
+  const estimate_options& o = p.o;
+  const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
+  const uint64_t active_weights = static_cast<uint64_t>(static_cast<double>(p.weights.total.value) * active_fraction);
+  const uint64_t kv = p.kv_cache.value, gpus_n = o.gpus;
+  r.decode_step_bytes = active_weights + kv;
+  if (!r.gpu) return;
+  auto& sp = r.speed;
+  sp.gpu = std::string(r.gpu->name);
+  sp.efficiency = kDecodeEfficiency;
+  sp.bytes_per_token = active_weights + kv / std::max<uint64_t>(1, o.batch_size);
+  const double bw = static_cast<double>(r.gpu->bandwidth_bytes_per_s) * static_cast<double>(gpus_n);
+  double step_s = 1.0 / decode_tokens_per_s(r, *r.gpu, gpus_n);
+  if (p.host_layers) {
+    // Layers the runtime runs on the CPU read their weights at system RAM bandwidth.
+    const double host_bw = static_cast<double>(o.host_bandwidth ? o.host_bandwidth : kDefaultHostBandwidth);
+    step_s = static_cast<double>(active_weights + kv) * p.gpu_share / (bw * kDecodeEfficiency) +
+             static_cast<double>(active_weights + kv) * (1 - p.gpu_share) / (host_bw * kDecodeEfficiency);
+    sp.decode_bound = "memory bandwidth (GPU and system RAM)";
+  } else {
+    sp.decode_bound = "memory bandwidth";
+  }
+  sp.batch_decode_tokens_per_s = step_s > 0 ? static_cast<double>(o.batch_size) / step_s : 0;
+  sp.decode_tokens_per_s = step_s > 0 ? 1.0 / step_s : 0;
+  // Prefill FLOPs per token: 2 per active matmul parameter, plus attention 4 x layers x heads x head_dim x
+  // (context / 2) on average over the prompt (Kaplan et al. 2020, C_forward ~ 2N + 2 n_layer n_ctx d_attn).
+  sp.flops_per_token = 2 * r.parameters.active.value + 2 * p.s.layers.size() * o.context_tokens * p.s.num_attention_heads * p.s.head_dim;
+  if (r.gpu->fp16_flops_per_s) {
+    sp.prefill_tokens_per_s = static_cast<double>(r.gpu->fp16_flops_per_s) * static_cast<double>(gpus_n) * kPrefillEfficiency / static_cast<double>(sp.flops_per_token);
+    sp.prefill_bound = "compute";
+  } else {
+    sp.prefill_bound = "unknown";
+    sp.reason = "the catalogue has no dense fp16 tensor throughput for " + sp.gpu + ", so prefill speed is unknown";
+  }
+  sp.known = sp.decode_tokens_per_s > 0;
+  if (o.explain) r.formulas.push_back({"speed",
+      "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step / (" + text_of(r.gpu->bandwidth_bytes_per_s) + " B/s x " +
+          text_of(gpus_n) + " x efficiency 0.70); prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(r.gpu->fp16_flops_per_s) + " FLOP/s x 0.50)",
+      "llama.cpp discussion 15013 (CUDA tg128 of Llama-2-7B Q4_0 ~ 0.7 of peak bandwidth); Kaplan et al. 2020 (forward FLOPs)"});
+}
+
+}  // namespace neuroshrink
