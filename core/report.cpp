@@ -12,6 +12,7 @@
 #include "json_writer.h"
 #include "request_limits.h"
 #include "runtimes/profile.h"
+#include "solver.h"
 
 namespace neuroshrink {
 
@@ -268,103 +269,39 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
 // Hub facts the front end fetched (safetensors.total from /api/models, the index's total_size), compared with
-// the config's count; written right after the estimate.
-void write_hub_check(json_writer& w, const model_spec& s, const model_tensors& tensors, const json& req, std::vector<issue>& issues) {
-  const inventory& inv = tensors.inv;
-  const auto& p = tensors.parameters;
-  if (auto it = req.find("hub"); it != req.end() && it->is_object()) {
-    auto whole = [&](const char* k) -> uint64_t {
-      auto f = it->find(k);
-      return f != it->end() && f->is_number_unsigned() ? f->get<uint64_t>() : 0;
-    };
-    hub_facts hub{whole("parameters_total"), whole("safetensors_total_bytes")};
-    w.key("hub_check").begin_array();
-    for (const auto& c : compare_with_hub(s, inv, p, hub)) {
-      w.begin_object().field("source", c.source).field("config_parameters", c.config_parameters)
-          .field("hub_parameters", c.hub_parameters).field("difference", c.difference).key("explained").begin_array();
-      for (const auto& t : c.explained) w.begin_object().field("reason", t.reason).field("parameters", t.parameters).end_object();
-      w.end_array().field("unexplained", c.unexplained).field("verdict", c.verdict).field("message", c.message).end_object();
-      if (c.verdict == "mismatch") issues.push_back({"hub_mismatch", "hub", c.message, severity::warning});
-    }
-    w.end_array();
+// the config's count; a mismatch is also a warning.
+std::vector<hub_comparison> check_with_hub(const model_spec& s, const model_tensors& tensors, const json& hub, std::vector<issue>& issues) {
+  auto whole = [&](const char* k) -> uint64_t {
+    auto f = hub.find(k);
+    return f != hub.end() && f->is_number_unsigned() ? f->get<uint64_t>() : 0;
+  };
+  std::vector<hub_comparison> out = compare_with_hub(s, tensors.inv, tensors.parameters, {whole("parameters_total"), whole("safetensors_total_bytes")});
+  for (const auto& c : out)
+    if (c.verdict == "mismatch") issues.push_back({"hub_mismatch", "hub", c.message, severity::warning});
+  return out;
+}
+
+void write_hub_check(json_writer& w, const std::vector<hub_comparison>& checks) {
+  w.key("hub_check").begin_array();
+  for (const auto& c : checks) {
+    w.begin_object().field("source", c.source).field("config_parameters", c.config_parameters)
+        .field("hub_parameters", c.hub_parameters).field("difference", c.difference).key("explained").begin_array();
+    for (const auto& t : c.explained) w.begin_object().field("reason", t.reason).field("parameters", t.parameters).end_object();
+    w.end_array().field("unexplained", c.unexplained).field("verdict", c.verdict).field("message", c.message).end_object();
   }
+  w.end_array();
 }
 #endif
 
-// Whether an estimate fits on its chosen GPU(s).
-bool fits_chosen(const estimate_result& r) {
-  if (!r.ok() || !r.gpu) return false;
-  for (const auto& f : r.fits)
-    if (f.gpu == r.gpu) return f.fits && (!r.vllm || r.vllm->max_model_len_fits);
-  return false;
-}
-
-// The solvers: for the chosen GPU (and count), the largest context, the best quantization, the fewest GPUs
-// and llama.cpp's -ngl that fit. Each runs the estimate itself, so they follow every rule above.
-void write_solver(json_writer& w, const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r) {
+void write_solver(json_writer& w, const solver_result& sv) {
   w.key("solver").begin_object();
-  if (!r.gpu) {
+  if (!sv.solved) {
     w.field("reason", "no GPU chosen: pick one to solve for context, quantization, GPU count and -ngl").end_object();
     return;
   }
-  estimate_options quiet = base;  // the searches read only the numbers
-  quiet.explain = false;
-  // Largest context (binary search; memory grows with the context in every runtime).
-  {
-    estimate_options o = quiet;
-    uint64_t lo = 0, hi = s.max_position_embeddings ? s.max_position_embeddings : (uint64_t{1} << 20);
-    o.context_tokens = hi;
-    if (fits_chosen(estimate(s, tensors, o))) lo = hi;
-    else
-      while (hi - lo > 1) {
-        const uint64_t mid = lo + (hi - lo) / 2;
-        o.context_tokens = mid;
-        (fits_chosen(estimate(s, tensors, o)) ? lo : hi) = mid;
-      }
-    w.field("max_context_tokens", lo).field("max_context_limit", s.max_position_embeddings ? "max_position_embeddings" : "1048576 tokens searched");
-  }
-  // Best quantization: the first that fits, in order of quality for this runtime.
-  {
-    const std::span<const std::string_view> order = profile_of(*r.runtime).format_ladder;
-    std::string best;
-    for (auto q : order) {
-      if (!find_weight_format(q)) continue;
-      estimate_options o = quiet;
-      o.quantization = std::string(q);
-      if (fits_chosen(estimate(s, tensors, o))) { best = std::string(q); break; }
-    }
-    w.field("best_quantization", best);
-  }
-  // Fewest GPUs of this kind.
-  {
-    uint64_t fewest = 0;
-    for (uint64_t n = 1; n <= 64 && !fewest; n *= 2) {
-      estimate_options o = quiet;
-      o.gpus = n;
-      if (fits_chosen(estimate(s, tensors, o))) fewest = n;
-    }
-    w.field("fewest_gpus", fewest);
-  }
-  // llama.cpp: the most layers on the GPU that fit.
-  if (profile_of(*r.runtime).solves_gpu_layers) {
-    int64_t best = -1;
-    estimate_options o = quiet;
-    int64_t lo = 0, hi = static_cast<int64_t>(r.n_layer) + 1;
-    o.gpu_layers = hi;
-    if (fits_chosen(estimate(s, tensors, o))) best = hi;
-    else {
-      o.gpu_layers = 0;
-      if (fits_chosen(estimate(s, tensors, o))) {
-        while (hi - lo > 1) {
-          const int64_t mid = (lo + hi) / 2;
-          o.gpu_layers = mid;
-          (fits_chosen(estimate(s, tensors, o)) ? lo : hi) = mid;
-        }
-        best = lo;
-      }
-    }
-    w.field("gpu_layers", best);
-  }
+  w.field("max_context_tokens", sv.max_context_tokens).field("max_context_limit", sv.max_context_limit)
+      .field("best_quantization", sv.best_quantization).field("fewest_gpus", sv.fewest_gpus);
+  if (sv.gpu_layers) w.field("gpu_layers", *sv.gpu_layers);
   w.end_object();
 }
 
@@ -493,6 +430,28 @@ std::string finish_reply(json_writer& w, const std::vector<issue>& issues) {
   return w.take();
 }
 
+// What one report says, computed before a byte of it is written: the estimate, the Hub cross-check and the
+// solvers.
+struct report_plan {
+  model_tensors tensors;
+  estimate_result r;
+  std::optional<std::vector<hub_comparison>> hub;  // when the request brought the Hub's facts
+  solver_result solver;
+};
+
+report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
+  const model_spec& s = rv.parsed.spec;
+  report_plan p{tensors_of(s), {}, {}, {}};
+  p.r = estimate(s, p.tensors, rv.opt);
+  issues.insert(issues.end(), p.r.issues.begin(), p.r.issues.end());
+  if (!p.r.ok() || p.r.training) return p;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (auto it = rv.req.find("hub"); it != rv.req.end() && it->is_object()) p.hub = check_with_hub(s, p.tensors, *it, issues);
+#endif
+  p.solver = solve(s, p.tensors, rv.opt, p.r);
+  return p;
+}
+
 std::string report_for(std::string_view request_text_json) {
   json_writer w;
   std::vector<issue> issues;
@@ -514,9 +473,9 @@ std::string report_for(std::string_view request_text_json) {
     return finish_reply(w, issues);
   }
 #endif
-  const model_tensors tensors = tensors_of(s);
-  const estimate_result r = estimate(s, tensors, opt);
-  issues.insert(issues.end(), r.issues.begin(), r.issues.end());
+  const report_plan planned = plan_report(rv, issues);
+  const estimate_result& r = planned.r;
+  const model_tensors& tensors = planned.tensors;
 
   w.key("request").begin_object()
       .field("quantization", r.format ? std::string(r.format->name) : opt.quantization)
@@ -542,9 +501,9 @@ std::string report_for(std::string_view request_text_json) {
   } else if (r.ok()) {
     write_estimate(w, tensors, r);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-    write_hub_check(w, s, tensors, req, issues);
+    if (planned.hub) write_hub_check(w, *planned.hub);
 #endif
-    write_solver(w, s, tensors, opt, r);
+    write_solver(w, planned.solver);
     write_commands(w, r, model_id, opt);
   }
   return finish_reply(w, issues);
