@@ -10,7 +10,7 @@
 #include "request_limits.h"
 #include "runtimes/profile.h"
 #include "speed.h"
-#include "training.h"
+#include "variant.h"
 #include "weights.h"
 
 namespace neuroshrink {
@@ -49,12 +49,7 @@ estimate_result train(const model_spec& s, const model_tensors& tensors, const e
   }
   resolve_gpu(o, r, "");
   r.gpus = o.gpus;
-#ifdef NEURO_SHRINK_FIRST_ESTIMATE
-  (void)s, (void)tensors;
-  r.issues.push_back({"needs_full_estimator", "mode", "This build of the estimator has no training estimate; the full estimator module answers it.", severity::error});
-#else
-  if (!has_error(r.issues)) estimate_training(s, tensors, o, r);
-#endif
+  if (!has_error(r.issues)) estimate_training_variant(s, tensors, o, r);
   return r;
 }
 

@@ -3,7 +3,7 @@
 #include "text.h"
 #include "weights.h"
 
-#include "gguf_quant.h"
+#include "variant.h"
 #include "runtimes/profile.h"
 
 namespace neuroshrink {
@@ -67,38 +67,6 @@ uint64_t tensor_bytes(const tensor_entry& t, const weight_format& f) {
   }
   return dense_bytes;
 }
-
-namespace {
-
-// llama.cpp file types: every tensor's ggml type as convert_hf_to_gguf.py + llama-quantize choose it.
-bool size_from_gguf_plan(plan& p) {
-#ifdef NEURO_SHRINK_FIRST_ESTIMATE
-  // The page's first-estimate module leaves the planner out (core/CMakeLists.txt); the full one has it.
-  p.r.issues.push_back({"needs_full_estimator", "quantization",
-      "This build of the estimator has no GGUF planner for " + p.f.name + "; the full estimator module answers it.", severity::error});
-  return false;
-#else
-  weight_split& w = p.weights;
-  const gguf_file_type* ft = find_gguf_file_type(p.f.gguf_ftype);
-  p.r.gguf = ft ? plan_gguf(p.s, p.tensors.inv, *ft) : gguf_plan{};
-  const gguf_plan& plan = *p.r.gguf;
-  w.blk.assign(plan.n_layer, 0);
-  for (const auto& t : plan.tensors) {
-    const uint64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
-    for (size_t k = 0; k < t.layer_index.size(); ++k)
-      if (t.layer_index[k] < w.blk.size()) w.blk[t.layer_index[k]] += gguf_row_bytes(t.layer_type[k], t.ne[0]) * rows;
-    if (!t.layer_index.empty()) w.layers.add(t.bytes);
-    else if (t.category == gguf_category::token_embd || t.category == gguf_category::position_embd) w.embedding.add(t.bytes);
-    else if (t.category == gguf_category::output) w.output.add(t.bytes);
-    else w.other.add(t.bytes);
-    if (t.category == gguf_category::token_embd) w.token_embd = t.bytes;
-    w.total.add(t.bytes);
-  }
-  return true;
-#endif
-}
-
-}  // namespace
 
 bool size_weights(plan& p) {
   if (p.f.layout == weight_layout::gguf) return size_from_gguf_plan(p);

@@ -1,0 +1,15 @@
+// What the two builds of the core differ in, chosen at link time (core/CMakeLists.txt): variant_full.cpp links
+// the GGUF planner and the training estimate; variant_first.cpp, in the page's first-estimate module, answers
+// both with the issue needs_full_estimator (web/estimator.js then asks the full module), so that the first
+// module stays within its 100 KB gzipped budget.
+#pragma once
+#include "plan.h"
+
+namespace neuroshrink {
+
+// A llama.cpp file type: p.r.gguf and p.weights from its GGUF plan; false after an error issue.
+bool size_from_gguf_plan(plan& p);
+// The training estimate into r (core/training.cpp).
+void estimate_training_variant(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result& r);
+
+}  // namespace neuroshrink

@@ -1,0 +1,16 @@
+// The first-estimate module's side of core/variant.h: what it hands to the full module.
+#include "variant.h"
+
+namespace neuroshrink {
+
+bool size_from_gguf_plan(plan& p) {
+  p.r.issues.push_back({"needs_full_estimator", "quantization",
+      "This build of the estimator has no GGUF planner for " + p.f.name + "; the full estimator module answers it.", severity::error});
+  return false;
+}
+
+void estimate_training_variant(const model_spec&, const model_tensors&, const estimate_options&, estimate_result& r) {
+  r.issues.push_back({"needs_full_estimator", "mode", "This build of the estimator has no training estimate; the full estimator module answers it.", severity::error});
+}
+
+}  // namespace neuroshrink

@@ -1,0 +1,34 @@
+// The full module's side of core/variant.h: the GGUF planner and the training estimate.
+#include "variant.h"
+
+#include "gguf_quant.h"
+#include "training.h"
+
+namespace neuroshrink {
+
+// llama.cpp file types: every tensor's ggml type as convert_hf_to_gguf.py + llama-quantize choose it.
+bool size_from_gguf_plan(plan& p) {
+  weight_split& w = p.weights;
+  const gguf_file_type* ft = find_gguf_file_type(p.f.gguf_ftype);
+  p.r.gguf = ft ? plan_gguf(p.s, p.tensors.inv, *ft) : gguf_plan{};
+  const gguf_plan& plan = *p.r.gguf;
+  w.blk.assign(plan.n_layer, 0);
+  for (const auto& t : plan.tensors) {
+    const uint64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
+    for (size_t k = 0; k < t.layer_index.size(); ++k)
+      if (t.layer_index[k] < w.blk.size()) w.blk[t.layer_index[k]] += gguf_row_bytes(t.layer_type[k], t.ne[0]) * rows;
+    if (!t.layer_index.empty()) w.layers.add(t.bytes);
+    else if (t.category == gguf_category::token_embd || t.category == gguf_category::position_embd) w.embedding.add(t.bytes);
+    else if (t.category == gguf_category::output) w.output.add(t.bytes);
+    else w.other.add(t.bytes);
+    if (t.category == gguf_category::token_embd) w.token_embd = t.bytes;
+    w.total.add(t.bytes);
+  }
+  return true;
+}
+
+void estimate_training_variant(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result& r) {
+  estimate_training(s, tensors, o, r);
+}
+
+}  // namespace neuroshrink
