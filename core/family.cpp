@@ -1,10 +1,10 @@
 #include "text.h"
 #include "family.h"
+#include "architectures.h"
 #include "families/ssm_rules.h"
 #include "families/vlm_rules.h"
 
 #include <array>
-#include <utility>
 
 namespace neuroshrink {
 
@@ -213,44 +213,16 @@ std::vector<std::string_view> known_model_types() {
   return out;
 }
 
-namespace {
-// The architecture class of each model_type above, as transformers pairs them (src/transformers/models/auto/
-// modeling_auto.py MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES). A config
-// whose model_type is none of ours but whose architectures names one of these classes is read with that
-// class's rule: vLLM picks its implementation from architectures the same way (vllm/model_executor/models/
-// registry.py), which is how remote-code checkpoints such as moonshotai/Kimi-K2-Instruct (model_type
-// "kimi_k2", architectures DeepseekV3ForCausalLM) load there.
-constexpr std::pair<std::string_view, std::string_view> kArchitectures[] = {
-    {"LlamaForCausalLM", "llama"}, {"MistralForCausalLM", "mistral"}, {"MixtralForCausalLM", "mixtral"},
-    {"Qwen2ForCausalLM", "qwen2"}, {"Qwen3ForCausalLM", "qwen3"}, {"GemmaForCausalLM", "gemma"},
-    {"Gemma2ForCausalLM", "gemma2"}, {"Gemma3ForCausalLM", "gemma3_text"}, {"Phi3ForCausalLM", "phi3"},
-    {"Qwen2MoeForCausalLM", "qwen2_moe"}, {"Qwen3MoeForCausalLM", "qwen3_moe"}, {"PhimoeForCausalLM", "phimoe"},
-    {"DeepseekV2ForCausalLM", "deepseek_v2"}, {"DeepseekV3ForCausalLM", "deepseek_v3"}, {"GptOssForCausalLM", "gpt_oss"},
-    {"Llama4ForCausalLM", "llama4_text"}, {"GPT2LMHeadModel", "gpt2"}, {"GPTJForCausalLM", "gptj"},
-    {"GPTNeoXForCausalLM", "gpt_neox"}, {"BloomForCausalLM", "bloom"}, {"OPTForCausalLM", "opt"},
-    {"FalconForCausalLM", "falcon"}, {"PhiForCausalLM", "phi"}, {"Starcoder2ForCausalLM", "starcoder2"},
-    {"CohereForCausalLM", "cohere"}, {"Cohere2ForCausalLM", "cohere2"}, {"OlmoForCausalLM", "olmo"},
-    {"Olmo2ForCausalLM", "olmo2"}, {"GlmForCausalLM", "glm"}, {"Glm4ForCausalLM", "glm4"},
-    {"MambaForCausalLM", "mamba"}, {"Mamba2ForCausalLM", "mamba2"}, {"FalconMambaForCausalLM", "falcon_mamba"},
-    {"JambaForCausalLM", "jamba"}, {"LlavaForConditionalGeneration", "llava"},
-    {"Gemma3ForConditionalGeneration", "gemma3"}, {"Qwen2VLForConditionalGeneration", "qwen2_vl"},
-    {"Qwen2_5_VLForConditionalGeneration", "qwen2_5_vl"}, {"MllamaForConditionalGeneration", "mllama"},
-    {"Llama4ForConditionalGeneration", "llama4"}, {"NemotronHForCausalLM", "nemotron_h"},
-    {"DeepseekV32ForCausalLM", "deepseek_v32"}, {"GlmMoeDsaForCausalLM", "glm_moe_dsa"},
-    {"MiniMaxM2ForCausalLM", "minimax_m2"}, {"Gemma4ForConditionalGeneration", "gemma4"},
-    {"Qwen3NextForCausalLM", "qwen3_next"}, {"Qwen3_5ForCausalLM", "qwen3_5_text"},
-    {"Qwen3_5ForConditionalGeneration", "qwen3_5"}, {"Qwen3_5MoeForConditionalGeneration", "qwen3_5_moe"},
-    {"Qwen3VLForConditionalGeneration", "qwen3_vl"}, {"Qwen3VLMoeForConditionalGeneration", "qwen3_vl_moe"},
-};
-}  // namespace
-
-const family_rule* find_family_by_architecture(std::string_view architecture, std::string_view& model_type) {
-  for (const auto& [cls, type] : kArchitectures)
-    if (cls == architecture) {
-      model_type = type;
-      return find_family(type);
-    }
-  return nullptr;
+// The rule for a transformers class, through its architecture record (architectures.h). A config whose
+// model_type is none of ours but whose architectures names one of these classes is read with that class's rule:
+// vLLM picks its implementation from architectures the same way (vllm/model_executor/models/registry.py), which
+// is how remote-code checkpoints such as moonshotai/Kimi-K2-Instruct (model_type "kimi_k2", architectures
+// DeepseekV3ForCausalLM) load there.
+const family_rule* find_family_by_architecture(std::string_view class_name, std::string_view& model_type) {
+  const architecture* a = find_architecture_by_class(class_name);
+  if (!a) return nullptr;
+  model_type = a->model_type;
+  return find_family(a->model_type);
 }
 
 const family_rule* find_family(std::string_view model_type) {

@@ -32,8 +32,8 @@ const family_rule* find_family(std::string_view model_type);
 // "model.language_model."), for the Qwen3.5 multimodal rule (families/vlm.cpp).
 void build_gdn_text(const model_spec& s, inventory_builder& b, const std::string& prefix);
 // The rule for a config.json "architectures" class name (Qwen2ForCausalLM, DeepseekV3ForCausalLM, ...) and the
-// model_type transformers pairs it with, or nullptr: for configs whose own model_type is unknown.
-const family_rule* find_family_by_architecture(std::string_view architecture, std::string_view& model_type);
+// model_type transformers pairs it with (architectures.h), or nullptr: for configs whose own model_type is unknown.
+const family_rule* find_family_by_architecture(std::string_view class_name, std::string_view& model_type);
 // Every model_type a rule reads, in registry order.
 std::vector<std::string_view> known_model_types();
 const family_rule& generic_family();  // the fallback for unknown architectures

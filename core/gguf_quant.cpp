@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "architectures.h"
 #include "formats.h"
 #include "text.h"
 
@@ -798,12 +799,15 @@ gguf_plan plan_gguf(const model_spec& s, const inventory& inv, const gguf_file_t
   // n_gqa() of layer 0; the DeepSeek converter writes head_count_kv = 1 for MLA (conversion/deepseek.py).
   const uint64_t kv_heads = mla ? 1 : s.num_key_value_heads;
   q.n_gqa = kv_heads ? static_cast<int64_t>(s.num_attention_heads / kv_heads) : 0;
-  const std::string_view fam = s.text_family.empty() ? std::string_view(s.family) : std::string_view(s.text_family);
-  q.falcon = fam == "falcon" || fam == "RefinedWeb" || fam == "RefinedWebModel";
-  // LLM_TYPE_70B (src/models/llama.cpp, qwen2.cpp, olmo.cpp, deci.cpp): 80 layers; Llama only with GQA.
+  // The GGUF architecture of the text model (architectures.h), which llama-quantize's rules test.
+  const architecture* a = find_architecture(s.text_family.empty() ? s.family : s.text_family);
+  const std::string_view arch = a ? a->gguf_arch : std::string_view();
+  q.falcon = arch == "falcon";  // src/llama-quant.cpp: arch == LLM_ARCH_FALCON
+  // LLM_TYPE_70B (src/models/llama.cpp, qwen2.cpp, olmo.cpp, deci.cpp): 80 layers; Llama only with GQA and not
+  // 8 experts (those are 8x7B / 8x22B); Qwen2-VL falls through to Qwen2's case.
   q.is_70b = s.layers.size() == 80 &&
-             (((fam == "llama" || fam == "mistral") && s.num_experts != 8 && s.num_key_value_heads != s.num_attention_heads) ||
-              fam == "qwen2" || fam == "olmo" || fam == "nemotron-nas");
+             ((arch == "llama" && s.num_experts != 8 && s.num_key_value_heads != s.num_attention_heads) ||
+              arch == "qwen2" || arch == "qwen2vl" || arch == "olmo" || arch == "deci");
   plan.n_expert = s.num_experts;
   plan.n_gqa = static_cast<uint64_t>(q.n_gqa);
   for (const auto& t : plan.tensors) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "architectures.h"
 #include "plan.h"
 
 namespace neuroshrink {
@@ -47,13 +48,13 @@ bool prepare(plan& p) {
   return true;
 }
 
-// Families whose GGUF architecture runs a sliding-window (or chunked) cache in llama.cpp: src/models/
-// gemma2.cpp, gemma3.cpp, cohere2.cpp, openai-moe.cpp, llama4.cpp set hparams.swa_type. Mistral and Mixtral
-// convert to the "llama" architecture without a window, and phi3.cpp disables SWA ("Phi SWA is currently
-// disabled", llama.cpp PR 13676): their caches hold the whole context.
+// Whether llama.cpp keeps only the window of sliding (or chunked) layers: the llama_window of the architecture
+// record (architectures.h) of the text model, as hparams.swa_type decides it there. Mistral and Mixtral convert to
+// the llama architecture without a window, Phi-3's SWA is disabled (llama.cpp PR 13676), Phi-MoE and StarCoder2
+// read no window: their caches hold the whole context.
 bool keeps_window(const model_spec& s) {
-  const std::string& f = s.text_family.empty() ? s.family : s.text_family;
-  return f == "gemma2" || f == "gemma3" || f == "gemma3_text" || f == "cohere2" || f == "gpt_oss" || f == "llama4" || f == "llama4_text" || f == "olmo2";
+  const architecture* a = find_architecture(s.text_family.empty() ? s.family : s.text_family);
+  return a && a->window != llama_window::none;
 }
 
 // MLA: K only, V is a view of it (is_mla: has_v = false); the lightning indexer's keys in the K cache's type.
