@@ -14,6 +14,7 @@ declare -A wanted=(
   [catch2]=/usr/include/catch2/catch.hpp
   [chromium]=/usr/bin/chromium
   [python3]=/usr/bin/python3
+  [clang]=/usr/bin/clang++
 )
 missing=()
 for pkg in "${!wanted[@]}"; do
@@ -22,6 +23,8 @@ done
 # Node.js and npm: any install will do (Debian's nodejs + npm when there is none).
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+# libFuzzer and clang's sanitizer runtimes, for the fuzz targets (tests/fuzz/run.sh; ctest skips them without).
+compgen -G '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null || missing+=(libclang-rt-14-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"

@@ -67,7 +67,7 @@ TEST_CASE("precisions and optimizers: bytes per trained parameter", "[training]"
     training_options t;
     t.precision = precision;
     t.optimizer = optimizer;
-    const auto& b = *train(s, t).training;
+    const auto b = *train(s, t).training;  // a copy: the estimate is a temporary
     return std::make_tuple(b.weights_bytes, b.gradients_bytes, b.master_bytes, b.optimizer_bytes);
   };
   CHECK(per_param("fp32", "adamw") == std::make_tuple(4 * P, 4 * P, uint64_t{0}, 8 * P));
