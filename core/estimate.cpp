@@ -28,7 +28,12 @@ std::string names_of(const Table& table, Name name) {
 // The runtime the request names (transformers when none), or an error.
 const runtime_profile* resolve_runtime(const estimate_options& o, estimate_result& r) {
   r.runtime = find_runtime(o.runtime.empty() ? std::string_view(kRuntimeName) : std::string_view(o.runtime));
-  if (r.runtime) return &profile_of(*r.runtime);
+  if (r.runtime) {
+    if (const runtime_profile* rt = profile_of(*r.runtime)) return rt;
+    r.issues.push_back({"needs_full_estimator", "runtime", "This build of the estimator has no " + std::string(r.runtime->label) +
+        " profile; the full estimator module answers it.", severity::error});
+    return nullptr;
+  }
   r.issues.push_back({"unknown_runtime", "runtime", "Unknown runtime \"" + o.runtime + "\". Known: " +
       names_of(runtimes(), [](const runtime_info& x) { return x.name; }) + ".", severity::error});
   return nullptr;

@@ -1,6 +1,7 @@
 #include "text.h"
 #include "family.h"
 #include "architectures.h"
+#include "families/decoders_rules.h"
 #include "families/ssm_rules.h"
 #include "families/vlm_rules.h"
 
@@ -182,15 +183,16 @@ const family_rule& generic_family() { return kGeneric[0]; }
 
 namespace {
 // The rule groups find_family searches. The first-estimate build links the decoder and classic rules only;
-// the state-space / hybrid and vision-language rules are listed by name (kHandedOver) and answered by the full
-// module (config.cpp's needs_full_estimator).
+// the large decoders (MLA, DSA, NAS, Llama 4), the state-space / hybrid and the vision-language rules are listed
+// by name (kHandedOver) and answered by the full module (config.cpp's needs_full_estimator).
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
 #define NEURO_SHRINK_NAME(types, source, read, build) std::string_view(types),
-constexpr std::string_view kHandedOver[] = {NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_NAME) NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_NAME)};
+constexpr std::string_view kHandedOver[] = {NEURO_SHRINK_LARGE_DECODER_RULES(NEURO_SHRINK_NAME) NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_NAME)
+                                               NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_NAME)};
 #undef NEURO_SHRINK_NAME
 auto rule_groups() { return std::array{decoder_families(), classic_families()}; }
 #else
-auto rule_groups() { return std::array{decoder_families(), classic_families(), ssm_families(), vlm_families()}; }
+auto rule_groups() { return std::array{decoder_families(), classic_families(), large_decoder_families(), ssm_families(), vlm_families()}; }
 #endif
 
 void add_types(std::vector<std::string_view>& out, std::string_view list) {

@@ -22,7 +22,8 @@ struct family_rule {
 };
 
 // Groups of rules, one per source file under core/families/.
-std::span<const family_rule> decoder_families();   // families/decoders.cpp: Llama-like rotary decoders, MoE, MLA
+std::span<const family_rule> decoder_families();   // families/decoders.cpp: Llama-like rotary decoders, MoE
+std::span<const family_rule> large_decoder_families();  // families/decoders.cpp: MLA, DSA, Nemotron-NAS, Llama 4 text
 std::span<const family_rule> classic_families();   // families/classic.cpp: GPT-2, GPT-J, NeoX, BLOOM, OPT, Falcon, Phi-2, ...
 std::span<const family_rule> ssm_families();       // families/ssm.cpp: Mamba, Mamba2, Falcon-Mamba, Jamba, Qwen3-Next, Qwen3.5 text
 std::span<const family_rule> vlm_families();       // families/vlm.cpp: Llava, Qwen2-VL, Mllama, Gemma-3 multimodal

@@ -11,7 +11,7 @@ namespace neuroshrink {
 
 void place_and_fit(estimate_result& r, const estimate_options& o) {
   const uint64_t gpus_n = o.gpus;
-  const runtime_profile* rt = r.runtime ? &profile_of(*r.runtime) : nullptr;
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
   for (const auto& comp : r.components) (comp.host ? r.memory.host_bytes : r.memory.gpu_bytes) += comp.bytes * (comp.per_gpu && !comp.host ? gpus_n : 1);
   // per-GPU components (activations, CUDA context) exist once per GPU.
   if (gpus_n > 1) {

@@ -10,6 +10,7 @@
 #include "family.h"
 #include "hub_check.h"
 #include "json_writer.h"
+#include "options.h"
 #include "request_limits.h"
 #include "runtimes/profile.h"
 #include "solver.h"
@@ -34,48 +35,6 @@ void write_issues(json_writer& w, const std::vector<issue>& issues) {
   for (const auto& i : issues)
     w.begin_object().field("code", i.code).field("field", i.field).field("message", i.message).field("level", severity_name(i.level)).end_object();
   w.end_array();
-}
-
-// A request value as short text for a message.
-std::string truncated_text(const json& v) {
-  std::string shown = json_text(v, 4);
-  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
-  return shown;
-}
-
-// A positive whole number from the request, or an issue.
-uint64_t request_count(const json& req, const char* key, const char* code, uint64_t fallback, std::vector<issue>& issues) {
-  auto it = req.find(key);
-  if (it == req.end() || it->is_null()) return fallback;
-  const json& v = *it;
-  if (v.is_number_unsigned() && v.get<uint64_t>() >= 1) return v.get<uint64_t>();
-  if (v.is_number_integer() || v.is_number_float()) {
-    const double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && d >= 1 && d < 1.8e19) return static_cast<uint64_t>(d);
-  }
-  issues.push_back({code, key, std::string(key) + " must be a positive whole number, not " + truncated_text(v) + ".", severity::error});
-  return 0;
-}
-
-std::string request_text(const json& req, const char* key, std::vector<issue>& issues, bool lower) {
-  auto it = req.find(key);
-  if (it == req.end() || it->is_null()) return "";
-  if (!it->is_string()) {
-    issues.push_back({"invalid_request", key, std::string(key) + " must be a string.", severity::error});
-    return "";
-  }
-  std::string s = it->get<std::string>();
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
-  if (lower)
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-std::string quantization_alias(std::string q) {
-  // torch dtype spellings users paste from config.json.
-  if (auto f = format_from_torch_dtype(q); !f.empty()) return std::string(f);
-  return q;
 }
 
 void write_model(json_writer& w, const model_spec& s, const std::string& model_id) {
@@ -308,23 +267,31 @@ void write_solver(json_writer& w, const solver_result& sv) {
 // The command that runs this plan, when the runtime has one.
 void write_commands(json_writer& w, const estimate_result& r, const std::string& model_id, const estimate_options& o) {
   w.key("commands").begin_array();
-  if (const std::string cmd = profile_of(*r.runtime).command(r, model_id, o); !cmd.empty())
+  if (const std::string cmd = profile_of(*r.runtime)->command(r, model_id, o); !cmd.empty())
     w.begin_object().field("runtime", r.runtime->name).field("command", cmd).end_object();
   w.end_array();
 }
 
-// A request as both entry points read it: the JSON, the config text and the estimate options, with
-// every problem as an issue. `parsed` holds the config once it parses.
+// A request as both entry points read it: the JSON, the config text and the estimate options (read once
+// with the options schema, options.h), with every problem as an issue. `parsed` holds the config once it parses.
 struct request_view {
   json req;
   std::string config_text;
   std::string model_id;
   estimate_options opt;
+  std::vector<uint64_t> contexts;  // table(): the contexts asked for, empty for the default ladder
+  bool context_given = false;      // context_tokens (or an alias) was in the request
   parsed_config parsed;
 };
 
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+constexpr bool kReadTraining = false;  // the first-estimate build hands training over (estimate.cpp)
+#else
+constexpr bool kReadTraining = true;
+#endif
+
 // Starts a reply ({"schema_version", "runtime", ...}) and reads the request; false when it cannot go on.
-bool read_request(std::string_view text, json_writer& w, std::vector<issue>& issues, request_view& r) {
+bool read_request(std::string_view text, json_writer& w, std::vector<issue>& issues, request_view& r, bool table = false) {
   w.begin_object().field("schema_version", kReportSchemaVersion);
   if (text.size() > request_limits::request_bytes) {
     w.field("runtime", kRuntimeName);
@@ -338,79 +305,13 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
     issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
     return false;
   }
-  const json& req = r.req;
-  if (auto it = req.find("config"); it != req.end() && it->is_string()) r.config_text = it->get<std::string>();
-  else if (it != req.end() && !it->is_null()) {
-    r.config_text = json_text(*it);
-    if (r.config_text.empty()) {
-      issues.push_back({"bad_request", "config", "The config is nested more than 64 levels deep; no config.json is. Give the real config.json.", severity::error});
-    }
-  }
-  r.model_id = request_text(req, "model_id", issues, false);
-  r.opt.quantization = quantization_alias(request_text(req, "quantization", issues, true));
-  r.opt.kv_cache_dtype = quantization_alias(request_text(req, "kv_cache_dtype", issues, true));
-  r.opt.kv_cache_dtype_k = quantization_alias(request_text(req, "kv_cache_dtype_k", issues, true));
-  r.opt.kv_cache_dtype_v = quantization_alias(request_text(req, "kv_cache_dtype_v", issues, true));
-  r.opt.context_tokens = request_count(req, "context_tokens", "invalid_context", r.opt.context_tokens, issues);
-  r.opt.batch_size = request_count(req, "batch_size", "invalid_batch", r.opt.batch_size, issues);
-  r.opt.runtime = request_text(req, "runtime", issues, true);
-  r.opt.gpu = request_text(req, "gpu", issues, false);
-  r.opt.gpus = request_count(req, "gpus", "invalid_gpus", r.opt.gpus, issues);
-  r.opt.ubatch = request_count(req, "ubatch", "invalid_ubatch", 0, issues);
-  r.opt.max_num_batched_tokens = request_count(req, "max_num_batched_tokens", "invalid_request", 0, issues);
-  r.opt.max_num_seqs = request_count(req, "max_num_seqs", "invalid_request", 0, issues);
-  r.opt.host_bandwidth = request_count(req, "host_bandwidth", "invalid_request", 0, issues);
-  r.opt.gpu_memory_bytes = request_count(req, "gpu_memory_bytes", "invalid_request", 0, issues);
-  r.opt.mode = request_text(req, "mode", issues, true);
-#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // the first-estimate build hands training over (estimate.cpp)
-  if (auto it = req.find("training"); it != req.end() && !it->is_null()) {
-    if (!it->is_object()) {
-      issues.push_back({"invalid_request", "training", "training must be an object of training settings.", severity::error});
-    } else {
-      const json& t = *it;
-      training_options& to = r.opt.training;
-      to.method = request_text(t, "method", issues, true);
-      to.optimizer = request_text(t, "optimizer", issues, true);
-      to.precision = request_text(t, "precision", issues, true);
-      to.checkpointing = request_text(t, "checkpointing", issues, true);
-      to.lora_targets = request_text(t, "lora_targets", issues, true);
-      to.freeze = request_text(t, "freeze", issues, true);
-      to.offload = request_text(t, "offload", issues, true);
-      to.micro_batch = request_count(t, "micro_batch", "invalid_training", to.micro_batch, issues);
-      to.seq_len = request_count(t, "seq_len", "invalid_training", to.seq_len, issues);
-      to.gradient_accumulation = request_count(t, "gradient_accumulation", "invalid_training", to.gradient_accumulation, issues);
-      to.lora_rank = request_count(t, "lora_rank", "invalid_training", to.lora_rank, issues);
-      if (auto z = t.find("zero"); z != t.end() && !z->is_null()) {
-        if (z->is_number_unsigned() && z->get<uint64_t>() <= 3) to.zero = z->get<uint64_t>();
-        else if (z->is_string() && z->get<std::string>() == "fsdp") to.zero = 3;
-        else issues.push_back({"invalid_training", "zero", "zero is the ZeRO stage 0, 1, 2 or 3 (or \"fsdp\", full sharding).", severity::error});
-      }
-      if (auto e = t.find("train_embeddings"); e != t.end() && !e->is_null()) {
-        if (e->is_boolean()) to.train_embeddings = e->get<bool>();
-        else issues.push_back({"invalid_training", "train_embeddings", "train_embeddings must be true or false.", severity::error});
-      }
-    }
-  }
-#endif
-  if (auto it = req.find("flash_attention"); it != req.end() && !it->is_null()) {
-    if (it->is_boolean()) r.opt.flash_attention = it->get<bool>() ? 1 : 0;
-    else if (it->is_string() && (it->get<std::string>() == "on" || it->get<std::string>() == "off" || it->get<std::string>() == "auto"))
-      r.opt.flash_attention = it->get<std::string>() == "on" ? 1 : it->get<std::string>() == "off" ? 0 : -1;
-    else issues.push_back({"invalid_request", "flash_attention", "flash_attention must be true, false, \"on\", \"off\" or \"auto\".", severity::error});
-  }
-  if (auto it = req.find("gpu_layers"); it != req.end() && !it->is_null()) {
-    // (an unsigned value is checked as unsigned: 2^64-1 read as int64 would be -1, "all layers")
-    const bool ok = it->is_number_unsigned() ? it->get<uint64_t>() <= request_limits::gpu_layers
-                                             : it->is_number_integer() && it->get<int64_t>() >= -1 && it->get<int64_t>() <= static_cast<int64_t>(request_limits::gpu_layers);
-    if (ok) r.opt.gpu_layers = it->get<int64_t>();
-    else issues.push_back({"invalid_request", "gpu_layers", "gpu_layers must be a whole number of layers from 0 to " + text_of(request_limits::gpu_layers) +
-        ", or -1 for all, not " + truncated_text(*it) + ".", severity::error});
-  }
-  if (auto it = req.find("gpu_memory_utilization"); it != req.end() && !it->is_null()) {
-    const double u = it->is_number() ? it->get<double>() : -1;
-    if (u > 0 && u <= 1) r.opt.gpu_memory_utilization = u;
-    else issues.push_back({"invalid_gpu_memory_utilization", "gpu_memory_utilization", "gpu_memory_utilization must be a fraction in (0, 1], like 0.9.", severity::error});
-  }
+  request_options o;
+  read_options(r.req, o, issues, kReadTraining, table);
+  r.config_text = std::move(o.config_text);
+  r.model_id = std::move(o.model_id);
+  r.opt = std::move(o.estimate);
+  r.contexts = std::move(o.contexts);
+  r.context_given = o.has("context_tokens");
   const runtime_info* rt = find_runtime(r.opt.runtime.empty() ? std::string_view(kRuntimeName) : std::string_view(r.opt.runtime));
   w.field("runtime", rt ? rt->name : std::string_view(r.opt.runtime));
   if (r.config_text.empty())
@@ -491,7 +392,7 @@ std::string report_for(std::string_view request_text_json) {
       .field("gpu", r.gpu ? r.gpu->name : std::string_view(opt.gpu))
       .field("gpus", opt.gpus)
       .field("mode", opt.mode.empty() ? std::string_view("inference") : std::string_view(opt.mode));
-  if (r.runtime && !r.training) profile_of(*r.runtime).write_settings(w, r, opt);
+  if (r.runtime && !r.training && profile_of(*r.runtime)) profile_of(*r.runtime)->write_settings(w, r, opt);
   w.end_object();
   write_model(w, s, model_id);
   if (r.ok() && r.training) {
@@ -522,25 +423,12 @@ std::string table_for(std::string_view request_text_json) {
   json_writer w;
   std::vector<issue> issues;
   request_view rv;
-  if (!read_request(request_text_json, w, issues, rv)) return finish_reply(w, issues);
-  const json& req = rv.req;
+  if (!read_request(request_text_json, w, issues, rv, true)) return finish_reply(w, issues);
   estimate_options opt = rv.opt;
   const model_spec& s = rv.parsed.spec;
 
-  std::vector<uint64_t> contexts;
-  if (auto it = req.find("contexts"); it != req.end() && !it->is_null()) {
-    if (!it->is_array()) issues.push_back({"invalid_contexts", "contexts", "contexts must be an array of token counts, not " + truncated_text(*it) + ".", severity::error});
-    for (const auto& c : it->is_array() ? *it : json::array()) {
-      if (c.is_number_unsigned() && c.get<uint64_t>() > 0 && c.get<uint64_t>() <= request_limits::context_tokens) {
-        contexts.push_back(c.get<uint64_t>());
-        continue;
-      }
-      issues.push_back({"invalid_contexts", "contexts", "Each context must be a whole number of tokens from 1 to " + text_of(request_limits::context_tokens) +
-          ", not " + truncated_text(c) + ".", severity::error});
-      return finish_reply(w, issues);
-    }
-    if (has_error(issues)) return finish_reply(w, issues);
-  } else {
+  std::vector<uint64_t> contexts = rv.contexts;  // read and checked with the schema (options.cpp)
+  if (contexts.empty()) {
     const uint64_t max = s.max_position_embeddings ? s.max_position_embeddings : 131072;
     for (uint64_t c = 1024; c <= max && c <= (uint64_t{1} << 20); c *= 2) contexts.push_back(c);
   }
@@ -558,9 +446,9 @@ std::string table_for(std::string_view request_text_json) {
   w.end_array();
   // Decode speed on every catalogue GPU at one context: the request's context_tokens when listed, else the first.
   uint64_t speed_context = contexts[0];
-  if (auto it = req.find("context_tokens"); it != req.end() && it->is_number_unsigned())
+  if (rv.context_given)
     for (uint64_t c : contexts)
-      if (c == it->get<uint64_t>()) speed_context = c;
+      if (c == rv.opt.context_tokens) speed_context = c;
   const model_tensors tensors = tensors_of(s);
   opt.explain = false;
   json_writer tw, fw, sw;
@@ -622,6 +510,9 @@ std::string catalogue_json() {
       .field("json_depth", request_limits::json_depth)
       .field("header_json_bytes", request_limits::header_json_bytes)
       .end_object();
+  // Every request option: its JSON name, CLI flag, URL parameter, aliases, type, bounds, default and values.
+  w.key("options");
+  write_option_schema(w);
   w.key("runtimes").begin_array();
   for (const auto& rt : runtimes())
     w.begin_object().field("name", rt.name).field("label", rt.label).field("description", rt.description).field("source", rt.source).end_object();

@@ -9,11 +9,8 @@ namespace neuroshrink {
 
 enum class runtime_kind : uint8_t { transformers, llama_cpp, vllm, mlx };
 
-struct runtime_profile;  // core/runtimes/profile.h: what the estimate asks of a runtime
-
 struct runtime_info {
   runtime_kind kind;
-  const runtime_profile& (*profile)();
   std::string_view name;         // what users type: "llama.cpp"
   std::string_view label;
   std::string_view description;  // what the profile counts
@@ -21,6 +18,8 @@ struct runtime_info {
 };
 
 std::span<const runtime_info> runtimes();
+
+struct runtime_profile;  // core/runtimes/profile.h: what the estimate asks of a runtime
 
 // The profiles, one file each in core/runtimes/.
 const runtime_profile& transformers_profile();

@@ -66,7 +66,7 @@ solver_result solve(const model_spec& s, const model_tensors& tensors, const est
   solver_result out;
   if (!r.gpu) return out;
   out.solved = true;
-  const runtime_profile& rt = profile_of(*r.runtime);
+  const runtime_profile& rt = *profile_of(*r.runtime);  // (an estimate ran: its runtime has a profile)
   estimate_options quiet = base;  // the searches read only the numbers
   quiet.explain = false;
   out.max_context_tokens = max_context(s, tensors, quiet);

@@ -9,6 +9,9 @@ namespace neuroshrink {
 
 // A llama.cpp file type: p.r.gguf and p.weights from its GGUF plan; false after an error issue.
 bool size_from_gguf_plan(plan& p);
+// (core/runtimes/profile.h declares profile_of: the full module has every runtime's profile, the first module
+// transformers' alone; core/solver.h declares solve: the first module has no solvers, core/solver.cpp is the
+// full module's.)
 // The training estimate into r (core/training.cpp).
 void estimate_training_variant(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result& r);
 

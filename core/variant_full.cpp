@@ -2,6 +2,7 @@
 #include "variant.h"
 
 #include "gguf_quant.h"
+#include "runtimes/profile.h"
 #include "training.h"
 
 namespace neuroshrink {
@@ -25,6 +26,16 @@ bool size_from_gguf_plan(plan& p) {
     w.total.add(t.bytes);
   }
   return true;
+}
+
+const runtime_profile* profile_of(const runtime_info& rt) {
+  switch (rt.kind) {
+    case runtime_kind::transformers: return &transformers_profile();
+    case runtime_kind::llama_cpp: return &llama_cpp_profile();
+    case runtime_kind::vllm: return &vllm_profile();
+    case runtime_kind::mlx: return &mlx_profile();
+  }
+  return nullptr;
 }
 
 void estimate_training_variant(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result& r) {

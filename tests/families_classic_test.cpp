@@ -1,21 +1,26 @@
-// The classic families (core/families/classic.cpp): parameter counts against published figures and
-// KV-cache bytes per token against hand arithmetic. Fixtures and the sources of their published counts:
-// tests/fixtures/SOURCES.md and params.tsv. Where no verbatim config.json of a model could be found, the
-// test writes the config's fields inline and names where they come from.
+// The classic families (core/families/classic.cpp): learned or ALiBi positions, LayerNorms with biases, fused
+// QKV or parallel blocks: gpt2, gptj, gpt_neox, bloom, opt, falcon (and its RefinedWeb / RefinedWebModel
+// spellings), phi, starcoder2, cohere, cohere2, olmo, olmo2, internlm2, glm, glm4.
+// Evidence, family by family in the order of classic.cpp's table:
+// - parameter counts of real config.json fixtures (tests/fixtures/configs/; sources in tests/fixtures/SOURCES.md,
+//   published counts in params.tsv) against the published count, and by hand where none is published;
+// - published counts of configs whose fields are written inline (where no verbatim config.json of a model
+//   could be found, the test names where its fields come from);
+// - KV-cache bytes per token against hand arithmetic (in fp16, or in the checkpoint's dtype for fixtures),
+//   sliding windows, and the tensors a config adds or removes.
 #include <catch2/catch.hpp>
 
 #include <string_view>
 
 #include "estimate.h"
+#include "families_helpers.h"
 #include "fixture.h"
 #include "inventory.h"
 
 using namespace neuroshrink;
+using namespace family_tests;
 
 namespace {
-
-parameter_counts params_of(const model_spec& s) { return count_parameters(build_inventory(s)); }
-parameter_counts params_of(const std::string& name) { return params_of(fixture(name)); }
 
 model_spec parsed(std::string_view config) {
   auto p = parse_config(config);
@@ -30,12 +35,6 @@ uint64_t kv_bytes_per_token(const model_spec& s) {
   return estimate(s, o).kv_cache_bytes_per_token;
 }
 uint64_t kv_bytes_per_token(const std::string& name) { return kv_bytes_per_token(fixture(name)); }
-
-bool has_tensor(const model_spec& s, std::string_view name) {
-  for (const auto& t : build_inventory(s).tensors)
-    if (t.name == name) return true;
-  return false;
-}
 
 uint64_t layers_of(const model_spec& s, attention_kind k) {
   uint64_t n = 0;
@@ -146,8 +145,7 @@ TEST_CASE("BLOOM-560m has 559,214,592 parameters", "[params][bloom]") {
 }
 
 // ---- OPT ---------------------------------------------------------------------------------------------
-// Inline fields of facebook/opt-125m and facebook/opt-350m; their real configs are fixtures too
-// (families_fixtures_test.cpp).
+// Inline fields of facebook/opt-125m and facebook/opt-350m; their real configs are fixtures too (below).
 
 TEST_CASE("OPT-125m, with its position offset of 2, has 125,239,296 parameters", "[params][opt]") {
   // keras-hub opt_125m_en gives 125,237,760: its position table has 2048 rows, not OPT's 2048 + 2.
@@ -176,6 +174,59 @@ TEST_CASE("OPT-350m projects 512-wide embeddings in and out and has no final Lay
   CHECK(params_of(s).total.value == 331'196'416ull);
   CHECK_FALSE(has_tensor(s, "model.decoder.final_layer_norm.weight"));
   CHECK(has_tensor(s, "model.decoder.project_in.weight"));
+}
+
+namespace {
+// One OPT decoder layer: q, k, v, out_proj 4 x (h^2 + h); self_attn_layer_norm and final_layer_norm 2 x 2h;
+// fc1 f x h + f; fc2 h x f + h.
+uint64_t opt_layer(uint64_t h, uint64_t f) { return 4 * (h * h + h) + 4 * h + 2 * h * f + f + h; }
+// Pre-norm OPT with word_embed_proj_dim = hidden_size: layers, the tied 50272 x h embedding, learned positions
+// of max_position_embeddings + 2 rows (OPTLearnedPositionalEmbedding's offset of 2), the final LayerNorm.
+uint64_t opt_pre_norm(uint64_t layers, uint64_t h, uint64_t f) { return layers * opt_layer(h, f) + 50'272 * h + 2'050 * h + 2 * h; }
+}  // namespace
+
+TEST_CASE("facebook/opt-125m (opt) has 125,239,296 parameters", "[params][opt][fixture]") {
+  // Published: sum(p.numel()) of the loaded model, 125,239,296 (code-index ids 68838708522, 66461905649).
+  const auto p = params_of("facebook__opt-125m");
+  CHECK(p.total.value == opt_pre_norm(12, 768, 3072));
+  CHECK(p.total.value == 125'239'296ull);
+  // 12 layers x K and V x 12 heads x 64 x 2 bytes (float16).
+  CHECK(kv_per_token("facebook__opt-125m") == 12ull * 2 * 12 * 64 * 2);
+}
+
+TEST_CASE("facebook/opt-350m (opt): post-norm, 512-wide embeddings projected in and out", "[params][opt][fixture]") {
+  // Published: 331,196,416 parameters counted from the Hub's pytorch_model.bin at revision 08ab08cc (388
+  // tensors, 662,392,832 bytes of fp16; code-index id 69288332089). do_layer_norm_before false: no final
+  // LayerNorm; embed_tokens 50272 x 512, project_in 1024 x 512, project_out 512 x 1024, positions 2050 x 1024.
+  const auto p = params_of("facebook__opt-350m");
+  CHECK(p.total.value == 24 * opt_layer(1024, 4096) + 50'272ull * 512 + 2 * 1'024ull * 512 + 2'050ull * 1'024);
+  CHECK(p.total.value == 331'196'416ull);
+  CHECK(kv_per_token("facebook__opt-350m") == 24ull * 2 * 16 * 64 * 2);
+}
+
+TEST_CASE("facebook/opt-1.3b (opt) has 1,315,758,080 parameters", "[params][opt][fixture]") {
+  // Published: 1,315,758,080 for facebook/opt-1.3b (code-index ids 52627038889, 30620646641).
+  const auto p = params_of("facebook__opt-1.3b");
+  CHECK(p.total.value == opt_pre_norm(24, 2048, 8192));
+  CHECK(p.total.value == 1'315'758'080ull);
+  CHECK(kv_per_token("facebook__opt-1.3b") == 24ull * 2 * 32 * 64 * 2);
+}
+
+TEST_CASE("facebook/opt-2.7b to opt-30b (opt) by hand", "[params][opt][fixture]") {
+  // No exact published counts were found for these; the configs add _remove_final_layer_norm false (and
+  // opt-13b output_projection true), which change no tensor.
+  CHECK(params_of("facebook__opt-2.7b").total.value == opt_pre_norm(32, 2560, 10240));
+  CHECK(params_of("facebook__opt-2.7b").total.value == 2'651'596'800ull);
+  CHECK(params_of("facebook__opt-6.7b").total.value == opt_pre_norm(32, 4096, 16384));
+  CHECK(params_of("facebook__opt-6.7b").total.value == 6'658'473'984ull);
+  CHECK(params_of("facebook__opt-13b").total.value == opt_pre_norm(40, 5120, 20480));
+  CHECK(params_of("facebook__opt-13b").total.value == 12'853'473'280ull);
+  CHECK(params_of("facebook__opt-30b").total.value == opt_pre_norm(48, 7168, 28672));
+  CHECK(params_of("facebook__opt-30b").total.value == 29'974'540'288ull);
+  CHECK(kv_per_token("facebook__opt-2.7b") == 32ull * 2 * 2560 * 2);
+  CHECK(kv_per_token("facebook__opt-6.7b") == 32ull * 2 * 4096 * 2);
+  CHECK(kv_per_token("facebook__opt-13b") == 40ull * 2 * 5120 * 2);
+  CHECK(kv_per_token("facebook__opt-30b") == 48ull * 2 * 7168 * 2);
 }
 
 // ---- Falcon ------------------------------------------------------------------------------------------
@@ -280,6 +331,18 @@ TEST_CASE("StarCoder2-7B slides a 4096-token window on every layer", "[kv][starc
   CHECK(kv_bytes_per_token(s) == 65'536);
 }
 
+TEST_CASE("bigcode/starcoder2-3b (starcoder2) has 3,030,371,328 parameters", "[params][starcoder2][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). 30 layers of LayerNorm-with-bias
+  // blocks: q 3072^2, k and v 3072 x 256 each, o 3072^2, all with biases; c_fc 3072 -> 12288 and c_proj back,
+  // with biases; two LayerNorms (weight + bias). Tied embedding 49152 x 3072, final LayerNorm.
+  const uint64_t layer = (3072ull * 3072 + 3072) * 2 + (3072ull * 256 + 256) * 2 + 3072ull * 12288 * 2 + 12288 + 3072 + 4 * 3072;
+  const auto p = params_of("bigcode__starcoder2-3b");
+  CHECK(p.total.value == 30 * layer + 49'152ull * 3'072 + 2 * 3'072);
+  CHECK(p.total.value == 3'030'371'328ull);
+  // The config names no torch_dtype: fp32 is assumed (and said), 4 bytes; 2 KV heads x 128.
+  CHECK(kv_per_token("bigcode__starcoder2-3b") == 30ull * 2 * 2 * 128 * 4);
+}
+
 // ---- Cohere / Cohere2 --------------------------------------------------------------------------------
 
 TEST_CASE("Aya-23-8B (cohere), one LayerNorm weight per parallel block, has 8,028,033,024 parameters", "[params][cohere]") {
@@ -316,6 +379,14 @@ TEST_CASE("Cohere's use_qk_norm adds q_norm [heads, head_dim] and k_norm [kv_hea
   CHECK(with.total.value - without.total.value == 40ull * (64 + 8) * 128);
 }
 
+TEST_CASE("CohereForAI/c4ai-command-r-08-2024 (cohere): parameters and KV by hand", "[params][cohere][fixture]") {
+  // unsloth's copy of the config. 40 layers, hidden 8192, 64 heads, 8 KV heads x 128, intermediate 24576,
+  // one LayerNorm (no bias) per layer, tied embedding 256000 x 8192, final norm. No published exact count.
+  const uint64_t layer = 8192ull * 8192 * 2 + 2 * 8192ull * 1024 + 3 * 8192ull * 24576 + 8192;
+  CHECK(params_of("unsloth__c4ai-command-r-08-2024").total.value == 40 * layer + 256'000ull * 8'192 + 8'192);
+  CHECK(kv_per_token("unsloth__c4ai-command-r-08-2024") == 40ull * 2 * 8 * 128 * 2);
+}
+
 TEST_CASE("Command-R7B (cohere2) has 8,028,033,024 parameters and slides on three layers of four", "[params][kv][cohere2]") {
   // The Hub's safetensors count for CohereLabs/c4ai-command-r7b-12-2024 (llmfit hf_models.json): the same
   // shapes as Aya-23-8B. sliding_window_pattern 4: layers 4, 8, ... 32 attend to everything, the others to 4096.
@@ -329,6 +400,13 @@ TEST_CASE("Command-R7B (cohere2) has 8,028,033,024 parameters and slides on thre
   CHECK(s.layers[0].window == 4'096);
   // Every layer caches the token while it is in its window: 32 x 2 x 8 x 128 x 2 bytes.
   CHECK(kv_bytes_per_token(s) == 131'072);
+}
+
+TEST_CASE("CohereForAI/c4ai-command-a-03-2025 (cohere2): KV by hand", "[params][cohere2][fixture]") {
+  // unsloth's copy of the config. 64 layers, 8 KV heads x 128, bf16; three of every four layers slide
+  // over a 4096 window, which bounds their cache but not the bytes of one token. No published exact count.
+  CHECK(params_of("unsloth__c4ai-command-a-03-2025").total.value > 100'000'000'000ull);
+  CHECK(kv_per_token("unsloth__c4ai-command-a-03-2025") == 64ull * 2 * 8 * 128 * 2);
 }
 
 // ---- OLMo / OLMo-2 -----------------------------------------------------------------------------------
@@ -346,6 +424,16 @@ TEST_CASE("OLMo-1B-hf, whose LayerNorms have no parameters, has 1,176,764,416", 
   CHECK(kv_bytes_per_token(s) == 131'072);
 }
 
+TEST_CASE("allenai/OLMo-1B-hf (olmo) has 1,176,764,416 parameters", "[params][olmo][fixture]") {
+  // Published: the Hub's safetensors count (llmfit hf_models.json). OLMo's LayerNorms have no parameters.
+  // Per layer: q, k, v, o 4 x 2048^2; gate, up, down 3 x 2048 x 8192. 16 layers + the tied 50304 x 2048 embedding.
+  const auto p = params_of("allenai__OLMo-1B-hf");
+  CHECK(p.total.value == 16 * (4 * 2048ull * 2048 + 3 * 2048ull * 8192) + 50'304ull * 2'048);
+  CHECK(p.total.value == 1'176'764'416ull);
+  // 16 layers x K and V x 16 heads x 128 x 4 bytes (torch_dtype float32).
+  CHECK(kv_per_token("allenai__OLMo-1B-hf") == 16ull * 2 * 16 * 128 * 4);
+}
+
 TEST_CASE("OLMo-2-1124-7B, with post-norms and q/k norms, has 7,298,617,344 parameters", "[params][olmo2]") {
   // The Hub's safetensors count for allenai/OLMo-2-1124-7B-Instruct (llmfit hf_models.json); fields as
   // mlc-llm model_preset.py ("olmo2_7b") quotes them. Per layer: q, k, v, o 4 x 4096^2; gate, up, down
@@ -359,6 +447,15 @@ TEST_CASE("OLMo-2-1124-7B, with post-norms and q/k norms, has 7,298,617,344 para
   CHECK_FALSE(has_tensor(s, "model.layers.{i}.input_layernorm.weight"));
   // 32 layers x 2 x 32 x 128 x 2 bytes = 524,288.
   CHECK(kv_bytes_per_token(s) == 524'288);
+}
+
+TEST_CASE("allenai/OLMo-2-1124-13B (olmo2) has 13,716,198,400 parameters", "[params][olmo2][fixture]") {
+  // Published: the repo's model.safetensors.index.json, total_size 54,864,793,600 bytes of fp32 / 4.
+  // Per layer: q, k, v, o 4 x 5120^2; gate, up, down 3 x 5120 x 13824; q_norm and k_norm 2 x 5120 (over all heads); post-attention
+  // and post-feedforward norms 2 x 5120 = 317,214,720. 40 layers + embed and untied lm_head 2 x 100352 x 5120 + norm.
+  const auto p = params_of("allenai__OLMo-2-1124-13B");
+  CHECK(p.total.value == 40ull * 317'214'720 + 2ull * 100'352 * 5'120 + 5'120);
+  CHECK(p.total.value == 13'716'198'400ull);
 }
 
 // ---- InternLM2 ---------------------------------------------------------------------------------------
@@ -416,4 +513,17 @@ TEST_CASE("GLM-4-9B-0414 (glm4) adds two sandwich norms per layer: 9,400,279,040
   CHECK(params_of(s).total.value == 9'399'951'360ull + 40 * 2 * 4'096);
   CHECK(params_of(s).total.value == 9'400'279'040ull);
   CHECK(has_tensor(s, "model.layers.{i}.post_mlp_layernorm.weight"));
+}
+
+TEST_CASE("THUDM/glm-4-9b-chat-hf (glm) has 9,399,951,360 parameters", "[params][glm][fixture]") {
+  // Published: the same folder's model.safetensors.index.json, total_size 18,799,902,720 bytes of bf16 / 2; its
+  // 443 tensor names are this inventory's (11 per layer + 3). Per layer: q 4096^2 + bias 4096; k and v 2 x
+  // (4096 x 256 + 256) (2 KV heads x head_dim 128); o 4096^2; fused gate_up 2 x 13696 x 4096; down 4096 x
+  // 13696; two RMSNorms 2 x 4096. 40 layers + untied embedding and lm_head 2 x 151552 x 4096 + norm.
+  const uint64_t layer = 4096ull * 4096 + 4096 + 2 * (4096ull * 256 + 256) + 4096ull * 4096 + 3 * 13696ull * 4096 + 2 * 4096;
+  const auto p = params_of("THUDM__glm-4-9b-chat-hf");
+  CHECK(p.total.value == 40 * layer + 2 * 151'552ull * 4'096 + 4'096);
+  CHECK(p.total.value == 9'399'951'360ull);
+  // 40 layers x K and V x 2 KV heads x 128 x 2 bytes (bfloat16).
+  CHECK(kv_per_token("THUDM__glm-4-9b-chat-hf") == 40ull * 2 * 2 * 128 * 2);
 }

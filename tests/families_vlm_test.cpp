@@ -1,13 +1,24 @@
+// The vision-language families (core/families/vlm.cpp, rules in vlm_rules.h): llava, gemma3, qwen2_vl, llama4,
+// mllama, qwen2_5_vl, qwen3_5, qwen3_5_moe, qwen3_vl, qwen3_vl_moe, gemma4. A vision tower and a projector
+// beside a text decoder read with its own family's rule; each part is counted as its own component.
+// Evidence, family by family in the order of vlm_rules.h:
+// - parameter counts, text / vision / projector, of real config.json fixtures (tests/fixtures/configs/; sources
+//   in tests/fixtures/SOURCES.md) against the published count, and by hand;
+// - published counts of configs written with a checkpoint's published dimensions (llava-hf/llava-1.5-7b-hf,
+//   google/gemma-3-4b-it with the fields its text_config omits, Qwen/Qwen2-VL-7B-Instruct, Llama-3.2-11B-Vision,
+//   Llama-4-Scout);
+// - the KV cache of the text decoder (sliding, chunked and cross-attention layers, the Gated DeltaNet state of
+//   Qwen3.5) against hand arithmetic; configs refused with the reason.
 #include <catch2/catch.hpp>
 
 #include "estimate.h"
+#include "families_helpers.h"
 #include "fixture.h"
 #include "inventory.h"
 
 using namespace neuroshrink;
+using namespace family_tests;
 
-// Configs with the published dimensions of each checkpoint (llava-hf/llava-1.5-7b-hf, google/gemma-3-4b-it
-// with the fields its text_config omits, Qwen/Qwen2-VL-7B-Instruct); real config files are to be added.
 static parameter_counts counts(const char* json) {
   const auto p = parse_config(json);
   REQUIRE(p.ok());
@@ -19,6 +30,16 @@ static uint64_t component(const parameter_counts& p, std::string_view name) {
     if (c == name) return n;
   return 0;
 }
+
+namespace {
+uint64_t component_of(const parameter_counts& p, std::string_view c) {
+  for (const auto& [k, n] : p.by_component)
+    if (k == c) return n;
+  return 0;
+}
+}  // namespace
+
+// ---- llava -------------------------------------------------------------------------------------------
 
 TEST_CASE("Llava-1.5-7B counts text, CLIP tower and projector: 7,063,427,072", "[params][vlm]") {
   const auto p = counts(R"({"architectures": ["LlavaForConditionalGeneration"], "model_type": "llava",
@@ -37,6 +58,64 @@ TEST_CASE("Llava-1.5-7B counts text, CLIP tower and projector: 7,063,427,072", "
   CHECK(component(p, "projector") == 4'198'400 + 16'781'312);
   CHECK(p.total.value == 7'063'427'072ull);
 }
+
+TEST_CASE("llava-hf/llava-1.5-7b-hf counts text, CLIP tower and projector: 7,063,427,072", "[params][vlm][llava][fixture]") {
+  const auto s = fixture("llava-hf__llava-1.5-7b-hf");
+  const auto p = params_of(s);
+  // Text: Llama-2-7B dimensions (text_config gives only vocab_size 32064): embed_tokens and lm_head
+  // 2 x 32,064 x 4,096 = 262,668,288; 32 layers x 202,383,360; norm 4096.
+  CHECK(component(p, "text") == 2ull * 32'064 * 4'096 + 32ull * 202'383'360 + 4'096);
+  // CLIP ViT-L/14-336: class 1024, patch 1024 x 3 x 14 x 14 = 602,112, positions 577 x 1024 = 590,848,
+  // pre_layrnorm and post_layernorm 2 x 2048; 24 layers x (q, k, v, out 4 x 1,049,600 + LayerNorms 4096
+  // + fc1 4,198,400 + fc2 4,195,328 = 12,596,224).
+  CHECK(component(p, "vision") == 1'024 + 602'112 + 590'848 + 2 * 2'048 + 24ull * 12'596'224);
+  // linear_1 4096 x 1024 + 4096 and linear_2 4096 x 4096 + 4096.
+  CHECK(component(p, "projector") == 4'198'400 + 16'781'312);
+  // Published: the checkpoint index's metadata.total_size, 14,126,854,144 bytes of fp16, / 2.
+  CHECK(p.total.value == 7'063'427'072ull);
+  CHECK(p.total.value * 2 == 14'126'854'144ull);
+}
+
+TEST_CASE("Llava-1.5-7B caches K and V for the text decoder only", "[kv][vlm][llava][fixture]") {
+  const auto r = estimate_at(fixture("llava-hf__llava-1.5-7b-hf"), 4096);
+  // 32 layers x (K + V) 2 x 32 heads x 128 x 2 bytes (fp16) = 524,288 bytes per token.
+  CHECK(r.kv_cache_bytes_per_token == 32ull * 2 * 32 * 128 * 2);
+  CHECK(r.memory.kv_cache_bytes == 524'288ull * 4096);
+}
+
+TEST_CASE("a Llava checkpoint with a SigLIP tower builds SigLIP, with its pooling head unless told otherwise", "[params][vlm][llava]") {
+  const char* base = R"({"model_type": "llava", "text_config": {"model_type": "qwen2", "hidden_size": 896, "intermediate_size": 4864,
+      "num_hidden_layers": 24, "num_attention_heads": 14, "num_key_value_heads": 2, "vocab_size": 152000, "tie_word_embeddings": true},
+      "vision_config": {"model_type": "siglip_vision_model", "hidden_size": 1152, "intermediate_size": 4304, "num_hidden_layers": 26,
+        "image_size": 384, "patch_size": 14 %s}})";
+  auto config = [&](const char* extra) {
+    std::string s(base);
+    return s.replace(s.find("%s"), 2, extra);
+  };
+  const auto with_head = parse_config(config(""));
+  const auto without_head = parse_config(config(R"(, "vision_use_head": false)"));
+  REQUIRE(with_head.ok());
+  REQUIRE(without_head.ok());
+  // SiglipVisionEmbeddings: a biased patch conv and (384 / 14)^2 = 729 positions, no class token, no pre-norm.
+  CHECK(has_tensor(without_head.spec, "vision_tower.vision_model.embeddings.patch_embedding.bias"));
+  CHECK_FALSE(has_tensor(without_head.spec, "vision_tower.vision_model.embeddings.class_embedding"));
+  CHECK_FALSE(has_tensor(without_head.spec, "vision_tower.vision_model.pre_layrnorm"));
+  const uint64_t h = 1152, i = 4304;
+  const uint64_t layer = 4 * (h * h + h) + 4 * h + (i * h + i) + (h * i + h);
+  CHECK(component(params_of(without_head.spec), "vision") == h * 3 * 14 * 14 + h + 729 * h + 26 * layer + 2 * h);
+  // SiglipMultiheadAttentionPoolingHead: probe h, in_proj 3h x h + 3h, out_proj h x h + h, LayerNorm 2h,
+  // fc1 i x h + i, fc2 h x i + h.
+  const uint64_t head = h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (i * h + i) + (h * i + h);
+  CHECK(component(params_of(with_head.spec), "vision") == component(params_of(without_head.spec), "vision") + head);
+}
+
+TEST_CASE("a vision-language model whose text model is unknown says so", "[vlm]") {
+  const auto p = parse_config(R"({"model_type": "llava", "text_config": {"model_type": "mystery"}})");
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.issues[0].code == "unknown_text_model");
+}
+
+// ---- gemma3 ------------------------------------------------------------------------------------------
 
 TEST_CASE("Gemma-3-4B fills its four-field text_config from the class defaults: 4,300,079,472", "[params][vlm]") {
   const auto parsed = parse_config(R"({"architectures": ["Gemma3ForConditionalGeneration"], "model_type": "gemma3",
@@ -59,6 +138,48 @@ TEST_CASE("Gemma-3-4B fills its four-field text_config from the class defaults: 
   CHECK(r.memory.kv_cache_bytes == 29ull * 4096 * 1024 + 5ull * 4096 * 8192);
 }
 
+TEST_CASE("google/gemma-3-4b-it has 4,300,079,472 parameters from a four-field text_config", "[params][vlm][gemma3][fixture]") {
+  const auto s = fixture("google__gemma-3-4b-it");
+  const auto p = params_of(s);
+  // Text (Gemma3TextConfig defaults for heads 8, KV heads 4, head_dim 256, vocab 262,208; tied):
+  // embeddings 262,208 x 2,560 = 671,252,480; 34 layers x (q 2048 x 2560, k and v 1024 x 2560,
+  // o 2560 x 2048, q/k norms 2 x 256, MLP 3 x 2560 x 10240, four norms 4 x 2560 = 94,382,592); norm 2560.
+  CHECK(component(p, "text") == 262'208ull * 2'560 + 34ull * 94'382'592 + 2'560);
+  // SigLIP (vision_use_head false): patch 1152 x 3 x 14 x 14 + bias 1152, positions (896 / 14)^2 = 4096 x 1152,
+  // 27 layers x (attention 4 x (1152^2 + 1152), LayerNorms 4 x 1152, fc1 4304 x 1152 + 4304,
+  // fc2 1152 x 4304 + 1152 = 15,239,504), post_layernorm 2 x 1152.
+  CHECK(component(p, "vision") == 677'376 + 1'152 + 4'096ull * 1'152 + 27ull * 15'239'504 + 2'304);
+  CHECK(component(p, "projector") == 1'152ull * 2'560 + 1'152);
+  // Published: 4,300,079,472 (keras-hub gemma3_presets.py "medgemma_4b", the same architecture; the Hub's
+  // count for google/gemma-3-4b-it in llmfit hf_models.json).
+  CHECK(p.total.value == 4'300'079'472ull);
+  // Text alone: 3,880,263,168, the Hub's count for text-only Gemma-3-4B derivatives (llmfit).
+  CHECK(component(p, "text") == 3'880'263'168ull);
+}
+
+TEST_CASE("Gemma-3-4B caches 1024 tokens on 29 sliding layers and the whole context on 5", "[kv][vlm][gemma3][fixture]") {
+  const auto r = estimate_at(fixture("google__gemma-3-4b-it"), 32768);
+  // Per layer and token: K + V = 2 x 4 KV heads x 256 x 2 bytes (bf16) = 4096; global layers where
+  // (i + 1) % 6 == 0: 5, 11, 17, 23, 29.
+  CHECK(r.kv_cache_bytes_per_token == 34ull * 4'096);
+  CHECK(r.memory.kv_cache_bytes == 29ull * 4'096 * 1'024 + 5ull * 4'096 * 32'768);
+}
+
+TEST_CASE("a Gemma 3 vision_config that omits vision_use_head keeps SigLIP's pooling head", "[params][vlm][gemma3]") {
+  // SiglipVisionTransformer: use_head = True if not hasattr(config, "vision_use_head").
+  const auto p = parse_config(R"({"model_type": "gemma3", "text_config": {"model_type": "gemma3_text", "hidden_size": 2560,
+      "intermediate_size": 10240, "num_hidden_layers": 34},
+      "vision_config": {"hidden_size": 1152, "image_size": 896, "intermediate_size": 4304, "model_type": "siglip_vision_model",
+        "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}})");
+  REQUIRE(p.ok());
+  CHECK(has_tensor(p.spec, "vision_tower.vision_model.head.probe"));
+  const uint64_t h = 1152, i = 4304;
+  const uint64_t head = h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (i * h + i) + (h * i + h);
+  CHECK(params_of(p.spec).total.value == 4'300'079'472ull + head);
+}
+
+// ---- qwen2_vl ----------------------------------------------------------------------------------------
+
 TEST_CASE("Qwen2-VL-7B with top-level text fields has 8,291,375,616 parameters", "[params][vlm]") {
   const auto p = counts(R"({"architectures": ["Qwen2VLForConditionalGeneration"], "model_type": "qwen2_vl",
       "hidden_size": 3584, "intermediate_size": 18944, "num_attention_heads": 28, "num_hidden_layers": 28,
@@ -69,11 +190,71 @@ TEST_CASE("Qwen2-VL-7B with top-level text fields has 8,291,375,616 parameters",
   CHECK(p.total.value == 8'291'375'616ull);
 }
 
-TEST_CASE("a vision-language model whose text model is unknown says so", "[vlm]") {
-  const auto p = parse_config(R"({"model_type": "llava", "text_config": {"model_type": "mystery"}})");
-  REQUIRE_FALSE(p.ok());
-  CHECK(p.issues[0].code == "unknown_text_model");
+TEST_CASE("Qwen/Qwen2-VL-2B-Instruct-AWQ has 2,208,985,600 parameters, its vision fields mostly defaulted", "[params][vlm][qwen2_vl][fixture]") {
+  const auto parsed = parse_config(fixture_text("Qwen__Qwen2-VL-2B-Instruct-AWQ"));
+  REQUIRE(parsed.ok());
+  CHECK(parsed.spec.quantization.method == "awq");
+  const auto p = params_of(parsed.spec);
+  // Text (top-level fields, Qwen2-1.5B): tied embeddings 151,936 x 1,536 = 233,373,696; 28 layers x
+  // (q 1536 x 1536 + 1536, k and v 256 x 1536 + 256, o 1536 x 1536, MLP 3 x 1536 x 8960, norms 2 x 1536
+  // = 46,797,824); norm 1536.
+  CHECK(component(p, "text") == 151'936ull * 1'536 + 28ull * 46'797'824 + 1'536);
+  // Vision: vision_config gives hidden_size 1536 (the merger's output) and in_chans; Qwen2VLVisionConfig
+  // defaults give embed_dim 1280, depth 32, mlp_ratio 4, patch 14, temporal 2, merge 2. Patch conv
+  // 1280 x 3 x 2 x 14 x 14 = 1,505,280; blocks 32 x (LayerNorms 2 x 2560, qkv 3840 x 1280 + 3840,
+  // proj 1280 x 1280 + 1280, fc1 5120 x 1280 + 5120, fc2 1280 x 5120 + 1280 = 19,677,440).
+  CHECK(component(p, "vision") == 1'505'280 + 32ull * 19'677'440);
+  // Merger: ln_q 2 x 1280, mlp.0 5120 x 5120 + 5120, mlp.2 1536 x 5120 + 1536.
+  CHECK(component(p, "projector") == 2'560 + 26'219'520 + 7'865'856);
+  // Published: 2,208,985,600 (the Hub's count for Qwen/Qwen2-VL-2B; llmfit hf_models.json). The AWQ
+  // checkpoint stores the same logical parameters packed into int32.
+  CHECK(p.total.value == 2'208'985'600ull);
 }
+
+TEST_CASE("Qwen2-VL-2B caches 28,672 bytes per token", "[kv][vlm][qwen2_vl][fixture]") {
+  const auto r = estimate_at(fixture("Qwen__Qwen2-VL-2B-Instruct-AWQ"), 32768);
+  // use_sliding_window false: 28 full layers x 2 x 2 KV heads x 128 x 2 bytes (fp16).
+  CHECK(r.kv_cache_bytes_per_token == 28ull * 2 * 2 * 128 * 2);
+  CHECK(r.memory.kv_cache_bytes == 28'672ull * 32768);
+}
+
+// ---- llama4 ------------------------------------------------------------------------------------------
+
+TEST_CASE("Llama-4-Scout-17B-16E has 108,641,793,536 parameters, 17B active beside its embeddings", "[params][vlm][llama4]") {
+  const auto parsed = parse_config(R"({"architectures": ["Llama4ForConditionalGeneration"], "model_type": "llama4",
+      "text_config": {"model_type": "llama4_text", "hidden_size": 5120, "intermediate_size": 8192, "intermediate_size_mlp": 16384,
+        "num_hidden_layers": 48, "num_attention_heads": 40, "num_key_value_heads": 8, "head_dim": 128, "vocab_size": 202048,
+        "num_local_experts": 16, "num_experts_per_tok": 1, "interleave_moe_layer_step": 1, "attention_chunk_size": 8192,
+        "max_position_embeddings": 10485760, "tie_word_embeddings": false},
+      "vision_config": {"model_type": "llama4_vision_model", "hidden_size": 1408, "intermediate_size": 5632, "num_hidden_layers": 34,
+        "num_attention_heads": 16, "image_size": 336, "patch_size": 14, "vision_output_dim": 4096, "projector_input_dim": 4096,
+        "projector_output_dim": 4096, "pixel_shuffle_ratio": 0.5},
+      "torch_dtype": "bfloat16"})");
+  REQUIRE(parsed.ok());
+  const auto p = count_parameters(build_inventory(parsed.spec));
+  CHECK(p.total.value == 108'641'793'536ull);
+  // Meta's "17B active" leaves out the 202,048 x 5,120 embedding table.
+  CHECK(p.active.value - 202'048ull * 5'120 == 17'010'341'376ull);
+  estimate_options o;
+  o.context_tokens = 32768;
+  const auto r = estimate(parsed.spec, o);
+  // 36 chunked layers keep 8192 tokens, 12 global (NoPE) layers all 32768: 2 x 8 x 128 x 2 bytes = 4096 per layer.
+  CHECK(r.memory.kv_cache_bytes == 36ull * 4096 * 8192 + 12ull * 4096 * 32768);
+}
+
+TEST_CASE("meta-llama/Llama-4-Scout-17B-16E-Instruct (llama4) has 108,641,793,536 parameters", "[params][llama4][fixture]") {
+  // Published: the Hub's safetensors count of RedHatAI/Llama-4-Scout-17B-16E-Instruct, a re-upload of the
+  // same checkpoint (llmfit hf_models.json; the meta-llama entry there is rounded to 109B). Text model,
+  // vision tower and projector each counted.
+  const auto p = params_of("meta-llama__Llama-4-Scout-17B-16E-Instruct");
+  CHECK(p.total.value == 108'641'793'536ull);
+  CHECK(component(p, "text") + component(p, "vision") + component(p, "projector") == p.total.value);
+  CHECK(component(p, "projector") == 5'120ull * 4'096);  // multi_modal_projector.linear_1: vision 4096 -> text 5120
+  // 48 layers, 8 KV heads x 128, bf16 (chunked layers cache the same per token, up to their chunk).
+  CHECK(kv_per_token("meta-llama__Llama-4-Scout-17B-16E-Instruct") == 48ull * 2 * 8 * 128 * 2);
+}
+
+// ---- mllama ------------------------------------------------------------------------------------------
 
 TEST_CASE("Llama-3.2-11B-Vision, with 8 cross-attention layers and a tiled ViT, has 10,670,220,835 parameters", "[params][vlm][mllama]") {
   const auto parsed = parse_config(R"({"architectures": ["MllamaForConditionalGeneration"], "model_type": "mllama",
@@ -97,24 +278,167 @@ TEST_CASE("Llama-3.2-11B-Vision, with 8 cross-attention layers and a tiled ViT, 
   CHECK(r.memory.kv_cache_bytes == 131'072ull * 4096 + 8ull * 2 * 8 * 128 * 4 * 1601 * 2);
 }
 
-TEST_CASE("Llama-4-Scout-17B-16E has 108,641,793,536 parameters, 17B active beside its embeddings", "[params][vlm][llama4]") {
-  const auto parsed = parse_config(R"({"architectures": ["Llama4ForConditionalGeneration"], "model_type": "llama4",
-      "text_config": {"model_type": "llama4_text", "hidden_size": 5120, "intermediate_size": 8192, "intermediate_size_mlp": 16384,
-        "num_hidden_layers": 48, "num_attention_heads": 40, "num_key_value_heads": 8, "head_dim": 128, "vocab_size": 202048,
-        "num_local_experts": 16, "num_experts_per_tok": 1, "interleave_moe_layer_step": 1, "attention_chunk_size": 8192,
-        "max_position_embeddings": 10485760, "tie_word_embeddings": false},
-      "vision_config": {"model_type": "llama4_vision_model", "hidden_size": 1408, "intermediate_size": 5632, "num_hidden_layers": 34,
-        "num_attention_heads": 16, "image_size": 336, "patch_size": 14, "vision_output_dim": 4096, "projector_input_dim": 4096,
-        "projector_output_dim": 4096, "pixel_shuffle_ratio": 0.5},
-      "torch_dtype": "bfloat16"})");
-  REQUIRE(parsed.ok());
-  const auto p = count_parameters(build_inventory(parsed.spec));
-  CHECK(p.total.value == 108'641'793'536ull);
-  // Meta's "17B active" leaves out the 202,048 x 5,120 embedding table.
-  CHECK(p.active.value - 202'048ull * 5'120 == 17'010'341'376ull);
-  estimate_options o;
-  o.context_tokens = 32768;
-  const auto r = estimate(parsed.spec, o);
-  // 36 chunked layers keep 8192 tokens, 12 global (NoPE) layers all 32768: 2 x 8 x 128 x 2 bytes = 4096 per layer.
-  CHECK(r.memory.kv_cache_bytes == 36ull * 4096 * 8192 + 12ull * 4096 * 32768);
+TEST_CASE("meta-llama/Llama-3.2-11B-Vision-Instruct has 10,670,220,835 parameters", "[params][vlm][mllama][fixture]") {
+  const auto s = fixture("meta-llama__Llama-3.2-11B-Vision-Instruct");
+  const auto p = params_of(s);
+  // Text: embed_tokens (128,256 + 8) x 4,096 = 525,369,344; lm_head 128,256 x 4,096 = 525,336,576;
+  // 32 self-attention layers x 218,112,000 (attention 41,943,040, MLP 176,160,768, norms 8192);
+  // 8 cross-attention layers x 218,112,258 (the same plus q/k norms 2 x 128 and two tanh gates); norm 4096.
+  CHECK(component(p, "text") == 525'369'344ull + 525'336'576 + 32ull * 218'112'000 + 8ull * 218'112'258 + 4'096);
+  // Vision: patch 1280 x 3 x 14 x 14 = 752,640; class 1280; positions 1601 x 1280 + gate 1; tile
+  // positions 9 aspect-ratio ids x (4 tiles x 1601 x 1280) = 73,774,080; pre/post tile embeddings
+  // 2 x (9 x 4 x 1280 + gate 1); layernorm_pre/post 2 x 2560; 32 local layers x 19,672,320
+  // (attention 4 x 1280 x 1280, fc1 5120 x 1280 + 5120, fc2 1280 x 5120 + 1280, LayerNorms 2 x 2560);
+  // 8 global layers x (19,672,320 + gate_attn + gate_ffn).
+  CHECK(component(p, "vision") == 752'640 + 1'280 + (1'601ull * 1'280 + 1) + 73'774'080 + 2 * (9ull * 4 * 1'280 + 1) +
+                                      2 * 2'560 + 32ull * 19'672'320 + 8ull * (19'672'320 + 2));
+  CHECK(component(p, "projector") == 7'680ull * 4'096 + 4'096);
+  // Published: 10,670,220,835 (Meta's model card; the Hub's safetensors count in llmfit hf_models.json).
+  CHECK(p.total.value == 10'670'220'835ull);
+}
+
+TEST_CASE("Llama-3.2-11B-Vision caches text K/V on 32 layers and one image's K/V on 8", "[kv][vlm][mllama][fixture]") {
+  const auto s = fixture("meta-llama__Llama-3.2-11B-Vision-Instruct");
+  uint64_t cross = 0;
+  for (const auto& l : s.layers) cross += l.cross_attention;
+  CHECK(cross == 8);
+  CHECK(s.layers[3].cross_attention);
+  CHECK_FALSE(s.layers[4].cross_attention);
+  const auto r = estimate_at(s, 8192);
+  // Self-attention: 32 x 2 x 8 KV heads x 128 x 2 bytes = 131,072 bytes per token.
+  CHECK(r.kv_cache_bytes_per_token == 131'072);
+  // Cross-attention: K and V of 4 tiles x (40 x 40 + 1) = 6,404 image tokens, 8 layers x 2 x 8 x 128 x 6,404 x 2 bytes,
+  // whatever the context.
+  CHECK(r.memory.kv_cache_bytes == 131'072ull * 8192 + 8ull * 2 * 8 * 128 * 6'404 * 2);
+}
+
+// ---- qwen2_5_vl --------------------------------------------------------------------------------------
+
+TEST_CASE("Qwen/Qwen2.5-VL-7B-Instruct has 8,292,166,656 parameters", "[params][vlm][qwen2_5_vl][fixture]") {
+  const auto p = params_of(fixture("Qwen__Qwen2.5-VL-7B-Instruct"));
+  CHECK(component(p, "text") == 7'615'616'512ull);  // the Qwen2.5-7B decoder
+  // Patch conv 1,505,280; 32 blocks x (RMSNorms 2 x 1280, qkv 4,919,040, proj 1,639,680, gate and up
+  // 2 x (3420 x 1280 + 3420), down 1280 x 3420 + 1280 = 19,702,200).
+  CHECK(component(p, "vision") == 1'505'280 + 32ull * 19'702'200);
+  // Merger: ln_q (RMSNorm) 1280, mlp.0 5120 x 5120 + 5120, mlp.2 3584 x 5120 + 3584.
+  CHECK(component(p, "projector") == 1'280 + 26'219'520 + 18'353'664);
+  // Published: metadata.total_size of the checkpoint index, 16,584,333,312 bytes of bf16, / 2.
+  CHECK(p.total.value == 8'292'166'656ull);
+  CHECK(p.total.value * 2 == 16'584'333'312ull);
+}
+
+TEST_CASE("Qwen2.5-VL-7B caches 57,344 bytes per token", "[kv][vlm][qwen2_5_vl][fixture]") {
+  const auto r = estimate_at(fixture("Qwen__Qwen2.5-VL-7B-Instruct"), 8192);
+  // 28 full layers x 2 x 4 KV heads x 128 x 2 bytes (bf16).
+  CHECK(r.kv_cache_bytes_per_token == 28ull * 2 * 4 * 128 * 2);
+  CHECK(r.memory.kv_cache_bytes == 57'344ull * 8192);
+}
+
+// ---- qwen3_5 / qwen3_5_moe (Gated DeltaNet hybrids: text_config qwen3_5_text / qwen3_5_moe_text) -------
+
+TEST_CASE("Qwen/Qwen3.5-27B (qwen3_5): text, MTP, vision and merger add up to the Hub's 27,781,427,952", "[params][qwen3_5][fixture]") {
+  // text_config: H 5120, 64 layers (48 linear_attention, 16 full_attention: every 4th), 24 heads, 4 KV heads,
+  // head_dim 256, intermediate 17408, linear heads 16 key / 48 value of 128, conv kernel 4, vocab 248320, untied.
+  const uint64_t H = 5120, V = 248320, key = 16 * 128, value = 48 * 128, conv = 2 * key + value;
+  const uint64_t gdn = H * (conv + value) + 2 * H * 48 + conv * 4 + 2 * 48 + 128 + value * H;  // qkv, z, b, a; conv; dt_bias, A_log; norm [dv]; out
+  const uint64_t attn = 2 * 24 * 256 * H + 2 * 4 * 256 * H + 24 * 256 * H + 2 * 256;            // q doubled for its gate, k, v, o, q/k norms
+  const uint64_t mlp = 3 * H * 17408, norms = 2 * H;
+  const uint64_t text = 2 * V * H + 48 * gdn + 16 * attn + 64 * (mlp + norms) + H;
+  // Vision (depth 27, hidden 1152, intermediate 4304, patch 16, temporal 2, 2304 positions) and the merger
+  // (LayerNorm 1152, fc1 4608^2, fc2 5120 x 4608, biases).
+  const uint64_t vh = 1152, vi = 4304, mh = 4 * vh;
+  const uint64_t vision = vh * 3 * 2 * 16 * 16 + vh + 2304 * vh + 27 * (4 * vh * vh + 2 * vh * vi + 9 * vh + vi);
+  const uint64_t merger = 2 * vh + mh * mh + mh + mh * 5120 + 5120;
+  // MTP (mtp_num_hidden_layers 1): fc [H, 2H], two pre-norms, one full-attention layer with its MLP, a norm.
+  const uint64_t mtp = 2 * H * H + 3 * H + attn + mlp + norms;
+  const auto p = params_of("Qwen__Qwen3.5-27B");
+  CHECK(component_of(p, "text") == text);
+  CHECK(component_of(p, "vision") == vision);
+  CHECK(component_of(p, "projector") == merger);
+  CHECK(p.mtp.value == mtp);
+  CHECK(p.total.value == text + vision + merger);
+  // The Hub's safetensors count (llmfit hf_models.json, parameters_raw) includes the stored MTP head.
+  CHECK(p.total.value + p.mtp.value == 27'781'427'952ull);
+  // Cache: 16 full layers x K and V x 4 heads x 256 x 2 bytes per token; per sequence and linear layer a conv
+  // window 10240 x 4 in bf16 and the fp32 recurrent state 48 x 128 x 128.
+  const auto r = estimate(fixture("Qwen__Qwen3.5-27B"), estimate_options{});
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == 16ull * 2 * 4 * 256 * 2);
+  uint64_t state = 0;
+  for (const auto& g : r.kv_layers) state += g.layers * g.state_bytes;
+  CHECK(state == 48 * (conv * 4 * 2 + 48ull * 128 * 128 * 4));
+}
+
+TEST_CASE("Qwen/Qwen3.5-35B-A3B (qwen3_5_moe): 256 experts in every layer, MTP apart", "[params][qwen3_5_moe][fixture]") {
+  const auto p = params_of("Qwen__Qwen3.5-35B-A3B");
+  CHECK(component_of(p, "text") == 34'660'610'688ull);
+  CHECK(component_of(p, "vision") == 415'891'440ull);
+  CHECK(component_of(p, "projector") == 30'679'808ull);
+  CHECK(p.mtp.value == 844'640'768ull);
+  CHECK(p.total.value + p.mtp.value == 35'951'822'704ull);  // the Hub's count (llmfit)
+  // Active: 8 of 256 routed experts (3 x 2048 x 512 each) in 40 layers; vision and merger run too.
+  CHECK(p.total.value - p.active.value == 40ull * (256 - 8) * 3 * 2048 * 512);
+}
+
+// ---- qwen3_vl / qwen3_vl_moe -------------------------------------------------------------------------
+
+TEST_CASE("Qwen/Qwen3-VL-8B-Instruct (qwen3_vl): Qwen3 text, the vision tower, a merger and three DeepStack mergers", "[params][qwen3_vl][fixture]") {
+  const auto p = params_of("Qwen__Qwen3-VL-8B-Instruct");
+  // Text: Qwen3-8B's 36 layers (H 4096, untied at the top level) = 8,190,735,360. Vision: 27 blocks of 1152
+  // (the Qwen3.5 tower) = 415,891,440. Mergers over 1152 x 2^2 = 4608 to 4096: one with its LayerNorm over
+  // 1152, three DeepStack ones (deepstack_visual_indexes [8, 16, 24]) with theirs over 4608.
+  const uint64_t mh = 4608, merger = mh * mh + mh + 4096 * mh + 4096;
+  CHECK(component_of(p, "text") == 8'190'735'360ull);
+  CHECK(component_of(p, "vision") == 415'891'440ull);
+  CHECK(component_of(p, "projector") == (merger + 2 * 1152) + 3 * (merger + 2 * mh));
+  // Published: the Hub's count, 8,767,123,696 (llmfit hf_models.json).
+  CHECK(p.total.value == 8'767'123'696ull);
+}
+
+TEST_CASE("Qwen/Qwen3-VL-30B-A3B-Instruct (qwen3_vl_moe): a head though text_config defaults to tied", "[params][qwen3_vl_moe][fixture]") {
+  const auto p = params_of("Qwen__Qwen3-VL-30B-A3B-Instruct");
+  CHECK(component_of(p, "text") == 30'532'122'624ull);  // Qwen3-30B-A3B's count, lm_head included
+  // Published: 31,070,754,032 for Qwen/Qwen3-VL-30B-A3B-Thinking (llmfit; the same architecture).
+  CHECK(p.total.value == 31'070'754'032ull);
+}
+
+// ---- gemma4 ------------------------------------------------------------------------------------------
+
+TEST_CASE("google/gemma-4-26B-A4B (gemma4): sliding and k_eq_v full layers, an MoE beside the dense MLP", "[params][gemma4][fixture]") {
+  // text_config: H 2816, 30 layers (25 sliding: 16 q / 8 KV heads of 256; 5 full: 16 q heads of 512, 2 KV heads,
+  // k_eq_v, no v_proj), dense MLP 2112, 128 experts of 704 (top 8) beside it, tied vocabulary 262144.
+  const uint64_t H = 2816;
+  const uint64_t sliding = 2 * 16 * 256 * H + 2 * 8 * 256 * H + 2 * 256, full = 2 * 16 * 512 * H + 2 * 512 * H + 2 * 512;
+  const uint64_t rest = 4 * H + 3 * H * 2112 + (H + 128 * H + 128) + 128ull * 3 * 704 * H + 3 * H;  // norms, MLP, router, experts, MoE norms
+  const auto p = params_of("google__gemma-4-26B-A4B");
+  CHECK(component_of(p, "text") == 25 * sliding + 5 * full + 30 * rest + 262'144ull * H + H);
+  // Vision: a 27-layer ViT of 1152 (16 heads of 72, MLP 4304), patch projection 768 -> 1152, x / y position
+  // tables 2 x 10240 x 1152; embed_vision 1152 -> 2816.
+  const uint64_t vh = 1152;
+  CHECK(component_of(p, "vision") == 3 * 256 * vh + 2 * 10'240 * vh + 27 * (4 * vh * vh + 2 * 72 + 3 * vh * 4304 + 4 * vh));
+  CHECK(component_of(p, "projector") == H * vh);
+  CHECK(p.total.value == 25'805'933'872ull);
+  CHECK(p.active.value == 4'395'322'672ull);  // 8 of 128 experts
+  // Published: 26,544,131,376 (llmfit hf_models.json), the index's declared total, which counts the tied
+  // lm_head a second time.
+  CHECK(p.total.value + 262'144ull * H == 26'544'131'376ull);
+  // Cache per token while within the windows: 25 sliding layers x 2 x 8 x 256 + 5 full x 2 x 2 x 512, 2 bytes.
+  const auto r = estimate(fixture("google__gemma-4-26B-A4B"), estimate_options{});
+  REQUIRE(r.ok());
+  CHECK(r.kv_cache_bytes_per_token == (25ull * 2 * 8 * 256 + 5ull * 2 * 2 * 512) * 2);
+}
+
+TEST_CASE("google/gemma-4-31B-it (gemma4, as nvidia's NVFP4 repack gives its dimensions): dense", "[params][gemma4][fixture]") {
+  const auto p = params_of("nvidia__Gemma-4-31B-IT-NVFP4");
+  CHECK(p.total.value == 31'273'086'512ull);
+  CHECK(p.total.value + 262'144ull * 5'376 == 32'682'372'656ull);  // google/gemma-4-31B-it's published count (llmfit)
+}
+
+TEST_CASE("Gemma 4's E2B / E4B layouts are refused with the reason, not estimated", "[params][gemma4]") {
+  const auto p = parse_config(R"({"model_type": "gemma4", "architectures": ["Gemma4ForConditionalGeneration"],
+      "text_config": {"model_type": "gemma4_text", "hidden_size": 1536, "hidden_size_per_layer_input": 256,
+      "num_hidden_layers": 35, "num_attention_heads": 8, "num_key_value_heads": 1, "intermediate_size": 6144,
+      "vocab_size": 262144}})");
+  REQUIRE_FALSE(p.ok());
+  CHECK(has_issue(p.issues, "not_modelled"));
 }

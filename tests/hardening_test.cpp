@@ -138,7 +138,7 @@ TEST_CASE("zero counts are errors, not defaults", "[hardening]") {
     CHECK(first_error(report(llama({{field, 0}})))["field"] == field);
   }
   const json t = report(llama({{"mode", "train"}, {"training", {{"gradient_accumulation", 0}}}}));
-  CHECK(first_error(t)["field"] == "gradient_accumulation");
+  CHECK(first_error(t)["field"] == "training.gradient_accumulation");
 }
 
 TEST_CASE("table contexts out of range or not numbers are errors naming the field", "[hardening]") {

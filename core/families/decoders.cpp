@@ -6,6 +6,7 @@
 
 #include "text.h"
 #include "family.h"
+#include "decoders_rules.h"
 
 namespace neuroshrink {
 namespace {
@@ -617,17 +618,16 @@ constexpr std::array kDecoders{
     family_rule{"qwen2_moe", "transformers configuration_qwen2_moe.py, modeling_qwen2_moe.py", read_qwen2_moe, build_qwen_moe},
     family_rule{"qwen3_moe", "transformers configuration_qwen3_moe.py, modeling_qwen3_moe.py", read_qwen3_moe, build_qwen_moe},
     family_rule{"phimoe", "transformers configuration_phimoe.py, modeling_phimoe.py", read_phimoe, build_phimoe},
-    family_rule{"deepseek_v2", "transformers configuration_deepseek_v2.py, modeling_deepseek_v2.py", read_deepseek_v2, build_deepseek},
-    family_rule{"deepseek_v3", "transformers configuration_deepseek_v3.py, modeling_deepseek_v3.py", read_deepseek_v3, build_deepseek},
-    family_rule{"deepseek_v32", "transformers modular_deepseek_v32.py; DeepSeek-V3.2-Exp inference/model.py (Indexer)", read_deepseek_v32, build_deepseek},
-    family_rule{"glm_moe_dsa", "transformers modular_glm_moe_dsa.py", read_glm_moe_dsa, build_deepseek},
     family_rule{"gpt_oss", "transformers configuration_gpt_oss.py, modeling_gpt_oss.py", read_gpt_oss, build_gpt_oss},
-    family_rule{"nemotron-nas", "configuration_decilm.py / modeling_decilm.py shipped with the Nemotron-NAS checkpoints", read_nemotron_nas, build_nemotron_nas},
-    family_rule{"llama4_text", "transformers configuration_llama4.py (Llama4TextConfig), modeling_llama4.py", read_llama4_text, build_llama4_text},
 };
+
+#define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
+constexpr family_rule kLargeDecoders[] = {NEURO_SHRINK_LARGE_DECODER_RULES(NEURO_SHRINK_RULE)};
+#undef NEURO_SHRINK_RULE
 
 }  // namespace
 
 std::span<const family_rule> decoder_families() { return kDecoders; }
+std::span<const family_rule> large_decoder_families() { return kLargeDecoders; }
 
 }  // namespace neuroshrink

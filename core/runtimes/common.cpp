@@ -8,8 +8,6 @@
 
 namespace neuroshrink {
 
-const runtime_profile& profile_of(const runtime_info& rt) { return rt.profile(); }
-
 uint64_t pad_up(uint64_t v, uint64_t m) { return ceil_div(v, m) * m; }
 uint64_t kv_row_bytes(const kv_dtype& t, uint64_t elements) { return ceil_div(elements, t.block_elements) * t.block_bytes; }
 

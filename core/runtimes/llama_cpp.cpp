@@ -157,10 +157,12 @@ void note_no_window(plan& p) {
   if (p.windowed) return;
   bool any_local = false;
   for (const auto& l : p.s.layers) any_local = any_local || ((l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window);
-  if (any_local)
-    p.r.issues.push_back({"llama_cpp_no_window", "runtime",
-        "llama.cpp runs this architecture without its sliding window (Mistral/Mixtral convert to the llama architecture; Phi-3's SWA is disabled, llama.cpp PR 13676): its cache holds the whole context.",
-        severity::info});
+  if (!any_local) return;
+  const architecture* a = find_architecture(p.s.text_family.empty() ? p.s.family : p.s.text_family);
+  const std::string gguf = a && a->gguf_arch != "none" ? " (GGUF architecture \"" + std::string(a->gguf_arch) + "\")" : std::string();
+  p.r.issues.push_back({"llama_cpp_no_window", "runtime",
+      "llama.cpp runs this architecture" + gguf + " without its sliding window: its cache holds the whole context (core/architectures.h gives llama.cpp's source for each).",
+      severity::info});
 }
 
 void components(plan& p) {

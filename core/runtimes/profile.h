@@ -61,8 +61,9 @@ struct runtime_profile {
   bool solves_gpu_layers;
 };
 
-// The profile of a runtime in core/runtime.cpp's table.
-const runtime_profile& profile_of(const runtime_info& rt);
+// The profile of a runtime in core/runtime.cpp's table, or nullptr when this build of the core leaves it to
+// the full module (core/variant.h).
+const runtime_profile* profile_of(const runtime_info& rt);
 
 // Shared by the profiles.
 void add_component(estimate_result& r, std::string_view key, std::string label, std::string_view category, uint64_t bytes, bool host,

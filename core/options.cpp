@@ -1,0 +1,596 @@
+#include "options.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "formats.h"
+#include "gguf_quant.h"
+#include "request_limits.h"
+#include "runtime.h"
+#include "text.h"
+#include "training.h"
+
+namespace neuroshrink {
+namespace {
+
+using json = config_json;
+using dk = option_info::default_kind;
+
+// Today's other names of the options (options.h: a "--" alias is a CLI flag, any other a JSON key and a URL
+// parameter / attribute).
+constexpr std::string_view kModelAliases[] = {"model", "--model"};
+constexpr std::string_view kQuantizationAliases[] = {"q"};
+constexpr std::string_view kKvAliases[] = {"kv", "--kv-type"};
+constexpr std::string_view kKvKAliases[] = {"--kv-type-k"};
+constexpr std::string_view kKvVAliases[] = {"--kv-type-v"};
+constexpr std::string_view kContextAliases[] = {"context", "ctx", "--context"};
+constexpr std::string_view kBatchAliases[] = {"batch", "--batch", "--parallel"};
+constexpr std::string_view kFlashAliases[] = {"--flash-attn"};
+
+// Closed sets that no table of the core holds (the estimate and training.cpp test these words in code).
+constexpr std::string_view kModes[] = {"inference", "train"};
+constexpr std::string_view kFlashAttention[] = {"auto", "on", "off"};
+constexpr std::string_view kMethods[] = {"full", "lora", "qlora"};
+constexpr std::string_view kCheckpointing[] = {"none", "selective", "full"};
+constexpr std::string_view kZero[] = {"0", "1", "2", "3", "fsdp"};
+// training.cpp's kPrecisions, kKinds, kFreezeParts and kOffloadParts are not exported: their canonical words.
+constexpr std::string_view kPrecisions[] = {"mixed-bf16", "mixed-fp16", "bf16", "fp32"};
+constexpr std::string_view kLoraTargets[] = {"q", "k", "v", "o", "gate", "up", "down", "all-linear"};
+constexpr std::string_view kFreeze[] = {"embeddings", "attention", "mlp", "norms", "vision"};
+constexpr std::string_view kOffload[] = {"optimizer", "params"};
+
+// The table's contexts: at most this many columns.
+constexpr uint64_t kMaxContexts = 64;
+
+std::string quantization_alias(std::string q) {
+  // torch dtype spellings users paste from config.json.
+  if (auto f = format_from_torch_dtype(q); !f.empty()) return std::string(f);
+  return q;
+}
+
+// The estimate's own defaults (estimate.h), which the table's defaults read.
+const estimate_options& defaults() {
+  static const estimate_options d{};
+  return d;
+}
+
+// A constant table (data, not start-up code: the first-estimate wasm module carries it too).
+constexpr option_info kSchema[] = {
+  {.name = "model_id", .type = option_type::string, .group = "model",
+   .doc = "the Hugging Face model id, e.g. meta-llama/Llama-3.1-8B (the CLI fetches its config.json and the Hub's counts)",
+   .metavar = "ID", .aliases = kModelAliases, .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.model_id = v.s; }},
+  {.name = "config", .type = option_type::string, .group = "model",
+   .doc = "the model's config.json: its text (a JSON object is taken too); the CLI reads the file (- for stdin)",
+   .metavar = "FILE", .cli_unit = "file", .code = "bad_request"},
+  {.name = "quantization", .type = option_type::enumeration, .group = "inference",
+   .doc = "the weight format", .metavar = "NAME", .aliases = kQuantizationAliases,
+   .default_text = "as the checkpoint is stored (its quantization_config), else its torch_dtype",
+   .values_source = option_values::weight_formats, .code = "invalid_request", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.quantization = quantization_alias(v.s); }},
+  {.name = "kv_cache_dtype", .type = option_type::enumeration, .group = "inference",
+   .doc = "the KV cache's element type, for K and V", .metavar = "TYPE", .aliases = kKvAliases,
+   .default_text = "the runtime's compute type (fp16; fp32 weights in transformers: fp32)",
+   .values_source = option_values::kv_dtypes, .accepts = "the torch dtype names (bfloat16, float16, float32)",
+   .code = "invalid_request", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.kv_cache_dtype = quantization_alias(v.s); }},
+  {.name = "kv_cache_dtype_k", .type = option_type::enumeration, .group = "inference",
+   .doc = "K's type alone (overrides kv_cache_dtype)", .metavar = "TYPE", .aliases = kKvKAliases,
+   .default_text = "kv_cache_dtype", .values_source = option_values::kv_dtypes,
+   .accepts = "the torch dtype names (bfloat16, float16, float32)", .code = "invalid_request", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.kv_cache_dtype_k = quantization_alias(v.s); }},
+  {.name = "kv_cache_dtype_v", .type = option_type::enumeration, .group = "inference",
+   .doc = "V's type alone (overrides kv_cache_dtype)", .metavar = "TYPE", .aliases = kKvVAliases,
+   .default_text = "kv_cache_dtype", .values_source = option_values::kv_dtypes,
+   .accepts = "the torch dtype names (bfloat16, float16, float32)", .code = "invalid_request", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.kv_cache_dtype_v = quantization_alias(v.s); }},
+  {.name = "context_tokens", .type = option_type::integer, .group = "inference",
+   .doc = "the context length per sequence", .metavar = "N", .unit = "tokens", .aliases = kContextAliases,
+   .min = 1, .max = static_cast<double>(request_limits::context_tokens), .has_min = true, .has_max = true,
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().context_tokens); }, .code = "invalid_context",
+   .set = [](request_options& r, const option_value& v) { r.estimate.context_tokens = v.u; }},
+  {.name = "batch_size", .type = option_type::integer, .group = "inference",
+   .doc = "sequences decoded together: concurrent users, llama.cpp's --parallel", .metavar = "N", .unit = "sequences",
+   .aliases = kBatchAliases, .min = 1, .max = static_cast<double>(request_limits::batch_size), .has_min = true, .has_max = true,
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().batch_size); }, .code = "invalid_batch",
+   .set = [](request_options& r, const option_value& v) { r.estimate.batch_size = v.u; }},
+  {.name = "runtime", .type = option_type::enumeration, .group = "inference",
+   .doc = "the runtime whose allocations are counted", .metavar = "NAME",
+   .default_is = dk::string, .default_string = kRuntimeName, .values_source = option_values::runtimes,
+   .accepts = "llamacpp, llama-cpp and gguf for llama.cpp, pytorch and hf for transformers, mlx-lm; any case",
+   .code = "invalid_request", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.runtime = v.s; }},
+  {.name = "gpu", .type = option_type::enumeration, .group = "inference",
+   .doc = "a catalogue GPU: per-device figures, vLLM's capacity, the solvers and the speed", .metavar = "NAME",
+   .default_text = "none", .values_source = option_values::gpus,
+   .accepts = "a catalogue name or a unique part of it, e.g. \"RTX 4090\" or \"H100 SXM\"", .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.estimate.gpu = v.s; }},
+  {.name = "gpus", .type = option_type::integer, .group = "inference",
+   .doc = "identical GPUs the model is split across (training: data parallel, ZeRO)", .metavar = "N", .unit = "GPUs",
+   .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().gpus); }, .code = "invalid_gpus",
+   .set = [](request_options& r, const option_value& v) { r.estimate.gpus = v.u; }},
+  {.name = "mode", .type = option_type::enumeration, .group = "inference",
+   .doc = "inference, or train: training / fine-tuning memory per GPU (the training options)",
+   .default_is = dk::string, .default_string = "inference", .values_source = option_values::fixed, .fixed = kModes,
+   .closed = true, .code = "invalid_mode", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.mode = v.s; }},
+  {.name = "flash_attention", .type = option_type::enumeration, .group = "llama.cpp",
+   .doc = "llama.cpp's -fa: auto is on, as llama.cpp picks on GPUs (JSON takes true and false too)",
+   .aliases = kFlashAliases, .default_is = dk::string, .default_string = "auto",
+   .values_source = option_values::fixed, .fixed = kFlashAttention, .closed = true, .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.estimate.flash_attention = v.s == "on" ? 1 : v.s == "off" ? 0 : -1; }},
+  {.name = "ubatch", .type = option_type::integer, .group = "llama.cpp",
+   .doc = "llama.cpp's -ub: tokens per compute micro-batch", .metavar = "N", .unit = "tokens",
+   .min = 1, .max = static_cast<double>(request_limits::ubatch), .has_min = true, .has_max = true,
+   .default_text = "512 (llama.cpp's)", .code = "invalid_ubatch",
+   .set = [](request_options& r, const option_value& v) { r.estimate.ubatch = v.u; }},
+  {.name = "gpu_layers", .type = option_type::integer, .group = "llama.cpp",
+   .doc = "llama.cpp's -ngl: layers on the GPU, -1 for every layer and the output", .metavar = "N", .unit = "layers",
+   .min = -1, .max = static_cast<double>(request_limits::gpu_layers), .has_min = true, .has_max = true,
+   .default_is = dk::integer, .default_integer = [] { return defaults().gpu_layers; }, .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.estimate.gpu_layers = v.i; }},
+  {.name = "host_bandwidth", .type = option_type::integer, .group = "llama.cpp",
+   .doc = "system RAM bandwidth, for the layers llama.cpp leaves on the CPU", .metavar = "GBS", .unit = "bytes/s",
+   .min = 1, .max = static_cast<double>(request_limits::host_bandwidth), .has_min = true, .has_max = true,
+   .default_text = "89.6 GB/s", .cli_unit = "GB/s", .cli_factor = 1e9, .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.estimate.host_bandwidth = v.u; }},
+  {.name = "gpu_memory_utilization", .type = option_type::number, .group = "vllm",
+   .doc = "vLLM's share of the GPU's memory for the model, activations and KV cache", .metavar = "F", .unit = "fraction",
+   .min = 0, .max = 1, .has_min = true, .has_max = true, .min_exclusive = true,
+   .default_text = "0.9 (vLLM's)", .code = "invalid_gpu_memory_utilization",
+   .set = [](request_options& r, const option_value& v) { r.estimate.gpu_memory_utilization = v.d; }},
+  {.name = "max_num_batched_tokens", .type = option_type::integer, .group = "vllm",
+   .doc = "vLLM's tokens per forward pass", .metavar = "N", .unit = "tokens",
+   .min = 1, .max = static_cast<double>(request_limits::max_num_batched_tokens), .has_min = true, .has_max = true,
+   .default_text = "8192 on GPUs of 70 GiB or more other than the A100, else 2048 (vLLM's)", .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.estimate.max_num_batched_tokens = v.u; }},
+  {.name = "max_num_seqs", .type = option_type::integer, .group = "vllm",
+   .doc = "vLLM's sequences in one batch", .metavar = "N", .unit = "sequences",
+   .min = 1, .max = static_cast<double>(request_limits::max_num_seqs), .has_min = true, .has_max = true,
+   .default_text = "1024 on GPUs of 70 GiB or more other than the A100, else 256 (vLLM's)", .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.estimate.max_num_seqs = v.u; }},
+  {.name = "gpu_memory_bytes", .type = option_type::integer, .group = "vllm",
+   .doc = "the GPU's total as CUDA reports it (nvidia-smi, torch.cuda.mem_get_info), e.g. 79.22 GiB for an H100 80GB",
+   .metavar = "GIB", .unit = "bytes", .min = 1, .max = static_cast<double>(request_limits::gpu_memory_bytes),
+   .has_min = true, .has_max = true, .default_text = "the catalogue's memory of the GPU",
+   .cli_unit = "GiB", .cli_factor = 1073741824.0, .code = "invalid_request",
+   .set = [](request_options& r, const option_value& v) { r.estimate.gpu_memory_bytes = v.u; }},
+  {.name = "training.method", .type = option_type::enumeration, .group = "training",
+   .doc = "what trains: every weight, LoRA adapters, or QLoRA's adapters over an nf4 base (nf4-dq with quantization)",
+   .default_is = dk::string, .default_string = "full", .values_source = option_values::fixed, .fixed = kMethods,
+   .closed = true, .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.method = v.s; }},
+  {.name = "training.optimizer", .type = option_type::enumeration, .group = "training",
+   .doc = "the optimizer, whose states are counted", .metavar = "NAME",
+   .default_is = dk::string, .default_string = "adamw", .values_source = option_values::optimizers,
+   .accepts = "adam, and the bitsandbytes / transformers spellings (adamw_8bit, paged_adamw_32bit, ...)",
+   .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.optimizer = v.s; }},
+  {.name = "training.precision", .type = option_type::enumeration, .group = "training",
+   .doc = "mixed precision (16-bit weights and gradients, fp32 master and states), pure bf16, or fp32", .metavar = "NAME",
+   .default_is = dk::string, .default_string = "mixed-bf16", .values_source = option_values::fixed, .fixed = kPrecisions,
+   .accepts = "mixed, amp, bf16-mixed and fp16-mixed", .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.precision = v.s; }},
+  {.name = "training.micro_batch", .type = option_type::integer, .group = "training",
+   .doc = "sequences per GPU per step", .metavar = "N", .unit = "sequences", .min = 1, .has_min = true,
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().training.micro_batch); }, .code = "invalid_training",
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.micro_batch = v.u; }},
+  {.name = "training.seq_len", .type = option_type::integer, .group = "training",
+   .doc = "tokens per training sequence", .metavar = "N", .unit = "tokens", .min = 1, .has_min = true,
+   .default_text = "context_tokens", .code = "invalid_training",
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.seq_len = v.u; }},
+  {.name = "training.gradient_accumulation", .type = option_type::integer, .group = "training",
+   .doc = "micro-batches per optimizer step; changes no memory (the report says so)", .metavar = "N", .unit = "steps",
+   .min = 1, .has_min = true, .default_is = dk::integer,
+   .default_integer = [] { return static_cast<int64_t>(defaults().training.gradient_accumulation); }, .code = "invalid_training",
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.gradient_accumulation = v.u; }},
+  {.name = "training.checkpointing", .type = option_type::enumeration, .group = "training",
+   .doc = "gradient checkpointing: none, selective (attention recomputed) or full (layer inputs kept)",
+   .default_is = dk::string, .default_string = "none", .values_source = option_values::fixed, .fixed = kCheckpointing,
+   .closed = true, .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.checkpointing = v.s; }},
+  {.name = "training.lora_rank", .type = option_type::integer, .group = "training",
+   .doc = "the LoRA rank r", .metavar = "N", .min = 1, .has_min = true,
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().training.lora_rank); }, .code = "invalid_training",
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.lora_rank = v.u; }},
+  {.name = "training.lora_targets", .type = option_type::list, .group = "training",
+   .doc = "the Linear layers LoRA adapts", .metavar = "LIST", .default_text = "q,k,v,o,gate,up,down",
+   .values_source = option_values::fixed, .fixed = kLoraTargets,
+   .accepts = "the module names (q_proj, gate_proj, ...), all_linear and all", .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.lora_targets = v.s; }},
+  {.name = "training.train_embeddings", .type = option_type::boolean, .group = "training",
+   .doc = "LoRA: train the embeddings and lm_head in full too (PEFT modules_to_save)", .default_is = dk::integer,
+   .default_integer = [] { return static_cast<int64_t>(defaults().training.train_embeddings); }, .code = "invalid_training",
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.train_embeddings = v.b; }},
+  {.name = "training.freeze", .type = option_type::list, .group = "training",
+   .doc = "full fine-tuning: parts kept frozen", .metavar = "LIST", .default_text = "none",
+   .values_source = option_values::fixed, .fixed = kFreeze, .accepts = "the singular forms (embedding, norm)",
+   .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.freeze = v.s; }},
+  {.name = "training.zero", .type = option_type::enumeration, .group = "training",
+   .doc = "ZeRO stage over gpus (fsdp: FSDP full sharding, stage 3)",
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().training.zero); },
+   .values_source = option_values::fixed, .fixed = kZero, .closed = true, .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.zero = v.s == "fsdp" ? 3 : static_cast<uint64_t>(v.s[0] - '0'); }},
+  {.name = "training.offload", .type = option_type::list, .group = "training",
+   .doc = "ZeRO-Offload to the CPU: optimizer (stage 1 or more), params (stage 3)", .metavar = "LIST",
+   .default_text = "none", .values_source = option_values::fixed, .fixed = kOffload,
+   .accepts = "param and parameters", .code = "invalid_training", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.training.offload = v.s; }},
+  {.name = "contexts", .type = option_type::array, .group = "table",
+   .doc = "the what-fits table's columns", .unit = "tokens",
+   .min = 1, .max = static_cast<double>(request_limits::context_tokens), .has_min = true, .has_max = true,
+   .max_items = kMaxContexts,
+   .default_text = "1024, doubling up to the model's max_position_embeddings (131072 when it gives none), at most 1048576",
+   .code = "invalid_contexts", .table_only = true},
+  {.name = "hub", .type = option_type::object, .group = "hub",
+   .doc = "the Hub's counts for the cross-check: parameters_total (safetensors.total), safetensors_total_bytes (the index's total_size)",
+   .code = "invalid_request"},
+};
+
+std::span<const option_info> schema() { return kSchema; }
+
+// "context_tokens" -> "context-tokens", of the name's last part.
+std::string kebab(std::string_view name) {
+  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+  std::string s(name);
+  std::replace(s.begin(), s.end(), '_', '-');
+  return s;
+}
+
+std::string last_part(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  return std::string(dot == std::string_view::npos ? name : name.substr(dot + 1));
+}
+
+// A request value as short text for a message.
+std::string shown(const json& v) {
+  std::string s = json_text(v, 4);
+  if (s.size() > 40) s = s.substr(0, 37) + "...";
+  return s;
+}
+
+std::string number_text(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9e18) return text_of(static_cast<int64_t>(v));
+  return decimal_text(v);
+}
+
+// "a, b or c"
+std::string one_of(const std::vector<std::string>& values) {
+  std::string s;
+  for (size_t i = 0; i < values.size(); ++i) s += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + values[i];
+  return s;
+}
+
+// What an option takes, for its messages: "a whole number of tokens from 1 to 134217728".
+std::string what_it_takes(const option_info& o) {
+  const std::string unit = o.unit.empty() || o.unit == "fraction" ? "" : " of " + std::string(o.unit);
+  auto range = [&] {
+    if (o.has_min && o.has_max)
+      return " from " + number_text(o.min) + (o.min_exclusive ? " (excluded)" : "") + " to " + number_text(o.max);
+    if (o.has_min) return std::string(o.min_exclusive ? " above " : " of at least ") + number_text(o.min);
+    return std::string();
+  };
+  switch (o.type) {
+    case option_type::integer:
+      if (o.has_min && o.min == 1 && !o.has_max) return "a positive whole number" + unit;
+      return "a whole number" + unit + range();
+    case option_type::number: return std::string(o.unit == "fraction" ? "a fraction" : "a number" + unit) + range();
+    case option_type::string: return "a string";
+    case option_type::boolean: return "true or false";
+    case option_type::enumeration: return o.closed ? one_of(option_values_of(o)) : "a name (a string)";
+    case option_type::list: return "a comma list (a string) of " + one_of(option_values_of(o));
+    case option_type::array:
+      return "an array of 1 to " + text_of(o.max_items) + " whole numbers" + unit + range();
+    case option_type::object: return "an object";
+  }
+  return "";
+}
+
+void refuse(const option_info& o, const std::string& message, std::vector<issue>& issues) {
+  issues.push_back({std::string(o.code), std::string(o.name), message, severity::error});
+}
+
+void refuse_value(const option_info& o, const json& v, std::vector<issue>& issues) {
+  refuse(o, std::string(o.name) + " takes " + what_it_takes(o) + ", not " + shown(v) + ".", issues);
+}
+
+std::string trimmed(std::string s, bool fold) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t start = 0;
+  while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
+  s.erase(0, start);
+  if (fold)
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// A whole number within the option's bounds, or false.
+bool whole_number(const option_info& o, const json& v, option_value& out) {
+  const double lo = o.has_min ? o.min : -9.2e18, hi = o.has_max ? o.max : 1.8e19;
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    // (compared as unsigned: 2^64-1 read as int64 would be -1)
+    if ((o.has_max && u > static_cast<uint64_t>(hi)) || (lo > 0 && u < static_cast<uint64_t>(lo))) return false;
+    out.u = u;
+    out.i = static_cast<int64_t>(std::min<uint64_t>(u, INT64_MAX));
+    return true;
+  }
+  if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    if (static_cast<double>(i) < lo || static_cast<double>(i) > hi) return false;
+    out.i = i;
+    out.u = i < 0 ? 0 : static_cast<uint64_t>(i);
+    return true;
+  }
+  if (v.is_number_float()) {
+    const double x = v.get<double>();
+    if (!std::isfinite(x) || x != std::floor(x) || x < lo || x > hi || x >= 1.8e19) return false;
+    out.u = x < 0 ? 0 : static_cast<uint64_t>(x);
+    out.i = x < 0 ? static_cast<int64_t>(x) : static_cast<int64_t>(std::min<uint64_t>(out.u, INT64_MAX));
+    return true;
+  }
+  return false;
+}
+
+// One option's value; false (with an issue) when it is not what the option takes.
+bool read_value(const option_info& o, const json& v, option_value& out, std::vector<issue>& issues) {
+  switch (o.type) {
+    case option_type::integer:
+      if (whole_number(o, v, out)) return true;
+      refuse_value(o, v, issues);
+      return false;
+    case option_type::number: {
+      const double x = v.is_number() ? v.get<double>() : std::nan("");
+      const bool ok = std::isfinite(x) && (!o.has_min || (o.min_exclusive ? x > o.min : x >= o.min)) && (!o.has_max || x <= o.max);
+      if (ok) {
+        out.d = x;
+        return true;
+      }
+      refuse_value(o, v, issues);
+      return false;
+    }
+    case option_type::boolean:
+      if (v.is_boolean()) {
+        out.b = v.get<bool>();
+        return true;
+      }
+      refuse_value(o, v, issues);
+      return false;
+    case option_type::string:
+    case option_type::list:
+    case option_type::enumeration: {
+      std::string text;
+      if (v.is_string()) text = trimmed(v.get<std::string>(), o.fold_case);
+      else if (o.closed && v.is_boolean() && o.name == "flash_attention") text = v.get<bool>() ? "on" : "off";
+      else if (o.closed && (v.is_number_unsigned() || v.is_number_float())) {
+        option_value n;
+        const option_info any{.name = o.name, .type = option_type::integer};
+        if (whole_number(any, v, n)) text = text_of(n.u);
+      }
+      if (!v.is_string() && text.empty()) {
+        if (o.type == option_type::enumeration && o.closed) refuse_value(o, v, issues);
+        else refuse(o, std::string(o.name) + " must be a string" + (o.type == option_type::list ? ": a comma list of " + one_of(option_values_of(o)) : "") +
+                        ", not " + shown(v) + ".", issues);
+        return false;
+      }
+      if (!text.empty() && o.type == option_type::enumeration && o.closed) {
+        const auto values = option_values_of(o);
+        if (std::find(values.begin(), values.end(), text) == values.end()) {
+          refuse_value(o, v, issues);
+          return false;
+        }
+      }
+      out.s = std::move(text);
+      return true;
+    }
+    case option_type::array:
+    case option_type::object:
+      return false;  // read by their own readers
+  }
+  return false;
+}
+
+// The config: its text, or a nested object written back as text.
+void read_config(const option_info& o, const json& v, request_options& out, std::vector<issue>& issues) {
+  if (v.is_string()) {
+    out.config_text = v.get<std::string>();
+    return;
+  }
+  out.config_text = json_text(v);
+  if (out.config_text.empty())
+    refuse(o, "The config is nested more than 64 levels deep; no config.json is. Give the real config.json.", issues);
+}
+
+void read_contexts(const option_info& o, const json& v, request_options& out, std::vector<issue>& issues) {
+  if (!v.is_array() || v.empty() || v.size() > o.max_items) {
+    refuse(o, "contexts takes " + what_it_takes(o) + ", not " + shown(v) + ".", issues);
+    return;
+  }
+  for (const auto& c : v) {
+    option_value n;
+    if (!c.is_number() || !whole_number(o, c, n)) {
+      refuse(o, "contexts takes " + what_it_takes(o) + "; " + shown(c) + " is not one.", issues);
+      out.contexts.clear();
+      return;
+    }
+    out.contexts.push_back(n.u);
+  }
+}
+
+}  // namespace
+
+std::string_view option_type_name(option_type t) {
+  switch (t) {
+    case option_type::integer: return "integer";
+    case option_type::number: return "number";
+    case option_type::string: return "string";
+    case option_type::boolean: return "boolean";
+    case option_type::enumeration: return "enum";
+    case option_type::list: return "list";
+    case option_type::array: return "array";
+    case option_type::object: return "object";
+  }
+  return "";
+}
+
+bool request_options::has(std::string_view name) const {
+  return std::find(given.begin(), given.end(), name) != given.end();
+}
+
+std::span<const option_info> request_option_schema() { return schema(); }
+
+const option_info* find_option(std::string_view name) {
+  for (const auto& o : schema())
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+std::string option_flag(const option_info& o) {
+  if (o.type == option_type::array || o.type == option_type::object) return "";
+  std::string k = kebab(o.name);
+  if (!o.cli_unit.empty() && o.cli_unit != "file" && k.size() > 6 && k.ends_with("-bytes")) k.resize(k.size() - 6);
+  return "--" + k;
+}
+
+std::string option_param(const option_info& o) {
+  if (o.type == option_type::array || o.type == option_type::object) return "";
+  return kebab(o.name);
+}
+
+std::vector<std::string> option_values_of(const option_info& o) {
+  std::vector<std::string> v;
+  switch (o.values_source) {
+    case option_values::none:
+    case option_values::gpus: break;
+    case option_values::fixed:
+      for (auto x : o.fixed) v.emplace_back(x);
+      break;
+    case option_values::weight_formats:
+      for (const auto& f : weight_formats()) v.push_back(f.name);
+      for (const auto& t : gguf_file_types()) v.emplace_back(t.name);
+      break;
+    case option_values::kv_dtypes:
+      for (const auto& k : kv_dtypes()) v.emplace_back(k.name);
+      break;
+    case option_values::runtimes:
+      for (const auto& r : runtimes()) v.emplace_back(r.name);
+      break;
+    case option_values::optimizers: {
+      const std::string names = optimizer_names();  // "adamw, adamw-8bit, ..."
+      for (size_t p = 0; p < names.size();) {
+        const size_t q = std::min(names.find(", ", p), names.size());
+        v.push_back(names.substr(p, q - p));
+        p = q + 2;
+      }
+      break;
+    }
+  }
+  return v;
+}
+
+void read_options(const json& req, request_options& out, std::vector<issue>& issues, bool read_training, bool read_table) {
+  const json* training = nullptr;
+  if (read_training)
+    if (auto it = req.find("training"); it != req.end() && !it->is_null()) {
+      if (it->is_object()) training = &*it;
+      else issues.push_back({"invalid_request", "training", "training must be an object of training settings, not " + shown(*it) + ".", severity::error});
+    }
+  for (const auto& o : schema()) {
+    const bool nested = o.name.starts_with("training.");
+    if ((nested && !training) || (o.table_only && !read_table)) continue;
+    const json& in = nested ? *training : req;
+    // The value under the option's key or one of its JSON aliases; two of them is an error.
+    const std::string key = last_part(o.name);
+    const json* value = nullptr;
+    std::string found;
+    bool twice = false;
+    auto look = [&](std::string_view k) {
+      auto it = in.find(std::string(k));
+      if (it == in.end() || it->is_null()) return;
+      if (value) {
+        refuse(o, std::string(o.name) + " is given twice, as \"" + found + "\" and \"" + std::string(k) + "\"; give one.", issues);
+        twice = true;
+        return;
+      }
+      value = &*it;
+      found = k;
+    };
+    look(key);
+    for (auto a : o.aliases)
+      if (!a.starts_with("--")) look(a);
+    if (!value || twice) continue;
+    out.given.emplace_back(o.name);
+    if (o.name == "config") {
+      read_config(o, *value, out, issues);
+    } else if (o.type == option_type::array) {
+      read_contexts(o, *value, out, issues);
+    } else if (o.type == option_type::object) {
+      if (!value->is_object()) refuse_value(o, *value, issues);
+    } else if (option_value v; read_value(o, *value, v, issues) && o.set && !(o.type != option_type::integer && o.type != option_type::number &&
+                                                                                o.type != option_type::boolean && v.s.empty())) {
+      o.set(out, v);
+    }
+  }
+}
+
+void write_option_schema(json_writer& w) {
+  w.begin_array();
+  for (const auto& o : schema()) {
+    w.begin_object().field("name", o.name);
+    const std::string flag = option_flag(o), param = option_param(o);
+    w.key("flag");
+    flag.empty() ? w.raw("null") : w.value(flag);
+    w.key("param");
+    param.empty() ? w.raw("null") : w.value(param);
+    w.key("aliases").begin_array();
+    for (auto a : o.aliases) w.value(a);
+    w.end_array().field("type", option_type_name(o.type));
+    auto number = [&](const char* k, double v) {
+      w.key(k);
+      if (v == std::floor(v) && std::fabs(v) < 9e18) w.value(static_cast<int64_t>(v));
+      else w.value(v);
+    };
+    if (o.has_min) number("min", o.min);
+    if (o.min_exclusive) w.field("min_exclusive", true);
+    if (o.has_max) number("max", o.max);
+    if (o.max_items) w.field("max_items", o.max_items);
+    w.key("default");
+    switch (o.default_is) {
+      case dk::none: w.raw("null"); break;
+      case dk::integer:
+        if (!o.default_integer) w.raw("null");
+        else if (o.type == option_type::boolean) w.value(o.default_integer() != 0);
+        else w.value(o.default_integer());
+        break;
+      case dk::number: w.value(o.default_number); break;
+      case dk::string: w.value(o.default_string); break;
+    }
+    if (!o.default_text.empty()) w.field("default_text", o.default_text);
+    if (o.values_source == option_values::gpus) {
+      w.field("values_from", "gpus");
+    } else if (o.values_source != option_values::none) {
+      w.key("values").begin_array();
+      for (const auto& v : option_values_of(o)) {
+        if (o.name == "training.zero" && v != "fsdp") w.value(static_cast<uint64_t>(v[0] - '0'));  // JSON takes the stage as a number
+        else w.value(v);
+      }
+      w.end_array().field("closed", o.closed);
+    }
+    if (o.values_source == option_values::weight_formats) w.field("accepts", weight_format_names());
+    else if (!o.accepts.empty()) w.field("accepts", o.accepts);
+    if (!o.unit.empty()) w.field("unit", o.unit);
+    if (!o.cli_unit.empty()) {
+      w.field("cli_unit", o.cli_unit);
+      if (o.cli_factor) number("cli_factor", o.cli_factor);
+    }
+    if (!o.metavar.empty()) w.field("metavar", o.metavar);
+    w.field("doc", o.doc).field("group", o.group).field("code", o.code);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace neuroshrink

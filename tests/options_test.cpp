@@ -1,0 +1,270 @@
+// The request options schema (core/options.h): it covers every field the request reader fills, each option's
+// bounds and allowed values are enforced with an issue naming the field, and the aliases work in JSON.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "fixture.h"
+#include "options.h"
+#include "report.h"
+#include "request_limits.h"
+#include "text.h"
+
+using json = nlohmann::json;
+using namespace neuroshrink;
+
+namespace {
+
+// Reads a request (a nlohmann::json object) with the schema.
+request_options read(const json& req, std::vector<issue>& issues, bool table = true) {
+  request_options out;
+  const config_json parsed = config_json::parse(req.dump(), nullptr, false);
+  read_options(parsed, out, issues, true, table);
+  return out;
+}
+
+// The request object an option lives in: {"training": {...}} for training.*.
+json request_with(const option_info& o, const json& value) {
+  const std::string name(o.name);
+  if (const size_t dot = name.find('.'); dot != std::string::npos) return json{{name.substr(0, dot), {{name.substr(dot + 1), value}}}};
+  return json{{name, value}};
+}
+
+// A value each option takes.
+json good_value(const option_info& o) {
+  switch (o.type) {
+    case option_type::integer: return o.min < 1 ? 7 : static_cast<uint64_t>(o.min) + 1;
+    case option_type::number: return 0.5;
+    case option_type::string: return "meta-llama/Llama-2-7b-hf";
+    case option_type::boolean: return true;
+    case option_type::enumeration:
+    case option_type::list: {
+      if (o.values_source == option_values::gpus) return "RTX 4090";
+      // A closed set's last value; an open set's first canonical one that is not the default.
+      const auto values = option_values_of(o);
+      if (o.closed) return values.back();
+      return values.size() > 1 && values.front() == o.default_string ? values[1] : values.front();
+    }
+    case option_type::array: return json{1024, 2048};
+    case option_type::object: return json{{"parameters_total", 1}};
+  }
+  return nullptr;
+}
+
+const issue* first_error(const std::vector<issue>& issues) {
+  for (const auto& i : issues)
+    if (i.level == severity::error) return &i;
+  return nullptr;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string report(json req) {
+  req["config"] = fixture_text("meta-llama__Llama-2-7b-hf");
+  return estimate_json(req.dump());
+}
+
+}  // namespace
+
+TEST_CASE("the schema has every field the request reader reads", "[options]") {
+  const std::set<std::string> expected = {
+      "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
+      "runtime", "flash_attention", "ubatch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
+      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "training.method", "training.optimizer",
+      "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
+      "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};
+  std::set<std::string> names;
+  for (const auto& o : request_option_schema()) CHECK(names.insert(std::string(o.name)).second);
+  CHECK(names == expected);
+}
+
+TEST_CASE("every option is read: a value it takes is stored and changes what the estimate gets", "[options]") {
+  const request_options defaults;
+  for (const auto& o : request_option_schema()) {
+    INFO(o.name);
+    std::vector<issue> issues;
+    const request_options r = read(request_with(o, good_value(o)), issues);
+    CHECK(issues.empty());
+    CHECK(r.has(o.name));
+    if (o.name == "config") CHECK(r.config_text == "meta-llama/Llama-2-7b-hf");
+    else if (o.name == "model_id") CHECK(r.model_id == "meta-llama/Llama-2-7b-hf");
+    else if (o.name == "contexts") CHECK(r.contexts == std::vector<uint64_t>{1024, 2048});
+    else if (o.name != "hub") {
+      // The report moves off the one of the same request without it: the option reaches the estimate.
+      json base = json::object();
+      if (o.group == "llama.cpp") base = {{"runtime", "llama.cpp"}, {"gpu", "RTX 4090"}, {"gpu_layers", 10}};
+      if (o.group == "vllm") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}};
+      if (o.group == "training") base = {{"mode", "train"}, {"gpus", 2}, {"training", {{"method", o.name == "training.freeze" ? "full" : "lora"}, {"zero", o.name == "training.zero" ? 1 : 3}}}};
+      json with = base;
+      with.merge_patch(request_with(o, good_value(o)));
+      CHECK(report(with) != report(base));
+    }
+  }
+  // Nothing given, nothing changed: the estimate's own defaults.
+  std::vector<issue> issues;
+  const request_options none = read(json::object(), issues);
+  CHECK(issues.empty());
+  CHECK(none.estimate.context_tokens == defaults.estimate.context_tokens);
+  CHECK(none.given.empty());
+}
+
+TEST_CASE("each option's bounds are enforced, with a message naming the field and the range", "[options]") {
+  for (const auto& o : request_option_schema()) {
+    if (o.type != option_type::integer && o.type != option_type::number) continue;
+    INFO(o.name);
+    std::vector<json> bad = {"12", true, json::array()};
+    if (o.has_min) bad.push_back(o.type == option_type::integer ? json(static_cast<int64_t>(o.min) - 1) : json(o.min_exclusive ? o.min : o.min - 0.5));
+    if (o.has_max) bad.push_back(o.type == option_type::integer ? json(static_cast<uint64_t>(o.max) + 1) : json(o.max + 0.5));
+    if (o.type == option_type::integer) bad.push_back(2.5);
+    for (const json& v : bad) {
+      INFO(v.dump());
+      std::vector<issue> issues;
+      read(request_with(o, v), issues);
+      const issue* e = first_error(issues);
+      REQUIRE(e);
+      CHECK(e->field == o.name);
+      CHECK(e->code == o.code);
+      CHECK(contains(e->message, std::string(o.name)));
+      if (o.has_max && o.type == option_type::integer) CHECK(contains(e->message, text_of(static_cast<uint64_t>(o.max))));
+    }
+    // The bounds themselves are taken.
+    for (const double edge : {o.min_exclusive ? -1.0 : o.min, o.has_max ? o.max : -1.0}) {
+      if (edge < o.min || (o.min_exclusive && edge == o.min)) continue;
+      std::vector<issue> issues;
+      read(request_with(o, o.type == option_type::integer ? json(static_cast<int64_t>(edge)) : json(edge)), issues);
+      CHECK(issues.empty());
+    }
+  }
+}
+
+TEST_CASE("the bounds are request_limits.h's", "[options]") {
+  CHECK(find_option("context_tokens")->max == static_cast<double>(request_limits::context_tokens));
+  CHECK(find_option("batch_size")->max == static_cast<double>(request_limits::batch_size));
+  CHECK(find_option("gpus")->max == static_cast<double>(request_limits::gpus));
+  CHECK(find_option("gpu_memory_bytes")->max == static_cast<double>(request_limits::gpu_memory_bytes));
+  CHECK(find_option("host_bandwidth")->max == static_cast<double>(request_limits::host_bandwidth));
+  CHECK(find_option("gpu_layers")->max == static_cast<double>(request_limits::gpu_layers));
+  CHECK(find_option("contexts")->max == static_cast<double>(request_limits::context_tokens));
+}
+
+TEST_CASE("closed sets refuse other values, naming the field and every allowed value", "[options]") {
+  for (const auto& o : request_option_schema()) {
+    if (!o.closed) continue;
+    INFO(o.name);
+    for (const json& v : {json("nonsense"), json(99), json::array()}) {
+      std::vector<issue> issues;
+      read(request_with(o, v), issues);
+      const issue* e = first_error(issues);
+      REQUIRE(e);
+      CHECK(e->field == o.name);
+      CHECK(e->code == o.code);
+      for (const auto& allowed : option_values_of(o)) CHECK(contains(e->message, allowed));
+    }
+    for (const auto& allowed : option_values_of(o)) {
+      std::vector<issue> issues;
+      read(request_with(o, allowed), issues);
+      CHECK(issues.empty());
+    }
+  }
+}
+
+TEST_CASE("strings, lists, booleans, arrays and objects refuse other types, naming the field", "[options]") {
+  for (const auto& o : request_option_schema()) {
+    if (o.closed || o.type == option_type::integer || o.type == option_type::number || o.name == "config") continue;
+    INFO(o.name);
+    const json wrong = o.type == option_type::boolean ? json("yes") : o.type == option_type::array ? json("1024") : json(5);
+    std::vector<issue> issues;
+    read(request_with(o, wrong), issues);
+    const issue* e = first_error(issues);
+    REQUIRE(e);
+    CHECK(e->field == o.name);
+    CHECK(e->code == o.code);
+  }
+  // contexts: every item a token count in range, 1 to 64 of them.
+  for (const json& contexts : {json::array(), json{0}, json{1024, "x"}, json{1.5}, json(std::vector<int>(65, 1024))}) {
+    std::vector<issue> issues;
+    read({{"contexts", contexts}}, issues);
+    REQUIRE(first_error(issues));
+    CHECK(first_error(issues)->field == "contexts");
+    CHECK(first_error(issues)->code == "invalid_contexts");
+  }
+}
+
+TEST_CASE("open sets leave unknown names to the estimate, which names the field and the known values", "[options]") {
+  struct c { const char* field; const char* code; const char* known; };
+  for (const auto& [field, code, known] : {c{"quantization", "unknown_quantization", "int4"}, c{"kv_cache_dtype", "unknown_kv_cache_dtype", "q8_0"},
+                                            c{"runtime", "unknown_runtime", "llama.cpp"}, c{"gpu", "unknown_gpu", "catalogue"}}) {
+    INFO(field);
+    const json r = json::parse(report({{field, "nonsense"}}));
+    CHECK(r["issues"][0]["field"] == field);
+    CHECK(r["issues"][0]["code"] == code);
+    CHECK(contains(r["issues"][0]["message"], known));
+  }
+}
+
+TEST_CASE("the JSON aliases work like the field, and two names of one field are an error", "[options]") {
+  for (const auto& o : request_option_schema()) {
+    for (auto alias : o.aliases) {
+      if (alias.starts_with("--")) continue;
+      INFO(o.name << " as " << alias);
+      json canonical = request_with(o, good_value(o)), aliased = canonical;
+      json& object = o.name.starts_with("training.") ? aliased["training"] : aliased;
+      const std::string key(o.name.substr(o.name.rfind('.') == std::string_view::npos ? 0 : o.name.rfind('.') + 1));
+      object[std::string(alias)] = object[key];
+      object.erase(key);
+      CHECK(report(aliased) == report(canonical));
+      // Both at once: refused, naming the field.
+      object[key] = object[std::string(alias)];
+      std::vector<issue> issues;
+      read(aliased, issues);
+      REQUIRE(first_error(issues));
+      CHECK(first_error(issues)->field == o.name);
+    }
+  }
+  // The page's and the widget's names: {"context": 8192} is context_tokens.
+  const json r = json::parse(report({{"context", 8192}, {"batch", 2}, {"q", "int4"}, {"kv", "q8_0"}, {"runtime", "llama.cpp"}}));
+  CHECK(r["request"]["context_tokens"] == 8192);
+  CHECK(r["request"]["batch_size"] == 2);
+  CHECK(r["request"]["quantization"] == "int4");
+  CHECK(r["request"]["kv_cache_dtype"] == "q8_0");
+}
+
+TEST_CASE("the spellings follow the naming rule", "[options]") {
+  CHECK(option_flag(*find_option("context_tokens")) == "--context-tokens");
+  CHECK(option_flag(*find_option("training.micro_batch")) == "--micro-batch");
+  CHECK(option_param(*find_option("training.lora_rank")) == "lora-rank");
+  CHECK(option_flag(*find_option("gpu_memory_bytes")) == "--gpu-memory");  // in GiB
+  CHECK(option_param(*find_option("gpu_memory_bytes")) == "gpu-memory-bytes");
+  CHECK(option_flag(*find_option("contexts")).empty());
+  std::set<std::string> spellings;
+  for (const auto& o : request_option_schema()) {
+    for (const std::string& s : {option_flag(o), option_param(o)})
+      if (!s.empty()) CHECK(spellings.insert(s + "|" + std::string(o.name)).second);
+  }
+}
+
+TEST_CASE("the catalogue hands the schema to the front ends", "[options]") {
+  const json c = json::parse(catalogue_json());
+  REQUIRE(c["options"].is_array());
+  REQUIRE(c["options"].size() == request_option_schema().size());
+  const json& context = c["options"][std::distance(request_option_schema().begin(),
+      std::find_if(request_option_schema().begin(), request_option_schema().end(), [](const option_info& o) { return o.name == "context_tokens"; }))];
+  CHECK(context["name"] == "context_tokens");
+  CHECK(context["flag"] == "--context-tokens");
+  CHECK(context["param"] == "context-tokens");
+  CHECK(context["aliases"] == json({"context", "ctx", "--context"}));
+  CHECK(context["type"] == "integer");
+  CHECK(context["min"] == 1);
+  CHECK(context["max"] == request_limits::context_tokens);
+  CHECK(context["default"] == 4096);
+  for (const json& o : c["options"]) {
+    INFO(o["name"]);
+    if (o["type"] == "enum" && !o.contains("values_from")) CHECK(o["values"].size() > 0);
+  }
+  // The value lists are the core's tables.
+  for (const json& o : c["options"])
+    if (o["name"] == "quantization") CHECK(o["values"].size() == weight_formats().size() + gguf_file_types().size());
+}
