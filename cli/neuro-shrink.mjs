@@ -2,55 +2,30 @@
 // neuro-shrink on the command line: the same wasm estimator and the same Hub-fetch module as the page,
 // loaded from dist/ (run scripts/build.sh first). Exit codes: 0 done, 1 model/config/Hub problem, 2 usage.
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const USAGE = `Usage: neuro-shrink (--model ID | --config FILE) [options]
+// The flags that are the CLI's own (the request's options come from the core: catalogue().options).
+const CLI_FLAGS = {
+  file: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
 
-How much GPU memory a model needs, from its config.json.
+const USAGE_HEAD = `Usage: neuro-shrink (--model ID | --config FILE) [options]
 
-  --model ID           a Hugging Face model id, e.g. meta-llama/Llama-3.1-8B
-  --config FILE        a local config.json instead of the Hub ("-" reads it from stdin)
-  --quantization NAME  as users type them: fp32, fp16, bf16, int8, int4, gptq-4bit-128g, awq, nf4, nf4-dq,
-                       fp8, fp8-block, mxfp4, nvfp4, exl2-4.65, mlx-4bit, and llama.cpp file types Q4_K_M,
-                       Q8_0, IQ4_XS, ... (default: as the checkpoint is stored, else its torch_dtype)
-  --runtime NAME       transformers (default), llama.cpp, vllm, mlx
-  --kv-type T          KV cache type for K and V: fp32, fp16, bf16, fp8, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl
-  --kv-type-k T        K alone (overrides --kv-type)
-  --kv-type-v T        V alone (overrides --kv-type)
-  --context N          context length in tokens, per sequence (default 4096)
-  --batch N            sequences in the batch / concurrent users (default 1)
-  --parallel N         llama.cpp --parallel: the same as --batch
-  --flash-attn on|off  llama.cpp flash attention (default on, as llama.cpp's "auto" picks on GPUs)
-  --ubatch N           llama.cpp -ub (default 512)
-  --gpu-layers N       llama.cpp -ngl: layers on the GPU (default all)
-  --gpu NAME           a catalogue GPU, e.g. "RTX 4090" or "H100 SXM": per-device figures, vLLM capacity, speed
-  --gpus N             identical GPUs to split the model across (default 1)
-  --gpu-memory-utilization F   vLLM's budget fraction (default 0.9)
-  --max-num-batched-tokens N   vLLM (default 8192 on 70+ GiB GPUs other than A100, else 2048)
-  --max-num-seqs N     vLLM (default 1024 on 70+ GiB GPUs other than A100, else 256)
-  --gpu-memory GIB     vLLM: the GPU's total as CUDA reports it (nvidia-smi, torch.cuda.mem_get_info), in GiB,
-                       e.g. 79.22 for an H100 80GB (default: the catalogue's memory)
-  --host-bandwidth GBS system RAM bandwidth in GB/s for llama.cpp layers left on the CPU (default 89.6)
-  --mode train         training / fine-tuning memory instead of inference, per GPU:
-    --method M             full (default), lora, qlora (base in --quantization nf4, the default, or nf4-dq)
-    --optimizer O          adamw (default), adamw-8bit, paged-adamw-8bit, paged-adamw, adafactor, sgd, sgd-momentum, lion
-    --precision P          mixed-bf16 (default), mixed-fp16, bf16 (pure), fp32
-    --micro-batch N        sequences per GPU per step (default 1)
-    --seq-len N            tokens per sequence (default: --context)
-    --gradient-accumulation N   changes no memory (said so)
-    --checkpointing C      gradient checkpointing: none (default), selective, full
-    --lora-rank N          (default 16)   --lora-targets q,k,v,o,gate,up,down (default) or all-linear
-    --train-embeddings     LoRA: train the embeddings and lm_head too (PEFT modules_to_save)
-    --freeze PARTS         full: keep embeddings, attention, mlp, norms and/or vision frozen
-    --zero 0|1|2|3|fsdp    ZeRO stage / FSDP full sharding over --gpus (default 0)
-    --offload optimizer|params|optimizer,params   ZeRO-Offload to the CPU
-  --file PATH_OR_URL   a .gguf or .safetensors file (local, or an http(s) URL such as a Hub resolve link): only
-                       its header is read (HTTP Range requests), and its tensors, types and bytes are printed;
-                       with --model or --config too, beside the config-derived estimate
-  --json               print the full report as JSON on stdout (progress and warnings go to stderr)
-  -h, --help           this text
+How much GPU memory a model needs, from its config.json.`;
 
-Environment:
+const CLI_USAGE = {
+  model: `  --file PATH_OR_URL            a .gguf or .safetensors file (local, or an http(s) URL such as a Hub resolve link): only
+                                its header is read (HTTP Range requests), and its tensors, types and bytes are printed;
+                                with --model or --config too, beside the config-derived estimate`,
+  output: `  --json                        print the full report as JSON on stdout (progress and warnings go to stderr)
+  -h, --help                    this text`,
+};
+
+// The token/env paragraph of --help, kept word for word.
+const ENVIRONMENT = `Environment:
   HF_ENDPOINT          the Hub URL (default https://huggingface.co)
   HF_TOKEN             sent as a bearer token, only over HTTPS and only to the Hub: huggingface.co and its
                        subdomains, or exactly HF_ENDPOINT's origin when it is set (plain http only for a loopback
@@ -58,11 +33,14 @@ Environment:
                        A --file URL that passes this rule gets it too.
   HF_HUB_DOWNLOAD_TIMEOUT   seconds a request may go without progress, connecting or reading (default 10)`;
 
-const DEFAULT_CONTEXT_TOKENS = 4096;
-const DEFAULT_BATCH_SIZE = 1;
-const KiB = 2 ** 10;
-const MiB = 2 ** 20;
-const GiB = 2 ** 30;
+// The options' groups (catalogue().options[].group) as --help and the README title them, in this order.
+const GROUP_TITLES = {
+  model: 'Model',
+  inference: 'Inference',
+  'llama.cpp': 'llama.cpp (--runtime llama.cpp)',
+  vllm: 'vLLM (--runtime vllm)',
+  training: 'Training and fine-tuning, per GPU (--mode train)',
+};
 
 // A failure the user can act on: one line on stderr and an exit code.
 class CliError extends Error {
@@ -73,25 +51,103 @@ class CliError extends Error {
 }
 const usageError = (message) => new CliError(`${message} See --help.`, 2);
 
-function positiveInteger(flag, text, fallback) {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
-    throw usageError(`${flag} takes a positive whole number, not "${text}".`);
+// "a, b or c"
+const oneOf = (values) => (values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values.at(-1)}` : String(values[0] ?? ''));
+
+// The CLI flags of an option: its flag, then its "--" aliases (options.h's naming rule).
+const flagsOf = (o) => (o.flag ? [o.flag, ...o.aliases.filter((a) => a.startsWith('--'))] : []);
+const jsonAliasesOf = (o) => o.aliases.filter((a) => !a.startsWith('--'));
+const metavarOf = (o) => (o.type === 'boolean' ? '' : o.metavar ?? (o.closed ? o.values.join('|') : 'VALUE'));
+// A bound in the flag's unit (GiB for --gpu-memory, GB/s for --host-bandwidth).
+const inCliUnit = (o, v) => (o.cli_factor ? v / o.cli_factor : v);
+
+// What an option takes, in words (--help, README): "1 to 134217728 tokens", "a fraction in (0, 1]".
+function takesText(o) {
+  switch (o.type) {
+    case 'integer':
+      if (o.cli_factor) return `up to ${inCliUnit(o, o.max)} ${o.cli_unit}`;
+      return [o.max !== undefined ? `${o.min} to ${o.max}` : `${o.min} or more`, o.unit].filter(Boolean).join(' ');
+    case 'number':
+      return `${o.unit === 'fraction' ? 'a fraction' : 'a number'} in ${o.min_exclusive ? '(' : '['}${o.min}, ${o.max}]`;
+    case 'boolean': return '';
+    case 'enum':
+    case 'list': {
+      if (o.values_from) return o.accepts ?? `a name from catalogue().${o.values_from}`;
+      const values = o.closed ? oneOf(o.values.map(String)) : o.values.length > 20 && o.accepts ? o.accepts : o.values.join(', ');
+      const also = o.closed || values === o.accepts || !o.accepts ? '' : `; also ${o.accepts}`;
+      return (o.type === 'list' ? `a comma list of ${values}` : values) + also;
+    }
+    default: return '';
   }
-  return Number(text);
 }
 
-// A size in GiB as people read it off nvidia-smi ("79.22"), to whole bytes.
-function gibibytes(flag, text) {
-  const v = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(v > 0) || v > 1e6) throw usageError(`${flag} takes a size in GiB, e.g. 79.22, not "${text}".`);
-  return Math.round(v * 2 ** 30);
+function defaultText(o) {
+  if (o.default !== null && o.default !== undefined && o.type !== 'boolean') return `default ${o.default}`;
+  return o.default_text ? `default: ${o.default_text}` : '';
+}
+
+// Words wrapped to `width` columns, every line after the first indented by `indent`.
+function wrap(text, indent, width = 116) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+// --help, from the core's options schema.
+function usageText(options) {
+  const column = 32;
+  const entry = (left, text) => {
+    const head = `  ${left}`;
+    const pad = head.length + 1 < column ? ' '.repeat(column - head.length) : `\n${' '.repeat(column)}`;
+    return `${head}${pad}${wrap(text, column)}`;
+  };
+  const sections = [USAGE_HEAD];
+  const groups = [...new Set(options.filter((o) => o.flag).map((o) => o.group))];
+  for (const group of groups) {
+    const lines = [`${GROUP_TITLES[group] ?? group}:`];
+    for (const o of options.filter((x) => x.flag && x.group === group)) {
+      const mv = metavarOf(o);
+      const details = [o.closed ? '' : takesText(o), defaultText(o)].filter(Boolean);
+      lines.push(entry(`${flagsOf(o).join(', ')}${mv ? ` ${mv}` : ''}`, `${o.doc}${details.length ? ` (${details.join('; ')})` : ''}`));
+    }
+    if (CLI_USAGE[group]) lines.push(CLI_USAGE[group]);
+    sections.push(lines.join('\n'));
+  }
+  sections.push(`Output:\n${CLI_USAGE.output}`, ENVIRONMENT);
+  return `${sections.join('\n\n')}\n`;
+}
+
+// The README's flag list, from the same schema (scripts/options-doc.mjs prints it; tests/node/schema.test.mjs
+// checks that the README holds it).
+function optionsMarkdown(options) {
+  const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const code = (t) => `\`${t}\``;
+  const rows = [
+    '| flag | JSON field | URL parameter / attribute | takes | default | what |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const o of options.filter((x) => x.flag)) {
+    const mv = metavarOf(o);
+    const flags = flagsOf(o).map((f, i) => code(i === 0 && mv ? `${f} ${mv}` : f)).join(', ');
+    const params = [o.param, ...jsonAliasesOf(o)].map(code).join(', ');
+    const json = [o.name, ...jsonAliasesOf(o)].map(code).join(', ');
+    const takes = takesText(o) + (o.cli_unit && o.cli_unit !== 'file' ? ` (JSON and URL: ${o.unit})` : '');
+    rows.push(`| ${cell(flags)} | ${cell(json)} | ${cell(params)} | ${cell(takes)} | ${cell(defaultText(o).replace(/^default:? /, ''))} | ${cell(o.doc)} |`);
+  }
+  return `${rows.join('\n')}\n`;
 }
 
 // node:util's messages, reworded where they are unclear for a person typing the command.
 function usageMessage(err) {
   const first = String(err.message).split('\n')[0].trim();
-  const missing = first.match(/^Option '(--\w+)[^']*' argument (?:missing|is ambiguous)/);
+  const missing = first.match(/^Option '(--[\w-]+)[^']*' argument (?:missing|is ambiguous)/);
   if (missing) return `${missing[1]} needs a value.`;
   const unknown = first.match(/^Unknown option '([^']+)'/);
   if (unknown) return `unknown option ${unknown[1]}.`;
@@ -100,132 +156,103 @@ function usageMessage(err) {
   return first.endsWith('.') ? first : `${first}.`;
 }
 
-function parseCommandLine(argv) {
+// One flag's text as the option's JSON value, or a usage error in the option's terms.
+function optionValue(o, flag, text) {
+  const refuse = (takes) => usageError(`${flag} takes ${takes}, not "${text}".`);
+  switch (o.type) {
+    case 'boolean':
+      return true;
+    case 'integer':
+      if (o.cli_factor) {
+        const v = Math.round(Number(text) * o.cli_factor);
+        if (!/^\d+(\.\d+)?$/.test(text) || v < o.min || v > o.max) throw refuse(`a number of ${o.cli_unit} up to ${inCliUnit(o, o.max)}`);
+        return v;
+      } else {
+        const positive = o.min === 1;
+        const words = positive ? 'a positive whole number' : `a whole number from ${o.min} to ${o.max}`;
+        if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < o.min) throw refuse(words);
+        if (o.max !== undefined && Number(text) > o.max) throw refuse(positive ? `${words} up to ${o.max}` : words);
+        return Number(text);
+      }
+    case 'number': {
+      const v = Number(text);
+      const low = o.min === undefined || (o.min_exclusive ? v > o.min : v >= o.min);
+      if (!/^(\d+\.?\d*|\.\d+)$/.test(text) || !low || (o.max !== undefined && v > o.max)) {
+        throw refuse(`${o.unit === 'fraction' ? 'a fraction' : 'a number'} in ${o.min_exclusive ? '(' : '['}${o.min}, ${o.max}]`);
+      }
+      return v;
+    }
+    default: {
+      const value = text.trim();
+      if (!value) throw usageError(`${flag} needs a value.`);
+      if (!o.closed) return value;
+      const match = o.values.find((v) => String(v).toLowerCase() === value.toLowerCase());
+      if (match === undefined) throw refuse(oneOf(o.values.map(String)));
+      return match;
+    }
+  }
+}
+
+// The command line as { help } or { model, config, file, json, request }: the request holds every option
+// given, under its JSON name (training.* inside request.training).
+function parseCommandLine(argv, options) {
+  const byFlag = new Map();
+  for (const o of options) for (const f of flagsOf(o)) byFlag.set(f.slice(2), o);
+  const spec = { ...CLI_FLAGS };
+  for (const [name, o] of byFlag) spec[name] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
+  // A negative number after a flag that takes a value is that value (--gpu-layers -1), not a flag.
+  const args = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([\w-]+)$/.exec(argv[i])?.[1];
+    if (spec[name]?.type === 'string' && /^-\d/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        model: { type: 'string' },
-        config: { type: 'string' },
-        quantization: { type: 'string' },
-        'kv-type': { type: 'string' },
-        'kv-type-k': { type: 'string' },
-        'kv-type-v': { type: 'string' },
-        context: { type: 'string' },
-        batch: { type: 'string' },
-        parallel: { type: 'string' },
-        runtime: { type: 'string' },
-        'flash-attn': { type: 'string' },
-        ubatch: { type: 'string' },
-        'gpu-layers': { type: 'string' },
-        gpu: { type: 'string' },
-        gpus: { type: 'string' },
-        'gpu-memory-utilization': { type: 'string' },
-        'max-num-batched-tokens': { type: 'string' },
-        'max-num-seqs': { type: 'string' },
-        'gpu-memory': { type: 'string' },
-        'host-bandwidth': { type: 'string' },
-        mode: { type: 'string' },
-        file: { type: 'string' },
-        method: { type: 'string' },
-        optimizer: { type: 'string' },
-        precision: { type: 'string' },
-        'micro-batch': { type: 'string' },
-        'seq-len': { type: 'string' },
-        'gradient-accumulation': { type: 'string' },
-        checkpointing: { type: 'string' },
-        'lora-rank': { type: 'string' },
-        'lora-targets': { type: 'string' },
-        'train-embeddings': { type: 'boolean', default: false },
-        freeze: { type: 'string' },
-        zero: { type: 'string' },
-        offload: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args, options: spec, strict: true, allowPositionals: false }));
   } catch (err) {
     throw usageError(usageMessage(err));
   }
   if (values.help) return { help: true };
-  if (values.model && values.config) throw usageError('give one of --model ID or --config FILE, not both.');
-  if (!values.model && !values.config && !values.file) throw usageError('give --model ID, --config FILE or --file PATH_OR_URL.');
-  if (values.quantization !== undefined && !values.quantization.trim()) throw usageError('--quantization needs a name.');
-  if (values.batch !== undefined && values.parallel !== undefined) throw usageError('--parallel and --batch mean the same; give one.');
-  const fa = values['flash-attn'];
-  if (fa !== undefined && !['on', 'off', 'auto'].includes(fa)) throw usageError(`--flash-attn takes on, off or auto, not "${fa}".`);
-  const gpuLayers = values['gpu-layers'];
-  if (gpuLayers !== undefined && !/^\d+$/.test(gpuLayers)) throw usageError(`--gpu-layers takes a whole number of layers, not "${gpuLayers}".`);
-  const util = values['gpu-memory-utilization'];
-  if (util !== undefined && !(Number(util) > 0 && Number(util) <= 1)) throw usageError(`--gpu-memory-utilization takes a fraction in (0, 1], not "${util}".`);
-  const hostBw = values['host-bandwidth'];
-  if (hostBw !== undefined && !(Number(hostBw) > 0 && Number(hostBw) < 1e5)) throw usageError(`--host-bandwidth takes GB/s, like 89.6, not "${hostBw}".`);
-  const mode = values.mode?.trim().toLowerCase();
-  if (mode !== undefined && !['train', 'inference'].includes(mode)) throw usageError(`--mode takes train or inference, not "${values.mode}".`);
-  const trainingFlags = ['method', 'optimizer', 'precision', 'micro-batch', 'seq-len', 'gradient-accumulation', 'checkpointing', 'lora-rank',
-    'lora-targets', 'freeze', 'zero', 'offload'].filter((f) => values[f] !== undefined);
-  if (values['train-embeddings']) trainingFlags.push('train-embeddings');
-  if (mode !== 'train' && trainingFlags.length) throw usageError(`--${trainingFlags[0]} is a training setting: add --mode train.`);
-  const zero = values.zero?.trim().toLowerCase();
-  if (zero !== undefined && !['0', '1', '2', '3', 'fsdp'].includes(zero)) throw usageError(`--zero takes 0, 1, 2, 3 or fsdp, not "${values.zero}".`);
-  const training = mode !== 'train' ? undefined : {
-    method: values.method?.trim().toLowerCase(),
-    optimizer: values.optimizer?.trim().toLowerCase(),
-    precision: values.precision?.trim().toLowerCase(),
-    micro_batch: values['micro-batch'] === undefined ? undefined : positiveInteger('--micro-batch', values['micro-batch']),
-    seq_len: values['seq-len'] === undefined ? undefined : positiveInteger('--seq-len', values['seq-len']),
-    gradient_accumulation: values['gradient-accumulation'] === undefined ? undefined : positiveInteger('--gradient-accumulation', values['gradient-accumulation']),
-    checkpointing: values.checkpointing?.trim().toLowerCase(),
-    lora_rank: values['lora-rank'] === undefined ? undefined : positiveInteger('--lora-rank', values['lora-rank']),
-    lora_targets: values['lora-targets']?.trim().toLowerCase(),
-    train_embeddings: values['train-embeddings'] || undefined,
-    freeze: values.freeze?.trim().toLowerCase(),
-    zero: zero === undefined ? undefined : zero === 'fsdp' ? 'fsdp' : Number(zero),
-    offload: values.offload?.trim().toLowerCase(),
-  };
-  return {
-    file: values.file,
-    mode,
-    training,
-    runtime: values.runtime?.trim(),
-    flashAttention: fa,
-    ubatch: values.ubatch === undefined ? undefined : positiveInteger('--ubatch', values.ubatch),
-    gpuLayers: gpuLayers === undefined ? undefined : Number(gpuLayers),
-    gpu: values.gpu?.trim(),
-    gpus: values.gpus === undefined ? undefined : positiveInteger('--gpus', values.gpus),
-    gpuMemoryUtilization: util === undefined ? undefined : Number(util),
-    maxNumBatchedTokens: values['max-num-batched-tokens'] === undefined ? undefined : positiveInteger('--max-num-batched-tokens', values['max-num-batched-tokens']),
-    gpuMemoryBytes: values['gpu-memory'] === undefined ? undefined : gibibytes('--gpu-memory', values['gpu-memory']),
-    maxNumSeqs: values['max-num-seqs'] === undefined ? undefined : positiveInteger('--max-num-seqs', values['max-num-seqs']),
-    hostBandwidth: hostBw === undefined ? undefined : Math.round(Number(hostBw) * 1e9),
-    model: values.model,
-    config: values.config,
-    quantization: values.quantization?.trim(),
-    kvType: values['kv-type']?.trim(),
-    kvTypeK: values['kv-type-k']?.trim(),
-    kvTypeV: values['kv-type-v']?.trim(),
-    contextTokens: positiveInteger('--context', values.context, DEFAULT_CONTEXT_TOKENS),
-    batchSize: values.parallel !== undefined ? positiveInteger('--parallel', values.parallel) : positiveInteger('--batch', values.batch, DEFAULT_BATCH_SIZE),
-    json: values.json,
-  };
+  const given = options.map((o) => ({ o, flags: flagsOf(o).filter((f) => values[f.slice(2)] !== undefined) })).filter((g) => g.flags.length);
+  for (const { flags } of given) if (flags.length > 1) throw usageError(`${flags[1]} and ${flags[0]} mean the same; give one.`);
+  const parsed = { file: values.file, json: values.json ?? false, request: {} };
+  for (const { o, flags: [flag] } of given) {
+    const text = values[flag.slice(2)];
+    if (o.name === 'model_id') parsed.model = text;
+    else if (o.name === 'config') parsed.config = text;
+    else {
+      const value = optionValue(o, flag, text);
+      const [head, key] = o.name.split('.');
+      if (key) (parsed.request[head] ??= {})[key] = value;
+      else parsed.request[head] = value;
+    }
+  }
+  if (parsed.model && parsed.config) throw usageError('give one of --model ID or --config FILE, not both.');
+  if (!parsed.model && !parsed.config && !parsed.file) throw usageError('give --model ID, --config FILE or --file PATH_OR_URL.');
+  const training = given.find(({ o }) => o.group === 'training');
+  if (training && parsed.request.mode !== 'train') throw usageError(`${training.flags[0]} is a training setting: add --mode train.`);
+  return parsed;
 }
 
 async function loadModules() {
   const dist = new URL('../dist/', import.meta.url);
-  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'estimator.js', 'hub-fetch.js'];
+  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'shared/estimator.js', 'shared/hub-fetch.js', 'shared/format.js'];
   const missing = files.filter((f) => !fs.existsSync(new URL(f, dist)));
   if (missing.length) {
     throw new CliError(`the estimator is not built (dist/${missing[0]} is missing). Run "bash scripts/build.sh" first.`, 2);
   }
-  const estimator = await import(new URL('estimator.js', dist).href);
-  const hub = await import(new URL('hub-fetch.js', dist).href);
+  const estimator = await import(new URL('shared/estimator.js', dist).href);
+  const hub = await import(new URL('shared/hub-fetch.js', dist).href);
+  ({ formatBytes } = await import(new URL('shared/format.js', dist).href));
   await estimator.loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
-  // The core's caps on its inputs (core/limits.h); a build without them leaves the reads uncapped.
-  const limits = (await estimator.catalogue()).limits ?? {};
-  return { estimator, hub, limits };
+  // The core's caps on its inputs (core/request_limits.h; a build without them leaves the reads uncapped) and
+  // its options schema (core/options.h), from which the flags and --help are built.
+  const catalogue = await estimator.catalogue();
+  if (!Array.isArray(catalogue.options)) {
+    throw new CliError('the estimator in dist/ predates its options schema (catalogue().options). Run "bash scripts/build.sh" first.', 2);
+  }
+  return { estimator, hub, limits: catalogue.limits ?? {}, options: catalogue.options };
 }
 
 const sizeText = (bytes) => `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
@@ -303,13 +330,9 @@ async function fetchFromHub(hub, modelId, limits) {
   }
 }
 
-// Sizes in binary units (GiB = 2^30 bytes), so that small components do not show as "0.00 GiB".
-function formatBytes(bytes) {
-  if (bytes >= 0.01 * GiB || bytes === 0) return `${(bytes / GiB).toFixed(2)} GiB`;
-  if (bytes >= MiB) return `${(bytes / MiB).toFixed(2)} MiB`;
-  if (bytes >= KiB) return `${(bytes / KiB).toFixed(2)} KiB`;
-  return `${bytes} B`;
-}
+// Sizes in binary units (GiB = 2^30 bytes; below 0.01 GiB in MiB, KiB or bytes): the page's and the element's
+// formatter (dist/shared/format.js), set by loadModules().
+let formatBytes;
 
 function formatCount(n) {
   if (n >= 1e12) return `${(n / 1e12).toFixed(2)}T`;
@@ -518,7 +541,7 @@ function remoteSlices(where, hub) {
 // The header of a weight file: a first slice, then exactly what the header asks for.
 async function readHeader(where, hub) {
   const slices = fileKind(where) === 'remote' ? remoteSlices(where, hub) : localSlices(where);
-  const { readFileHeader, headerProblem } = await import(new URL('../dist/file-header.js', import.meta.url).href);
+  const { readFileHeader, headerProblem } = await import(new URL('../dist/shared/file-header.js', import.meta.url).href);
   const result = await readFileHeader(slices);
   if (result.header.status !== 'ok') throw new CliError(headerProblem(result, where));
   return { header: result.header, requested: result.read };
@@ -542,13 +565,13 @@ function headerSummary(header, where) {
 }
 
 async function main(argv) {
-  const args = parseCommandLine(argv);
+  const { estimator, hub, limits, options } = await loadModules();  // the flags come from the core's schema
+  const args = parseCommandLine(argv, options);
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(usageText(options));
     return;
   }
-  if (args.file) fileKind(args.file);  // a usage error before anything loads
-  const { estimator, hub, limits } = await loadModules();
+  if (args.file) fileKind(args.file);  // a usage error before anything is read
   const file = args.file ? await readHeader(args.file, hub) : null;
   if (file && !args.model && !args.config) {
     if (args.json) process.stdout.write(`${JSON.stringify(file.header, null, 2)}\n`);
@@ -556,20 +579,7 @@ async function main(argv) {
     return;
   }
 
-  const request = { context_tokens: args.contextTokens, batch_size: args.batchSize };
-  if (args.quantization) request.quantization = args.quantization;
-  if (args.kvType) request.kv_cache_dtype = args.kvType;
-  if (args.kvTypeK) request.kv_cache_dtype_k = args.kvTypeK;
-  if (args.kvTypeV) request.kv_cache_dtype_v = args.kvTypeV;
-  const optional = {
-    runtime: args.runtime, flash_attention: args.flashAttention, ubatch: args.ubatch, gpu_layers: args.gpuLayers,
-    gpu: args.gpu, gpus: args.gpus, gpu_memory_utilization: args.gpuMemoryUtilization,
-    max_num_batched_tokens: args.maxNumBatchedTokens, max_num_seqs: args.maxNumSeqs, host_bandwidth: args.hostBandwidth,
-    gpu_memory_bytes: args.gpuMemoryBytes,
-  };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) request[key] = value;
-  if (args.mode) request.mode = args.mode;
-  if (args.training) request.training = Object.fromEntries(Object.entries(args.training).filter(([, v]) => v !== undefined));
+  const request = { ...args.request };  // every option given, by its JSON name; the core fills in the defaults
   if (args.config) {
     request.config = await readConfigFile(args.config, limits.config_bytes);
   } else {
@@ -610,15 +620,28 @@ async function main(argv) {
   }
 }
 
-// `neuro-shrink ... | head` closes stdout early: that is not an error.
-process.stdout.on('error', (err) => {
-  if (err.code !== 'EPIPE') process.stderr.write(`neuro-shrink: cannot write the output (${err.code ?? err.message}).\n`);
-  process.exit(err.code === 'EPIPE' ? process.exitCode ?? 0 : 1);
-});
+// The schema's readers, for scripts/options-doc.mjs and the tests; run as a program, the CLI.
+export { CliError, optionsMarkdown, parseCommandLine, usageText };
 
-main(process.argv.slice(2)).catch((err) => {
-  const expected = err instanceof CliError;
-  const message = expected ? err.message : `unexpected failure: ${err?.message ?? err}. Please report it.`;
-  process.stderr.write(`neuro-shrink: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-  process.exitCode = expected ? err.exitCode : 1;
-});
+const isMain = (() => {
+  try {
+    return fs.realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+})();
+
+if (isMain) {
+  // `neuro-shrink ... | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (err) => {
+    if (err.code !== 'EPIPE') process.stderr.write(`neuro-shrink: cannot write the output (${err.code ?? err.message}).\n`);
+    process.exit(err.code === 'EPIPE' ? process.exitCode ?? 0 : 1);
+  });
+
+  main(process.argv.slice(2)).catch((err) => {
+    const expected = err instanceof CliError;
+    const message = expected ? err.message : `unexpected failure: ${err?.message ?? err}. Please report it.`;
+    process.stderr.write(`neuro-shrink: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exitCode = expected ? err.exitCode : 1;
+  });
+}

@@ -64,14 +64,15 @@ test.describe('the calculator', () => {
     // Resources whose fetch began before the page marked its first estimate, and the page itself.
     const before = await page.evaluate(() => {
       const mark = performance.getEntriesByName('first-estimate')[0].startTime;
-      const names = performance.getEntriesByType('resource').filter((e) => e.startTime < mark).map((e) => new URL(e.name).pathname.replace(/^.*\//, ''));
+      const names = performance.getEntriesByType('resource').filter((e) => e.startTime < mark).map((e) => new URL(e.name).pathname.replace(/^\//, ''));
       return [...new Set(['index.html', ...names])].sort();
     });
     const firstMs = await page.evaluate(() => performance.getEntriesByName('first-estimate')[0].startTime);
     console.log(`first estimate, cold (no cache, no service worker): ${firstMs.toFixed(0)} ms after navigation start`);
     // tests/bench/payload.mjs sums exactly these (gzipped) against the 100 KB budget.
-    expect(before).toEqual(['app.js', 'estimator.js', 'index.html', 'meta-llama__Meta-Llama-3.1-8B.json', 'neuro-shrink-first.js',
-      'neuro-shrink-first.wasm', 'style.css'].sort());
+    expect(before).toEqual(['app.js', 'index.html', 'models/meta-llama__Llama-3.1-8B.json', 'neuro-shrink-first.js', 'neuro-shrink-first.wasm',
+      'page/render.js', 'page/store.js', 'page/url.js', 'shared/estimator.js', 'shared/format.js', 'shared/models.js', 'shared/params.js',
+      'style.css'].sort());
   });
 
   test('keeps every input in the URL: a link reproduces the estimate', async ({ page, context }) => {
@@ -89,14 +90,23 @@ test.describe('the calculator', () => {
     await expect(page.locator('#runtime-info')).toContainText('Speed on NVIDIA GeForce RTX 4090');
     const total = await page.locator('#total').textContent();
     const url = page.url();
-    expect(url).toContain('q=Q4_K_M');
-    expect(url).toContain('ctx=16384');
+    // One spelling per option, the kebab-case of the request's field.
+    expect(url).toContain('quantization=Q4_K_M');
+    expect(url).toContain('context-tokens=16384');
     expect(url).toContain('runtime=llama.cpp');
     const again = await context.newPage();
     await again.goto(url);
     await expect(again.locator('#total')).toHaveText(total);
     await expect(again.getByLabel('Weight format', { exact: true })).toHaveValue('Q4_K_M');
     await expect(again.getByLabel('Context (tokens)')).toHaveValue('16384');
+    // A link with the old spellings (q, ctx) gives the same estimate, and is rewritten to the new ones.
+    const old = await context.newPage();
+    await old.goto(`index.html?q=Q4_K_M&ctx=16384&runtime=llama.cpp&gpu=${encodeURIComponent('NVIDIA GeForce RTX 4090')}`);
+    await expect(old.locator('#total')).toHaveText(total);
+    await expect(old.getByLabel('Weight format', { exact: true })).toHaveValue('Q4_K_M');
+    await expect(old.getByLabel('Context (tokens)')).toHaveValue('16384');
+    expect(old.url()).toContain('quantization=Q4_K_M');
+    expect(old.url()).toContain('context-tokens=16384');
   });
 
   test('shows a progress message while the config is fetched', async ({ page, context }) => {
@@ -125,12 +135,12 @@ test.describe('failures', () => {
     // late start-up estimate must not replace the answer to what the user asked for.
     let release;
     const gate = new Promise((resolve) => { release = resolve; });
-    await context.route('**/models/meta-llama__Meta-Llama-3.1-8B.json', async (route) => { await gate; await route.continue(); });
+    await context.route('**/models/meta-llama__Llama-3.1-8B.json', async (route) => { await gate; await route.continue(); });
     await page.goto('index.html');
     await page.getByLabel('Hugging Face model').fill('meta-llama/Llama-3.3-70B-Instruct');
     await page.getByRole('button', { name: 'Estimate' }).click();
     await expect(page.getByRole('alert')).toContainText('is gated or private (HTTP 401)');
-    const loaded = page.waitForResponse('**/models/meta-llama__Meta-Llama-3.1-8B.json');
+    const loaded = page.waitForResponse('**/models/meta-llama__Llama-3.1-8B.json');
     release();
     await loaded;
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));

@@ -1,4 +1,4 @@
-// The page's extras (web/extras.js, loaded after the first estimate): charts, the WebGPU hint, the token
+// The page's features (web/page/features/*, loaded after the first estimate): charts, the WebGPU hint, the token
 // and paste-a-config flows, units. Hub responses come from fixtures through Playwright routes.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -148,7 +148,7 @@ test.describe('CORS', () => {
     try {
       await page.goto('index.html');
       const type = await page.evaluate(async (hub) => {
-        const { fetchConfig } = await import('./hub-fetch.js');
+        const { fetchConfig } = await import('./shared/hub-fetch.js');
         try {
           await fetchConfig('some/model', { endpoint: hub });
           return 'no error';
@@ -159,7 +159,7 @@ test.describe('CORS', () => {
       expect(type).toMatch(/^cors: The Hub answered for "some\/model", but the browser was not allowed to read the answer \(CORS\)/);
       server.close();
       const down = await page.evaluate(async (hub) => {
-        const { fetchConfig } = await import('./hub-fetch.js');
+        const { fetchConfig } = await import('./shared/hub-fetch.js');
         try { await fetchConfig('some/model', { endpoint: hub }); return 'no error'; } catch (err) { return err.type; }
       }, endpoint);
       expect(down).toBe('network');
@@ -191,7 +191,7 @@ test.describe('weight files', () => {
     expect(sliced).toBe(true);
     const box = page.getByRole('region', { name: 'Weight file header' });
     await expect(box).toContainText('model.gguf: gguf v3');
-    await expect(box).toContainText('Q4_K: 1 tensors, 0.00 GiB');
+    await expect(box).toContainText('Q4_K: 1 tensors, 576 B');  // under 0.01 GiB: in bytes, as every front end writes it (shared/format.js)
     const slices = await page.evaluate(() => window.slices);
     expect(slices).toEqual([[0, 65536]]);  // one 64 KiB slice of an 8 MiB file
     await expect(box).toContainText('Read 65,536 of');

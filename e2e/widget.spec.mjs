@@ -22,6 +22,16 @@ test('the element and the iframe show the estimate inside mock hosts, and the el
     document.body.prepend(el);
   }));
   expect(detail).toEqual({ event: 'estimate', total: 8_030_261_248 });
+  // The attributes' spellings are the page's URL parameters (model-id, context-tokens, batch-size); the old ones still work.
+  const spelled = await page.evaluate(() => Promise.all([['model-id', 'context-tokens', 'batch-size'], ['model', 'context', 'batch']].map(([model, ctx, batch]) => new Promise((resolve) => {
+    const el = document.createElement('neuro-shrink');
+    el.addEventListener('estimate', (e) => resolve([e.detail.report.request.context_tokens, e.detail.report.request.batch_size]));
+    el.setAttribute(model, 'meta-llama/Llama-3.1-8B');
+    el.setAttribute(ctx, '2048');
+    el.setAttribute(batch, '3');
+    document.body.prepend(el);
+  }))));
+  expect(spelled).toEqual([[2048, 3], [2048, 3]]);
   const failure = await page.evaluate(() => new Promise((resolve) => {
     const el = document.createElement('neuro-shrink');
     el.addEventListener('error', (e) => resolve(e.detail.type));
@@ -30,6 +40,13 @@ test('the element and the iframe show the estimate inside mock hosts, and the el
   }));
   expect(failure).toBe('invalid_id');
   await page.screenshot({ path: 'e2e/screenshots/embedding.png', fullPage: true });
+});
+
+test('an iframe link with the old spellings (model, context) still shows its estimate', async ({ page, context }) => {
+  await blockInternet(context);
+  await page.goto('embed.html?model=meta-llama%2FLlama-3.1-8B&quantization=int4&context=16384');
+  await expect(page.locator('neuro-shrink')).toContainText('meta-llama/Llama-3.1-8B: INT4, 16,384 tokens');
+  await expect(page.locator('neuro-shrink')).toContainText('Total');
 });
 
 test('the element loads nothing until it is scrolled into view', async ({ page, context }) => {
@@ -61,6 +78,6 @@ test('"Embed this" gives both snippets for what is on screen', async ({ page, co
   await page.getByRole('button', { name: 'Embed this' }).click();
   const dialog = page.getByRole('dialog', { name: 'Embed this estimate' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByLabel(/As an element/)).toHaveValue(/<neuro-shrink model="meta-llama\/Llama-3.1-8B" quantization="int4" context="4096"><\/neuro-shrink>/);
-  await expect(dialog.getByLabel(/As an iframe/)).toHaveValue(/embed\.html\?model=meta-llama%2FLlama-3\.1-8B&amp;quantization=int4&amp;context=4096/);
+  await expect(dialog.getByLabel(/As an element/)).toHaveValue(/<neuro-shrink model-id="meta-llama\/Llama-3.1-8B" quantization="int4" context-tokens="4096"><\/neuro-shrink>/);
+  await expect(dialog.getByLabel(/As an iframe/)).toHaveValue(/embed\.html\?model-id=meta-llama%2FLlama-3\.1-8B&amp;quantization=int4&amp;context-tokens=4096/);
 });

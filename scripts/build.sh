@@ -19,21 +19,20 @@ cmake --build build-wasm -j"$jobs"
 
 echo "== static site (dist/)"
 rm -rf dist
-mkdir -p dist
+mkdir -p dist/models
 cp -R web/. dist/
 cp build-wasm/out/neuro-shrink-core.js build-wasm/out/neuro-shrink-core.wasm build-wasm/out/neuro-shrink-first.js build-wasm/out/neuro-shrink-first.wasm dist/
 # Minify the ES modules in place (terser, from package.json): the page's first-estimate payload has a
 # 100 KB gzipped budget. web/ keeps the readable sources.
 if [ -x node_modules/.bin/terser ]; then
-  for js in dist/*.js; do
+  while IFS= read -r -d '' js; do
     node_modules/.bin/terser "$js" --module --compress --mangle --output "$js.min" && mv "$js.min" "$js"
-  done
+  done < <(find dist -name '*.js' -print0)
 else
   echo "note: node_modules/.bin/terser is missing (run scripts/setup.sh); dist/ is not minified"
 fi
 # The popular models the page ships (scripts/shipped-models.tsv): their real config.json from the test
-# fixtures, an index for the page, and the list for the service worker's precache.
-shipped=""
+# fixtures, and an index for the page.
 printf '{"models":[' > dist/models/index.json
 first=1
 while IFS=$'\t' read -r id fixture; do
@@ -42,13 +41,20 @@ while IFS=$'\t' read -r id fixture; do
   cp "tests/fixtures/configs/$fixture.json" "dist/$file"
   [ $first -eq 1 ] || printf ',' >> dist/models/index.json
   printf '{"id":"%s","file":"%s"}' "$id" "$file" >> dist/models/index.json
-  shipped="$shipped,\"$file\""
   first=0
 done < scripts/shipped-models.tsv
 printf ']}\n' >> dist/models/index.json
-# (terser may have turned the placeholder's quotes into double quotes)
-sed -i -E "s#[\"']__SHIPPED_MODELS__[\"']#\"models/index.json\"$shipped#" dist/sw.js
-grep -q __SHIPPED_MODELS__ dist/sw.js && { echo "build: the service worker's model list was not filled in" >&2; exit 1; }
+# The default model, named once (web/shared/models.js): index.html's model field and its config's preload.
+default_model=$(node --input-type=module -e "const { DEFAULT_MODEL: m } = await import('./web/shared/models.js'); console.log(m.id + '\t' + m.file)")
+default_id=${default_model%%$'\t'*}
+default_file=${default_model#*$'\t'}
+[ -f "dist/$default_file" ] || { echo "build: the default model's config ($default_file) is not one the site ships" >&2; exit 1; }
+sed -i -e "s#__DEFAULT_MODEL_ID__#$default_id#g" -e "s#__DEFAULT_MODEL_FILE__#$default_file#g" dist/index.html
+# The service worker precaches every file the site ships (terser may have turned the placeholder's quotes
+# into double quotes).
+precache=$(cd dist && find . -type f ! -name sw.js | sed 's#^\./##' | LC_ALL=C sort | sed 's/.*/"&"/' | paste -sd, -)
+sed -i -E "s#[\"']__PRECACHE__[\"']#$precache#" dist/sw.js
+grep -q __PRECACHE__ dist/sw.js && { echo "build: the service worker's precache list was not filled in" >&2; exit 1; }
 
 # The service worker's cache version: a hash of everything it precaches, so a new build is a new version.
 version=$(cd dist && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)

@@ -1,7 +1,7 @@
 // The service worker of the installable page: the app shell, both wasm builds and the embedded configs are
 // precached under a versioned cache (scripts/build.sh stamps the version from the files' hash), and a Hub
 // file fetched without a token is kept for a week so that the model still opens offline. Hand-written rather
-// than generated (Workbox): one precache list and two fetch rules, all readable here.
+// than generated (Workbox): two fetch rules, all readable here; only the precache list is filled in by the build.
 const VERSION = '__BUILD_VERSION__';
 const SHELL = `neuro-shrink-shell-${VERSION}`;
 // v2: v1 kept every answer by URL alone, forever, those fetched with a token included (so a gated config
@@ -16,14 +16,9 @@ const HUB_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const CACHED_AT = 'x-neuro-shrink-cached-at';
 // A stamp ahead of the clock beyond this (the clock was set back) says nothing of the age: not served.
 const CLOCK_SLACK_MS = 5 * 60 * 1000;
-const FILES = [
-  './', 'index.html', 'style.css', 'app.js', 'estimator.js', 'hub-fetch.js', 'extras.js', 'extras.css',
-  'neuro-shrink-first.js', 'neuro-shrink-first.wasm', 'neuro-shrink-core.js', 'neuro-shrink-core.wasm',
-  'models/meta-llama__Meta-Llama-3.1-8B.json', 'manifest.webmanifest',
-  '__SHIPPED_MODELS__',  // scripts/build.sh: models/index.json and the shipped configs
-  'icons/icon-192.png', 'icons/icon-512.png', 'icons/icon-maskable-512.png',
-  'widget.js', 'embed.html', 'embed.js', 'embed.css', 'file-header.js', 'models.js',
-];
+// What the install precaches: every file the site ships (this one aside), './' for the page itself. Written by
+// scripts/build.sh from dist/, so a file added to the site is precached without being listed here.
+const FILES = ['./', '__PRECACHE__'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(FILES)));

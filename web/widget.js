@@ -2,19 +2,23 @@
 // wasm it loads beside it. It fetches nothing until it is scrolled into view.
 //
 //   <script type="module" src="https://SITE/widget.js"></script>
-//   <neuro-shrink model="Qwen/Qwen2.5-7B-Instruct" quantization="int4" context="8192" gpu="RTX 4090"></neuro-shrink>
+//   <neuro-shrink model-id="Qwen/Qwen2.5-7B-Instruct" quantization="int4" context-tokens="8192" gpu="RTX 4090"></neuro-shrink>
 //
-// Attributes: model (a Hub id; required), quantization, context (tokens, default 4096), batch, gpu (a
-// catalogue name or a unique part of it), runtime (transformers, llama.cpp, vllm, mlx).
+// Attributes, spelled as the page's URL parameters (shared/params.js; the older spellings still work): model-id
+// (model; a Hub id, required), quantization, context-tokens (context), batch-size (batch), gpu (a catalogue name
+// or a unique part of it), runtime (transformers, llama.cpp, vllm, mlx). What is left out is the core's default.
 // Events: `estimate` (detail.report: the full report) and `error` (detail.type: invalid_id | gated |
 // not_found | offline | network | http | estimate; detail.message).
 // Theming: CSS custom properties --ns-bg, --ns-fg, --ns-muted, --ns-accent, --ns-line, --ns-radius,
 // --ns-font on the element, and parts: container, title, bar, segment, rows, row, total, verdict, error.
-import { estimateReport } from './estimator.js';
+import { catalogue, estimateReport } from './shared/estimator.js';
+import { breakdown, formatBytes } from './shared/format.js';
+import { DEFAULT_MODEL, defaultConfig } from './shared/models.js';
+import { paramNames, readParam } from './shared/params.js';
 
-const ATTRIBUTES = ['model', 'quantization', 'context', 'batch', 'gpu', 'runtime'];
-const EMBEDDED = { 'meta-llama/Llama-3.1-8B': 'models/meta-llama__Meta-Llama-3.1-8B.json' };
-const GiB = 2 ** 30;
+// The request fields the element takes, and every spelling of them it answers to.
+const FIELDS = ['model_id', 'quantization', 'context_tokens', 'batch_size', 'gpu', 'runtime'];
+const NAMES = paramNames();
 const STYLE = `
 :host { display: block; font: var(--ns-font, 14px/1.45 system-ui, sans-serif); color: var(--ns-fg, #1b1f24); }
 .box { border: 1px solid var(--ns-line, #d0d7de); border-radius: var(--ns-radius, 8px); background: var(--ns-bg, #fff); padding: 0.75em 1em; }
@@ -43,10 +47,8 @@ function el(tag, text, className, part) {
   return node;
 }
 
-const gib = (bytes) => `${(bytes / GiB).toFixed(2)} GiB`;
-
 export class NeuroShrinkElement extends HTMLElement {
-  static get observedAttributes() { return ATTRIBUTES; }
+  static get observedAttributes() { return FIELDS.flatMap((f) => NAMES[f]); }
 
   #visible = false;
   #ticket = 0;
@@ -84,19 +86,22 @@ export class NeuroShrinkElement extends HTMLElement {
   }
 
   async #config(model) {
-    if (EMBEDDED[model]) {
-      const response = await fetch(new URL(EMBEDDED[model], import.meta.url));
-      if (response.ok) return response.text();
+    if (model === DEFAULT_MODEL.id) {
+      try { return await defaultConfig(); } catch { /* not beside this file: from the Hub */ }
     }
-    const [{ fetchConfig }, { catalogue }] = await Promise.all([import('./hub-fetch.js'), import('./estimator.js')]);
+    const { fetchConfig } = await import('./shared/hub-fetch.js');
     return fetchConfig(model, { maxBytes: (await catalogue()).limits?.config_bytes });
   }
 
   async #run() {
     const ticket = ++this.#ticket;
-    const model = (this.getAttribute('model') ?? '').trim();
+    // The spellings of the core's schema once it has one (catalogue().options), else the table's.
+    const names = await catalogue().then((c) => paramNames(c.options), () => NAMES);
+    if (ticket !== this.#ticket) return;
+    const attr = (field) => readParam(names, field, (name) => this.getAttribute(name));
+    const model = (attr('model_id') ?? '').trim();
     if (!model) {
-      this.#fail('invalid_id', 'Give the element a model attribute, e.g. model="Qwen/Qwen2.5-7B-Instruct".');
+      this.#fail('invalid_id', `Give the element a model, e.g. ${names.model_id[0]}="Qwen/Qwen2.5-7B-Instruct".`);
       return;
     }
     this.#box.replaceChildren(el('p', `Fetching config for ${model}…`, 'muted'));
@@ -107,14 +112,15 @@ export class NeuroShrinkElement extends HTMLElement {
       if (ticket === this.#ticket) this.#fail(err?.type ?? 'network', err?.message ?? String(err));
       return;
     }
-    const number = (name, fallback) => {
-      const n = Number(this.getAttribute(name));
-      return Number.isSafeInteger(n) && n >= 1 ? n : fallback;
-    };
-    const request = { config, model_id: model, context_tokens: number('context', 4096), batch_size: number('batch', 1) };
-    for (const [attr, key] of [['quantization', 'quantization'], ['gpu', 'gpu'], ['runtime', 'runtime']]) {
-      const value = this.getAttribute(attr);
-      if (value) request[key] = value.trim();
+    // What is left out (or is not a positive whole number) is the core's default.
+    const request = { config, model_id: model };
+    for (const field of ['context_tokens', 'batch_size']) {
+      const n = Number(attr(field));
+      if (Number.isSafeInteger(n) && n >= 1) request[field] = n;
+    }
+    for (const field of ['quantization', 'gpu', 'runtime']) {
+      const value = attr(field);
+      if (value) request[field] = value.trim();
     }
     const report = await estimateReport(request);
     if (ticket !== this.#ticket) return;
@@ -128,26 +134,23 @@ export class NeuroShrinkElement extends HTMLElement {
   }
 
   #render(report, model) {
-    const m = report.memory;
-    const parts = report.request.runtime === 'transformers'
-      ? [['Weights', m.weights_bytes], ['KV cache', m.kv_cache_bytes], ['Activations', m.activations_bytes], ['Overhead', m.overhead_bytes]]
-      : report.components.map((c) => [c.label, c.bytes]);
-    const total = parts.reduce((a, p) => a + p[1], 0);
+    const gib = (bytes) => formatBytes(bytes);
+    const { rows: parts, total } = breakdown(report);
     const r = report.request;
     const title = el('p', `${model}: ${r.quantization_label}, ${r.context_tokens.toLocaleString('en-US')} tokens`, 'title', 'title');
     const bar = el('div', undefined, 'bar', 'bar');
     bar.setAttribute('role', 'img');
-    bar.setAttribute('aria-label', `${parts.map(([label, bytes]) => `${label} ${gib(bytes)}`).join(', ')}; total ${gib(total)}`);
-    parts.forEach(([label, bytes], i) => {
+    bar.setAttribute('aria-label', `${parts.map((p) => `${p.label} ${gib(p.bytes)}`).join(', ')}; total ${gib(total)}`);
+    parts.forEach((p, i) => {
       const seg = el('span', undefined, `s${i % 8}`, 'segment');
-      seg.style.width = `${total ? (100 * bytes) / total : 0}%`;
-      seg.title = `${label}: ${gib(bytes)}`;
+      seg.style.width = `${p.share}%`;
+      seg.title = `${p.label}: ${gib(p.bytes)}`;
       bar.append(seg);
     });
     const rows = el('ul', undefined, undefined, 'rows');
-    for (const [label, bytes] of parts) {
+    for (const p of parts) {
       const li = el('li', undefined, undefined, 'row');
-      li.append(el('span', label), el('span', gib(bytes)));
+      li.append(el('span', p.label), el('span', gib(p.bytes)));
       rows.append(li);
     }
     const sum = el('li', undefined, 'total', 'total');

@@ -445,6 +445,12 @@ describe('the CLI\'s usage', () => {
     'a stray argument': [['meta-llama/Llama-2-7b-hf'], 'unexpected argument "meta-llama/Llama-2-7b-hf" (every value follows its flag, e.g. --model ID).'],
     'no model and no config': [[], 'give --model ID, --config FILE or --file PATH_OR_URL.'],
     'both a model and a config': [['--model', 'a/b', '--config', 'x.json'], 'give one of --model ID or --config FILE, not both.'],
+    // The checks below come from the core's options schema (catalogue().options): its bounds, sets and aliases.
+    'a --context past the core\'s bound': [['--model', 'a/b', '--context', '999999999999'], '--context takes a positive whole number up to 134217728, not "999999999999".'],
+    'a --flash-attn outside its set': [['--model', 'a/b', '--flash-attn', 'maybe'], '--flash-attn takes auto, on or off, not "maybe".'],
+    'a --gpu-memory that is not a size': [['--model', 'a/b', '--gpu-memory', 'lots'], '--gpu-memory takes a number of GiB up to 65536, not "lots".'],
+    'two names of one option': [['--model', 'a/b', '--batch', '2', '--parallel', '2'], '--parallel and --batch mean the same; give one.'],
+    'a training flag without --mode train, by its new name': [['--config', 'x.json', '--lora-rank', '8'], '--lora-rank is a training setting: add --mode train.'],
   };
   for (const [name, [args, message]] of Object.entries(mistakes)) {
     test(`answers ${name} with exit code 2 and one line`, async () => {
@@ -463,6 +469,30 @@ describe('the CLI\'s usage', () => {
       assert.match(r.stdout, /--quantization NAME/);
       assert.equal(r.stderr, '');
     }
+  });
+
+  test('--help lists the core\'s options: each flag with its old names, its values and its default', async () => {
+    const r = await run(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /\n  --context-tokens, --context N\s+the context length per sequence \(1 to 134217728 tokens; default 4096\)\n/);
+    assert.match(r.stdout, /\n  --batch-size, --batch, --parallel N\n/);
+    assert.match(r.stdout, /\n  --flash-attention, --flash-attn auto\|on\|off\n/);
+    assert.match(r.stdout, /\n  --zero 0\|1\|2\|3\|fsdp +ZeRO stage/);
+    assert.match(r.stdout, /adamw, adamw-8bit, paged-adamw-8bit/);  // training.cpp's optimizers
+    assert.match(r.stdout, /\nEnvironment:\n  HF_ENDPOINT +the Hub URL/);
+  });
+
+  test('the old flag names and the schema\'s give the same report', async () => {
+    const old = await run(['--config', LLAMA2_CONFIG, '--context', '8192', '--batch', '2', '--kv-type', 'q8_0', '--runtime', 'llama.cpp',
+      '--flash-attn', 'on', '--gpu', 'RTX 4090', '--gpu-memory', '23.5', '--json']);
+    assert.equal(old.code, 0, old.stderr);
+    const now = await run(['--config', LLAMA2_CONFIG, '--context-tokens', '8192', '--batch-size', '2', '--kv-cache-dtype', 'q8_0', '--runtime',
+      'llama.cpp', '--flash-attention', 'on', '--gpu', 'RTX 4090', '--gpu-memory', '23.5', '--json']);
+    assert.equal(now.stdout, old.stdout);
+    const report = JSON.parse(now.stdout);
+    assert.equal(report.request.context_tokens, 8192);
+    assert.equal(report.request.batch_size, 2);
+    assert.equal(report.kv_cache.dtype, 'q8_0');
   });
 
   test('asks for the build when dist/ is missing', async () => {
@@ -523,7 +553,7 @@ function escape(text) {
 // The core's caps (catalogue().limits), from the built estimator the CLI loads.
 let limitsPromise;
 function limits() {
-  limitsPromise ??= import('../../dist/estimator.js').then(async ({ catalogue, loadEstimator }) => {
+  limitsPromise ??= import('../../dist/shared/estimator.js').then(async ({ catalogue, loadEstimator }) => {
     await loadEstimator({ wasmBinary: fs.readFileSync(new URL('../../dist/neuro-shrink-core.wasm', import.meta.url)) });
     return (await catalogue()).limits ?? {};
   });

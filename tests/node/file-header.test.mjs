@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 const NATIVE = process.env.NEURO_SHRINK_NATIVE ?? new URL('../../build/native/neuro-shrink-native', import.meta.url).pathname;
 const CORPUS = new URL('../fuzz/corpus/', import.meta.url);
 const CLI = new URL('../../cli/neuro-shrink.mjs', import.meta.url).pathname;
-const { fileHeader, loadEstimator } = await import('../../dist/estimator.js');
+const { fileHeader, loadEstimator } = await import('../../dist/shared/estimator.js');
 await loadEstimator({ wasmBinary: fs.readFileSync(new URL('../../dist/neuro-shrink-core.wasm', import.meta.url)) });
 
 const files = ['gguf', 'safetensors'].flatMap((dir) => fs.readdirSync(new URL(`${dir}/`, CORPUS)).map((f) => new URL(`${dir}/${f}`, CORPUS)));

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { closedPort, startHub } from './hub-server.mjs';
 
-const hubFetch = await import('../../web/hub-fetch.js');
+const hubFetch = await import('../../web/shared/hub-fetch.js');
 const { HubError, fetchBody, fetchConfig, fetchRange, tokenMayGoTo } = hubFetch;
 
 describe('tokenMayGoTo: the token goes only over HTTPS, and only to the Hub', () => {

@@ -12,7 +12,7 @@ const FIXTURES = new URL('../fixtures/configs/', import.meta.url);
 for (const [file, what] of [[NATIVE, 'the native driver'], [WASM.pathname, 'the wasm module']]) {
   if (!fs.existsSync(file)) throw new Error(`${what} is not built (${file} is missing). Run "bash scripts/build.sh" first.`);
 }
-const { catalogue, estimateReport, loadEstimator } = await import('../../dist/estimator.js');
+const { catalogue, estimateReport, loadEstimator } = await import('../../dist/shared/estimator.js');
 const wasm = await loadEstimator({ wasmBinary: fs.readFileSync(WASM) });
 
 // Requests beyond the defaults: each quantization, long and short contexts, batches, a KV dtype.
@@ -63,9 +63,9 @@ describe('wasm and native reports', () => {
   });
 });
 
-// The families whose rules the first module does not link: the model_types of core/families/ssm_rules.h and
-// vlm_rules.h (the first string of each X(...) entry), read from the headers so that the list has one home.
-const HANDED_OVER = new Set(['ssm_rules.h', 'vlm_rules.h'].flatMap((h) =>
+// The families whose rules the first module does not link: the model_types of core/families/decoders_rules.h,
+// ssm_rules.h and vlm_rules.h (the first string of each X(...) entry), read from the headers so that the list has one home.
+const HANDED_OVER = new Set(['decoders_rules.h', 'ssm_rules.h', 'vlm_rules.h'].flatMap((h) =>
   [...fs.readFileSync(new URL(`../../core/families/${h}`, import.meta.url), 'utf8').matchAll(/^\s*X\("([^"]+)"/gm)]
     .flatMap((m) => m[1].split(' '))));
 
@@ -134,7 +134,7 @@ describe('the what-fits table', () => {
   });
 
   test('grows with the context and shrinks with the weight format', async () => {
-    const { table } = await import('../../dist/estimator.js');
+    const { table } = await import('../../dist/shared/estimator.js');
     const t = await table({ config: fs.readFileSync(new URL('meta-llama__Meta-Llama-3.1-8B.json', FIXTURES), 'utf8'), contexts: [4096, 32768] });
     assert.deepEqual(t.contexts, [4096, 32768]);
     const q = (name) => t.quantizations.indexOf(name);

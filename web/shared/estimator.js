@@ -1,4 +1,5 @@
-// Loads the wasm estimator and keeps the promise; shared by the page, the widget and the CLI.
+// Loads the wasm estimator and keeps the promise; shared by the page, the widget and the CLI. The wasm builds
+// sit at the site's root (dist/), one level above this file.
 // The core answers every request with a report; failures are issues inside it, never exceptions.
 //
 // Two builds of the same core (wasm/CMakeLists.txt): neuro-shrink-first, without the GGUF planner, gives
@@ -9,12 +10,12 @@
 let fullPromise;
 let firstPromise;
 
-const locateFile = (path) => new URL(path, import.meta.url).href;
+const locateFile = (path) => new URL(`../${path}`, import.meta.url).href;
 
 // The full estimator. In Node, pass { wasmBinary } (the bytes of neuro-shrink-core.wasm): Emscripten's web
 // loader cannot read files there. In the browser the loader fetches the .wasm next to this file.
 export function loadEstimator(options = {}) {
-  fullPromise ??= import('./neuro-shrink-core.js')
+  fullPromise ??= import('../neuro-shrink-core.js')
     .then(({ default: createModule }) => createModule({ locateFile, ...options }))
     .catch((err) => {
       fullPromise = undefined; // offline, say: the first module keeps answering, and a later call retries
@@ -24,7 +25,7 @@ export function loadEstimator(options = {}) {
 }
 
 function loadFirst() {
-  firstPromise ??= import('./neuro-shrink-first.js').then(({ default: createModule }) => createModule({ locateFile }));
+  firstPromise ??= import('../neuro-shrink-first.js').then(({ default: createModule }) => createModule({ locateFile }));
   return firstPromise;
 }
 
@@ -82,7 +83,8 @@ export async function fileHeader(bytes, fileSize = 0, options) {
   return JSON.parse((await loadEstimator(options)).fileHeader(bytes, fileSize));
 }
 
-// The core's tables (quantizations, KV dtypes, GPUs), so that no front end copies them.
+// The core's tables (quantizations, KV dtypes, GPUs, runtimes, limits, and the options once the core lists
+// them), so that no front end copies them.
 export async function catalogue(options) {
   return JSON.parse((await current(options)).catalogue());
 }

@@ -1,0 +1,18 @@
+// What the page adds once its first estimate is on screen (app.js imports this after it, so none of it weighs
+// on the first answer). Each feature gets the store and attaches itself; none imports the shell or another.
+import * as charts from './features/charts.js';
+import * as embed from './features/embed.js';
+import * as files from './features/files.js';
+import * as gpuHint from './features/gpu-hint.js';
+import * as inputs from './features/inputs.js';
+import * as pwa from './features/pwa.js';
+import * as token from './features/token.js';
+
+export function attach(store) {
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = new URL('../extras.css', import.meta.url).href;
+  document.head.append(css);
+  // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
+  for (const feature of [token, gpuHint, pwa, embed, files, inputs, charts]) feature.attach(store);
+}

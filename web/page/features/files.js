@@ -1,0 +1,132 @@
+// Configs and weight files the user brings: a pasted or dropped config.json is estimated; a dropped .gguf /
+// .safetensors, or a Hub model's weight files, have only their headers read (File.slice(), Range requests),
+// and their numbers are set beside the estimate on screen.
+import { readFileHeader, headerProblem } from '../../shared/file-header.js';
+import { formatBytes, formatCount } from '../../shared/format.js';
+import { $, el } from '../render.js';
+
+// What readFileHeader could not read, said for people.
+const unread = (result, name) => {
+  const text = headerProblem(result, name);
+  return text[0].toUpperCase() + text.slice(1);
+};
+
+// The section the weight-file summaries go in, made on first use.
+function fileHeaderBox() {
+  let box = $('file-header');
+  if (!box) {
+    box = el('section', undefined, 'file-header');
+    box.id = 'file-header';
+    box.setAttribute('aria-label', 'Weight file header');
+    $('own-config').after(box);
+  }
+  return box;
+}
+
+// The file's numbers beside the estimate on screen: its tensor data against the estimate's weights.
+function besideEstimate(report, bytes, dataBytes, kvPerToken) {
+  if (!report?.memory) return [];
+  const weights = report.gguf?.tensor_bytes ?? report.memory.weights_bytes;
+  const diff = ((dataBytes - weights) / weights) * 100;
+  const lines = [`config.json estimate (${report.request.quantization_label}): ${bytes(weights)} of weights; the file${dataBytes === weights ? '' : 's'} hold ${bytes(dataBytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %).`];
+  if (kvPerToken && report.kv_cache) lines.push(`KV per token: config.json ${formatCount(report.kv_cache.bytes_per_token)} bytes (${report.kv_cache.dtype}); the file's hyperparameters ${formatCount(kvPerToken)} (f16).`);
+  return lines.map((line) => el('p', line));
+}
+
+// A dropped .gguf / .safetensors: only File.slice()s of its header are read, never the whole file.
+async function showWeightFile(store, file) {
+  const bytes = (n) => formatBytes(n, store.state.unit);
+  const box = fileHeaderBox();
+  box.replaceChildren(el('p', `Reading the header of ${file.name}…`));
+  const result = await readFileHeader(async (end) => ({ bytes: new Uint8Array(await file.slice(0, Math.min(end, file.size)).arrayBuffer()), size: file.size }));
+  const { header, read } = result;
+  if (header.status !== 'ok') {
+    box.replaceChildren(el('p', unread(result, file.name), 'error'));
+    return;
+  }
+  const rows = header.by_type.map((t) => `${t.type}: ${t.tensors} tensors, ${bytes(t.bytes)}`);
+  const arch = header.metadata?.['general.architecture'];
+  box.replaceChildren(
+    el('h3', `${file.name}: ${header.format}${header.version ? ` v${header.version}` : ''}`),
+    el('p', `${header.tensor_count} tensors, ${formatCount(header.elements)} stored elements, ${bytes(header.data_bytes)} of tensor data` +
+      (arch ? `; architecture ${arch}` : '') + `. Read ${formatCount(read)} of ${formatCount(file.size)} bytes.`),
+    el('p', rows.join(' · ')),
+    ...besideEstimate(store.state.report, bytes, header.data_bytes, header.kv_cache?.bytes_per_token_f16));
+}
+
+// A Hub model's weight files: each header through Range requests (a first 64 KiB, then what it needs).
+async function readHubHeaders(modelId, token) {
+  const hub = await import('../../shared/hub-fetch.js');
+  const { gguf, safetensors } = await hub.listWeightFiles(modelId, { token });
+  const files = safetensors.length ? safetensors : gguf.slice(0, 1);
+  const results = [];
+  for (const name of files) {
+    const result = await readFileHeader((end) => hub.fetchFileStart(modelId, name, end, { token }));
+    results.push({ name, ...result });
+  }
+  return results;
+}
+
+function attachHubFiles(store) {
+  const button = el('button', 'Read the weight files on the Hub (headers only)', 'secondary');
+  button.type = 'button';
+  button.id = 'hub-files';
+  button.addEventListener('click', async () => {
+    const bytes = (n) => formatBytes(n, store.state.unit);
+    const id = store.state.model?.id;
+    const box = fileHeaderBox();
+    box.replaceChildren(el('p', `Listing the weight files of ${id}…`));
+    try {
+      const results = await readHubHeaders(id, store.state.token);
+      if (!results.length) { box.replaceChildren(el('p', `${id} lists no .safetensors or .gguf file.`)); return; }
+      const ok = results.filter((r) => r.header.status === 'ok');
+      const data = ok.reduce((a, r) => a + r.header.data_bytes, 0);
+      const elements = ok.reduce((a, r) => a + r.header.elements, 0);
+      const read = results.reduce((a, r) => a + r.read, 0);
+      box.replaceChildren(el('h3', `${id}: ${results.length} weight file${results.length > 1 ? 's' : ''}`),
+        el('p', `${formatCount(elements)} stored elements, ${bytes(data)} of tensor data; ${formatCount(read)} bytes fetched.`),
+        ...results.map((r) => el('p', r.header.status === 'ok'
+          ? `${r.name}: ${r.header.tensor_count} tensors, ${bytes(r.header.data_bytes)} (${r.header.by_type.map((t) => t.type).join(', ')})`
+          : `${r.name}: ${unread(r, r.name)}`)),
+        ...besideEstimate(store.state.report, bytes, data, ok.find((r) => r.header.kv_cache)?.header.kv_cache.bytes_per_token_f16));
+    } catch (err) {
+      box.replaceChildren(el('p', err?.message ?? String(err), 'error'));
+    }
+  });
+  ($('embed-button') ?? $('copy-link')).after(button);
+}
+
+function attachPaste(store) {
+  const paste = $('paste-config');
+  $('use-config').addEventListener('click', () => {
+    if (!paste.value.trim()) {
+      store.update({ alert: ['Paste the text of a config.json (or drop the file) first.'] });
+      return;
+    }
+    const id = $('model-id').value.trim() || 'pasted config.json';
+    store.update({ status: `Estimating the pasted config.json as ${id}.`, model: { id, text: paste.value, hub: null } });
+  });
+  paste.addEventListener('dragover', (event) => event.preventDefault());
+  paste.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    if (/\.(gguf|safetensors)$/i.test(file.name)) {
+      await showWeightFile(store, file);
+      return;
+    }
+    // The core's cap on a config.json (a build before catalogue().limits: 4 MiB, what it was then).
+    const cap = store.state.catalogue?.limits?.config_bytes ?? 4 * 2 ** 20;
+    if (file.size > cap) {
+      store.update({ alert: [`${file.name} is ${Math.round(file.size / 1024)} KB: a config.json is a few KB. Drop the model's config.json.`] });
+      return;
+    }
+    paste.value = await file.text();
+    $('use-config').click();
+  });
+}
+
+export function attach(store) {
+  attachPaste(store);
+  attachHubFiles(store);
+}

@@ -1,0 +1,23 @@
+// URL state: every input lives in the query string (?model=...&quantization=...), so a link reproduces the
+// estimate. One spelling per option (shared/params.js: catalogue().options once the core lists them); the
+// older spellings are read as well, so old links keep working.
+import { readParam } from '../shared/params.js';
+
+// The query's values by field (the request's field names, and the page's own `unit`).
+export function readUrl(names) {
+  const query = new URLSearchParams(location.search);
+  const values = {};
+  for (const field of [...Object.keys(names), 'unit']) {
+    const value = names[field] ? readParam(names, field, (name) => query.get(name)) : query.get(field);
+    if (value !== null) values[field] = value;
+  }
+  return values;
+}
+
+// Writes `values` (by field) into the URL, each under its one spelling, leaving out those equal to `defaults`.
+export function writeUrl(values, defaults, names) {
+  const query = new URLSearchParams();
+  for (const [field, value] of Object.entries(values)) if (value !== defaults[field]) query.set(names[field]?.[0] ?? field, value);
+  const text = query.toString();
+  history.replaceState(null, '', text ? `?${text}` : location.pathname);
+}

@@ -1,0 +1,44 @@
+// The page's URL parameters and the <neuro-shrink> element's attributes: one spelling per option, the
+// kebab-case of its request field, with the names used before kept as aliases so that old links and embeds
+// keep working.
+//
+// TO BE REPLACED by the core's schema: where catalogue().options lists an option (its "param" and "aliases";
+// the training options as "training.<field>"), paramNames() takes the spellings from there, and this table only
+// adds the older names the page and the element used.
+const TABLE = {
+  model_id: ['model-id', 'model'],
+  quantization: ['quantization', 'q'],
+  context_tokens: ['context-tokens', 'context', 'ctx'],
+  batch_size: ['batch-size', 'batch'],
+  runtime: ['runtime'],
+  kv_cache_dtype: ['kv-cache-dtype', 'kv'],
+  gpu: ['gpu'],
+  gpus: ['gpus'],
+  mode: ['mode'],
+  method: ['method'],
+  precision: ['precision'],
+  optimizer: ['optimizer'],
+  checkpointing: ['checkpointing'],
+  lora_rank: ['lora-rank'],
+  zero: ['zero'],
+};
+
+// { field: [spelling, ...aliases] } for every field above; `options` is catalogue().options when the core has it
+// (its aliases that start with "-" are the CLI's flags, not parameters).
+export function paramNames(options) {
+  const names = {};
+  for (const [field, old] of Object.entries(TABLE)) {
+    const o = options?.find?.((x) => x.name === field || x.name === `training.${field}`);
+    names[field] = o?.param ? [...new Set([o.param, ...(o.aliases ?? []).filter((a) => !a.startsWith('-')), ...old])] : old;
+  }
+  return names;
+}
+
+// The first of a field's spellings that `get` has a value for (a URLSearchParams' or an element's), else null.
+export function readParam(names, field, get) {
+  for (const name of names[field] ?? []) {
+    const value = get(name);
+    if (value !== null && value !== undefined) return value;
+  }
+  return null;
+}
