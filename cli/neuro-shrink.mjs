@@ -371,13 +371,14 @@ function verdict(report) {
 function runtimeDetails(report, width) {
   const lines = [];
   const r = report.request;
-  if (r.runtime !== 'transformers' && report.components?.length) {
+  if (report.components?.length) {
     lines.push('', `${report.request.runtime} allocates:`);
-    for (const c of report.components) lines.push(`  ${c.label}${c.per_gpu && r.gpus > 1 ? ' (each GPU)' : ''}: ${formatBytes(c.bytes)}`);
+    for (const c of report.components) {
+      const where = c.device === 'host' ? ', system RAM' : '';
+      lines.push(`  ${c.label}${c.per_gpu && r.gpus > 1 ? ' (each GPU)' : ''}${where}: ${formatBytes(c.bytes)}`);
+    }
   }
-  if (r.runtime === 'llama.cpp') {
-    lines.push(`  n_ctx ${r.n_ctx} (${r.parallel} x ${r.n_ctx_seq}), ubatch ${r.ubatch}, flash attention ${r.flash_attention ? 'on' : 'off'}, -ngl ${r.gpu_layers}`);
-  }
+  if (r.settings_text) lines.push(`  ${r.settings_text}`);
   if ((report.devices ?? []).length > 1) {
     lines.push('', 'Per device:');
     for (const d of report.devices) lines.push(`  ${d.name.padEnd(width - 2)}${formatBytes(d.total_bytes)}`);
@@ -607,10 +608,9 @@ async function main(argv) {
   process.stdout.write(`${body}\n`);
   if (file) {
     const lines = headerSummary(file.header, args.file);
-    // The file holds each tensor once: compare with the config's tensor bytes, not with llama.cpp's
-    // runtime weights (which add a GPU copy of a tied output): the GGUF plan, or the estimate with -ngl 0.
-    let expected = report.gguf?.tensor_bytes ?? report.memory.weights_bytes;
-    if (!report.gguf && report.request.runtime === 'llama.cpp') expected = (await estimator.estimateReport({ ...request, gpu_layers: 0 })).memory.weights_bytes;
+    // The file holds each tensor once: compare with the tensor data as stored (the GGUF plan's, or the
+    // weights without a runtime's copies, such as llama.cpp's tied output on the GPU).
+    const expected = report.gguf?.tensor_bytes ?? report.memory.stored_weights_bytes;
     const diff = (file.header.data_bytes - expected) / expected * 100;
     lines.push(`  config.json says ${formatBytes(expected)} of tensor data, the file holds ${formatBytes(file.header.data_bytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %)`);
     if (file.header.kv_cache && report.kv_cache) {

@@ -206,6 +206,7 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   p.n_layer = std::max<uint64_t>(1, s.layers.size());
   p.n_seq = o.batch_size;
   if (!size_weights(p) || !rt->prepare(p)) return r;
+  r.stored_weights_bytes = p.weights.total.value;
   size_kv_cache(p);
   note_expanded_mla(p);
   rt->components(p);

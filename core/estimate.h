@@ -186,6 +186,7 @@ struct estimate_result {
   uint64_t gpu_layers = 0, n_layer = 0;
   std::optional<vllm_capacity> vllm;
   uint64_t decode_step_bytes = 0;     // read per decode step: active weights + the KV of every sequence
+  uint64_t stored_weights_bytes = 0;  // the tensor data as a file stores it (no runtime copies, such as llama.cpp's tied output on the GPU)
   std::optional<training_breakdown> training;
   std::optional<gguf_plan> gguf;       // llama.cpp with a GGUF file type: the file, tensor by tensor
   speed_estimate speed;

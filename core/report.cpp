@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "config_cache.h"
 #include "config_reader.h"
 #include "estimate.h"
 #include "family.h"
@@ -124,8 +125,9 @@ void write_memory(json_writer& w, const estimate_result& r) {
   if (r.training) w.field("gradients_bytes", m.gradients_bytes).field("optimizer_bytes", m.optimizer_bytes);
   w.field("total_bytes", m.total_bytes)
       .field("gpu_bytes", m.gpu_bytes)
-      .field("host_bytes", m.host_bytes)
-      .end_object();
+      .field("host_bytes", m.host_bytes);
+  if (!r.training) w.field("stored_weights_bytes", r.stored_weights_bytes);
+  w.end_object();
   w.key("components").begin_array();
   for (const auto& c : r.components)
     w.begin_object().field("key", c.key).field("label", c.label).field("category", c.category).field("bytes", c.bytes)
@@ -273,7 +275,7 @@ void write_commands(json_writer& w, const estimate_result& r, const std::string&
 }
 
 // A request as both entry points read it: the JSON, the config text and the estimate options (read once
-// with the options schema, options.h), with every problem as an issue. `parsed` holds the config once it parses.
+// with the options schema, options.h), with every problem as an issue. `model` holds the config once it parses.
 struct request_view {
   json req;
   std::string config_text;
@@ -281,7 +283,7 @@ struct request_view {
   estimate_options opt;
   std::vector<uint64_t> contexts;  // table(): the contexts asked for, empty for the default ladder
   bool context_given = false;      // context_tokens (or an alias) was in the request
-  parsed_config parsed;
+  const parsed_model* model = nullptr;  // the config parsed, with its tensors (kept between requests: config_cache.h)
 };
 
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
@@ -320,9 +322,9 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
     issues.push_back({"config_too_large", "config", "The config is " + text_of(static_cast<uint64_t>(r.config_text.size())) + " bytes; a config.json is at most " +
         text_of(request_limits::config_bytes) + " (real ones are a few KB to a few hundred KB). Give the model's own config.json.", severity::error});
   if (has_error(issues)) return false;
-  r.parsed = parse_config(r.config_text);
-  issues.insert(issues.end(), r.parsed.issues.begin(), r.parsed.issues.end());
-  return r.parsed.ok();
+  r.model = &parsed_model_for(r.config_text);
+  issues.insert(issues.end(), r.model->parsed.issues.begin(), r.model->parsed.issues.end());
+  return r.model->parsed.ok();
 }
 
 std::string finish_reply(json_writer& w, const std::vector<issue>& issues) {
@@ -334,15 +336,15 @@ std::string finish_reply(json_writer& w, const std::vector<issue>& issues) {
 // What one report says, computed before a byte of it is written: the estimate, the Hub cross-check and the
 // solvers.
 struct report_plan {
-  model_tensors tensors;
+  const model_tensors& tensors;
   estimate_result r;
   std::optional<std::vector<hub_comparison>> hub;  // when the request brought the Hub's facts
   solver_result solver;
 };
 
 report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
-  const model_spec& s = rv.parsed.spec;
-  report_plan p{tensors_of(s), {}, {}, {}};
+  const model_spec& s = rv.model->parsed.spec;
+  report_plan p{rv.model->tensors, {}, {}, {}};
   p.r = estimate(s, p.tensors, rv.opt);
   issues.insert(issues.end(), p.r.issues.begin(), p.r.issues.end());
   if (!p.r.ok() || p.r.training) return p;
@@ -361,7 +363,7 @@ std::string report_for(std::string_view request_text_json) {
   const json& req = rv.req;
   const std::string& model_id = rv.model_id;
   const estimate_options& opt = rv.opt;
-  const model_spec& s = rv.parsed.spec;
+  const model_spec& s = rv.model->parsed.spec;
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
   // A chosen GPU brings the solvers and speed: the full module's work.
   if (!opt.gpu.empty()) {
@@ -425,7 +427,7 @@ std::string table_for(std::string_view request_text_json) {
   request_view rv;
   if (!read_request(request_text_json, w, issues, rv, true)) return finish_reply(w, issues);
   estimate_options opt = rv.opt;
-  const model_spec& s = rv.parsed.spec;
+  const model_spec& s = rv.model->parsed.spec;
 
   std::vector<uint64_t> contexts = rv.contexts;  // read and checked with the schema (options.cpp)
   if (contexts.empty()) {
@@ -449,7 +451,7 @@ std::string table_for(std::string_view request_text_json) {
   if (rv.context_given)
     for (uint64_t c : contexts)
       if (c == rv.opt.context_tokens) speed_context = c;
-  const model_tensors tensors = tensors_of(s);
+  const model_tensors& tensors = rv.model->tensors;
   opt.explain = false;
   json_writer tw, fw, sw;
   tw.begin_array();

@@ -160,3 +160,15 @@ TEST_CASE("active parameters are also given without the embedding table", "[repo
   CHECK(r["parameters"]["active"] == 4'187'440'704ull);
   CHECK(r["parameters"]["active_without_embeddings"] == 3'608'307'264ull);
 }
+
+TEST_CASE("the same config estimated again, before and after another, gives the same bytes (the parsed-config cache)", "[report]") {
+  const std::string a = json{{"config", fixture_text("Qwen__Qwen3-0.6B")}, {"quantization", "int4"}}.dump();
+  const std::string b = json{{"config", fixture_text("meta-llama__Llama-2-7b-hf")}, {"context_tokens", 8192}}.dump();
+  const std::string bad = json{{"config", "{\"model_type\": \"llama\", \"hidden_size\": -1}"}}.dump();
+  const std::string first = estimate_json(a), other = estimate_json(b);
+  CHECK(estimate_json(a) == first);
+  CHECK(estimate_json(bad) != first);
+  CHECK(estimate_json(a) == first);
+  CHECK(estimate_json(b) == other);
+  CHECK(table_json(a) == table_json(a));
+}

@@ -207,7 +207,9 @@ std::string command(const estimate_result& r, const std::string& model_id, const
 
 void write_settings(json_writer& w, const estimate_result& r, const estimate_options& o) {
   w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
-      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size);
+      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size)
+      .field("settings_text", "n_ctx " + text_of(r.n_ctx) + " (" + text_of(o.batch_size) + " x " + text_of(r.n_ctx_seq) + "), ubatch " + text_of(r.n_ubatch) +
+                                  ", flash attention " + (r.flash_attention ? "on" : "off") + ", -ngl " + text_of(r.gpu_layers));
 }
 
 constexpr std::string_view kLadder[] = {"bf16", "fp16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "IQ3_XXS", "Q2_K", "IQ2_XXS"};
