@@ -314,17 +314,19 @@ function hubFailure(err, hub) {
 }
 
 async function fetchFromHub(hub, modelId, limits) {
-  const options = { ...hubOptions(hub), maxBytes: limits.config_bytes };
+  // One signal for both requests: when config.json fails, the Hub facts are no longer wanted (a stalled or
+  // endless answer to them must not keep the CLI waiting or reading).
+  const controller = new AbortController();
+  const options = { ...hubOptions(hub), maxBytes: limits.config_bytes, signal: controller.signal };
   try {
     hub.validateModelId(modelId);
     process.stderr.write(`[+] Fetching config for ${modelId}...\n`);
     // The Hub's own parameter count and checkpoint size, when it has them, let the core cross-check.
-    const [config, facts] = await Promise.all([
-      hub.fetchConfig(modelId, options),
-      hub.fetchHubFacts(modelId, options).catch(() => ({ facts: {} })),
-    ]);
-    return { config, hubFacts: facts.facts };
+    const facts = hub.fetchHubFacts(modelId, options).catch(() => ({ facts: {} }));
+    const config = await hub.fetchConfig(modelId, options);
+    return { config, hubFacts: (await facts).facts };
   } catch (err) {
+    controller.abort();
     if (err instanceof hub.HubError) throw hubFailure(err, hub);
     throw err;
   }

@@ -18,7 +18,7 @@ std::string join(const std::vector<std::string>& items) {
 
 // quantization_config (transformers quantizers/auto.py reads quant_method): recognized, reported, and
 // mapped onto the weight format the checkpoint is stored in, so that it is estimated as stored.
-void read_quantization(const config_json& cfg, model_spec& s) {
+void read_quantization(const config_json& cfg, model_spec& s, std::vector<issue>& issues) {
   auto it = cfg.find("quantization_config");
   if (it == cfg.end() || !it->is_object()) return;
   const config_json& q = *it;
@@ -34,6 +34,12 @@ void read_quantization(const config_json& cfg, model_spec& s) {
   auto text = [&](const char* k) { return text_in(q, k); };
   auto whole = [&](const char* k) { return whole_in(q, k); };
   auto& sq = s.quantization;
+  if (auto m = q.find("quant_method"); m != q.end() && !m->is_null() && (!m->is_string() || !python_constant(*m).empty())) {
+    s.quantization = {};
+    issues.push_back({"invalid_field", "quantization_config.quant_method", "config.json field \"quantization_config.quant_method\" is " + json_text(*m, 2) +
+        ", not the name of a quantization method. Fix the config or pick another model.", severity::error});
+    return;
+  }
   sq.method = text("quant_method");
   if (sq.method.empty() && (q.contains("load_in_4bit") || q.contains("load_in_8bit"))) sq.method = "bitsandbytes";
   if (sq.method.empty()) sq.method = "unknown";
@@ -182,7 +188,7 @@ parsed_config parse_config(std::string_view text) {
   s.torch_dtype = r.text({"torch_dtype", "dtype"});
   // Multimodal configs (Qwen3-VL, Qwen3.5) may give the dtype only in text_config: the checkpoint's dtype.
   if (s.torch_dtype.empty() && r.has_object("text_config")) s.torch_dtype = r.sub("text_config").text({"torch_dtype", "dtype"});
-  read_quantization(cfg, s);
+  read_quantization(cfg, s, issues);
 
   const family_rule* fam = find_family(s.model_type);
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE

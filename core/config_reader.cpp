@@ -179,8 +179,14 @@ double config_reader::number(std::string_view name, double absent) {
 }
 
 std::string config_reader::text(std::initializer_list<std::string_view> names) const {
-  const config_json* v = find(names);
-  return v && v->is_string() && python_constant(*v).empty() ? v->get<std::string>() : std::string();
+  std::string name;
+  const config_json* v = find(names, &name);
+  if (v && !python_constant(*v).empty()) {
+    issues_.push_back({"invalid_field", field_name(name), "config.json field \"" + field_name(name) + "\" is " + std::string(python_constant(*v)) +
+        ", not the text it should hold. Fix the config or pick another model.", severity::error});
+    return {};
+  }
+  return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
 bool config_reader::has_object(std::string_view name) const {

@@ -18,6 +18,10 @@ namespace {
 
 std::string n(uint64_t v) { return text_of(v); }
 
+// Byte counts past 2^53 (8 PiB) are refused: no deployment is near, and JavaScript readers of the report
+// (the page, the CLI) would lose their exactness (Number.MAX_SAFE_INTEGER = 2^53 - 1).
+constexpr uint64_t kMaxExactBytes = uint64_t{1} << 53;
+
 template <class Table, class Name>
 std::string names_of(const Table& table, Name name) {
   std::string out;
@@ -55,6 +59,8 @@ estimate_result train(const model_spec& s, const model_tensors& tensors, const e
   resolve_gpu(o, r, "");
   r.gpus = o.gpus;
   if (!has_error(r.issues)) estimate_training_variant(s, tensors, o, r);
+  if (r.ok() && r.memory.total_bytes > kMaxExactBytes)
+    r.issues.push_back({"overflow", "", "The sizes pass 2^53 bytes (8 PiB), beyond any real deployment and past what JavaScript's numbers hold exactly. Lower the sequence, micro-batch or GPU count.", severity::error});
   return r;
 }
 
@@ -167,8 +173,9 @@ bool total(plan& p) {
   estimate_result& r = p.r;
   checked_u64 sum;
   sum.add(p.weights.total).add(p.kv_cache).add(p.activations).add(p.overhead);
-  if (sum.overflow || p.weights.total.overflow || p.kv_cache.overflow || p.activations.overflow || r.parameters.total.overflow) {
-    r.issues.push_back({"overflow", "", "The sizes overflow 64-bit byte counts (over 16 EiB): the inputs are beyond any real deployment. Lower the context or batch.", severity::error});
+  if (sum.overflow || p.weights.total.overflow || p.kv_cache.overflow || p.activations.overflow || r.parameters.total.overflow ||
+      sum.value > kMaxExactBytes) {
+    r.issues.push_back({"overflow", "", "The sizes pass 2^53 bytes (8 PiB), beyond any real deployment and past what JavaScript's numbers hold exactly. Lower the context or batch.", severity::error});
     return false;
   }
   r.memory = {p.weights.total.value, p.kv_cache.value, p.activations.value, p.overhead.value, sum.value, 0, 0};

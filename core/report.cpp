@@ -304,7 +304,9 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   r.req = json::parse(text.begin(), text.end(), nullptr, false);
   if (r.req.is_discarded() || !r.req.is_object()) {
     w.field("runtime", kRuntimeName);
-    issues.push_back({"bad_request", "", "The request is not a JSON object.", severity::error});
+    issues.push_back({"bad_request", "", r.req.is_discarded()
+        ? "The request is not valid JSON (a number past the double range, such as 1e309, makes it invalid too)."
+        : "The request is not a JSON object.", severity::error});
     return false;
   }
   request_options o;

@@ -25,5 +25,10 @@ inline constexpr uint64_t max_num_seqs = batch_size;           // vLLM
 inline constexpr uint64_t gpu_memory_bytes = uint64_t{1} << 46;  // 64 TiB: over 200 times the largest GPU (B300, 288 GB)
 inline constexpr uint64_t host_bandwidth = 100'000'000'000'000;  // 100 TB/s: 12 times an MI355X's HBM; no system RAM is near
 inline constexpr uint64_t gpu_layers = 100000;                 // llama.cpp -ngl (config layers are capped at 10,000)
+// Training: per-GPU micro-batches and sequences far past any run's, a LoRA rank past any adapter's.
+inline constexpr uint64_t micro_batch = 1'000'000;             // sequences per GPU per step
+inline constexpr uint64_t seq_len = uint64_t{1} << 24;         // tokens per training sequence (16M)
+inline constexpr uint64_t lora_rank = 65536;
+inline constexpr uint64_t gradient_accumulation = uint64_t{1} << 20;  // micro-batches per step (changes no memory)
 
 }  // namespace neuroshrink::request_limits

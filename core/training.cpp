@@ -6,6 +6,7 @@
 #include <span>
 
 #include "placement.h"
+#include "request_limits.h"
 #include "formats.h"
 #include "inventory.h"
 
@@ -199,15 +200,19 @@ void estimate_training(const model_spec& s, const model_tensors& tensors, const 
     issues.push_back({"setting_not_used", "training.lora_targets", "lora_targets applies to the lora and qlora methods; with full fine-tuning every weight trains, so it is not used.", severity::warning});
   check_words(t.freeze, kFreezeParts, "training.freeze", "embeddings, attention, mlp, norms, vision", issues);
   check_words(t.offload, kOffloadParts, "training.offload", "optimizer, params (what ZeRO-Offload moves to the CPU)", issues);
-  if (lora && (t.lora_rank == 0 || t.lora_rank > 65536))
-    issues.push_back({"invalid_training", "training.lora_rank", "The LoRA rank must be between 1 and 65536.", severity::error});
+  if (t.lora_rank == 0 || t.lora_rank > request_limits::lora_rank)
+    issues.push_back({"invalid_training", "training.lora_rank", "The LoRA rank must be between 1 and " + n(request_limits::lora_rank) + ".", severity::error});
   if (t.zero > 3) issues.push_back({"invalid_training", "training.zero", "The ZeRO stage is 0, 1, 2 or 3.", severity::error});
   if (tb.offload_params && t.zero != 3)
     issues.push_back({"invalid_training", "training.offload", "Offloading the parameters needs ZeRO stage 3 (DeepSpeed offload_param is a stage-3 option).", severity::error});
   if (tb.offload_optimizer && t.zero == 0)
     issues.push_back({"invalid_training", "training.offload", "Offloading the optimizer needs ZeRO stage 1 or more (DeepSpeed offload_optimizer).", severity::error});
-  if (t.micro_batch == 0 || t.micro_batch > 1'000'000 || tb.seq_len == 0 || tb.seq_len > (uint64_t{1} << 24))
-    issues.push_back({"invalid_training", "training.micro_batch", "The micro-batch must be 1 to 1,000,000 sequences and the sequence 1 to 16,777,216 tokens.", severity::error});
+  if (t.micro_batch == 0 || t.micro_batch > request_limits::micro_batch)
+    issues.push_back({"invalid_training", "training.micro_batch", "The micro-batch must be 1 to " + n(request_limits::micro_batch) + " sequences.", severity::error});
+  if (tb.seq_len == 0 || tb.seq_len > request_limits::seq_len)
+    issues.push_back({"invalid_training", "training.seq_len", "The training sequence must be 1 to " + n(request_limits::seq_len) + " tokens.", severity::error});
+  if (t.gradient_accumulation == 0 || t.gradient_accumulation > request_limits::gradient_accumulation)
+    issues.push_back({"invalid_training", "training.gradient_accumulation", "Gradient accumulation must be 1 to " + n(request_limits::gradient_accumulation) + " micro-batches.", severity::error});
   for (const auto& l : s.layers)
     if (l.attention == attention_kind::none || l.state_elements) {
       issues.push_back({"training_not_modeled", "mode",

@@ -95,11 +95,33 @@ extern "C" double strtod(const char* s, char** end) {
     // m exactly as two doubles: its top bits and the 11 low bits a double cannot hold beside them.
     dd x = two_sum(static_cast<double>(m >> 11 << 11), static_cast<double>(m & 2047));
     int e = exp10;
-    while (e > 0 && x.hi < 1e300) { const int k = e > 22 ? 22 : e; x = mul(x, kPow10[k]); e -= k; }
-    while (e < 0 && x.hi > 1e-300) { const int k = -e > 22 ? 22 : -e; x = div(x, kPow10[k]); e += k; }
-    v = x.hi + x.lo;
-    if (e > 0) v = v * 1e300 * 1e300;            // beyond the range: overflows to infinity
-    else if (e < 0) v = v * 1e-300 * 1e-300;     // underflows to zero
+    const int magnitude = exp10 + 19;           // m < 10^19: the value is below 10^magnitude
+    if (magnitude > 330) {
+      v = 1e300 * 1e300;                        // beyond the range: infinity
+    } else if (magnitude < -330) {
+      v = 0;                                    // below the smallest subnormal (4.9e-324)
+    } else {
+      // Exact powers of two keep the running value inside Dekker's range (no overflow in the 2^27+1 split, no
+      // subnormals): scaled by 2^-512 before it passes 1e280, by 2^512 before it falls below 1e-280, and scaled
+      // back once at the end, so values near the top (1.7976931348623157e308) come out right. A subnormal result
+      // (below 2.2e-308) is rounded twice and may differ from glibc's by an ulp: no config holds one.
+      int scale = 0;  // the value is x x 2^(512 x scale)
+      while (e > 0) {
+        if (x.hi > 1e280) { x.hi *= 0x1p-512; x.lo *= 0x1p-512; ++scale; }
+        const int k = e > 22 ? 22 : e;
+        x = mul(x, kPow10[k]);
+        e -= k;
+      }
+      while (e < 0) {
+        if (x.hi < 1e-280) { x.hi *= 0x1p512; x.lo *= 0x1p512; --scale; }
+        const int k = -e > 22 ? 22 : -e;
+        x = div(x, kPow10[k]);
+        e += k;
+      }
+      v = x.hi + x.lo;
+      for (; scale > 0; --scale) v *= 0x1p512;
+      for (; scale < 0; ++scale) v *= 0x1p-512;
+    }
     if (v - v != 0 || v == 0) errno = ERANGE;
   }
   return negative ? -v : v;

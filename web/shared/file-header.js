@@ -56,6 +56,11 @@ export async function readFileHeader(slice, options) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { bytes, size: told } = await slice(want);
     const size = told || (bytes.length < want ? bytes.length : 0);  // a short slice is the whole file
+    if (told && bytes.length < Math.min(want, told)) {
+      // The file is larger, yet fewer bytes came than were asked: the server cuts its Range answers short.
+      return refused('short_answer', `The server sent ${bytes.length.toLocaleString('en-US')} bytes where ${Math.min(want, told).toLocaleString('en-US')} ` +
+        `were asked, of a ${told.toLocaleString('en-US')}-byte file: it cuts its Range answers short.`, { short: true, read: bytes.length, size: told });
+    }
     if (round === 0 && !bytes.length) return refused('empty_file', 'The file is empty.', { empty: true, read: 0, size });
     if (round === 0 && neitherFormat(bytes)) {
       return refused('not_weight_file', `This is not a GGUF or safetensors file: its first bytes are ${showBytes(bytes)}.`,
@@ -75,6 +80,7 @@ export async function readFileHeader(slice, options) {
 export function headerProblem(result, name) {
   const count = (n) => n.toLocaleString('en-US');
   if (result.empty) return `${name} is empty.`;
+  if (result.short) return `${name}: ${result.header.issues[0].message}`;
   if (result.notWeightFile) return `${name} is not a GGUF or safetensors file (its first bytes are ${showBytes(result.firstBytes)}).`;
   if (result.truncated) {
     return `${name} ends inside its own header (the file has ${count(result.size)} bytes, the header needs ${count(result.header.needed_bytes)}).`;

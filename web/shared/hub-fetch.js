@@ -253,7 +253,8 @@ function failure(err, url, watch, { endpoint, timeoutMs }) {
   if (err?.name === 'TimeoutError') return new HubError('timeout', `${where} did not answer in time.`, { url });
   if (err?.name === 'AbortError') return err;
   const code = err?.cause?.code ?? err?.code ?? '';
-  const why = code ? `${code}${NETWORK_CODES[code] ? `: ${NETWORK_CODES[code]}` : ''}` : err?.message ?? 'network error';
+  // Without a code, the cause's own words say more than fetch's "fetch failed" (e.g. "bad port").
+  const why = code ? `${code}${NETWORK_CODES[code] ? `: ${NETWORK_CODES[code]}` : ''}` : err?.cause?.message ?? err?.message ?? 'network error';
   return Object.assign(new HubError('network', `Could not reach ${siteOf(url, endpoint)} (${why}).`, { url }), { code });
 }
 
