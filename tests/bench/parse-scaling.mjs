@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-import { estimateReport, fileHeader, loadEstimator } from '../../dist/estimator.js';
+import { estimateReport, fileHeader, loadEstimator } from '../../dist/shared/estimator.js';
 
 const root = new URL('../../', import.meta.url);
 const native = new URL('build/native/neuro-shrink-native', root).pathname;
