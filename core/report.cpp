@@ -144,12 +144,11 @@ void write_memory(json_writer& w, const estimate_result& r) {
 }
 
 void write_fits_and_formulas(json_writer& w, const estimate_result& r) {
-  w.key("fits").begin_array();
-  for (const auto& f : r.fits)
-    w.begin_object().field("name", f.gpu->name).field("memory_bytes", f.gpu->memory_bytes)
-        .field("usable_bytes", usable_bytes(*f.gpu)).field("fits", f.fits)
-        .field("headroom_bytes", f.headroom_bytes).end_object();
-  w.end_array();
+  // Compact: one headroom per catalogue GPU, in catalogue().gpus order (name, memory and usable bytes are
+  // there); it fits where the headroom is not negative. web/shared/estimator.js expands it to one object per GPU.
+  w.key("fits").begin_object().key("headroom_bytes").begin_array();
+  for (const auto& f : r.fits) w.value(f.headroom_bytes);
+  w.end_array().end_object();
   w.key("formulas").begin_array();
   for (const auto& f : r.formulas) w.begin_object().field("component", f.component).field("formula", f.formula).field("source", f.source).end_object();
   w.end_array();
@@ -544,7 +543,7 @@ std::string catalogue_json() {
   for (const auto& g : gpus())
     w.begin_object().field("name", g.name).field("vendor", g.vendor).field("architecture", g.architecture)
         .field("memory_bytes", g.memory_bytes).field("bandwidth_bytes_per_s", g.bandwidth_bytes_per_s)
-        .field("fp16_flops_per_s", g.fp16_flops_per_s).field("unified_memory", g.unified_memory)
+        .field("fp16_flops_per_s", g.fp16_flops_per_s).field("unified_memory", g.unified_memory).field("usable_bytes", usable_bytes(g))
         .field("source", g.source).end_object();
   w.end_array();
   return w.end_object().take();

@@ -153,8 +153,9 @@ TEST_CASE("solvers and commands: the largest context, -ngl and the llama-server 
   const uint64_t max_ctx = r["solver"]["max_context_tokens"].get<uint64_t>();
   // The answer is tight: it fits at max_ctx, not one token more.
   auto fits_4090 = [&](const json& rep) {
-    for (const auto& f : rep["fits"])
-      if (f["name"] == "NVIDIA GeForce RTX 4090") return f["fits"].get<bool>();
+    const auto& headroom = rep["fits"]["headroom_bytes"];  // in catalogue order
+    for (size_t i = 0; i < gpus().size(); ++i)
+      if (gpus()[i].name == "NVIDIA GeForce RTX 4090") return headroom[i].get<int64_t>() >= 0;
     return false;
   };
   CHECK(fits_4090(ask({{"context_tokens", max_ctx}})));

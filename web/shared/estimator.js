@@ -48,17 +48,37 @@ export class EstimateError extends Error {
   }
 }
 
+// The catalogue's GPUs of a module, parsed once: the core's reports give one headroom per catalogue GPU
+// ({"fits": {"headroom_bytes": [...]}}, the compact form), which expandFits() turns into one object per GPU.
+const gpusOf = new WeakMap();
+function catalogueGpus(mod) {
+  if (!gpusOf.has(mod)) gpusOf.set(mod, JSON.parse(mod.catalogue()).gpus);
+  return gpusOf.get(mod);
+}
+function expandFits(report, mod) {
+  const headroom = report.fits?.headroom_bytes;
+  if (!headroom) return report;
+  const gpus = catalogueGpus(mod);
+  report.fits = headroom.map((h, i) => ({
+    name: gpus[i].name, memory_bytes: gpus[i].memory_bytes, usable_bytes: gpus[i].usable_bytes, fits: h >= 0, headroom_bytes: h,
+  }));
+  return report;
+}
+
 // request: { config: <config.json text>, model_id, quantization, context_tokens, batch_size, kv_cache_dtype }
-// Returns the report object; it always has `issues`, and has the estimate unless an issue is an error.
+// Returns the report object; it always has `issues`, and has the estimate unless an issue is an error. Its
+// `fits` lists every catalogue GPU: name, memory_bytes, usable_bytes, fits, headroom_bytes.
 export async function estimateReport(request, options) {
   const text = JSON.stringify(request);
-  let report = JSON.parse((await current(options)).estimate(text));
+  let mod = await current(options);
+  let report = JSON.parse(mod.estimate(text));
   if (report.issues.some((i) => i.code === 'needs_full_estimator')) {
-    report = JSON.parse((await loadEstimator()).estimate(text));
+    mod = await loadEstimator();
+    report = JSON.parse(mod.estimate(text));
   } else {
     prefetchFull();
   }
-  return report;
+  return expandFits(report, mod);
 }
 
 // Like estimateReport, but throws an EstimateError when the report carries an error.

@@ -26,7 +26,7 @@ function fileHeaderBox() {
 // The file's numbers beside the estimate on screen: its tensor data against the estimate's weights.
 function besideEstimate(report, bytes, dataBytes, kvPerToken) {
   if (!report?.memory) return [];
-  const weights = report.gguf?.tensor_bytes ?? report.memory.weights_bytes;
+  const weights = report.gguf?.tensor_bytes ?? report.memory.stored_weights_bytes ?? report.memory.weights_bytes;  // as a file stores them (no runtime copies)
   const diff = ((dataBytes - weights) / weights) * 100;
   const lines = [`config.json estimate (${report.request.quantization_label}): ${bytes(weights)} of weights; the file${dataBytes === weights ? '' : 's'} hold ${bytes(dataBytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %).`];
   if (kvPerToken && report.kv_cache) lines.push(`KV per token: config.json ${formatCount(report.kv_cache.bytes_per_token)} bytes (${report.kv_cache.dtype}); the file's hyperparameters ${formatCount(kvPerToken)} (f16).`);
