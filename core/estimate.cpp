@@ -44,10 +44,22 @@ const runtime_profile* resolve_runtime(const estimate_options& o, estimate_resul
 }
 
 // The chosen GPU, when the request names one.
+// gpu_memory_bytes alone describes a GPU by its memory: no bandwidth or throughput, so no speed.
 void resolve_gpu(const estimate_options& o, estimate_result& r, std::string_view hint) {
-  if (o.gpu.empty()) return;
-  r.gpu = find_gpu(o.gpu);
-  if (!r.gpu) r.issues.push_back({"unknown_gpu", "gpu", "No GPU named \"" + o.gpu + "\" in the catalogue." + std::string(hint), severity::error});
+  if (o.gpu.empty()) {
+    if (o.gpu_memory_bytes) r.gpu.pick_custom({"custom GPU", "", "", o.gpu_memory_bytes, 0, 0, false, "the request's gpu_memory_bytes"});
+    return;
+  }
+  const gpu_info* g = find_gpu(o.gpu);
+  if (!g) {
+    r.issues.push_back({"unknown_gpu", "gpu", "No GPU named \"" + o.gpu + "\" in the catalogue." + std::string(hint) +
+        " A GPU the catalogue lacks: leave gpu out and give its memory (gpu_memory_bytes).", severity::error});
+    return;
+  }
+  if (!o.gpu_memory_bytes) return r.gpu.pick(g);
+  gpu_info measured = *g;  // the named GPU with the memory the request measured
+  measured.memory_bytes = o.gpu_memory_bytes;
+  r.gpu.pick_custom(measured);
 }
 
 // Training: its own estimate over the same tensors, placed by the same rules.

@@ -48,9 +48,11 @@ struct estimate_options {
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
   uint64_t max_num_batched_tokens = 0;  // vLLM; 0 = its default for the GPU
   uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU
-  uint64_t gpu_memory_bytes = 0;   // vLLM: the total CUDA reports for the GPU (torch.cuda.mem_get_info, nvidia-smi),
-                                   // a little under the spec sheet's; 0 = the catalogue's memory
+  uint64_t gpu_memory_bytes = 0;   // the GPU's memory: with `gpu`, the total CUDA reports for it (torch.cuda.mem_get_info,
+                                   // nvidia-smi, a little under the spec sheet's); without, a GPU not in the catalogue
+                                   // (its bandwidth unknown, so no speed); 0 = the catalogue's memory
   std::string mode;                // "" or "inference"; "train" for the training estimate
+  bool repo_has_gguf = false;      // the Hub says the model's repository holds .gguf files (hub.gguf_files): llama.cpp's -hf
   training_options training;
   uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
   bool explain = true;             // write the formula texts (estimate_result::formulas); the solvers and the
@@ -160,6 +162,40 @@ struct training_breakdown {
   uint64_t host_bytes = 0;         // offloaded to system RAM, all ranks together
 };
 
+// The chosen GPU: a catalogue entry, or one the request gives by its memory (gpu_memory_bytes: a GPU of that
+// memory when no catalogue GPU is named, else the named GPU with the memory CUDA reports). Copies point at
+// their own custom entry, so results can be copied and moved freely.
+class chosen_gpu {
+ public:
+  chosen_gpu() = default;
+  chosen_gpu(const chosen_gpu& o) : custom_(o.custom_), ptr_(o.ptr_ == &o.custom_ ? &custom_ : o.ptr_) {}
+  chosen_gpu& operator=(const chosen_gpu& o) {
+    custom_ = o.custom_;
+    ptr_ = o.ptr_ == &o.custom_ ? &custom_ : o.ptr_;
+    return *this;
+  }
+  void pick(const gpu_info* g) { ptr_ = g; }
+  void pick_custom(const gpu_info& g) { custom_ = g; ptr_ = &custom_; }
+  bool custom() const { return ptr_ == &custom_; }
+  const gpu_info* get() const { return ptr_; }
+  const gpu_info* operator->() const { return ptr_; }
+  const gpu_info& operator*() const { return *ptr_; }
+  explicit operator bool() const { return ptr_ != nullptr; }
+
+ private:
+  gpu_info custom_{};
+  const gpu_info* ptr_ = nullptr;
+};
+
+// The fit on the chosen GPU(s): each GPU's usable memory against the largest per-GPU share (unified memory
+// holds the host's share too).
+struct chosen_fit {
+  bool fits = false;
+  uint64_t usable_bytes = 0;  // per GPU, as the runtime may use it
+  uint64_t needed_bytes = 0;  // per GPU
+  int64_t headroom_bytes = 0; // usable - needed; negative when it does not fit
+};
+
 struct estimate_result {
   std::vector<issue> issues;
   std::optional<weight_format> format;
@@ -178,7 +214,8 @@ struct estimate_result {
   const runtime_info* runtime = nullptr;
   std::vector<memory_component> components;
   std::vector<device_share> devices;
-  const gpu_info* gpu = nullptr;      // the chosen GPU, when one was named
+  chosen_gpu gpu;                     // the chosen GPU, when one was named (or given by its memory)
+  chosen_fit chosen;                  // the fit there, when there is one
   uint64_t gpus = 1;
   // llama.cpp: what it runs with.
   bool flash_attention = false;

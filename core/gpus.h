@@ -7,7 +7,7 @@
 namespace neuroshrink {
 
 struct gpu_info {
-  std::string_view name;
+  std::string_view name;  // (a request's custom GPU: "custom GPU")
   std::string_view vendor;        // lower case, as WebGPU's adapter.info.vendor spells it ("nvidia", "amd", "intel", "apple")
   std::string_view architecture;  // lower-case family key ("ampere", "ada", "rdna-3", "apple-m2"); the page maps
                                   // adapter.info.architecture onto it (Dawn may say "lovelace" for "ada")

@@ -27,6 +27,7 @@ constexpr std::string_view kKvVAliases[] = {"--kv-type-v"};
 constexpr std::string_view kContextAliases[] = {"context", "ctx", "--context"};
 constexpr std::string_view kBatchAliases[] = {"batch", "--batch", "--parallel"};
 constexpr std::string_view kFlashAliases[] = {"--flash-attn"};
+constexpr std::string_view kVramAliases[] = {"vram", "--vram"};
 
 // Closed sets that no table of the core holds (the estimate and training.cpp test these words in code).
 constexpr std::string_view kModes[] = {"inference", "train"};
@@ -151,9 +152,10 @@ constexpr option_info kSchema[] = {
    .min = 1, .max = static_cast<double>(request_limits::max_num_seqs), .has_min = true, .has_max = true,
    .default_text = "1024 on GPUs of 70 GiB or more other than the A100, else 256 (vLLM's)", .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.max_num_seqs = v.u; }},
-  {.name = "gpu_memory_bytes", .type = option_type::integer, .group = "vllm",
-   .doc = "the GPU's total as CUDA reports it (nvidia-smi, torch.cuda.mem_get_info), e.g. 79.22 GiB for an H100 80GB",
-   .metavar = "GIB", .unit = "bytes", .min = 1, .max = static_cast<double>(request_limits::gpu_memory_bytes),
+  {.name = "gpu_memory_bytes", .type = option_type::integer, .group = "inference",
+   .doc = "the GPU's memory: a GPU the catalogue lacks (no gpu; its speed unknown), or with gpu the total CUDA reports "
+          "(nvidia-smi, torch.cuda.mem_get_info), e.g. 79.22 GiB for an H100 80GB",
+   .metavar = "GIB", .unit = "bytes", .aliases = kVramAliases, .min = 1, .max = static_cast<double>(request_limits::gpu_memory_bytes),
    .has_min = true, .has_max = true, .default_text = "the catalogue's memory of the GPU",
    .cli_unit = "GiB", .cli_factor = 1073741824.0, .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.gpu_memory_bytes = v.u; }},
@@ -226,7 +228,7 @@ constexpr option_info kSchema[] = {
    .default_text = "1024, doubling up to the model's max_position_embeddings (131072 when it gives none), at most 1048576",
    .code = "invalid_contexts", .table_only = true},
   {.name = "hub", .type = option_type::object, .group = "hub",
-   .doc = "the Hub's counts for the cross-check: parameters_total (safetensors.total), safetensors_total_bytes (the index's total_size)",
+   .doc = "the Hub's counts for the cross-check: parameters_total (safetensors.total), safetensors_total_bytes (the index's total_size), gguf_files (.gguf files in the repository: llama.cpp -hf)",
    .code = "invalid_request"},
 };
 
@@ -457,6 +459,7 @@ std::string option_flag(const option_info& o) {
 
 std::string option_param(const option_info& o) {
   if (o.type == option_type::array || o.type == option_type::object) return "";
+  if (!o.cli_unit.empty() && o.cli_unit != "file") return option_flag(o).substr(2);  // in the flag's unit, as people type it
   return kebab(o.name);
 }
 
@@ -585,6 +588,10 @@ void write_option_schema(json_writer& w) {
     if (!o.cli_unit.empty()) {
       w.field("cli_unit", o.cli_unit);
       if (o.cli_factor) number("cli_factor", o.cli_factor);
+    }
+    if (!o.cli_unit.empty() && o.cli_unit != "file" && !param.empty()) {
+      w.field("param_unit", o.cli_unit);  // the URL parameter and attribute take the flag's unit
+      if (o.cli_factor) number("param_factor", o.cli_factor);
     }
     if (!o.metavar.empty()) w.field("metavar", o.metavar);
     w.field("doc", o.doc).field("group", o.group).field("code", o.code);

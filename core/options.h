@@ -12,10 +12,11 @@
 //    trailing "-bytes" is dropped: gpu_memory_bytes is "--gpu-memory", in GiB. null when the CLI has no flag
 //    for it (contexts: the table only; hub: the CLI fills it from the Hub).
 //  - param: the URL parameter and element attribute: the kebab-case of the name's last part, in the JSON
-//    unit. null where flag is.
+//    unit; an option with a cli_unit is named and valued as its flag is ("gpu-memory", GiB: param_unit and
+//    param_factor in the schema). null where flag is.
 //  - aliases: today's other names, kept so that old scripts and links work. One that starts with "--" is a
 //    CLI flag (in cli_unit when the option has one); any other is a JSON key (beside the name's last part, in
-//    the same object) and a URL parameter / attribute. Giving two names of one option is an error.
+//    the same object, in the JSON unit) and a URL parameter / attribute (in the param's unit). Giving two names of one option is an error.
 //
 // Types: integer (a JSON whole number; 8192.0 reads as 8192), number, string (trimmed; "" is the default),
 // boolean, enum (one of `values`), list (a comma-separated string of `values`, in any order), array (a JSON

@@ -8,6 +8,17 @@
 #include "runtimes/profile.h"
 
 namespace neuroshrink {
+namespace {
+
+// One GPU's usable memory against what it must hold (unified memory: the host's share too).
+chosen_fit fit_on(const gpu_info& g, uint64_t usable, uint64_t total, uint64_t per_gpu_need) {
+  const uint64_t need = g.unified_memory ? total : per_gpu_need;
+  const bool fits = need <= usable;
+  const int64_t headroom = fits ? static_cast<int64_t>(usable - need) : -static_cast<int64_t>(std::min<uint64_t>(need - usable, INT64_MAX));
+  return {fits, usable, need, headroom};
+}
+
+}  // namespace
 
 void place_and_fit(estimate_result& r, const estimate_options& o) {
   const uint64_t gpus_n = o.gpus;
@@ -62,12 +73,10 @@ void place_and_fit(estimate_result& r, const estimate_options& o) {
   // The runtime says what of a GPU it may use (vLLM: gpu_memory_utilization x memory).
   r.fits.reserve(gpus().size());
   for (const auto& g : gpus()) {
-    const uint64_t usable = rt ? rt->usable_bytes(g, o) : usable_bytes(g);
-    const uint64_t need = g.unified_memory ? r.memory.total_bytes : per_gpu_need;
-    const bool fits = need <= usable;
-    const int64_t headroom = fits ? static_cast<int64_t>(usable - need) : -static_cast<int64_t>(std::min<uint64_t>(need - usable, INT64_MAX));
-    r.fits.push_back({&g, fits, headroom});
+    const chosen_fit f = fit_on(g, rt ? rt->usable_bytes(g, o) : usable_bytes(g), r.memory.total_bytes, per_gpu_need);
+    r.fits.push_back({&g, f.fits, f.headroom_bytes});
   }
+  if (r.gpu) r.chosen = fit_on(*r.gpu, rt ? rt->usable_bytes(*r.gpu, o) : usable_bytes(*r.gpu), r.memory.total_bytes, per_gpu_need);
 
 }
 

@@ -9,6 +9,7 @@
 #include "config_reader.h"
 #include "estimate.h"
 #include "family.h"
+#include "gguf_quant.h"
 #include "hub_check.h"
 #include "json_writer.h"
 #include "options.h"
@@ -265,11 +266,67 @@ void write_solver(json_writer& w, const solver_result& sv) {
   w.end_object();
 }
 
+// Whether an estimate keeps some of the model's layers on the CPU (llama.cpp -ngl below n_layer + 1).
+bool layers_on_host(const estimate_result& r) {
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  return rt && rt->solves_gpu_layers && !r.training && r.gpu_layers <= r.n_layer;
+}
+
+void write_setting(json_writer& w, const option_setting& c) {
+  w.key(c.option);
+  c.number ? w.value(c.n) : w.value(c.value);
+}
+
+// The answer for the chosen hardware, first on every front end: "yes" (the whole model on the GPUs),
+// "offload" (it fits with layers in system RAM: the request's -ngl, or the most the solver finds),
+// "no"; "unknown" when no GPU was chosen (then the smallest catalogue GPU that holds it stands in). The
+// changes that make it fit, each a set of request options with what it gives, come with it.
+void write_verdict(json_writer& w, const estimate_result& r, const solver_result& sv) {
+  w.key("verdict").begin_object();
+  if (!r.gpu) {
+    std::string_view smallest;
+    for (const auto& f : r.fits)
+      if (f.fits && smallest.empty()) smallest = f.gpu->name;
+    w.field("fit", "unknown").field("reason", "no GPU chosen").field("smallest_fitting_gpu", smallest).field("needed_bytes", r.memory.total_bytes);
+    w.end_object();
+    return;
+  }
+  const fit_change* offload = nullptr;
+  for (const auto& c : sv.changes)
+    if (c.set.size() == 1 && c.set[0].option == "gpu_layers") offload = &c;
+  const bool fits = r.chosen.fits && (!r.vllm || r.vllm->max_model_len_fits);
+  const std::string_view fit = fits ? (layers_on_host(r) ? "offload" : "yes") : offload ? "offload" : "no";
+  w.field("fit", fit).field("gpu", r.gpu->name).field("gpus", r.gpus).field("custom_gpu", r.gpu.custom())
+      .field("unified_memory", r.gpu->unified_memory).field("usable_bytes", r.chosen.usable_bytes)
+      .field("needed_bytes", r.chosen.needed_bytes).field("headroom_bytes", r.chosen.headroom_bytes)
+      .field("host_bytes", r.gpu->unified_memory ? uint64_t{0} : r.memory.host_bytes);
+  if (!fits && offload) w.field("offload_headroom_bytes", offload->headroom_bytes).field("offload_host_bytes", offload->host_bytes);
+  if (layers_on_host(r) || (!fits && offload) || (r.runtime && profile_of(*r.runtime)->solves_gpu_layers && !r.training))
+    w.field("gpu_layers", fits || !offload ? r.gpu_layers : offload->set[0].n).field("n_layer", r.n_layer);
+  const double decode = fits ? (r.speed.known ? r.speed.decode_tokens_per_s : 0) : offload ? offload->decode_tokens_per_s : 0;
+  w.field("decode_tokens_per_s", std::round(decode * 10) / 10);
+  if (r.chosen.fits && r.vllm && !r.vllm->max_model_len_fits)
+    w.field("reason", "vLLM starts only when its KV cache holds one sequence of max_model_len; this one does not");
+  w.key("changes").begin_array();
+  for (const auto& c : sv.changes) {
+    w.begin_object().key("set").begin_object();
+    for (const auto& x : c.set) write_setting(w, x);
+    w.end_object().field("fits", c.fits).field("headroom_bytes", c.headroom_bytes).field("host_bytes", c.host_bytes)
+        .field("decode_tokens_per_s", std::round(c.decode_tokens_per_s * 10) / 10).end_object();
+  }
+  w.end_array().end_object();
+}
+
 // The command that runs this plan, when the runtime has one.
 void write_commands(json_writer& w, const estimate_result& r, const std::string& model_id, const estimate_options& o) {
   w.key("commands").begin_array();
-  if (const std::string cmd = profile_of(*r.runtime)->command(r, model_id, o); !cmd.empty())
-    w.begin_object().field("runtime", r.runtime->name).field("command", cmd).end_object();
+  if (const std::string cmd = profile_of(*r.runtime)->command(r, model_id, o); !cmd.empty()) {
+    w.begin_object().field("runtime", r.runtime->name).field("command", cmd);
+    if (!model_id.empty() && cmd.find("MODEL.gguf") != std::string::npos)
+      w.field("note", model_id + " holds no GGUF file (or the Hub was not asked): download a GGUF of it, often in a repository named \"" +
+                          model_id.substr(model_id.find('/') + 1) + "-GGUF\", and give its path to -m");
+    w.end_object();
+  }
   w.end_array();
 }
 
@@ -315,6 +372,8 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   r.opt = std::move(o.estimate);
   r.contexts = std::move(o.contexts);
   r.context_given = o.has("context_tokens");
+  if (auto hub = r.req.find("hub"); hub != r.req.end() && hub->is_object())
+    if (auto g = hub->find("gguf_files"); g != hub->end() && g->is_number_unsigned()) r.opt.repo_has_gguf = g->get<uint64_t>() > 0;
   const runtime_info* rt = find_runtime(r.opt.runtime.empty() ? std::string_view(kRuntimeName) : std::string_view(r.opt.runtime));
   w.field("runtime", rt ? rt->name : std::string_view(r.opt.runtime));
   if (r.config_text.empty())
@@ -341,18 +400,26 @@ struct report_plan {
   estimate_result r;
   std::optional<std::vector<hub_comparison>> hub;  // when the request brought the Hub's facts
   solver_result solver;
+  std::optional<estimate_result> run_as;  // llama.cpp when it fits only with layers on the CPU: the command's plan
 };
 
 report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
   const model_spec& s = rv.model->parsed.spec;
-  report_plan p{rv.model->tensors, {}, {}, {}};
+  report_plan p{rv.model->tensors, {}, {}, {}, {}};
   p.r = estimate(s, p.tensors, rv.opt);
   issues.insert(issues.end(), p.r.issues.begin(), p.r.issues.end());
-  if (!p.r.ok() || p.r.training) return p;
+  if (!p.r.ok()) return p;
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-  if (auto it = rv.req.find("hub"); it != rv.req.end() && it->is_object()) p.hub = check_with_hub(s, p.tensors, *it, issues);
+  if (auto it = rv.req.find("hub"); it != rv.req.end() && it->is_object() && !p.r.training) p.hub = check_with_hub(s, p.tensors, *it, issues);
 #endif
   p.solver = solve(s, p.tensors, rv.opt, p.r);
+  if (!p.r.chosen.fits && rv.opt.gpu_layers < 0)
+    for (const auto& c : p.solver.changes)
+      if (c.set.size() == 1 && c.set[0].option == "gpu_layers") {
+        estimate_options o = rv.opt;
+        o.gpu_layers = static_cast<int64_t>(c.set[0].n);
+        p.run_as = estimate(s, p.tensors, o);
+      }
   return p;
 }
 
@@ -361,7 +428,7 @@ std::string report_for(std::string_view request_text_json) {
   std::vector<issue> issues;
   request_view rv;
   if (!read_request(request_text_json, w, issues, rv)) return finish_reply(w, issues);
-  const json& req = rv.req;
+  [[maybe_unused]] const json& req = rv.req;
   const std::string& model_id = rv.model_id;
   const estimate_options& opt = rv.opt;
   const model_spec& s = rv.model->parsed.spec;
@@ -398,6 +465,7 @@ std::string report_for(std::string_view request_text_json) {
   if (r.runtime && !r.training && profile_of(*r.runtime)) profile_of(*r.runtime)->write_settings(w, r, opt);
   w.end_object();
   write_model(w, s, model_id);
+  if (r.ok()) write_verdict(w, r, planned.solver);
   if (r.ok() && r.training) {
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
     write_training(w, r);
@@ -408,7 +476,7 @@ std::string report_for(std::string_view request_text_json) {
     if (planned.hub) write_hub_check(w, *planned.hub);
 #endif
     write_solver(w, planned.solver);
-    write_commands(w, r, model_id, opt);
+    write_commands(w, planned.run_as ? *planned.run_as : r, model_id, opt);
   }
   return finish_reply(w, issues);
 }
@@ -422,6 +490,19 @@ std::string estimate_json(std::string_view request_json) {
 namespace {
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// One row of the quant table: format f on the chosen GPU(s) at the request's context.
+void write_format_on_chosen(json_writer& w, const model_spec& s, const model_tensors& tensors, estimate_options o, std::string_view f) {
+  o.quantization = std::string(f);
+  o.explain = false;
+  const estimate_result r = estimate(s, tensors, o);
+  const format_on_gpu g = format_on_chosen(s, tensors, o, r);
+  w.begin_object().field("fit", g.fit).field("file_bytes", r.ok() ? r.stored_weights_bytes : uint64_t{0})
+      .field("total_bytes", r.ok() ? r.memory.total_bytes : uint64_t{0}).field("max_context_tokens", g.max_context_tokens)
+      .field("decode_tokens_per_s", std::round(g.decode_tokens_per_s * 10) / 10);
+  if (g.gpu_layers >= 0) w.field("gpu_layers", g.gpu_layers);
+  w.end_object();
+}
+
 std::string table_for(std::string_view request_text_json) {
   json_writer w;
   std::vector<issue> issues;
@@ -440,8 +521,15 @@ std::string table_for(std::string_view request_text_json) {
     return finish_reply(w, issues);
   }
 
+  // The rows: llama.cpp's file types under llama.cpp, else the weight formats.
+  const runtime_info* rt = find_runtime(opt.runtime.empty() ? std::string_view(kRuntimeName) : std::string_view(opt.runtime));
+  std::vector<std::string_view> formats;
+  if (rt && rt->kind == runtime_kind::llama_cpp)
+    for (const auto& t : gguf_file_types()) formats.push_back(t.name);
+  else
+    for (const auto& f : weight_formats()) formats.push_back(f.name);
   w.key("quantizations").begin_array();
-  for (const auto& f : weight_formats()) w.value(f.name);
+  for (auto f : formats) w.value(f);
   w.end_array().key("contexts").begin_array();
   for (uint64_t c : contexts) w.value(c);
   w.end_array().key("gpus").begin_array();
@@ -454,12 +542,14 @@ std::string table_for(std::string_view request_text_json) {
       if (c == rv.opt.context_tokens) speed_context = c;
   const model_tensors& tensors = rv.model->tensors;
   opt.explain = false;
-  json_writer tw, fw, sw;
+  json_writer tw, fw, sw, cw;
   tw.begin_array();
   fw.begin_array();
   sw.begin_array();
-  for (const auto& f : weight_formats()) {
-    opt.quantization = std::string(f.name);
+  cw.begin_array();
+  for (auto f : formats) {
+    opt.quantization = std::string(f);
+    if (!opt.gpu.empty() || opt.gpu_memory_bytes) write_format_on_chosen(cw, s, tensors, rv.opt, f);
     tw.begin_array();
     fw.begin_array();
     sw.begin_array();
@@ -480,6 +570,7 @@ std::string table_for(std::string_view request_text_json) {
   tw.end_array();
   fw.end_array();
   sw.end_array();
+  cw.end_array();
   w.key("total_bytes");
   w.raw(tw.str());
   w.key("fits");
@@ -487,6 +578,11 @@ std::string table_for(std::string_view request_text_json) {
   w.field("speed_context", speed_context);
   w.key("decode_tokens_per_s");  // [format][catalogue GPU], single sequence, every layer on the GPU
   w.raw(sw.str());
+  // With a chosen GPU: each format there at the request's context (the quant table).
+  if (!opt.gpu.empty() || opt.gpu_memory_bytes) {
+    w.field("chosen_context", rv.opt.context_tokens).key("chosen");
+    w.raw(cw.str());
+  }
   return finish_reply(w, issues);
 }
 #endif

@@ -1,16 +1,15 @@
 #include "solver.h"
 
 #include "runtimes/profile.h"
+#include "text.h"
+#include "training.h"
 
 namespace neuroshrink {
 namespace {
 
 // Whether an estimate fits on its chosen GPU(s).
 bool fits_chosen(const estimate_result& r) {
-  if (!r.ok() || !r.gpu) return false;
-  for (const auto& f : r.fits)
-    if (f.gpu == r.gpu) return f.fits && (!r.vllm || r.vllm->max_model_len_fits);
-  return false;
+  return r.ok() && r.gpu && r.chosen.fits && (!r.vllm || r.vllm->max_model_len_fits);
 }
 
 // Largest context (binary search; memory grows with the context in every runtime).
@@ -60,20 +59,123 @@ int64_t gpu_layers(const model_spec& s, const model_tensors& tensors, estimate_o
   return lo;
 }
 
+// Whether an estimate keeps some of the model's layers on the CPU (llama.cpp -ngl below n_layer + 1).
+bool layers_on_host(const estimate_result& r) {
+  return r.ok() && r.runtime && profile_of(*r.runtime)->solves_gpu_layers && r.gpu_layers <= r.n_layer;
+}
+
+fit_change measured(std::vector<option_setting> set, const estimate_result& e) {
+  fit_change c{std::move(set), fits_chosen(e), e.ok() ? e.chosen.headroom_bytes : 0, e.ok() ? e.memory.host_bytes : 0,
+               e.speed.known ? e.speed.decode_tokens_per_s : 0};
+  return c;
+}
+
+// Sets one option of `o` by its schema name (the few the changes below use).
+void apply(estimate_options& o, const option_setting& c) {
+  const uint64_t n = c.n;
+  if (c.option == "quantization") o.quantization = c.value;
+  else if (c.option == "context_tokens") o.context_tokens = n;
+  else if (c.option == "kv_cache_dtype") o.kv_cache_dtype = c.value, o.kv_cache_dtype_k.clear(), o.kv_cache_dtype_v.clear();
+  else if (c.option == "gpu_layers") o.gpu_layers = static_cast<int64_t>(n);
+  else if (c.option == "gpus") o.gpus = n;
+  else if (c.option == "batch_size") o.batch_size = n;
+  else if (c.option == "training.checkpointing") o.training.checkpointing = c.value;
+  else if (c.option == "training.micro_batch") o.training.micro_batch = n, o.batch_size = n;
+  else if (c.option == "training.optimizer") o.training.optimizer = c.value;
+  else if (c.option == "training.method") o.training.method = c.value;
+  else if (c.option == "training.zero") o.training.zero = n;
+}
+
+fit_change try_change(const model_spec& s, const model_tensors& tensors, estimate_options o, std::vector<option_setting> set) {
+  for (const auto& c : set) apply(o, c);
+  return measured(std::move(set), estimate(s, tensors, o));
+}
+
+option_setting number_setting(std::string_view option, uint64_t v) { return {option, text_of(v), v, true}; }
+
+// Inference: each change alone, kept when it makes the model fit.
+std::vector<fit_change> inference_changes(const model_spec& s, const model_tensors& tensors, const estimate_options& o, const estimate_result& r,
+                                          const runtime_profile& rt, const solver_result& sv) {
+  std::vector<fit_change> out;
+  auto keep = [&](fit_change c) { if (c.fits) out.push_back(std::move(c)); };
+  if (sv.max_context_tokens && sv.max_context_tokens < o.context_tokens)
+    keep(try_change(s, tensors, o, {number_setting("context_tokens", sv.max_context_tokens)}));
+  if (o.batch_size > 1) keep(try_change(s, tensors, o, {number_setting("batch_size", 1)}));
+  if (!rt.compact_kv.empty() && r.kv_k->name != rt.compact_kv && r.kv_k->block_bytes >= 2 * r.kv_k->block_elements)  // a 16- or 32-bit cache
+    keep(try_change(s, tensors, o, {{"kv_cache_dtype", std::string(rt.compact_kv)}}));
+  if (!sv.best_quantization.empty() && r.format && sv.best_quantization != r.format->name)
+    keep(try_change(s, tensors, o, {{"quantization", sv.best_quantization}}));
+  if (sv.gpu_layers && *sv.gpu_layers >= 0 && static_cast<uint64_t>(*sv.gpu_layers) <= r.n_layer)
+    keep(try_change(s, tensors, o, {number_setting("gpu_layers", static_cast<uint64_t>(*sv.gpu_layers))}));
+  if (sv.fewest_gpus > o.gpus) keep(try_change(s, tensors, o, {number_setting("gpus", sv.fewest_gpus)}));
+  return out;
+}
+
+// Training: each change alone, cheapest first; when none fits alone, all of them together.
+std::vector<fit_change> training_changes(const model_spec& s, const model_tensors& tensors, const estimate_options& o) {
+  const training_options& t = o.training;
+  std::vector<option_setting> each;
+  if (t.checkpointing != "full") each.push_back({"training.checkpointing", "full"});
+  if (t.micro_batch > 1) each.push_back(number_setting("training.micro_batch", 1));
+  const optimizer_info* opt = find_optimizer(t.optimizer);
+  if (opt && !opt->eight_bit && opt->states >= 2) each.push_back({"training.optimizer", "adamw-8bit"});
+  if (t.method == "full") each.push_back({"training.method", "lora"});
+  if (t.method != "qlora") each.push_back({"training.method", "qlora"});
+  if (o.gpus > 1 && t.zero < 3) each.push_back(number_setting("training.zero", 3));
+  std::vector<fit_change> out;
+  for (const auto& c : each)
+    if (fit_change f = try_change(s, tensors, o, {c}); f.fits) out.push_back(std::move(f));
+  if (!out.empty() || each.empty()) return out;
+  std::vector<option_setting> together;
+  for (const auto& c : each)
+    if (!(c.option == "training.method" && c.value == "lora" && t.method == "full")) together.push_back(c);  // QLoRA stands for both
+  if (fit_change f = try_change(s, tensors, o, together); f.fits) out.push_back(std::move(f));
+  return out;
+}
+
 }  // namespace
+
+format_on_gpu format_on_chosen(const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r) {
+  format_on_gpu out;
+  if (!r.ok() || !r.gpu) return out.fit = "no", out;
+  estimate_options o = base;
+  o.explain = false;
+  const runtime_profile& rt = *profile_of(*r.runtime);
+  out.max_context_tokens = max_context(s, tensors, o);
+  if (fits_chosen(r)) {
+    out.fit = layers_on_host(r) ? "offload" : "yes";
+    out.gpu_layers = rt.solves_gpu_layers ? static_cast<int64_t>(r.gpu_layers) : -1;
+    out.decode_tokens_per_s = r.speed.known ? r.speed.decode_tokens_per_s : 0;
+    return out;
+  }
+  out.fit = "no";
+  if (!rt.solves_gpu_layers) return out;
+  out.gpu_layers = gpu_layers(s, tensors, o, r.n_layer);
+  if (out.gpu_layers < 0) return out;
+  o.gpu_layers = out.gpu_layers;
+  const estimate_result e = estimate(s, tensors, o);
+  out.fit = "offload";
+  out.decode_tokens_per_s = e.speed.known ? e.speed.decode_tokens_per_s : 0;
+  return out;
+}
 
 solver_result solve(const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r) {
   solver_result out;
   if (!r.gpu) return out;
   out.solved = true;
-  const runtime_profile& rt = *profile_of(*r.runtime);  // (an estimate ran: its runtime has a profile)
   estimate_options quiet = base;  // the searches read only the numbers
   quiet.explain = false;
+  if (r.training) {
+    if (!fits_chosen(r)) out.changes = training_changes(s, tensors, quiet);
+    return out;
+  }
+  const runtime_profile& rt = *profile_of(*r.runtime);  // (an estimate ran: its runtime has a profile)
   out.max_context_tokens = max_context(s, tensors, quiet);
   out.max_context_limit = s.max_position_embeddings ? "max_position_embeddings" : "1048576 tokens searched";
   out.best_quantization = best_quantization(s, tensors, quiet, rt);
   out.fewest_gpus = fewest_gpus(s, tensors, quiet);
   if (rt.solves_gpu_layers) out.gpu_layers = gpu_layers(s, tensors, quiet, r.n_layer);
+  if (!fits_chosen(r) || layers_on_host(r)) out.changes = inference_changes(s, tensors, quiet, r, rt, out);
   return out;
 }
 

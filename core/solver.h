@@ -5,10 +5,28 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "estimate.h"
 
 namespace neuroshrink {
+
+// One request option set to a value (written as a JSON number when `number`).
+struct option_setting {
+  std::string_view option;  // the schema's name: "quantization", "training.checkpointing"
+  std::string value;
+  uint64_t n = 0;       // the value when `number`
+  bool number = false;
+};
+
+// A change to the request and what it gives on the chosen GPU(s): the verdict's ways to make a model fit.
+struct fit_change {
+  std::vector<option_setting> set;
+  bool fits = false;
+  int64_t headroom_bytes = 0;      // per GPU
+  uint64_t host_bytes = 0;         // in system RAM (llama.cpp's CPU layers, offloaded optimizer states)
+  double decode_tokens_per_s = 0;  // 0 when unknown (training, a GPU given by its memory alone)
+};
 
 struct solver_result {
   bool solved = false;                   // a GPU was chosen
@@ -17,7 +35,21 @@ struct solver_result {
   std::string best_quantization;         // "" when none fits
   uint64_t fewest_gpus = 0;              // 0 when 64 do not fit
   std::optional<int64_t> gpu_layers;     // the runtime's -ngl, when it has one; -1 when none fits
+  // When the request does not fit whole on the chosen GPU(s): the changes that make it fit, cheapest first
+  // (a shorter context, a compact KV cache, a smaller format, layers on the CPU, more GPUs; training:
+  // checkpointing, micro-batch 1, an 8-bit optimizer, LoRA, QLoRA, ZeRO-3).
+  std::vector<fit_change> changes;
 };
+
+// One weight format on the chosen hardware, for the quant table: the fit at the request's context ("yes",
+// "offload" with `gpu_layers` on the GPU, "no"), the largest context that fits whole, and decode speed.
+struct format_on_gpu {
+  std::string_view fit;
+  uint64_t max_context_tokens = 0;
+  int64_t gpu_layers = -1;         // the runtime's -ngl that fits, when it has one
+  double decode_tokens_per_s = 0;  // as it fits (offload: with gpu_layers); 0 when unknown or no fit
+};
+format_on_gpu format_on_chosen(const model_spec& s, const model_tensors& tensors, const estimate_options& o, const estimate_result& r);
 
 solver_result solve(const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r);
 

@@ -35,6 +35,11 @@ void estimate_speed(plan& p) {
   if (!r.gpu) return;
   auto& sp = r.speed;
   sp.gpu = std::string(r.gpu->name);
+  if (!r.gpu->bandwidth_bytes_per_s) {
+    sp.decode_bound = sp.prefill_bound = "unknown";
+    sp.reason = "a GPU given by its memory alone has no known bandwidth, so its speed is unknown: pick it from the catalogue";
+    return;
+  }
   sp.efficiency = kDecodeEfficiency;
   sp.bytes_per_token = active_weights + kv / std::max<uint64_t>(1, o.batch_size);
   const double bw = static_cast<double>(r.gpu->bandwidth_bytes_per_s) * static_cast<double>(gpus_n);

@@ -161,7 +161,9 @@ TEST_CASE("solvers and commands: the largest context, -ngl and the llama-server 
   CHECK(fits_4090(ask({{"context_tokens", max_ctx}})));
   CHECK_FALSE(fits_4090(ask({{"context_tokens", max_ctx + 1}})));
   CHECK(r["solver"]["gpu_layers"] == 33);  // 32 layers + the output
-  CHECK(r["commands"][0]["command"] == "llama-server -hf meta-llama/Llama-3.1-8B -c 4096 -ngl 33 -fa on");
+  // The repository holds no GGUF file (the Hub was not asked): -m; with the Hub's word that it does, -hf.
+  CHECK(r["commands"][0]["command"] == "llama-server -m MODEL.gguf -c 4096 -ngl 33 -fa on");
+  CHECK(ask({{"hub", {{"gguf_files", 3}}}})["commands"][0]["command"] == "llama-server -hf meta-llama/Llama-3.1-8B -c 4096 -ngl 33 -fa on");
   // 120k tokens of bf16 Llama do not fit a 24 GB card with every layer on it: the solver keeps fewer layers.
   const json big = ask({{"context_tokens", 120000}});
   const int64_t ngl = big["solver"]["gpu_layers"].get<int64_t>();

@@ -237,7 +237,7 @@ TEST_CASE("the spellings follow the naming rule", "[options]") {
   CHECK(option_flag(*find_option("training.micro_batch")) == "--micro-batch");
   CHECK(option_param(*find_option("training.lora_rank")) == "lora-rank");
   CHECK(option_flag(*find_option("gpu_memory_bytes")) == "--gpu-memory");  // in GiB
-  CHECK(option_param(*find_option("gpu_memory_bytes")) == "gpu-memory-bytes");
+  CHECK(option_param(*find_option("gpu_memory_bytes")) == "gpu-memory");
   CHECK(option_flag(*find_option("contexts")).empty());
   std::set<std::string> spellings;
   for (const auto& o : request_option_schema()) {

@@ -195,7 +195,9 @@ std::string kv_formula_tail(const plan& p) {
 std::string kv_flag(const kv_dtype* t) { return t->name == "fp16" ? std::string("f16") : t->name == "fp32" ? std::string("f32") : std::string(t->name); }
 
 std::string command(const estimate_result& r, const std::string& model_id, const estimate_options& o) {
-  std::string cmd = "llama-server " + (model_id.empty() ? std::string("-m MODEL.gguf") : "-hf " + model_id + (r.format->layout == weight_layout::gguf ? ":" + r.format->name : std::string()));
+  // -hf downloads from a repository that holds GGUF files (the Hub's file list says so); any other is -m.
+  const bool hf = !model_id.empty() && o.repo_has_gguf;
+  std::string cmd = "llama-server " + (hf ? "-hf " + model_id + (r.format->layout == weight_layout::gguf ? ":" + r.format->name : std::string()) : std::string("-m MODEL.gguf"));
   cmd += " -c " + text_of(r.n_ctx) + " -ngl " + text_of(r.gpu_layers) + " -fa " + (r.flash_attention ? "on" : "off");
   if (o.batch_size > 1) cmd += " -np " + text_of(o.batch_size);
   if (r.n_ubatch != kLlamaDefaultUbatch) cmd += " -ub " + text_of(r.n_ubatch);
@@ -240,6 +242,7 @@ const runtime_profile& llama_cpp_profile() {
       .kv_formula_tail = kv_formula_tail,
       .kv_source = "llama.cpp src/llama-context.cpp (n_ctx padding), src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp (SWA cells), src/llama-memory-recurrent.cpp",
       .solves_gpu_layers = true,
+      .compact_kv = "q8_0",
   };
   return kProfile;
 }

@@ -59,6 +59,9 @@ struct runtime_profile {
   std::string_view kv_source;
   // The solver searches its GPU layer count (llama.cpp -ngl).
   bool solves_gpu_layers;
+  // The cache type its users pick to halve a 16-bit cache (llama.cpp -ctk/-ctv q8_0, vLLM --kv-cache-dtype
+  // fp8), or "" when it has none the estimate models.
+  std::string_view compact_kv = {};
 };
 
 // The profile of a runtime in core/runtime.cpp's table, or nullptr when this build of the core leaves it to

@@ -179,6 +179,7 @@ const runtime_profile& vllm_profile() {
       .kv_formula_tail = no_tail,
       .kv_source = "vLLM paged KV cache: K and V per layer in blocks of 16 tokens (vllm/config.py CacheConfig)",
       .solves_gpu_layers = false,
+      .compact_kv = "fp8",
   };
   return kProfile;
 }

@@ -375,8 +375,9 @@ async function checkpointIndex(id, options) {
 
 // Facts the Hub publishes about the stored checkpoint, for the core's cross-check (report.hub_check):
 //  - parameters_total: /api/models/<id> -> safetensors.total (every element stored, all dtypes);
-//  - safetensors_total_bytes: model.safetensors.index.json -> metadata.total_size (sharded checkpoints).
-// Neither is required: a missing file or a failed request leaves the field out, with a note saying why.
+//  - safetensors_total_bytes: model.safetensors.index.json -> metadata.total_size (sharded checkpoints);
+//  - gguf_files: /api/models/<id> -> siblings, the .gguf files (llama.cpp's -hf needs some).
+// None is required: a missing file or a failed request leaves the field out, with a note saying why.
 export async function fetchHubFacts(modelId, options = {}) {
   const id = validateModelId(modelId);
   const facts = {};
@@ -386,6 +387,8 @@ export async function fetchHubFacts(modelId, options = {}) {
     const total = api.value?.safetensors?.total;
     if (Number.isSafeInteger(total) && total > 0) facts.parameters_total = total;
     else notes.push('the Hub lists no safetensors parameter count for this model');
+    // Whether llama.cpp's -hf can load it: the repository holds .gguf files (siblings: the file list).
+    if (Array.isArray(api.value?.siblings)) facts.gguf_files = api.value.siblings.filter((f) => /\.gguf$/i.test(String(f?.rfilename ?? ''))).length;
   } else {
     notes.push(`no parameter count from the Hub (${api.reason?.message ?? 'request failed'})`);
   }
