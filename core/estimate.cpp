@@ -5,6 +5,7 @@
 #include "text.h"
 #include "estimate.h"
 
+
 #include "kv_cache.h"
 #include "placement.h"
 #include "request_limits.h"

@@ -374,6 +374,12 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   r.context_given = o.has("context_tokens");
   if (auto hub = r.req.find("hub"); hub != r.req.end() && hub->is_object())
     if (auto g = hub->find("gguf_files"); g != hub->end() && g->is_number_unsigned()) r.opt.repo_has_gguf = g->get<uint64_t>() > 0;
+  // A llama.cpp file type (Q4_K_M, ...) with no runtime named runs on llama.cpp, the runtime that loads GGUF files.
+  if (const gguf_file_type* t = find_gguf_file_type(r.opt.quantization); t && r.opt.runtime.empty() && r.opt.mode != "train") {
+    r.opt.runtime = "llama.cpp";
+    issues.push_back({"runtime_from_format", "runtime", std::string(t->name) + " is a llama.cpp file type (GGUF), so this is llama.cpp's estimate; name another runtime to compare.",
+                      severity::info});
+  }
   const runtime_info* rt = find_runtime(r.opt.runtime.empty() ? std::string_view(kRuntimeName) : std::string_view(r.opt.runtime));
   w.field("runtime", rt ? rt->name : std::string_view(r.opt.runtime));
   if (r.config_text.empty())

@@ -155,3 +155,14 @@ TEST_CASE("the largest Qwen2.5-7B context in 24 GB is the solver's exact maximum
   CHECK(report({{"gpu_memory_bytes", 24ull << 30}, {"context_tokens", max}}, "Qwen__Qwen2.5-7B")["verdict"]["fit"] == "yes");
   CHECK(report({{"gpu_memory_bytes", 24ull << 30}, {"context_tokens", max + 1}}, "Qwen__Qwen2.5-7B")["verdict"]["fit"] == "no");
 }
+
+TEST_CASE("a GGUF file type with no runtime named is llama.cpp's estimate, and says so", "[verdict]") {
+  const auto r = report({{"quantization", "q4_k_m"}}, "meta-llama__Meta-Llama-3.1-8B");
+  CHECK(r["runtime"] == "llama.cpp");
+  CHECK(r["request"]["runtime"] == "llama.cpp");
+  CHECK(r["issues"][0]["code"] == "runtime_from_format");
+  CHECK(r["issues"][0]["level"] == "info");
+  // a runtime that is named is kept (and refuses the file type, naming what to pick)
+  const auto v = report({{"quantization", "Q4_K_M"}, {"runtime", "vllm"}}, "meta-llama__Meta-Llama-3.1-8B");
+  CHECK(v["issues"][0]["code"] == "format_not_for_runtime");
+}
