@@ -138,7 +138,7 @@ function optionsMarkdown(options) {
     const flags = flagsOf(o).map((f, i) => code(i === 0 && mv ? `${f} ${mv}` : f)).join(', ');
     const params = [o.param, ...jsonAliasesOf(o)].map(code).join(', ');
     const json = [o.name, ...jsonAliasesOf(o)].map(code).join(', ');
-    const takes = takesText(o) + (o.cli_unit && o.cli_unit !== 'file' ? ` (JSON and URL: ${o.unit})` : '');
+    const takes = takesText(o) + (o.cli_unit && o.cli_unit !== 'file' ? ` (JSON: ${o.unit})` : '');
     rows.push(`| ${cell(flags)} | ${cell(json)} | ${cell(params)} | ${cell(takes)} | ${cell(defaultText(o).replace(/^default:? /, ''))} | ${cell(o.doc)} |`);
   }
   return `${rows.join('\n')}\n`;
@@ -237,7 +237,7 @@ function parseCommandLine(argv, options) {
 
 async function loadModules() {
   const dist = new URL('../dist/', import.meta.url);
-  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'shared/estimator.js', 'shared/hub-fetch.js', 'shared/format.js'];
+  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'shared/estimator.js', 'shared/hub-fetch.js', 'shared/format.js', 'shared/verdict.js'];
   const missing = files.filter((f) => !fs.existsSync(new URL(f, dist)));
   if (missing.length) {
     throw new CliError(`the estimator is not built (dist/${missing[0]} is missing). Run "bash scripts/build.sh" first.`, 2);
@@ -245,6 +245,7 @@ async function loadModules() {
   const estimator = await import(new URL('shared/estimator.js', dist).href);
   const hub = await import(new URL('shared/hub-fetch.js', dist).href);
   ({ formatBytes } = await import(new URL('shared/format.js', dist).href));
+  ({ verdictText } = await import(new URL('shared/verdict.js', dist).href));
   await estimator.loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
   // The core's caps on its inputs (core/request_limits.h; a build without them leaves the reads uncapped) and
   // its options schema (core/options.h), from which the flags and --help are built.
@@ -354,7 +355,14 @@ const describeMemory = (g) => (usableBytes(g) !== g.memory_bytes
   ? `${formatBytes(usableBytes(g))} of ${formatBytes(g.memory_bytes)} unified`
   : formatBytes(g.memory_bytes));
 
+// The verdict on the chosen hardware, in the words the page and the element use (shared/verdict.js), and the
+// changes that make it fit; with none chosen, the smallest catalogue GPU that holds it.
+let verdictText;
 function verdict(report) {
+  const v = report.verdict?.fit && report.verdict.fit !== 'unknown' ? verdictText(report) : null;
+  if (v) {
+    return [`${v.headline}.`, v.detail, ...v.changes.map((c) => `  - ${c.label} (${c.note})`)].filter(Boolean).join('\n');
+  }
   const gpus = [...report.fits].sort((a, b) => usableBytes(a) - usableBytes(b));
   const smallest = gpus.find((g) => g.fits);
   if (smallest) {

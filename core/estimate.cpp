@@ -53,6 +53,16 @@ void resolve_gpu(const estimate_options& o, estimate_result& r, std::string_view
   }
   const gpu_info* g = find_gpu(o.gpu);
   if (!g) {
+    // Several sizes of one chip ("M3 Max"): the smallest, where a fit holds on the others too, said as such.
+    if (const auto several = gpus_matching(o.gpu); several.size() > 1) {
+      g = several.front();
+      std::string names;
+      for (const auto* x : several) names += (names.empty() ? "" : ", ") + std::string(x->name);
+      r.issues.push_back({"gpu_several_match", "gpu", "\"" + o.gpu + "\" names " + n(several.size()) + " catalogue GPUs (" + names +
+          "); this is the smallest, " + std::string(g->name) + ": name yours for its own figures.", severity::info});
+    }
+  }
+  if (!g) {
     r.issues.push_back({"unknown_gpu", "gpu", "No GPU named \"" + o.gpu + "\" in the catalogue." + std::string(hint) +
         " A GPU the catalogue lacks: leave gpu out and give its memory (gpu_memory_bytes).", severity::error});
     return;

@@ -5,6 +5,7 @@
 #include "architectures.h"
 #include "formats.h"
 #include "text.h"
+#include "variant_text.h"
 
 namespace neuroshrink {
 namespace {
@@ -24,44 +25,44 @@ constexpr uint32_t ALL_F32 = 0, F16 = 1, Q4_0 = 2, Q4_1 = 3, Q8_0 = 7, Q5_0 = 8,
                    IQ2_S = 28, IQ2_M = 29, IQ4_XS = 30, IQ1_M = 31, BF16 = 32, TQ1_0 = 36, TQ2_0 = 37, MXFP4_MOE = 38;
 }
 
-constexpr std::string_view kQuantSource =
-    "llama.cpp include/llama.h enum llama_ftype; src/llama-quant.cpp llama_ftype_get_default_type; tools/quantize/quantize.cpp QUANT_OPTIONS";
+constexpr std::string_view kQuantSource = FULL_TEXT(
+    "llama.cpp include/llama.h enum llama_ftype; src/llama-quant.cpp llama_ftype_get_default_type; tools/quantize/quantize.cpp QUANT_OPTIONS");
 
 // The base type is llama_ftype_get_default_type(); the mixes on top of it are in llama_tensor_get_type_impl.
 constexpr std::array kFileTypes{
-    gguf_file_type{"F32", ft::ALL_F32, gt::F32, "every tensor in F32", kQuantSource},
-    gguf_file_type{"F16", ft::F16, gt::F16, "weights F16, 1-D tensors F32", kQuantSource},
-    gguf_file_type{"BF16", ft::BF16, gt::BF16, "weights BF16, 1-D tensors F32", kQuantSource},
-    gguf_file_type{"Q8_0", ft::Q8_0, gt::Q8_0, "8.5 bpw: every weight Q8_0", kQuantSource},
-    gguf_file_type{"Q6_K", ft::Q6_K, gt::Q6_K, "6.56 bpw: every weight Q6_K", kQuantSource},
-    gguf_file_type{"Q5_K_M", ft::Q5_K_M, gt::Q5_K, "Q5_K, half of attn_v and ffn_down Q6_K, output Q6_K", kQuantSource},
-    gguf_file_type{"Q5_K_S", ft::Q5_K_S, gt::Q5_K, "Q5_K, output Q6_K", kQuantSource},
-    gguf_file_type{"Q5_1", ft::Q5_1, gt::Q5_1, "legacy 6 bpw, output Q6_K", kQuantSource},
-    gguf_file_type{"Q5_0", ft::Q5_0, gt::Q5_0, "legacy 5.5 bpw, output Q6_K", kQuantSource},
-    gguf_file_type{"Q4_K_M", ft::Q4_K_M, gt::Q4_K, "Q4_K, half of attn_v and ffn_down Q6_K, output Q6_K", kQuantSource},
-    gguf_file_type{"Q4_K_S", ft::Q4_K_S, gt::Q4_K, "Q4_K, first attn_v and ffn_down Q5_K, output Q6_K", kQuantSource},
-    gguf_file_type{"Q4_1", ft::Q4_1, gt::Q4_1, "legacy 5 bpw, output Q6_K", kQuantSource},
-    gguf_file_type{"Q4_0", ft::Q4_0, gt::Q4_0, "legacy 4.5 bpw, output Q6_K", kQuantSource},
-    gguf_file_type{"Q3_K_L", ft::Q3_K_L, gt::Q3_K, "Q3_K, attn_v/attn_output/ffn_down Q5_K", kQuantSource},
-    gguf_file_type{"Q3_K_M", ft::Q3_K_M, gt::Q3_K, "Q3_K, attn_v/attn_output/ffn_down Q4_K-Q5_K", kQuantSource},
-    gguf_file_type{"Q3_K_S", ft::Q3_K_S, gt::Q3_K, "Q3_K, output Q6_K", kQuantSource},
-    gguf_file_type{"Q2_K", ft::Q2_K, gt::Q2_K, "Q2_K, attn_v Q3_K/Q4_K, ffn_down and attn_output Q3_K", kQuantSource},
-    gguf_file_type{"Q2_K_S", ft::Q2_K_S, gt::Q2_K, "Q2_K, first ffn_down Q4_K; needs an imatrix", kQuantSource},
-    gguf_file_type{"IQ4_NL", ft::IQ4_NL, gt::IQ4_NL, "4.5 bpw non-linear, 32-blocks", kQuantSource},
-    gguf_file_type{"IQ4_XS", ft::IQ4_XS, gt::IQ4_XS, "4.25 bpw non-linear", kQuantSource},
-    gguf_file_type{"IQ3_M", ft::IQ3_M, gt::IQ3_S, "IQ3_S mix with Q4_K attn_v/attn_output", kQuantSource},
-    gguf_file_type{"IQ3_S", ft::IQ3_S, gt::IQ3_S, "3.44 bpw", kQuantSource},
-    gguf_file_type{"IQ3_XS", ft::IQ3_XS, gt::IQ3_S, "IQ3_S with IQ3_XXS attn_q/attn_k and middle ffn_gate/ffn_up", kQuantSource},
-    gguf_file_type{"IQ3_XXS", ft::IQ3_XXS, gt::IQ3_XXS, "3.06 bpw; needs an imatrix", kQuantSource},
-    gguf_file_type{"IQ2_M", ft::IQ2_M, gt::IQ2_S, "IQ2_S mix, 2.7 bpw; needs an imatrix", kQuantSource},
-    gguf_file_type{"IQ2_S", ft::IQ2_S, gt::IQ2_XS, "IQ2_XS mix, 2.5 bpw; needs an imatrix", kQuantSource},
-    gguf_file_type{"IQ2_XS", ft::IQ2_XS, gt::IQ2_XS, "2.31 bpw; needs an imatrix", kQuantSource},
-    gguf_file_type{"IQ2_XXS", ft::IQ2_XXS, gt::IQ2_XXS, "2.06 bpw; needs an imatrix", kQuantSource},
-    gguf_file_type{"IQ1_M", ft::IQ1_M, gt::IQ1_M, "1.75 bpw; needs an imatrix", kQuantSource},
-    gguf_file_type{"IQ1_S", ft::IQ1_S, gt::IQ1_S, "1.56 bpw; needs an imatrix", kQuantSource},
-    gguf_file_type{"TQ1_0", ft::TQ1_0, gt::TQ1_0, "1.69 bpw ternary (BitNet-style models)", kQuantSource},
-    gguf_file_type{"TQ2_0", ft::TQ2_0, gt::TQ2_0, "2.06 bpw ternary (BitNet-style models)", kQuantSource},
-    gguf_file_type{"MXFP4_MOE", ft::MXFP4_MOE, gt::MXFP4, "routed experts MXFP4, every other weight Q8_0", kQuantSource},
+    gguf_file_type{"F32", ft::ALL_F32, gt::F32, FULL_TEXT("every tensor in F32"), kQuantSource},
+    gguf_file_type{"F16", ft::F16, gt::F16, FULL_TEXT("weights F16, 1-D tensors F32"), kQuantSource},
+    gguf_file_type{"BF16", ft::BF16, gt::BF16, FULL_TEXT("weights BF16, 1-D tensors F32"), kQuantSource},
+    gguf_file_type{"Q8_0", ft::Q8_0, gt::Q8_0, FULL_TEXT("8.5 bpw: every weight Q8_0"), kQuantSource},
+    gguf_file_type{"Q6_K", ft::Q6_K, gt::Q6_K, FULL_TEXT("6.56 bpw: every weight Q6_K"), kQuantSource},
+    gguf_file_type{"Q5_K_M", ft::Q5_K_M, gt::Q5_K, FULL_TEXT("Q5_K, half of attn_v and ffn_down Q6_K, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q5_K_S", ft::Q5_K_S, gt::Q5_K, FULL_TEXT("Q5_K, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q5_1", ft::Q5_1, gt::Q5_1, FULL_TEXT("legacy 6 bpw, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q5_0", ft::Q5_0, gt::Q5_0, FULL_TEXT("legacy 5.5 bpw, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q4_K_M", ft::Q4_K_M, gt::Q4_K, FULL_TEXT("Q4_K, half of attn_v and ffn_down Q6_K, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q4_K_S", ft::Q4_K_S, gt::Q4_K, FULL_TEXT("Q4_K, first attn_v and ffn_down Q5_K, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q4_1", ft::Q4_1, gt::Q4_1, FULL_TEXT("legacy 5 bpw, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q4_0", ft::Q4_0, gt::Q4_0, FULL_TEXT("legacy 4.5 bpw, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q3_K_L", ft::Q3_K_L, gt::Q3_K, FULL_TEXT("Q3_K, attn_v/attn_output/ffn_down Q5_K"), kQuantSource},
+    gguf_file_type{"Q3_K_M", ft::Q3_K_M, gt::Q3_K, FULL_TEXT("Q3_K, attn_v/attn_output/ffn_down Q4_K-Q5_K"), kQuantSource},
+    gguf_file_type{"Q3_K_S", ft::Q3_K_S, gt::Q3_K, FULL_TEXT("Q3_K, output Q6_K"), kQuantSource},
+    gguf_file_type{"Q2_K", ft::Q2_K, gt::Q2_K, FULL_TEXT("Q2_K, attn_v Q3_K/Q4_K, ffn_down and attn_output Q3_K"), kQuantSource},
+    gguf_file_type{"Q2_K_S", ft::Q2_K_S, gt::Q2_K, FULL_TEXT("Q2_K, first ffn_down Q4_K; needs an imatrix"), kQuantSource},
+    gguf_file_type{"IQ4_NL", ft::IQ4_NL, gt::IQ4_NL, FULL_TEXT("4.5 bpw non-linear, 32-blocks"), kQuantSource},
+    gguf_file_type{"IQ4_XS", ft::IQ4_XS, gt::IQ4_XS, FULL_TEXT("4.25 bpw non-linear"), kQuantSource},
+    gguf_file_type{"IQ3_M", ft::IQ3_M, gt::IQ3_S, FULL_TEXT("IQ3_S mix with Q4_K attn_v/attn_output"), kQuantSource},
+    gguf_file_type{"IQ3_S", ft::IQ3_S, gt::IQ3_S, FULL_TEXT("3.44 bpw"), kQuantSource},
+    gguf_file_type{"IQ3_XS", ft::IQ3_XS, gt::IQ3_S, FULL_TEXT("IQ3_S with IQ3_XXS attn_q/attn_k and middle ffn_gate/ffn_up"), kQuantSource},
+    gguf_file_type{"IQ3_XXS", ft::IQ3_XXS, gt::IQ3_XXS, FULL_TEXT("3.06 bpw; needs an imatrix"), kQuantSource},
+    gguf_file_type{"IQ2_M", ft::IQ2_M, gt::IQ2_S, FULL_TEXT("IQ2_S mix, 2.7 bpw; needs an imatrix"), kQuantSource},
+    gguf_file_type{"IQ2_S", ft::IQ2_S, gt::IQ2_XS, FULL_TEXT("IQ2_XS mix, 2.5 bpw; needs an imatrix"), kQuantSource},
+    gguf_file_type{"IQ2_XS", ft::IQ2_XS, gt::IQ2_XS, FULL_TEXT("2.31 bpw; needs an imatrix"), kQuantSource},
+    gguf_file_type{"IQ2_XXS", ft::IQ2_XXS, gt::IQ2_XXS, FULL_TEXT("2.06 bpw; needs an imatrix"), kQuantSource},
+    gguf_file_type{"IQ1_M", ft::IQ1_M, gt::IQ1_M, FULL_TEXT("1.75 bpw; needs an imatrix"), kQuantSource},
+    gguf_file_type{"IQ1_S", ft::IQ1_S, gt::IQ1_S, FULL_TEXT("1.56 bpw; needs an imatrix"), kQuantSource},
+    gguf_file_type{"TQ1_0", ft::TQ1_0, gt::TQ1_0, FULL_TEXT("1.69 bpw ternary (BitNet-style models)"), kQuantSource},
+    gguf_file_type{"TQ2_0", ft::TQ2_0, gt::TQ2_0, FULL_TEXT("2.06 bpw ternary (BitNet-style models)"), kQuantSource},
+    gguf_file_type{"MXFP4_MOE", ft::MXFP4_MOE, gt::MXFP4, FULL_TEXT("routed experts MXFP4, every other weight Q8_0"), kQuantSource},
 };
 
 char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace neuroshrink {
 
@@ -14,18 +15,21 @@ struct gpu_info {
   uint64_t memory_bytes;          // board memory as the spec sheet states it
   uint64_t bandwidth_bytes_per_s; // memory bandwidth
   uint64_t fp16_flops_per_s;      // dense FP16/BF16 tensor throughput; 0 = not in this catalogue
-  bool unified_memory;            // memory shared with the CPU (Apple silicon)
+  bool unified_memory;            // memory shared with the CPU (Apple silicon, DGX Spark, Jetson, Ryzen AI Max, MI300A)
   std::string_view source;
 };
 
 std::span<const gpu_info> gpus();  // ordered by memory_bytes, then name
 
 // What a model can occupy on the device: all of a discrete card's memory; on unified memory, the share
-// macOS lets the GPU wire (Metal's recommendedMaxWorkingSetSize).
+// the platform lets the GPU have (Apple: Metal's recommendedMaxWorkingSetSize; AMD: three quarters; NVIDIA:
+// all of it, see gpus.cpp).
 uint64_t usable_bytes(const gpu_info& g);
 
 // A catalogue GPU by name, case-insensitive: the exact name, else the one entry whose name contains
 // `name` ("4090" is ambiguous with the laptop part; "RTX 4090" and "H100 SXM" are not). nullptr otherwise.
 const gpu_info* find_gpu(std::string_view name);
+// Every catalogue GPU whose name contains `name` (case-insensitive), smallest first.
+std::vector<const gpu_info*> gpus_matching(std::string_view name);
 
 }  // namespace neuroshrink

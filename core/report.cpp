@@ -178,7 +178,8 @@ void write_training(json_writer& w, const estimate_result& r) {
 }
 #endif
 
-void write_estimate(json_writer& w, const model_tensors& tensors, const estimate_result& r) {
+// `sp`: the speed of the plan that runs (llama.cpp's -ngl that fits, when the request as asked does not fit).
+void write_estimate(json_writer& w, const model_tensors& tensors, const estimate_result& r, const speed_estimate& sp) {
   const inventory& inv = tensors.inv;
   write_parameters(w, r);
   w.key("tensors").begin_array();
@@ -212,7 +213,6 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
         .end_object();
   }
   {
-    const auto& sp = r.speed;
     w.key("speed").begin_object().field("known", sp.known);
     if (r.gpu) {
       w.field("gpu", sp.gpu).field("decode_tokens_per_s", sp.decode_tokens_per_s).field("batch_decode_tokens_per_s", sp.batch_decode_tokens_per_s)
@@ -266,6 +266,7 @@ void write_solver(json_writer& w, const solver_result& sv) {
   w.end_object();
 }
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
 // Whether an estimate keeps some of the model's layers on the CPU (llama.cpp -ngl below n_layer + 1).
 bool layers_on_host(const estimate_result& r) {
   const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
@@ -276,6 +277,7 @@ void write_setting(json_writer& w, const option_setting& c) {
   w.key(c.option);
   c.number ? w.value(c.n) : w.value(c.value);
 }
+#endif
 
 // The answer for the chosen hardware, first on every front end: "yes" (the whole model on the GPUs),
 // "offload" (it fits with layers in system RAM: the request's -ngl, or the most the solver finds),
@@ -291,6 +293,7 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
     w.end_object();
     return;
   }
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
   const fit_change* offload = nullptr;
   for (const auto& c : sv.changes)
     if (c.set.size() == 1 && c.set[0].option == "gpu_layers") offload = &c;
@@ -315,6 +318,9 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
         .field("decode_tokens_per_s", std::round(c.decode_tokens_per_s * 10) / 10).end_object();
   }
   w.end_array().end_object();
+#else
+  (void)sv;
+#endif
 }
 
 // The command that runs this plan, when the runtime has one.
@@ -375,7 +381,13 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   if (auto hub = r.req.find("hub"); hub != r.req.end() && hub->is_object())
     if (auto g = hub->find("gguf_files"); g != hub->end() && g->is_number_unsigned()) r.opt.repo_has_gguf = g->get<uint64_t>() > 0;
   // A llama.cpp file type (Q4_K_M, ...) with no runtime named runs on llama.cpp, the runtime that loads GGUF files.
-  if (const gguf_file_type* t = find_gguf_file_type(r.opt.quantization); t && r.opt.runtime.empty() && r.opt.mode != "train") {
+  const auto plain_format = [](std::string_view q) {  // a weight format of its own name (bf16 is both)
+    for (const auto& f : weight_formats())
+      if (f.name.size() == q.size() && std::equal(q.begin(), q.end(), f.name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) return true;
+    return false;
+  };
+  if (const gguf_file_type* t = find_gguf_file_type(r.opt.quantization);
+      t && r.opt.runtime.empty() && r.opt.mode != "train" && !plain_format(r.opt.quantization)) {
     r.opt.runtime = "llama.cpp";
     issues.push_back({"runtime_from_format", "runtime", std::string(t->name) + " is a llama.cpp file type (GGUF), so this is llama.cpp's estimate; name another runtime to compare.",
                       severity::info});
@@ -440,8 +452,8 @@ std::string report_for(std::string_view request_text_json) {
   const model_spec& s = rv.model->parsed.spec;
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
   // A chosen GPU brings the solvers and speed: the full module's work.
-  if (!opt.gpu.empty()) {
-    issues.push_back({"needs_full_estimator", "gpu", "This build of the estimator has no solver for a chosen GPU; the full estimator module answers it.", severity::error});
+  if (!opt.gpu.empty() || opt.gpu_memory_bytes) {
+    issues.push_back({"needs_full_estimator", opt.gpu.empty() ? "gpu_memory_bytes" : "gpu", "This build of the estimator has no solver for a chosen GPU; the full estimator module answers it.", severity::error});
     return finish_reply(w, issues);
   }
   // So do the Hub cross-checks (hub_check.cpp): a Hub model's facts arrive after the page's first answer.
@@ -477,7 +489,7 @@ std::string report_for(std::string_view request_text_json) {
     write_training(w, r);
 #endif
   } else if (r.ok()) {
-    write_estimate(w, tensors, r);
+    write_estimate(w, tensors, r, planned.run_as ? planned.run_as->speed : r.speed);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
     if (planned.hub) write_hub_check(w, *planned.hub);
 #endif
@@ -548,7 +560,8 @@ std::string table_for(std::string_view request_text_json) {
       if (c == rv.opt.context_tokens) speed_context = c;
   const model_tensors& tensors = rv.model->tensors;
   opt.explain = false;
-  json_writer tw, fw, sw, cw;
+  json_writer tw, fw, sw, cw, bw;
+  bw.begin_array();
   tw.begin_array();
   fw.begin_array();
   sw.begin_array();
@@ -567,6 +580,7 @@ std::string table_for(std::string_view request_text_json) {
       uint64_t fitting = 0;
       for (const auto& g : r.fits) fitting += g.fits;
       tw.value(r.ok() ? r.memory.total_bytes : uint64_t{0});
+      if (c == contexts[0]) bw.value(r.ok() ? r.stored_weights_bytes : uint64_t{0});
       fw.value(r.ok() ? fitting : uint64_t{0});
     }
     tw.end_array();
@@ -577,6 +591,9 @@ std::string table_for(std::string_view request_text_json) {
   fw.end_array();
   sw.end_array();
   cw.end_array();
+  bw.end_array();
+  w.key("stored_weights_bytes");  // [format]: the tensor data as a file stores it (a GGUF's size, less its header)
+  w.raw(bw.str());
   w.key("total_bytes");
   w.raw(tw.str());
   w.key("fits");

@@ -19,15 +19,18 @@ async function scan(page) {
   return bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
 
-test('the calculator has no serious or critical accessibility violation', async ({ page, context }) => {
+for (const colorScheme of ['light', 'dark']) test(`the calculator has no serious or critical accessibility violation (${colorScheme})`, async ({ page, context }) => {
   await blockInternet(context);
-  await page.goto('index.html?gpu=NVIDIA%20GeForce%20RTX%204090');
+  await page.emulateMedia({ colorScheme });
+  await page.goto('index.html?gpu=NVIDIA%20GeForce%20RTX%204090&runtime=llama.cpp&quantization=Q4_K_M');
+  await expect(page.locator('#quant-table tbody tr').first()).toBeVisible();
   await expect(page.getByRole('img', { name: /^Total memory against context length/ })).toBeVisible();
   await page.getByText('Every GPU in the catalogue').click();
   await page.getByText('How these numbers are computed').click();
   expect(await scan(page)).toEqual([]);
   await page.getByLabel('Mode', { exact: true }).selectOption('train');
   await expect(page.locator('#summary')).toContainText('training');
+  await expect(page.locator('#verdict')).toHaveText(/^Training (does not fit|fits) on RTX 4090/);
   expect(await scan(page)).toEqual([]);
 });
 

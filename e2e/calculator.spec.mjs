@@ -49,7 +49,7 @@ test.describe('the calculator', () => {
     await page.getByLabel('Gradient checkpointing').selectOption('full');
     await page.getByLabel('Context (tokens)').fill('2048');
     await page.getByLabel('Context (tokens)').dispatchEvent('change');
-    await expect(page.locator('#summary')).toContainText('lora training, mixed-bf16, adamw, 41.94 M trained');
+    await expect(page.locator('#summary')).toContainText('LoRA training, Mixed bf16 (fp32 master), AdamW, 41.94 M trained');
     const rows = page.getByRole('table', { name: 'Memory components' });
     await expect(rows.getByRole('row', { name: /LoRA adapter weights/ })).toContainText('0.16 GiB');  // 41,943,040 x 4 bytes
     await expect(rows.getByRole('row', { name: /Logits and cross-entropy/ })).toContainText('2.94 GiB');  // 2048 x 128256 x 12
@@ -72,7 +72,7 @@ test.describe('the calculator', () => {
     // tests/bench/payload.mjs sums exactly these (gzipped) against the 100 KB budget.
     expect(before).toEqual(['app.js', 'index.html', 'models/meta-llama__Llama-3.1-8B.json', 'neuro-shrink-first.js', 'neuro-shrink-first.wasm',
       'page/render.js', 'page/store.js', 'page/url.js', 'shared/estimator.js', 'shared/format.js', 'shared/models.js', 'shared/params.js',
-      'style.css'].sort());
+      'shared/verdict.js', 'style.css'].sort());
   });
 
   test('keeps every input in the URL: a link reproduces the estimate', async ({ page, context }) => {
@@ -81,12 +81,13 @@ test.describe('the calculator', () => {
     await expect(page.locator('#summary')).toContainText('BF16 weights');
     await page.getByLabel('Runtime', { exact: true }).selectOption('llama.cpp');
     await page.getByLabel('Weight format', { exact: true }).selectOption('Q4_K_M');
-    await page.getByLabel('GPU', { exact: true }).selectOption('NVIDIA GeForce RTX 4090');
+    await page.getByLabel('GPU', { exact: true }).fill('NVIDIA GeForce RTX 4090');
+    await page.getByLabel('GPU', { exact: true }).dispatchEvent('change');
     await page.getByLabel('Context (tokens)').fill('16384');
     await page.getByLabel('Context (tokens)').dispatchEvent('change');
     const rows = page.getByRole('table', { name: 'Memory components' });
     await expect(rows.getByRole('row', { name: /CPU_Mapped: token_embd/ })).toContainText('0.28 GiB');  // 128256 x 4096 Q4_K
-    await expect(page.locator('#runtime-info')).toContainText('Run it: llama-server -hf meta-llama/Llama-3.1-8B:Q4_K_M -c 16384 -ngl 33 -fa on');
+    await expect(page.locator('#runtime-info')).toContainText('Run it: llama-server -m MODEL.gguf -c 16384 -ngl 33 -fa on');
     await expect(page.locator('#runtime-info')).toContainText('Speed on NVIDIA GeForce RTX 4090');
     const total = await page.locator('#total').textContent();
     const url = page.url();
@@ -130,14 +131,14 @@ test.describe('the calculator', () => {
 test.describe('failures', () => {
   test('a gated model (401) says it is gated and what to do', async ({ page, context }) => {
     await blockInternet(context);
-    await routeHub(context, { 'meta-llama/Llama-3.3-70B-Instruct': { status: 401, headers: { 'x-error-code': 'GatedRepo' } } });
+    await routeHub(context, { 'meta-llama/Llama-3.1-70B-Instruct': { status: 401, headers: { 'x-error-code': 'GatedRepo' } } });
     // Hold the default config until the user has asked for another model, as on a slow first load: the
     // late start-up estimate must not replace the answer to what the user asked for.
     let release;
     const gate = new Promise((resolve) => { release = resolve; });
     await context.route('**/models/meta-llama__Llama-3.1-8B.json', async (route) => { await gate; await route.continue(); });
     await page.goto('index.html');
-    await page.getByLabel('Hugging Face model').fill('meta-llama/Llama-3.3-70B-Instruct');
+    await page.getByLabel('Hugging Face model').fill('meta-llama/Llama-3.1-70B-Instruct');
     await page.getByRole('button', { name: 'Estimate' }).click();
     await expect(page.getByRole('alert')).toContainText('is gated or private (HTTP 401)');
     const loaded = page.waitForResponse('**/models/meta-llama__Llama-3.1-8B.json');

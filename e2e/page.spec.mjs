@@ -21,7 +21,7 @@ test.describe('charts', () => {
     const upTo = Number(label.match(/fits up to ([\d,]+) tokens/)[1].replace(/,/g, ''));
     expect(upTo).toBeGreaterThanOrEqual(32768);
     expect(upTo).toBeLessThan(131072);
-    await page.getByText(/^What fits: 83 GPUs × \d+ weight formats at 32,768 tokens$/).click();
+    await page.getByText(/^What fits: 137 GPUs × \d+ weight formats at 32,768 tokens$/).click();
     const grid = page.getByRole('table', { name: 'What fits, GPUs by weight format' });
     // fp32 (32 GB of weights) does not fit a 24 GB card; fp16 does.
     await expect(grid.getByRole('row', { name: /^NVIDIA GeForce RTX 4090 [✓✗]/ })).toHaveAccessibleName(/^NVIDIA GeForce RTX 4090 ✗ \d+ \d+ /);
@@ -91,13 +91,12 @@ test.describe('gated models and own configs', () => {
     await blockInternet(context);
     await page.goto('index.html');
     await expect(page.locator('#summary')).toContainText('8,030,261,248');
-    await page.getByText('Gated model, or your own config.json').click();
-    await page.getByLabel('Paste or drop a config.json').fill(fixtureText('Qwen__Qwen3-0.6B'));
-    await page.getByLabel('Hugging Face model').fill('my/qwen3-copy');
+    await page.getByText('Gated model, or paste a config.json').click();
+    await page.getByLabel('Paste a config.json').fill(fixtureText('Qwen__Qwen3-0.6B'));
     await page.getByRole('button', { name: 'Estimate this config' }).click();
     await expect(page.locator('#summary')).toContainText('596,049,920');
-    await expect(page.locator('#result-model')).toHaveText('my/qwen3-copy');
-    await page.getByLabel('Paste or drop a config.json').fill('{"model_type": "llama", "hidden_size": ');
+    await expect(page.locator('#result-model')).toHaveText('Qwen3ForCausalLM (your config.json)');
+    await page.getByLabel('Paste a config.json').fill('{"model_type": "llama", "hidden_size": ');
     await page.getByRole('button', { name: 'Estimate this config' }).click();
     await expect(page.getByRole('alert')).toContainText('The config is not valid JSON');
   });
@@ -174,7 +173,7 @@ test.describe('weight files', () => {
     await blockInternet(context);
     await page.goto('index.html');
     await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();  // extras are in
-    await page.getByText('Gated model, or your own config.json').click();
+    await page.getByText('Gated model, or paste a config.json').click();
     const seed = fs.readFileSync(new URL('../tests/fuzz/corpus/gguf/small-v3.gguf', import.meta.url));
     // 8 MiB of tensor data behind the 640-byte header; count the bytes the page slices off the File.
     const sliced = await page.evaluate(async (bytes) => {

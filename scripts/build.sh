@@ -44,6 +44,7 @@ while IFS=$'\t' read -r id fixture; do
   first=0
 done < scripts/shipped-models.tsv
 printf ']}\n' >> dist/models/index.json
+node scripts/minify-static.mjs $(find dist -name '*.css' -o -name '*.html')
 # The default model, named once (web/shared/models.js): index.html's model field and its config's preload.
 default_model=$(node --input-type=module -e "const { DEFAULT_MODEL: m } = await import('./web/shared/models.js'); console.log(m.id + '\t' + m.file)")
 default_id=${default_model%%$'\t'*}

@@ -166,3 +166,9 @@ TEST_CASE("a GGUF file type with no runtime named is llama.cpp's estimate, and s
   const auto v = report({{"quantization", "Q4_K_M"}, {"runtime", "vllm"}}, "meta-llama__Meta-Llama-3.1-8B");
   CHECK(v["issues"][0]["code"] == "format_not_for_runtime");
 }
+
+TEST_CASE("a format that is both a weight format and a GGUF type (bf16) keeps the default runtime", "[verdict]") {
+  const auto r = report({{"quantization", "bf16"}}, "meta-llama__Meta-Llama-3.1-8B");
+  CHECK(r["runtime"] == "transformers");
+  CHECK(report({{"quantization", "F16"}}, "meta-llama__Meta-Llama-3.1-8B")["runtime"] == "llama.cpp");
+}

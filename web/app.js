@@ -4,8 +4,8 @@
 // of them.
 import { attach as attachRender, $, el } from './page/render.js';
 import { createStore } from './page/store.js';
-import { readUrl, writeUrl } from './page/url.js';
-import { catalogue, estimateReport } from './shared/estimator.js';
+import { modelIdFrom, readConfigFromHash, readUrl, writeUrl } from './page/url.js';
+import { catalogue, estimateReport, loadEstimator } from './shared/estimator.js';
 import { formatBytes } from './shared/format.js';
 import { DEFAULT_MODEL, defaultConfig, shippedConfig } from './shared/models.js';
 import { paramNames } from './shared/params.js';
@@ -43,6 +43,7 @@ attachRender(store);
 let fetchController = null;
 let loading = false;
 let extras;
+let fullCatalogue;
 // Every user action takes a ticket; work that finishes after a newer action began is dropped, so a slow
 // start-up estimate never hides the answer (or the error) for what the user asked for since.
 let generation = 0;
@@ -52,11 +53,20 @@ function positive(value) {
   return Number.isSafeInteger(n) && n >= 1 ? n : 0;
 }
 
+// The memory field is in GiB (the option's param_unit, as the CLI's --gpu-memory); the core takes bytes.
+const GIB = 2 ** 30;
+function memoryBytes(value) {
+  const n = Number(value);
+  return value !== '' && Number.isFinite(n) && n > 0 ? Math.round(n * GIB) : 0;
+}
+
 // The estimate request: what the inputs say; an empty or unusable number is left out (the core's default).
 function request({ params: p, model }) {
   const r = { config: model.text, model_id: model.id };
   for (const field of ['quantization', 'runtime', 'kv_cache_dtype', 'gpu']) if (p[field]) r[field] = p[field];
   for (const field of ['context_tokens', 'batch_size', 'gpus']) if (positive(p[field])) r[field] = positive(p[field]);
+  if (memoryBytes(p.gpu_memory_bytes)) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes);
+  if (p.gpu_layers !== '' && p.gpu_layers !== undefined && Number.isSafeInteger(Number(p.gpu_layers)) && Number(p.gpu_layers) >= -1) r.gpu_layers = Number(p.gpu_layers);
   if (model.hub) r.hub = model.hub;
   if (p.mode === 'train') {
     r.mode = 'train';
@@ -88,12 +98,17 @@ async function estimate(ticket = ++generation) {
     store.update({ alert: errors.map((i) => i.message), failed: true });
     return;
   }
-  store.update({ report, request: req, alert: [], failed: false, busy: false });
+  // A GGUF file type with no runtime named is llama.cpp's estimate (the core says so): the form follows.
+  const switched = !req.runtime && report.request?.runtime && report.request.runtime !== 'transformers';
+  store.update({ report, request: req, alert: [], failed: false, busy: false,
+    ...(switched ? { params: { ...s.params, runtime: report.request.runtime }, status: `Runtime set to ${report.request.runtime}: ${req.quantization} is a GGUF file type, which llama.cpp runs.` } : {}) });
   if (!performance.getEntriesByName('first-estimate').length) performance.mark('first-estimate');
   saveUrl();
   setTimeout(() => {  // ready for the next model, and for offline use; then the page's features
     hubModule().catch(() => {});
     extras ??= import('./page/extras.js').then((m) => m.attach(store)).catch(() => {});
+    // The full module's catalogue carries the prose the first one leaves out (file-type descriptions, sources).
+    fullCatalogue ??= loadEstimator().then(() => catalogue()).then((c) => { store.update({ catalogue: c }); fillCatalogue(c); }).catch(() => {});
   }, 0);
 }
 
@@ -141,6 +156,12 @@ async function loadModel(modelId) {
   }
 }
 
+// A pasted config (or one a shared link carries): no Hub id.
+function usePastedConfig(text, status) {
+  ++generation;
+  store.update({ model: { id: '', text, hub: null, pasted: true }, status });
+}
+
 function useDefault() {
   const ticket = ++generation;
   defaultConfig().then((text) => {
@@ -159,11 +180,14 @@ store.subscribe((s, before) => {
       c.value = value;
     }
     $('training-fields').hidden = s.params.mode !== 'train';
+    form.classList.toggle('training-mode', s.params.mode === 'train');
+    form.classList.toggle('llama', s.params.runtime === 'llama.cpp' || /^(I?Q\d|TQ|MXFP4_MOE|F16|BF16|F32)/.test(s.params.quantization ?? ''));
   }
   if (s.model !== before.model || (s.params !== before.params && !loading)) estimateOrSay();
   if (s.load !== before.load && s.load) loadModel(s.load.id);
   if (s.unit !== before.unit) {
     $('unit').value = s.unit;
+    if (s.catalogue) fillGpus(s.catalogue, s.unit);
     if (s.report) saveUrl();
   }
 });
@@ -184,22 +208,20 @@ function fill(select, nodes) {
   if (select.value !== keep) select.selectedIndex = 0;
 }
 
+// The GPU picker's suggestions: every catalogue GPU with its memory in the page's unit (unified memory: what
+// the GPU may use of it).
+function fillGpus(c, unit) {
+  $('gpu-list').replaceChildren(...c.gpus.map((g) => option(g.name,
+    g.usable_bytes !== g.memory_bytes ? `${formatBytes(g.memory_bytes, unit)} unified, ${formatBytes(g.usable_bytes, unit)} for the GPU` : formatBytes(g.memory_bytes, unit))));
+}
+
 function fillCatalogue(c) {
   const gguf = el('optgroup');
   gguf.label = 'llama.cpp GGUF file types (runtime llama.cpp)';
   gguf.append(...c.gguf_file_types.map((t) => option(t.name, t.name, t.description)));
   fill(form.elements.quantization, [...c.quantizations.map((q) => option(q.name, q.label, q.description)), gguf]);
   fill(form.elements.kv_cache_dtype, c.kv_cache_dtypes.map((d) => option(d.name, d.name, d.source)));
-  const vendors = new Map();
-  for (const g of c.gpus) {
-    if (!vendors.has(g.vendor)) {
-      const group = el('optgroup');
-      group.label = g.vendor === 'amd' ? 'AMD' : g.vendor[0].toUpperCase() + g.vendor.slice(1);
-      vendors.set(g.vendor, group);
-    }
-    vendors.get(g.vendor).append(option(g.name, `${g.name} (${formatBytes(g.memory_bytes, store.state.unit)})`));
-  }
-  fill(form.elements.gpu, [...vendors.values()]);
+  fillGpus(c, store.state.unit);
   // The core's bounds and defaults of the numbers it takes (catalogue().options; a build without them keeps
   // index.html's first values and leaves the bounds to the core's answer).
   for (const o of c.options ?? []) {
@@ -213,24 +235,31 @@ function fillCatalogue(c) {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  const id = modelInput.value.trim();
+  const id = modelIdFrom(modelInput.value);
+  modelInput.value = id;
   const { model } = store.state;
   if (id === model?.id && model.text) estimateOrSay();
   else if (id === DEFAULT_MODEL.id) useDefault();
   else loadModel(id);
 });
-for (const c of controls) c.addEventListener('change', () => store.update({ params: readForm() }));
+for (const c of controls) if (c !== form.elements.gpu) c.addEventListener('change', () => store.update({ params: readForm() }));
+// Typing "3060", "m4 max" or "p40" picks the catalogue GPU it names (the smallest of several: a fit there holds
+// on the others, and the status says which were meant); the core takes only catalogue names.
+form.elements.gpu.addEventListener('change', async () => {
+  const gpus = store.state.catalogue?.gpus ?? [];
+  const typed = form.elements.gpu.value;
+  const { resolveGpu } = await import('./shared/gpu-names.js');
+  const { name, matches } = resolveGpu(typed, gpus);
+  if (name && name !== typed) form.elements.gpu.value = name;
+  store.update({
+    params: readForm(),
+    status: matches.length > 1 ? `${matches.length} GPUs match "${typed.trim()}": showing the smallest, ${name}. Pick yours from the list if it differs.`
+      : typed.trim() && !name ? `No catalogue GPU matches "${typed.trim()}": give its memory in GiB instead.` : store.state.status,
+  });
+});
 $('unit').addEventListener('change', () => store.update({ unit: $('unit').value }));
 
-$('copy-link').addEventListener('click', async () => {
-  saveUrl();
-  try {
-    await navigator.clipboard.writeText(location.href);
-    store.update({ status: 'Link copied.' });
-  } catch {
-    store.update({ status: `Copy this link: ${location.href}` });
-  }
-});
+
 
 async function start() {
   const preloaded = defaultConfig();  // index.html preloads it: fetched beside the estimator
@@ -245,7 +274,13 @@ async function start() {
     store.update({ catalogue: c, names, unit, params: { ...store.state.params, ...fromUrl } });
     fillCatalogue(c);
     store.update({ params: readForm() });
-    const id = modelInput.value.trim();
+    const shared = await readConfigFromHash();
+    if (shared) {
+      modelInput.value = '';
+      usePastedConfig(shared, 'Using the config.json this link carries (it stays in your browser).');
+      return;
+    }
+    const id = modelIdFrom(modelInput.value);
     if (id && id !== DEFAULT_MODEL.id) {
       loadModel(id);
       return;

@@ -14,7 +14,7 @@ const dist = process.env.NEURO_SHRINK_DIST ? pathToFileURL(path.resolve(process.
 const gz = (f) => zlib.gzipSync(fs.readFileSync(new URL(f, dist)), { level: 9 }).length;
 const { DEFAULT_MODEL } = await import(new URL('shared/models.js', dist).href);
 const first = ['index.html', 'style.css', 'app.js', 'page/store.js', 'page/render.js', 'page/url.js', 'shared/estimator.js',
-  'shared/format.js', 'shared/models.js', 'shared/params.js', 'neuro-shrink-first.js', 'neuro-shrink-first.wasm', DEFAULT_MODEL.file];
+  'shared/format.js', 'shared/models.js', 'shared/params.js', 'shared/verdict.js', 'neuro-shrink-first.js', 'neuro-shrink-first.wasm', DEFAULT_MODEL.file];
 let total = 0;
 for (const f of first) {
   const n = gz(f);

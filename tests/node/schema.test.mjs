@@ -69,8 +69,11 @@ describe('the options schema', () => {
   test('follows the naming rule: flag and param are the kebab-case of the name\'s last part', () => {
     for (const o of withFlags) {
       const kebab = o.name.split('.').at(-1).replaceAll('_', '-');
-      assert.equal(o.param, kebab, o.name);
-      assert.equal(o.flag, `--${o.cli_unit && o.cli_unit !== 'file' ? kebab.replace(/-bytes$/, '') : kebab}`, o.name);
+      const inCliUnit = o.cli_unit && o.cli_unit !== 'file';
+      assert.equal(o.flag, `--${inCliUnit ? kebab.replace(/-bytes$/, '') : kebab}`, o.name);
+      // an option the CLI takes in another unit is a URL parameter of that name and unit (gpu-memory in GiB)
+      assert.equal(o.param, inCliUnit ? o.flag.slice(2) : kebab, o.name);
+      if (inCliUnit) assert.deepEqual([o.param_unit, o.param_factor], [o.cli_unit, o.cli_factor], o.name);
     }
   });
 

@@ -6,6 +6,9 @@ import * as files from './features/files.js';
 import * as gpuHint from './features/gpu-hint.js';
 import * as inputs from './features/inputs.js';
 import * as pwa from './features/pwa.js';
+import * as quantTable from './features/quant-table.js';
+import * as reportDetails from './features/report-details.js';
+import * as share from './features/share.js';
 import * as token from './features/token.js';
 
 export function attach(store) {
@@ -14,5 +17,5 @@ export function attach(store) {
   css.href = new URL('../extras.css', import.meta.url).href;
   document.head.append(css);
   // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
-  for (const feature of [token, gpuHint, pwa, embed, files, inputs, charts]) feature.attach(store);
+  for (const feature of [reportDetails, share, token, gpuHint, pwa, embed, files, inputs, charts, quantTable]) feature.attach(store);
 }

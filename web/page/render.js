@@ -1,6 +1,7 @@
 // Rendering: the store's state -> the page's DOM (status, alert, and the report on screen). Everything the user
 // or a config supplies reaches the DOM through textContent, never as HTML.
 import { breakdown, formatBytes, formatCount, formatShort } from '../shared/format.js';
+import { verdictText } from '../shared/verdict.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -11,15 +12,14 @@ export function el(tag, text, className) {
   return node;
 }
 
-function renderBreakdown(report, bytes) {
+
+
+
+
+
+// The breakdown as one bar under the verdict (the table of the same rows is page/features/report-details.js).
+function renderBar(report, bytes) {
   const { rows, total } = breakdown(report);
-  $('breakdown-rows').replaceChildren(...rows.map((p) => {
-    const tr = el('tr');
-    tr.append(el('th', p.label), el('td', bytes(p.bytes), 'num'), el('td', `${p.share.toFixed(1)}%`, 'num'));
-    tr.firstChild.scope = 'row';
-    return tr;
-  }));
-  $('total').textContent = bytes(total) + (report.training && report.request.gpus > 1 ? ' per GPU' : '');
   const bar = $('bar');
   bar.replaceChildren(...rows.map((p, i) => {
     const seg = el('span', '', `seg seg-${i % 8}`);
@@ -30,102 +30,49 @@ function renderBreakdown(report, bytes) {
   bar.setAttribute('aria-label', `Memory breakdown: ${rows.map((p) => `${p.label} ${bytes(p.bytes)}`).join(', ')}; total ${bytes(total)}`);
 }
 
-// The smallest fitting GPU of each vendor, then the whole catalogue behind a disclosure.
-function renderFits(report, bytes) {
-  // A GPU's memory as the estimate counts it: unified memory shows the share the GPU may wire.
-  const usable = (g) => (g.usable_bytes !== g.memory_bytes ? `${bytes(g.usable_bytes)} of ${bytes(g.memory_bytes)} unified` : bytes(g.memory_bytes));
-  const fitting = report.fits.filter((g) => g.fits);
-  const smallest = new Map();
-  for (const g of fitting) {
-    const vendor = g.name.split(' ')[0];
-    if (!smallest.has(vendor)) smallest.set(vendor, g);
-  }
-  $('fit-summary').textContent = fitting.length
-    ? `Smallest that fit: ${[...smallest.values()].map((g) => `${g.name} (${usable(g)}, ${bytes(g.headroom_bytes)} free)`).join(' · ')}.`
-    : `No single GPU in the catalogue has ${bytes(report.memory.total_bytes)}.`;
-  $('fit-count').textContent = `Every GPU in the catalogue: ${fitting.length} of ${report.fits.length} fit`;
-  $('fit-rows').replaceChildren(...report.fits.map((g) => {
-    const tr = el('tr', undefined, g.fits ? 'fits-yes' : 'fits-no');
-    const name = el('th', g.name);
-    name.scope = 'row';
-    tr.append(name, el('td', usable(g), 'num'), el('td', g.fits ? 'Yes' : 'No'),
-      el('td', `${g.headroom_bytes >= 0 ? '' : '−'}${bytes(Math.abs(g.headroom_bytes))}`, 'num'));
-    return tr;
+// The label the page's own select gives a value (the training method, precision, optimizer), else the value.
+function labelOf(id, value) {
+  const o = [...($(id)?.options ?? [])].find((x) => x.value === value);
+  return o ? o.textContent : value;
+}
+
+// The verdict first: its sentence (shared/verdict.js words the core's report.verdict), its detail and the
+// changes that make it fit, each a button that applies it.
+function renderVerdict(store, report, unit) {
+  const v = verdictText(report, unit);
+  const answer = $('answer');
+  answer.dataset.fit = v.fit;
+  $('verdict').dataset.fit = v.fit;
+  $('verdict').textContent = v.headline;
+  const { gpuGuess, params } = store.state;
+  const guessed = gpuGuess && params.gpu === gpuGuess ? "GPU guessed from your browser: pick yours if it differs. " : '';
+  $('verdict-detail').textContent = guessed + v.detail;
+  $('verdict-changes').replaceChildren(...v.changes.map((c) => {
+    const button = el('button', c.label, 'secondary');
+    button.type = 'button';
+    button.append(el('span', ` (${c.note})`, 'note'));
+    button.addEventListener('click', () => store.update({ params: { ...store.state.params, ...c.fields } }));
+    const li = el('li');
+    li.append(button);
+    return li;
   }));
 }
 
-// Speed, vLLM's KV capacity and the command to run, when a GPU is chosen.
-function renderRuntime(report) {
-  const lines = [];
-  const sp = report.speed;
-  if (sp?.known) {
-    lines.push(`Speed on ${sp.gpu}: decode ≈ ${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
-      (sp.prefill_tokens_per_s ? `, prefill ≈ ${Math.round(sp.prefill_tokens_per_s)} tokens/s` : `; prefill unknown: ${sp.reason}`) + '.');
-  }
-  const v = report.vllm;
-  if (v) lines.push(`vLLM KV cache: ${formatCount(v.kv_tokens)} tokens (${v.blocks} blocks), ${v.max_concurrency.toFixed(2)}× concurrency at ${formatCount(report.request.context_tokens)} tokens.`);
-  const s = report.solver;
-  if (s && s.max_context_tokens !== undefined) lines.push(`On the chosen GPU: up to ${formatCount(s.max_context_tokens)} tokens of context; best format that fits: ${s.best_quantization || 'none'}; fewest GPUs: ${s.fewest_gpus || 'more than 64'}.`);
-  for (const c of report.commands ?? []) lines.push(`Run it: ${c.command}`);
-  $('runtime-info').replaceChildren(...lines.map((line) => el('p', line)));
-}
-
-function renderNotices(report) {
-  const items = report.issues.filter((i) => i.level !== 'error').map((i) => el('li', i.message, `notice notice-${i.level}`));
-  for (const check of report.hub_check ?? []) {
-    items.push(el('li', `Hub cross-check (${check.source}): config.json ${formatCount(check.config_parameters)}, Hub ${formatCount(check.hub_parameters)}. ${check.message}`,
-      `notice notice-${check.verdict === 'mismatch' ? 'warning' : 'info'}`));
-  }
-  $('notices').replaceChildren(...items);
-}
-
-function renderDetails(report, bytes) {
-  const dl = $('formulas');
-  dl.replaceChildren();
-  for (const f of report.formulas) dl.append(el('dt', f.component), el('dd', f.formula), el('dd', `Source: ${f.source}`, 'source'));
-  const groups = $('parameter-groups');
-  groups.replaceChildren();
-  const p = report.parameters;
-  const describe = (entries) => Object.entries(entries).map(([k, v]) => `${k} ${formatShort(v)}`).join(' · ');
-  groups.append(el('dt', 'by component'), el('dd', describe(p.by_component)));
-  groups.append(el('dt', 'by role'), el('dd', describe(p.by_role)));
-  groups.append(el('dt', 'by layer type'), el('dd', describe(p.by_layer_type)));
-  if (p.mtp) groups.append(el('dt', 'not loaded'), el('dd', `multi-token-prediction modules ${formatShort(p.mtp)} (${formatCount(p.mtp)})`));
-  for (const node of document.querySelectorAll('.kv-only')) node.hidden = !report.kv_cache;
-  $('kv-rows').replaceChildren(...(report.kv_cache?.layers ?? []).map((g) => {
-    const tr = el('tr');
-    const kind = g.attention === 'sliding' || g.attention === 'chunked' ? `${g.attention} (${formatCount(g.window)})` : g.attention;
-    tr.append(el('td', String(g.layers), 'num'), el('td', g.state_bytes ? `${kind}, state ${formatCount(g.state_bytes)} B` : kind),
-      el('td', formatCount(g.bytes_per_token), 'num'), el('td', formatCount(g.cached_tokens), 'num'), el('td', bytes(g.bytes), 'num'));
-    return tr;
-  }));
-  const fields = $('model-fields');
-  fields.replaceChildren();
-  for (const [key, value] of Object.entries(report.model)) {
-    if (value === '' || (typeof value === 'object' && value !== null && Object.keys(value).length === 0)) continue;
-    fields.append(el('dt', key), el('dd', typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)));
-  }
-}
-
-function renderReport(report, unit) {
+function renderReport(store, report, unit) {
   const bytes = (n) => formatBytes(n, unit);
   const m = report.model;
-  $('result-model').textContent = m.id || m.architecture || m.model_type;
+  const name = m.id || `${m.architecture || m.model_type} (your config.json)`;
+  $('result-model').textContent = name;
   const p = report.parameters;
   const r = report.request;
   const active = p.active !== p.total ? `, ${formatShort(p.active)} active per token` : '';
-  const fitting = report.fits.find((g) => g.fits);
   const t = report.training;
-  $('summary').textContent =
-    `${formatShort(p.total)} parameters (${formatCount(p.total)}${active}) · ` +
-    (t ? `${t.method} training, ${t.precision}, ${t.optimizer}, ${formatShort(t.trainable_parameters)} trained · ${t.micro_batch} × ${formatCount(t.seq_len)} tokens per GPU · `
-       : `${r.quantization_label} weights · ${formatCount(r.context_tokens)} tokens × ${r.batch_size} · total ${bytes(report.memory.total_bytes)} · `) +
-    (fitting ? `fits on ${fitting.name} and larger` : 'fits on no single GPU in the catalogue');
-  renderBreakdown(report, bytes);
-  renderRuntime(report);
-  renderFits(report, bytes);
-  renderNotices(report);
-  renderDetails(report, bytes);
+  renderVerdict(store, report, unit);
+  $('summary').textContent = `${name}: ${formatShort(p.total)} parameters (${formatCount(p.total)}${active}) · ` +
+    (t ? `${labelOf('method', t.method)} training, ${labelOf('precision', t.precision)}, ${labelOf('optimizer', t.optimizer)}, ${formatShort(t.trainable_parameters)} trained · ${t.micro_batch} × ${formatCount(t.seq_len)} tokens per GPU`
+       : `${r.quantization_label} weights · ${formatCount(r.context_tokens)} tokens × ${r.batch_size} · ${r.runtime}`) +
+    ` · total ${bytes(report.memory.total_bytes)}` + (report.memory.host_bytes && !t ? ` (${bytes(report.memory.host_bytes)} of it in system RAM)` : '');
+  renderBar(report, bytes);
 }
 
 // Draws what changed, as it changes: the status line, the alert, the results' visibility, the report.
@@ -137,7 +84,16 @@ export function attach(store) {
       box.replaceChildren(...s.alert.map((line) => el('p', line)));
       box.hidden = s.alert.length === 0;
     }
-    if (s.report && (s.report !== before.report || s.unit !== before.unit)) renderReport(s.report, s.unit);
+    if (s.report && (s.report !== before.report || s.unit !== before.unit)) renderReport(store, s.report, s.unit);
+    if (s.failed !== before.failed && s.failed) {  // the verdict says there is none, and why is in the alert
+      $('answer').dataset.fit = 'error';
+      $('verdict').dataset.fit = 'error';
+      $('verdict').textContent = 'No estimate for these inputs';
+      $('verdict-detail').textContent = s.alert[0] ?? '';
+      $('verdict-changes').replaceChildren();
+      $('summary').textContent = '';
+      $('bar').replaceChildren();
+    }
     $('results').hidden = s.failed;  // never leave numbers for other inputs looking current
     $('results').setAttribute('aria-busy', String(s.busy));
   });

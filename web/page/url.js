@@ -21,3 +21,17 @@ export function writeUrl(values, defaults, names) {
   const text = query.toString();
   history.replaceState(null, '', text ? `?${text}` : location.pathname);
 }
+
+// A Hub id from what was typed or pasted: "owner/name", or a huggingface.co (or hf.co) link to the model or to
+// any of its files (https://huggingface.co/Qwen/Qwen3-8B/blob/main/config.json -> Qwen/Qwen3-8B).
+export function modelIdFrom(text) {
+  const value = String(text ?? '').trim();
+  const link = /^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co|hf\.co)\/(?!datasets\/|spaces\/)([^/?#\s]+\/[^/?#\s]+)/i.exec(value);
+  return link ? decodeURIComponent(link[1]) : value;
+}
+
+// The config.json a shared link carries in its fragment (page/config-link.js loads only then), or null.
+export async function readConfigFromHash() {
+  if (!location.hash.startsWith('#config=')) return null;
+  return (await import('./config-link.js')).readConfigFromHash();
+}

@@ -14,6 +14,8 @@ const TABLE = {
   kv_cache_dtype: ['kv-cache-dtype', 'kv'],
   gpu: ['gpu'],
   gpus: ['gpus'],
+  gpu_memory_bytes: ['gpu-memory', 'vram'],
+  gpu_layers: ['gpu-layers'],
   mode: ['mode'],
   method: ['method'],
   precision: ['precision'],

@@ -2,7 +2,7 @@
 // .safetensors, or a Hub model's weight files, have only their headers read (File.slice(), Range requests),
 // and their numbers are set beside the estimate on screen.
 import { readFileHeader, headerProblem } from '../../shared/file-header.js';
-import { formatBytes, formatCount } from '../../shared/format.js';
+import { formatBytes, formatCount, formatShort } from '../../shared/format.js';
 import { $, el } from '../render.js';
 
 // What readFileHeader could not read, said for people.
@@ -23,9 +23,14 @@ function fileHeaderBox() {
   return box;
 }
 
-// The file's numbers beside the estimate on screen: its tensor data against the estimate's weights.
-function besideEstimate(report, bytes, dataBytes, kvPerToken) {
+// The file's numbers beside the estimate on screen: its tensor data against the estimate's weights. Only when
+// they are the same model (stored elements within 2 % of the estimate's parameters): a file of another model
+// is not compared with the one on screen.
+function besideEstimate(report, bytes, dataBytes, kvPerToken, elements) {
   if (!report?.memory) return [];
+  if (elements && Math.abs(elements - report.parameters.total) > 0.02 * report.parameters.total) {
+    return [el('p', `This file holds ${formatShort(elements)} elements, not the ${formatShort(report.parameters.total)} parameters of the model on screen, so it is not compared with it. For its full estimate, load its config.json (or its Hub id).`)];
+  }
   const weights = report.gguf?.tensor_bytes ?? report.memory.stored_weights_bytes ?? report.memory.weights_bytes;  // as a file stores them (no runtime copies)
   const diff = ((dataBytes - weights) / weights) * 100;
   const lines = [`config.json estimate (${report.request.quantization_label}): ${bytes(weights)} of weights; the file${dataBytes === weights ? '' : 's'} hold ${bytes(dataBytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %).`];
@@ -51,7 +56,8 @@ async function showWeightFile(store, file) {
     el('p', `${header.tensor_count} tensors, ${formatCount(header.elements)} stored elements, ${bytes(header.data_bytes)} of tensor data` +
       (arch ? `; architecture ${arch}` : '') + `. Read ${formatCount(read)} of ${formatCount(file.size)} bytes.`),
     el('p', rows.join(' · ')),
-    ...besideEstimate(store.state.report, bytes, header.data_bytes, header.kv_cache?.bytes_per_token_f16));
+    ...besideEstimate(store.state.report, bytes, header.data_bytes, header.kv_cache?.bytes_per_token_f16, header.elements));
+  box.scrollIntoView({ block: 'nearest' });
 }
 
 // A Hub model's weight files: each header through Range requests (a first 64 KiB, then what it needs).
@@ -96,6 +102,29 @@ function attachHubFiles(store) {
   ($('embed-button') ?? $('copy-link')).after(button);
 }
 
+// A config the user brings: estimated as is, under no Hub id (a copied link carries it: page/config-link.js).
+function useConfig(store, text, from) {
+  $('model-id').value = '';
+  store.update({ status: `Estimating ${from}.`, model: { id: '', text, hub: null, pasted: true } });
+}
+
+// A file from the picker or dropped anywhere on the page: a config.json is estimated, a weight file's header read.
+async function useFile(store, file) {
+  if (/\.(gguf|safetensors)$/i.test(file.name)) {
+    await showWeightFile(store, file);
+    return;
+  }
+  // The core's cap on a config.json (a build before catalogue().limits: 4 MiB, what it was then).
+  const cap = store.state.catalogue?.limits?.config_bytes ?? 4 * 2 ** 20;
+  if (file.size > cap) {
+    store.update({ alert: [`${file.name} is ${Math.round(file.size / 1024)} KB: a config.json is a few KB. Choose the model's config.json, a .gguf or a .safetensors file.`] });
+    return;
+  }
+  const text = await file.text();
+  $('paste-config').value = text;
+  useConfig(store, text, file.name);
+}
+
 function attachPaste(store) {
   const paste = $('paste-config');
   $('use-config').addEventListener('click', () => {
@@ -103,26 +132,26 @@ function attachPaste(store) {
       store.update({ alert: ['Paste the text of a config.json (or drop the file) first.'] });
       return;
     }
-    const id = $('model-id').value.trim() || 'pasted config.json';
-    store.update({ status: `Estimating the pasted config.json as ${id}.`, model: { id, text: paste.value, hub: null } });
+    useConfig(store, paste.value, 'the pasted config.json');
   });
-  paste.addEventListener('dragover', (event) => event.preventDefault());
-  paste.addEventListener('drop', async (event) => {
-    event.preventDefault();
+  const picker = $('file-input');
+  picker.addEventListener('change', () => {
+    if (picker.files?.[0]) useFile(store, picker.files[0]);
+    picker.value = '';
+  });
+  // Drop anywhere: the page outlines itself while a file is over it.
+  let depth = 0;
+  const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+  document.addEventListener('dragenter', (event) => { if (hasFiles(event)) { depth += 1; document.body.classList.add('dropping'); } });
+  document.addEventListener('dragleave', () => { depth = Math.max(0, depth - 1); if (!depth) document.body.classList.remove('dropping'); });
+  document.addEventListener('dragover', (event) => { if (hasFiles(event)) event.preventDefault(); });
+  document.addEventListener('drop', (event) => {
+    depth = 0;
+    document.body.classList.remove('dropping');
     const file = event.dataTransfer?.files?.[0];
     if (!file) return;
-    if (/\.(gguf|safetensors)$/i.test(file.name)) {
-      await showWeightFile(store, file);
-      return;
-    }
-    // The core's cap on a config.json (a build before catalogue().limits: 4 MiB, what it was then).
-    const cap = store.state.catalogue?.limits?.config_bytes ?? 4 * 2 ** 20;
-    if (file.size > cap) {
-      store.update({ alert: [`${file.name} is ${Math.round(file.size / 1024)} KB: a config.json is a few KB. Drop the model's config.json.`] });
-      return;
-    }
-    paste.value = await file.text();
-    $('use-config').click();
+    event.preventDefault();
+    useFile(store, file);
   });
 }
 

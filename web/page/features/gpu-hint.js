@@ -39,5 +39,5 @@ export async function attach(store) {
   $('gpu-hint').textContent = hint.text;
   const { params } = store.state;
   // Unless the user or the link chose one: then the estimate moves to it (the shell waits for a loading model).
-  if (hint.preselect && !params.gpu) store.update({ params: { ...params, gpu: hint.preselect } });
+  if (hint.preselect && !params.gpu && !params.gpu_memory_bytes) store.update({ params: { ...params, gpu: hint.preselect }, gpuGuess: hint.preselect });
 }

@@ -1,0 +1,189 @@
+// Results first (issue #14): the verdict for the chosen hardware is the first thing on screen at 360 px and on
+// desktop, in both colour schemes; the six questions people bring are answered there (or one tap away); the
+// GPU picker, a GPU given by its memory, the GGUF quant table, the changes that make a model fit, files from
+// the picker, and a link that carries a pasted config. Each question's time from navigation to its verdict is
+// printed (a measurement, not an assertion).
+import fs from 'node:fs';
+
+import { expect, test } from '@playwright/test';
+
+import { blockInternet, fixtureText } from './hub-routes.mjs';
+
+const SHOTS = new URL('./screenshots/', import.meta.url);
+fs.mkdirSync(SHOTS, { recursive: true });
+const SIZES = { desktop: { width: 1280, height: 800 }, 'mobile-360': { width: 360, height: 740 } };
+
+// Waits for the verdict of the inputs in the URL, and says how long it took from navigation.
+async function verdictOf(page, url) {
+  await page.goto(url);
+  const verdict = page.locator('#verdict');
+  await expect(verdict).not.toHaveAttribute('data-fit', 'pending');
+  await expect(page.locator('#results')).toHaveAttribute('aria-busy', 'false');
+  const ms = await page.evaluate(() => performance.now());
+  return { verdict, ms };
+}
+
+async function inFirstViewport(page, locator) {
+  const box = await locator.boundingBox();
+  const { height } = page.viewportSize();
+  expect(box).not.toBeNull();
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(height);
+}
+
+for (const [size, viewport] of Object.entries(SIZES)) {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`the verdict is in the first viewport (${size}, ${colorScheme})`, async ({ page, context }) => {
+      await blockInternet(context);
+      await page.setViewportSize(viewport);
+      await page.emulateMedia({ colorScheme });
+      const { verdict } = await verdictOf(page, 'index.html?gpu=RTX%203060');
+      await expect(verdict).toHaveText('Does not fit on RTX 3060: 4.12 GiB short');
+      await expect(verdict).toHaveAttribute('data-fit', 'no');
+      await inFirstViewport(page, verdict);
+      await inFirstViewport(page, page.locator('#verdict-changes li').first());
+      await page.screenshot({ path: new URL(`${size}-${colorScheme}.png`, SHOTS).pathname });
+    });
+  }
+}
+
+test.describe('the six questions', () => {
+  test.beforeEach(async ({ context }) => blockInternet(context));
+
+  test('(a) an 8B at 4-bit, 8K context, on an RTX 3060', async ({ page }) => {
+    const { verdict, ms } = await verdictOf(page, 'index.html?gpu=RTX%203060&quantization=Q4_K_M&context-tokens=8192');
+    await expect(verdict).toHaveAttribute('data-fit', 'yes');
+    await expect(verdict).toHaveText(/^Fits on RTX 3060: \d+\.\d\d GiB to spare$/);
+    await expect(page.locator('#verdict-detail')).toContainText('tokens/s');
+    // a GGUF file type under the default runtime is llama.cpp's estimate, and the form says so
+    await expect(page.getByLabel('Runtime', { exact: true })).toHaveValue('llama.cpp');
+    await expect(page.locator('#status')).toContainText('Runtime set to llama.cpp');
+    await inFirstViewport(page, verdict);
+    console.log(`(a) 8B Q4_K_M 8K on an RTX 3060: verdict after ${ms.toFixed(0)} ms`);
+  });
+
+  test('(b) the largest Qwen2.5-7B context in 24 GB (a GPU given by its memory)', async ({ page }) => {
+    const { verdict, ms } = await verdictOf(page, 'index.html?model=Qwen/Qwen2.5-7B&vram=24');
+    await expect(verdict).toHaveText(/^Fits on a 24\.00 GiB GPU: /);
+    await expect(page.getByLabel('or its memory (GiB)')).toHaveValue('24');
+    const detail = await page.locator('#verdict-detail').textContent();
+    const max = /context up to ([\d,]+) tokens/.exec(detail)?.[1];
+    expect(max).toBeTruthy();
+    await expect(page.locator('#runtime-info')).toContainText(`up to ${max} tokens of context`);
+    expect(new URL(page.url()).searchParams.get('gpu-memory')).toBe('24');  // one spelling when the page writes the link
+    console.log(`(b) Qwen2.5-7B in 24 GiB: up to ${max} tokens, verdict after ${ms.toFixed(0)} ms`);
+  });
+
+  test('(c) which GGUF of a 70B for 2 x RTX 3090', async ({ page }) => {
+    const { verdict, ms } = await verdictOf(page, 'index.html?model=meta-llama/Llama-3.3-70B-Instruct&gpu=RTX%203090&gpus=2&runtime=llama.cpp&context-tokens=8192');
+    await expect(verdict).toHaveText(/ on 2 x RTX 3090/);
+    const table = page.locator('#quant-table');
+    await expect(table).toBeVisible();
+    const row = (name) => table.locator('tbody tr', { has: page.getByRole('button', { name, exact: true }) });
+    await expect(row('Q4_K_M')).toContainText('Yes');
+    await expect(row('Q8_0')).toContainText('With CPU layers: -ngl');
+    await expect(table.locator('tr.best')).toHaveCount(1);
+    const best = await table.locator('tr.best button').textContent();
+    await table.locator('tr.best button').click();
+    await expect(page.getByLabel('Weight format', { exact: true })).toHaveValue(best);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-fit', 'yes');
+    console.log(`(c) 70B on 2 x RTX 3090: best file type ${best}, verdict after ${ms.toFixed(0)} ms`);
+  });
+
+  test('(d) QLoRA of an 8B on a 4090', async ({ page }) => {
+    const { verdict, ms } = await verdictOf(page, 'index.html?mode=train&method=qlora&checkpointing=full&gpu=RTX%204090&context-tokens=2048');
+    await expect(verdict).toHaveText(/^Training fits on RTX 4090: /);
+    await expect(page.locator('#summary')).toContainText('QLoRA (NF4) training');
+    // training hides what it ignores
+    await expect(page.getByLabel('Runtime', { exact: true })).toBeHidden();
+    await expect(page.getByLabel('Weight format', { exact: true })).toBeHidden();
+    console.log(`(d) QLoRA 8B on a 4090: verdict after ${ms.toFixed(0)} ms`);
+  });
+
+  test('(e) vLLM on an H100: concurrent 8K requests', async ({ page }) => {
+    const { verdict, ms } = await verdictOf(page, 'index.html?runtime=vllm&gpu=H100%20SXM&context-tokens=8192');
+    await expect(verdict).toHaveAttribute('data-fit', 'yes');
+    await expect(page.locator('#verdict-detail')).toContainText(/concurrent 8,192-token requests/);
+    console.log(`(e) vLLM on an H100 at 8K: ${await page.locator('#verdict-detail').textContent()} (${ms.toFixed(0)} ms)`);
+  });
+
+  test('(f) a GGUF file of my own, from the file picker', async ({ page }) => {
+    await verdictOf(page, 'index.html');
+    await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();  // the features are in
+    const seed = fs.readFileSync(new URL('../tests/fuzz/corpus/gguf/small-v3.gguf', import.meta.url));
+    await page.locator('#file-input').setInputFiles({ name: 'mine.gguf', mimeType: 'application/octet-stream', buffer: seed });
+    const box = page.getByRole('region', { name: 'Weight file header' });
+    await expect(box).toContainText('mine.gguf: gguf v3');
+    // not compared with the unrelated model on screen
+    await expect(box).toContainText('not compared with it');
+  });
+});
+
+test.describe('hardware as people own it', () => {
+  test.beforeEach(async ({ context }) => blockInternet(context));
+
+  test('typing "3060" picks the RTX 3060; a change that makes it fit applies with one tap', async ({ page }) => {
+    await verdictOf(page, 'index.html');
+    await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();
+    await page.getByLabel('GPU', { exact: true }).fill('3060');
+    await page.getByLabel('GPU', { exact: true }).dispatchEvent('change');
+    await expect(page.getByLabel('GPU', { exact: true })).toHaveValue('NVIDIA GeForce RTX 3060');
+    await expect(page.locator('#verdict')).toHaveAttribute('data-fit', 'no');
+    await page.locator('#verdict-changes button', { hasText: '2 GPUs' }).click();
+    await expect(page.getByLabel('GPUs', { exact: true })).toHaveValue('2');
+    await expect(page.locator('#verdict')).toHaveText(/^Fits on 2 x RTX 3060: /);
+  });
+
+  test('a MoE that does not fit whole is offered layers on the CPU, with the command that runs it', async ({ page }) => {
+    const { verdict } = await verdictOf(page, 'index.html?model=Qwen/Qwen3-30B-A3B&gpu=RTX%203060&quantization=Q4_K_M');
+    await expect(verdict).toHaveAttribute('data-fit', 'offload');
+    await expect(verdict).toHaveText(/^Fits on RTX 3060 with \d+ of 49 layers on the CPU: ~\d+ tokens\/s$/);
+    const ngl = /-ngl (\d+)/.exec(await page.locator('#verdict-detail').textContent())[1];
+    await expect(page.locator('#runtime-info')).toContainText(`llama-server -m MODEL.gguf -c 4096 -ngl ${ngl} -fa on`);
+  });
+
+  test('a config.json from the file picker is estimated; a pasted one travels in a copied link', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await verdictOf(page, 'index.html');
+    await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();
+    await page.locator('#file-input').setInputFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(fixtureText('Qwen__Qwen3-0.6B')) });
+    await expect(page.locator('#summary')).toContainText('596,049,920');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect(page.locator('#status')).toContainText('#fragment');
+    const link = page.url();
+    expect(link).toMatch(/#config=[A-Za-z0-9_-]+$/);
+    const again = await context.newPage();
+    await again.goto(link);
+    await expect(again.locator('#summary')).toContainText('596,049,920');
+    await expect(again.locator('#result-model')).toHaveText('Qwen3ForCausalLM (your config.json)');
+  });
+
+  test('a pasted huggingface.co link is read as the model id', async ({ page }) => {
+    await verdictOf(page, 'index.html');
+    await page.getByLabel('Hugging Face model').fill('https://huggingface.co/Qwen/Qwen3-0.6B/blob/main/config.json');
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expect(page.getByLabel('Hugging Face model')).toHaveValue('Qwen/Qwen3-0.6B');
+    await expect(page.locator('#summary')).toContainText('596,049,920');
+  });
+});
+
+for (const [size, viewport] of Object.entries(SIZES)) {
+  test(`the layout does not shift over load and three re-estimates (${size})`, async ({ page, context }) => {
+    await blockInternet(context);
+    await page.setViewportSize(viewport);
+    await page.addInitScript(() => {
+      window.shift = 0;
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.shift += e.value; }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await verdictOf(page, 'index.html?gpu=RTX%203060');
+    await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();
+    for (const tokens of ['8192', '16384', '2048']) {
+      await page.evaluate((v) => { const c = document.getElementById('context'); c.value = v; c.dispatchEvent(new Event('change')); }, tokens);
+      await expect(page.locator('#summary')).toContainText(`${Number(tokens).toLocaleString('en-US')} tokens`);
+    }
+    await page.waitForTimeout(300);
+    const shift = await page.evaluate(() => window.shift);
+    console.log(`layout shift at ${viewport.width}x${viewport.height}: ${shift.toFixed(4)}`);
+    expect(shift).toBeLessThan(0.05);
+  });
+}
