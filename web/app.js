@@ -48,9 +48,12 @@ let fullCatalogue;
 // start-up estimate never hides the answer (or the error) for what the user asked for since.
 let generation = 0;
 
-function positive(value) {
+// A number field as typed: empty is left out (the core's default); anything else goes to the core, which
+// refuses what it cannot take with a message naming the field (never a silent default here).
+function typed(value) {
+  if (value === '' || value === undefined) return undefined;
   const n = Number(value);
-  return Number.isSafeInteger(n) && n >= 1 ? n : 0;
+  return Number.isFinite(n) ? n : value;
 }
 
 // The memory field is in GiB (the option's param_unit, as the CLI's --gpu-memory); the core takes bytes.
@@ -64,15 +67,14 @@ function memoryBytes(value) {
 function request({ params: p, model }) {
   const r = { config: model.text, model_id: model.id };
   for (const field of ['quantization', 'runtime', 'kv_cache_dtype', 'gpu']) if (p[field]) r[field] = p[field];
-  for (const field of ['context_tokens', 'batch_size', 'gpus']) if (positive(p[field])) r[field] = positive(p[field]);
-  if (memoryBytes(p.gpu_memory_bytes)) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes);
-  if (p.gpu_layers !== '' && p.gpu_layers !== undefined && Number.isSafeInteger(Number(p.gpu_layers)) && Number(p.gpu_layers) >= -1) r.gpu_layers = Number(p.gpu_layers);
+  for (const field of ['context_tokens', 'batch_size', 'gpus', 'gpu_layers']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
+  if (typed(p.gpu_memory_bytes) !== undefined) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes) || typed(p.gpu_memory_bytes);
   if (model.hub) r.hub = model.hub;
   if (p.mode === 'train') {
     r.mode = 'train';
     r.training = {
       method: p.method, precision: p.precision, optimizer: p.optimizer, checkpointing: p.checkpointing,
-      lora_rank: positive(p.lora_rank) || undefined, zero: Number(p.zero), micro_batch: r.batch_size, seq_len: r.context_tokens,
+      lora_rank: typed(p.lora_rank), zero: Number(p.zero), micro_batch: r.batch_size, seq_len: r.context_tokens,
     };
   }
   return r;

@@ -32,7 +32,8 @@ function besideEstimate(report, bytes, dataBytes, kvPerToken, elements) {
     return [el('p', `This file holds ${formatShort(elements)} elements, not the ${formatShort(report.parameters.total)} parameters of the model on screen, so it is not compared with it. For its full estimate, load its config.json (or its Hub id).`)];
   }
   const weights = report.gguf?.tensor_bytes ?? report.memory.stored_weights_bytes ?? report.memory.weights_bytes;  // as a file stores them (no runtime copies)
-  const diff = ((dataBytes - weights) / weights) * 100;
+  const raw = ((dataBytes - weights) / weights) * 100;
+  const diff = Math.abs(raw) < 0.005 ? 0 : raw;  // never "-0.00 %"
   const lines = [`config.json estimate (${report.request.quantization_label}): ${bytes(weights)} of weights; the file${dataBytes === weights ? '' : 's'} hold ${bytes(dataBytes)} (${diff >= 0 ? '+' : ''}${diff.toFixed(2)} %).`];
   if (kvPerToken && report.kv_cache) lines.push(`KV per token: config.json ${formatCount(report.kv_cache.bytes_per_token)} bytes (${report.kv_cache.dtype}); the file's hyperparameters ${formatCount(kvPerToken)} (f16).`);
   return lines.map((line) => el('p', line));
