@@ -53,6 +53,9 @@ struct estimate_options {
                                    // (its bandwidth unknown, so no speed); 0 = the catalogue's memory
   std::string mode;                // "" or "inference"; "train" for the training estimate
   bool repo_has_gguf = false;      // the Hub says the model's repository holds .gguf files (hub.gguf_files): llama.cpp's -hf
+  // A GGUF file's own tensors (gguf_model.h): the llama.cpp weights of its file type come from it rather than
+  // from the plan of what the converter and llama-quantize would write; other file types are still planned.
+  const gguf_plan* file_plan = nullptr;
   training_options training;
   uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
   bool explain = true;             // write the formula texts (estimate_result::formulas); the solvers and the

@@ -10,6 +10,12 @@
 #include "estimate.h"
 #include "family.h"
 #include "gguf_quant.h"
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+#include "file_headers.h"
+#include "gguf_model.h"
+#else
+namespace neuroshrink { struct gguf_model; }
+#endif
 #include "hub_check.h"
 #include "json_writer.h"
 #include "options.h"
@@ -267,6 +273,18 @@ void write_solver(json_writer& w, const solver_result& sv) {
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// Where a GGUF-only estimate's model came from: the file's architecture and type, and the config.json its
+// metadata amounts to (the page's quant table and charts ask table() with it).
+void write_file_model(json_writer& w, const gguf_model& m) {
+  w.key("file").begin_object().field("format", "gguf").field("architecture", m.architecture).field("file_type", m.file_type)
+      .field("tensor_bytes", m.plan.tensor_bytes).field("header_bytes", m.plan.header_bytes).field("file_bytes", m.plan.file_bytes)
+      .field("tensors", m.plan.n_tensors).key("derived").begin_array();
+  for (const auto& d : m.derived) w.value(d);
+  w.end_array().field("config", m.config_text).end_object();
+}
+#endif
+
 // Whether an estimate keeps some of the model's layers on the CPU (llama.cpp -ngl below n_layer + 1).
 bool layers_on_host(const estimate_result& r) {
   const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
@@ -441,11 +459,15 @@ report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
   return p;
 }
 
-std::string report_for(std::string_view request_text_json) {
+// `file`: the model of a GGUF file (estimate_file_json), whose tensors size the weights of its file type.
+std::string report_for(std::string_view request_text_json, const gguf_model* file = nullptr) {
   json_writer w;
   std::vector<issue> issues;
   request_view rv;
   if (!read_request(request_text_json, w, issues, rv)) return finish_reply(w, issues);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (file) rv.opt.file_plan = &file->plan;
+#endif
   [[maybe_unused]] const json& req = rv.req;
   const std::string& model_id = rv.model_id;
   const estimate_options& opt = rv.opt;
@@ -483,6 +505,9 @@ std::string report_for(std::string_view request_text_json) {
   if (r.runtime && !r.training && profile_of(*r.runtime)) profile_of(*r.runtime)->write_settings(w, r, opt);
   w.end_object();
   write_model(w, s, model_id);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (file) write_file_model(w, *file);
+#endif
   if (r.ok()) write_verdict(w, r, planned.solver);
   if (r.ok() && r.training) {
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
@@ -504,6 +529,38 @@ std::string report_for(std::string_view request_text_json) {
 std::string estimate_json(std::string_view request_json) {
   return report_for(request_json);
 }
+
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+std::string estimate_file_json(std::span<const uint8_t> bytes, uint64_t file_size, std::string_view request_json) {
+  auto reply = [](std::string_view runtime, const std::vector<issue>& issues, const file_header* h) {
+    json_writer w;
+    w.begin_object().field("schema_version", kReportSchemaVersion).field("runtime", runtime);
+    if (h) {
+      w.key("file").begin_object().field("format", h->format).field("status", h->status == header_status::need_more ? "need_more" : h->status == header_status::ok ? "ok" : "invalid")
+          .field("needed_bytes", h->needed_bytes).field("tensor_bytes", h->data_bytes).field("tensors", static_cast<uint64_t>(h->tensors.size())).end_object();
+    }
+    return finish_reply(w, issues);
+  };
+  const file_header h = read_gguf_header(bytes, file_size);
+  if (h.status != header_status::ok) {
+    std::vector<issue> issues = h.issues;
+    if (h.status == header_status::need_more)
+      issues.push_back({"needs_more_bytes", "file", "The GGUF header goes on past the bytes given: give its first " + text_of(h.needed_bytes) + " bytes.", severity::error});
+    else if (issues.empty())
+      issues.push_back({"invalid_file", "file", "This is not a GGUF file.", severity::error});
+    return reply("llama.cpp", issues, &h);
+  }
+  const gguf_model m = model_from_gguf(h);
+  if (!m.ok()) return reply("llama.cpp", m.issues, &h);
+  // The request as given, with the file's model, llama.cpp and the file's type unless it names others.
+  json req = json::parse(request_json.begin(), request_json.end(), nullptr, false);
+  if (req.is_discarded() || !req.is_object()) return reply("llama.cpp", {{"bad_request", "", "The request is not a JSON object.", severity::error}}, nullptr);
+  req["config"] = m.config_text;
+  if (!req.contains("runtime")) req["runtime"] = "llama.cpp";
+  if (!req.contains("quantization") && !req.contains("q") && !m.file_type.empty()) req["quantization"] = m.file_type;
+  return report_for(req.dump(), &m);
+}
+#endif
 
 namespace {
 

@@ -2,6 +2,8 @@
 // the native driver both call these, so the same request gives byte-identical reports from both.
 #pragma once
 #include <string>
+#include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace neuroshrink {
@@ -19,6 +21,13 @@ std::string estimate_json(std::string_view request_json);
 // "fits": [q][c] = how many catalogue GPUs fit: the catalogue is ordered by memory, so they are its last
 // fits[q][c] entries, "issues"}.
 std::string table_json(std::string_view request_json);
+
+// The estimate of a GGUF file alone (no config.json; the full module only): `bytes` the start of the file,
+// through its header (a reply whose file.status is "need_more" says how many bytes: file.needed_bytes), and a
+// request as estimate_json takes it, without config (runtime llama.cpp and the file's type unless named). The
+// report is the llama.cpp estimate with the file's own tensors as its weights, and a "file" section: its
+// architecture and type, and the config.json its metadata amounts to.
+std::string estimate_file_json(std::span<const uint8_t> bytes, uint64_t file_size, std::string_view request_json);
 
 // The core's tables, for the front ends' pickers: quantizations, KV dtypes, GPUs.
 std::string catalogue_json();

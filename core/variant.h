@@ -7,7 +7,8 @@
 
 namespace neuroshrink {
 
-// A llama.cpp file type: p.r.gguf and p.weights from its GGUF plan; false after an error issue.
+// A llama.cpp file type: p.r.gguf and p.weights from its GGUF plan (or a GGUF file's own tensors: p.o.file_plan,
+// whose file type size_weights matched); false after an error issue.
 bool size_from_gguf_plan(plan& p);
 // (core/runtimes/profile.h declares profile_of: the full module has every runtime's profile, the first module
 // transformers' alone; core/solver.h declares solve: the first module has no solvers, core/solver.cpp is the

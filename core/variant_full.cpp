@@ -11,7 +11,8 @@ namespace neuroshrink {
 bool size_from_gguf_plan(plan& p) {
   weight_split& w = p.weights;
   const gguf_file_type* ft = find_gguf_file_type(p.f.gguf_ftype);
-  p.r.gguf = ft ? plan_gguf(p.s, p.tensors.inv, *ft) : gguf_plan{};
+  if (p.o.file_plan && (p.f.layout != weight_layout::gguf || (ft && p.o.file_plan->file_type == ft))) p.r.gguf = *p.o.file_plan;  // the file itself
+  else p.r.gguf = ft ? plan_gguf(p.s, p.tensors.inv, *ft) : gguf_plan{};
   const gguf_plan& plan = *p.r.gguf;
   w.blk.assign(plan.n_layer, 0);
   for (const auto& t : plan.tensors) {

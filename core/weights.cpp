@@ -68,8 +68,16 @@ uint64_t tensor_bytes(const tensor_entry& t, const weight_format& f) {
   return dense_bytes;
 }
 
+// A GGUF file's own 16/32-bit file type (F16, BF16, F32) under the format of the same name: its tensors are
+// the weights, as for a quantized file (size_from_gguf_plan).
+bool dense_file(const plan& p) {
+  if (!p.o.file_plan || !p.o.file_plan->file_type || p.f.layout != weight_layout::dense) return false;
+  const std::string_view ft = p.o.file_plan->file_type->name;
+  return (ft == "F16" && p.f.name == "fp16") || (ft == "BF16" && p.f.name == "bf16") || (ft == "F32" && p.f.name == "fp32");
+}
+
 bool size_weights(plan& p) {
-  if (p.f.layout == weight_layout::gguf) return size_from_gguf_plan(p);
+  if (p.f.layout == weight_layout::gguf || dense_file(p)) return size_from_gguf_plan(p);
   weight_split& w = p.weights;
   for (const auto& t : p.tensors.inv.tensors) {
     if (t.component == "mtp") continue;  // multi-token-prediction modules: stored, not loaded for plain decoding

@@ -18,6 +18,11 @@ std::string file_header(const emscripten::val& bytes, double file_size) {
   const std::vector<uint8_t> b = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
   return neuroshrink::file_header_json(b, file_size > 0 ? static_cast<uint64_t>(file_size) : 0);
 }
+// The estimate of a GGUF file alone: its first bytes (through the header), its size, and a request without config.
+std::string estimate_file(const emscripten::val& bytes, double file_size, const std::string& request) {
+  const std::vector<uint8_t> b = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+  return neuroshrink::estimate_file_json(b, file_size > 0 ? static_cast<uint64_t>(file_size) : 0, request);
+}
 #endif
 }  // namespace
 
@@ -27,5 +32,6 @@ EMSCRIPTEN_BINDINGS(neuro_shrink) {
   emscripten::function("table", &table);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   emscripten::function("fileHeader", &file_header);
+  emscripten::function("estimateFile", &estimate_file);
 #endif
 }

@@ -65,7 +65,7 @@ function memoryBytes(value) {
 
 // The estimate request: what the inputs say; an empty or unusable number is left out (the core's default).
 function request({ params: p, model }) {
-  const r = { config: model.text, model_id: model.id };
+  const r = model.file ? { model_id: model.id } : { config: model.text, model_id: model.id };
   for (const field of ['quantization', 'runtime', 'kv_cache_dtype', 'gpu']) if (p[field]) r[field] = p[field];
   for (const field of ['context_tokens', 'batch_size', 'gpus', 'gpu_layers']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
   if (typed(p.gpu_memory_bytes) !== undefined) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes) || typed(p.gpu_memory_bytes);
@@ -93,7 +93,10 @@ async function estimate(ticket = ++generation) {
   const s = store.state;
   if (!s.model) return;
   const req = request(s);
-  const report = await estimateReport(req);
+  // A GGUF file alone: its header is the model (the core reads the config its metadata amounts to).
+  const report = s.model.file
+    ? await import('./shared/file-header.js').then((m) => m.estimateFile(s.model.file.bytes, s.model.file.size, req))
+    : await estimateReport(req);
   if (ticket !== generation) return;
   const errors = report.issues.filter((i) => i.level === 'error');
   if (errors.length) {
@@ -102,6 +105,7 @@ async function estimate(ticket = ++generation) {
   }
   // A GGUF file type with no runtime named is llama.cpp's estimate (the core says so): the form follows.
   const switched = !req.runtime && report.request?.runtime && report.request.runtime !== 'transformers';
+  if (report.file?.config) req.config = report.file.config;  // the charts and the quant table ask table() with it
   store.update({ report, request: req, alert: [], failed: false, busy: false,
     ...(switched ? { params: { ...s.params, runtime: report.request.runtime }, status: `Runtime set to ${report.request.runtime}: ${req.quantization} is a GGUF file type, which llama.cpp runs.` } : {}) });
   if (!performance.getEntriesByName('first-estimate').length) performance.mark('first-estimate');
@@ -240,7 +244,7 @@ form.addEventListener('submit', (event) => {
   const id = modelIdFrom(modelInput.value);
   modelInput.value = id;
   const { model } = store.state;
-  if (id === model?.id && model.text) estimateOrSay();
+  if ((id === model?.id && model.text) || (!id && model?.file)) estimateOrSay();
   else if (id === DEFAULT_MODEL.id) useDefault();
   else loadModel(id);
 });

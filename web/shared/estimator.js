@@ -55,7 +55,7 @@ function catalogueGpus(mod) {
   if (!gpusOf.has(mod)) gpusOf.set(mod, JSON.parse(mod.catalogue()).gpus);
   return gpusOf.get(mod);
 }
-function expandFits(report, mod) {
+export function expandFits(report, mod) {
   const headroom = report.fits?.headroom_bytes;
   if (!headroom) return report;
   const gpus = catalogueGpus(mod);

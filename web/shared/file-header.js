@@ -1,6 +1,6 @@
 // Reading a weight file's header in slices, shared by the page (a dropped File, a Hub file by Range) and the
 // CLI (a local file, a URL). Loaded on use, so it weighs nothing on the page's first answer.
-import { catalogue, fileHeader } from './estimator.js';
+import { catalogue, expandFits, fileHeader, loadEstimator } from './estimator.js';
 
 // The first slice: a safetensors header's length and, most often, the whole header of either format.
 const FIRST_SLICE = 64 * 1024;
@@ -46,7 +46,7 @@ function refused(code, message, fields) {
 // A weight file's header through `slice(end)`, which resolves to { bytes: its first `end` bytes (fewer where the
 // file ends), size: the file's size when known }: a first 64 KiB, then exactly the length safetensors declares;
 // a GGUF header's length is not declared, so its slices grow fourfold until the tensor infos are in (a
-// 150K-token vocabulary makes a header of a few MB). Resolves to { header, read, size }, and
+// 150K-token vocabulary makes a header of a few MB). Resolves to { header, read, size, bytes }, and
 //   empty / notWeightFile: the file is empty, or is neither format (header: an invalid one saying so);
 //   truncated: the file ends inside its header; tooLarge (with `cap`): the header needs more than the cap.
 export async function readFileHeader(slice, options) {
@@ -67,7 +67,7 @@ export async function readFileHeader(slice, options) {
         { notWeightFile: true, firstBytes: bytes.subarray(0, SHOWN_BYTES), read: bytes.length, size });
     }
     const header = await fileHeader(bytes, size, options);
-    last = { header, read: bytes.length, size };
+    last = { header, read: bytes.length, size, bytes };
     if (header.status !== 'need_more') return last;
     if (size && header.needed_bytes > size) return { ...last, truncated: true };
     if (header.needed_bytes > cap) return { ...last, tooLarge: true, cap };
@@ -90,4 +90,12 @@ export function headerProblem(result, name) {
   }
   if (result.tooLarge) return `the header of ${name} is still incomplete after ${MAX_ROUNDS} reads (${count(result.read)} bytes).`;
   return `${name}: ${result.header?.issues?.[0]?.message ?? 'not a GGUF or safetensors file.'}`;
+}
+
+// The estimate of a GGUF file alone (no config.json): `bytes` its first bytes through the header (what
+// readFileHeader read), `size` the file's size, `request` an estimate request without config. The report is
+// llama.cpp's estimate with the file's own tensors as the weights, and report.file says what was read.
+export async function estimateFile(bytes, size, request, options) {
+  const mod = await loadEstimator(options);
+  return expandFits(JSON.parse(mod.estimateFile(bytes, size || 0, JSON.stringify(request))), mod);
 }

@@ -50,6 +50,12 @@ async function showWeightFile(store, file) {
     box.replaceChildren(el('p', unread(result, file.name), 'error'));
     return;
   }
+  // A GGUF is a model of its own: estimated from its header alone (the core reads its metadata and tensors).
+  if (header.format === 'gguf') {
+    $('model-id').value = '';
+    store.update({ status: `Estimating ${file.name} from its header (${formatCount(read)} of ${formatCount(file.size)} bytes read).`,
+      model: { id: file.name, text: null, hub: null, file: { bytes: result.bytes, size: file.size } } });
+  }
   const rows = header.by_type.map((t) => `${t.type}: ${t.tensors} tensors, ${bytes(t.bytes)}`);
   const arch = header.metadata?.['general.architecture'];
   box.replaceChildren(
@@ -57,7 +63,7 @@ async function showWeightFile(store, file) {
     el('p', `${header.tensor_count} tensors, ${formatCount(header.elements)} stored elements, ${bytes(header.data_bytes)} of tensor data` +
       (arch ? `; architecture ${arch}` : '') + `. Read ${formatCount(read)} of ${formatCount(file.size)} bytes.`),
     el('p', rows.join(' · ')),
-    ...besideEstimate(store.state.report, bytes, header.data_bytes, header.kv_cache?.bytes_per_token_f16, header.elements));
+    ...(header.format === 'gguf' ? [] : besideEstimate(store.state.report, bytes, header.data_bytes, header.kv_cache?.bytes_per_token_f16, header.elements)));
   box.scrollIntoView({ block: 'nearest' });
 }
 

@@ -4,6 +4,10 @@ import { $ } from '../render.js';
 
 export function attach(store) {
   $('copy-link').addEventListener('click', async () => {
+    if (store.state.model?.file) {
+      store.update({ status: `A link cannot carry ${store.state.model.id}: the file stays on your device. Share its Hub id instead.` });
+      return;
+    }
     if (store.state.model?.pasted) {
       const { writeConfigToHash } = await import('../config-link.js');
       store.update({ status: await writeConfigToHash(store.state.model.text) });

@@ -1,0 +1,95 @@
+// The estimate of a GGUF file alone (issue #15): GGUF files written by the llama.cpp harness's writer from real
+// configs (tests/llamacpp/layouts.mjs: the exact llama.cpp tensor layout, sparse zero data), read through their
+// first bytes only, estimated by the wasm core's estimateFile, and held against the config-based llama.cpp
+// estimate of the same model and file type: every byte figure equal.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+
+import { writeGguf } from '../llamacpp/gguf-writer.mjs';
+import { LAYOUTS, buildLayout, readConfig } from '../llamacpp/layouts.mjs';
+
+const dist = new URL('../../dist/', import.meta.url);
+const { estimateReport, loadEstimator } = await import(new URL('shared/estimator.js', dist).href);
+const { estimateFile, readFileHeader } = await import(new URL('shared/file-header.js', dist).href);
+await loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-gguf-only-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// The first `end` bytes of a file, as the page's File.slice() and the CLI read them.
+const sliceOf = (file) => async (end) => {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const bytes = Buffer.alloc(Math.min(end, size));
+    fs.readSync(fd, bytes, 0, bytes.length, 0);
+    return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), size };
+  } finally {
+    fs.closeSync(fd);
+  }
+};
+
+const SETTINGS = [{ context_tokens: 8192 }, { context_tokens: 32768, gpu: 'RTX 4090' }, { context_tokens: 4096, batch_size: 4, kv_cache_dtype: 'q8_0' }];
+
+describe('a GGUF alone gives the config-based llama.cpp estimate of the same model and file type', () => {
+  for (const [id, rel] of Object.entries(LAYOUTS)) {
+    for (const weights of ['F16', 'Q4_K_M']) {
+      test(`${id} ${weights}`, async () => {
+        const file = path.join(tmp, `${id}-${weights}.gguf`);
+        writeGguf(file, buildLayout(readConfig(rel), { weights, name: id }));
+        const read = await readFileHeader(sliceOf(file));
+        assert.equal(read.header.status, 'ok');
+        // only the header is read: slices grow fourfold, so at most four times it
+        assert.ok(read.read <= Math.max(65536, 4 * read.header.header_bytes), `read ${read.read} bytes for a ${read.header.header_bytes}-byte header`);
+        for (const settings of SETTINGS) {
+          const fromFile = await estimateFile(read.bytes, read.size, settings);
+          assert.deepEqual(fromFile.issues.filter((i) => i.level === 'error'), [], JSON.stringify(settings));
+          const fromConfig = await estimateReport({ config: fs.readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8'), runtime: 'llama.cpp', quantization: weights, ...settings });
+          assert.equal(fromFile.file.file_type, weights);
+          assert.equal(fromFile.parameters.total, fromConfig.parameters.total);
+          // The weights are the file's tensor data; a config's F16 estimate leaves out the GGUF-only tensors
+          // (rope_freqs: llama3 rope's 64 F32 factors), which the file holds. Everything else is the same.
+          const extra = fromFile.file.tensor_bytes - fromConfig.memory.stored_weights_bytes;
+          assert.ok(extra === 0 || (weights === 'F16' && extra === 256 && id === 'llama-3.1-8b'), `${id} ${weights}: ${extra} bytes`);
+          const less = (m) => ({ ...m, weights_bytes: m.weights_bytes - extra, total_bytes: m.total_bytes - extra, stored_weights_bytes: m.stored_weights_bytes - extra,
+            gpu_bytes: m.gpu_bytes - (m.gpu_bytes ? extra : 0) });
+          assert.deepEqual(less(fromFile.memory), fromConfig.memory, `${id} ${weights} ${JSON.stringify(settings)}`);
+          if (!extra) assert.deepEqual(fromFile.components, fromConfig.components);
+          assert.deepEqual(fromFile.kv_cache.layers, fromConfig.kv_cache.layers);
+          if (!extra) assert.deepEqual(fromFile.verdict, fromConfig.verdict);
+          // the file's weights are its own tensor data, to the byte
+          assert.equal(fromFile.gguf.tensor_bytes, fromFile.file.tensor_bytes);
+          assert.equal(fromFile.memory.stored_weights_bytes, fromFile.file.tensor_bytes);
+        }
+        fs.rmSync(file);
+      });
+    }
+  }
+});
+
+describe('what a GGUF alone cannot say, it says', () => {
+  test('an architecture the estimate does not read: the weights exact, the rest left to a config.json', async () => {
+    const layout = buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'F16', name: 'x' });
+    layout.metadata = layout.metadata.map((m) => (m.key === 'general.architecture' ? { ...m, value: 'rwkv7' } : m));
+    const file = path.join(tmp, 'unknown.gguf');
+    writeGguf(file, layout);
+    const read = await readFileHeader(sliceOf(file));
+    const report = await estimateFile(read.bytes, read.size, {});
+    assert.equal(report.issues[0].code, 'gguf_architecture_unknown');
+    assert.match(report.issues[0].message, /"rwkv7"/);
+    assert.ok(!report.memory);
+  });
+
+  test('a header cut short asks for the bytes it needs', async () => {
+    const file = path.join(tmp, 'short.gguf');
+    writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'F16', name: 'x' }));
+    const { bytes, size } = await sliceOf(file)(4096);
+    const report = await estimateFile(bytes, size, {});
+    assert.equal(report.file.status, 'need_more');
+    assert.ok(report.file.needed_bytes > 4096);
+    assert.equal(report.issues.at(-1).code, 'needs_more_bytes');
+  });
+});
