@@ -107,7 +107,7 @@ async function estimate(ticket = ++generation) {
   const switched = !req.runtime && report.request?.runtime && report.request.runtime !== 'transformers';
   if (report.file?.config) req.config = report.file.config;  // the charts and the quant table ask table() with it
   store.update({ report, request: req, alert: [], failed: false, busy: false,
-    ...(switched ? { params: { ...s.params, runtime: report.request.runtime }, status: `Runtime set to ${report.request.runtime}: ${req.quantization} is a GGUF file type, which llama.cpp runs.` } : {}) });
+    ...(switched ? { params: { ...s.params, runtime: report.request.runtime }, status: `Runtime set to ${report.request.runtime}: ${s.model.file ? `${s.model.id} is a GGUF file` : `${req.quantization} is a GGUF file type`}, which llama.cpp runs.` } : {}) });
   if (!performance.getEntriesByName('first-estimate').length) performance.mark('first-estimate');
   saveUrl();
   setTimeout(() => {  // ready for the next model, and for offline use; then the page's features
