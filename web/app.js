@@ -118,9 +118,10 @@ async function estimate(ticket = ++generation) {
   }, 0);
 }
 
-const estimateOrSay = () => estimate().catch((err) => store.update({
+const cannotStart = (err) => store.update({
   alert: [`The estimator could not start: ${err?.message ?? err}. Reload the page; if it persists, your browser may lack WebAssembly.`],
-}));
+});
+const estimateOrSay = () => estimate().catch(cannotStart);
 
 async function loadModel(modelId) {
   fetchController?.abort();
@@ -248,21 +249,9 @@ form.addEventListener('submit', (event) => {
   else if (id === DEFAULT_MODEL.id) useDefault();
   else loadModel(id);
 });
+// (The GPU field's typed names are resolved by the GPU picker, page/features/inputs.js.)
 for (const c of controls) if (c !== form.elements.gpu) c.addEventListener('change', () => store.update({ params: readForm() }));
-// Typing "3060", "m4 max" or "p40" picks the catalogue GPU it names (the smallest of several: a fit there holds
-// on the others, and the status says which were meant); the core takes only catalogue names.
-form.elements.gpu.addEventListener('change', async () => {
-  const gpus = store.state.catalogue?.gpus ?? [];
-  const typed = form.elements.gpu.value;
-  const { resolveGpu } = await import('./shared/gpu-names.js');
-  const { name, matches } = resolveGpu(typed, gpus);
-  if (name && name !== typed) form.elements.gpu.value = name;
-  store.update({
-    params: readForm(),
-    status: matches.length > 1 ? `${matches.length} GPUs match "${typed.trim()}": showing the smallest, ${name}. Pick yours from the list if it differs.`
-      : typed.trim() && !name ? `No catalogue GPU matches "${typed.trim()}": give its memory in GiB instead.` : store.state.status,
-  });
-});
+
 $('unit').addEventListener('change', () => store.update({ unit: $('unit').value }));
 
 
@@ -295,7 +284,7 @@ async function start() {
     const text = await preloaded;
     if (ticket === generation) store.update({ model: { id: DEFAULT_MODEL.id, text, hub: null } });
   } catch (err) {
-    store.update({ alert: [`The estimator could not start: ${err?.message ?? err}. Reload the page; if it persists, your browser may lack WebAssembly.`] });
+    cannotStart(err);
   }
 }
 

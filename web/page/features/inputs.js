@@ -1,6 +1,7 @@
 // Help with the inputs: the shipped models as suggestions for the model field, a log-scale slider beside the
 // context field, and what was typed but not yet estimated kept across a reload of the tab.
 import { shippedModels } from '../../shared/models.js';
+import { resolveGpu } from '../../shared/gpu-names.js';
 import { $, el } from '../render.js';
 
 async function attachSuggestions() {
@@ -67,7 +68,25 @@ function keepTyped(store) {
   }
 }
 
+// Typing "3060", "m4 max" or "p40" picks the catalogue GPU it names (the smallest of several: a fit there holds
+// on the others, and the status says which were meant); the core takes only catalogue names.
+function attachGpuPicker(store) {
+  const input = $('gpu');
+  input.addEventListener('change', () => {
+    const typed = input.value;
+    const { name, matches } = resolveGpu(typed, store.state.catalogue?.gpus ?? []);
+    if (name && name !== typed) input.value = name;
+    if (input.value === store.state.params.gpu) return;  // (a blur after the pick: nothing new to estimate)
+    store.update({
+      params: { ...store.state.params, gpu: input.value },
+      status: matches.length > 1 ? `${matches.length} GPUs match "${typed.trim()}": showing the smallest, ${name}. Pick yours from the list if it differs.`
+        : typed.trim() && !name ? `No catalogue GPU matches "${typed.trim()}": give its memory in GiB instead.` : store.state.status,
+    });
+  });
+}
+
 export function attach(store) {
+  attachGpuPicker(store);
   attachSuggestions().catch(() => {});
   attachContextSlider(store);
   keepTyped(store);
