@@ -1,5 +1,7 @@
 #include "runtime.h"
 
+#include "variant_text.h"
+
 #include <array>
 
 namespace neuroshrink {
@@ -7,20 +9,20 @@ namespace {
 
 constexpr std::array kRuntimes{
   runtime_info{runtime_kind::transformers, "transformers", "transformers (PyTorch)",
-      "weights, the dynamic KV cache, prefill activations with the last-position logits upcast to fp32, the CUDA context",
-      "huggingface/transformers modeling_llama.py, cache_utils.py DynamicCache; pytorch/pytorch#86509"},
+      FULL_TEXT("weights, the dynamic KV cache, prefill activations with the last-position logits upcast to fp32, the CUDA context"),
+      FULL_TEXT("huggingface/transformers modeling_llama.py, cache_utils.py DynamicCache; pytorch/pytorch#86509")},
   runtime_info{runtime_kind::llama_cpp, "llama.cpp", "llama.cpp",
-      "model buffers (token_embd on the host, -ngl layers on the GPU), the KV buffer padded to 256 cells with its own "
-      "sliding-window sizing, the compute buffer for n_ubatch with or without flash attention, the host output buffer",
-      "ggml-org/llama.cpp src/llama-context.cpp, src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp, src/llama-model.cpp; "
-      "measured in tests/fixtures/llamacpp/measurements.json"},
+      FULL_TEXT("model buffers (token_embd on the host, -ngl layers on the GPU), the KV buffer padded to 256 cells with its own "
+      "sliding-window sizing, the compute buffer for n_ubatch with or without flash attention, the host output buffer"),
+      FULL_TEXT("ggml-org/llama.cpp src/llama-context.cpp, src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp, src/llama-model.cpp; "
+      "measured in tests/fixtures/llamacpp/measurements.json")},
   runtime_info{runtime_kind::vllm, "vllm", "vLLM",
-      "gpu_memory_utilization x memory as the budget; weights, the profiled activation peak for max_num_batched_tokens and "
-      "non-torch memory come first; the rest is the paged KV cache, in tokens and concurrent requests",
-      "vllm-project/vllm vllm/v1/worker/gpu_worker.py determine_available_memory, vllm/v1/core/kv_cache_utils.py, engine/arg_utils.py"},
+      FULL_TEXT("gpu_memory_utilization x memory as the budget; weights, the profiled activation peak for max_num_batched_tokens and "
+      "non-torch memory come first; the rest is the paged KV cache, in tokens and concurrent requests"),
+      FULL_TEXT("vllm-project/vllm vllm/v1/worker/gpu_worker.py determine_available_memory, vllm/v1/core/kv_cache_utils.py, engine/arg_utils.py")},
   runtime_info{runtime_kind::mlx, "mlx", "MLX (Apple silicon)",
-      "weights and the KV cache in unified memory, no host copy; fits against Metal's recommended working set",
-      "ml-explore/mlx-lm mlx_lm/models/cache.py, generate.py; Apple MTLDevice.recommendedMaxWorkingSetSize"},
+      FULL_TEXT("weights and the KV cache in unified memory, no host copy; fits against Metal's recommended working set"),
+      FULL_TEXT("ml-explore/mlx-lm mlx_lm/models/cache.py, generate.py; Apple MTLDevice.recommendedMaxWorkingSetSize")},
 };
 
 bool equal_ci(std::string_view a, std::string_view b) {

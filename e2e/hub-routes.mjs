@@ -13,7 +13,8 @@ export async function blockInternet(context) {
   await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname), (route) => route.abort('internetdisconnected'));
 }
 
-// The Hub: repos map "owner/name" -> { status, body, headers }; unknown repos are 404 RepoNotFound.
+// The Hub: repos map "owner/name" -> { status, headers, config, hubTotal, siblings (file names), files (name -> { head,
+// size }) }; unknown repos are 404 RepoNotFound, a file a repo lacks 404 EntryNotFound.
 export async function routeHub(context, repos, seen = []) {
   await context.route('https://huggingface.co/**', (route) => {
     const request = route.request();
@@ -29,10 +30,18 @@ export async function routeHub(context, repos, seen = []) {
       return route.fulfill({ status: repo.status, headers: { ...cors, ...(repo.headers ?? {}) }, body: '{"error":"restricted"}' });
     }
     if (api) {
-      if (!repo.hubTotal) return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: '{}' });
-      return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify({ safetensors: { total: repo.hubTotal } }) });
+      const info = { ...(repo.hubTotal ? { safetensors: { total: repo.hubTotal } } : {}), ...(repo.siblings ? { siblings: repo.siblings.map((rfilename) => ({ rfilename })) } : {}) };
+      return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(info) });
     }
-    if (file && file[2] === 'config.json') return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: repo.config });
+    if (file && file[2] === 'config.json' && repo.config) return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: repo.config });
+    // A weight file: { head: its first bytes (the header), size }; a Range answer of the bytes asked, zeros past the head.
+    const weights = file && repo.files?.[file[2]];
+    if (weights) {
+      const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers().range ?? '');
+      const end = Math.min(range ? Number(range[2]) + 1 : weights.size, weights.size);
+      const body = Buffer.concat([weights.head.subarray(0, end), Buffer.alloc(Math.max(0, end - weights.head.length))]);
+      return route.fulfill({ status: range ? 206 : 200, headers: { ...cors, 'access-control-expose-headers': 'x-error-code, content-range', ...(range ? { 'content-range': `bytes 0-${end - 1}/${weights.size}` } : {}) }, body });
+    }
     return route.fulfill({ status: 404, headers: { ...cors, 'x-error-code': 'EntryNotFound' }, body: '{"error":"Entry not found"}' });
   });
 }

@@ -11,7 +11,7 @@ import { expect, test } from '@playwright/test';
 
 import { writeGguf } from '../tests/llamacpp/gguf-writer.mjs';
 import { LAYOUTS, buildLayout, readConfig } from '../tests/llamacpp/layouts.mjs';
-import { blockInternet, fixtureText } from './hub-routes.mjs';
+import { blockInternet, fixtureText, routeHub } from './hub-routes.mjs';
 
 const SHOTS = new URL('./screenshots/', import.meta.url);
 fs.mkdirSync(SHOTS, { recursive: true });
@@ -211,3 +211,31 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     expect(shift).toBeLessThan(0.05);
   });
 }
+
+test('a GGUF-only repository: its Q4_K_M file estimated from the header, read by Range', async ({ page, context }) => {
+  await blockInternet(context);
+  const file = path.join(os.tmpdir(), `ns-e2e-repo-${process.pid}.gguf`);
+  const { dataOffset, fileBytes: size } = writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' }));
+  const head = Buffer.alloc(dataOffset);
+  const fd = fs.openSync(file, 'r');
+  fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  fs.rmSync(file);
+  const seen = [];
+  await routeHub(context, {
+    'someone/Qwen3-0.6B-GGUF': {
+      siblings: ['README.md', 'Qwen3-0.6B-Q8_0.gguf', 'Qwen3-0.6B-Q4_K_M.gguf', 'mmproj-Qwen3-0.6B-F16.gguf'],
+      files: { 'Qwen3-0.6B-Q4_K_M.gguf': { head, size } },
+    },
+  }, seen);
+  const { verdict } = await verdictOf(page, 'index.html?model=someone/Qwen3-0.6B-GGUF&gpu=RTX%203060');
+  await expect(page.locator('#summary')).toContainText('(596,049,920)');
+  await expect(page.locator('#summary')).toContainText('GGUF Q4_K_M');
+  await expect(verdict).toHaveText(/^Fits on RTX 3060: /);
+  await expect(page.locator('#status')).toContainText('Its other types: Q8_0');
+  await expect(page.locator('#runtime-info')).toContainText('llama-server -hf someone/Qwen3-0.6B-GGUF:Q4_K_M');
+  const ranges = seen.filter((r) => r.headers.range).map((r) => Number(/-(\d+)$/.exec(r.headers.range)[1]) + 1);
+  expect(seen.some((r) => r.url.endsWith('mmproj-Qwen3-0.6B-F16.gguf'))).toBe(false);
+  console.log(`GGUF-only repository: ${ranges.length} Range requests, ${ranges.reduce((a, b) => a + b, 0).toLocaleString('en-US')} bytes asked for a ${dataOffset.toLocaleString('en-US')}-byte header of a ${size.toLocaleString('en-US')}-byte file`);
+  expect(Math.max(...ranges)).toBeLessThanOrEqual(4 * dataOffset);
+});

@@ -43,6 +43,7 @@ attachRender(store);
 let fetchController = null;
 let loading = false;
 let extras;
+const loadExtras = () => { extras ??= import('./page/extras.js').then((m) => m.attach(store)).catch(() => {}); };
 let fullCatalogue;
 // Every user action takes a ticket; work that finishes after a newer action began is dropped, so a slow
 // start-up estimate never hides the answer (or the error) for what the user asked for since.
@@ -112,7 +113,7 @@ async function estimate(ticket = ++generation) {
   saveUrl();
   setTimeout(() => {  // ready for the next model, and for offline use; then the page's features
     hubModule().catch(() => {});
-    extras ??= import('./page/extras.js').then((m) => m.attach(store)).catch(() => {});
+    loadExtras();
     // The full module's catalogue carries the prose the first one leaves out (file-type descriptions, sources).
     fullCatalogue ??= loadEstimator().then(() => catalogue()).then((c) => { store.update({ catalogue: c }); fillCatalogue(c); }).catch(() => {});
   }, 0);
@@ -154,9 +155,10 @@ async function loadModel(modelId) {
   } catch (err) {
     if (err?.name === 'AbortError' || ticket !== generation) return;
     store.update({
-      status: '', failed: true, hubError: err,
+      status: '', failed: true, hubError: err,  // (page/features/gguf-repo.js reads a GGUF-only repository from it)
       alert: [err?.name === 'HubError' ? err.message : `Could not load ${modelId}: ${err?.message ?? err}.`],
     });
+    loadExtras();  // the features that answer a failure (a token, a GGUF-only repository)
   } finally {
     button.disabled = false;
     if (fetchController?.signal === signal) loading = false;  // unless a newer load is under way

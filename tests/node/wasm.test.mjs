@@ -99,7 +99,7 @@ describe('the first-estimate module', async () => {
     const plain = (text) => JSON.parse(text, (k, v) => (PROSE.has(k) && typeof v === 'string' ? undefined : v));
     assert.deepStrictEqual(plain(first.catalogue()), plain(wasm.catalogue()), 'catalogue (first vs full)');
     const c = JSON.parse(first.catalogue());
-    const prose = [...c.options.map((o) => o.doc), ...c.gpus.map((g) => g.source), ...c.gguf_file_types.map((t) => t.description)];
+    const prose = [...c.options.map((o) => o.doc), ...c.gpus.map((g) => g.source), ...c.gguf_file_types.map((t) => t.description), ...c.runtimes.map((r) => r.source)];
     assert.ok(prose.every((v) => v === ''), 'the first module carries no option docs, GPU sources or file-type descriptions');
   });
 

@@ -3,6 +3,7 @@
 import * as charts from './features/charts.js';
 import * as embed from './features/embed.js';
 import * as files from './features/files.js';
+import * as ggufRepo from './features/gguf-repo.js';
 import * as gpuHint from './features/gpu-hint.js';
 import * as inputs from './features/inputs.js';
 import * as pwa from './features/pwa.js';
@@ -17,5 +18,5 @@ export function attach(store) {
   css.href = new URL('../extras.css', import.meta.url).href;
   document.head.append(css);
   // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
-  for (const feature of [reportDetails, share, token, gpuHint, pwa, embed, files, inputs, charts, quantTable]) feature.attach(store);
+  for (const feature of [reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, charts, quantTable]) feature.attach(store);
 }

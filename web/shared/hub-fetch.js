@@ -28,12 +28,14 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const REPO_ID = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class HubError extends Error {
-  constructor(type, message, { status = 0, url = '' } = {}) {
+  constructor(type, message, { status = 0, url = '', modelId = '', entry = '' } = {}) {
     super(message);
     this.name = 'HubError';
     this.type = type;
     this.status = status;
     this.url = url;
+    this.modelId = modelId;  // the repository asked for
+    this.entry = entry;      // not_found: the file it lacks ('' when the repository itself is missing)
   }
 }
 
@@ -63,12 +65,12 @@ function errorFor(response, modelId, file, url) {
   if (code === 'EntryNotFound') {
     return new HubError('not_found',
       `The model "${modelId}" has no ${file} (HTTP ${status}). It may not be a transformers model; give a config.json instead.`,
-      { status, url });
+      { status, url, modelId, entry: file });
   }
   if (code === 'RepoNotFound' || status === 404) {
     return new HubError('not_found',
       `There is no model "${modelId}" on the Hub (HTTP ${status}). Check the spelling of the id, or give its config.json instead.`,
-      { status, url });
+      { status, url, modelId });
   }
   if (status === 401 || status === 403 || code === 'GatedRepo') {
     return new HubError('gated',

@@ -1,0 +1,47 @@
+// GGUF-only repositories (bartowski/...-GGUF, unsloth/...-GGUF, lmstudio-community/...): no config.json, so the
+// model is one of its .gguf files, read by Range up to the end of its header and estimated from it alone (the
+// core's estimateFile). Shared by the page, the element and the CLI.
+import { estimateFile, readFileHeader } from './file-header.js';
+import { HubError, fetchFileStart, listWeightFiles } from './hub-fetch.js';
+
+// The llama-quantize type a GGUF file's name carries ("Qwen2.5-7B-Instruct-Q4_K_M.gguf" -> "Q4_K_M"), or ''.
+const TYPE = /(?:^|[-_.])(IQ[1-4]_(?:XXS|XS|NL|S|M)|Q[2-8]_K(?:_[SML])?|Q[4-8]_[01]|TQ[12]_0|MXFP4(?:_MOE)?|BF16|F16|F32)(?=[-_.])/i;
+const SPLIT = /-(\d{5})-of-(\d{5})\.gguf$/i;
+const DEFAULT_TYPE = 'Q4_K_M';  // what llama-server -hf takes when no type is named
+
+// The model files of a repository's .gguf list, split files as one (their first part), projector files (mmproj)
+// left out: [{ file, type, parts }].
+export function ggufFiles(names) {
+  const out = [];
+  for (const name of names) {
+    if (/mmproj/i.test(name)) continue;
+    const split = SPLIT.exec(name);
+    if (split && split[1] !== '00001') continue;
+    out.push({ file: name, type: (TYPE.exec(name.split('/').pop())?.[1] ?? '').toUpperCase(), parts: split ? Number(split[2]) : 1 });
+  }
+  return out;
+}
+
+// The file for `type` (any case), else llama-server's default Q4_K_M, else the first.
+export function pickGgufFile(files, type) {
+  const want = String(type ?? '').toUpperCase();
+  return files.find((f) => want && f.type === want) ?? files.find((f) => f.type === DEFAULT_TYPE) ?? files[0];
+}
+
+// The model of a GGUF-only repository: { id, file, type, files, header bytes and size (for estimateFile), read }.
+// Throws a HubError when the repository holds no GGUF model file, or only split ones (not read yet).
+export async function ggufRepoModel(id, { type, token, signal } = {}) {
+  const { gguf } = await listWeightFiles(id, { token, signal });
+  const files = ggufFiles(gguf);
+  if (!files.length) throw new HubError('not_found', `"${id}" has no config.json and no GGUF model file: give the model's config.json instead.`, { modelId: id });
+  const pick = pickGgufFile(files, type);
+  if (pick.parts > 1) {
+    throw new HubError('not_found', `${pick.file} is split in ${pick.parts} parts, which this estimate does not join yet: pick an unsplit file type ` +
+      `(${files.filter((f) => f.parts === 1).map((f) => f.type || f.file).join(', ') || 'none in this repository'}) or give the model's config.json.`, { modelId: id });
+  }
+  const read = await readFileHeader((end) => fetchFileStart(id, pick.file, end, { token, signal }));
+  if (read.header.status !== 'ok') throw new HubError('http', `${pick.file}: ${read.header.issues?.[0]?.message ?? 'its header could not be read'}.`, { modelId: id });
+  return { id, file: pick.file, type: pick.type, files, bytes: read.bytes, size: read.size, read: read.read };
+}
+
+export { estimateFile };
