@@ -555,7 +555,7 @@ async function readHeader(where, hub) {
   const { readFileHeader, headerProblem } = await import(new URL('../dist/shared/file-header.js', import.meta.url).href);
   const result = await readFileHeader(slices);
   if (result.header.status !== 'ok') throw new CliError(headerProblem(result, where));
-  return { header: result.header, requested: result.read };
+  return { header: result.header, requested: result.read, bytes: result.bytes, size: result.size };
 }
 
 function headerSummary(header, where) {
@@ -575,6 +575,36 @@ function headerSummary(header, where) {
   return lines;
 }
 
+// The human report on stdout; warnings and notes on stderr.
+function printReport(report) {
+  const { header, body } = humanReport(report);
+  process.stdout.write(`${header}\n`);
+  for (const i of report.issues.filter((x) => x.level === 'warning')) process.stderr.write(`[!] ${i.message}\n`);
+  for (const i of report.issues.filter((x) => x.level === 'info')) process.stderr.write(`[i] ${i.message}\n`);
+  if (report.file?.format === 'gguf') process.stderr.write(`[i] Estimated from the GGUF file alone: ${report.file.architecture}, ${report.file.file_type}, ${report.file.tensors} tensors.\n`);
+  process.stdout.write(`${body}\n`);
+}
+
+// A GGUF's full estimate from the bytes of its header (the core reads the model from its metadata).
+async function estimateGguf(file, request) {
+  const { estimateFile } = await import(new URL('../dist/shared/file-header.js', import.meta.url).href);
+  return estimateFile(file.bytes, file.size, request);
+}
+
+// A GGUF-only repository: the file of `type` (or Q4_K_M), its header read by Range.
+async function ggufRepo(hub, id, type) {
+  const { ggufRepoModel } = await import(new URL('../dist/shared/gguf-repo.js', import.meta.url).href);
+  process.stderr.write(`[+] ${id} has no config.json: reading the header of its ${type || 'Q4_K_M'} GGUF file by Range...\n`);
+  try {
+    const m = await ggufRepoModel(id, { ...hubOptions(hub), type });
+    process.stderr.write(`[+] ${m.file}: ${m.read.toLocaleString('en-US')} bytes read of ${m.size.toLocaleString('en-US')}\n`);
+    return m;
+  } catch (err) {
+    if (err instanceof hub.HubError) throw hubFailure(err, hub);
+    throw err;
+  }
+}
+
 async function main(argv) {
   const { estimator, hub, limits, options } = await loadModules();  // the flags come from the core's schema
   const args = parseCommandLine(argv, options);
@@ -585,22 +615,44 @@ async function main(argv) {
   if (args.file) fileKind(args.file);  // a usage error before anything is read
   const file = args.file ? await readHeader(args.file, hub) : null;
   if (file && !args.model && !args.config) {
-    if (args.json) process.stdout.write(`${JSON.stringify(file.header, null, 2)}\n`);
-    else process.stdout.write(`${headerSummary(file.header, args.file).slice(1).join('\n')}\n  (read ${file.requested.toLocaleString('en-US')} bytes of the file)\n`);
+    // A GGUF alone is a model: its full estimate from the header (an architecture the core does not read from a
+    // GGUF gets the header's summary and the reason). A safetensors header alone is its summary.
+    const estimate = file.header.format === 'gguf' ? await estimateGguf(file, args.request) : null;
+    const ok = estimate && !estimate.issues.some((i) => i.level === 'error');
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(ok ? { ...file.header, estimate } : file.header, null, 2)}\n`);
+      return;
+    }
+    if (ok) printReport(estimate);
+    else if (estimate) process.stderr.write(`[i] No full estimate from this file alone: ${estimate.issues.find((i) => i.level === 'error').message}\n`);
+    process.stdout.write(`${headerSummary(file.header, args.file).slice(ok ? 0 : 1).join('\n')}\n  (read ${file.requested.toLocaleString('en-US')} bytes of the file)\n`);
     return;
   }
 
   const request = { ...args.request };  // every option given, by its JSON name; the core fills in the defaults
+  let report;
   if (args.config) {
     request.config = await readConfigFile(args.config, limits.config_bytes);
   } else {
-    const { config, hubFacts } = await fetchFromHub(hub, args.model, limits);
-    request.config = config;
-    request.model_id = args.model;
-    if (Object.keys(hubFacts).length) request.hub = hubFacts;
+    // "owner/name:Q4_K_M", as llama-server -hf takes it: the repository and its file type
+    const [model, type] = args.model.split(':');
+    if (type && !request.quantization) request.quantization = type;
+    const fetched = await fetchFromHub(hub, model, limits).catch(async (err) => {
+      // No config.json: a GGUF-only repository is estimated from the header of its file of that type.
+      if (!/has no config\.json/.test(err.message)) throw err;
+      return { gguf: await ggufRepo(hub, model, request.quantization) };
+    });
+    request.model_id = model;
+    if (fetched.gguf) {
+      request.hub = { gguf_files: fetched.gguf.files.length };
+      report = await estimateGguf(fetched.gguf, request);
+    } else {
+      request.config = fetched.config;
+      if (Object.keys(fetched.hubFacts).length) request.hub = fetched.hubFacts;
+    }
   }
 
-  const report = await estimator.estimateReport(request);
+  report ??= await estimator.estimateReport(request);
   if (file) report.file = file.header;
   const errors = report.issues.filter((i) => i.level === 'error');
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -611,11 +663,7 @@ async function main(argv) {
     process.stderr.write(warnings.join(''));
     return;
   }
-  const { header, body } = humanReport(report);
-  process.stdout.write(`${header}\n`);
-  process.stderr.write(warnings.join(''));
-  for (const i of report.issues.filter((i) => i.level === 'info')) process.stderr.write(`[i] ${i.message}\n`);
-  process.stdout.write(`${body}\n`);
+  printReport(report);
   if (file) {
     const lines = headerSummary(file.header, args.file);
     // The file holds each tensor once: compare with the tensor data as stored (the GGUF plan's, or the

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, describe, test } from 'node:test';
+
+import { startHub } from './hub-server.mjs';
 
 import { writeGguf } from '../llamacpp/gguf-writer.mjs';
 import { LAYOUTS, buildLayout, readConfig } from '../llamacpp/layouts.mjs';
@@ -91,5 +94,48 @@ describe('what a GGUF alone cannot say, it says', () => {
     assert.equal(report.file.status, 'need_more');
     assert.ok(report.file.needed_bytes > 4096);
     assert.equal(report.issues.at(-1).code, 'needs_more_bytes');
+  });
+});
+
+describe('GGUF-only models in the CLI', () => {
+  const CLI = new URL('../../cli/neuro-shrink.mjs', import.meta.url).pathname;
+  const cli = (args, env = {}) => new Promise((resolve) => {
+    // (spawnSync would block the event loop the local Hub answers on)
+    import('node:child_process').then(({ spawn }) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => { stdout += d; });
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  });
+
+  test('--model of a repository with no config.json estimates its Q4_K_M file from the header, read by Range', async () => {
+    const file = path.join(tmp, 'Qwen3-0.6B-Q4_K_M.gguf');
+    const written = writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' }));
+    const hub = await startHub({ ggufRepos: { 'someone/Qwen3-0.6B-GGUF': { files: { 'Qwen3-0.6B-Q4_K_M.gguf': file }, siblings: ['Qwen3-0.6B-Q8_0.gguf', 'mmproj-F16.gguf'] } } });
+    try {
+      const r = await cli(['--model', 'someone/Qwen3-0.6B-GGUF:Q4_K_M', '--gpu', 'RTX 3060'], { HF_ENDPOINT: hub.endpoint });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Model Size: 596.05M parameters/);
+      assert.match(r.stdout, /Verdict: Fits on RTX 3060: \d+\.\d\d GiB to spare\./);
+      assert.match(r.stdout, /llama-server -hf someone\/Qwen3-0.6B-GGUF:Q4_K_M/);
+      assert.match(r.stderr, /Estimated from the GGUF file alone: qwen3, Q4_K_M/);
+      const ranges = hub.requests.filter((q) => q.headers.range).map((q) => Number(/-(\d+)$/.exec(q.headers.range)[1]) + 1);
+      assert.ok(ranges.length && Math.max(...ranges) <= 4 * written.dataOffset, `${ranges}`);
+      assert.ok(!hub.requests.some((q) => q.url.includes('mmproj')));
+      // the same file given with --file: the same estimate
+      const local = await cli(['--file', file, '--gpu', 'RTX 3060']);
+      assert.equal(local.status, 0, local.stderr);
+      assert.match(local.stdout, /Verdict: Fits on RTX 3060: /);
+      assert.equal(/Verdict: .*/.exec(local.stdout)[0], /Verdict: .*/.exec(r.stdout)[0]);
+      // a type the repository lacks as a file is not invented: Q8_0 is listed but not served here
+      const missing = await cli(['--model', 'someone/Qwen3-0.6B-GGUF', '--quantization', 'Q8_0'], { HF_ENDPOINT: hub.endpoint });
+      assert.notEqual(missing.status, 0);
+      assert.match(missing.stderr, /Qwen3-0\.6B-Q8_0\.gguf/);
+    } finally {
+      await hub.close();
+    }
   });
 });

@@ -140,7 +140,19 @@ function hostileConfig(req, res, owner, url, { redirectTo, streams }) {
   return false;
 }
 
-export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '' } = {}) {
+// A GGUF-only repository's file on disk, by Range (206) as the Hub serves it.
+function serveDiskFile(req, res, file) {
+  const size = fs.statSync(file).size;
+  const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+  const start = range ? Number(range[1]) : 0;
+  const end = Math.min(range ? Number(range[2]) : size - 1, size - 1, start + 64 * 2 ** 20 - 1);
+  res.writeHead(range ? 206 : 200, { ...CORS, 'content-length': end - start + 1, ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}) });
+  fs.createReadStream(file, { start, end }).pipe(res);
+}
+
+// ggufRepos: "owner/name" -> { files: { "<name>.gguf": path on disk }, siblings?: extra file names }: repositories
+// with no config.json, as bartowski's and unsloth's GGUF repositories are.
+export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '', ggufRepos = {} } = {}) {
   const requests = [];
   const streams = [];
   const server = http.createServer((req, res) => {
@@ -156,6 +168,8 @@ export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '' }
     const api = url.pathname.match(/^\/api\/models\/([^/]+)\/([^/]+)$/);
     if (api) {
       const id = `${decodeURIComponent(api[1])}/${decodeURIComponent(api[2])}`;
+      const repo = ggufRepos[id];
+      if (repo) return send(200, JSON.stringify({ id, siblings: [...Object.keys(repo.files), ...(repo.siblings ?? [])].map((rfilename) => ({ rfilename })) }));
       const total = HUB_TOTALS[id];
       if (total) return send(200, JSON.stringify({ id, safetensors: { parameters: { BF16: total }, total } }));
       return send(404, '{"error":"Repository not found"}', { 'x-error-code': 'RepoNotFound' });
@@ -165,6 +179,8 @@ export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '' }
     if (!file) return send(404, '{"error":"not found"}');
     const [owner, name, path] = file.slice(1).map(decodeURIComponent);
     if (owner === 'slow') return undefined;
+    const repo = ggufRepos[`${owner}/${name}`];
+    if (repo) return repo.files[path] ? serveDiskFile(req, res, repo.files[path]) : send(404, '{"error":"Entry not found"}', { 'x-error-code': 'EntryNotFound' });
     if (path === 'config.json' && hostileConfig(req, res, owner, url, { redirectTo, streams }) !== false) return undefined;
     if (owner === 'gated') return send(401, '{"error":"Access to model is restricted."}', { 'x-error-code': 'GatedRepo' });
     if (owner === 'missing') return send(404, '{"error":"Repository not found"}', { 'x-error-code': 'RepoNotFound' });

@@ -30,8 +30,9 @@ export function pickGgufFile(files, type) {
 
 // The model of a GGUF-only repository: { id, file, type, files, header bytes and size (for estimateFile), read }.
 // Throws a HubError when the repository holds no GGUF model file, or only split ones (not read yet).
-export async function ggufRepoModel(id, { type, token, signal } = {}) {
-  const { gguf } = await listWeightFiles(id, { token, signal });
+// `options`: hub-fetch.js's (token, signal, endpoint, timeoutMs).
+export async function ggufRepoModel(id, { type, ...options } = {}) {
+  const { gguf } = await listWeightFiles(id, options);
   const files = ggufFiles(gguf);
   if (!files.length) throw new HubError('not_found', `"${id}" has no config.json and no GGUF model file: give the model's config.json instead.`, { modelId: id });
   const pick = pickGgufFile(files, type);
@@ -39,7 +40,7 @@ export async function ggufRepoModel(id, { type, token, signal } = {}) {
     throw new HubError('not_found', `${pick.file} is split in ${pick.parts} parts, which this estimate does not join yet: pick an unsplit file type ` +
       `(${files.filter((f) => f.parts === 1).map((f) => f.type || f.file).join(', ') || 'none in this repository'}) or give the model's config.json.`, { modelId: id });
   }
-  const read = await readFileHeader((end) => fetchFileStart(id, pick.file, end, { token, signal }));
+  const read = await readFileHeader((end) => fetchFileStart(id, pick.file, end, options));
   if (read.header.status !== 'ok') throw new HubError('http', `${pick.file}: ${read.header.issues?.[0]?.message ?? 'its header could not be read'}.`, { modelId: id });
   return { id, file: pick.file, type: pick.type, files, bytes: read.bytes, size: read.size, read: read.read };
 }
