@@ -4,6 +4,8 @@
 #include "families/decoders_rules.h"
 #include "families/ssm_rules.h"
 #include "families/vlm_rules.h"
+#include "families/longtail_dense_rules.h"
+#include "families/longtail_moe_rules.h"
 
 #include <array>
 
@@ -188,11 +190,15 @@ namespace {
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
 #define NEURO_SHRINK_NAME(types, source, read, build) std::string_view(types),
 constexpr std::string_view kHandedOver[] = {NEURO_SHRINK_LARGE_DECODER_RULES(NEURO_SHRINK_NAME) NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_NAME)
-                                               NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_NAME)};
+                                               NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_NAME) NEURO_SHRINK_LONGTAIL_DENSE_RULES(NEURO_SHRINK_NAME)
+                                               NEURO_SHRINK_LONGTAIL_MOE_RULES(NEURO_SHRINK_NAME)};
 #undef NEURO_SHRINK_NAME
 auto rule_groups() { return std::array{decoder_families(), classic_families()}; }
 #else
-auto rule_groups() { return std::array{decoder_families(), classic_families(), large_decoder_families(), ssm_families(), vlm_families()}; }
+auto rule_groups() {
+  return std::array{decoder_families(), classic_families(), large_decoder_families(), ssm_families(), vlm_families(),
+                    longtail_dense_families(), longtail_moe_families()};
+}
 #endif
 
 void add_types(std::vector<std::string_view>& out, std::string_view list) {

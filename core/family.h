@@ -27,6 +27,8 @@ std::span<const family_rule> large_decoder_families();  // families/decoders.cpp
 std::span<const family_rule> classic_families();   // families/classic.cpp: GPT-2, GPT-J, NeoX, BLOOM, OPT, Falcon, Phi-2, ...
 std::span<const family_rule> ssm_families();       // families/ssm.cpp: Mamba, Mamba2, Falcon-Mamba, Jamba, Qwen3-Next, Qwen3.5 text
 std::span<const family_rule> vlm_families();       // families/vlm.cpp: Llava, Qwen2-VL, Mllama, Gemma-3 multimodal
+std::span<const family_rule> longtail_dense_families();  // families/longtail_dense.cpp: the long tail, dense decoders
+std::span<const family_rule> longtail_moe_families();    // families/longtail_moe.cpp: the long tail, MoE and others
 
 const family_rule* find_family(std::string_view model_type);
 // Qwen3-Next / Qwen3.5's Gated DeltaNet text model (families/ssm.cpp), its tensors under `prefix` ("model." or
