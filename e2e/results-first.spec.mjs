@@ -238,4 +238,9 @@ test('a GGUF-only repository: its Q4_K_M file estimated from the header, read by
   expect(seen.some((r) => r.url.endsWith('mmproj-Qwen3-0.6B-F16.gguf'))).toBe(false);
   console.log(`GGUF-only repository: ${ranges.length} Range requests, ${ranges.reduce((a, b) => a + b, 0).toLocaleString('en-US')} bytes asked for a ${dataOffset.toLocaleString('en-US')}-byte header of a ${size.toLocaleString('en-US')}-byte file`);
   expect(Math.max(...ranges)).toBeLessThanOrEqual(4 * dataOffset);
+  // the element (here in its iframe page) reads the same repository the same way
+  await page.goto('embed.html?model-id=someone/Qwen3-0.6B-GGUF&gpu=RTX%203060');
+  const widget = page.locator('neuro-shrink');
+  await expect(widget).toHaveAttribute('data-fit', 'yes');
+  await expect(widget.locator('[part="verdict"]')).toHaveText(/^Fits on RTX 3060: /);
 });

@@ -215,7 +215,7 @@ export class NeuroShrinkElement extends HTMLElement {
   }
 
   // { id, text } of the model's config.json: the site's shipped copy (offline too), else the Hub's.
-  async #config(model, limits) {
+  async #config(model, limits, type) {
     const shipped = await shippedConfig(model).catch(() => null);
     if (shipped) return shipped;
     if (model === DEFAULT_MODEL.id) {
@@ -225,6 +225,11 @@ export class NeuroShrinkElement extends HTMLElement {
       const { fetchConfig } = await import('./shared/hub-fetch.js');
       return { id: model, text: await fetchConfig(model, { maxBytes: limits?.config_bytes }) };
     } catch (err) {
+      // No config.json in a repository that exists: a GGUF-only one, whose file of the asked type is the model.
+      if (err?.type === 'not_found' && err.entry === 'config.json') {
+        const { ggufRepoModel } = await import('./shared/gguf-repo.js');
+        return { id: model, gguf: await ggufRepoModel(model, { type }) };
+      }
       // No way to the Hub (offline, or the network refuses it): say what the site could have answered.
       if (!err?.type || err.type === 'offline' || err.type === 'network') {
         const count = (await shippedModels().catch(() => [])).length;
@@ -257,14 +262,14 @@ export class NeuroShrinkElement extends HTMLElement {
     this.#box.replaceChildren(el('p', `Fetching config for ${model}…`, 'muted'));
     let config;
     try {
-      config = await this.#config(model, cat.limits);
+      config = await this.#config(model, cat.limits, attr('quantization'));
     } catch (err) {
       if (ticket === this.#ticket) this.#fail(err?.type ?? 'network', err?.message ?? String(err));
       return;
     }
     if (ticket !== this.#ticket) return;
     // What is left out (or is not a positive number) is the core's default.
-    const request = { config: config.text, model_id: config.id };
+    const request = config.gguf ? { model_id: config.id, hub: { gguf_files: config.gguf.files.length } } : { config: config.text, model_id: config.id };
     for (const field of ['context_tokens', 'batch_size', 'gpus']) {
       const n = Number(attr(field));
       if (Number.isSafeInteger(n) && n >= 1) request[field] = n;
@@ -281,7 +286,9 @@ export class NeuroShrinkElement extends HTMLElement {
     if (request.gpu) request.gpu = resolveGpu(request.gpu, cat.gpus ?? []).name || request.gpu;
     let report;
     try {
-      report = await estimateReport(request);
+      report = config.gguf
+        ? await import('./shared/file-header.js').then((m) => m.estimateFile(config.gguf.bytes, config.gguf.size, request))
+        : await estimateReport(request);
     } catch (err) {
       if (ticket === this.#ticket) this.#fail('network', `The estimator could not load: ${err?.message ?? err}.`);
       return;
