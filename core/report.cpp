@@ -448,11 +448,15 @@ report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   if (auto it = rv.req.find("hub"); it != rv.req.end() && it->is_object() && !p.r.training) p.hub = check_with_hub(s, p.tensors, *it, issues);
 #endif
-  p.solver = solve(s, p.tensors, rv.opt, p.r);
+  // The searches re-estimate the same file type many times: its GGUF plan (the same for every context, -ngl and
+  // GPU count) is made once, as a file's own tensors are.
+  estimate_options reuse = rv.opt;
+  if (p.r.gguf && !reuse.file_plan && p.r.format && p.r.format->layout == weight_layout::gguf) reuse.file_plan = &*p.r.gguf;
+  p.solver = solve(s, p.tensors, reuse, p.r);
   if (!p.r.chosen.fits && rv.opt.gpu_layers < 0)
     for (const auto& c : p.solver.changes)
       if (c.set.size() == 1 && c.set[0].option == "gpu_layers") {
-        estimate_options o = rv.opt;
+        estimate_options o = reuse;
         o.gpu_layers = static_cast<int64_t>(c.set[0].n);
         p.run_as = estimate(s, p.tensors, o);
       }
@@ -570,6 +574,7 @@ void write_format_on_chosen(json_writer& w, const model_spec& s, const model_ten
   o.quantization = std::string(f);
   o.explain = false;
   const estimate_result r = estimate(s, tensors, o);
+  if (r.gguf && !o.file_plan && r.format && r.format->layout == weight_layout::gguf) o.file_plan = &*r.gguf;  // one plan for the row's searches
   const format_on_gpu g = format_on_chosen(s, tensors, o, r);
   w.begin_object().field("fit", g.fit).field("file_bytes", r.ok() ? r.stored_weights_bytes : uint64_t{0})
       .field("total_bytes", r.ok() ? r.memory.total_bytes : uint64_t{0}).field("max_context_tokens", g.max_context_tokens)
