@@ -217,6 +217,12 @@ parsed_config parse_config(std::string_view text) {
 #endif
   s.defaults_source = std::string(rule.source);
   rule.read(r, s);
+  // "Qwen3Model", "LlamaModel": a base model without its LM head (not "GPT2LMHeadModel", not "...ForCausalLM").
+  const std::string_view cls = s.architecture;
+  s.headless = cls.size() > 5 && cls.ends_with("Model") && !cls.ends_with("LMHeadModel") && cls.find("For") == std::string_view::npos;
+  if (s.headless)
+    issues.push_back({"no_lm_head", "architectures", s.architecture + " is the base model without its LM head (an embedding or reranker checkpoint): "
+        "no lm_head is counted, as its files store none.", severity::info});
 
   if (!has_error(issues)) {
     if (s.num_key_value_heads > s.num_attention_heads || (s.num_key_value_heads && s.num_attention_heads % s.num_key_value_heads != 0))

@@ -12,6 +12,10 @@ std::vector<hub_term> candidate_terms(const model_spec& s, const inventory& inv,
   // save_pretrained with safetensors drops a tied lm_head, but pytorch_model.bin indexes and some
   // conversions store it twice (Qwen3-0.6B's safetensors.total, Falcon's .bin index).
   if (s.tie_word_embeddings) terms.push_back({"the tied lm_head stored a second time", static_cast<int64_t>(s.vocab_size * s.hidden_size)});
+  // Embedding and reranker checkpoints that name a causal-LM class but store no lm_head (sentence-transformers
+  // layouts, e.g. Qwen3-Embedding): the head is counted here and not in the files.
+  if (!s.tie_word_embeddings && !s.headless)
+    terms.push_back({"no lm_head stored (an embedding or reranker checkpoint: its architectures class would build one)", -static_cast<int64_t>(s.vocab_size * s.hidden_size)});
   // Older checkpoints saved the rotary inv_freq buffer of every layer (head_dim / 2 floats each);
   // transformers no longer registers it as persistent (modeling_llama.py LlamaRotaryEmbedding).
   if (s.head_dim && s.family != "gpt2" && s.family != "bloom" && s.family != "opt")

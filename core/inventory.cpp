@@ -78,6 +78,10 @@ inventory build_inventory(const model_spec& spec) {
   inventory_builder b(inv);
   const family_rule* f = find_family(spec.family);
   (f ? *f : generic_family()).build(spec, b);
+  // A base-model class (embedding and reranker checkpoints, sentence-transformers layouts) has no LM head:
+  // transformers' <Name>Model builds none and its files store none (multi-token-prediction heads aside).
+  if (spec.headless)
+    std::erase_if(inv.tensors, [](const tensor_entry& t) { return t.role == tensor_role::lm_head && t.component != "mtp"; });
   return inv;
 }
 

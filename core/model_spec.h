@@ -73,6 +73,7 @@ struct model_spec {
   uint64_t max_position_embeddings = 0;   // 0 when the config does not say
 
   bool tie_word_embeddings = false;
+  bool headless = false;      // the architectures class is a base model (Qwen3Model, LlamaModel): no lm_head is built or stored
   bool qkv_bias = false;      // biases on q, k, v projections
   bool o_bias = false;        // bias on the attention output projection
   bool mlp_bias = false;      // biases on the MLP projections

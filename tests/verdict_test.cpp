@@ -172,3 +172,19 @@ TEST_CASE("a format that is both a weight format and a GGUF type (bf16) keeps th
   CHECK(r["runtime"] == "transformers");
   CHECK(report({{"quantization", "F16"}}, "meta-llama__Meta-Llama-3.1-8B")["runtime"] == "llama.cpp");
 }
+
+TEST_CASE("a base-model class (no LM head: an embedding checkpoint) counts no lm_head", "[headless]") {
+  // Mistral-7B-v0.1's config under MistralModel, the class intfloat/e5-mistral-7b-instruct names: the
+  // published 7,241,732,096 less its 32,000 x 4,096 head.
+  auto cfg = nlohmann::json::parse(fixture_text("mistralai__Mistral-7B-v0.1"));
+  cfg["architectures"] = {"MistralModel"};
+  const auto r = json::parse(estimate_json(json{{"config", cfg.dump()}}.dump()));
+  CHECK(r["parameters"]["total"] == 7'241'732'096ull - 32'000ull * 4'096ull);
+  bool said = false;
+  for (const auto& i : r["issues"]) said = said || i["code"] == "no_lm_head";
+  CHECK(said);
+  // A causal-LM class whose files store no head: the Hub check explains the difference.
+  const auto h = json::parse(estimate_json(json{{"config", fixture_text("mistralai__Mistral-7B-v0.1")}, {"hub", {{"parameters_total", 7'241'732'096ull - 32'000ull * 4'096ull}}}}.dump()));
+  CHECK(h["hub_check"][0]["verdict"] == "explained");
+  CHECK(h["hub_check"][0]["message"].get<std::string>().find("no lm_head stored") != std::string::npos);
+}
