@@ -588,7 +588,7 @@ function printReport(report) {
 // A GGUF's full estimate from the bytes of its header (the core reads the model from its metadata).
 async function estimateGguf(file, request) {
   const { estimateFile } = await import(new URL('../dist/shared/file-header.js', import.meta.url).href);
-  return estimateFile(file.bytes, file.size, request);
+  return estimateFile(file, 0, request);
 }
 
 // A GGUF-only repository: the file of `type` (or Q4_K_M), its header read by Range.
@@ -597,7 +597,7 @@ async function ggufRepo(hub, id, type) {
   process.stderr.write(`[+] ${id} has no config.json: reading the header of its ${type || 'Q4_K_M'} GGUF file by Range...\n`);
   try {
     const m = await ggufRepoModel(id, { ...hubOptions(hub), type });
-    process.stderr.write(`[+] ${m.file}: ${m.read.toLocaleString('en-US')} bytes read of ${m.size.toLocaleString('en-US')}\n`);
+    process.stderr.write(`[+] ${m.file}: ${m.read.toLocaleString('en-US')} bytes read of ${m.size_total.toLocaleString('en-US')}${m.parts ? ` in ${m.parts.length} parts` : ''}\n`);
     return m;
   } catch (err) {
     if (err instanceof hub.HubError) throw hubFailure(err, hub);

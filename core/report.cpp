@@ -545,20 +545,63 @@ std::string estimate_file_json(std::span<const uint8_t> bytes, uint64_t file_siz
     }
     return finish_reply(w, issues);
   };
-  const file_header h = read_gguf_header(bytes, file_size);
-  if (h.status != header_status::ok) {
-    std::vector<issue> issues = h.issues;
-    if (h.status == header_status::need_more)
-      issues.push_back({"needs_more_bytes", "file", "The GGUF header goes on past the bytes given: give its first " + text_of(h.needed_bytes) + " bytes.", severity::error});
-    else if (issues.empty())
-      issues.push_back({"invalid_file", "file", "This is not a GGUF file.", severity::error});
-    return reply("llama.cpp", issues, &h);
-  }
-  const gguf_model m = model_from_gguf(h);
-  if (!m.ok()) return reply("llama.cpp", m.issues, &h);
-  // The request as given, with the file's model, llama.cpp and the file's type unless it names others.
   json req = json::parse(request_json.begin(), request_json.end(), nullptr, false);
   if (req.is_discarded() || !req.is_object()) return reply("llama.cpp", {{"bad_request", "", "The request is not a JSON object.", severity::error}}, nullptr);
+  // A split GGUF (llama.cpp's gguf-split, "-00001-of-00003.gguf"): "parts" gives each part's bytes within
+  // `bytes` (the start of each file, in order) and its file size; the model is part 1's metadata with every
+  // part's tensors.
+  std::vector<std::pair<uint64_t, uint64_t>> parts;  // (bytes given, file size)
+  if (auto p = req.find("parts"); p != req.end()) {
+    uint64_t sum = 0;
+    bool ok = p->is_array() && !p->empty() && p->size() <= 256;
+    for (const auto& x : ok ? *p : json::array()) {
+      const auto b = x.find("bytes"), z = x.find("size");
+      ok = ok && x.is_object() && b != x.end() && b->is_number_unsigned() && z != x.end() && z->is_number_unsigned();
+      if (!ok) break;
+      parts.emplace_back(b->get<uint64_t>(), z->get<uint64_t>());
+      sum += parts.back().first;
+    }
+    if (!ok || sum != bytes.size())
+      return reply("llama.cpp", {{"invalid_parts", "parts", "parts lists each part of a split GGUF as {\"bytes\": the bytes of it given, in order, \"size\": its file size}, at most 256, adding up to the bytes given.", severity::error}}, nullptr);
+    req.erase("parts");
+  } else {
+    parts.emplace_back(bytes.size(), file_size);
+  }
+  file_header h;
+  uint64_t at = 0, header_bytes = 0, file_bytes = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const file_header part = read_gguf_header(bytes.subspan(at, parts[i].first), parts[i].second);
+    at += parts[i].first;
+    if (part.status != header_status::ok) {
+      std::vector<issue> issues = part.issues;
+      const std::string which = parts.size() > 1 ? "Part " + text_of(static_cast<uint64_t>(i + 1)) + " of the split GGUF: " : "";
+      if (part.status == header_status::need_more)
+        issues.push_back({"needs_more_bytes", "file", which + "the GGUF header goes on past the bytes given: give its first " + text_of(part.needed_bytes) + " bytes.", severity::error});
+      else if (issues.empty())
+        issues.push_back({"invalid_file", "file", which + "this is not a GGUF file.", severity::error});
+      return reply("llama.cpp", issues, &part);
+    }
+    header_bytes += part.header_bytes;
+    file_bytes += parts[i].second;
+    if (i == 0) { h = part; continue; }
+    h.data_bytes += part.data_bytes;
+    h.elements += part.elements;
+    h.tensors.insert(h.tensors.end(), part.tensors.begin(), part.tensors.end());
+  }
+  const gguf_value* count = h.find("split.count");
+  const gguf_value* number = h.find("split.no");
+  if ((count && count->integer > 0 && static_cast<uint64_t>(count->integer) != parts.size()) || (number && number->integer != 0))
+    return reply("llama.cpp", {{"split_parts_missing", "file", "This GGUF is " + (number ? "part " + text_of(static_cast<uint64_t>(number->integer + 1)) + " " : std::string("split ")) + "of " +
+        text_of(static_cast<uint64_t>(count ? count->integer : 0)) + " parts (llama.cpp's gguf-split): give every part, the first one first, for its estimate.", severity::error}}, &h);
+  h.header_bytes = header_bytes;
+  gguf_model m = model_from_gguf(h);
+  if (!m.ok()) return reply("llama.cpp", m.issues, &h);
+  if (parts.size() > 1) {  // the files' sizes, not one file's offsets
+    m.plan.file_bytes = file_bytes;
+    m.plan.padding_bytes = file_bytes > header_bytes + m.plan.tensor_bytes ? file_bytes - header_bytes - m.plan.tensor_bytes : 0;
+    m.derived.push_back("tensors from " + text_of(static_cast<uint64_t>(parts.size())) + " split parts");
+  }
+  // The request as given, with the file's model, llama.cpp and the file's type unless it names others.
   req["config"] = m.config_text;
   if (!req.contains("runtime")) req["runtime"] = "llama.cpp";
   if (!req.contains("quantization") && !req.contains("q") && !m.file_type.empty()) req["quantization"] = m.file_type;

@@ -96,7 +96,7 @@ async function estimate(ticket = ++generation) {
   const req = request(s);
   // A GGUF file alone: its header is the model (the core reads the config its metadata amounts to).
   const report = s.model.file
-    ? await import('./shared/file-header.js').then((m) => m.estimateFile(s.model.file.bytes, s.model.file.size, req))
+    ? await import('./shared/file-header.js').then((m) => m.estimateFile(s.model.file, 0, req))
     : await estimateReport(req);
   if (ticket !== generation) return;
   const errors = report.issues.filter((i) => i.level === 'error');

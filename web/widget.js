@@ -287,7 +287,7 @@ export class NeuroShrinkElement extends HTMLElement {
     let report;
     try {
       report = config.gguf
-        ? await import('./shared/file-header.js').then((m) => m.estimateFile(config.gguf.bytes, config.gguf.size, request))
+        ? await import('./shared/file-header.js').then((m) => m.estimateFile(config.gguf, 0, request))
         : await estimateReport(request);
     } catch (err) {
       if (ticket === this.#ticket) this.#fail('network', `The estimator could not load: ${err?.message ?? err}.`);

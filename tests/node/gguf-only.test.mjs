@@ -11,6 +11,7 @@ import { after, describe, test } from 'node:test';
 
 import { startHub } from './hub-server.mjs';
 
+import * as writerKv from '../llamacpp/gguf-writer.mjs';
 import { writeGguf } from '../llamacpp/gguf-writer.mjs';
 import { LAYOUTS, buildLayout, readConfig } from '../llamacpp/layouts.mjs';
 
@@ -134,6 +135,64 @@ describe('GGUF-only models in the CLI', () => {
       const missing = await cli(['--model', 'someone/Qwen3-0.6B-GGUF', '--quantization', 'Q8_0'], { HF_ENDPOINT: hub.endpoint });
       assert.notEqual(missing.status, 0);
       assert.match(missing.stderr, /Qwen3-0\.6B-Q8_0\.gguf/);
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
+describe('a split GGUF (llama.cpp gguf-split)', () => {
+  // Qwen3-0.6B Q4_K_M in two parts, as gguf-split writes them: part 1 the metadata and the first tensors, part 2
+  // the rest; split.no / split.count / split.tensors.count in both.
+  const { kv } = writerKv;
+  const layout = buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' });
+  const half = Math.ceil(layout.tensors.length / 2);
+  const split = (no) => [kv.u16('split.no', no), kv.u16('split.count', 2), kv.i32('split.tensors.count', layout.tensors.length)];
+  const files = [path.join(tmp, 'q-00001-of-00002.gguf'), path.join(tmp, 'q-00002-of-00002.gguf'), path.join(tmp, 'q.gguf')];
+
+  test('is estimated from every part\'s header as the one file is', async () => {
+    writeGguf(files[0], { metadata: [...layout.metadata, ...split(0)], tensors: layout.tensors.slice(0, half) });
+    writeGguf(files[1], { metadata: split(1), tensors: layout.tensors.slice(half) });
+    writeGguf(files[2], layout);
+    const reads = await Promise.all(files.map((f) => readFileHeader(sliceOf(f))));
+    const bytes = new Uint8Array(reads[0].bytes.length + reads[1].bytes.length);
+    bytes.set(reads[0].bytes, 0);
+    bytes.set(reads[1].bytes, reads[0].bytes.length);
+    const parts = [{ bytes: reads[0].bytes.length, size: reads[0].size }, { bytes: reads[1].bytes.length, size: reads[1].size }];
+    const joined = await estimateFile({ bytes, size: reads[0].size, parts }, 0, { context_tokens: 8192 });
+    const whole = await estimateFile(reads[2].bytes, reads[2].size, { context_tokens: 8192 });
+    assert.deepEqual(joined.issues.filter((i) => i.level === 'error'), []);
+    assert.deepEqual(joined.memory, whole.memory);
+    assert.equal(joined.file.tensors, whole.file.tensors);
+    assert.equal(joined.file.file_bytes, reads[0].size + reads[1].size);
+    // one part alone says what is missing
+    const alone = await estimateFile(reads[0].bytes, reads[0].size, {});
+    assert.equal(alone.issues[0].code, 'split_parts_missing');
+    assert.match(alone.issues[0].message, /part 1 of 2 parts/);
+    const second = await estimateFile(reads[1].bytes, reads[1].size, {});
+    assert.equal(second.issues[0].code, 'split_parts_missing');
+  });
+
+  test('in a Hub repository: every part\'s header by Range, the same estimate (CLI)', async () => {
+    const hub = await startHub({ ggufRepos: { 'someone/Split-GGUF': { files: { 'Q-Q4_K_M-00001-of-00002.gguf': files[0], 'Q-Q4_K_M-00002-of-00002.gguf': files[1] } } } });
+    try {
+      const { spawn } = await import('node:child_process');
+      const run = (args) => new Promise((resolve) => {
+        const child = spawn(process.execPath, [new URL('../../cli/neuro-shrink.mjs', import.meta.url).pathname, ...args], { env: { ...process.env, HF_ENDPOINT: hub.endpoint } });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => { out += d; });
+        child.stderr.on('data', (d) => { err += d; });
+        child.on('close', (status) => resolve({ status, out, err }));
+      });
+      const r = await run(['--model', 'someone/Split-GGUF', '--json']);
+      assert.equal(r.status, 0, r.err);
+      const report = JSON.parse(r.out);
+      const read = await readFileHeader(sliceOf(files[2]));
+      const whole = await estimateFile(read.bytes, read.size, {});
+      assert.deepEqual(report.memory, whole.memory);
+      assert.match(r.err, /in 2 parts/);
+      assert.ok(hub.requests.some((q) => q.url.endsWith('00002-of-00002.gguf') && q.headers.range));
     } finally {
       await hub.close();
     }

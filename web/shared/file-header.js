@@ -95,7 +95,10 @@ export function headerProblem(result, name) {
 // The estimate of a GGUF file alone (no config.json): `bytes` its first bytes through the header (what
 // readFileHeader read), `size` the file's size, `request` an estimate request without config. The report is
 // llama.cpp's estimate with the file's own tensors as the weights, and report.file says what was read.
+// `bytes` may be a file as gguf-repo.js gives it ({ bytes, size, parts }: a split GGUF's parts, each header in turn).
 export async function estimateFile(bytes, size, request, options) {
   const mod = await loadEstimator(options);
-  return expandFits(JSON.parse(mod.estimateFile(bytes, size || 0, JSON.stringify(request))), mod);
+  const file = bytes?.bytes ? bytes : { bytes, size };
+  const req = file.parts ? { ...request, parts: file.parts } : request;
+  return expandFits(JSON.parse(mod.estimateFile(file.bytes, file.size || 0, JSON.stringify(req))), mod);
 }

@@ -36,13 +36,22 @@ export async function ggufRepoModel(id, { type, ...options } = {}) {
   const files = ggufFiles(gguf);
   if (!files.length) throw new HubError('not_found', `"${id}" has no config.json and no GGUF model file: give the model's config.json instead.`, { modelId: id });
   const pick = pickGgufFile(files, type);
-  if (pick.parts > 1) {
-    throw new HubError('not_found', `${pick.file} is split in ${pick.parts} parts, which this estimate does not join yet: pick an unsplit file type ` +
-      `(${files.filter((f) => f.parts === 1).map((f) => f.type || f.file).join(', ') || 'none in this repository'}) or give the model's config.json.`, { modelId: id });
+  // A split file (llama.cpp's gguf-split): every part's header, in order; the core joins their tensors.
+  const names = pick.parts > 1 ? Array.from({ length: pick.parts }, (_, i) => pick.file.replace(SPLIT, `-${String(i + 1).padStart(5, '0')}-of-${String(pick.parts).padStart(5, '0')}.gguf`)) : [pick.file];
+  const reads = [];
+  for (const name of names) {
+    const read = await readFileHeader((end) => fetchFileStart(id, name, end, options));
+    if (read.header.status !== 'ok') throw new HubError('http', `${name}: ${read.header.issues?.[0]?.message ?? 'its header could not be read'}.`, { modelId: id });
+    reads.push(read);
   }
-  const read = await readFileHeader((end) => fetchFileStart(id, pick.file, end, options));
-  if (read.header.status !== 'ok') throw new HubError('http', `${pick.file}: ${read.header.issues?.[0]?.message ?? 'its header could not be read'}.`, { modelId: id });
-  return { id, file: pick.file, type: pick.type, files, bytes: read.bytes, size: read.size, read: read.read };
+  const bytes = new Uint8Array(reads.reduce((a, r) => a + r.bytes.length, 0));
+  let at = 0;
+  for (const r of reads) { bytes.set(r.bytes, at); at += r.bytes.length; }
+  return {
+    id, file: pick.file, type: pick.type, files, bytes, size: reads[0].size, read: reads.reduce((a, r) => a + r.read, 0),
+    size_total: reads.reduce((a, r) => a + r.size, 0),
+    parts: reads.length > 1 ? reads.map((r) => ({ bytes: r.bytes.length, size: r.size })) : undefined,
+  };
 }
 
 export { estimateFile };

@@ -15,10 +15,10 @@ async function load(store, id, type) {
     $('model-id').value = id;
     store.update({
       alert: [], failed: false, hubError: null,
-      status: `${id} holds GGUF files, no config.json: estimating ${m.file} from its header (${formatCount(m.read)} bytes read of ${formatCount(m.size)}).` +
+      status: `${id} holds GGUF files, no config.json: estimating ${m.file} from its header (${formatCount(m.read)} bytes read of ${formatCount(m.size_total)}${m.parts ? ` in ${m.parts.length} parts` : ''}).` +
         (m.files.length > 1 ? ` Its other types: ${m.files.filter((f) => f.file !== m.file).map((f) => f.type || f.file).join(', ')}.` : ''),
       params: { ...store.state.params, runtime: 'llama.cpp', quantization: m.type || store.state.params.quantization },
-      model: { id, text: null, hub: { gguf_files: m.files.length }, file: { bytes: m.bytes, size: m.size }, ggufRepo: { file: m.file, type: m.type, types: m.files.map((f) => f.type) } },
+      model: { id, text: null, hub: { gguf_files: m.files.length }, file: { bytes: m.bytes, size: m.size, parts: m.parts }, ggufRepo: { file: m.file, type: m.type, types: m.files.map((f) => f.type) } },
     });
   } catch (err) {
     store.update({ alert: [err?.message ?? String(err)], failed: true, busy: false, status: '' });
