@@ -4,7 +4,7 @@
 // of them.
 import { attach as attachRender, $, el } from './page/render.js';
 import { createStore } from './page/store.js';
-import { modelIdFrom, readConfigFromHash, readUrl, writeUrl } from './page/url.js';
+import { modelIdFrom, readConfigFromHash, readUrl } from './page/url.js';
 import { catalogue, estimateReport, loadEstimator } from './shared/estimator.js';
 import { formatBytes } from './shared/format.js';
 import { DEFAULT_MODEL, defaultConfig, shippedConfig } from './shared/models.js';
@@ -25,10 +25,6 @@ const modelInput = $('model-id');
 modelInput.defaultValue = DEFAULT_MODEL.id;  // index.html has it already (scripts/build.sh writes it in)
 // The form's controls are named after the request's fields (context_tokens, kv_cache_dtype, ...).
 const controls = [...form.querySelectorAll('input[name], select[name]')].filter((c) => c !== modelInput);
-const training = new Set([...$('training-fields').elements].map((c) => c.name));
-// What a control holds before anyone touches it: a link leaves these out.
-const defaults = { model_id: DEFAULT_MODEL.id, unit: 'GiB' };
-for (const c of controls) defaults[c.name] = c.tagName === 'SELECT' ? c.options[0]?.value : c.defaultValue;
 
 const readForm = () => Object.fromEntries(controls.map((c) => [c.name, c.value]));
 
@@ -81,15 +77,6 @@ function request({ params: p, model }) {
   return r;
 }
 
-function saveUrl() {
-  const { params, unit, names } = store.state;
-  const values = { model_id: modelInput.value, ...params, unit };
-  // Training's settings go in whole when training, and not at all otherwise.
-  const base = { ...defaults };
-  for (const field of training) if (params.mode === 'train') delete base[field]; else delete values[field];
-  writeUrl(values, base, names);
-}
-
 async function estimate(ticket = ++generation) {
   const s = store.state;
   if (!s.model) return;
@@ -110,7 +97,6 @@ async function estimate(ticket = ++generation) {
   store.update({ report, request: req, alert: [], failed: false, busy: false,
     ...(switched ? { params: { ...s.params, runtime: report.request.runtime }, status: `Runtime set to ${report.request.runtime}: ${s.model.file ? `${s.model.id} is a GGUF file` : `${req.quantization} is a GGUF file type`}, which llama.cpp runs.` } : {}) });
   if (!performance.getEntriesByName('first-estimate').length) performance.mark('first-estimate');
-  saveUrl();
   setTimeout(() => {  // ready for the next model, and for offline use; then the page's features
     hubModule().catch(() => {});
     loadExtras();
@@ -197,7 +183,6 @@ store.subscribe((s, before) => {
   if (s.unit !== before.unit) {
     $('unit').value = s.unit;
     if (s.catalogue) fillGpus(s.catalogue, s.unit);
-    if (s.report) saveUrl();
   }
 });
 
@@ -238,7 +223,7 @@ function fillCatalogue(c) {
     if (input?.type !== 'number') continue;
     if (o.min != null) input.min = String(o.min);
     if (o.max != null) input.max = String(o.max);
-    if (typeof o.default === 'number') defaults[input.name] = input.defaultValue = String(o.default);
+    if (typeof o.default === 'number') input.defaultValue = String(o.default);  // (a link leaves defaults out: page/features/url-sync.js)
   }
 }
 

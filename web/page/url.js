@@ -14,13 +14,6 @@ export function readUrl(names) {
   return values;
 }
 
-// Writes `values` (by field) into the URL, each under its one spelling, leaving out those equal to `defaults`.
-export function writeUrl(values, defaults, names) {
-  const query = new URLSearchParams();
-  for (const [field, value] of Object.entries(values)) if (value !== defaults[field]) query.set(names[field]?.[0] ?? field, value);
-  const text = query.toString();
-  history.replaceState(null, '', text ? `?${text}` : location.pathname);
-}
 
 // A Hub id from what was typed or pasted: "owner/name", or a huggingface.co (or hf.co) link to the model or to
 // any of its files (https://huggingface.co/Qwen/Qwen3-8B/blob/main/config.json -> Qwen/Qwen3-8B).
