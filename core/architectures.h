@@ -77,6 +77,10 @@ inline constexpr architecture kTable[] = {
   {"internlm2",          "",                                   "internlm2",   none},      // InternLM2ForCausalLM (remote code)
   {"glm",                "GlmForCausalLM",                     "chatglm",     none},      // converted by ChatGLMModel
   {"glm4",               "Glm4ForCausalLM",                    "glm4",        none},
+  {"gpt_bigcode",        "GPTBigCodeForCausalLM",              "starcoder",   none},      // StarCoderModel, LLM_ARCH_STARCODER (n_head_kv 1 with multi_query)
+  {"qwen",               "",                                   "qwen",        none},      // QWenLMHeadModel (remote code) -> QwenModel, LLM_ARCH_QWEN
+  {"stablelm",           "StableLmForCausalLM",                "stablelm",    none},      // StableLMModel, LLM_ARCH_STABLELM
+  {"smollm3",            "SmolLM3ForCausalLM",                 "smollm3",     none},      // SmolLM3Model, LLM_ARCH_SMOLLM3: no swa_type
   {"mamba",              "MambaForCausalLM",                   "mamba",       none},
   {"falcon_mamba",       "FalconMambaForCausalLM",             "mamba",       none},
   {"mamba2",             "Mamba2ForCausalLM",                  "mamba2",      none},

@@ -2,12 +2,150 @@
 // config.json as its transformers (or remote-code) configuration class does and builds the tensors its modeling
 // file creates, checked exactly against published counts (tests/families_longtail_dense_test.cpp).
 #include <iterator>
+#include <vector>
 
 #include "family.h"
 #include "families/longtail_dense_rules.h"
 
 namespace neuroshrink {
 namespace {
+
+using group = inventory_builder::group;
+
+// ---- GPT-BigCode (StarCoder, SantaCoder, WizardCoder, Granite code 20B/34B): configuration_gpt_bigcode.py /
+// modeling_gpt_bigcode.py. GPT-2's block with nn.Linear instead of Conv1D: learned positions wpe
+// [n_positions, h], LayerNorms with biases, biased c_attn / c_proj / c_fc. GPTBigCodeAttention ignores any
+// num_key_value_heads: kv_heads = 1 when multi_query (the class default), else n_head, and c_attn is
+// [h + 2 x kv_heads x head_dim, h] with head_dim = h / n_head. n_inner None means 4 x h. lm_head is tied to
+// wte by default (PretrainedConfig.tie_word_embeddings); the causal-mask `bias` buffer is registered
+// non-persistent, so no checkpoint stores it.
+void read_gpt_bigcode(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 50257, .hidden_size = 768, .num_hidden_layers = 12, .num_attention_heads = 12,
+                      .max_position_embeddings = 1024, .tie_word_embeddings = true, .read_intermediate = false});
+  s.intermediate_size = r.count_or({"n_inner"}, 4 * s.hidden_size, limits::intermediate);
+  const bool multi_query = r.flag("multi_query", true);
+  if (s.num_attention_heads) s.head_dim = s.hidden_size / s.num_attention_heads;
+  s.num_key_value_heads = multi_query ? 1 : s.num_attention_heads;
+  for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
+  s.qkv_bias = s.o_bias = s.mlp_bias = true;
+}
+
+void build_gpt_bigcode(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, i = s.intermediate_size, kv_dim = s.num_key_value_heads * s.head_dim;
+  const group g{"decoder", s.num_hidden_layers};
+  b.tensor("transformer.wte.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.tensor("transformer.wpe.weight", {s.max_position_embeddings, h}, tensor_role::position);
+  b.norm(g, "transformer.h.{i}.ln_1", h, true);
+  b.linear(g, "transformer.h.{i}.attn.c_attn", h + 2 * kv_dim, h, tensor_role::attention, true);
+  b.linear(g, "transformer.h.{i}.attn.c_proj", h, h, tensor_role::attention, true);
+  b.norm(g, "transformer.h.{i}.ln_2", h, true);
+  b.linear(g, "transformer.h.{i}.mlp.c_fc", i, h, tensor_role::mlp, true);
+  b.linear(g, "transformer.h.{i}.mlp.c_proj", h, i, tensor_role::mlp, true);
+  b.norm_outside("transformer.ln_f", h, true);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
+// ---- Qwen (v1: Qwen-1.8B/7B/14B/72B and their -Chat): the configuration_qwen.py / modeling_qwen.py the
+// checkpoints ship (QWenLMHeadModel). Multi-head attention of num_attention_heads x kv_channels: c_attn
+// [3 x projection, h] always biased, c_proj (nn.Linear(hidden_size, projection_size)) biased unless no_bias;
+// RMSNorms ln_1, ln_2, ln_f (weight only); a SwiGLU MLP of two [intermediate_size / 2, h] inputs w1, w2 and
+// c_proj [h, intermediate_size / 2], biased unless no_bias; an untied lm_head. The rotary inv_freq is a plain
+// attribute and the causal mask a non-persistent buffer: neither is stored. The first uploads (August 2023)
+// spell the fields as GPT-2 does (n_embd, n_layer, n_head, n_positions) and the MLP width ffn_hidden_size;
+// later ones hidden_size, num_hidden_layers, num_attention_heads, intermediate_size. Defaults: the later class.
+void read_qwen(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 151936, .hidden_size = 4096, .num_hidden_layers = 32, .num_attention_heads = 32,
+                      .max_position_embeddings = 8192, .read_intermediate = false});
+  const uint64_t ffn = r.count({"intermediate_size", "ffn_hidden_size"}, 22016, limits::intermediate);
+  s.intermediate_size = ffn / 2;  // QWenMLP: config.intermediate_size // 2
+  s.head_dim = r.count({"kv_channels"}, 128, limits::head_dim);
+  s.num_key_value_heads = s.num_attention_heads;
+  for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
+  const bool no_bias = r.flag("no_bias", true);
+  s.qkv_bias = true;
+  s.o_bias = s.mlp_bias = !no_bias;
+}
+
+void build_qwen(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, i = s.intermediate_size, proj = s.num_attention_heads * s.head_dim;
+  const group g{"decoder", s.num_hidden_layers};
+  b.tensor("transformer.wte.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(g, "transformer.h.{i}.ln_1", h);
+  b.linear(g, "transformer.h.{i}.attn.c_attn", 3 * proj, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, "transformer.h.{i}.attn.c_proj", proj, h, tensor_role::attention, s.o_bias);
+  b.norm(g, "transformer.h.{i}.ln_2", h);
+  b.linear(g, "transformer.h.{i}.mlp.w1", i, h, tensor_role::mlp, s.mlp_bias);
+  b.linear(g, "transformer.h.{i}.mlp.w2", i, h, tensor_role::mlp, s.mlp_bias);
+  b.linear(g, "transformer.h.{i}.mlp.c_proj", h, i, tensor_role::mlp, s.mlp_bias);
+  b.norm_outside("transformer.ln_f", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
+// ---- StableLM (StableLM-3B-4E1T, StableLM 2 1.6B / 12B, Stable Code 3B): configuration_stablelm.py /
+// modeling_stablelm.py. head_dim is hidden_size / num_attention_heads (StableLmAttention reads no head_dim);
+// q/k/v biased by use_qkv_bias, o_proj never; a bias-free gated MLP; nn.LayerNorm (weight and bias) as
+// input_layernorm, as post_attention_layernorm unless use_parallel_residual, and as the final norm;
+// qk_layernorm adds a bias-free LayerNorm over head_dim per query head (q_layernorm.norms.{0..heads-1}) and per
+// KV head (k_layernorm.norms.{0..kv_heads-1}), listed here as one [heads, head_dim] tensor each. Partial rotary
+// (partial_rotary_factor) has no parameters and leaves the cached K and V whole.
+void read_stablelm(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 50304, .hidden_size = 2560, .intermediate_size = 6912, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .num_key_value_heads = 32, .max_position_embeddings = 4096});
+  if (s.num_attention_heads) s.head_dim = s.hidden_size / s.num_attention_heads;
+  for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
+  s.qkv_bias = r.flag("use_qkv_bias", false, false);
+  s.qk_norm = r.flag("qk_layernorm", false, false);
+  s.set_dim("use_parallel_residual", r.flag("use_parallel_residual", false, false));
+}
+
+void build_stablelm(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, hd = s.head_dim;
+  const group g{"decoder", s.num_hidden_layers};
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(g, "model.layers.{i}.input_layernorm", h, true);
+  b.attention(g, "model.layers.{i}.self_attn", s, s.qkv_bias, false);
+  if (s.qk_norm) {
+    b.layer(g, "model.layers.{i}.self_attn.q_layernorm.norms.{h}.weight", {s.num_attention_heads, hd}, tensor_role::norm);
+    b.layer(g, "model.layers.{i}.self_attn.k_layernorm.norms.{h}.weight", {s.num_key_value_heads, hd}, tensor_role::norm);
+  }
+  if (!s.dim("use_parallel_residual")) b.norm(g, "model.layers.{i}.post_attention_layernorm", h, true);
+  b.gated_mlp(g, "model.layers.{i}.mlp", h, s.intermediate_size, false);
+  b.norm_outside("model.norm", h, true);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
+// ---- SmolLM3: configuration_smollm3.py / modeling_smollm3.py. Llama's layout (attention_bias, mlp_bias) with
+// rotary left out of every no_rope_layer_interval-th layer (no_rope_layers: 1 = rotary, 0 = NoPE), which
+// changes no tensor and no cache; lm_head tied by default. layer_types when given, else a layer slides (over
+// sliding_window) when use_sliding_window, sliding_window is set and the layer is NoPE.
+void read_smollm3(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 128256, .hidden_size = 2048, .intermediate_size = 11008, .num_hidden_layers = 36,
+                      .num_attention_heads = 16, .num_key_value_heads = 4, .max_position_embeddings = 32768,
+                      .tie_word_embeddings = true});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.mlp_bias = r.flag("mlp_bias", false, false);
+  std::vector<uint64_t> rope(s.layers.size(), 1);
+  const config_json* nr = r.find({"no_rope_layers"});
+  if (nr && nr->is_array() && nr->size() >= s.layers.size()) {
+    for (size_t i = 0; i < rope.size(); ++i) rope[i] = (*nr)[i].is_number_unsigned() ? (*nr)[i].get<uint64_t>() : 1;
+  } else {
+    const uint64_t interval = r.count_or({"no_rope_layer_interval"}, 4, limits::layers);
+    for (size_t i = 0; i < rope.size(); ++i) rope[i] = (i + 1) % interval != 0;
+  }
+  if (const config_json* t = r.find({"layer_types"}); t && t->is_array()) {
+    read_sliding_layers(r, s, 0, nullptr, 1);
+    return;
+  }
+  const uint64_t window = r.count_or({"sliding_window"}, 0, limits::positions);
+  if (!r.flag("use_sliding_window", false, false) || !window) return;
+  for (size_t i = 0; i < s.layers.size(); ++i)
+    if (!rope[i]) {
+      s.layers[i].attention = attention_kind::sliding;
+      s.layers[i].window = window;
+    }
+}
+
+void build_smollm3(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {}); }
 
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 // (the last entry only ends the table, so that it may be empty)

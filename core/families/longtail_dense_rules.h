@@ -4,4 +4,8 @@
 // the full module, as the large decoders are).
 #pragma once
 
-#define NEURO_SHRINK_LONGTAIL_DENSE_RULES(X)
+#define NEURO_SHRINK_LONGTAIL_DENSE_RULES(X) \
+  X("gpt_bigcode", "transformers configuration_gpt_bigcode.py, modeling_gpt_bigcode.py", read_gpt_bigcode, build_gpt_bigcode) \
+  X("qwen", "configuration_qwen.py, modeling_qwen.py shipped with the Qwen (v1) checkpoints (QWenLMHeadModel, remote code)", read_qwen, build_qwen) \
+  X("stablelm", "transformers configuration_stablelm.py, modeling_stablelm.py", read_stablelm, build_stablelm) \
+  X("smollm3", "transformers configuration_smollm3.py, modeling_smollm3.py", read_smollm3, build_smollm3)

@@ -65,7 +65,7 @@ describe('wasm and native reports', () => {
 
 // The families whose rules the first module does not link: the model_types of core/families/decoders_rules.h,
 // ssm_rules.h and vlm_rules.h (the first string of each X(...) entry), read from the headers so that the list has one home.
-const HANDED_OVER = new Set(['decoders_rules.h', 'ssm_rules.h', 'vlm_rules.h'].flatMap((h) =>
+const HANDED_OVER = new Set(['decoders_rules.h', 'ssm_rules.h', 'vlm_rules.h', 'longtail_dense_rules.h', 'longtail_moe_rules.h'].flatMap((h) =>
   [...fs.readFileSync(new URL(`../../core/families/${h}`, import.meta.url), 'utf8').matchAll(/^\s*X\("([^"]+)"/gm)]
     .flatMap((m) => m[1].split(' '))));
 
