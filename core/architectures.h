@@ -89,6 +89,12 @@ inline constexpr architecture kTable[] = {
   {"qwen3_next",         "Qwen3NextForCausalLM",               "qwen3next",   none},
   {"qwen3_5_text",       "Qwen3_5ForCausalLM",                 "qwen35",      none},
   {"qwen3_5_moe_text",   "",                                   "qwen35moe",   none},
+  {"deepseek",           "",                                   "deepseek",    none},      // DeepseekForCausalLM (remote code) -> DeepseekModel, LLM_ARCH_DEEPSEEK
+  {"olmoe",              "OlmoeForCausalLM",                   "olmoe",       none},      // OlmoeModel, LLM_ARCH_OLMOE
+  {"granitemoe",         "GraniteMoeForCausalLM",              "granitemoe",  none},      // GraniteMoeModel, LLM_ARCH_GRANITE_MOE
+  {"minicpm",            "",                                   "minicpm",     none},      // MiniCPMForCausalLM (remote code) -> MiniCPMModel, LLM_ARCH_MINICPM
+  {"minicpm3",           "",                                   "minicpm3",    none},      // MiniCPM3ForCausalLM (remote code) -> MiniCPM3Model, LLM_ARCH_MINICPM3
+  {"ernie4_5_moe",       "Ernie4_5_MoeForCausalLM",            "ernie4_5-moe", none},     // Ernie4_5MoeModel, LLM_ARCH_ERNIE4_5_MOE
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel
   {"gemma3",             "Gemma3ForConditionalGeneration",     "gemma3",      standard},  // as gemma3_text
   {"qwen2_vl",           "Qwen2VLForConditionalGeneration",    "qwen2vl",     none},

@@ -4,4 +4,10 @@
 // the full module, as the large decoders are).
 #pragma once
 
-#define NEURO_SHRINK_LONGTAIL_MOE_RULES(X)
+#define NEURO_SHRINK_LONGTAIL_MOE_RULES(X) \
+  X("deepseek", "configuration_deepseek.py, modeling_deepseek.py shipped with deepseek-ai/deepseek-moe-16b-base (DeepseekForCausalLM, remote code)", read_deepseek_moe, build_deepseek_moe) \
+  X("olmoe", "transformers configuration_olmoe.py, modeling_olmoe.py", read_olmoe, build_olmoe) \
+  X("granitemoe", "transformers configuration_granitemoe.py, modeling_granitemoe.py", read_granitemoe, build_granitemoe) \
+  X("minicpm", "configuration_minicpm.py, modeling_minicpm.py shipped with openbmb/MiniCPM-2B and MiniCPM4 (MiniCPMForCausalLM, remote code); vLLM minicpm.py for MiniCPM-MoE", read_minicpm, build_minicpm) \
+  X("minicpm3", "configuration_minicpm.py, modeling_minicpm.py shipped with openbmb/MiniCPM3-4B (MiniCPM3ForCausalLM, remote code)", read_minicpm3, build_minicpm3) \
+  X("ernie4_5_moe", "transformers configuration_ernie4_5_moe.py, modular_ernie4_5_moe.py", read_ernie4_5_moe, build_ernie4_5_moe)
