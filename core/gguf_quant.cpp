@@ -251,9 +251,9 @@ bool attention_kind(std::string_view m, gguf_category& c) {
 int mlp_kind(std::string_view m) {
   if (m == "gate_proj" || m == "w1") return 0;
   if (m == "up_proj" || m == "w3" || m == "fc1" || m == "fc_in" || m == "c_fc" || m == "dense_h_to_4h") return 1;
-  if (m == "down_proj" || m == "w2" || m == "fc2" || m == "fc_out" || m == "c_proj" || m == "dense_4h_to_h" || m == "linear_mlp")
+  if (m == "down_proj" || m == "w2" || m == "fc2" || m == "fc_out" || m == "c_proj" || m == "dense_4h_to_h" || m == "linear_mlp" || m == "output_linear")
     return 2;
-  if (m == "gate_up_proj") return 3;
+  if (m == "gate_up_proj" || m == "input_linear") return 3;  // Granite MoE's input_linear: gate and up fused (GraniteMoeModel splits it)
   return -1;
 }
 
