@@ -89,7 +89,7 @@ TEST_CASE("a MoE that fits only with layers on the CPU is an offload verdict, an
   CHECK(exact["verdict"]["headroom_bytes"].get<int64_t>() >= 0);
 }
 
-TEST_CASE("-hf only for a repository the Hub says holds GGUF files", "[verdict]") {
+TEST_CASE("llama-server -hf only for a repository the Hub says holds GGUF files", "[verdict]") {
   const auto r = report({{"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"model_id", "org/model-GGUF"}, {"hub", {{"gguf_files", 12}}}},
                         "meta-llama__Meta-Llama-3.1-8B");
   CHECK(r["commands"][0]["command"].get<std::string>().rfind("llama-server -hf org/model-GGUF:Q4_K_M", 0) == 0);
