@@ -40,6 +40,8 @@ const family_rule* find_family_by_architecture(std::string_view class_name, std:
 // Every model_type a rule reads, in registry order.
 std::vector<std::string_view> known_model_types();
 const family_rule& generic_family();  // the fallback for unknown architectures
+// GPT-2's tensors (families/classic.cpp), shared by GPT-BigCode, whose multi-query attention narrows c_attn.
+void build_gpt2_layout(const model_spec& s, inventory_builder& b);
 
 // Class defaults of a decoder config, read by read_decoder(); 0 means "no default": the field is required.
 struct decoder_defaults {

@@ -27,6 +27,19 @@ async function verdictOf(page, url) {
   return { verdict, ms };
 }
 
+// A real layout (Qwen3-0.6B, Q4_K_M, as the llama.cpp harness writes it from the real config): its header bytes
+// (up to where the tensor data starts) and the file's size; the sparse file itself is removed.
+function qwen3Gguf() {
+  const file = path.join(os.tmpdir(), `ns-e2e-${process.pid}-${Date.now()}.gguf`);
+  const { dataOffset, fileBytes: size } = writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' }));
+  const head = Buffer.alloc(dataOffset);
+  const fd = fs.openSync(file, 'r');
+  fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  fs.rmSync(file);
+  return { head, size, dataOffset };
+}
+
 async function inFirstViewport(page, locator) {
   const box = await locator.boundingBox();
   const { height } = page.viewportSize();
@@ -112,15 +125,8 @@ test.describe('the six questions', () => {
   });
 
   test('(f) a GGUF file of my own, dropped on the page: its own full estimate', async ({ page }) => {
-    // A real layout (Qwen3-0.6B, Q4_K_M, as the llama.cpp harness writes it from the real config), whose header
-    // is handed to the page in a File of the file's true size (the tail one shared zero MiB, repeated).
-    const file = path.join(os.tmpdir(), `ns-e2e-${process.pid}.gguf`);
-    const { dataOffset, fileBytes: size } = writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' }));
-    const head = Buffer.alloc(dataOffset);
-    const fd = fs.openSync(file, 'r');
-    fs.readSync(fd, head, 0, head.length, 0);
-    fs.closeSync(fd);
-    fs.rmSync(file);
+    // Its header handed to the page in a File of the file's true size (the tail one shared zero MiB, repeated).
+    const { head, size } = qwen3Gguf();
     await verdictOf(page, 'index.html?gpu=RTX%203060');
     await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();  // the features are in
     const started = await page.evaluate(async ({ base64, size }) => {
@@ -214,13 +220,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
 
 test('a GGUF-only repository: its Q4_K_M file estimated from the header, read by Range', async ({ page, context }) => {
   await blockInternet(context);
-  const file = path.join(os.tmpdir(), `ns-e2e-repo-${process.pid}.gguf`);
-  const { dataOffset, fileBytes: size } = writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' }));
-  const head = Buffer.alloc(dataOffset);
-  const fd = fs.openSync(file, 'r');
-  fs.readSync(fd, head, 0, head.length, 0);
-  fs.closeSync(fd);
-  fs.rmSync(file);
+  const { head, size, dataOffset } = qwen3Gguf();
   const seen = [];
   await routeHub(context, {
     'someone/Qwen3-0.6B-GGUF': {

@@ -25,20 +25,7 @@ void read_gpt2(config_reader& r, model_spec& s) {
   s.intermediate_size = inner_or_4h(r, s);
 }
 
-void build_gpt2(const model_spec& s, inventory_builder& b) {
-  const uint64_t h = s.hidden_size, i = s.intermediate_size;
-  const group g{"decoder", s.num_hidden_layers};
-  b.tensor("transformer.wte.weight", {s.vocab_size, h}, tensor_role::embedding);
-  b.tensor("transformer.wpe.weight", {s.max_position_embeddings, h}, tensor_role::position);
-  b.norm(g, "transformer.h.{i}.ln_1", h, true);
-  b.linear(g, "transformer.h.{i}.attn.c_attn", 3 * h, h, tensor_role::attention, true);
-  b.linear(g, "transformer.h.{i}.attn.c_proj", h, h, tensor_role::attention, true);
-  b.norm(g, "transformer.h.{i}.ln_2", h, true);
-  b.linear(g, "transformer.h.{i}.mlp.c_fc", i, h, tensor_role::mlp, true);
-  b.linear(g, "transformer.h.{i}.mlp.c_proj", h, i, tensor_role::mlp, true);
-  b.norm_outside("transformer.ln_f", h, true);
-  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
-}
+void build_gpt2(const model_spec& s, inventory_builder& b) { build_gpt2_layout(s, b); }
 
 // ---- GPT-J: configuration_gptj.py / modeling_gptj.py. Bias-free q/k/v/out_proj, biased fc_in/fc_out,
 // one ln_1 per (parallel) block, an untied lm_head with a bias.
@@ -383,6 +370,23 @@ constexpr std::array kClassic{
 };
 
 }  // namespace
+
+// GPT-2's layout; the fused c_attn is h + 2 x the K/V width: 3h with multi-head attention, h + 2 x head_dim
+// with GPT-BigCode's multi-query attention (its one KV head), as modeling_gpt_bigcode.py sizes it.
+void build_gpt2_layout(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, i = s.intermediate_size, kv_dim = s.num_key_value_heads * s.head_dim;
+  const group g{"decoder", s.num_hidden_layers};
+  b.tensor("transformer.wte.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.tensor("transformer.wpe.weight", {s.max_position_embeddings, h}, tensor_role::position);
+  b.norm(g, "transformer.h.{i}.ln_1", h, true);
+  b.linear(g, "transformer.h.{i}.attn.c_attn", h + 2 * kv_dim, h, tensor_role::attention, true);
+  b.linear(g, "transformer.h.{i}.attn.c_proj", h, h, tensor_role::attention, true);
+  b.norm(g, "transformer.h.{i}.ln_2", h, true);
+  b.linear(g, "transformer.h.{i}.mlp.c_fc", i, h, tensor_role::mlp, true);
+  b.linear(g, "transformer.h.{i}.mlp.c_proj", h, i, tensor_role::mlp, true);
+  b.norm_outside("transformer.ln_f", h, true);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
 
 std::span<const family_rule> classic_families() { return kClassic; }
 

@@ -30,20 +30,7 @@ void read_gpt_bigcode(config_reader& r, model_spec& s) {
   s.qkv_bias = s.o_bias = s.mlp_bias = true;
 }
 
-void build_gpt_bigcode(const model_spec& s, inventory_builder& b) {
-  const uint64_t h = s.hidden_size, i = s.intermediate_size, kv_dim = s.num_key_value_heads * s.head_dim;
-  const group g{"decoder", s.num_hidden_layers};
-  b.tensor("transformer.wte.weight", {s.vocab_size, h}, tensor_role::embedding);
-  b.tensor("transformer.wpe.weight", {s.max_position_embeddings, h}, tensor_role::position);
-  b.norm(g, "transformer.h.{i}.ln_1", h, true);
-  b.linear(g, "transformer.h.{i}.attn.c_attn", h + 2 * kv_dim, h, tensor_role::attention, true);
-  b.linear(g, "transformer.h.{i}.attn.c_proj", h, h, tensor_role::attention, true);
-  b.norm(g, "transformer.h.{i}.ln_2", h, true);
-  b.linear(g, "transformer.h.{i}.mlp.c_fc", i, h, tensor_role::mlp, true);
-  b.linear(g, "transformer.h.{i}.mlp.c_proj", h, i, tensor_role::mlp, true);
-  b.norm_outside("transformer.ln_f", h, true);
-  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
-}
+void build_gpt_bigcode(const model_spec& s, inventory_builder& b) { build_gpt2_layout(s, b); }
 
 // ---- Qwen (v1: Qwen-1.8B/7B/14B/72B and their -Chat): the configuration_qwen.py / modeling_qwen.py the
 // checkpoints ship (QWenLMHeadModel). Multi-head attention of num_attention_heads x kv_channels: c_attn
