@@ -188,6 +188,20 @@ test.describe('hardware as people own it', () => {
     await expect(again.locator('#result-model')).toHaveText('Qwen3ForCausalLM (your config.json)');
   });
 
+  test('the file picker takes a .gguf and a .safetensors too', async ({ page }) => {
+    await verdictOf(page, 'index.html');
+    await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();
+    const corpus = (p) => fs.readFileSync(new URL(`../tests/fuzz/corpus/${p}`, import.meta.url));
+    await page.locator('#file-input').setInputFiles({ name: 'small.safetensors', mimeType: 'application/octet-stream', buffer: corpus('safetensors/small.safetensors') });
+    const box = page.getByRole('region', { name: 'Weight file header' });
+    await expect(box).toContainText('small.safetensors: safetensors');
+    await page.locator('#file-input').setInputFiles({ name: 'small.gguf', mimeType: 'application/octet-stream', buffer: corpus('gguf/small-v3.gguf') });
+    await expect(box).toContainText('small.gguf: gguf v3');
+    // a GGUF is a model of its own (this one a tiny llama-architecture file): estimated from its header
+    await expect(page.locator('#result-model')).toHaveText('small.gguf');
+    await expect(page.locator('#summary')).toContainText('llama.cpp');
+  });
+
   test('a pasted huggingface.co link is read as the model id', async ({ page }) => {
     await verdictOf(page, 'index.html');
     await page.getByLabel('Hugging Face model').fill('https://huggingface.co/Qwen/Qwen3-0.6B/blob/main/config.json');
