@@ -4,7 +4,7 @@
 import { formatCount } from '../../shared/format.js';
 import { $ } from '../render.js';
 
-let asked = null;  // the repository being read, so that one failure is not retried in a loop
+let answered = null;  // the Hub failure already answered (each new failure is a new error object)
 
 async function load(store, id, type) {
   const { ggufRepoModel } = await import('../../shared/gguf-repo.js');
@@ -29,8 +29,8 @@ export function attach(store) {
   const check = (s) => {
     const err = s.hubError;
     // config.json missing in a repository that exists (EntryNotFound), or a 404 the browser could not tell apart
-    if (err?.type === "not_found" && err.modelId && asked !== err.modelId) {
-      asked = err.modelId;
+    if (err?.type === 'not_found' && err.modelId && err !== answered) {
+      answered = err;
       load(store, err.modelId, s.params.quantization);
     }
   };
