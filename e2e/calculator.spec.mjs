@@ -180,10 +180,13 @@ test.describe('failures', () => {
     await blockInternet(context);
     await page.goto('index.html');
     await expect(page.locator('#summary')).toContainText('8,030,261,248');
+    await expect(page.getByRole('button', { name: 'Embed this' })).toBeVisible();  // the page's features are in
     await context.setOffline(true);
     await page.getByLabel('Hugging Face model').fill(QWEN);
     await page.getByRole('button', { name: 'Estimate' }).click();
     await expect(page.getByRole('alert')).toContainText('You are offline');
+    // the config.json it asks for goes in right there
+    await expect(page.locator('#paste-config')).toBeFocused();
   });
 
   test('markup in a model id or a config is shown as text, never parsed', async ({ page, context }) => {

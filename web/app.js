@@ -15,7 +15,7 @@ let hubPromise;
 const hubModule = () => {
   hubPromise ??= import('./shared/hub-fetch.js').catch((err) => {
     hubPromise = undefined;
-    throw navigator.onLine === false ? Object.assign(new Error('You are offline, so the model cannot be fetched. Reconnect, or give its config.json instead.'), { name: 'HubError' }) : err;
+    throw navigator.onLine === false ? Object.assign(new Error('You are offline, so the model cannot be fetched. Reconnect, or give its config.json instead.'), { name: 'HubError', type: 'offline' }) : err;
   });
   return hubPromise;
 };

@@ -162,7 +162,19 @@ function attachPaste(store) {
   });
 }
 
+// Offline or the Hub out of reach: the config.json the message asks for goes in right here.
+function offerPaste(store) {
+  const offer = (err) => {
+    if (err?.type !== 'offline' && err?.type !== 'network') return;
+    $('own-config').open = true;
+    $('paste-config').focus();
+  };
+  store.subscribe((s, before) => { if (s.hubError !== before.hubError) offer(s.hubError); });
+  offer(store.state.hubError);
+}
+
 export function attach(store) {
   attachPaste(store);
+  offerPaste(store);
   attachHubFiles(store);
 }
