@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "architectures.h"
+#include "config_reader.h"
 #include "json_writer.h"
 #include "text.h"
 
@@ -196,6 +197,12 @@ gguf_model model_from_gguf(const file_header& h) {
   if (!n_layer || !hidden || (!heads && md.per_layer("attention.head_count").empty())) {
     m.issues.push_back({"gguf_missing_keys", "file", "The GGUF lacks " + m.architecture + ".block_count, .embedding_length or .attention.head_count, which llama.cpp itself requires to load it.",
         severity::error});
+    return m;
+  }
+  // The config reader's bound on layers (config_reader.h limits::layers), checked before anything loops over them.
+  if (*n_layer > limits::layers) {
+    m.issues.push_back({"gguf_absurd_value", "file", m.architecture + ".block_count is " + text_of(*n_layer) + "; a model has at most " +
+        text_of(limits::layers) + " layers here. The file's metadata is damaged or not a model's.", severity::error});
     return m;
   }
   const header_tensor* embd = tensor(h, "token_embd.weight");

@@ -87,6 +87,17 @@ describe('what a GGUF alone cannot say, it says', () => {
     assert.ok(!report.memory);
   });
 
+  test('an absurd layer count is refused at once, naming the key (it looped and held 7.8 GB before)', async () => {
+    const file = path.join(tmp, 'absurd.gguf');
+    const { kv } = writerKv;
+    writeGguf(file, { metadata: [kv.str('general.architecture', 'gemma3'), kv.u32('gemma3.block_count', 4_000_000_000),
+      kv.u32('gemma3.embedding_length', 64), kv.u32('gemma3.attention.head_count', 4)], tensors: [] });
+    const read = await readFileHeader(sliceOf(file));
+    const report = await estimateFile(read.bytes, read.size, {});
+    assert.equal(report.issues[0].code, 'gguf_absurd_value');
+    assert.match(report.issues[0].message, /gemma3\.block_count is 4000000000/);
+  });
+
   test('a header cut short asks for the bytes it needs', async () => {
     const file = path.join(tmp, 'short.gguf');
     writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'F16', name: 'x' }));
