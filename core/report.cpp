@@ -273,7 +273,6 @@ void write_solver(json_writer& w, const solver_result& sv) {
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-#ifndef NEURO_SHRINK_FIRST_ESTIMATE
 // Where a GGUF-only estimate's model came from: the file's architecture and type, and the config.json its
 // metadata amounts to (the page's quant table and charts ask table() with it).
 void write_file_model(json_writer& w, const gguf_model& m) {
@@ -282,13 +281,6 @@ void write_file_model(json_writer& w, const gguf_model& m) {
       .field("tensors", m.plan.n_tensors).key("derived").begin_array();
   for (const auto& d : m.derived) w.value(d);
   w.end_array().field("config", m.config_text).end_object();
-}
-#endif
-
-// Whether an estimate keeps some of the model's layers on the CPU (llama.cpp -ngl below n_layer + 1).
-bool layers_on_host(const estimate_result& r) {
-  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
-  return rt && rt->solves_gpu_layers && !r.training && r.gpu_layers <= r.n_layer;
 }
 
 void write_setting(json_writer& w, const option_setting& c) {

@@ -59,11 +59,6 @@ int64_t gpu_layers(const model_spec& s, const model_tensors& tensors, estimate_o
   return lo;
 }
 
-// Whether an estimate keeps some of the model's layers on the CPU (llama.cpp -ngl below n_layer + 1).
-bool layers_on_host(const estimate_result& r) {
-  return r.ok() && r.runtime && profile_of(*r.runtime)->solves_gpu_layers && r.gpu_layers <= r.n_layer;
-}
-
 fit_change measured(std::vector<option_setting> set, const estimate_result& e) {
   fit_change c{std::move(set), fits_chosen(e), e.ok() ? e.chosen.headroom_bytes : 0, e.ok() ? e.memory.host_bytes : 0,
                e.speed.known ? e.speed.decode_tokens_per_s : 0};
@@ -157,6 +152,11 @@ format_on_gpu format_on_chosen(const model_spec& s, const model_tensors& tensors
   out.fit = "offload";
   out.decode_tokens_per_s = e.speed.known ? e.speed.decode_tokens_per_s : 0;
   return out;
+}
+
+bool layers_on_host(const estimate_result& r) {
+  const runtime_profile* rt = r.ok() && r.runtime ? profile_of(*r.runtime) : nullptr;
+  return rt && rt->solves_gpu_layers && !r.training && r.gpu_layers <= r.n_layer;
 }
 
 solver_result solve(const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r) {

@@ -51,6 +51,9 @@ struct format_on_gpu {
 };
 format_on_gpu format_on_chosen(const model_spec& s, const model_tensors& tensors, const estimate_options& o, const estimate_result& r);
 
+// Whether an estimate keeps some of the model's layers on the CPU (llama.cpp -ngl below n_layer + 1).
+bool layers_on_host(const estimate_result& r);
+
 solver_result solve(const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r);
 
 }  // namespace neuroshrink

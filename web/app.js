@@ -176,7 +176,7 @@ store.subscribe((s, before) => {
     }
     $('training-fields').hidden = s.params.mode !== 'train';
     form.classList.toggle('training-mode', s.params.mode === 'train');
-    form.classList.toggle('llama', s.params.runtime === 'llama.cpp' || /^(I?Q\d|TQ|MXFP4_MOE|F16|BF16|F32)/.test(s.params.quantization ?? ''));
+    form.classList.toggle('llama', s.params.runtime === 'llama.cpp' || !!s.catalogue?.gguf_file_types.some((t) => t.name === s.params.quantization));
   }
   if (s.model !== before.model || (s.params !== before.params && !loading)) estimateOrSay();
   if (s.load !== before.load && s.load) loadModel(s.load.id);

@@ -1,23 +1,34 @@
 // GGUF-only repositories (bartowski/...-GGUF, unsloth/...-GGUF, lmstudio-community/...): no config.json, so the
 // model is one of its .gguf files, read by Range up to the end of its header and estimated from it alone (the
 // core's estimateFile). Shared by the page, the element and the CLI.
+import { catalogue } from './estimator.js';
 import { estimateFile, readFileHeader } from './file-header.js';
 import { HubError, fetchFileStart, listWeightFiles } from './hub-fetch.js';
 
-// The llama-quantize type a GGUF file's name carries ("Qwen2.5-7B-Instruct-Q4_K_M.gguf" -> "Q4_K_M"), or ''.
-const TYPE = /(?:^|[-_.])(IQ[1-4]_(?:XXS|XS|NL|S|M)|Q[2-8]_K(?:_[SML])?|Q[4-8]_[01]|TQ[12]_0|MXFP4(?:_MOE)?|BF16|F16|F32)(?=[-_.])/i;
+// The llama-quantize type a GGUF file's name carries ("Qwen2.5-7B-Instruct-Q4_K_M.gguf" -> "Q4_K_M"), or '': the
+// longest of the core's file types (catalogue().gguf_file_types, with llama-quantize's Q3_K/Q4_K/Q5_K for the _M
+// mixes) standing between separators.
+function typeOf(name, types) {
+  const words = name.toUpperCase().split(/[-_.]/);
+  const hits = types.filter((t) => {
+    const parts = t.split('_');
+    return words.some((_, i) => parts.every((p, k) => words[i + k] === p));
+  });
+  const best = hits.sort((a, b) => b.length - a.length)[0] ?? '';
+  return /^Q[345]_K$/.test(best) ? `${best}_M` : best;
+}
 const SPLIT = /-(\d{5})-of-(\d{5})\.gguf$/i;
 const DEFAULT_TYPE = 'Q4_K_M';  // what llama-server -hf takes when no type is named
 
 // The model files of a repository's .gguf list, split files as one (their first part), projector files (mmproj)
-// left out: [{ file, type, parts }].
-export function ggufFiles(names) {
+// left out: [{ file, type, parts }]; `types` the file-type names to recognise.
+export function ggufFiles(names, types) {
   const out = [];
   for (const name of names) {
     if (/mmproj/i.test(name)) continue;
     const split = SPLIT.exec(name);
     if (split && split[1] !== '00001') continue;
-    out.push({ file: name, type: (TYPE.exec(name.split('/').pop())?.[1] ?? '').toUpperCase(), parts: split ? Number(split[2]) : 1 });
+    out.push({ file: name, type: typeOf(name.split('/').pop().replace(SPLIT, '.gguf'), types), parts: split ? Number(split[2]) : 1 });
   }
   return out;
 }
@@ -33,7 +44,8 @@ export function pickGgufFile(files, type) {
 // `options`: hub-fetch.js's (token, signal, endpoint, timeoutMs).
 export async function ggufRepoModel(id, { type, ...options } = {}) {
   const { gguf } = await listWeightFiles(id, options);
-  const files = ggufFiles(gguf);
+  const types = [...(await catalogue()).gguf_file_types.map((t) => t.name), 'Q3_K', 'Q4_K', 'Q5_K'];
+  const files = ggufFiles(gguf, types);
   if (!files.length) throw new HubError('not_found', `"${id}" has no config.json and no GGUF model file: give the model's config.json instead.`, { modelId: id });
   const pick = pickGgufFile(files, type);
   // A split file (llama.cpp's gguf-split): every part's header, in order; the core joins their tensors.
