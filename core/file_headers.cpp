@@ -159,6 +159,12 @@ constexpr st_dtype kStDtypes[] = {
 
 }  // namespace
 
+uint32_t safetensors_dtype_bits(std::string_view dtype) {
+  for (const auto& x : kStDtypes)
+    if (x.name == dtype) return x.bits;
+  return 0;
+}
+
 file_header read_gguf_header(std::span<const uint8_t> bytes, uint64_t file_size) {
   file_header h;
   h.format = "gguf";
@@ -334,8 +340,6 @@ file_header read_file_header(std::span<const uint8_t> bytes, uint64_t file_size)
   return read_safetensors_header(bytes, file_size);
 }
 
-namespace {
-
 // The component a tensor belongs to, by the names converters give them: vision towers and projectors
 // (transformers' vision_tower / visual / vision_model, multi_modal_projector; GGUF mmproj's v. and mm.),
 // multi-token-prediction layers, the rest the text model.
@@ -378,64 +382,5 @@ uint64_t gguf_kv_bytes_per_token(const file_header& h, std::string& formula) {
   return per_token;
 }
 
-}  // namespace
-
-std::string file_header_json(std::span<const uint8_t> bytes, uint64_t file_size) {
-  const file_header h = read_file_header(bytes, file_size);
-  json_writer w;
-  w.begin_object().field("format", h.format)
-      .field("status", h.status == header_status::ok ? "ok" : h.status == header_status::need_more ? "need_more" : "invalid");
-  if (h.status == header_status::need_more) w.field("needed_bytes", h.needed_bytes);
-  if (h.status == header_status::ok) {
-    w.field("version", h.version).field("header_bytes", h.header_bytes).field("data_bytes", h.data_bytes)
-        .field("elements", h.elements).field("tensor_count", static_cast<uint64_t>(h.tensors.size()));
-    // Bytes per tensor type, in order of first appearance.
-    std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> by_type;
-    for (const auto& t : h.tensors) {
-      auto it = std::find_if(by_type.begin(), by_type.end(), [&](auto& p) { return p.first == t.type; });
-      if (it == by_type.end()) by_type.push_back({t.type, {1, t.bytes}});
-      else { ++it->second.first; it->second.second += t.bytes; }
-    }
-    w.key("by_type").begin_array();
-    for (const auto& [type, v] : by_type) w.begin_object().field("type", type).field("tensors", v.first).field("bytes", v.second).end_object();
-    std::vector<std::pair<std::string_view, std::pair<uint64_t, uint64_t>>> by_component;
-    for (const auto& t : h.tensors) {
-      const std::string_view c = component_of(t.name);
-      auto it = std::find_if(by_component.begin(), by_component.end(), [&](auto& p) { return p.first == c; });
-      if (it == by_component.end()) by_component.push_back({c, {t.elements, t.bytes}});
-      else { it->second.first += t.elements; it->second.second += t.bytes; }
-    }
-    w.end_array().key("by_component").begin_array();
-    for (const auto& [c, v] : by_component) w.begin_object().field("component", c).field("elements", v.first).field("bytes", v.second).end_object();
-    w.end_array();
-    std::string formula;
-    if (const uint64_t kv = gguf_kv_bytes_per_token(h, formula)) w.key("kv_cache").begin_object().field("bytes_per_token_f16", kv).field("formula", formula).end_object();
-    w.key("metadata").begin_object();
-    for (const auto& [k, v] : h.metadata) {
-      if (v.type == 9) {
-        w.key(k).begin_object().field("array_of", v.array_type).field("count", v.count);
-        if (!v.integers.empty()) { w.key("values").begin_array(); for (auto x : v.integers) w.value(x); w.end_array(); }
-        w.end_object();
-      } else if (v.type == 8) w.field(k, v.text);
-      else if (v.type == 7) w.field(k, v.boolean);
-      else if (v.type == 6 || v.type == 12) w.field(k, v.real);
-      else if (v.type == 10) w.field(k, v.unsigned_integer);
-      else w.field(k, v.integer);
-    }
-    for (const auto& [k, v] : h.st_metadata) w.field(k, v);
-    w.end_object().key("tensors").begin_array();
-    for (const auto& t : h.tensors) {
-      w.begin_object().field("name", t.name).field("type", t.type).key("shape").begin_array();
-      for (auto d : t.shape) w.value(d);
-      w.end_array().field("offset", t.offset).field("bytes", t.bytes).end_object();
-    }
-    w.end_array();
-  }
-  w.key("issues").begin_array();
-  for (const auto& i : h.issues)
-    w.begin_object().field("code", i.code).field("field", i.field).field("message", i.message).field("level", "error").end_object();
-  w.end_array();
-  return w.end_object().take();
-}
 
 }  // namespace neuroshrink

@@ -78,7 +78,16 @@ file_header read_file_header(std::span<const uint8_t> bytes, uint64_t file_size 
 file_header read_gguf_header(std::span<const uint8_t> bytes, uint64_t file_size = 0);
 file_header read_safetensors_header(std::span<const uint8_t> bytes, uint64_t file_size = 0);
 
-// The reply front ends get: status, the bytes still needed, metadata, tensors, totals by type.
+// Bits per element of a safetensors dtype (safetensors/src/tensor.rs Dtype); 0 for a name it does not define.
+uint32_t safetensors_dtype_bits(std::string_view dtype);
+
+// The component a tensor belongs to by its name ("text", "vision", "projector", "mtp").
+std::string_view component_of(std::string_view name);
+// KV bytes per token at f16 from a GGUF's own hyperparameters; 0 when the file does not say enough.
+uint64_t gguf_kv_bytes_per_token(const file_header& h, std::string& formula);
+
+// The reply front ends get: status, the bytes still needed, metadata, tensors, totals by type, and for a
+// safetensors file its digest (`weights`, weight_files.h). In the full core only (weight_files.cpp).
 std::string file_header_json(std::span<const uint8_t> bytes, uint64_t file_size = 0);
 
 }  // namespace neuroshrink

@@ -231,6 +231,12 @@ constexpr option_info kSchema[] = {
   {.name = "hub", .type = option_type::object, .group = "hub",
    .doc = FULL_TEXT("the Hub's counts for the cross-check: parameters_total (safetensors.total), safetensors_total_bytes (the index's total_size), gguf_files (.gguf files in the repository: llama.cpp -hf)"),
    .code = "invalid_request"},
+  {.name = "weights", .type = option_type::array, .group = "hub",
+   .doc = FULL_TEXT("the checkpoint's safetensors headers, one digest per file (fileHeader's weights): parameters and weights are counted from them, and an unknown model_type's attention read from their shapes"),
+   .code = "invalid_weights"},
+  {.name = "config_only", .type = option_type::boolean, .group = "hub",
+   .doc = FULL_TEXT("front ends: estimate from config.json alone, without reading the weight files' headers (by Range, a few KB to a few MB per file)"),
+   .default_is = dk::integer, .default_integer = [] { return int64_t{0}; }, .code = "invalid_request"},
 };
 
 std::span<const option_info> schema() { return kSchema; }
@@ -529,6 +535,8 @@ void read_options(const json& req, request_options& out, std::vector<issue>& iss
     out.given.emplace_back(o.name);
     if (o.name == "config") {
       read_config(o, *value, out, issues);
+    } else if (o.name == "weights") {
+      if (!value->is_array()) refuse_value(o, *value, issues);  // read by weight_files.cpp
     } else if (o.type == option_type::array) {
       read_contexts(o, *value, out, issues);
     } else if (o.type == option_type::object) {

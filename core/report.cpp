@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <memory>
+#include <optional>
 
 #include "config_cache.h"
 #include "config_reader.h"
@@ -22,6 +24,9 @@ namespace neuroshrink { struct gguf_model; }
 #include "request_limits.h"
 #include "runtimes/profile.h"
 #include "solver.h"
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+#include "weight_files.h"
+#endif
 
 namespace neuroshrink {
 
@@ -356,6 +361,9 @@ struct request_view {
   std::vector<uint64_t> contexts;  // table(): the contexts asked for, empty for the default ladder
   bool context_given = false;      // context_tokens (or an alias) was in the request
   const parsed_model* model = nullptr;  // the config parsed, with its tensors (kept between requests: config_cache.h)
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  std::optional<weight_files> files;    // the request's `weights`: the checkpoint's safetensors headers
+#endif
 };
 
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
@@ -409,6 +417,9 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   else if (r.config_text.size() > request_limits::config_bytes)
     issues.push_back({"config_too_large", "config", "The config is " + text_of(static_cast<uint64_t>(r.config_text.size())) + " bytes; a config.json is at most " +
         text_of(request_limits::config_bytes) + " (real ones are a few KB to a few hundred KB). Give the model's own config.json.", severity::error});
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (auto wt = r.req.find("weights"); wt != r.req.end() && wt->is_array() && !wt->empty()) r.files = read_weight_files(*wt, issues);
+#endif
   if (has_error(issues)) return false;
   r.model = &parsed_model_for(r.config_text);
   issues.insert(issues.end(), r.model->parsed.issues.begin(), r.model->parsed.issues.end());
@@ -424,7 +435,11 @@ std::string finish_reply(json_writer& w, const std::vector<issue>& issues) {
 // What one report says, computed before a byte of it is written: the estimate, the Hub cross-check and the
 // solvers.
 struct report_plan {
-  const model_tensors& tensors;
+  const model_spec* spec = nullptr;
+  const model_tensors* tensors = nullptr;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  std::unique_ptr<files_reading> files;  // what the weight files say; spec and tensors point into it when they rule
+#endif
   estimate_result r;
   std::optional<std::vector<hub_comparison>> hub;  // when the request brought the Hub's facts
   solver_result solver;
@@ -432,25 +447,38 @@ struct report_plan {
 };
 
 report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
-  const model_spec& s = rv.model->parsed.spec;
-  report_plan p{rv.model->tensors, {}, {}, {}, {}};
-  p.r = estimate(s, p.tensors, rv.opt);
+  report_plan p;
+  p.spec = &rv.model->parsed.spec;
+  p.tensors = &rv.model->tensors;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (rv.files) {
+    p.files = std::make_unique<files_reading>(read_files(*p.spec, *p.tensors, *rv.files, issues));
+    if (has_error(issues)) {  // the files say nothing to count: no estimate
+      p.r.issues.push_back(issues.back());
+      return p;
+    }
+    p.spec = &p.files->spec;
+    if (p.files->weights_from_files) p.tensors = &p.files->tensors;
+  }
+#endif
+  const model_spec& s = *p.spec;
+  p.r = estimate(s, *p.tensors, rv.opt);
   issues.insert(issues.end(), p.r.issues.begin(), p.r.issues.end());
   if (!p.r.ok()) return p;
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-  if (auto it = rv.req.find("hub"); it != rv.req.end() && it->is_object() && !p.r.training) p.hub = check_with_hub(s, p.tensors, *it, issues);
+  if (auto it = rv.req.find("hub"); it != rv.req.end() && it->is_object() && !p.r.training) p.hub = check_with_hub(s, *p.tensors, *it, issues);
 #endif
   // The searches re-estimate the same file type many times: its GGUF plan (the same for every context, -ngl and
   // GPU count) is made once, as a file's own tensors are.
   estimate_options reuse = rv.opt;
   if (p.r.gguf && !reuse.file_plan && p.r.format && p.r.format->layout == weight_layout::gguf) reuse.file_plan = &*p.r.gguf;
-  p.solver = solve(s, p.tensors, reuse, p.r);
+  p.solver = solve(s, *p.tensors, reuse, p.r);
   if (!p.r.chosen.fits && rv.opt.gpu_layers < 0)
     for (const auto& c : p.solver.changes)
       if (c.set.size() == 1 && c.set[0].option == "gpu_layers") {
         estimate_options o = reuse;
         o.gpu_layers = static_cast<int64_t>(c.set[0].n);
-        p.run_as = estimate(s, p.tensors, o);
+        p.run_as = estimate(s, *p.tensors, o);
       }
   return p;
 }
@@ -467,7 +495,6 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   [[maybe_unused]] const json& req = rv.req;
   const std::string& model_id = rv.model_id;
   const estimate_options& opt = rv.opt;
-  const model_spec& s = rv.model->parsed.spec;
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
   // A chosen GPU brings the solvers and speed: the full module's work.
   if (!opt.gpu.empty() || opt.gpu_memory_bytes) {
@@ -479,10 +506,16 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
     issues.push_back({"needs_full_estimator", "hub", "This build of the estimator has no Hub cross-check; the full estimator module answers it.", severity::error});
     return finish_reply(w, issues);
   }
+  // And the weight files' headers (weight_files.cpp).
+  if (req.contains("weights")) {
+    issues.push_back({"needs_full_estimator", "weights", "This build of the estimator does not read weight files; the full estimator module answers it.", severity::error});
+    return finish_reply(w, issues);
+  }
 #endif
   const report_plan planned = plan_report(rv, issues);
   const estimate_result& r = planned.r;
-  const model_tensors& tensors = planned.tensors;
+  const model_tensors& tensors = *planned.tensors;
+  const model_spec& s = *planned.spec;
 
   w.key("request").begin_object()
       .field("quantization", r.format ? std::string(r.format->name) : opt.quantization)
@@ -503,6 +536,7 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   write_model(w, s, model_id);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   if (file) write_file_model(w, *file);
+  if (planned.files) write_files_reading(w, *planned.files, *rv.files);
 #endif
   if (r.ok()) write_verdict(w, r, planned.solver);
   if (r.ok() && r.training) {

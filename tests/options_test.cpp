@@ -48,7 +48,10 @@ json good_value(const option_info& o) {
       if (o.closed) return values.back();
       return values.size() > 1 && values.front() == o.default_string ? values[1] : values.front();
     }
-    case option_type::array: return json{1024, 2048};
+    case option_type::array:
+      // weights: one file storing the embedding alone, which the estimate then counts from.
+      if (o.name == "weights") return json::array({{{"groups", json::array({{{"name", "model.embed_tokens.weight"}, {"dtype", "F16"}, {"shape", {32000, 4096}}, {"count", 1}}})}}});
+      return json{1024, 2048};
     case option_type::object: return json{{"parameters_total", 1}};
   }
   return nullptr;
@@ -73,7 +76,7 @@ TEST_CASE("the schema has every field the request reader reads", "[options]") {
   const std::set<std::string> expected = {
       "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
       "runtime", "flash_attention", "ubatch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
-      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "training.method", "training.optimizer",
+      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "training.method", "training.optimizer",
       "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
       "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};
   std::set<std::string> names;
@@ -92,7 +95,8 @@ TEST_CASE("every option is read: a value it takes is stored and changes what the
     if (o.name == "config") CHECK(r.config_text == "meta-llama/Llama-2-7b-hf");
     else if (o.name == "model_id") CHECK(r.model_id == "meta-llama/Llama-2-7b-hf");
     else if (o.name == "contexts") CHECK(r.contexts == std::vector<uint64_t>{1024, 2048});
-    else if (o.name != "hub") {
+    // config_only is the front ends' (whether they read the weight files); the core takes it and changes nothing.
+    else if (o.name != "hub" && o.name != "config_only") {
       // The report moves off the one of the same request without it: the option reaches the estimate.
       json base = json::object();
       if (o.group == "llama.cpp") base = {{"runtime", "llama.cpp"}, {"gpu", "RTX 4090"}, {"gpu_layers", 10}};
