@@ -237,7 +237,7 @@ function parseCommandLine(argv, options) {
 
 async function loadModules() {
   const dist = new URL('../dist/', import.meta.url);
-  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'shared/estimator.js', 'shared/hub-fetch.js', 'shared/format.js', 'shared/verdict.js'];
+  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'shared/estimator.js', 'shared/hub-fetch.js', 'shared/format.js', 'shared/verdict.js', 'shared/weight-files.js'];
   const missing = files.filter((f) => !fs.existsSync(new URL(f, dist)));
   if (missing.length) {
     throw new CliError(`the estimator is not built (dist/${missing[0]} is missing). Run "bash scripts/build.sh" first.`, 2);
@@ -246,6 +246,7 @@ async function loadModules() {
   const hub = await import(new URL('shared/hub-fetch.js', dist).href);
   ({ formatBytes } = await import(new URL('shared/format.js', dist).href));
   ({ verdictText } = await import(new URL('shared/verdict.js', dist).href));
+  ({ weightFilesSentence } = await import(new URL('shared/weight-files.js', dist).href));
   await estimator.loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
   // The core's caps on its inputs (core/request_limits.h; a build without them leaves the reads uncapped) and
   // its options schema (core/options.h), from which the flags and --help are built.
@@ -336,6 +337,7 @@ async function fetchFromHub(hub, modelId, limits) {
 // Sizes in binary units (GiB = 2^30 bytes; below 0.01 GiB in MiB, KiB or bytes): the page's and the element's
 // formatter (dist/shared/format.js), set by loadModules().
 let formatBytes;
+let weightFilesSentence;  // shared/weight-files.js, set by loadModules()
 
 function formatCount(n) {
   if (n >= 1e12) return `${(n / 1e12).toFixed(2)}T`;
@@ -458,6 +460,7 @@ function humanReport(report) {
     '',
     `Verdict: ${verdict(report)}`,
     ...(report.hub_check ?? []).map((c) => `Hub check (${c.source}): ${c.verdict} - ${c.message}`),
+    ...(report.weight_files ? [weightFilesSentence(report, formatCount)] : []),
   ];
   return { header: `[+] Model Size: ${formatCount(p.total)} parameters${active}`, body: lines.join('\n') };
 }
@@ -605,6 +608,36 @@ async function ggufRepo(hub, id, type) {
   }
 }
 
+// The safetensors headers of a Hub model, read by Range, as the request's `weights`: null (and a line saying
+// why) when they cannot be read; the estimate is then from config.json alone.
+async function hubWeights(hub, id) {
+  const { hubWeightDigests } = await import(new URL('../dist/shared/weight-files.js', import.meta.url).href);
+  try {
+    const r = await hubWeightDigests(id, hubOptions(hub));
+    if (r.skipped) {
+      process.stderr.write(`[i] The weight files were not read: ${r.skipped}. The estimate is from config.json alone.\n`);
+      return null;
+    }
+    process.stderr.write(`[+] Read the safetensors headers of ${r.files.length} file${r.files.length > 1 ? 's' : ''} by Range (${r.read.toLocaleString('en-US')} bytes).\n`);
+    return r.weights;
+  } catch (err) {
+    process.stderr.write(`[!] The weight files were not read (${forTheCommandLine(err?.message ?? String(err))}). The estimate is from config.json alone.\n`);
+    return null;
+  }
+}
+
+// A local safetensors file given with a config: its digest, unless it is one shard of several (which alone would
+// undercount the model).
+function localWeights(file, where) {
+  if (file?.header.format !== 'safetensors' || !file.header.weights) return null;
+  const shard = /-(\d{5})-of-(\d{5})\.safetensors$/i.exec(where);
+  if (shard && Number(shard[2]) > 1) {
+    process.stderr.write(`[i] ${where} is one of ${Number(shard[2])} shards: the estimate counts from config.json, not from this file alone.\n`);
+    return null;
+  }
+  return [file.header.weights];
+}
+
 async function main(argv) {
   const { estimator, hub, limits, options } = await loadModules();  // the flags come from the core's schema
   const args = parseCommandLine(argv, options);
@@ -653,6 +686,17 @@ async function main(argv) {
   }
 
   report ??= await estimator.estimateReport(request);
+  // Then what the checkpoint stores (a config that does not parse needs no weight file read): the Hub's
+  // safetensors headers, or a local safetensors file given with --config.
+  if (request.config && !request.config_only && !report.issues.some((i) => i.level === 'error')) {
+    const weights = args.config || file ? localWeights(file, args.file) : await hubWeights(hub, request.model_id);
+    if (weights) {
+      const counted = await estimator.estimateReport({ ...request, weights });
+      const refused = counted.issues.find((i) => i.level === 'error');
+      if (refused) process.stderr.write(`[!] The weight files could not be counted (${refused.message}). The estimate is from config.json alone.\n`);
+      else report = counted;
+    }
+  }
   if (file) report.file = file.header;
   const errors = report.issues.filter((i) => i.level === 'error');
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

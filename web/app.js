@@ -67,6 +67,7 @@ function request({ params: p, model }) {
   for (const field of ['context_tokens', 'batch_size', 'gpus', 'gpu_layers']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
   if (typed(p.gpu_memory_bytes) !== undefined) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes) || typed(p.gpu_memory_bytes);
   if (model.hub) r.hub = model.hub;
+  if (model.weights) r.weights = model.weights;
   if (p.mode === 'train') {
     r.mode = 'train';
     r.training = {
@@ -124,7 +125,7 @@ async function loadModel(modelId) {
     if (shipped && ticket === generation) {
       store.update({
         status: `Using the copy of ${shipped.id}'s config.json that the page ships (no network, no token).`,
-        model: { id: shipped.id, text: shipped.text, hub: null },
+        model: { id: shipped.id, text: shipped.text, hub: null, shipped: true },
       });
       return;
     }

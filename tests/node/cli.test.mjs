@@ -21,7 +21,8 @@ describe('the CLI with a model from the Hub', () => {
   test('prints the parameter count, the breakdown and a verdict', async () => {
     const r = await run(['--model', LLAMA2, '--quantization', 'int4'], { HF_ENDPOINT: hub.endpoint });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, `[+] Fetching config for ${LLAMA2}...\n`);
+    // (the local Hub lists no weight file for it: said on one line, the estimate from config.json)
+    assert.equal(r.stderr, `[+] Fetching config for ${LLAMA2}...\n[i] The weight files were not read: ${LLAMA2} stores no .safetensors file. The estimate is from config.json alone.\n`);
     assert.match(r.stdout, /^\[\+\] Model Size: 6\.74B parameters\n/);
     assert.match(r.stdout, /\nWeights \(INT4\): {6}\d+\.\d\d GiB\n/);
     assert.match(r.stdout, /\nKV Cache \(4k ctx\): {3}2\.00 GiB\n/);  // 2 x 32 layers x 32 heads x 128 x 2 B x 4096
@@ -48,7 +49,8 @@ describe('the CLI with a model from the Hub', () => {
     }
     assert.equal(m.total_bytes, m.weights_bytes + m.kv_cache_bytes + m.activations_bytes + m.overhead_bytes);
     assert.equal(m.kv_cache_bytes, 2 ** 31);
-    assert.equal(r.stderr, `[+] Fetching config for ${LLAMA2}...\n`);
+    // (the local Hub lists no weight file for it: said on one line, the estimate from config.json)
+    assert.equal(r.stderr, `[+] Fetching config for ${LLAMA2}...\n[i] The weight files were not read: ${LLAMA2} stores no .safetensors file. The estimate is from config.json alone.\n`);
   });
 
   test('passes the Hub\'s parameter count to the core for its cross-check', async () => {

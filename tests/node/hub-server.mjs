@@ -152,7 +152,10 @@ function serveDiskFile(req, res, file) {
 
 // ggufRepos: "owner/name" -> { files: { "<name>.gguf": path on disk }, siblings?: extra file names }: repositories
 // with no config.json, as bartowski's and unsloth's GGUF repositories are.
-export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '', ggufRepos = {} } = {}) {
+// weightRepos: "owner/name" -> { config: a fixture's name, files: { "<shard>.safetensors": path on disk }, index?: the
+// model.safetensors.index.json object }: a repository with its config.json and safetensors checkpoint, whose
+// shards are served by Range (a listed file without a path answers 404, as a shard the Hub lost would).
+export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '', ggufRepos = {}, weightRepos = {} } = {}) {
   const requests = [];
   const streams = [];
   const server = http.createServer((req, res) => {
@@ -170,6 +173,11 @@ export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '', 
       const id = `${decodeURIComponent(api[1])}/${decodeURIComponent(api[2])}`;
       const repo = ggufRepos[id];
       if (repo) return send(200, JSON.stringify({ id, siblings: [...Object.keys(repo.files), ...(repo.siblings ?? [])].map((rfilename) => ({ rfilename })) }));
+      const weighed = weightRepos[id];
+      if (weighed) {
+        const names = ['config.json', ...(weighed.index ? ['model.safetensors.index.json'] : []), ...Object.keys(weighed.files)];
+        return send(200, JSON.stringify({ id, siblings: names.map((rfilename) => ({ rfilename })) }));
+      }
       const total = HUB_TOTALS[id];
       if (total) return send(200, JSON.stringify({ id, safetensors: { parameters: { BF16: total }, total } }));
       return send(404, '{"error":"Repository not found"}', { 'x-error-code': 'RepoNotFound' });
@@ -181,6 +189,13 @@ export async function startHub({ port = 0, host = '127.0.0.1', redirectTo = '', 
     if (owner === 'slow') return undefined;
     const repo = ggufRepos[`${owner}/${name}`];
     if (repo) return repo.files[path] ? serveDiskFile(req, res, repo.files[path]) : send(404, '{"error":"Entry not found"}', { 'x-error-code': 'EntryNotFound' });
+    const weighed = weightRepos[`${owner}/${name}`];
+    if (weighed) {
+      if (path === 'config.json') return send(200, fs.readFileSync(new URL(`${weighed.config}.json`, FIXTURES)));
+      if (path === 'model.safetensors.index.json' && weighed.index) return send(200, JSON.stringify(weighed.index));
+      if (weighed.files[path]) return serveDiskFile(req, res, weighed.files[path]);
+      return send(404, '{"error":"Entry not found"}', { 'x-error-code': 'EntryNotFound' });
+    }
     if (path === 'config.json' && hostileConfig(req, res, owner, url, { redirectTo, streams }) !== false) return undefined;
     if (owner === 'gated') return send(401, '{"error":"Access to model is restricted."}', { 'x-error-code': 'GatedRepo' });
     if (owner === 'missing') return send(404, '{"error":"Repository not found"}', { 'x-error-code': 'RepoNotFound' });

@@ -12,6 +12,7 @@ import * as reportDetails from './features/report-details.js';
 import * as share from './features/share.js';
 import * as token from './features/token.js';
 import * as urlSync from './features/url-sync.js';
+import * as weightFiles from './features/weight-files.js';
 
 export function attach(store) {
   const css = document.createElement('link');
@@ -19,5 +20,5 @@ export function attach(store) {
   css.href = new URL('../extras.css', import.meta.url).href;
   document.head.append(css);
   // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
-  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, charts, quantTable]) feature.attach(store);
+  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, charts, quantTable, weightFiles]) feature.attach(store);
 }

@@ -403,21 +403,27 @@ export async function fetchHubFacts(modelId, options = {}) {
   return { facts, notes };
 }
 
-// The weight files of a repository, from the model API's file list: GGUF files, and safetensors (every shard
-// the index names, or the single model.safetensors).
+// The weight files of a repository, from the model API's file list: GGUF files, and safetensors: every shard the
+// index names (sharded: true), else those at the top of the repository (a subfolder's, such as original/ or onnx/,
+// are another copy). `indexProblem` says why an index the repository lists could not be read.
 export async function listWeightFiles(modelId, options = {}) {
   const id = validateModelId(modelId);
   const names = ((await modelInfo(id, options))?.siblings ?? []).map((s) => s?.rfilename).filter((n) => typeof n === 'string');
-  let safetensors = names.filter((n) => n.toLowerCase().endsWith('.safetensors'));
+  let safetensors = names.filter((n) => n.toLowerCase().endsWith('.safetensors') && !n.includes('/'));
+  let sharded = false;
+  let indexProblem = '';
   // A sharded checkpoint: the shards its index maps tensors to (not stray .safetensors files beside them).
   if (names.includes('model.safetensors.index.json')) {
     try {
       const index = await checkpointIndex(id, options);
       const shards = [...new Set(Object.values(index?.weight_map ?? {}).filter((v) => typeof v === 'string'))];
-      if (shards.length) safetensors = shards;
-    } catch { /* keep the file list */ }
+      if (shards.length) [safetensors, sharded] = [shards, true];
+      else indexProblem = 'model.safetensors.index.json maps no tensor to a file';
+    } catch (err) {
+      indexProblem = `model.safetensors.index.json could not be read (${err?.message ?? err})`;
+    }
   }
-  return { gguf: names.filter((n) => n.toLowerCase().endsWith('.gguf')), safetensors };
+  return { gguf: names.filter((n) => n.toLowerCase().endsWith('.gguf')), safetensors, sharded, indexProblem };
 }
 
 // The first bytes of a repository file with an HTTP Range request; `size` from Content-Range.

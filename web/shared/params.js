@@ -23,6 +23,7 @@ const TABLE = {
   checkpointing: ['checkpointing'],
   lora_rank: ['lora-rank'],
   zero: ['zero'],
+  config_only: ['config-only'],
 };
 
 // { field: [spelling, ...aliases] } for every field above; `options` is catalogue().options when the core has it

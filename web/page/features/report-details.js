@@ -3,6 +3,7 @@
 // (page/extras.js); the verdict, the summary and the bar above it are page/render.js's.
 import { breakdown, formatBytes, formatCount, formatShort } from '../../shared/format.js';
 import { $, el } from '../render.js';
+import { weightFilesSentence } from '../../shared/weight-files.js';
 
 function renderBreakdown(report, bytes) {
   const { rows, total } = breakdown(report);
@@ -64,6 +65,7 @@ function renderNotices(report) {
     items.push(el('li', `Hub cross-check (${check.source}): config.json ${formatCount(check.config_parameters)}, Hub ${formatCount(check.hub_parameters)}. ${check.message}`,
       `notice notice-${check.verdict === 'mismatch' ? 'warning' : 'info'}`));
   }
+  if (report.weight_files) items.push(el('li', weightFilesSentence(report, formatCount), `notice notice-${report.weight_files.weights_from === 'files' ? 'warning' : 'info'}`));
   $('notices').replaceChildren(...items);
 }
 
