@@ -437,6 +437,17 @@ files_reading read_files(const model_spec& s, const model_tensors& rule, const w
     return r;
   }
   r.weights_from_files = r.parameters != r.rule_parameters || s.family == "generic";
+  // A known rule is exact on every published count it was checked against: files that hold far more or far fewer
+  // parameters (over a quarter apart) are not this config's checkpoint, or not all of it (an adapter, a lost
+  // shard), and do not replace it.
+  const uint64_t apart = r.parameters > r.rule_parameters ? r.parameters - r.rule_parameters : r.rule_parameters - r.parameters;
+  if (s.family != "generic" && r.weights_from_files && apart > r.rule_parameters / 4) {
+    r.weights_from_files = false;
+    issues.push_back({"weights_files_disagree", "weights", "The weight files hold " + text_of(r.parameters) + " parameters, the " + s.family + " rule " +
+        text_of(r.rule_parameters) + " for this config.json: too far apart for the files to be its whole checkpoint (a missing shard, an adapter, "
+        "another model's files). The estimate keeps config.json's count.", severity::warning});
+    return r;
+  }
   if (r.tied_head_elements)
     r.inferred.push_back("the lm_head is stored beside the embedding it is tied to (tie_word_embeddings): " + text_of(r.tied_head_elements) + " elements counted once");
   if (s.family == "generic" && s.text_family.empty()) infer_attention(f, r, issues);

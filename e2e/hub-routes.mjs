@@ -14,7 +14,7 @@ export async function blockInternet(context) {
 }
 
 // The Hub: repos map "owner/name" -> { status, headers, config, hubTotal, siblings (file names), files (name -> { head,
-// size }) }; unknown repos are 404 RepoNotFound, a file a repo lacks 404 EntryNotFound.
+// size }), index (model.safetensors.index.json) }; unknown repos are 404 RepoNotFound, a file a repo lacks 404 EntryNotFound.
 export async function routeHub(context, repos, seen = []) {
   await context.route('https://huggingface.co/**', (route) => {
     const request = route.request();
@@ -34,6 +34,7 @@ export async function routeHub(context, repos, seen = []) {
       return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(info) });
     }
     if (file && file[2] === 'config.json' && repo.config) return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: repo.config });
+    if (file && file[2] === 'model.safetensors.index.json' && repo.index) return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(repo.index) });
     // A weight file: { head: its first bytes (the header), size }; a Range answer of the bytes asked, zeros past the head.
     const weights = file && repo.files?.[file[2]];
     if (weights) {

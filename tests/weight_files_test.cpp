@@ -259,3 +259,14 @@ TEST_CASE("hostile weights digests are refused with the field named", "[weight_f
   // Not an array at all: the option's own refusal.
   CHECK(has_code(report(config, nlohmann::json::object({{"a", 1}})), "invalid_weights"));
 }
+
+TEST_CASE("files far from a known rule's count are not taken for its checkpoint (a lost shard, an adapter)", "[weight_files]") {
+  const model_spec s = fixture("meta-llama__Llama-3.2-1B");
+  auto tensors = plain(s, "BF16");
+  tensors.resize(tensors.size() / 2);  // one shard of two
+  const auto r = report(fixture_text("meta-llama__Llama-3.2-1B"), digests(tensors));
+  CHECK(has_code(r, "weights_files_disagree"));
+  CHECK(r["weight_files"]["weights_from"] == "config rule");
+  CHECK(r["parameters"]["total"] == 1'235'814'400ull);
+  CHECK(r["memory"] == report(fixture_text("meta-llama__Llama-3.2-1B"), nullptr)["memory"]);
+}

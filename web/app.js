@@ -252,9 +252,10 @@ async function start() {
     const names = paramNames(c.options);
     // Inputs from the URL, before the first estimate (the form follows the store); the selects the catalogue
     // fills keep what their options allow.
-    const { model_id: wanted, unit = 'GiB', ...fromUrl } = readUrl(names);
+    const { model_id: wanted, unit = 'GiB', config_only: only = '', ...fromUrl } = readUrl(names);
     if (wanted !== undefined) modelInput.value = wanted;
-    store.update({ catalogue: c, names, unit, params: { ...store.state.params, ...fromUrl } });
+    // config-only=1: the weight files are not read (page/features/weight-files.js); not a form field
+    store.update({ catalogue: c, names, unit, configOnly: /^(1|true|yes|on)$/i.test(only), params: { ...store.state.params, ...fromUrl } });
     fillCatalogue(c);
     store.update({ params: readForm() });
     const shared = await readConfigFromHash();

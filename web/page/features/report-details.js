@@ -59,13 +59,14 @@ function renderRuntime(report) {
   $('runtime-info').replaceChildren(...lines.map((line) => el('p', line)));
 }
 
-function renderNotices(report) {
+function renderNotices(report, weightsNote) {
   const items = report.issues.filter((i) => i.level !== 'error').map((i) => el('li', i.message, `notice notice-${i.level}`));
   for (const check of report.hub_check ?? []) {
     items.push(el('li', `Hub cross-check (${check.source}): config.json ${formatCount(check.config_parameters)}, Hub ${formatCount(check.hub_parameters)}. ${check.message}`,
       `notice notice-${check.verdict === 'mismatch' ? 'warning' : 'info'}`));
   }
   if (report.weight_files) items.push(el('li', weightFilesSentence(report, formatCount), `notice notice-${report.weight_files.weights_from === 'files' ? 'warning' : 'info'}`));
+  else if (weightsNote) items.push(el('li', weightsNote, 'notice notice-info'));
   $('notices').replaceChildren(...items);
 }
 
@@ -97,18 +98,18 @@ function renderDetails(report, bytes) {
   }
 }
 
-function draw(report, unit) {
+function draw(report, unit, weightsNote) {
   const bytes = (n) => formatBytes(n, unit);
   renderBreakdown(report, bytes);
   renderRuntime(report);
   renderFits(report, bytes);
-  renderNotices(report);
+  renderNotices(report, weightsNote);
   renderDetails(report, bytes);
 }
 
 export function attach(store) {
   store.subscribe((s, before) => {
-    if (s.report && (s.report !== before.report || s.unit !== before.unit)) draw(s.report, s.unit);
+    if (s.report && (s.report !== before.report || s.unit !== before.unit || s.weightsNote !== before.weightsNote)) draw(s.report, s.unit, s.weightsNote);
   });
-  if (store.state.report) draw(store.state.report, store.state.unit);
+  if (store.state.report) draw(store.state.report, store.state.unit, store.state.weightsNote);
 }

@@ -19,8 +19,8 @@ export function attach(store) {
   const defaults = { model_id: model.defaultValue, unit: 'GiB' };
   for (const c of controls) defaults[c.name] = c.tagName === 'SELECT' ? c.options[0]?.value : c.defaultValue;
   const save = () => {
-    const { params, unit, names } = store.state;
-    const values = { model_id: model.value, ...params, unit };
+    const { params, unit, names, configOnly } = store.state;
+    const values = { model_id: model.value, ...params, unit, ...(configOnly ? { config_only: '1' } : {}) };
     const base = { ...defaults };
     for (const field of training) if (params.mode === 'train') delete base[field]; else delete values[field];
     writeUrl(values, base, names);
