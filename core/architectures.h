@@ -95,6 +95,9 @@ inline constexpr architecture kTable[] = {
   {"minicpm",            "",                                   "minicpm",     none},      // MiniCPMForCausalLM (remote code) -> MiniCPMModel, LLM_ARCH_MINICPM
   {"minicpm3",           "",                                   "minicpm3",    none},      // MiniCPM3ForCausalLM (remote code) -> MiniCPM3Model, LLM_ARCH_MINICPM3
   {"ernie4_5_moe",       "Ernie4_5_MoeForCausalLM",            "ernie4_5-moe", none},     // Ernie4_5MoeModel, LLM_ARCH_ERNIE4_5_MOE
+  {"granite",            "GraniteForCausalLM",                 "granite",     none},      // GraniteModel, LLM_ARCH_GRANITE
+  {"glm4_moe",           "Glm4MoeForCausalLM",                 "glm4moe",     none},      // Glm4MoeModel, LLM_ARCH_GLM4_MOE
+  {"lfm2",               "Lfm2ForCausalLM",                    "lfm2",        none},      // LFM2Model, LLM_ARCH_LFM2 (attention layers only; conv layers recurrent)
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel
   {"gemma3",             "Gemma3ForConditionalGeneration",     "gemma3",      standard},  // as gemma3_text
   {"qwen2_vl",           "Qwen2VLForConditionalGeneration",    "qwen2vl",     none},

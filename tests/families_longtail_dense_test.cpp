@@ -256,3 +256,13 @@ TEST_CASE("the long-tail dense rules have records with their GGUF architecture",
     CHECK(find_family(r.type));
   }
 }
+
+TEST_CASE("ibm-granite/granite-3.1-8b-instruct (granite) has 8,170,848,256 parameters", "[params][granite][fixture]") {
+  // The Hub clone's model.safetensors.index.json: total_size 16,341,696,512 bytes of bf16 (tests/fixtures/SOURCES.md).
+  const model_spec s = fixture("ibm-granite__granite-3.1-8b-instruct");
+  CHECK(s.family == "granite");
+  CHECK(s.tie_word_embeddings);
+  CHECK(params_of(s).total.value == 8'170'848'256ull);
+  CHECK_FALSE(has_tensor(s, "lm_head.weight"));
+  CHECK(kv_fp16("ibm-granite__granite-3.1-8b-instruct") == 40ull * 2 * 8 * 128 * 2);
+}

@@ -288,3 +288,24 @@ TEST_CASE("ernie4_5_moe: moe_layer_interval and moe_layer_end_index place the Mo
   CHECK_FALSE(s.layers[2].moe);
   CHECK_FALSE(s.layers[21].moe);
 }
+
+TEST_CASE("GLM-4.5-Air (glm4_moe): 106,852,251,264 parameters loaded, 110,468,824,832 stored with its MTP layer", "[params][glm4_moe][fixture]") {
+  // zai-org/GLM-4.5-Air's config as transformers 4.54.1 loaded it (tests/fixtures/SOURCES.md); the Hub's safetensors
+  // total (llmfit parameters_raw) counts the MTP layer 46 with its own embed_tokens and shared_head.head.
+  const model_spec s = fixture("zai-org__GLM-4.5-Air");
+  CHECK(s.family == "glm4_moe");
+  CHECK(moe_layers(s) == 45);
+  CHECK(s.mtp_layers == 1);
+  const auto p = params_of(s);
+  CHECK(p.total.value == 106'852'251'264ull);
+  CHECK(p.total.value + p.mtp.value == 110'468'824'832ull);
+  // A token: attention, the first dense MLP, 8 of 128 experts and the shared one in 45 layers.
+  const uint64_t h = 4096, E = 128, mi = 1408;
+  CHECK(p.total.value - p.active.value == 45ull * (E - 8) * 3 * h * mi);
+  // Grouped-query attention, 8 KV heads of 128 in all 46 layers, bf16.
+  CHECK(kv_bytes_per_token(s) == 46ull * 2 * 8 * 128 * 2);
+  // GLM-4.5 and later: per-head q/k norms (use_qk_norm) add 2 x head_dim per layer.
+  const model_spec qk = fixture_with("zai-org__GLM-4.5-Air", "\"use_qk_norm\": false", "\"use_qk_norm\": true");
+  CHECK(params_of(qk).total.value == p.total.value + 46ull * 2 * 128);
+  CHECK(has_tensor(qk, "model.layers.{i}.self_attn.q_norm.weight"));
+}

@@ -272,3 +272,31 @@ TEST_CASE("Qwen3-Next-80B-A3B: 48 layers, 36 Gated DeltaNet, 512 experts, an MTP
   CHECK(p.mtp.value == 2 * H * H + 3 * H + attn + moe + 2 * H);
   CHECK(p.total.value + p.mtp.value == 81'324'862'720ull);
 }
+
+TEST_CASE("LiquidAI/LFM2-350M (lfm2) has 354,483,968 parameters; its conv layers keep a state, its attention layers a KV cache", "[params][kv][lfm2][fixture]") {
+  // The original Hub config (full_attn_idxs, block_ff_dim 6656 made 2/3 and rounded up to 256: 4608); the count is
+  // LiquidAI's model card table (tests/fixtures/SOURCES.md).
+  const auto s = fixture("LiquidAI__LFM2-350M");
+  CHECK(s.family == "lfm2");
+  CHECK(s.intermediate_size == 4608);
+  CHECK(count_parameters(build_inventory(s)).total.value == 354'483'968ull);
+  uint64_t conv = 0;
+  for (const auto& l : s.layers) conv += l.attention == attention_kind::none;
+  CHECK(conv == 10);
+  estimate_options o;
+  o.context_tokens = 4096;
+  const auto r = estimate(s, o);
+  REQUIRE(r.ok());
+  // 6 attention layers: 8 KV heads x 64, K and V, bf16.
+  CHECK(r.kv_cache_bytes_per_token == 6ull * 2 * 8 * 64 * 2);
+  // 10 conv layers x hidden 1024 x L_cache 3, bf16, per sequence, beside the KV cache at 4096 tokens.
+  CHECK(r.memory.kv_cache_bytes == 6ull * 2 * 8 * 64 * 2 * 4096 + 10ull * 1024 * 3 * 2);
+  // llama.cpp keeps L_cache - 1 columns in f32 (llama-memory-recurrent.cpp).
+  o.runtime = "llama.cpp";
+  o.quantization = "Q8_0";
+  const auto l = estimate(s, o);
+  REQUIRE(l.ok());
+  uint64_t state = 0;
+  for (const auto& g : l.kv_layers) state += g.state_bytes * g.layers;
+  CHECK(state == 10ull * 1024 * 2 * 4);
+}

@@ -134,6 +134,19 @@ void read_smollm3(config_reader& r, model_spec& s) {
 
 void build_smollm3(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {}); }
 
+// ---- Granite (dense): configuration_granite.py / modeling_granite.py. Llama's layout (attention_bias, mlp_bias);
+// embedding_multiplier, attention_multiplier, residual_multiplier and logits_scaling are scalars, not tensors.
+// head_dim is hidden_size / num_attention_heads (GraniteConfig has none). Class defaults: vocab 32000, hidden 4096,
+// intermediate 11008, 32 layers, 32 heads, num_key_value_heads None (= heads), 2048 positions, untied.
+void read_granite(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 32000, .hidden_size = 4096, .intermediate_size = 11008, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .max_position_embeddings = 2048});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.mlp_bias = r.flag("mlp_bias", false, false);
+}
+
+void build_granite(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {}); }
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 // (the last entry only ends the table, so that it may be empty)
 constexpr family_rule kRules[] = {NEURO_SHRINK_LONGTAIL_DENSE_RULES(NEURO_SHRINK_RULE) family_rule{"", "", nullptr, nullptr}};

@@ -249,6 +249,64 @@ void build_ernie4_5_moe(const model_spec& s, inventory_builder& b) {
   final_norm_and_head(s, b, s.mlp_bias);
 }
 
+// ---- GLM-4.5 / 4.6 / 4.7 (glm4_moe): configuration_glm4_moe.py / modeling_glm4_moe.py. DeepSeek-V3's MoE
+// (first_k_dense_replace dense layers of intermediate_size, then a sigmoid router [n_routed_experts, h] with its
+// e_score_correction_bias, routed experts of moe_intermediate_size and n_shared_experts fused into one shared MLP)
+// under grouped-query attention: q/k/v with attention_bias, o_proj never biased, per-head q_norm/k_norm when
+// use_qk_norm; partial rotary changes no tensor. The checkpoint stores num_nextn_predict_layers MTP layers after the
+// stack (transformers does not build them): a MoE layer plus enorm, hnorm, eh_proj [h, 2h], shared_head.norm and, in
+// GLM-4.5 / 4.5-Air / 4.7, copies of the embedding and head (GLM-4.6 stores none). Class defaults: vocab 151552,
+// hidden 4096, intermediate 10944, 46 layers, 96 heads, 8 KV heads, head_dim 128, 128 experts top-8 of 1408, one
+// shared expert, first_k_dense_replace 1, untied, 131072 positions.
+void read_glm4_moe(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 151552, .hidden_size = 4096, .intermediate_size = 10944, .num_hidden_layers = 46,
+                      .num_attention_heads = 96, .num_key_value_heads = 8, .head_dim = 128, .max_position_embeddings = 131072});
+  s.qkv_bias = r.flag("attention_bias", false, false);
+  s.qk_norm = r.flag("use_qk_norm", false, false);
+  s.num_experts = r.count({"n_routed_experts", "num_experts"}, 128, limits::experts);
+  s.experts_per_token = r.count({"num_experts_per_tok"}, 8, limits::experts);
+  s.moe_intermediate_size = r.count({"moe_intermediate_size"}, 1408, limits::intermediate);
+  s.num_shared_experts = r.whole_or({"n_shared_experts"}, 1, limits::experts);
+  const uint64_t first_dense = r.whole_or({"first_k_dense_replace"}, 1, limits::layers);
+  for (size_t i = 0; i < s.layers.size(); ++i) s.layers[i].moe = i >= first_dense;
+  s.mtp_layers = r.whole_or({"num_nextn_predict_layers"}, 0, limits::layers);
+}
+
+void glm4_moe_layer(const model_spec& s, inventory_builder& b, const group& g, bool moe, const std::string& prefix) {
+  const uint64_t h = s.hidden_size;
+  b.norm(g, prefix + ".input_layernorm", h);
+  b.attention(g, prefix + ".self_attn", s, s.qkv_bias, false);
+  if (s.qk_norm) {
+    b.norm(g, prefix + ".self_attn.q_norm", s.head_dim);
+    b.norm(g, prefix + ".self_attn.k_norm", s.head_dim);
+  }
+  b.norm(g, prefix + ".post_attention_layernorm", h);
+  if (!moe) return b.gated_mlp(g, prefix + ".mlp", h, s.intermediate_size, false);
+  const uint64_t E = s.num_experts;
+  b.linear(g, prefix + ".mlp.gate", E, h, tensor_role::router, false);
+  b.layer(g, prefix + ".mlp.gate.e_score_correction_bias", {E}, tensor_role::router);
+  b.gated_mlp(g, prefix + ".mlp.experts.{e}", h, s.moe_intermediate_size, false, tensor_role::expert, E, s.experts_per_token);
+  if (s.num_shared_experts)
+    b.gated_mlp(g, prefix + ".mlp.shared_experts", h, s.num_shared_experts * s.moe_intermediate_size, false, tensor_role::shared_expert);
+}
+
+void build_glm4_moe(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, moe_layers = moe_layer_count(s);
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  glm4_moe_layer(s, b, {"dense_decoder", s.num_hidden_layers - moe_layers}, false, "model.layers.{i}");
+  glm4_moe_layer(s, b, {"moe_decoder", moe_layers}, true, "model.layers.{i}");
+  final_norm_and_head(s, b);
+  if (!s.mtp_layers) return;
+  const group mtp{"mtp_layer", s.mtp_layers, "mtp"};
+  glm4_moe_layer(s, b, mtp, true, "model.layers.{mtp}");
+  b.norm(mtp, "model.layers.{mtp}.enorm", h);
+  b.norm(mtp, "model.layers.{mtp}.hnorm", h);
+  b.linear(mtp, "model.layers.{mtp}.eh_proj", h, 2 * h, tensor_role::other, false);
+  b.norm(mtp, "model.layers.{mtp}.shared_head.norm", h);
+  b.layer(mtp, "model.layers.{mtp}.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.linear(mtp, "model.layers.{mtp}.shared_head.head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 // (the last entry only ends the table, so that it may be empty)
 constexpr family_rule kRules[] = {NEURO_SHRINK_LONGTAIL_MOE_RULES(NEURO_SHRINK_RULE) family_rule{"", "", nullptr, nullptr}};

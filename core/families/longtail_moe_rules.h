@@ -10,4 +10,5 @@
   X("granitemoe", "transformers configuration_granitemoe.py, modeling_granitemoe.py", read_granitemoe, build_granitemoe) \
   X("minicpm", "configuration_minicpm.py, modeling_minicpm.py shipped with openbmb/MiniCPM-2B and MiniCPM4 (MiniCPMForCausalLM, remote code); vLLM minicpm.py for MiniCPM-MoE", read_minicpm, build_minicpm) \
   X("minicpm3", "configuration_minicpm.py, modeling_minicpm.py shipped with openbmb/MiniCPM3-4B (MiniCPM3ForCausalLM, remote code)", read_minicpm3, build_minicpm3) \
-  X("ernie4_5_moe", "transformers configuration_ernie4_5_moe.py, modular_ernie4_5_moe.py", read_ernie4_5_moe, build_ernie4_5_moe)
+  X("ernie4_5_moe", "transformers configuration_ernie4_5_moe.py, modular_ernie4_5_moe.py", read_ernie4_5_moe, build_ernie4_5_moe) \
+  X("glm4_moe", "transformers configuration_glm4_moe.py, modeling_glm4_moe.py", read_glm4_moe, build_glm4_moe)

@@ -485,6 +485,82 @@ void build_nemotron_h(const model_spec& s, inventory_builder& b) {
   }
 }
 
+// ---- LFM2 (LiquidAI): configuration_lfm2.py / modeling_lfm2.py. Attention layers (full_attention in layer_types,
+// else the indices in full_attn_idxs; every layer when neither is given) and short-convolution layers ("conv"): a
+// gated depthwise conv of conv_L_cache taps, in_proj [3h, h], conv [h, 1, L] and out_proj [h, h] (biased with
+// conv_bias). Every layer has operator_norm, ffn_norm and a SwiGLU of w1/w3 [ff, h], w2 [h, ff], where ff is
+// block_ff_dim (intermediate_size), made 2/3 of it, times block_ffn_dim_multiplier and rounded up to
+// block_multiple_of when block_auto_adjust_ff_dim (Lfm2MLP). Attention: q/k/v/out_proj without biases and per-head
+// q_layernorm/k_layernorm; the final norm is embedding_norm; tied unless tie_embedding says otherwise. A conv
+// layer keeps h x conv_L_cache per sequence (transformers' Lfm2HybridConvCache; llama.cpp one column fewer).
+// Class defaults: vocab 65536, hidden 2560, ff 12288, 32 layers, 32 heads, 8 KV heads, L_cache 3, 128000 positions.
+void read_lfm2(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 65536, .hidden_size = 2560, .num_hidden_layers = 32, .num_attention_heads = 32,
+                      .num_key_value_heads = 8, .max_position_embeddings = 128000, .tie_word_embeddings = true,
+                      .read_intermediate = false});
+  if (r.has({"tie_embedding"})) s.tie_word_embeddings = r.flag("tie_embedding", true, false);
+  uint64_t ff = r.count({"intermediate_size", "block_ff_dim"}, 12288, limits::intermediate);
+  if (r.flag("block_auto_adjust_ff_dim", true, false)) {
+    ff = 2 * ff / 3;  // int(2 * ff / 3)
+    if (const config_json* m = r.find({"block_ffn_dim_multiplier"}); m && m->is_number() && m->get<double>() > 0 && m->get<double>() < 64)
+      ff = static_cast<uint64_t>(m->get<double>() * static_cast<double>(ff));
+    const uint64_t multiple = r.count_or({"block_multiple_of"}, 256, limits::intermediate);
+    ff = (ff + multiple - 1) / multiple * multiple;
+  }
+  s.intermediate_size = ff;
+  const uint64_t taps = r.count_or({"conv_L_cache"}, 3, 64);
+  s.set_dim("conv_L_cache", taps);
+  s.set_dim("conv_dim", s.hidden_size);
+  s.set_dim("conv_bias", r.flag("conv_bias", false, false));
+  std::vector<bool> attention(s.layers.size(), true);
+  if (std::vector<std::string> types; read_layer_types(r, s, types)) {
+    if (types.empty()) return;  // inconsistent_layers
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (types[i] == "conv") attention[i] = false;
+      else if (types[i] != "full_attention") return unknown_layer_type(r, i, types[i]);
+    }
+  } else if (const config_json* idx = r.find({"full_attn_idxs"}); idx && idx->is_array()) {
+    std::fill(attention.begin(), attention.end(), false);
+    for (const auto& x : *idx)
+      if (x.is_number_unsigned() && x.get<uint64_t>() < attention.size()) attention[x.get<uint64_t>()] = true;
+  }
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    auto& l = s.layers[i];
+    l.block = attention[i] ? "attention_block" : "conv_block";
+    if (attention[i]) continue;
+    l.attention = attention_kind::none;
+    l.k_elements = l.v_elements = 0;
+    l.state_elements = s.hidden_size * taps;
+  }
+}
+
+void build_lfm2(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, ff = s.intermediate_size, hd = s.head_dim;
+  const bool bias = s.dim("conv_bias") != 0;
+  uint64_t conv = 0;
+  for (const auto& l : s.layers) conv += l.attention == attention_kind::none;
+  const group att{"attention_block", s.num_hidden_layers - conv}, cv{"conv_block", conv};
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  for (const group& g : {att, cv}) {
+    b.norm(g, "model.layers.{i}.operator_norm", h);
+    b.norm(g, "model.layers.{i}.ffn_norm", h);
+    b.linear(g, "model.layers.{i}.feed_forward.w1", ff, h, tensor_role::mlp, false);
+    b.linear(g, "model.layers.{i}.feed_forward.w3", ff, h, tensor_role::mlp, false);
+    b.linear(g, "model.layers.{i}.feed_forward.w2", h, ff, tensor_role::mlp, false);
+  }
+  b.attention(att, "model.layers.{i}.self_attn", s, false, false, "out_proj");
+  b.norm(att, "model.layers.{i}.self_attn.q_layernorm", hd);
+  b.norm(att, "model.layers.{i}.self_attn.k_layernorm", hd);
+  b.linear(cv, "model.layers.{i}.conv.in_proj", 3 * h, h, tensor_role::ssm, bias);
+  if (conv) {
+    b.layer(cv, "model.layers.{i}.conv.conv.weight", {h, 1, s.dim("conv_L_cache")}, tensor_role::ssm);
+    if (bias) b.layer(cv, "model.layers.{i}.conv.conv.bias", {h}, tensor_role::ssm);
+  }
+  b.linear(cv, "model.layers.{i}.conv.out_proj", h, h, tensor_role::ssm, bias);
+  b.norm_outside("model.embedding_norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 constexpr family_rule kSsm[] = {NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_RULE)};
 #undef NEURO_SHRINK_RULE
