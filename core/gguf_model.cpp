@@ -33,6 +33,12 @@ constexpr arch_map kArchs[] = {
     {"command-r", "cohere", "CohereForCausalLM"},
     {"olmo2", "olmo2", "Olmo2ForCausalLM"},
     {"glm4", "glm4", "Glm4ForCausalLM"},
+    {"granite", "granite", "GraniteForCausalLM"},
+    {"granitemoe", "granitemoe", "GraniteMoeForCausalLM"},
+    {"olmoe", "olmoe", "OlmoeForCausalLM"},
+    {"mamba", "mamba", "MambaForCausalLM"},        // SSM: ssm.* keys, no attention (ssm_config below)
+    {"mamba2", "mamba2", "Mamba2ForCausalLM"},
+    {"lfm2", "lfm2", "Lfm2ForCausalLM"},           // hybrid: per-layer head_count_kv, 0 for short-conv layers
 };
 
 // The metadata of one architecture: "<arch>.<key>".
@@ -157,6 +163,28 @@ void number(json_writer& w, const char* key, std::optional<uint64_t> v) {
   if (v) w.field(key, *v);
 }
 
+// Mamba and Mamba-2 (convert_hf_to_gguf.py MambaModel, Mamba2Model): ssm.inner_size (d_inner = expand x hidden),
+// ssm.state_size, ssm.conv_kernel, ssm.time_step_rank (Mamba: dt_rank; Mamba-2: the number of heads) and, for
+// Mamba-2, ssm.group_count; biases as the tensors show them.
+bool ssm_config(const meta& md, const file_header& h, uint64_t n_layer, uint64_t hidden, uint64_t vocab, bool tied, json_writer& w, std::vector<issue>& issues) {
+  const bool two = md.arch == "mamba2";
+  const auto inner = md.u("ssm.inner_size"), rank = md.u("ssm.time_step_rank"), state = md.u("ssm.state_size");
+  const auto conv = md.u("ssm.conv_kernel"), groups = md.u("ssm.group_count");
+  if (!inner || !rank || !*rank || !state || !conv || *inner % hidden || (two && *inner % *rank)) {
+    issues.push_back({"gguf_missing_keys", "file", "The " + md.arch + " GGUF lacks ssm.inner_size, ssm.time_step_rank, ssm.state_size or ssm.conv_kernel (or they "
+        "do not divide into its heads), which llama.cpp requires to load it.", severity::error});
+    return false;
+  }
+  w.begin_object().key("architectures").begin_array().value(two ? "Mamba2ForCausalLM" : "MambaForCausalLM").end_array().field("model_type", md.arch)
+      .field("hidden_size", hidden).field("num_hidden_layers", n_layer).field("vocab_size", vocab).field("tie_word_embeddings", tied)
+      .field("state_size", *state).field("conv_kernel", *conv).field("expand", *inner / hidden)
+      .field("use_conv_bias", tensor(h, "blk.0.ssm_conv1d.bias") != nullptr).field("use_bias", tensor(h, "blk.0.ssm_in.bias") != nullptr);
+  if (two) w.field("num_heads", *rank).field("head_dim", *inner / *rank).field("n_groups", groups.value_or(1));
+  else w.field("time_step_rank", *rank).field("intermediate_size", *inner);
+  w.field("torch_dtype", "bfloat16").end_object();
+  return true;
+}
+
 }  // namespace
 
 std::vector<std::string_view> gguf_architectures_read() {
@@ -194,7 +222,8 @@ gguf_model model_from_gguf(const file_header& h) {
   m.model_type = std::string(a->model_type);
   const auto hidden = md.u("embedding_length");
   const auto heads = md.u("attention.head_count");
-  if (!n_layer || !hidden || (!heads && md.per_layer("attention.head_count").empty())) {
+  const bool ssm = m.architecture == "mamba2" || m.architecture == "mamba";
+  if (!n_layer || !hidden || (!ssm && !heads && md.per_layer("attention.head_count").empty())) {
     m.issues.push_back({"gguf_missing_keys", "file", "The GGUF lacks " + m.architecture + ".block_count, .embedding_length or .attention.head_count, which llama.cpp itself requires to load it.",
         severity::error});
     return m;
@@ -210,7 +239,15 @@ gguf_model model_from_gguf(const file_header& h) {
   if (!vocab) if (const gguf_value* tokens = h.find("tokenizer.ggml.tokens")) vocab = tokens->count;
   if (embd) m.derived.push_back("vocab_size from token_embd.weight");
 
+  if (ssm) {
+    json_writer w;
+    if (!ssm_config(md, h, *n_layer, *hidden, vocab, m.plan.tied_output, w, m.issues)) return m;
+    m.config_text = w.take();
+    return m;
+  }
   std::string model_type = m.model_type, hf_class(a->hf_class);
+  // A "llama" GGUF with experts is Mixtral's layout (LlamaModel converts MixtralForCausalLM too).
+  if (m.architecture == "llama" && md.u("expert_count").value_or(0) > 0) model_type = "mixtral", hf_class = "MixtralForCausalLM";
   if (m.architecture == "deepseek2" && !tensor(h, "blk." + text_of(md.u("leading_dense_block_count").value_or(0)) + ".exp_probs_b.bias"))
     model_type = "deepseek_v2", hf_class = "DeepseekV2ForCausalLM";
   json_writer w;
@@ -218,6 +255,19 @@ gguf_model model_from_gguf(const file_header& h) {
   w.field("hidden_size", *hidden).field("num_hidden_layers", *n_layer).field("vocab_size", vocab);
   number(w, "num_attention_heads", heads);
   number(w, "num_key_value_heads", md.u("attention.head_count_kv"));
+  if (m.architecture == "lfm2") {  // LFM2Model: KV heads per layer, 0 for the short-conv ones; the FFN width as used
+    const std::vector<int64_t> kv = md.per_layer("attention.head_count_kv");
+    int64_t most = 0;
+    for (auto x : kv) most = std::max(most, x);
+    if (most > 0) w.field("num_key_value_heads", static_cast<uint64_t>(most));
+    if (kv.size() == *n_layer) {
+      w.key("layer_types").begin_array();
+      for (auto x : kv) w.value(x > 0 ? "full_attention" : "conv");
+      w.end_array();
+    }
+    number(w, "conv_L_cache", md.u("shortconv.l_cache"));
+    w.field("block_auto_adjust_ff_dim", false);
+  }
   number(w, "intermediate_size", md.u("feed_forward_length"));
   number(w, "max_position_embeddings", md.u("context_length"));
   const auto key_length = md.u("attention.key_length");
@@ -232,7 +282,7 @@ gguf_model model_from_gguf(const file_header& h) {
   // Experts.
   const auto experts = md.u("expert_count"), used = md.u("expert_used_count");
   if (experts && *experts > 0) {
-    const char* count_key = m.architecture == "llama" || m.architecture == "gpt-oss" ? "num_local_experts"
+    const char* count_key = m.architecture == "llama" || m.architecture == "gpt-oss" || m.architecture == "granitemoe" ? "num_local_experts"
                           : m.architecture == "deepseek2" ? "n_routed_experts" : "num_experts";
     w.field(count_key, *experts);
     number(w, "num_experts_per_tok", used);

@@ -260,7 +260,9 @@ int mlp_kind(std::string_view m) {
 // What the converter writes for one inventory entry: usually one tensor, two where it splits a fused
 // one (InternLM2's wqkv into q/k/v: three; gpt-oss/Llama-4 expert gate_up into gate and up; MLA's
 // kv_b_proj into k_b and v_b).
-std::vector<gguf_out> convert_entry(const model_spec& s, const tensor_entry& t, const name_parts& p) {
+// `post_norms`: the layers norm the MLP's output too (post_feedforward_layernorm: Gemma 2/3, OLMo 2), so their
+// post_attention_layernorm normalizes the attention's output, llama.cpp's post_attention_norm, not the MLP's input.
+std::vector<gguf_out> convert_entry(const model_spec& s, const tensor_entry& t, const name_parts& p, bool post_norms) {
   std::vector<gguf_out> out;
   const bool in_layer = !t.layer_type.empty();
   const bool expert = t.copies > 1 || contains(t.name, "{e}");
@@ -313,8 +315,12 @@ std::vector<gguf_out> convert_entry(const model_spec& s, const tensor_entry& t, 
       gguf_out o = named(gguf_category::norm, param.empty() ? "weight" : param);
       // Names as llama.cpp spells the common ones; the rest keep the module name (only their length counts).
       std::string base = p.module;
-      if (m == "input_layernorm" || m == "ln_1" || m == "attention_norm" || m == "ln_attn" || m == "norm" || m == "self_attn_layer_norm")
+      if (m == "norm" && p.parent == "mixer")  // Mamba-2's gated RMSNorm inside the mixer: LLM_TENSOR_SSM_NORM
+        base = "ssm_norm";
+      else if (m == "input_layernorm" || m == "ln_1" || m == "attention_norm" || m == "ln_attn" || m == "norm" || m == "self_attn_layer_norm")
         base = "attn_norm";
+      else if (m == "post_attention_layernorm" && post_norms)
+        base = "post_attention_norm";
       else if (m == "post_attention_layernorm" || m == "ln_2" || m == "ffn_norm" || m == "ln_mlp" || m == "pre_ff_layernorm" || m == "final_layer_norm")
         base = "ffn_norm";
       else if (m == "q_norm" || m == "q_layernorm") base = "attn_q_norm";
@@ -735,12 +741,13 @@ gguf_plan plan_gguf(const model_spec& s, const inventory& inv, const gguf_file_t
 
   // ---- the converter's tensors
   uint64_t skipped_vision = 0, skipped_mtp = 0;
+  const bool post_norms = std::any_of(inv.tensors.begin(), inv.tensors.end(), [](const tensor_entry& t) { return split_name(t.name).module == "post_feedforward_layernorm"; });
   for (const auto& t : inv.tensors) {
     if (t.component == "vision" || t.component == "projector") { skipped_vision += t.instances(); continue; }
     if (t.component == "mtp") { skipped_mtp += t.instances(); continue; }
     const name_parts p = split_name(t.name);
     const std::vector<uint32_t> layers = layers_of(s, t);
-    for (const gguf_out& o : convert_entry(s, t, p)) {
+    for (const gguf_out& o : convert_entry(s, t, p, post_norms)) {
       gguf_tensor_plan g;
       // Biases keep their projection's name ("blk.{i}.attn_q.bias") but are F32 and never quantized.
       const bool bias = ends_with(o.suffix, ".bias") && o.category != gguf_category::exp_probs_b;

@@ -21,19 +21,23 @@ void size_kv_cache(plan& p) {
     const uint64_t tokens = l.attention == attention_kind::none ? 0 : rt.cached_tokens(p, l.window, local);
     if (l.attention != attention_kind::none) p.kv_cells_max = std::max(p.kv_cells_max, tokens);
     const uint64_t state = l.state_elements ? rt.state_bytes(p, l) : 0;
+    // A window the runtime does not keep is no window: the layer caches the whole context, and says so.
+    const bool windowless = (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && !p.windowed;
+    const attention_kind kind = windowless ? attention_kind::full : l.attention;
+    const uint64_t window = windowless ? 0 : l.window;
     auto bytes = checked_u64::product({bpt, tokens, p.o.batch_size});
     bytes.add(checked_u64::product({state, p.o.batch_size}));
     p.kv_cache.add(bytes);
     p.per_token.add(bpt);
     if (!r.kv_layers.empty()) {
       auto& g = r.kv_layers.back();
-      if (g.attention == l.attention && g.window == l.window && g.bytes_per_token == bpt && g.state_bytes == state && g.cached_tokens == tokens) {
+      if (g.attention == kind && g.window == window && g.bytes_per_token == bpt && g.state_bytes == state && g.cached_tokens == tokens) {
         ++g.layers;
         g.bytes += bytes.value;
         continue;
       }
     }
-    r.kv_layers.push_back({l.attention, l.window, 1, bpt, tokens, state, bytes.value});
+    r.kv_layers.push_back({kind, window, 1, bpt, tokens, state, bytes.value});
   }
   r.kv_cache_bytes_per_token = p.per_token.value;
 }
