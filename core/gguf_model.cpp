@@ -212,14 +212,21 @@ gguf_model model_from_gguf(const file_header& h) {
   if (ft) m.file_type = std::string(ft->name);
   m.plan.file_type = ft;
   if (!a) {
+    // An architecture no rule reads: llama.cpp's standard keys still give the attention cache (block_count,
+    // head_count_kv, key/value_length); the weights are the file's own; the rest is a Llama-shaped decoder's.
     std::string known;
     for (auto k : gguf_architectures_read()) known += (known.empty() ? "" : ", ") + std::string(k);
+    if (!md.u("attention.head_count") || !md.u("embedding_length") || !n_layer) {
+      m.issues.push_back({"gguf_architecture_unknown", "file", "This GGUF's architecture \"" + m.architecture + "\" is not one this estimate reads from a GGUF alone (" + known +
+          "), and it lacks the standard attention keys (" + m.architecture + ".attention.head_count, .embedding_length, .block_count). Its weights are exact from the file: " +
+          text_of(h.data_bytes) + " bytes of tensor data; for KV cache and compute, give the model's config.json.", severity::error});
+      return m;
+    }
     m.issues.push_back({"gguf_architecture_unknown", "file", "This GGUF's architecture \"" + m.architecture + "\" is not one this estimate reads from a GGUF alone (" + known +
-        "). Its weights are exact from the file: " + text_of(h.data_bytes) + " bytes of tensor data; for KV cache and compute, give the model's config.json.",
-        severity::error});
-    return m;
+        "). Its weights are exact from the file (" + text_of(h.data_bytes) + " bytes of tensor data) and its KV cache comes from its standard keys (block_count, head_count_kv, "
+        "key_length); the compute buffers are a Llama-shaped decoder's, approximate. Give the model's config.json for the rest.", severity::warning});
   }
-  m.model_type = std::string(a->model_type);
+  m.model_type = a ? std::string(a->model_type) : m.architecture;
   const auto hidden = md.u("embedding_length");
   const auto heads = md.u("attention.head_count");
   const bool ssm = m.architecture == "mamba2" || m.architecture == "mamba";
@@ -245,13 +252,15 @@ gguf_model model_from_gguf(const file_header& h) {
     m.config_text = w.take();
     return m;
   }
-  std::string model_type = m.model_type, hf_class(a->hf_class);
+  std::string model_type = m.model_type, hf_class(a ? a->hf_class : std::string_view());
   // A "llama" GGUF with experts is Mixtral's layout (LlamaModel converts MixtralForCausalLM too).
   if (m.architecture == "llama" && md.u("expert_count").value_or(0) > 0) model_type = "mixtral", hf_class = "MixtralForCausalLM";
   if (m.architecture == "deepseek2" && !tensor(h, "blk." + text_of(md.u("leading_dense_block_count").value_or(0)) + ".exp_probs_b.bias"))
     model_type = "deepseek_v2", hf_class = "DeepseekV2ForCausalLM";
   json_writer w;
-  w.begin_object().key("architectures").begin_array().value(hf_class).end_array().field("model_type", model_type);
+  w.begin_object();
+  if (!hf_class.empty()) w.key("architectures").begin_array().value(hf_class).end_array();
+  w.field("model_type", model_type);
   w.field("hidden_size", *hidden).field("num_hidden_layers", *n_layer).field("vocab_size", vocab);
   number(w, "num_attention_heads", heads);
   number(w, "num_key_value_heads", md.u("attention.head_count_kv"));

@@ -466,6 +466,14 @@ report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
   issues.insert(issues.end(), p.r.issues.begin(), p.r.issues.end());
   if (!p.r.ok()) return p;
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  // A GGUF of an architecture no rule reads: its parameters are the file's elements, not the stand-in layout's.
+  if (rv.opt.file_plan && s.family == "generic") {
+    p.r.parameters = {};
+    p.r.parameters.total.value = p.r.parameters.active.value = rv.opt.file_plan->elements;
+    p.r.parameters.by_component.emplace_back("text", rv.opt.file_plan->elements);
+  }
+#endif
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
   if (auto it = rv.req.find("hub"); it != rv.req.end() && it->is_object() && !p.r.training) p.hub = check_with_hub(s, *p.tensors, *it, issues);
 #endif
   // The searches re-estimate the same file type many times: its GGUF plan (the same for every context, -ngl and
@@ -490,7 +498,10 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   request_view rv;
   if (!read_request(request_text_json, w, issues, rv)) return finish_reply(w, issues);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-  if (file) rv.opt.file_plan = &file->plan;
+  if (file) {
+    rv.opt.file_plan = &file->plan;
+    issues.insert(issues.end(), file->issues.begin(), file->issues.end());  // what the file's reading said (warnings)
+  }
 #endif
   [[maybe_unused]] const json& req = rv.req;
   const std::string& model_id = rv.model_id;

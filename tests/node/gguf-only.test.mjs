@@ -75,16 +75,32 @@ describe('a GGUF alone gives the config-based llama.cpp estimate of the same mod
 });
 
 describe('what a GGUF alone cannot say, it says', () => {
-  test('an architecture the estimate does not read: the weights exact, the rest left to a config.json', async () => {
-    const layout = buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'F16', name: 'x' });
-    layout.metadata = layout.metadata.map((m) => (m.key === 'general.architecture' ? { ...m, value: 'rwkv7' } : m));
+  test('an architecture the estimate does not read: the weights exact, the KV cache from the standard keys, the rest said approximate', async () => {
+    // Qwen3-0.6B's layout under an architecture name no rule knows (its keys renamed with it): the file's tensors
+    // are the weights, block_count / head_count_kv / key_length the cache, exactly as for the known architecture.
+    const known = buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'F16', name: 'x' });
+    const layout = { ...known, metadata: known.metadata.map((m) => (m.key === 'general.architecture' ? { ...m, value: 'newarch' }
+      : m.key.startsWith('qwen3.') ? { ...m, key: m.key.replace(/^qwen3\./, 'newarch.') } : m)) };
     const file = path.join(tmp, 'unknown.gguf');
     writeGguf(file, layout);
     const read = await readFileHeader(sliceOf(file));
-    const report = await estimateFile(read.bytes, read.size, {});
-    assert.equal(report.issues[0].code, 'gguf_architecture_unknown');
-    assert.match(report.issues[0].message, /"rwkv7"/);
-    assert.ok(!report.memory);
+    const report = await estimateFile(read.bytes, read.size, { context_tokens: 8192 });
+    const said = report.issues.find((i) => i.code === 'gguf_architecture_unknown');
+    assert.equal(said.level, 'warning');
+    assert.match(said.message, /"newarch"/);
+    assert.deepEqual(report.issues.filter((i) => i.level === 'error'), []);
+    writeGguf(path.join(tmp, 'known.gguf'), known);
+    const reference = await estimateFile((await readFileHeader(sliceOf(path.join(tmp, 'known.gguf')))).bytes, read.size, { context_tokens: 8192 });
+    assert.equal(report.memory.weights_bytes, reference.memory.weights_bytes);
+    assert.equal(report.memory.kv_cache_bytes, reference.memory.kv_cache_bytes);
+    assert.equal(report.parameters.total, reference.parameters.total);
+    // Without the standard attention keys nothing but the weights can be said: an error naming them.
+    const bare = { ...layout, metadata: layout.metadata.filter((m) => !m.key.startsWith('newarch.attention.head_count')) };
+    writeGguf(file, bare);
+    const refused = await estimateFile((await readFileHeader(sliceOf(file))).bytes, read.size, {});
+    assert.equal(refused.issues[0].code, 'gguf_architecture_unknown');
+    assert.match(refused.issues[0].message, /lacks the standard attention keys/);
+    assert.ok(!refused.memory);
   });
 
   test('an absurd layer count is refused at once, naming the key (it looped and held 7.8 GB before)', async () => {
