@@ -98,6 +98,7 @@ inline constexpr architecture kTable[] = {
   {"granite",            "GraniteForCausalLM",                 "granite",     none},      // GraniteModel, LLM_ARCH_GRANITE
   {"glm4_moe",           "Glm4MoeForCausalLM",                 "glm4moe",     none},      // Glm4MoeModel, LLM_ARCH_GLM4_MOE
   {"lfm2",               "Lfm2ForCausalLM",                    "lfm2",        none},      // LFM2Model, LLM_ARCH_LFM2 (attention layers only; conv layers recurrent)
+  {"granitemoehybrid",   "GraniteMoeHybridForCausalLM",        "granitehybrid", none},    // GraniteHybridModel, LLM_ARCH_GRANITE_HYBRID
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel
   {"gemma3",             "Gemma3ForConditionalGeneration",     "gemma3",      standard},  // as gemma3_text
   {"qwen2_vl",           "Qwen2VLForConditionalGeneration",    "qwen2vl",     none},

@@ -300,3 +300,35 @@ TEST_CASE("LiquidAI/LFM2-350M (lfm2) has 354,483,968 parameters; its conv layers
   for (const auto& g : l.kv_layers) state += g.state_bytes * g.layers;
   CHECK(state == 10ull * 1024 * 2 * 4);
 }
+
+// ---- granitemoehybrid ---------------------------------------------------------------------------------
+
+// ibm-granite/granite-4.0-h-tiny's architecture fields, as a published test dict gives them (tests/fixtures/SOURCES.md:
+// no verbatim config.json was found); the fields it leaves out (attention_bias, mamba_conv_bias, mamba_proj_bias)
+// are the class defaults, which the published count confirms.
+static const char* kGranite4HTiny = R"({"model_type": "granitemoehybrid", "architectures": ["GraniteMoeHybridForCausalLM"],
+    "hidden_size": 1536, "num_hidden_layers": 40, "num_attention_heads": 12, "num_key_value_heads": 4, "intermediate_size": 512,
+    "shared_intermediate_size": 1024, "num_local_experts": 64, "num_experts_per_tok": 6, "vocab_size": 100352,
+    "tie_word_embeddings": true, "mamba_d_state": 128, "mamba_n_groups": 1, "mamba_n_heads": 48, "mamba_d_head": 64,
+    "mamba_expand": 2, "mamba_d_conv": 4, "mamba_chunk_size": 256, "max_position_embeddings": 131072, "torch_dtype": "bfloat16",
+    "layer_types": ["mamba", "mamba", "mamba", "mamba", "mamba", "attention", "mamba", "mamba", "mamba", "mamba",
+                    "mamba", "mamba", "mamba", "mamba", "mamba", "attention", "mamba", "mamba", "mamba", "mamba",
+                    "mamba", "mamba", "mamba", "mamba", "mamba", "attention", "mamba", "mamba", "mamba", "mamba",
+                    "mamba", "mamba", "mamba", "mamba", "mamba", "attention", "mamba", "mamba", "mamba", "mamba"]})";
+
+TEST_CASE("ibm-granite/granite-4.0-h-tiny (granitemoehybrid) has 6,939,037,248 parameters", "[params][kv][granitemoehybrid]") {
+  // llmfit hf_models.json parameters_raw (the Hub's safetensors total).
+  const auto s = spec(kGranite4HTiny);
+  CHECK(s.family == "granitemoehybrid");
+  const auto p = count_parameters(build_inventory(s));
+  CHECK(p.total.value == 6'939'037'248ull);
+  // A token: 6 of 64 experts of 512 (input_linear 2 x 512 x 1536, output_linear 1536 x 512) in each of 40 layers.
+  CHECK(p.total.value - p.active.value == 40ull * (64 - 6) * 3 * 512 * 1536);
+  estimate_options o;
+  o.context_tokens = 4096;
+  const auto r = estimate(s, o);
+  REQUIRE(r.ok());
+  // 4 attention layers: 4 KV heads x 128, bf16; 36 mamba layers: conv (3072 + 2 x 128) x 4 and state 48 x 64 x 128.
+  CHECK(r.kv_cache_bytes_per_token == 4ull * 2 * 4 * 128 * 2);
+  CHECK(r.memory.kv_cache_bytes == 4ull * 2 * 4 * 128 * 2 * 4096 + 36ull * ((3072 + 256) * 4 + 48 * 64 * 128) * 2);
+}

@@ -561,6 +561,90 @@ void build_lfm2(const model_spec& s, inventory_builder& b) {
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- Granite 4.0 hybrids (granitemoehybrid): configuration_granitemoehybrid.py / modular_granitemoehybrid.py.
+// layer_types (older configs: layers_block_type) names each layer "mamba" (Bamba's Mamba-2 mixer: in_proj
+// [2 d_in + 2 groups x d_state + heads, h], conv1d over d_in + 2 groups x d_state with a bias when mamba_conv_bias,
+// dt_bias / A_log / D per head, a gated RMSNorm over d_in, out_proj; biases when mamba_proj_bias) or "attention"
+// (q/k/v/o, attention_bias, head_dim hidden / heads); absent, every layer is mamba. Every layer then has the MoE
+// when num_local_experts > 0 (router.layer [E, h], input_linear [E, 2 x intermediate_size, h] and output_linear
+// [E, h, intermediate_size], stored fused) and a shared MLP of shared_intermediate_size (input_linear [2S, h],
+// output_linear [h, S]). Cache: attention layers K and V; mamba layers conv_dim x d_conv and heads x d_head x d_state
+// per sequence (transformers' HybridMambaAttentionDynamicCache). Class defaults: vocab 32000, hidden 4096,
+// intermediate 1024, shared 1024, 32 layers, 32 heads, 8 experts top-2, mamba 128 heads, 1 group, d_state 256,
+// d_conv 4, expand 2, untied.
+void read_granitemoehybrid(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 32000, .hidden_size = 4096, .intermediate_size = 1024, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .max_position_embeddings = 2048});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.num_experts = r.whole_or({"num_local_experts"}, 8, limits::experts);
+  if (s.num_experts) s.experts_per_token = r.count({"num_experts_per_tok"}, 2, limits::experts);
+  s.moe_intermediate_size = s.intermediate_size;
+  s.set_dim("shared_intermediate_size", r.count({"shared_intermediate_size"}, 1024, limits::intermediate));
+  const uint64_t heads = r.count({"mamba_n_heads"}, 128, limits::heads), groups = r.count({"mamba_n_groups"}, 1, limits::heads);
+  const uint64_t d_state = r.count({"mamba_d_state"}, 256, 1 << 16), d_conv = r.count({"mamba_d_conv"}, 4, 1 << 10);
+  const uint64_t expand = r.count({"mamba_expand"}, 2, 64), d_in = expand * s.hidden_size;
+  uint64_t d_head = d_in / heads;  // mamba_d_head "auto"
+  if (const config_json* v = r.find({"mamba_d_head"}); v && !v->is_string()) d_head = r.count({"mamba_d_head"}, d_head, limits::head_dim);
+  if (heads * d_head != d_in)
+    r.warn("inconsistent_ssm_heads", r.field_name("mamba_n_heads"), "mamba_n_heads x mamba_d_head (" + text_of(heads * d_head) +
+           ") differs from mamba_expand x hidden_size (" + text_of(d_in) + "), which the mixer splits into those heads.");
+  const uint64_t conv_dim = d_in + 2 * groups * d_state;
+  for (auto [k, v] : {std::pair<const char*, uint64_t>{"ssm_heads", heads}, {"n_groups", groups}, {"d_state", d_state}, {"d_conv", d_conv},
+                      {"d_inner", d_in}, {"ssm_head_dim", d_head}, {"conv_dim", conv_dim}})
+    s.set_dim(k, v);
+  s.set_dim("use_conv_bias", r.flag("mamba_conv_bias", true, false));
+  s.set_dim("use_bias", r.flag("mamba_proj_bias", false, false));
+  std::vector<bool> attention(s.layers.size(), false);
+  if (std::vector<std::string> types; read_layer_types(r, s, types)) {
+    if (types.empty()) return;  // inconsistent_layers
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (types[i] == "attention") attention[i] = true;
+      else if (types[i] != "mamba") return unknown_layer_type(r, i, types[i]);
+    }
+  } else if (const config_json* t = r.find({"layers_block_type"}); t && t->is_array() && t->size() == s.layers.size()) {
+    for (size_t i = 0; i < attention.size(); ++i) attention[i] = (*t)[i].is_string() && (*t)[i].get<std::string>() == "attention";
+  }
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    auto& l = s.layers[i];
+    l.moe = s.num_experts > 0;
+    l.block = attention[i] ? "attention_block" : "mamba_block";
+    if (attention[i]) continue;
+    l.attention = attention_kind::none;
+    l.k_elements = l.v_elements = 0;
+    l.state_elements = conv_dim * d_conv + heads * d_head * d_state;
+  }
+}
+
+void build_granitemoehybrid(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, di = s.dim("d_inner"), nh = s.dim("ssm_heads"), si = s.dim("shared_intermediate_size");
+  const uint64_t E = s.num_experts, I = s.moe_intermediate_size, proj = 2 * di + 2 * s.dim("n_groups") * s.dim("d_state") + nh;
+  const bool bias = s.dim("use_bias") != 0;
+  uint64_t mamba = 0;
+  for (const auto& l : s.layers) mamba += l.attention == attention_kind::none;
+  const group all{"decoder", s.num_hidden_layers}, att{"attention_block", s.num_hidden_layers - mamba}, mb{"mamba_block", mamba};
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(all, "model.layers.{i}.input_layernorm", h);
+  b.norm(all, "model.layers.{i}.post_attention_layernorm", h);
+  b.attention(att, "model.layers.{i}.self_attn", s, s.qkv_bias, s.o_bias);
+  b.linear(mb, "model.layers.{i}.mamba.in_proj", proj, h, tensor_role::ssm, bias);
+  if (mamba) {
+    b.layer(mb, "model.layers.{i}.mamba.conv1d.weight", {s.dim("conv_dim"), 1, s.dim("d_conv")}, tensor_role::ssm);
+    if (s.dim("use_conv_bias")) b.layer(mb, "model.layers.{i}.mamba.conv1d.bias", {s.dim("conv_dim")}, tensor_role::ssm);
+    for (const char* t : {"dt_bias", "A_log", "D"}) b.layer(mb, std::string("model.layers.{i}.mamba.") + t, {nh}, tensor_role::ssm);
+  }
+  b.norm(mb, "model.layers.{i}.mamba.norm", di);
+  b.linear(mb, "model.layers.{i}.mamba.out_proj", h, di, tensor_role::ssm, bias);
+  if (E) {
+    b.linear(all, "model.layers.{i}.block_sparse_moe.router.layer", E, h, tensor_role::router, false);
+    b.linear(all, "model.layers.{i}.block_sparse_moe.input_linear[{e}]", 2 * I, h, tensor_role::expert, false, E, s.experts_per_token);
+    b.linear(all, "model.layers.{i}.block_sparse_moe.output_linear[{e}]", h, I, tensor_role::expert, false, E, s.experts_per_token);
+  }
+  b.linear(all, "model.layers.{i}.shared_mlp.input_linear", 2 * si, h, tensor_role::shared_expert, false);
+  b.linear(all, "model.layers.{i}.shared_mlp.output_linear", h, si, tensor_role::shared_expert, false);
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 constexpr family_rule kSsm[] = {NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_RULE)};
 #undef NEURO_SHRINK_RULE
