@@ -109,6 +109,7 @@ inline constexpr architecture kTable[] = {
   {"qwen3_5_moe",        "Qwen3_5MoeForConditionalGeneration", "qwen35moe",   none},
   {"qwen3_vl",           "Qwen3VLForConditionalGeneration",    "qwen3vl",     none},
   {"qwen3_vl_moe",       "Qwen3VLMoeForConditionalGeneration", "qwen3vlmoe",  none},
+  {"mistral3",           "Mistral3ForConditionalGeneration",   "llama",       none},      // Mistral3Model: the text decoder converted as llama
   {"gemma4",             "Gemma4ForConditionalGeneration",     "gemma4",      standard},  // LLM_ARCH_GEMMA4: STANDARD, per-layer sliding_window_pattern (llama.cpp PR 21309)
 };
 }  // namespace arch_table

@@ -442,3 +442,74 @@ TEST_CASE("Gemma 4's E2B / E4B layouts are refused with the reason, not estimate
   REQUIRE_FALSE(p.ok());
   CHECK(has_issue(p.issues, "not_modelled"));
 }
+
+
+// Mistral-Small-3.x's config.json as transformers 4.57.1 saves it (a text-encoder loader holds it as a string,
+// M3_CONFIG_JSON; tests/fixtures/SOURCES.md: no Hub copy was found verbatim).
+static const char* kMistralSmall3 = R"json({
+  "architectures": [
+    "Mistral3ForConditionalGeneration"
+  ],
+  "dtype": "bfloat16",
+  "image_token_index": 10,
+  "model_type": "mistral3",
+  "multimodal_projector_bias": false,
+  "projector_hidden_act": "gelu",
+  "spatial_merge_size": 2,
+  "text_config": {
+    "attention_dropout": 0.0,
+    "dtype": "bfloat16",
+    "head_dim": 128,
+    "hidden_act": "silu",
+    "hidden_size": 5120,
+    "initializer_range": 0.02,
+    "intermediate_size": 32768,
+    "max_position_embeddings": 131072,
+    "model_type": "mistral",
+    "num_attention_heads": 32,
+    "num_hidden_layers": 40,
+    "num_key_value_heads": 8,
+    "rms_norm_eps": 1e-05,
+    "rope_theta": 1000000000.0,
+    "sliding_window": null,
+    "use_cache": true,
+    "vocab_size": 131072
+  },
+  "transformers_version": "4.57.1",
+  "vision_config": {
+    "attention_dropout": 0.0,
+    "dtype": "bfloat16",
+    "head_dim": 64,
+    "hidden_act": "silu",
+    "hidden_size": 1024,
+    "image_size": 1540,
+    "initializer_range": 0.02,
+    "intermediate_size": 4096,
+    "model_type": "pixtral",
+    "num_attention_heads": 16,
+    "num_channels": 3,
+    "num_hidden_layers": 24,
+    "patch_size": 14,
+    "rope_theta": 10000.0
+  },
+  "vision_feature_layer": -1
+})json";
+
+TEST_CASE("Mistral-Small-3.x (mistral3): 24,011,361,280 parameters, text, Pixtral tower and projector exact", "[params][mistral3]") {
+  // llmfit hf_models.json parameters_raw of a bf16 re-save of Mistral-Small-3.2-24B-Instruct-2506; the text decoder
+  // alone equals its count for Devstral-Small-2505 (23,572,403,200).
+  const auto parsed = parse_config(kMistralSmall3);
+  REQUIRE(parsed.ok());
+  const model_spec& s = parsed.spec;
+  CHECK(s.family == "mistral3");
+  CHECK(s.text_family == "mistral");
+  const auto p = count_parameters(build_inventory(s));
+  CHECK(p.total.value == 24'011'361'280ull);
+  CHECK(component_of(p, "text") == 23'572'403'200ull);
+  // patch_conv 1024 x 3 x 14 x 14, ln_pre, 24 blocks of 4 x 1024^2 + 3 x 4096 x 1024 + 2 norms.
+  CHECK(component_of(p, "vision") == 1024ull * 3 * 14 * 14 + 1024 + 24ull * (4 * 1024 * 1024 + 3 * 4096 * 1024 + 2 * 1024));
+  // norm, merging_layer 1024 x 4096, linear_1 5120 x 1024, linear_2 5120 x 5120, no biases.
+  CHECK(component_of(p, "projector") == 1024ull + 1024 * 4096 + 5120 * 1024 + 5120ull * 5120);
+  // sliding_window null: 40 full layers of 8 KV heads x 128.
+  CHECK(estimate(s, estimate_options{}).kv_cache_bytes_per_token == 40ull * 2 * 8 * 128 * 2);
+}

@@ -551,6 +551,47 @@ void build_qwen3_vl(const model_spec& s, inventory_builder& b) {
   qwen3_vision(s, b);
 }
 
+// ---- Mistral 3 (Mistral Small 3.1 / 3.2, Devstral and Magistral with vision): configuration_mistral3.py /
+// modeling_mistral3.py with configuration_pixtral.py / modeling_pixtral.py. A Mistral text decoder, a Pixtral
+// vision tower (a bias-free patch Conv2d, ln_pre, and RMSNorm blocks of bias-free q/k/v/o_proj and a gated
+// feed_forward; 2-D RoPE, no position table) and Mistral3MultiModalProjector: an RMSNorm over the vision width, a
+// patch_merger whose merging_layer [vh, vh x spatial_merge_size^2] never has a bias, then linear_1 [h, vh x feature
+// layers] and linear_2 [h, h], biased when multimodal_projector_bias. PixtralVisionConfig defaults: 1024 hidden,
+// 4096 inner, 24 layers, 3 channels, patch 16; Mistral3Config: spatial_merge_size 2, projector bias false.
+void read_mistral3(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "mistral")) return;
+  config_reader v = r.sub("vision_config");
+  read_vit(v, s, 1024, 4096, 24, 1024, 16);
+  s.set_dim("spatial_merge_size", r.count_or({"spatial_merge_size"}, 2, 16));
+  uint64_t feature_layers = 1;
+  if (const config_json* f = r.find({"vision_feature_layer"}); f && f->is_array()) feature_layers = std::max<size_t>(f->size(), 1);
+  s.set_dim("vision_feature_layers", feature_layers);
+  s.set_dim("projector_bias", r.flag("multimodal_projector_bias", false, false));
+}
+
+void build_mistral3(const model_spec& s, inventory_builder& b) {
+  b.set_prefix("language_model.");
+  find_family(s.text_family)->build(s, b);
+  b.set_prefix("");
+  const uint64_t vh = s.dim("vision_hidden_size"), vi = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
+  const uint64_t m = s.dim("spatial_merge_size");
+  b.tensor("vision_tower.patch_conv.weight", {vh, s.dim("vision_num_channels"), p, p}, tensor_role::vision, "vision");
+  b.norm_outside("vision_tower.ln_pre", vh, false, "vision");
+  const inventory_builder::group g{"vision_block", s.dim("vision_num_hidden_layers"), "vision"};
+  const std::string t = "vision_tower.transformer.layers.{i}.";
+  for (const char* proj : {"q_proj", "k_proj", "v_proj", "o_proj"}) b.linear(g, t + "attention." + proj, vh, vh, tensor_role::vision, false);
+  b.norm(g, t + "attention_norm", vh);
+  b.linear(g, t + "feed_forward.gate_proj", vi, vh, tensor_role::vision, false);
+  b.linear(g, t + "feed_forward.up_proj", vi, vh, tensor_role::vision, false);
+  b.linear(g, t + "feed_forward.down_proj", vh, vi, tensor_role::vision, false);
+  b.norm(g, t + "ffn_norm", vh);
+  const bool bias = s.dim("projector_bias") != 0;
+  b.norm_outside("multi_modal_projector.norm", vh, false, "projector");
+  b.linear_outside("multi_modal_projector.patch_merger.merging_layer", vh, vh * m * m, tensor_role::projector, false, "projector");
+  b.linear_outside("multi_modal_projector.linear_1", s.hidden_size, vh * s.dim("vision_feature_layers"), tensor_role::projector, bias, "projector");
+  b.linear_outside("multi_modal_projector.linear_2", s.hidden_size, s.hidden_size, tensor_role::projector, bias, "projector");
+}
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 constexpr family_rule kVlm[] = {NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_RULE)};
 #undef NEURO_SHRINK_RULE
