@@ -266,3 +266,93 @@ TEST_CASE("ibm-granite/granite-3.1-8b-instruct (granite) has 8,170,848,256 param
   CHECK_FALSE(has_tensor(s, "lm_head.weight"));
   CHECK(kv_fp16("ibm-granite__granite-3.1-8b-instruct") == 40ull * 2 * 8 * 128 * 2);
 }
+
+
+// LGAI-EXAONE/EXAONE-4.0-1.2B's architecture fields, from a transformers 4.57.3 re-save of it (tests/fixtures/SOURCES.md;
+// its quantization_config, which the Hub file does not have, left out).
+static const char* kExaone4_1_2B = R"json({
+  "architectures": [
+    "Exaone4ForCausalLM"
+  ],
+  "attention_dropout": 0.0,
+  "bos_token_id": 1,
+  "dtype": "bfloat16",
+  "eos_token_id": 361,
+  "head_dim": 64,
+  "hidden_act": "silu",
+  "hidden_size": 2048,
+  "initializer_range": 0.02,
+  "intermediate_size": 4096,
+  "layer_types": [
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention",
+    "full_attention"
+  ],
+  "max_position_embeddings": 65536,
+  "model_type": "exaone4",
+  "num_attention_heads": 32,
+  "num_hidden_layers": 30,
+  "num_key_value_heads": 8,
+  "pad_token_id": 0,
+  "rms_norm_eps": 1e-05,
+  "rope_scaling": {
+    "factor": 16.0,
+    "high_freq_factor": 4.0,
+    "low_freq_factor": 1.0,
+    "original_max_position_embeddings": 8192,
+    "rope_type": "llama3"
+  },
+  "rope_theta": 1000000.0,
+  "sliding_window": null,
+  "sliding_window_pattern": null,
+  "tie_word_embeddings": true,
+  "transformers_version": "4.57.3",
+  "use_cache": true,
+  "vocab_size": 102400
+})json";
+
+TEST_CASE("EXAONE 4.0 (exaone4): 1.2B and 32B exact, post-norms only, 3 sliding layers to 1 full", "[params][kv][exaone4]") {
+  const auto small = parse_config(kExaone4_1_2B);
+  REQUIRE(small.ok());
+  CHECK(small.spec.family == "exaone4");
+  CHECK(params_of(small.spec).total.value == 1'279'391'488ull);  // llmfit parameters_raw (Hub safetensors total)
+  CHECK_FALSE(has_tensor(small.spec, "model.layers.{i}.input_layernorm.weight"));
+  CHECK(kv_fp16(small.spec) == 30ull * 2 * 8 * 64 * 2);  // sliding_window null, layer_types all full
+  // EXAONE-4.0-32B's dimensions as llmfit lists them (no config.json of it was found): untied, window 4096, pattern 4.
+  const auto big = parse_config(R"({"model_type": "exaone4", "architectures": ["Exaone4ForCausalLM"], "vocab_size": 102400,
+      "hidden_size": 5120, "num_hidden_layers": 64, "num_attention_heads": 40, "num_key_value_heads": 8, "head_dim": 128,
+      "intermediate_size": 27392, "tie_word_embeddings": false, "sliding_window": 4096, "sliding_window_pattern": 4,
+      "max_position_embeddings": 131072, "torch_dtype": "bfloat16"})");
+  REQUIRE(big.ok());
+  CHECK(params_of(big.spec).total.value == 32'003'216'384ull);
+  uint64_t sliding = 0;
+  for (const auto& l : big.spec.layers) sliding += l.attention == attention_kind::sliding && l.window == 4096;
+  CHECK(sliding == 48);
+}

@@ -147,6 +147,34 @@ void read_granite(config_reader& r, model_spec& s) {
 
 void build_granite(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {}); }
 
+// ---- EXAONE 4.0: configuration_exaone4.py / modeling_exaone4.py. No pre-norms: post_attention_layernorm and
+// post_feedforward_layernorm after each sub-block ("QK-Reorder-Norm"), per-head q_norm / k_norm, no biases.
+// layer_types when given; else every sliding_window_pattern-th layer is full and the others slide over
+// sliding_window (none slide when the config sets sliding_window null and gives no layer_types). Class defaults:
+// vocab 102400, hidden 4096, intermediate 16384, 32 layers, 32 heads and 32 KV heads, window 4096, pattern 4,
+// 2048 positions, untied.
+void read_exaone4(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 102400, .hidden_size = 4096, .intermediate_size = 16384, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .num_key_value_heads = 32, .max_position_embeddings = 2048});
+  s.qk_norm = true;
+  const uint64_t period = r.count_or({"sliding_window_pattern"}, 4, limits::layers);
+  read_sliding_layers(r, s, 4096, [](uint64_t i, uint64_t n) { return (i + 1) % n != 0; }, period);
+}
+
+void build_exaone4(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size;
+  const group g{"decoder", s.num_hidden_layers};
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.attention(g, "model.layers.{i}.self_attn", s, false, false);
+  b.norm(g, "model.layers.{i}.self_attn.q_norm", s.head_dim);
+  b.norm(g, "model.layers.{i}.self_attn.k_norm", s.head_dim);
+  b.norm(g, "model.layers.{i}.post_attention_layernorm", h);
+  b.gated_mlp(g, "model.layers.{i}.mlp", h, s.intermediate_size, false);
+  b.norm(g, "model.layers.{i}.post_feedforward_layernorm", h);
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 // (the last entry only ends the table, so that it may be empty)
 constexpr family_rule kRules[] = {NEURO_SHRINK_LONGTAIL_DENSE_RULES(NEURO_SHRINK_RULE) family_rule{"", "", nullptr, nullptr}};

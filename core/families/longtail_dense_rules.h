@@ -9,4 +9,5 @@
   X("qwen", "configuration_qwen.py, modeling_qwen.py shipped with the Qwen (v1) checkpoints (QWenLMHeadModel, remote code)", read_qwen, build_qwen) \
   X("stablelm", "transformers configuration_stablelm.py, modeling_stablelm.py", read_stablelm, build_stablelm) \
   X("smollm3", "transformers configuration_smollm3.py, modeling_smollm3.py", read_smollm3, build_smollm3) \
-  X("granite", "transformers configuration_granite.py, modeling_granite.py", read_granite, build_granite)
+  X("granite", "transformers configuration_granite.py, modeling_granite.py", read_granite, build_granite) \
+  X("exaone4", "transformers configuration_exaone4.py, modeling_exaone4.py", read_exaone4, build_exaone4)
