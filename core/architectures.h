@@ -74,6 +74,7 @@ inline constexpr architecture kTable[] = {
   {"cohere2",            "Cohere2ForCausalLM",                 "cohere2",     standard},  // LLM_ARCH_COHERE2: STANDARD, set_swa_pattern(4)
   {"olmo",               "OlmoForCausalLM",                    "olmo",        none},
   {"olmo2",              "Olmo2ForCausalLM",                   "olmo2",       none},      // STANDARD only with a GGUF sliding_window, which conversion/olmo.py writes for OLMo-3 alone
+  {"olmo3",              "Olmo3ForCausalLM",                   "olmo2",       standard},  // converted as olmo2 with its sliding_window: STANDARD, set_swa_pattern(4)
   {"internlm2",          "",                                   "internlm2",   none},      // InternLM2ForCausalLM (remote code)
   {"glm",                "GlmForCausalLM",                     "chatglm",     none},      // converted by ChatGLMModel
   {"glm4",               "Glm4ForCausalLM",                    "glm4",        none},

@@ -255,6 +255,8 @@ gguf_model model_from_gguf(const file_header& h) {
   std::string model_type = m.model_type, hf_class(a ? a->hf_class : std::string_view());
   // A "llama" GGUF with experts is Mixtral's layout (LlamaModel converts MixtralForCausalLM too).
   if (m.architecture == "llama" && md.u("expert_count").value_or(0) > 0) model_type = "mixtral", hf_class = "MixtralForCausalLM";
+  // OLMo 3 is converted as olmo2 with its sliding_window (llama.cpp: STANDARD, set_swa_pattern(4)).
+  if (m.architecture == "olmo2" && md.u("attention.sliding_window").value_or(0) > 0) model_type = "olmo3", hf_class = "Olmo3ForCausalLM";
   if (m.architecture == "deepseek2" && !tensor(h, "blk." + text_of(md.u("leading_dense_block_count").value_or(0)) + ".exp_probs_b.bias"))
     model_type = "deepseek_v2", hf_class = "DeepseekV2ForCausalLM";
   json_writer w;

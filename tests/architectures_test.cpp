@@ -101,11 +101,11 @@ TEST_CASE("every record is a model_type the catalogue reads, listed once", "[arc
   CHECK(architectures().size() == types.size());
 }
 
-TEST_CASE("llama.cpp keeps a window for Gemma 2/3/4, Cohere2, EXAONE 4 and gpt-oss, a chunk for Llama 4, none for the rest", "[architectures]") {
+TEST_CASE("llama.cpp keeps a window for Gemma 2/3/4, Cohere2, OLMo 3, EXAONE 4 and gpt-oss, a chunk for Llama 4, none for the rest", "[architectures]") {
   std::string windowed;
   for (const auto& a : architectures())
     if (a.window != llama_window::none) windowed += std::string(a.model_type) + (a.window == llama_window::chunked ? "(chunked) " : " ");
-  CHECK(windowed == "gemma2 gemma3_text gpt_oss llama4_text(chunked) cohere2 exaone4 gemma3 llama4(chunked) gemma4 ");
+  CHECK(windowed == "gemma2 gemma3_text gpt_oss llama4_text(chunked) cohere2 olmo3 exaone4 gemma3 llama4(chunked) gemma4 ");
 }
 
 TEST_CASE("a config's architectures class finds the rule transformers pairs it with", "[architectures]") {

@@ -527,3 +527,25 @@ TEST_CASE("THUDM/glm-4-9b-chat-hf (glm) has 9,399,951,360 parameters", "[params]
   // 40 layers x K and V x 2 KV heads x 128 x 2 bytes (bfloat16).
   CHECK(kv_per_token("THUDM__glm-4-9b-chat-hf") == 40ull * 2 * 2 * 128 * 2);
 }
+
+TEST_CASE("OLMo 3 (olmo3): OLMo 2's layers, 3 sliding to 1 full; 7B and 32B exact", "[params][kv][olmo3]") {
+  // No config.json of an Olmo 3 checkpoint was found: the dimensions llmfit lists for allenai/Olmo-3-1025-7B and
+  // Olmo-3-1125-32B (tests/fixtures/SOURCES.md), untied, sliding_window 4096 as released.
+  const auto seven = parse_config(R"({"model_type": "olmo3", "architectures": ["Olmo3ForCausalLM"], "vocab_size": 100278,
+      "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 32, "intermediate_size": 11008,
+      "tie_word_embeddings": false, "sliding_window": 4096, "max_position_embeddings": 65536, "torch_dtype": "bfloat16"})");
+  REQUIRE(seven.ok());
+  CHECK(seven.spec.family == "olmo3");
+  // llmfit parameters_raw 7,298,011,136 (its newer entries list 7,297,482,752, the bf16 tensors alone: the 528,384
+  // norm weights are stored in f32).
+  CHECK(params_of(seven.spec).total.value == 7'298'011'136ull);
+  uint64_t sliding = 0;
+  for (const auto& l : seven.spec.layers) sliding += l.attention == attention_kind::sliding && l.window == 4096;
+  CHECK(sliding == 24);
+  CHECK(seven.spec.layers[3].attention == attention_kind::full);
+  const auto big = parse_config(R"({"model_type": "olmo3", "architectures": ["Olmo3ForCausalLM"], "vocab_size": 100278,
+      "hidden_size": 5120, "num_hidden_layers": 64, "num_attention_heads": 40, "num_key_value_heads": 8, "intermediate_size": 27648,
+      "tie_word_embeddings": false, "sliding_window": 4096, "max_position_embeddings": 65536, "torch_dtype": "bfloat16"})");
+  REQUIRE(big.ok());
+  CHECK(params_of(big.spec).total.value == 32'233'522'176ull);
+}

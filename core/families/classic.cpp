@@ -298,6 +298,13 @@ void build_olmo(const model_spec& s, inventory_builder& b, bool olmo2) {
 void build_olmo1(const model_spec& s, inventory_builder& b) { build_olmo(s, b, false); }
 void build_olmo2(const model_spec& s, inventory_builder& b) { build_olmo(s, b, true); }
 
+// ---- OLMo 3: configuration_olmo3.py / modular_olmo3.py. OLMo 2's layers (post-norms, q_norm / k_norm over the
+// whole q and k projections) with layer_types, else 3 layers sliding over sliding_window (4096) to 1 full.
+void read_olmo3(config_reader& r, model_spec& s) {
+  read_olmo(r, s);
+  read_sliding_layers(r, s, 4096, [](uint64_t i, uint64_t n) { return (i + 1) % n != 0; }, 4);
+}
+
 // ---- InternLM2: configuration_internlm2.py / modeling_internlm2.py shipped with the checkpoints.
 // Fused attention.wqkv [(heads + 2 kv) x head_dim, h] and wo with `bias`, attention_norm, ffn_norm,
 // feed_forward.w1/w3/w2, untied `output`.
@@ -364,6 +371,7 @@ constexpr std::array kClassic{
     family_rule{"cohere2", "transformers configuration_cohere2.py, modeling_cohere2.py", read_cohere2, build_cohere},
     family_rule{"olmo", "transformers configuration_olmo.py, modeling_olmo.py", read_olmo, build_olmo1},
     family_rule{"olmo2", "transformers configuration_olmo2.py, modeling_olmo2.py", read_olmo, build_olmo2},
+    family_rule{"olmo3", "transformers configuration_olmo3.py, modular_olmo3.py", read_olmo3, build_olmo2},
     family_rule{"internlm2", "configuration_internlm2.py, modeling_internlm2.py shipped with the InternLM2 checkpoints", read_internlm2, build_internlm2},
     family_rule{"glm", "transformers configuration_glm.py, modeling_glm.py", read_glm, build_glm1},
     family_rule{"glm4", "transformers configuration_glm4.py, modeling_glm4.py", read_glm, build_glm4},
