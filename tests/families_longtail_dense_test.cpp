@@ -356,3 +356,19 @@ TEST_CASE("EXAONE 4.0 (exaone4): 1.2B and 32B exact, post-norms only, 3 sliding 
   for (const auto& l : big.spec.layers) sliding += l.attention == attention_kind::sliding && l.window == 4096;
   CHECK(sliding == 48);
 }
+
+TEST_CASE("ByteDance-Seed/Seed-OSS-36B-Instruct (seed_oss) has 36,151,104,512 parameters", "[params][seed_oss]") {
+  // Its fields as several public repositories quote them (tests/fixtures/SOURCES.md: no verbatim config.json found).
+  const auto p = parse_config(R"({"architectures": ["SeedOssForCausalLM"], "model_type": "seed_oss", "attention_bias": true,
+      "attention_out_bias": false, "head_dim": 128, "hidden_act": "silu", "hidden_size": 5120, "intermediate_size": 27648,
+      "max_position_embeddings": 524288, "mlp_bias": false, "num_attention_heads": 80, "num_hidden_layers": 64,
+      "num_key_value_heads": 8, "rms_norm_eps": 1e-06, "rope_theta": 10000000.0, "tie_word_embeddings": false,
+      "torch_dtype": "bfloat16", "vocab_size": 155136})");
+  REQUIRE(p.ok());
+  CHECK(p.spec.family == "seed_oss");
+  // 80 heads x 128 = 10240 wide q and o projections over a 5120 hidden state; q/k/v biases only.
+  CHECK(params_of(p.spec).total.value == 36'151'104'512ull);
+  CHECK(has_tensor(p.spec, "model.layers.{i}.self_attn.q_proj.bias"));
+  CHECK_FALSE(has_tensor(p.spec, "model.layers.{i}.self_attn.o_proj.bias"));
+  CHECK(kv_fp16(p.spec) == 64ull * 2 * 8 * 128 * 2);
+}

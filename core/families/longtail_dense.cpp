@@ -175,6 +175,20 @@ void build_exaone4(const model_spec& s, inventory_builder& b) {
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- Seed-OSS (ByteDance-Seed): configuration_seed_oss.py / modeling_seed_oss.py. Llama's layout with q/k/v biases
+// (attention_bias, default true), an o_proj bias only with attention_out_bias, MLP biases with mlp_bias; head_dim
+// apart from hidden / heads (Seed-OSS-36B: 80 heads of 128 over a 5120 hidden state). Class defaults: vocab 155136,
+// hidden 4096, intermediate 13696, 32 layers, 32 heads, head_dim 128, untied.
+void read_seed_oss(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 155136, .hidden_size = 4096, .intermediate_size = 13696, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .head_dim = 128, .max_position_embeddings = 524288});
+  s.qkv_bias = r.flag("attention_bias", true, false);
+  s.o_bias = r.flag("attention_out_bias", false, false);
+  s.mlp_bias = r.flag("mlp_bias", false, false);
+}
+
+void build_seed_oss(const model_spec& s, inventory_builder& b) { build_llama_layout(s, b, {}); }
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 // (the last entry only ends the table, so that it may be empty)
 constexpr family_rule kRules[] = {NEURO_SHRINK_LONGTAIL_DENSE_RULES(NEURO_SHRINK_RULE) family_rule{"", "", nullptr, nullptr}};

@@ -10,4 +10,5 @@
   X("stablelm", "transformers configuration_stablelm.py, modeling_stablelm.py", read_stablelm, build_stablelm) \
   X("smollm3", "transformers configuration_smollm3.py, modeling_smollm3.py", read_smollm3, build_smollm3) \
   X("granite", "transformers configuration_granite.py, modeling_granite.py", read_granite, build_granite) \
-  X("exaone4", "transformers configuration_exaone4.py, modeling_exaone4.py", read_exaone4, build_exaone4)
+  X("exaone4", "transformers configuration_exaone4.py, modeling_exaone4.py", read_exaone4, build_exaone4) \
+  X("seed_oss", "transformers configuration_seed_oss.py, modeling_seed_oss.py", read_seed_oss, build_seed_oss)
