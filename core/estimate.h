@@ -43,6 +43,7 @@ struct estimate_options {
   int flash_attention = -1;        // llama.cpp -fa: -1 auto (on: every family here supports it), 0 off, 1 on
   uint64_t ubatch = 0;             // llama.cpp -ub; 0 = its default 512
   int64_t gpu_layers = -1;         // llama.cpp -ngl; -1 = every layer and the output
+  uint64_t n_cpu_moe = 0;          // llama.cpp --n-cpu-moe: the routed experts of the first N layers in system RAM
   std::string gpu;                 // a catalogue GPU name for per-device figures, vLLM's capacity and speed; "" = none
   uint64_t gpus = 1;               // identical GPUs the model is split across
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
@@ -224,6 +225,8 @@ struct estimate_result {
   bool flash_attention = false;
   uint64_t n_ctx = 0, n_ctx_seq = 0, n_ubatch = 0;
   uint64_t gpu_layers = 0, n_layer = 0;
+  uint64_t cpu_moe_layers = 0;       // llama.cpp: layers on the GPU whose routed experts stay in system RAM (--n-cpu-moe)
+  uint64_t n_cpu_moe = 0;            // llama.cpp: the --n-cpu-moe asked
   std::optional<vllm_capacity> vllm;
   uint64_t decode_step_bytes = 0;     // read per decode step: active weights + the KV of every sequence
   uint64_t stored_weights_bytes = 0;  // the tensor data as a file stores it (no runtime copies, such as llama.cpp's tied output on the GPU)

@@ -1,5 +1,6 @@
 #include "text.h"
 #include "formats.h"
+#include "variant_text.h"
 #include "gguf_quant.h"
 
 #include <array>
@@ -120,11 +121,11 @@ weight_format int_group(bool awq, uint32_t bits, uint32_t group) {
   f.quant_bits = bits;
   f.group_size = group;
   f.g_idx = !awq;
-  f.description = std::string(awq ? "AWQ " : "GPTQ ") + text_of(bits) + "-bit, group size " + g +
+  f.description = FULL_PROSE(std::string(awq ? "AWQ " : "GPTQ ") + text_of(bits) + "-bit, group size " + g +
                   ": packed int" + text_of(bits) + " weights, fp16 scales, packed zeros" + (awq ? "" : ", g_idx") +
-                  "; embeddings, norms, lm_head fp16";
-  f.source = awq ? "AutoAWQ awq/modules/linear/gemm.py WQLinear_GEMM (qweight, qzeros, scales)"
-                 : "AutoGPTQ/GPTQModel QuantLinear buffers (qweight, qzeros, scales, g_idx); transformers GPTQConfig";
+                  "; embeddings, norms, lm_head fp16");
+  f.source = awq ? FULL_TEXT("AutoAWQ awq/modules/linear/gemm.py WQLinear_GEMM (qweight, qzeros, scales)")
+                 : FULL_TEXT("AutoGPTQ/GPTQModel QuantLinear buffers (qweight, qzeros, scales, g_idx); transformers GPTQConfig");
   return f;
 }
 
@@ -139,9 +140,9 @@ weight_format bnb4(bool nf4, bool dq) {
   f.quant_bits = 4;
   f.group_size = 64;
   f.double_quant = dq;
-  f.description = std::string("bitsandbytes ") + (nf4 ? "NormalFloat4" : "FP4") + ", blocks of 64 with " +
-                  (dq ? "an 8-bit absmax (double quantization, blocks of 256)" : "an fp32 absmax") + "; embeddings, norms, lm_head fp16";
-  f.source = "bitsandbytes functional.py quantize_4bit / QuantState (blocksize 64); Dettmers et al. 2023, QLoRA";
+  f.description = FULL_PROSE(std::string("bitsandbytes ") + (nf4 ? "NormalFloat4" : "FP4") + ", blocks of 64 with " +
+                  (dq ? "an 8-bit absmax (double quantization, blocks of 256)" : "an fp32 absmax") + "; embeddings, norms, lm_head fp16");
+  f.source = FULL_TEXT("bitsandbytes functional.py quantize_4bit / QuantState (blocksize 64); Dettmers et al. 2023, QLoRA");
   return f;
 }
 
@@ -157,10 +158,10 @@ weight_format fp8(scale_granularity g, uint32_t rows = 128, uint32_t cols = 128)
   f.block_cols = cols;
   f.name = g == scale_granularity::tensor ? "fp8" : g == scale_granularity::channel ? "fp8-channel" : "fp8-block";
   f.label = g == scale_granularity::tensor ? "FP8" : g == scale_granularity::channel ? "FP8 per-channel" : "FP8 " + text_of(rows) + "x" + text_of(cols) + " blocks";
-  f.description = "FP8 (E4M3/E5M2) matmul weights with fp32 scales per " +
+  f.description = FULL_PROSE("FP8 (E4M3/E5M2) matmul weights with fp32 scales per " +
                   std::string(g == scale_granularity::tensor ? "tensor" : g == scale_granularity::channel ? "output channel" : text_of(rows) + "x" + text_of(cols) + " block") +
-                  "; embeddings, norms, lm_head 16-bit";
-  f.source = "OCP 8-bit floating point spec; vLLM Fp8LinearMethod; DeepSeek-V3 quantization_config weight_block_size";
+                  "; embeddings, norms, lm_head 16-bit");
+  f.source = FULL_TEXT("OCP 8-bit floating point spec; vLLM Fp8LinearMethod; DeepSeek-V3 quantization_config weight_block_size");
   return f;
 }
 
@@ -175,9 +176,9 @@ weight_format micro(bool nv) {
   f.group_size = nv ? 16 : 32;
   f.scale_bits = 8;
   f.tensor_scale = nv;
-  f.description = nv ? "NVFP4: E2M1 weights, an E4M3 scale per 16 and an fp32 scale per tensor; embeddings, norms, lm_head 16-bit"
-                     : "MXFP4: E2M1 weights with an E8M0 scale per 32; embeddings, norms, lm_head 16-bit";
-  f.source = nv ? "NVIDIA TensorRT Model Optimizer NVFP4 format (Blackwell)" : "OCP Microscaling Formats (MX) v1.0 spec";
+  f.description = nv ? FULL_TEXT("NVFP4: E2M1 weights, an E4M3 scale per 16 and an fp32 scale per tensor; embeddings, norms, lm_head 16-bit")
+                     : FULL_TEXT("MXFP4: E2M1 weights with an E8M0 scale per 32; embeddings, norms, lm_head 16-bit");
+  f.source = nv ? FULL_TEXT("NVIDIA TensorRT Model Optimizer NVFP4 format (Blackwell)") : FULL_TEXT("OCP Microscaling Formats (MX) v1.0 spec");
   return f;
 }
 
@@ -191,8 +192,8 @@ weight_format mlx(uint32_t bits, uint32_t group) {
   f.quant_bits = bits;
   f.group_size = group;
   f.quantize_embeddings = true;
-  f.description = "MLX affine " + text_of(bits) + "-bit, group " + text_of(group) + ": fp16 scale and bias per group; embeddings and lm_head quantized too";
-  f.source = "mlx.core.quantize (ml-explore/mlx docs); mlx_lm convert -q --q-bits --q-group-size";
+  f.description = FULL_PROSE("MLX affine " + text_of(bits) + "-bit, group " + text_of(group) + ": fp16 scale and bias per group; embeddings and lm_head quantized too");
+  f.source = FULL_TEXT("mlx.core.quantize (ml-explore/mlx docs); mlx_lm convert -q --q-bits --q-group-size");
   return f;
 }
 
@@ -206,8 +207,8 @@ weight_format exl2(uint32_t millibits) {
   f.label = "EXL2 " + bpw + " bpw";
   f.layout = weight_layout::average_bits;
   f.quant_millibits = millibits;
-  f.description = "EXL2 at " + bpw + " bits per weight on average over the matmul weights; embeddings, norms, lm_head fp16";
-  f.source = "turboderp/exllamav2 doc/convert.md (-b target bits per weight)";
+  f.description = FULL_PROSE("EXL2 at " + bpw + " bits per weight on average over the matmul weights; embeddings, norms, lm_head fp16");
+  f.source = FULL_TEXT("turboderp/exllamav2 doc/convert.md (-b target bits per weight)");
   return f;
 }
 
@@ -270,9 +271,9 @@ bool bits_and_group(std::string s, uint32_t& bits, uint32_t& group) {
 const std::vector<weight_format>& presets() {
   static const std::vector<weight_format> list = [] {
     std::vector<weight_format> v;
-    v.push_back(dense("fp32", "FP32", 32, "32-bit float, every tensor", "IEEE 754 binary32"));
-    v.push_back(dense("fp16", "FP16", 16, "16-bit float, every tensor", "IEEE 754 binary16"));
-    v.push_back(dense("bf16", "BF16", 16, "bfloat16, every tensor", "bfloat16: 8-bit exponent, 7-bit mantissa (Google Brain float)"));
+    v.push_back(dense("fp32", "FP32", 32, FULL_TEXT("32-bit float, every tensor"), FULL_TEXT("IEEE 754 binary32")));
+    v.push_back(dense("fp16", "FP16", 16, FULL_TEXT("16-bit float, every tensor"), FULL_TEXT("IEEE 754 binary16")));
+    v.push_back(dense("bf16", "BF16", 16, FULL_TEXT("bfloat16, every tensor"), FULL_TEXT("bfloat16: 8-bit exponent, 7-bit mantissa (Google Brain float)")));
     // bitsandbytes Linear8bitLt: Int8Params holds CB (int8, out x in) and SCB (fp32, one per output row);
     // transformers keeps the lm_head and all non-Linear modules in fp16 (integrations/bitsandbytes.py,
     // get_keys_to_not_convert).
@@ -281,8 +282,8 @@ const std::vector<weight_format>& presets() {
     i8.label = "INT8";
     i8.layout = weight_layout::int8_row_scale;
     i8.quant_bits = 8;
-    i8.description = "LLM.int8 (bitsandbytes): int8 matmul weights with an fp32 scale per row; embeddings, norms, lm_head fp16";
-    i8.source = "bitsandbytes nn/modules.py Linear8bitLt, Int8Params (CB, SCB); Dettmers et al. 2022, LLM.int8()";
+    i8.description = FULL_TEXT("LLM.int8 (bitsandbytes): int8 matmul weights with an fp32 scale per row; embeddings, norms, lm_head fp16");
+    i8.source = FULL_TEXT("bitsandbytes nn/modules.py Linear8bitLt, Int8Params (CB, SCB); Dettmers et al. 2022, LLM.int8()");
     v.push_back(i8);
     weight_format i4 = int_group(false, 4, 128);
     i4.name = "int4";

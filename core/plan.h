@@ -15,6 +15,7 @@ struct runtime_profile;
 struct weight_split {
   checked_u64 total, embedding, output, layers, other;
   std::vector<uint64_t> blk;      // a GGUF file type: each blk's bytes (types differ by layer), for -ngl
+  std::vector<uint64_t> blk_experts;  // each layer's routed-expert bytes (llama.cpp's ffn_*_exps), for --n-cpu-moe
   uint64_t token_embd = 0;        // a GGUF file type: token_embd's bytes (a tied output's GPU copy)
 };
 
@@ -35,9 +36,11 @@ struct plan {
   uint64_t kv_cells_max = 0;      // llama.cpp: the most cells any layer's cache holds (the attention phase's n_kv)
   bool windowed = true;           // the runtime keeps sliding-window caches at their window
   checked_u64 activations, overhead;
-  // Decode speed: when some layers run from system RAM, the share of the weights read from the GPU.
+  // Decode speed: what a decode step reads from system RAM rather than the GPU: the share of the layers the runtime
+  // runs on the CPU (of the active weights and KV), and the active experts it keeps there (--n-cpu-moe).
   bool host_layers = false;
-  double gpu_share = 1.0;
+  double host_layer_share = 0;
+  uint64_t host_expert_read = 0;
 };
 
 }  // namespace neuroshrink

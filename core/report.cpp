@@ -309,9 +309,12 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
     return;
   }
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
+  // Offloading that makes it fit: the routed experts of some layers in RAM (--n-cpu-moe, the faster), else layers.
   const fit_change* offload = nullptr;
-  for (const auto& c : sv.changes)
-    if (c.set.size() == 1 && c.set[0].option == "gpu_layers") offload = &c;
+  for (std::string_view kind : {"gpu_layers", "n_cpu_moe"})
+    for (const auto& c : sv.changes)
+      if (c.set.size() == 1 && c.set[0].option == kind) offload = &c;
+  const bool by_experts = offload && offload->set[0].option == "n_cpu_moe";
   const bool fits = r.chosen.fits && (!r.vllm || r.vllm->max_model_len_fits);
   const std::string_view fit = fits ? (layers_on_host(r) ? "offload" : "yes") : offload ? "offload" : "no";
   w.field("fit", fit).field("gpu", r.gpu->name).field("gpus", r.gpus).field("custom_gpu", r.gpu.custom())
@@ -320,7 +323,8 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
       .field("host_bytes", r.gpu->unified_memory ? uint64_t{0} : r.memory.host_bytes);
   if (!fits && offload) w.field("offload_headroom_bytes", offload->headroom_bytes).field("offload_host_bytes", offload->host_bytes);
   if (layers_on_host(r) || (!fits && offload) || (r.runtime && profile_of(*r.runtime)->solves_gpu_layers && !r.training))
-    w.field("gpu_layers", fits || !offload ? r.gpu_layers : offload->set[0].n).field("n_layer", r.n_layer);
+    w.field("gpu_layers", fits || !offload || by_experts ? r.gpu_layers : offload->set[0].n).field("n_layer", r.n_layer)
+        .field("n_cpu_moe", fits ? (r.cpu_moe_layers ? r.n_cpu_moe : uint64_t{0}) : by_experts ? offload->set[0].n : uint64_t{0});
   const double decode = fits ? (r.speed.known ? r.speed.decode_tokens_per_s : 0) : offload ? offload->decode_tokens_per_s : 0;
   w.field("decode_tokens_per_s", std::round(decode * 10) / 10);
   if (r.chosen.fits && r.vllm && !r.vllm->max_model_len_fits)
@@ -482,12 +486,14 @@ report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
   if (p.r.gguf && !reuse.file_plan && p.r.format && p.r.format->layout == weight_layout::gguf) reuse.file_plan = &*p.r.gguf;
   p.solver = solve(s, *p.tensors, reuse, p.r);
   if (!p.r.chosen.fits && rv.opt.gpu_layers < 0)
-    for (const auto& c : p.solver.changes)
-      if (c.set.size() == 1 && c.set[0].option == "gpu_layers") {
-        estimate_options o = reuse;
-        o.gpu_layers = static_cast<int64_t>(c.set[0].n);
-        p.run_as = estimate(s, *p.tensors, o);
-      }
+    for (std::string_view kind : {"gpu_layers", "n_cpu_moe"})  // the command runs the faster: experts in RAM
+      for (const auto& c : p.solver.changes)
+        if (c.set.size() == 1 && c.set[0].option == kind) {
+          estimate_options o = reuse;
+          if (kind == "gpu_layers") o.gpu_layers = static_cast<int64_t>(c.set[0].n);
+          else o.n_cpu_moe = c.set[0].n;
+          p.run_as = estimate(s, *p.tensors, o);
+        }
   return p;
 }
 

@@ -59,6 +59,20 @@ int64_t gpu_layers(const model_spec& s, const model_tensors& tensors, estimate_o
   return lo;
 }
 
+// The fewest leading layers whose routed experts stay in system RAM (llama.cpp --n-cpu-moe) with every layer on the
+// GPU, or -1 when even all of them do not make it fit. More layers' experts in RAM never need more GPU memory.
+int64_t cpu_moe_layers(const model_spec& s, const model_tensors& tensors, estimate_options o, uint64_t n_layer) {
+  o.gpu_layers = -1;
+  o.n_cpu_moe = n_layer;
+  if (!fits_chosen(estimate(s, tensors, o))) return -1;
+  uint64_t lo = 0, hi = n_layer;  // (lo: the request's own, which does not fit)
+  while (hi - lo > 1) {
+    o.n_cpu_moe = lo + (hi - lo) / 2;
+    (fits_chosen(estimate(s, tensors, o)) ? hi : lo) = o.n_cpu_moe;
+  }
+  return static_cast<int64_t>(hi);
+}
+
 fit_change measured(std::vector<option_setting> set, const estimate_result& e) {
   fit_change c{std::move(set), fits_chosen(e), e.ok() ? e.chosen.headroom_bytes : 0, e.ok() ? e.memory.host_bytes : 0,
                e.speed.known ? e.speed.decode_tokens_per_s : 0};
@@ -72,6 +86,7 @@ void apply(estimate_options& o, const option_setting& c) {
   else if (c.option == "context_tokens") o.context_tokens = n;
   else if (c.option == "kv_cache_dtype") o.kv_cache_dtype = c.value, o.kv_cache_dtype_k.clear(), o.kv_cache_dtype_v.clear();
   else if (c.option == "gpu_layers") o.gpu_layers = static_cast<int64_t>(n);
+  else if (c.option == "n_cpu_moe") o.n_cpu_moe = n, o.gpu_layers = -1;
   else if (c.option == "gpus") o.gpus = n;
   else if (c.option == "batch_size") o.batch_size = n;
   else if (c.option == "training.checkpointing") o.training.checkpointing = c.value;
@@ -100,6 +115,8 @@ std::vector<fit_change> inference_changes(const model_spec& s, const model_tenso
     keep(try_change(s, tensors, o, {{"kv_cache_dtype", std::string(rt.compact_kv)}}));
   if (!sv.best_quantization.empty() && r.format && sv.best_quantization != r.format->name)
     keep(try_change(s, tensors, o, {{"quantization", sv.best_quantization}}));
+  if (sv.n_cpu_moe && *sv.n_cpu_moe > 0)  // the experts in RAM, the rest on the GPU: faster than whole layers there
+    keep(try_change(s, tensors, o, {number_setting("n_cpu_moe", static_cast<uint64_t>(*sv.n_cpu_moe))}));
   if (sv.gpu_layers && *sv.gpu_layers >= 0 && static_cast<uint64_t>(*sv.gpu_layers) <= r.n_layer)
     keep(try_change(s, tensors, o, {number_setting("gpu_layers", static_cast<uint64_t>(*sv.gpu_layers))}));
   if (sv.fewest_gpus > o.gpus) keep(try_change(s, tensors, o, {number_setting("gpus", sv.fewest_gpus)}));
@@ -156,7 +173,7 @@ format_on_gpu format_on_chosen(const model_spec& s, const model_tensors& tensors
 
 bool layers_on_host(const estimate_result& r) {
   const runtime_profile* rt = r.ok() && r.runtime ? profile_of(*r.runtime) : nullptr;
-  return rt && rt->solves_gpu_layers && !r.training && r.gpu_layers <= r.n_layer;
+  return rt && rt->solves_gpu_layers && !r.training && (r.gpu_layers <= r.n_layer || r.cpu_moe_layers > 0);
 }
 
 solver_result solve(const model_spec& s, const model_tensors& tensors, const estimate_options& base, const estimate_result& r) {
@@ -175,6 +192,7 @@ solver_result solve(const model_spec& s, const model_tensors& tensors, const est
   out.best_quantization = best_quantization(s, tensors, quiet, rt);
   out.fewest_gpus = fewest_gpus(s, tensors, quiet);
   if (rt.solves_gpu_layers) out.gpu_layers = gpu_layers(s, tensors, quiet, r.n_layer);
+  if (rt.solves_gpu_layers && s.num_experts && !fits_chosen(r) && base.n_cpu_moe == 0) out.n_cpu_moe = cpu_moe_layers(s, tensors, quiet, r.n_layer);
   if (!fits_chosen(r) || layers_on_host(r)) out.changes = inference_changes(s, tensors, quiet, r, rt, out);
   return out;
 }

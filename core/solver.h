@@ -35,6 +35,7 @@ struct solver_result {
   std::string best_quantization;         // "" when none fits
   uint64_t fewest_gpus = 0;              // 0 when 64 do not fit
   std::optional<int64_t> gpu_layers;     // the runtime's -ngl, when it has one; -1 when none fits
+  std::optional<int64_t> n_cpu_moe;      // llama.cpp, a MoE model that does not fit: the fewest --n-cpu-moe that fits; -1 none
   // When the request does not fit whole on the chosen GPU(s): the changes that make it fit, cheapest first
   // (a shorter context, a compact KV cache, a smaller format, layers on the CPU, more GPUs; training:
   // checkpointing, micro-batch 1, an 8-bit optimizer, LoRA, QLoRA, ZeRO-3).

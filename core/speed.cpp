@@ -45,10 +45,12 @@ void estimate_speed(plan& p) {
   const double bw = static_cast<double>(r.gpu->bandwidth_bytes_per_s) * static_cast<double>(gpus_n);
   double step_s = 1.0 / decode_tokens_per_s(r, *r.gpu, gpus_n);
   if (p.host_layers) {
-    // Layers the runtime runs on the CPU read their weights at system RAM bandwidth.
+    // What the runtime keeps on the CPU is read at system RAM bandwidth: the layers it runs there, and the active
+    // experts of the layers whose experts stay in RAM; the rest at the GPU's.
     const double host_bw = static_cast<double>(o.host_bandwidth ? o.host_bandwidth : kDefaultHostBandwidth);
-    step_s = static_cast<double>(active_weights + kv) * p.gpu_share / (bw * kDecodeEfficiency) +
-             static_cast<double>(active_weights + kv) * (1 - p.gpu_share) / (host_bw * kDecodeEfficiency);
+    const double all = static_cast<double>(active_weights + kv);
+    const double host = std::min(all, all * p.host_layer_share + static_cast<double>(p.host_expert_read));
+    step_s = (all - host) / (bw * kDecodeEfficiency) + host / (host_bw * kDecodeEfficiency);
     sp.decode_bound = "memory bandwidth (GPU and system RAM)";
   } else {
     sp.decode_bound = "memory bandwidth";

@@ -15,10 +15,17 @@ bool size_from_gguf_plan(plan& p) {
   else p.r.gguf = ft ? plan_gguf(p.s, p.tensors.inv, *ft) : gguf_plan{};
   const gguf_plan& plan = *p.r.gguf;
   w.blk.assign(plan.n_layer, 0);
+  w.blk_experts.assign(plan.n_layer, 0);
   for (const auto& t : plan.tensors) {
     const uint64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
+    // llama.cpp's --n-cpu-moe moves what llm_ffn_exps_block_regex matches: blk.N.ffn_(up|down|gate|gate_up)_(ch|)exps
+    const bool experts = t.name.find(".ffn_") != std::string::npos && t.name.find("_exps") != std::string::npos;
     for (size_t k = 0; k < t.layer_index.size(); ++k)
-      if (t.layer_index[k] < w.blk.size()) w.blk[t.layer_index[k]] += gguf_row_bytes(t.layer_type[k], t.ne[0]) * rows;
+      if (t.layer_index[k] < w.blk.size()) {
+        const uint64_t bytes = gguf_row_bytes(t.layer_type[k], t.ne[0]) * rows;
+        w.blk[t.layer_index[k]] += bytes;
+        if (experts) w.blk_experts[t.layer_index[k]] += bytes;
+      }
     if (!t.layer_index.empty()) w.layers.add(t.bytes);
     else if (t.category == gguf_category::token_embd || t.category == gguf_category::position_embd) w.embedding.add(t.bytes);
     else if (t.category == gguf_category::output) w.output.add(t.bytes);

@@ -6,6 +6,8 @@
 
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
 #define FULL_TEXT(text) ""
+#define FULL_PROSE(expr) std::string()
 #else
 #define FULL_TEXT(text) text
+#define FULL_PROSE(expr) (expr)
 #endif

@@ -79,6 +79,7 @@ bool dense_file(const plan& p) {
 bool size_weights(plan& p) {
   if (p.f.layout == weight_layout::gguf || dense_file(p)) return size_from_gguf_plan(p);
   weight_split& w = p.weights;
+  checked_u64 experts;
   for (const auto& t : p.tensors.inv.tensors) {
     if (t.component == "mtp") continue;  // multi-token-prediction modules: stored, not loaded for plain decoding
     if (p.rt.vision_in_separate_file && (t.component == "vision" || t.component == "projector")) continue;  // llama.cpp's mmproj GGUF
@@ -86,10 +87,19 @@ bool size_weights(plan& p) {
     if (p.rt.one_dimensional_f32 && t.rank <= 1 && p.f.layout == weight_layout::dense) one = t.elements() * 4;
     const auto bytes = checked_u64::product({one, t.instances()});
     w.total.add(bytes);
+    if (t.role == tensor_role::expert && !t.layer_type.empty()) experts.add(bytes);
     if (!t.layer_type.empty()) w.layers.add(bytes);
     else if (t.role == tensor_role::embedding || t.role == tensor_role::position) w.embedding.add(bytes);
     else if (t.role == tensor_role::lm_head) w.output.add(bytes);
     else w.other.add(bytes);  // final norm, vision tower, projector
+  }
+  // The routed experts by layer, evenly over the MoE layers (each holds the same experts).
+  uint64_t moe_layers = 0;
+  for (const auto& l : p.s.layers) moe_layers += l.moe;
+  if (experts.value && moe_layers) {
+    w.blk_experts.assign(p.s.layers.size(), 0);
+    for (size_t i = 0; i < p.s.layers.size(); ++i)
+      if (p.s.layers[i].moe) w.blk_experts[i] = experts.value / moe_layers;
   }
   return true;
 }

@@ -66,27 +66,53 @@ TEST_CASE("8B at 4-bit, 8K context, on an RTX 3060 (llama.cpp Q4_K_M) fits with 
   CHECK(r["verdict"]["host_bytes"].get<uint64_t>() > 0);  // token_embd stays in system RAM (CPU_Mapped)
 }
 
-TEST_CASE("a MoE that fits only with layers on the CPU is an offload verdict, and the command says -ngl", "[verdict]") {
-  const auto r = report({{"gpu", "RTX 3060"}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"model_id", "Qwen/Qwen3-30B-A3B"}},
-                        "Qwen__Qwen3-30B-A3B");
+TEST_CASE("a MoE that does not fit keeps the experts of its first layers in RAM (--n-cpu-moe), the fewest that fit", "[verdict][n_cpu_moe]") {
+  const json base = {{"gpu", "RTX 3060"}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"model_id", "Qwen/Qwen3-30B-A3B"}};
+  const auto r = report(base, "Qwen__Qwen3-30B-A3B");
   const auto& v = r["verdict"];
   CHECK(v["fit"] == "offload");
-  const int64_t ngl = v["gpu_layers"];
-  CHECK(ngl > 0);
-  CHECK(ngl < 48);
+  CHECK(v["gpu_layers"] == 49);  // every layer on the GPU, the routed experts of the first N in system RAM
+  const uint64_t n = v["n_cpu_moe"];
+  CHECK(n > 0);
+  CHECK(n < 48);
   CHECK(v["offload_host_bytes"].get<uint64_t>() > v["host_bytes"].get<uint64_t>());
   // the command runs the plan that fits, and a repository without GGUF files is not offered to -hf
   const std::string cmd = r["commands"][0]["command"];
-  CHECK(cmd.find("-ngl " + std::to_string(ngl)) != std::string::npos);
+  CHECK(cmd.find("-ngl 49") != std::string::npos);
+  CHECK(cmd.find("--n-cpu-moe " + std::to_string(n)) != std::string::npos);
   CHECK(cmd.find("-m MODEL.gguf") != std::string::npos);
   CHECK(r["commands"][0]["note"].get<std::string>().find("Qwen3-30B-A3B-GGUF") != std::string::npos);
-  // with more layers than that it does not fit, with that many it does
-  const auto more = report({{"gpu", "RTX 3060"}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"gpu_layers", ngl + 1}}, "Qwen__Qwen3-30B-A3B");
-  CHECK(more["verdict"]["fit"] != "yes");
+  // N fits, N - 1 does not; the bytes only move: the weights are the same total
+  json fewer = base, exact = base;
+  fewer["n_cpu_moe"] = n - 1;
+  exact["n_cpu_moe"] = n;
+  const auto f = report(fewer, "Qwen__Qwen3-30B-A3B"), e = report(exact, "Qwen__Qwen3-30B-A3B");
+  CHECK(f["verdict"]["headroom_bytes"].get<int64_t>() < 0);
+  CHECK(e["verdict"]["fit"] == "offload");
+  CHECK(e["verdict"]["headroom_bytes"].get<int64_t>() >= 0);
+  CHECK(e["memory"]["weights_bytes"] == r["memory"]["weights_bytes"]);
+  CHECK(e["request"]["cpu_moe_layers"] == n);  // Qwen3-30B-A3B: every layer is MoE
+  // faster than whole layers on the CPU: a token reads 8 of 128 experts from RAM, not whole layers
+  double ngl_speed = 0;
+  for (const auto& c : v["changes"])
+    if (c["set"].contains("gpu_layers")) ngl_speed = c["decode_tokens_per_s"];
+  CHECK(ngl_speed > 0);
+  CHECK(e["verdict"]["decode_tokens_per_s"].get<double>() > ngl_speed);
+}
+
+TEST_CASE("a dense model that does not fit runs with layers on the CPU: an offload verdict, the command says -ngl", "[verdict]") {
+  const auto r = report({{"gpu", "RTX 4090"}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"context_tokens", 8192}},
+                        "meta-llama__Llama-3.3-70B-Instruct");
+  const auto& v = r["verdict"];
+  CHECK(v["fit"] == "offload");
+  CHECK(v["n_cpu_moe"] == 0);
+  const int64_t ngl = v["gpu_layers"];
+  CHECK(ngl > 0);
+  CHECK(ngl < 80);
+  CHECK(r["commands"][0]["command"].get<std::string>().find("-ngl " + std::to_string(ngl)) != std::string::npos);
+  const auto more = report({{"gpu", "RTX 4090"}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"context_tokens", 8192}, {"gpu_layers", ngl + 1}},
+                           "meta-llama__Llama-3.3-70B-Instruct");
   CHECK(more["verdict"]["headroom_bytes"].get<int64_t>() < 0);
-  const auto exact = report({{"gpu", "RTX 3060"}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"gpu_layers", ngl}}, "Qwen__Qwen3-30B-A3B");
-  CHECK(exact["verdict"]["fit"] == "offload");
-  CHECK(exact["verdict"]["headroom_bytes"].get<int64_t>() >= 0);
 }
 
 TEST_CASE("llama-server -hf only for a repository the Hub says holds GGUF files", "[verdict]") {

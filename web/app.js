@@ -64,7 +64,7 @@ function memoryBytes(value) {
 function request({ params: p, model }) {
   const r = model.file ? { model_id: model.id } : { config: model.text, model_id: model.id };
   for (const field of ['quantization', 'runtime', 'kv_cache_dtype', 'gpu']) if (p[field]) r[field] = p[field];
-  for (const field of ['context_tokens', 'batch_size', 'gpus', 'gpu_layers']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
+  for (const field of ['context_tokens', 'batch_size', 'gpus', 'gpu_layers', 'n_cpu_moe']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
   if (typed(p.gpu_memory_bytes) !== undefined) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes) || typed(p.gpu_memory_bytes);
   if (model.hub) r.hub = model.hub;
   if (model.weights) r.weights = model.weights;
@@ -102,7 +102,8 @@ async function estimate(ticket = ++generation) {
     hubModule().catch(() => {});
     loadExtras();
     // The full module's catalogue carries the prose the first one leaves out (file-type descriptions, sources).
-    fullCatalogue ??= loadEstimator().then(() => catalogue()).then((c) => { store.update({ catalogue: c }); fillCatalogue(c); }).catch(() => {});
+    // and its answer replaces the first module's, which leaves the formulas' prose out (core/variant_text.h).
+    fullCatalogue ??= loadEstimator().then(() => catalogue()).then((c) => { store.update({ catalogue: c }); fillCatalogue(c); estimateOrSay(); }).catch(() => {});
   }, 0);
 }
 

@@ -38,7 +38,7 @@ bool prepare(plan& p) {
   r.gpu_layers = o.gpu_layers < 0 ? p.n_layer + 1 : std::min<uint64_t>(static_cast<uint64_t>(o.gpu_layers), p.n_layer + 1);
   // Layers llama.cpp runs on the CPU read their weights at system RAM bandwidth (the output stays on the host too).
   p.host_layers = r.gpu_layers <= p.n_layer;
-  p.gpu_share = static_cast<double>(std::min(r.gpu_layers, p.n_layer)) / static_cast<double>(p.n_layer);
+  p.host_layer_share = 1.0 - static_cast<double>(std::min(r.gpu_layers, p.n_layer)) / static_cast<double>(p.n_layer);
   if (!r.flash_attention && ggml_quantized(p.kv_v)) {
     r.issues.push_back({"quantized_v_needs_flash_attention", "flash_attention",
         "llama.cpp refuses a quantized V cache (" + std::string(p.kv_v.name) + ") without flash attention: \"quantized V cache requires flash_attn to be enabled\" (src/llama-context.cpp). Turn flash attention on, or keep V at f16.",
@@ -83,7 +83,18 @@ uint64_t state_bytes(const plan& p, const layer_spec& l) {
 // offloading the input layer"); the last `gl` layers on the GPU; output norm + output on the GPU when
 // ngl > n_layer. A tied model's output is a copy of token_embd made in the GPU's buffer type
 // (src/llama-model-loader.cpp: duplicated tensors are shared only within one buffer type). Returns the copy.
-uint64_t add_model_buffers(plan& p, uint64_t gl, bool output_on_gpu) {
+// Routed experts kept in system RAM (--n-cpu-moe N: common/arg.cpp overrides blk.i.ffn_(up|down|gate|gate_up)_(ch|)exps
+// to the CPU buffer type for i < N): those of the first N layers that are on the GPU. Their count in `layers`.
+uint64_t cpu_moe_bytes(const plan& p, uint64_t gl, uint64_t& layers) {
+  const std::vector<uint64_t>& e = p.weights.blk_experts;
+  uint64_t bytes = 0;
+  layers = 0;
+  for (uint64_t b = p.n_layer - gl; b < std::min<uint64_t>(p.o.n_cpu_moe, e.size()); ++b)
+    if (e[b]) bytes += e[b], ++layers;
+  return bytes;
+}
+
+uint64_t add_model_buffers(plan& p, uint64_t gl, bool output_on_gpu, uint64_t experts_host) {
   estimate_result& r = p.r;
   const weight_split& w = p.weights;
   const uint64_t n_layer = p.n_layer;
@@ -92,10 +103,12 @@ uint64_t add_model_buffers(plan& p, uint64_t gl, bool output_on_gpu) {
     layers_gpu = 0;
     for (uint64_t b = w.blk.size() - std::min<uint64_t>(gl, w.blk.size()); b < w.blk.size(); ++b) layers_gpu += w.blk[b];
   }
+  layers_gpu -= std::min(layers_gpu, experts_host);
   const uint64_t layers_host = w.layers.value - layers_gpu;
   const uint64_t out_bytes = w.output.value + w.other.value;
   const uint64_t tied_copy = !output_on_gpu ? 0 : r.gguf ? (r.gguf->tied_output ? w.token_embd : 0) : p.s.tie_word_embeddings ? w.embedding.value : 0;
-  add_component(r, "model_buffer_host", "Model buffer, host (CPU_Mapped: token_embd" + std::string(gl < n_layer ? " + CPU layers" : "") + (output_on_gpu ? "" : " + output") + ")",
+  add_component(r, "model_buffer_host", "Model buffer, host (CPU_Mapped: token_embd" + std::string(gl < n_layer ? " + CPU layers" : "") +
+      (experts_host ? " + the experts of " + text_of(r.cpu_moe_layers) + " layers" : std::string()) + (output_on_gpu ? "" : " + output") + ")",
       "weights", w.embedding.value + layers_host + (output_on_gpu ? 0 : out_bytes), true);
   if (gl > 0)  // any layer on the GPU
     add_component(r, "model_buffer_gpu", "Model buffer, GPU (" + text_of(gl) + " layers" + (output_on_gpu ? " + output" : "") + (tied_copy ? ", tied output copied" : "") + ")",
@@ -109,7 +122,7 @@ uint64_t add_model_buffers(plan& p, uint64_t gl, bool output_on_gpu) {
 // (tests/fixtures/llamacpp/measurements.json, 92 contexts): the larger of the logits phase,
 // 4 * ub * (n_vocab + 2 * n_embd), and without flash attention the attention phase, the f32 KQ scores and mask
 // 4 * ub * n_kv * (n_head + 1) beside ~ 4 * ub * (5 n_embd + 2 n_embd_kv) of live activations.
-void add_compute_buffers(plan& p, bool any_gpu) {
+void add_compute_buffers(plan& p, bool any_gpu, bool experts_host) {
   estimate_result& r = p.r;
   const model_spec& s = p.s;
   const uint64_t ub = r.n_ubatch, h = s.hidden_size, V = s.vocab_size;
@@ -126,6 +139,15 @@ void add_compute_buffers(plan& p, bool any_gpu) {
     const uint64_t host_compute = 4 * ub * h;
     p.activations.add(host_compute);
     add_component(r, "compute_buffer_host", "Compute buffer, host (CUDA_Host: embeddings lookup)", "activations", host_compute, true);
+  }
+  if (experts_host) {
+    // The CPU backend runs the expert FFNs of those layers: the f32 input, gate/up and gated outputs and down
+    // outputs of the experts each token uses, for a ubatch (an approximation of ggml-alloc's peak, not yet held
+    // against a real --n-cpu-moe log).
+    const uint64_t ff = s.moe_intermediate_size ? s.moe_intermediate_size : s.intermediate_size, k = std::max<uint64_t>(1, s.experts_per_token);
+    const checked_u64 cpu_moe = checked_u64::product({4, ub, h + k * (3 * ff + h)});
+    p.activations.add(cpu_moe);
+    add_component(r, "compute_buffer_cpu_moe", "Compute buffer, host (CPU: the experts kept in system RAM)", "activations", cpu_moe.value, true);
   }
 }
 
@@ -171,12 +193,25 @@ void components(plan& p) {
   const uint64_t gl = std::min(r.gpu_layers, p.n_layer);  // repeating layers on the GPU
   const bool output_on_gpu = r.gpu_layers > p.n_layer;    // src/llama-model.cpp: the output layer needs ngl > n_layer
   const bool any_gpu = r.gpu_layers > 0;
-  const uint64_t tied_copy = add_model_buffers(p, gl, output_on_gpu);
+  r.n_cpu_moe = p.o.n_cpu_moe;
+  const uint64_t experts_host = cpu_moe_bytes(p, gl, r.cpu_moe_layers);
+  if (experts_host) {
+    // A token reads the experts it routes to: experts_per_token of num_experts of each layer's experts.
+    const model_spec& s = p.s;
+    p.host_layers = true;
+    p.host_expert_read = s.num_experts ? static_cast<uint64_t>(static_cast<double>(experts_host) * static_cast<double>(s.experts_per_token) / static_cast<double>(s.num_experts)) : experts_host;
+  } else if (p.o.n_cpu_moe && !p.weights.blk_experts.empty()) {
+    r.issues.push_back({"n_cpu_moe_no_effect", "n_cpu_moe", "--n-cpu-moe " + text_of(p.o.n_cpu_moe) + " moves nothing: the first " + text_of(p.o.n_cpu_moe) +
+        " layers hold no routed experts on the GPU (they are dense, or already on the CPU by -ngl).", severity::info});
+  } else if (p.o.n_cpu_moe) {
+    r.issues.push_back({"n_cpu_moe_no_experts", "n_cpu_moe", "--n-cpu-moe keeps routed experts in system RAM; this model has none, so it changes nothing.", severity::warning});
+  }
+  const uint64_t tied_copy = add_model_buffers(p, gl, output_on_gpu, experts_host);
   // KV buffer: each layer's cache on that layer's device (offload_kqv, src/llama-kv-cache.cpp).
   const uint64_t kv = p.kv_cache.value, kv_gpu = kv / p.n_layer * gl + (gl == p.n_layer ? kv % p.n_layer : 0);
   if (any_gpu) add_component(r, "kv_buffer_gpu", "KV buffer, GPU", "kv_cache", kv_gpu, false);
   if (kv > kv_gpu) add_component(r, "kv_buffer_host", "KV buffer, host (CPU layers)", "kv_cache", kv - kv_gpu, true);
-  add_compute_buffers(p, any_gpu);
+  add_compute_buffers(p, any_gpu, experts_host > 0);
   // Output buffer: float logits for one output per sequence, on the host (src/llama-context.cpp output_reserve).
   const uint64_t out_buf = 4 * p.s.vocab_size * std::max<uint64_t>(1, p.n_seq);
   p.overhead.add(out_buf);
@@ -203,15 +238,18 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.n_ubatch != kLlamaDefaultUbatch) cmd += " -ub " + text_of(r.n_ubatch);
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
+  if (r.cpu_moe_layers) cmd += " --n-cpu-moe " + text_of(r.n_cpu_moe);
   if (o.gpus > 1) cmd += " --split-mode layer";
   return cmd;
 }
 
 void write_settings(json_writer& w, const estimate_result& r, const estimate_options& o) {
   w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
-      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size)
+      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size).field("n_cpu_moe", r.n_cpu_moe)
+      .field("cpu_moe_layers", r.cpu_moe_layers)
       .field("settings_text", "n_ctx " + text_of(r.n_ctx) + " (" + text_of(o.batch_size) + " x " + text_of(r.n_ctx_seq) + "), ubatch " + text_of(r.n_ubatch) +
-                                  ", flash attention " + (r.flash_attention ? "on" : "off") + ", -ngl " + text_of(r.gpu_layers));
+                                  ", flash attention " + (r.flash_attention ? "on" : "off") + ", -ngl " + text_of(r.gpu_layers) +
+                                  (r.cpu_moe_layers ? ", --n-cpu-moe " + text_of(r.n_cpu_moe) : std::string()));
 }
 
 constexpr std::string_view kLadder[] = {"bf16", "fp16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "IQ3_XXS", "Q2_K", "IQ2_XXS"};

@@ -16,6 +16,7 @@ const TABLE = {
   gpus: ['gpus'],
   gpu_memory_bytes: ['gpu-memory', 'vram'],
   gpu_layers: ['gpu-layers'],
+  n_cpu_moe: ['n-cpu-moe'],
   mode: ['mode'],
   method: ['method'],
   precision: ['precision'],

@@ -23,6 +23,7 @@ function changeLabel(set, v) {
     case 'kv_cache_dtype': return `KV cache in ${value}`;
     case 'batch_size': return 'one sequence at a time';
     case 'gpu_layers': return `${value} of ${v.n_layer + 1} layers on the GPU, the rest in system RAM`;
+    case 'n_cpu_moe': return `the experts of ${value} layers in system RAM`;
     case 'gpus': return `${value} GPUs`;
     case 'training.checkpointing': return 'gradient checkpointing';
     case 'training.micro_batch': return `micro-batch ${value}`;
@@ -66,6 +67,10 @@ export function verdictText(report, unit = 'GiB') {
       vllm ? `KV cache for ${formatCount(vllm.kv_tokens)} tokens: ${vllm.max_concurrency.toFixed(1)} concurrent ${formatCount(report.request.context_tokens)}-token requests`
         : max ? `context up to ${formatCount(max)} tokens` : '',
       v.host_bytes ? `${bytes(v.host_bytes)} in system RAM` : ''].filter(Boolean).join(' · ');
+  } else if (v.fit === 'offload' && v.n_cpu_moe) {
+    headline = `Fits on ${hardwareName(v, unit)} with the experts of ${v.n_cpu_moe} layers in system RAM` + (v.decode_tokens_per_s ? `: ${speed(v.decode_tokens_per_s)}` : '');
+    detail = v.headroom_bytes >= 0 ? `${bytes(v.host_bytes)} in system RAM (llama.cpp --n-cpu-moe ${v.n_cpu_moe}).`
+      : `${bytes(v.offload_host_bytes ?? v.host_bytes)} in system RAM (llama.cpp --n-cpu-moe ${v.n_cpu_moe}); the whole model on the GPU is ${bytes(v.headroom_bytes)} short.`;
   } else if (v.fit === 'offload') {
     const onHost = v.n_layer + 1 - v.gpu_layers;
     headline = `Fits on ${hardwareName(v, unit)} with ${onHost} of ${v.n_layer + 1} layers on the CPU` + (v.decode_tokens_per_s ? `: ${speed(v.decode_tokens_per_s)}` : '');
@@ -75,7 +80,8 @@ export function verdictText(report, unit = 'GiB') {
     headline = `${training ? 'Training does not fit' : 'Does not fit'} on ${hardwareName(v, unit)}: ${bytes(v.headroom_bytes)} short`;
     detail = v.reason ?? (v.changes.length ? 'What would make it fit:' : 'No change tried here makes it fit: a larger GPU, or more of them.');
   }
-  const changes = (v.changes ?? []).filter((c) => !(v.fit === 'offload' && c.set.gpu_layers !== undefined && Object.keys(c.set).length === 1 && v.headroom_bytes < 0))
+  const offloading = (c) => (v.n_cpu_moe ? c.set.n_cpu_moe !== undefined : c.set.gpu_layers !== undefined) && Object.keys(c.set).length === 1;
+  const changes = (v.changes ?? []).filter((c) => !(v.fit === 'offload' && offloading(c) && v.headroom_bytes < 0))
     .map((c) => ({
       label: changeLabel(c.set, v),
       note: [`${bytes(c.headroom_bytes)} to spare`, speed(c.decode_tokens_per_s)].filter(Boolean).join(', '),
