@@ -102,8 +102,9 @@ async function estimate(ticket = ++generation) {
     hubModule().catch(() => {});
     loadExtras();
     // The full module's catalogue carries the prose the first one leaves out (file-type descriptions, sources).
-    // and its answer replaces the first module's, which leaves the formulas' prose out (core/variant_text.h).
-    fullCatalogue ??= loadEstimator().then(() => catalogue()).then((c) => { store.update({ catalogue: c }); fillCatalogue(c); estimateOrSay(); }).catch(() => {});
+    // and its answer replaces the first module's, which leaves the formulas' prose out (core/variant_text.h);
+    // (under the same ticket: a model being fetched meanwhile is not cancelled)
+    fullCatalogue ??= loadEstimator().then(() => catalogue()).then((c) => { store.update({ catalogue: c }); fillCatalogue(c); if (!loading) estimate(generation).catch(cannotStart); }).catch(() => {});
   }, 0);
 }
 

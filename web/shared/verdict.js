@@ -42,6 +42,7 @@ export function changeFields(set) {
     const field = option.replace(/^training\./, '');
     fields[field === 'micro_batch' ? 'batch_size' : field] = String(value);
   }
+  if (set.n_cpu_moe !== undefined) fields.gpu_layers = '';  // (measured with every layer on the GPU)
   return fields;
 }
 
