@@ -59,6 +59,7 @@ struct estimate_options {
   const gguf_plan* file_plan = nullptr;
   training_options training;
   uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
+  uint64_t host_memory_bytes = 0;  // system RAM the host can give the runtime; 0 = not given (the fit is the GPU's alone)
   bool explain = true;             // write the formula texts (estimate_result::formulas); the solvers and the
                                    // what-fits table need only the numbers
 };
@@ -194,10 +195,12 @@ class chosen_gpu {
 // The fit on the chosen GPU(s): each GPU's usable memory against the largest per-GPU share (unified memory
 // holds the host's share too).
 struct chosen_fit {
-  bool fits = false;
+  bool fits = false;          // the GPU(s) and, when the request gives it, system RAM
   uint64_t usable_bytes = 0;  // per GPU, as the runtime may use it
   uint64_t needed_bytes = 0;  // per GPU
   int64_t headroom_bytes = 0; // usable - needed; negative when it does not fit
+  bool gpu_fits = false;      // the GPU(s) alone
+  int64_t host_headroom_bytes = 0;  // host_memory_bytes - what the host holds; 0 when system RAM was not given
 };
 
 struct estimate_result {

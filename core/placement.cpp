@@ -76,7 +76,17 @@ void place_and_fit(estimate_result& r, const estimate_options& o) {
     const chosen_fit f = fit_on(g, rt ? rt->usable_bytes(g, o) : usable_bytes(g), r.memory.total_bytes, per_gpu_need);
     r.fits.push_back({&g, f.fits, f.headroom_bytes});
   }
-  if (r.gpu) r.chosen = fit_on(*r.gpu, rt ? rt->usable_bytes(*r.gpu, o) : usable_bytes(*r.gpu), r.memory.total_bytes, per_gpu_need);
+  if (r.gpu) {
+    r.chosen = fit_on(*r.gpu, rt ? rt->usable_bytes(*r.gpu, o) : usable_bytes(*r.gpu), r.memory.total_bytes, per_gpu_need);
+    r.chosen.gpu_fits = r.chosen.fits;
+    // System RAM, when given: what the host holds must fit in it too (a unified machine's GPU already holds it).
+    if (o.host_memory_bytes && !unified) {
+      const uint64_t host = r.memory.host_bytes;
+      r.chosen.host_headroom_bytes = host <= o.host_memory_bytes ? static_cast<int64_t>(o.host_memory_bytes - host)
+                                                                  : -static_cast<int64_t>(std::min<uint64_t>(host - o.host_memory_bytes, INT64_MAX));
+      r.chosen.fits = r.chosen.fits && host <= o.host_memory_bytes;
+    }
+  }
 
 }
 

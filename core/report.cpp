@@ -321,6 +321,7 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
       .field("unified_memory", r.gpu->unified_memory).field("usable_bytes", r.chosen.usable_bytes)
       .field("needed_bytes", r.chosen.needed_bytes).field("headroom_bytes", r.chosen.headroom_bytes)
       .field("host_bytes", r.gpu->unified_memory ? uint64_t{0} : r.memory.host_bytes);
+  if (r.chosen.host_headroom_bytes) w.field("host_headroom_bytes", r.chosen.host_headroom_bytes);
   if (!fits && offload) w.field("offload_headroom_bytes", offload->headroom_bytes).field("offload_host_bytes", offload->host_bytes);
   if (layers_on_host(r) || (!fits && offload) || (r.runtime && profile_of(*r.runtime)->solves_gpu_layers && !r.training))
     w.field("gpu_layers", fits || !offload || by_experts ? r.gpu_layers : offload->set[0].n).field("n_layer", r.n_layer)
@@ -329,6 +330,9 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
   w.field("decode_tokens_per_s", std::round(decode * 10) / 10);
   if (r.chosen.fits && r.vllm && !r.vllm->max_model_len_fits)
     w.field("reason", "vLLM starts only when its KV cache holds one sequence of max_model_len; this one does not");
+  else if (r.chosen.gpu_fits && r.chosen.host_headroom_bytes < 0)
+    w.field("reason", "the GPU holds its share, but what stays in system RAM is " + text_of(static_cast<uint64_t>(-r.chosen.host_headroom_bytes)) +
+                          " bytes more than the host_memory_bytes given");
   w.key("changes").begin_array();
   for (const auto& c : sv.changes) {
     w.begin_object().key("set").begin_object();

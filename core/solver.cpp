@@ -7,10 +7,14 @@
 namespace neuroshrink {
 namespace {
 
-// Whether an estimate fits on its chosen GPU(s).
+// Whether an estimate fits on its chosen GPU(s) (and in system RAM, when the request gives it).
 bool fits_chosen(const estimate_result& r) {
   return r.ok() && r.gpu && r.chosen.fits && (!r.vllm || r.vllm->max_model_len_fits);
 }
+
+// The GPU(s) alone: the searches that move bytes to the host (-ngl, --n-cpu-moe) find the least they must move;
+// whether the host then holds it is the measured change's fit.
+bool gpu_fits_chosen(const estimate_result& r) { return r.ok() && r.gpu && r.chosen.gpu_fits; }
 
 // Largest context (binary search; memory grows with the context in every runtime).
 uint64_t max_context(const model_spec& s, const model_tensors& tensors, estimate_options o) {
@@ -48,13 +52,13 @@ uint64_t fewest_gpus(const model_spec& s, const model_tensors& tensors, estimate
 int64_t gpu_layers(const model_spec& s, const model_tensors& tensors, estimate_options o, uint64_t n_layer) {
   int64_t lo = 0, hi = static_cast<int64_t>(n_layer) + 1;
   o.gpu_layers = hi;
-  if (fits_chosen(estimate(s, tensors, o))) return hi;
+  if (gpu_fits_chosen(estimate(s, tensors, o))) return hi;
   o.gpu_layers = 0;
-  if (!fits_chosen(estimate(s, tensors, o))) return -1;
+  if (!gpu_fits_chosen(estimate(s, tensors, o))) return -1;
   while (hi - lo > 1) {
     const int64_t mid = (lo + hi) / 2;
     o.gpu_layers = mid;
-    (fits_chosen(estimate(s, tensors, o)) ? lo : hi) = mid;
+    (gpu_fits_chosen(estimate(s, tensors, o)) ? lo : hi) = mid;
   }
   return lo;
 }
@@ -64,11 +68,11 @@ int64_t gpu_layers(const model_spec& s, const model_tensors& tensors, estimate_o
 int64_t cpu_moe_layers(const model_spec& s, const model_tensors& tensors, estimate_options o, uint64_t n_layer) {
   o.gpu_layers = -1;
   o.n_cpu_moe = n_layer;
-  if (!fits_chosen(estimate(s, tensors, o))) return -1;
+  if (!gpu_fits_chosen(estimate(s, tensors, o))) return -1;
   uint64_t lo = 0, hi = n_layer;  // (lo: the request's own, which does not fit)
   while (hi - lo > 1) {
     o.n_cpu_moe = lo + (hi - lo) / 2;
-    (fits_chosen(estimate(s, tensors, o)) ? hi : lo) = o.n_cpu_moe;
+    (gpu_fits_chosen(estimate(s, tensors, o)) ? hi : lo) = o.n_cpu_moe;
   }
   return static_cast<int64_t>(hi);
 }

@@ -214,3 +214,29 @@ TEST_CASE("a base-model class (no LM head: an embedding checkpoint) counts no lm
   CHECK(h["hub_check"][0]["verdict"] == "explained");
   CHECK(h["hub_check"][0]["message"].get<std::string>().find("no lm_head stored") != std::string::npos);
 }
+
+TEST_CASE("system RAM, when given, is part of the fit: the experts in RAM must fit there too", "[verdict][host_memory]") {
+  const json base = {{"gpu", "RTX 3060"}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}};
+  const auto r = report(base, "Qwen__Qwen3-30B-A3B");
+  const uint64_t n = r["verdict"]["n_cpu_moe"];
+  REQUIRE(n > 0);
+  const uint64_t host = r["verdict"]["offload_host_bytes"];
+  json plenty = base, tight = base;
+  plenty["n_cpu_moe"] = n;
+  plenty["host_memory_bytes"] = host + (uint64_t{1} << 30);
+  tight["n_cpu_moe"] = n;
+  tight["host_memory_bytes"] = host / 2;
+  const auto p = report(plenty, "Qwen__Qwen3-30B-A3B"), t = report(tight, "Qwen__Qwen3-30B-A3B");
+  CHECK(p["verdict"]["fit"] == "offload");
+  CHECK(p["verdict"]["host_headroom_bytes"].get<int64_t>() > 0);
+  CHECK(t["verdict"]["fit"] == "no");
+  CHECK(t["verdict"]["host_headroom_bytes"].get<int64_t>() < 0);
+  CHECK(t["verdict"]["reason"].get<std::string>().find("system RAM") != std::string::npos);
+  // too little RAM for any offload: no change that moves bytes to the host is offered as fitting
+  json none = base;
+  none["host_memory_bytes"] = uint64_t{1} << 30;
+  for (const auto& c : report(none, "Qwen__Qwen3-30B-A3B")["verdict"]["changes"]) {
+    CHECK_FALSE(c["set"].contains("n_cpu_moe"));
+    CHECK_FALSE(c["set"].contains("gpu_layers"));
+  }
+}
