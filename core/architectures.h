@@ -103,6 +103,7 @@ inline constexpr architecture kTable[] = {
   {"lfm2",               "Lfm2ForCausalLM",                    "lfm2",        none},      // LFM2Model, LLM_ARCH_LFM2 (attention layers only; conv layers recurrent)
   {"granitemoehybrid",   "GraniteMoeHybridForCausalLM",        "granitehybrid", none},    // GraniteHybridModel, LLM_ARCH_GRANITE_HYBRID
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel
+  {"llava_next",         "LlavaNextForConditionalGeneration",  "llama",       none},      // likewise
   {"gemma3",             "Gemma3ForConditionalGeneration",     "gemma3",      standard},  // as gemma3_text
   {"qwen2_vl",           "Qwen2VLForConditionalGeneration",    "qwen2vl",     none},
   {"qwen2_5_vl",         "Qwen2_5_VLForConditionalGeneration", "qwen2vl",     none},      // Qwen2VLModel registers 2.5 too

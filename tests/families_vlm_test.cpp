@@ -513,3 +513,91 @@ TEST_CASE("Mistral-Small-3.x (mistral3): 24,011,361,280 parameters, text, Pixtra
   // sliding_window null: 40 full layers of 8 KV heads x 128.
   CHECK(estimate(s, estimate_options{}).kv_cache_bytes_per_token == 40ull * 2 * 8 * 128 * 2);
 }
+
+
+// llava-hf/llava-v1.6-mistral-7b-hf's config as a published test dict gives it (tests/fixtures/SOURCES.md), in JSON.
+static const char* kLlavaNextMistral = R"json({
+  "architectures": [
+    "LlavaNextForConditionalGeneration"
+  ],
+  "ignore_index": -100,
+  "image_grid_pinpoints": [
+    [
+      336,
+      672
+    ],
+    [
+      672,
+      336
+    ],
+    [
+      672,
+      672
+    ],
+    [
+      1008,
+      336
+    ],
+    [
+      336,
+      1008
+    ]
+  ],
+  "image_token_index": 32000,
+  "model_type": "llava_next",
+  "projector_hidden_act": "gelu",
+  "text_config": {
+    "_name_or_path": "mistralai/Mistral-7B-Instruct-v0.2",
+    "architectures": [
+      "MistralForCausalLM"
+    ],
+    "intermediate_size": 14336,
+    "max_position_embeddings": 32768,
+    "model_type": "mistral",
+    "num_key_value_heads": 8,
+    "rms_norm_eps": 1e-05,
+    "rope_theta": 1000000.0,
+    "sliding_window": null,
+    "torch_dtype": "bfloat16",
+    "vocab_size": 32064
+  },
+  "torch_dtype": "float16",
+  "transformers_version": "4.39.0.dev0",
+  "use_image_newline_parameter": true,
+  "vision_config": {
+    "hidden_size": 1024,
+    "image_size": 336,
+    "intermediate_size": 4096,
+    "model_type": "clip_vision_model",
+    "num_attention_heads": 16,
+    "num_hidden_layers": 24,
+    "patch_size": 14,
+    "projection_dim": 768,
+    "vocab_size": 32000
+  },
+  "vision_feature_layer": -2,
+  "vision_feature_select_strategy": "default",
+  "vocab_size": 32064
+})json";
+
+TEST_CASE("llava-hf/llava-v1.6-mistral-7b-hf (llava_next): 7,566,747,648 parameters with image_newline", "[params][llava_next]") {
+  const auto parsed = parse_config(kLlavaNextMistral);
+  REQUIRE(parsed.ok());
+  const model_spec& s = parsed.spec;
+  CHECK(s.family == "llava_next");
+  CHECK(s.text_family == "mistral");
+  CHECK(s.vocab_size == 32064);  // text_config's, resized for <image> and pad
+  const auto p = count_parameters(build_inventory(s));
+  CHECK(p.total.value == 7'566'747'648ull);  // llmfit parameters_raw (the Hub's safetensors total)
+  CHECK(component_of(p, "vision") == 303'507'456ull);  // CLIP ViT-L/14-336, all 24 layers and post_layernorm stored
+  // linear_1 4096 x 1024 + 4096, linear_2 4096 x 4096 + 4096, image_newline 4096
+  CHECK(component_of(p, "projector") == 4096ull * 1024 + 4096 + 4096ull * 4096 + 4096 + 4096);
+  // the Vicuna-7B variant: a Llama text decoder of the same vocabulary
+  std::string vicuna = kLlavaNextMistral;
+  for (auto [from, to] : {std::pair<std::string, std::string>{"\"model_type\": \"mistral\"", "\"model_type\": \"llama\""},
+                          {"\"intermediate_size\": 14336", "\"intermediate_size\": 11008"}, {"\"num_key_value_heads\": 8,", "\"num_key_value_heads\": 32,"}})
+    vicuna.replace(vicuna.find(from), from.size(), to);
+  const auto v = parse_config(vicuna);
+  REQUIRE(v.ok());
+  CHECK(count_parameters(build_inventory(v.spec)).total.value == 7'063'431'168ull);
+}

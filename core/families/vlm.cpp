@@ -139,6 +139,13 @@ void build_llava(const model_spec& s, inventory_builder& b) {
   b.linear_outside("multi_modal_projector.linear_2", s.hidden_size, s.hidden_size, tensor_role::projector, bias, "projector");
 }
 
+// ---- LLaVA-NeXT (1.6): configuration_llava_next.py / modeling_llava_next.py. LLaVA's tower and projector, plus
+// image_newline [text hidden], a top-level parameter created whatever use_image_newline_parameter says.
+void build_llava_next(const model_spec& s, inventory_builder& b) {
+  build_llava(s, b);
+  b.tensor("image_newline", {s.hidden_size}, tensor_role::projector, "projector");
+}
+
 // ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower (every
 // released Gemma 3 config says vision_use_head false) and Gemma3MultiModalProjector:
 // mm_input_projection_weight [vision_h, text_h] and mm_soft_emb_norm [vision_h] (a Gemma3RMSNorm).
