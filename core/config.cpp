@@ -217,9 +217,15 @@ parsed_config parse_config(std::string_view text) {
 #endif
   s.defaults_source = std::string(rule.source);
   rule.read(r, s);
-  // "Qwen3Model", "LlamaModel": a base model without its LM head (not "GPT2LMHeadModel", not "...ForCausalLM").
+  // "Qwen3Model", "LlamaModel": a base model without its LM head (not "GPT2LMHeadModel", not "...ForCausalLM"),
+  // unless its own code loads it as a causal LM (auto_map's AutoModelForCausalLM: ChatGLM's "ChatGLMModel").
   const std::string_view cls = s.architecture;
-  s.headless = cls.size() > 5 && cls.ends_with("Model") && !cls.ends_with("LMHeadModel") && cls.find("For") == std::string_view::npos;
+  const config_json* auto_map = r.find({"auto_map"});
+  const bool causal_lm_code = auto_map && auto_map->is_object() && auto_map->contains("AutoModelForCausalLM");
+  s.headless = !causal_lm_code && cls.size() > 5 && cls.ends_with("Model") && !cls.ends_with("LMHeadModel") && cls.find("For") == std::string_view::npos;
+  if (auto_map && auto_map->is_object() && !auto_map->empty())
+    issues.push_back({"remote_code", "auto_map", "This checkpoint ships its own modeling code (auto_map): transformers loads it with trust_remote_code=True; "
+        "the estimate follows the " + s.family + " rule" + (s.known_family ? ", written from that code." : ", which does not know it."), severity::info});
   if (s.headless)
     issues.push_back({"no_lm_head", "architectures", s.architecture + " is the base model without its LM head (an embedding or reranker checkpoint): "
         "no lm_head is counted, as its files store none.", severity::info});

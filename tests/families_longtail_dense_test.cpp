@@ -372,3 +372,23 @@ TEST_CASE("ByteDance-Seed/Seed-OSS-36B-Instruct (seed_oss) has 36,151,104,512 pa
   CHECK_FALSE(has_tensor(p.spec, "model.layers.{i}.self_attn.o_proj.bias"));
   CHECK(kv_fp16(p.spec) == 64ull * 2 * 8 * 128 * 2);
 }
+
+TEST_CASE("THUDM/chatglm3-6b (chatglm): 6,243,584,000 parameters and the stored inv_freq; 2 KV groups", "[params][kv][chatglm][fixture]") {
+  // pytorch_model.bin.index.json total_size 12,487,168,064 bytes of fp16 / 2 = 6,243,584,032: the parameters and
+  // transformer.rotary_pos_emb.inv_freq, a persistent buffer of kv_channels / 4 = 32 (tests/fixtures/SOURCES.md).
+  const model_spec s = fixture("THUDM__chatglm3-6b");
+  CHECK(s.family == "chatglm");
+  CHECK_FALSE(s.headless);  // "ChatGLMModel", loaded as a causal LM by its own code (auto_map)
+  CHECK(params_of(s).total.value + 32 == 6'243'584'032ull);
+  CHECK(has_tensor(s, "transformer.output_layer.weight"));
+  // multi_query_attention: 2 groups of 128 for K and V in 28 layers, fp16.
+  CHECK(kv_fp16(s) == 28ull * 2 * 2 * 128 * 2);
+  // GLM-4-9B's fields (40 layers, vocab 151552, as a transformers log prints its config): 9,399,951,360 + 32, the
+  // llmfit parameters_raw of THUDM/glm-4-9b-chat.
+  const auto glm4 = parse_config(R"({"model_type": "chatglm", "architectures": ["ChatGLMModel"], "auto_map": {"AutoModelForCausalLM": "modeling_chatglm.ChatGLMForConditionalGeneration"},
+      "add_bias_linear": false, "add_qkv_bias": true, "ffn_hidden_size": 13696, "hidden_size": 4096, "kv_channels": 128, "multi_query_attention": true,
+      "multi_query_group_num": 2, "num_attention_heads": 32, "num_layers": 40, "padded_vocab_size": 151552, "post_layer_norm": true,
+      "rmsnorm": true, "seq_length": 131072, "torch_dtype": "bfloat16"})");
+  REQUIRE(glm4.ok());
+  CHECK(params_of(glm4.spec).total.value + 32 == 9'399'951'392ull);
+}

@@ -175,6 +175,47 @@ void build_exaone4(const model_spec& s, inventory_builder& b) {
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- ChatGLM2 / ChatGLM3 / GLM-4-9B (chatglm): configuration_chatglm.py / modeling_chatglm.py shipped with the
+// checkpoints (ChatGLMForConditionalGeneration, remote code). Everything under transformer.: word_embeddings, per
+// layer a fused query_key_value [heads x kv_channels + 2 x groups x kv_channels, h] (biased with add_qkv_bias or
+// add_bias_linear), dense [h, heads x kv_channels], a fused dense_h_to_4h [2 x ffn, h] and dense_4h_to_h [h, ffn]
+// (biased with add_bias_linear), RMSNorms (LayerNorms with biases when rmsnorm is false), final_layernorm when
+// post_layer_norm, and output_layer, never tied. With multi_query_attention the cache holds
+// multi_query_group_num groups of kv_channels, else every head. The rotary inv_freq is a buffer (stored, not a
+// parameter). Class defaults: 28 layers, vocab 65024, hidden 4096, ffn 13696, kv_channels 128, 32 heads, no MQA.
+void read_chatglm(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 65024, .hidden_size = 4096, .num_hidden_layers = 28, .num_attention_heads = 32,
+                      .head_dim = 128, .max_position_embeddings = 2048, .read_intermediate = false});
+  std::erase_if(s.defaulted_fields, [&](const std::string& f) { return f == r.field_name("vocab_size") || f == r.field_name("head_dim"); });
+  s.vocab_size = r.count({"padded_vocab_size", "vocab_size"}, 65024, limits::vocab);
+  s.intermediate_size = r.count({"ffn_hidden_size"}, 13696, limits::intermediate);
+  s.head_dim = r.count({"kv_channels"}, 128, limits::head_dim);
+  s.num_key_value_heads = r.flag("multi_query_attention", false, false) ? r.count({"multi_query_group_num"}, 1, limits::heads) : s.num_attention_heads;
+  const bool linear_bias = r.flag("add_bias_linear", false, false);
+  s.qkv_bias = linear_bias || r.flag("add_qkv_bias", false, false);
+  s.o_bias = s.mlp_bias = linear_bias;
+  s.set_dim("layernorm_bias", !r.flag("rmsnorm", true, false));
+  s.set_dim("post_layer_norm", r.flag("post_layer_norm", true, false));
+  s.tie_word_embeddings = false;
+  for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
+}
+
+void build_chatglm(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, ff = s.intermediate_size, q = s.num_attention_heads * s.head_dim, kv = s.num_key_value_heads * s.head_dim;
+  const bool ln_bias = s.dim("layernorm_bias") != 0;
+  const group g{"decoder", s.num_hidden_layers};
+  const std::string p = "transformer.encoder.layers.{i}.";
+  b.tensor("transformer.embedding.word_embeddings.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(g, p + "input_layernorm", h, ln_bias);
+  b.linear(g, p + "self_attention.query_key_value", q + 2 * kv, h, tensor_role::attention, s.qkv_bias);
+  b.linear(g, p + "self_attention.dense", h, q, tensor_role::attention, s.o_bias);
+  b.norm(g, p + "post_attention_layernorm", h, ln_bias);
+  b.linear(g, p + "mlp.dense_h_to_4h", 2 * ff, h, tensor_role::mlp, s.mlp_bias);
+  b.linear(g, p + "mlp.dense_4h_to_h", h, ff, tensor_role::mlp, s.mlp_bias);
+  if (s.dim("post_layer_norm")) b.norm_outside("transformer.encoder.final_layernorm", h, ln_bias);
+  b.linear_outside("transformer.output_layer", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 // ---- Seed-OSS (ByteDance-Seed): configuration_seed_oss.py / modeling_seed_oss.py. Llama's layout with q/k/v biases
 // (attention_bias, default true), an o_proj bias only with attention_out_bias, MLP biases with mlp_bias; head_dim
 // apart from hidden / heads (Seed-OSS-36B: 80 heads of 128 over a 5120 hidden state). Class defaults: vocab 155136,

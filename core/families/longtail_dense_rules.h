@@ -11,4 +11,5 @@
   X("smollm3", "transformers configuration_smollm3.py, modeling_smollm3.py", read_smollm3, build_smollm3) \
   X("granite", "transformers configuration_granite.py, modeling_granite.py", read_granite, build_granite) \
   X("exaone4", "transformers configuration_exaone4.py, modeling_exaone4.py", read_exaone4, build_exaone4) \
-  X("seed_oss", "transformers configuration_seed_oss.py, modeling_seed_oss.py", read_seed_oss, build_seed_oss)
+  X("seed_oss", "transformers configuration_seed_oss.py, modeling_seed_oss.py", read_seed_oss, build_seed_oss) \
+  X("chatglm", "configuration_chatglm.py, modeling_chatglm.py shipped with THUDM/chatglm2-6b, chatglm3-6b, glm-4-9b (ChatGLMForConditionalGeneration, remote code)", read_chatglm, build_chatglm)
