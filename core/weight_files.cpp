@@ -131,7 +131,7 @@ std::string_view component_of_name(std::string_view p) {
   if (has(p, "audio_tower") || has(p, "audio_encoder") || has(p, "audio_model")) return "audio";
   if (has(p, "multi_modal_projector") || has(p, "mm_projector") || has(p, ".merger.") || p.rfind("mlp1.", 0) == 0 || has(p, "connector"))
     return "projector";
-  if (has(p, ".mtp.") || p.rfind("mtp.", 0) == 0 || has(p, "nextn")) return "mtp";
+  if (has(p, ".mtp.") || p.rfind("mtp.", 0) == 0 || has(p, "nextn") || has(p, "mtp_layers")) return "mtp";
   return "text";
 }
 

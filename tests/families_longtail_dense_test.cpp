@@ -392,3 +392,15 @@ TEST_CASE("THUDM/chatglm3-6b (chatglm): 6,243,584,000 parameters and the stored 
   REQUIRE(glm4.ok());
   CHECK(params_of(glm4.spec).total.value + 32 == 9'399'951'392ull);
 }
+
+TEST_CASE("XiaomiMiMo/MiMo-7B (mimo): Qwen2 and one MTP layer, 7,833,409,536 stored", "[params][mimo][fixture]") {
+  const model_spec s = fixture("XiaomiMiMo__MiMo-7B-Base");
+  CHECK(s.family == "mimo");
+  CHECK(s.mtp_layers == 1);
+  const auto p = params_of(s);
+  CHECK(p.total.value == 7'622'619'136ull);
+  // the MTP layer: a Qwen2 decoder layer (177,223,680) + 3 norms + input_proj 4096 x 8192
+  CHECK(p.mtp.value == 177'223'680ull + 3 * 4096 + 2ull * 4096 * 4096);
+  CHECK(p.total.value + p.mtp.value == 7'833'409'536ull);  // llmfit parameters_raw; the index total_size / 2
+  CHECK(kv_fp16(s) == 36ull * 2 * 8 * 128 * 2);
+}

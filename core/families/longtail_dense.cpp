@@ -216,6 +216,31 @@ void build_chatglm(const model_spec& s, inventory_builder& b) {
   b.linear_outside("transformer.output_layer", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- MiMo (XiaomiMiMo/MiMo-7B): configuration_mimo.py / modeling_mimo.py shipped with the checkpoints (remote code):
+// Qwen2 (MiMoConfig adds only num_nextn_predict_layers, default 0) and that many MTP layers stored after the stack as
+// model.mtp_layers.{j}: token_layernorm and hidden_layernorm, input_proj [h, 2h], a whole Qwen2 decoder layer and
+// final_layernorm; no embedding or head of their own. transformers does not run them (vLLM's mimo_mtp does).
+void read_mimo(config_reader& r, model_spec& s) {
+  find_family("qwen2")->read(r, s);
+  s.mtp_layers = r.whole_or({"num_nextn_predict_layers"}, 0, 64);
+}
+
+void build_mimo(const model_spec& s, inventory_builder& b) {
+  find_family("qwen2")->build(s, b);
+  if (!s.mtp_layers) return;
+  const uint64_t h = s.hidden_size;
+  const group mtp{"mtp_layer", s.mtp_layers, "mtp"};
+  const std::string p = "model.mtp_layers.{mtp}.";
+  b.norm(mtp, p + "token_layernorm", h);
+  b.norm(mtp, p + "hidden_layernorm", h);
+  b.linear(mtp, p + "input_proj", h, 2 * h, tensor_role::other, false);
+  b.norm(mtp, p + "input_layernorm", h);
+  b.attention(mtp, p + "self_attn", s, s.qkv_bias, s.o_bias);
+  b.norm(mtp, p + "post_attention_layernorm", h);
+  b.gated_mlp(mtp, p + "mlp", h, s.intermediate_size, false);
+  b.norm(mtp, p + "final_layernorm", h);
+}
+
 // ---- Seed-OSS (ByteDance-Seed): configuration_seed_oss.py / modeling_seed_oss.py. Llama's layout with q/k/v biases
 // (attention_bias, default true), an o_proj bias only with attention_out_bias, MLP biases with mlp_bias; head_dim
 // apart from hidden / heads (Seed-OSS-36B: 80 heads of 128 over a 5120 hidden state). Class defaults: vocab 155136,

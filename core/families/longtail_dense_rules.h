@@ -12,4 +12,5 @@
   X("granite", "transformers configuration_granite.py, modeling_granite.py", read_granite, build_granite) \
   X("exaone4", "transformers configuration_exaone4.py, modeling_exaone4.py", read_exaone4, build_exaone4) \
   X("seed_oss", "transformers configuration_seed_oss.py, modeling_seed_oss.py", read_seed_oss, build_seed_oss) \
+  X("mimo", "configuration_mimo.py, modeling_mimo.py shipped with XiaomiMiMo/MiMo-7B (MiMoForCausalLM, remote code)", read_mimo, build_mimo) \
   X("chatglm", "configuration_chatglm.py, modeling_chatglm.py shipped with THUDM/chatglm2-6b, chatglm3-6b, glm-4-9b (ChatGLMForConditionalGeneration, remote code)", read_chatglm, build_chatglm)
