@@ -116,6 +116,7 @@ inline constexpr architecture kTable[] = {
   {"qwen3_vl",           "Qwen3VLForConditionalGeneration",    "qwen3vl",     none},
   {"qwen3_vl_moe",       "Qwen3VLMoeForConditionalGeneration", "qwen3vlmoe",  none},
   {"mistral3",           "Mistral3ForConditionalGeneration",   "llama",       none},      // Mistral3Model: the text decoder converted as llama
+  {"internvl_chat",      "",                                   "none",        none},      // InternVLChatModel (remote code): llama.cpp converts its text model by its own class
   {"gemma4",             "Gemma4ForConditionalGeneration",     "gemma4",      standard},  // LLM_ARCH_GEMMA4: STANDARD, per-layer sliding_window_pattern (llama.cpp PR 21309)
 };
 }  // namespace arch_table

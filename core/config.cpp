@@ -195,8 +195,7 @@ parsed_config parse_config(std::string_view text) {
   // The first-estimate build reads only the decoder and classic rules (family.cpp); the hybrids, the
   // vision-language models and the fallbacks below are the full module's (web/estimator.js moves there).
   if (!fam) {
-    issues.push_back({"needs_full_estimator", "model_type", "This build of the estimator has no rule for model_type \"" + s.model_type +
-        "\"; the full estimator module answers it.", severity::error});
+    issues.push_back({"needs_full_estimator", "model_type", "model_type \"" + s.model_type + "\": the full estimator module answers it.", severity::error});
     return out;
   }
 #endif
@@ -264,7 +263,8 @@ parsed_config parse_config(std::string_view text) {
   } else
 #endif
   if (!s.defaulted_fields.empty()) {
-    issues.push_back({"defaulted_fields", "", "Fields absent from config.json, taken from the defaults in " + s.defaults_source + ": " + join(s.defaulted_fields) + ".", severity::info});
+    issues.push_back({"defaulted_fields", "", "Fields absent from config.json, taken from the " + (s.defaults_source.empty() || s.defaults_source.starts_with(";") ? std::string("class") : s.defaults_source) +
+        " defaults: " + join(s.defaulted_fields) + ".", severity::info});
   }
   if (!s.quantization.method.empty())
     issues.push_back({"stored_quantization", "quantization_config", "The checkpoint is stored quantized: " + s.quantization.summary +

@@ -35,8 +35,7 @@ const runtime_profile* resolve_runtime(const estimate_options& o, estimate_resul
   r.runtime = find_runtime(o.runtime.empty() ? std::string_view(kRuntimeName) : std::string_view(o.runtime));
   if (r.runtime) {
     if (const runtime_profile* rt = profile_of(*r.runtime)) return rt;
-    r.issues.push_back({"needs_full_estimator", "runtime", "This build of the estimator has no " + std::string(r.runtime->label) +
-        " profile; the full estimator module answers it.", severity::error});
+    r.issues.push_back({"needs_full_estimator", "runtime", std::string(r.runtime->label) + ": the full estimator module answers it.", severity::error});
     return nullptr;
   }
   r.issues.push_back({"unknown_runtime", "runtime", "Unknown runtime \"" + o.runtime + "\". Known: " +

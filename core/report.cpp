@@ -519,17 +519,17 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
   // A chosen GPU brings the solvers and speed: the full module's work.
   if (!opt.gpu.empty() || opt.gpu_memory_bytes) {
-    issues.push_back({"needs_full_estimator", opt.gpu.empty() ? "gpu_memory_bytes" : "gpu", "This build of the estimator has no solver for a chosen GPU; the full estimator module answers it.", severity::error});
+    issues.push_back({"needs_full_estimator", opt.gpu.empty() ? "gpu_memory_bytes" : "gpu", "A chosen GPU: the full estimator module answers it.", severity::error});
     return finish_reply(w, issues);
   }
   // So do the Hub cross-checks (hub_check.cpp): a Hub model's facts arrive after the page's first answer.
   if (req.contains("hub")) {
-    issues.push_back({"needs_full_estimator", "hub", "This build of the estimator has no Hub cross-check; the full estimator module answers it.", severity::error});
+    issues.push_back({"needs_full_estimator", "hub", "The Hub cross-check: the full estimator module answers it.", severity::error});
     return finish_reply(w, issues);
   }
   // And the weight files' headers (weight_files.cpp).
   if (req.contains("weights")) {
-    issues.push_back({"needs_full_estimator", "weights", "This build of the estimator does not read weight files; the full estimator module answers it.", severity::error});
+    issues.push_back({"needs_full_estimator", "weights", "Weight files: the full estimator module answers it.", severity::error});
     return finish_reply(w, issues);
   }
 #endif
@@ -769,7 +769,7 @@ std::string table_json([[maybe_unused]] std::string_view request_json) {
   // The what-fits table comes after the first answer: the full module computes it.
   json_writer w;
   w.begin_object().field("schema_version", kReportSchemaVersion);
-  return finish_reply(w, {{"needs_full_estimator", "", "This build of the estimator has no what-fits table; the full estimator module answers it.", severity::error}});
+  return finish_reply(w, {{"needs_full_estimator", "", "The what-fits table: the full estimator module answers it.", severity::error}});
 #else
   return table_for(request_json);
 #endif

@@ -14,12 +14,12 @@ solver_result solve(const model_spec&, const model_tensors&, const estimate_opti
 
 bool size_from_gguf_plan(plan& p) {
   p.r.issues.push_back({"needs_full_estimator", "quantization",
-      "This build of the estimator has no GGUF planner for " + p.f.name + "; the full estimator module answers it.", severity::error});
+      p.f.name + ": the full estimator module answers it.", severity::error});
   return false;
 }
 
 void estimate_training_variant(const model_spec&, const model_tensors&, const estimate_options&, estimate_result& r) {
-  r.issues.push_back({"needs_full_estimator", "mode", "This build of the estimator has no training estimate; the full estimator module answers it.", severity::error});
+  r.issues.push_back({"needs_full_estimator", "mode", "Training: the full estimator module answers it.", severity::error});
 }
 
 }  // namespace neuroshrink

@@ -601,3 +601,17 @@ TEST_CASE("llava-hf/llava-v1.6-mistral-7b-hf (llava_next): 7,566,747,648 paramet
   REQUIRE(v.ok());
   CHECK(count_parameters(build_inventory(v.spec)).total.value == 7'063'431'168ull);
 }
+
+TEST_CASE("OpenGVLab/InternVL2-2B (internvl_chat): InternLM2 text, InternViT-300M and mlp1, 2,205,754,368 parameters", "[params][internvl_chat][fixture]") {
+  const model_spec s = fixture("OpenGVLab__InternVL2-2B");
+  CHECK(s.family == "internvl_chat");
+  CHECK(s.text_family == "internlm2");
+  const auto p = count_parameters(build_inventory(s));
+  CHECK(p.total.value == 2'205'754'368ull);  // llmfit parameters_raw (the Hub's safetensors total)
+  CHECK(component_of(p, "text") == 1'889'146'880ull);
+  CHECK(component_of(p, "vision") == 304'012'288ull);  // llmfit's InternViT-300M alone
+  // mlp1: LayerNorm over 1024 x (1 / 0.5)^2 = 4096, Linear 2048 x 4096, Linear 2048 x 2048, with biases
+  CHECK(component_of(p, "projector") == 2ull * 4096 + 2048ull * 4096 + 2048 + 2048ull * 2048 + 2048);
+  // only the text model caches: 24 layers of 8 KV heads x 128, bf16
+  CHECK(estimate(s, estimate_options{}).kv_cache_bytes_per_token == 24ull * 2 * 8 * 128 * 2);
+}

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "family.h"
+#include "variant_text.h"
 
 namespace neuroshrink {
 namespace {
@@ -359,22 +360,22 @@ void build_glm1(const model_spec& s, inventory_builder& b) { build_glm(s, b, fal
 void build_glm4(const model_spec& s, inventory_builder& b) { build_glm(s, b, true); }
 
 constexpr std::array kClassic{
-    family_rule{"gpt2", "transformers configuration_gpt2.py, modeling_gpt2.py", read_gpt2, build_gpt2},
-    family_rule{"gptj", "transformers configuration_gptj.py, modeling_gptj.py", read_gptj, build_gptj},
-    family_rule{"gpt_neox", "transformers configuration_gpt_neox.py, modeling_gpt_neox.py", read_gpt_neox, build_gpt_neox},
-    family_rule{"bloom", "transformers configuration_bloom.py, modeling_bloom.py", read_bloom, build_bloom},
-    family_rule{"opt", "transformers configuration_opt.py, modeling_opt.py", read_opt, build_opt},
-    family_rule{"falcon RefinedWeb RefinedWebModel", "transformers configuration_falcon.py, modeling_falcon.py", read_falcon, build_falcon},
-    family_rule{"phi", "transformers configuration_phi.py, modeling_phi.py", read_phi, build_phi},
-    family_rule{"starcoder2", "transformers configuration_starcoder2.py, modeling_starcoder2.py", read_starcoder2, build_starcoder2},
-    family_rule{"cohere", "transformers configuration_cohere.py, modeling_cohere.py", read_cohere, build_cohere},
-    family_rule{"cohere2", "transformers configuration_cohere2.py, modeling_cohere2.py", read_cohere2, build_cohere},
-    family_rule{"olmo", "transformers configuration_olmo.py, modeling_olmo.py", read_olmo, build_olmo1},
-    family_rule{"olmo2", "transformers configuration_olmo2.py, modeling_olmo2.py", read_olmo, build_olmo2},
-    family_rule{"olmo3", "transformers configuration_olmo3.py, modular_olmo3.py", read_olmo3, build_olmo2},
-    family_rule{"internlm2", "configuration_internlm2.py, modeling_internlm2.py shipped with the InternLM2 checkpoints", read_internlm2, build_internlm2},
-    family_rule{"glm", "transformers configuration_glm.py, modeling_glm.py", read_glm, build_glm1},
-    family_rule{"glm4", "transformers configuration_glm4.py, modeling_glm4.py", read_glm, build_glm4},
+    family_rule{"gpt2", FULL_TEXT("transformers configuration_gpt2.py, modeling_gpt2.py"), read_gpt2, build_gpt2},
+    family_rule{"gptj", FULL_TEXT("transformers configuration_gptj.py, modeling_gptj.py"), read_gptj, build_gptj},
+    family_rule{"gpt_neox", FULL_TEXT("transformers configuration_gpt_neox.py, modeling_gpt_neox.py"), read_gpt_neox, build_gpt_neox},
+    family_rule{"bloom", FULL_TEXT("transformers configuration_bloom.py, modeling_bloom.py"), read_bloom, build_bloom},
+    family_rule{"opt", FULL_TEXT("transformers configuration_opt.py, modeling_opt.py"), read_opt, build_opt},
+    family_rule{"falcon RefinedWeb RefinedWebModel", FULL_TEXT("transformers configuration_falcon.py, modeling_falcon.py"), read_falcon, build_falcon},
+    family_rule{"phi", FULL_TEXT("transformers configuration_phi.py, modeling_phi.py"), read_phi, build_phi},
+    family_rule{"starcoder2", FULL_TEXT("transformers configuration_starcoder2.py, modeling_starcoder2.py"), read_starcoder2, build_starcoder2},
+    family_rule{"cohere", FULL_TEXT("transformers configuration_cohere.py, modeling_cohere.py"), read_cohere, build_cohere},
+    family_rule{"cohere2", FULL_TEXT("transformers configuration_cohere2.py, modeling_cohere2.py"), read_cohere2, build_cohere},
+    family_rule{"olmo", FULL_TEXT("transformers configuration_olmo.py, modeling_olmo.py"), read_olmo, build_olmo1},
+    family_rule{"olmo2", FULL_TEXT("transformers configuration_olmo2.py, modeling_olmo2.py"), read_olmo, build_olmo2},
+    family_rule{"olmo3", FULL_TEXT("transformers configuration_olmo3.py, modular_olmo3.py"), read_olmo3, build_olmo2},
+    family_rule{"internlm2", FULL_TEXT("configuration_internlm2.py, modeling_internlm2.py shipped with the InternLM2 checkpoints"), read_internlm2, build_internlm2},
+    family_rule{"glm", FULL_TEXT("transformers configuration_glm.py, modeling_glm.py"), read_glm, build_glm1},
+    family_rule{"glm4", FULL_TEXT("transformers configuration_glm4.py, modeling_glm4.py"), read_glm, build_glm4},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "text.h"
 #include "family.h"
+#include "variant_text.h"
 #include "decoders_rules.h"
 
 namespace neuroshrink {
@@ -605,23 +606,23 @@ void build_nemotron_nas(const model_spec& s, inventory_builder& b) {
 }
 
 constexpr std::array kDecoders{
-    family_rule{"llama", "transformers configuration_llama.py, modeling_llama.py", read_llama, build_llama},
-    family_rule{"mistral", "transformers configuration_mistral.py, modeling_mistral.py", read_mistral, build_llama},
-    family_rule{"mixtral", "transformers configuration_mixtral.py, modeling_mixtral.py", read_mixtral, build_llama},
-    family_rule{"minimax_m2", "transformers configuration_minimax_m2.py, modeling_minimax_m2.py", read_minimax_m2, build_llama},
-    family_rule{"qwen2", "transformers configuration_qwen2.py, modeling_qwen2.py", read_qwen2, build_llama},
-    family_rule{"qwen3", "transformers configuration_qwen3.py, modeling_qwen3.py", read_qwen3, build_llama},
-    family_rule{"gemma", "transformers configuration_gemma.py, modeling_gemma.py", read_gemma, build_llama},
-    family_rule{"gemma2", "transformers configuration_gemma2.py, modeling_gemma2.py", read_gemma2, build_gemma2},
-    family_rule{"gemma3_text", "transformers configuration_gemma3.py (Gemma3TextConfig), modeling_gemma3.py", read_gemma3_text, build_gemma2},
-    family_rule{"phi3", "transformers configuration_phi3.py, modeling_phi3.py", read_phi3, build_phi3},
-    family_rule{"qwen2_moe", "transformers configuration_qwen2_moe.py, modeling_qwen2_moe.py", read_qwen2_moe, build_qwen_moe},
-    family_rule{"qwen3_moe", "transformers configuration_qwen3_moe.py, modeling_qwen3_moe.py", read_qwen3_moe, build_qwen_moe},
-    family_rule{"phimoe", "transformers configuration_phimoe.py, modeling_phimoe.py", read_phimoe, build_phimoe},
-    family_rule{"gpt_oss", "transformers configuration_gpt_oss.py, modeling_gpt_oss.py", read_gpt_oss, build_gpt_oss},
+    family_rule{"llama", FULL_TEXT("transformers configuration_llama.py, modeling_llama.py"), read_llama, build_llama},
+    family_rule{"mistral", FULL_TEXT("transformers configuration_mistral.py, modeling_mistral.py"), read_mistral, build_llama},
+    family_rule{"mixtral", FULL_TEXT("transformers configuration_mixtral.py, modeling_mixtral.py"), read_mixtral, build_llama},
+    family_rule{"minimax_m2", FULL_TEXT("transformers configuration_minimax_m2.py, modeling_minimax_m2.py"), read_minimax_m2, build_llama},
+    family_rule{"qwen2", FULL_TEXT("transformers configuration_qwen2.py, modeling_qwen2.py"), read_qwen2, build_llama},
+    family_rule{"qwen3", FULL_TEXT("transformers configuration_qwen3.py, modeling_qwen3.py"), read_qwen3, build_llama},
+    family_rule{"gemma", FULL_TEXT("transformers configuration_gemma.py, modeling_gemma.py"), read_gemma, build_llama},
+    family_rule{"gemma2", FULL_TEXT("transformers configuration_gemma2.py, modeling_gemma2.py"), read_gemma2, build_gemma2},
+    family_rule{"gemma3_text", FULL_TEXT("transformers configuration_gemma3.py (Gemma3TextConfig), modeling_gemma3.py"), read_gemma3_text, build_gemma2},
+    family_rule{"phi3", FULL_TEXT("transformers configuration_phi3.py, modeling_phi3.py"), read_phi3, build_phi3},
+    family_rule{"qwen2_moe", FULL_TEXT("transformers configuration_qwen2_moe.py, modeling_qwen2_moe.py"), read_qwen2_moe, build_qwen_moe},
+    family_rule{"qwen3_moe", FULL_TEXT("transformers configuration_qwen3_moe.py, modeling_qwen3_moe.py"), read_qwen3_moe, build_qwen_moe},
+    family_rule{"phimoe", FULL_TEXT("transformers configuration_phimoe.py, modeling_phimoe.py"), read_phimoe, build_phimoe},
+    family_rule{"gpt_oss", FULL_TEXT("transformers configuration_gpt_oss.py, modeling_gpt_oss.py"), read_gpt_oss, build_gpt_oss},
 };
 
-#define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
+#define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, FULL_TEXT(source), read, build},
 constexpr family_rule kLargeDecoders[] = {NEURO_SHRINK_LARGE_DECODER_RULES(NEURO_SHRINK_RULE)};
 #undef NEURO_SHRINK_RULE
 

@@ -146,6 +146,65 @@ void build_llava_next(const model_spec& s, inventory_builder& b) {
   b.tensor("image_newline", {s.hidden_size}, tensor_role::projector, "projector");
 }
 
+// ---- InternVL 2 / 2.5 / 3 (internvl_chat): configuration_internvl_chat.py / modeling_internvl_chat.py and
+// modeling_intern_vit.py shipped with the checkpoints (remote code). The text model from llm_config (InternLM2 by
+// default; Qwen2, Llama, Phi-3) under language_model.; InternViT under vision_model. (class_embedding, a biased
+// patch Conv2d, position_embedding over (image / patch)^2 + 1, and blocks of norm1, a fused attn.qkv biased with
+// qkv_bias, q_norm / k_norm with qk_normalization, attn.proj, layer-scale ls1 / ls2, norm2 and a biased fc1 / fc2
+// MLP; LayerNorms with biases for norm_type layer_norm, else RMSNorms); and mlp1, a LayerNorm over the vision width
+// x (1 / downsample_ratio)^2 and two biased Linears up to the text width. InternVisionConfig's defaults are the 6B
+// tower's (3200 wide, 48 layers, no qkv bias, q/k norms, RMSNorm).
+void read_internvl_chat(config_reader& r, model_spec& s) {
+  config_reader text = r.sub("llm_config");
+  std::string type = text.text({"model_type"});
+  if (type.empty()) type = "internlm2";  // InternVLChatConfig's default llm_config: InternLM2ForCausalLM
+  const family_rule* rule = find_family(type);
+  if (!rule || rule->read == nullptr || type == s.model_type) {
+    r.error("unknown_text_model", text.field_name("model_type"), "The text model \"" + type + "\" of this internvl_chat checkpoint is not an architecture this estimate knows.");
+    return;
+  }
+  s.text_family = type;
+  rule->read(text, s);
+  config_reader v = r.sub("vision_config");
+  read_vit(v, s, 3200, 12800, 48, 224, 14);
+  s.set_dim("vision_qkv_bias", v.flag("qkv_bias", false, false));
+  s.set_dim("vision_qk_norm", v.flag("qk_normalization", true, false));
+  s.set_dim("vision_layer_norm", v.text({"norm_type"}) == "layer_norm");
+  const double ratio = r.number("downsample_ratio", 0.5);
+  const uint64_t fold = ratio > 0 && ratio <= 1 ? static_cast<uint64_t>(1.0 / ratio + 0.5) : 2;
+  s.set_dim("projector_in", s.dim("vision_hidden_size") * fold * fold);
+}
+
+void build_internvl_chat(const model_spec& s, inventory_builder& b) {
+  b.set_prefix("language_model.");
+  find_family(s.text_family)->build(s, b);
+  b.set_prefix("");
+  const uint64_t h = s.dim("vision_hidden_size"), i = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
+  const uint64_t side = s.dim("vision_image_size") / p, in = s.dim("projector_in");
+  const bool ln = s.dim("vision_layer_norm") != 0, qkv_bias = s.dim("vision_qkv_bias") != 0;
+  b.tensor("vision_model.embeddings.class_embedding", {1, 1, h}, tensor_role::vision, "vision");
+  b.tensor("vision_model.embeddings.patch_embedding.weight", {h, 3, p, p}, tensor_role::vision, "vision");
+  b.tensor("vision_model.embeddings.patch_embedding.bias", {h}, tensor_role::vision, "vision");
+  b.tensor("vision_model.embeddings.position_embedding", {1, side * side + 1, h}, tensor_role::vision, "vision");
+  const inventory_builder::group g{"vision_block", s.dim("vision_num_hidden_layers"), "vision"};
+  const std::string t = "vision_model.encoder.layers.{i}.";
+  b.norm(g, t + "norm1", h, ln);
+  b.linear(g, t + "attn.qkv", 3 * h, h, tensor_role::vision, qkv_bias);
+  if (s.dim("vision_qk_norm")) {
+    b.norm(g, t + "attn.q_norm", h);
+    b.norm(g, t + "attn.k_norm", h);
+  }
+  b.linear(g, t + "attn.proj", h, h, tensor_role::vision, true);
+  b.layer(g, t + "ls1", {h}, tensor_role::vision);
+  b.layer(g, t + "ls2", {h}, tensor_role::vision);
+  b.norm(g, t + "norm2", h, ln);
+  b.linear(g, t + "mlp.fc1", i, h, tensor_role::vision, true);
+  b.linear(g, t + "mlp.fc2", h, i, tensor_role::vision, true);
+  b.norm_outside("mlp1.0", in, true, "projector");
+  b.linear_outside("mlp1.1", s.hidden_size, in, tensor_role::projector, true, "projector");
+  b.linear_outside("mlp1.3", s.hidden_size, s.hidden_size, tensor_role::projector, true, "projector");
+}
+
 // ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower (every
 // released Gemma 3 config says vision_use_head false) and Gemma3MultiModalProjector:
 // mm_input_projection_weight [vision_h, text_h] and mm_soft_emb_norm [vision_h] (a Gemma3RMSNorm).

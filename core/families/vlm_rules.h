@@ -17,4 +17,5 @@
   X("qwen3_vl", "transformers configuration_qwen3_vl.py, modeling_qwen3_vl.py", read_qwen3_vl, build_qwen3_vl) \
   X("qwen3_vl_moe", "transformers configuration_qwen3_vl_moe.py, modeling_qwen3_vl_moe.py", read_qwen3_vl_moe, build_qwen3_vl) \
   X("gemma4", "transformers configuration_gemma4.py, modeling_gemma4.py", read_gemma4, build_gemma4) \
+  X("internvl_chat", "configuration_internvl_chat.py, modeling_internvl_chat.py, modeling_intern_vit.py shipped with OpenGVLab/InternVL2, 2.5, 3 (remote code)", read_internvl_chat, build_internvl_chat) \
   X("mistral3", "transformers configuration_mistral3.py, modeling_mistral3.py, configuration_pixtral.py, modeling_pixtral.py", read_mistral3, build_mistral3)

@@ -2,6 +2,7 @@
 // last-position logits upcast to fp32, and the CUDA context.
 #include "text.h"
 #include "runtimes/profile.h"
+#include "variant_text.h"
 
 #include <algorithm>
 
@@ -25,7 +26,7 @@ uint64_t cached_tokens(const plan& p, uint64_t window, bool local) { return loca
 
 void components(plan& p) {
   add_prefill_activations(p, p.o.context_tokens * p.o.batch_size,
-      "transformers (PyTorch, SDPA, no_grad) modeling_llama.py LlamaDecoderLayer/LlamaMLP/LlamaAttention forward; generation/utils.py logits_to_keep=1");
+      FULL_TEXT("transformers (PyTorch, SDPA, no_grad) modeling_llama.py LlamaDecoderLayer/LlamaMLP/LlamaAttention forward; generation/utils.py logits_to_keep=1"));
   estimate_result& r = p.r;
   add_component(r, "weights", "Weights", "weights", p.weights.total.value, false);
   add_component(r, "kv_cache", "KV cache (DynamicCache)", "kv_cache", p.kv_cache.value, false);
@@ -34,7 +35,7 @@ void components(plan& p) {
   add_component(r, "cuda_context", "CUDA context (PyTorch)", "overhead", kTorchCudaContextBytes, false, true);
   if (p.o.explain)
     r.formulas.push_back({"overhead", "CUDA context of a PyTorch process with lazy module loading: " + text_of(kTorchCudaContextBytes) + " bytes",
-        "pytorch/pytorch#86509 (CUDA_MODULE_LOADING=LAZY, default since PyTorch 1.13)"});
+        FULL_TEXT("pytorch/pytorch#86509 (CUDA_MODULE_LOADING=LAZY, default since PyTorch 1.13)")});
 }
 
 constexpr std::string_view kLadder[] = {"bf16", "fp16", "fp8", "int8", "int4", "nf4"};
@@ -63,7 +64,7 @@ const runtime_profile& transformers_profile() {
       .expands_mla = true,
       .batch_word = "batch ",
       .kv_formula_tail = no_tail,
-      .kv_source = "transformers cache_utils.py DynamicCache / DynamicSlidingWindowLayer: K and V of each layer as [batch, kv_heads, tokens, head_dim]",
+      .kv_source = FULL_TEXT("transformers cache_utils.py DynamicCache / DynamicSlidingWindowLayer: K and V of each layer as [batch, kv_heads, tokens, head_dim]"),
       .solves_gpu_layers = false,
   };
   return kProfile;
