@@ -235,7 +235,8 @@ TEST_CASE("system RAM, when given, is part of the fit: the experts in RAM must f
   // too little RAM for any offload: no change that moves bytes to the host is offered as fitting
   json none = base;
   none["host_memory_bytes"] = uint64_t{1} << 30;
-  for (const auto& c : report(none, "Qwen__Qwen3-30B-A3B")["verdict"]["changes"]) {
+  const auto small = report(none, "Qwen__Qwen3-30B-A3B");
+  for (const auto& c : small["verdict"]["changes"]) {
     CHECK_FALSE(c["set"].contains("n_cpu_moe"));
     CHECK_FALSE(c["set"].contains("gpu_layers"));
   }
