@@ -340,14 +340,20 @@ file_header read_file_header(std::span<const uint8_t> bytes, uint64_t file_size)
   return read_safetensors_header(bytes, file_size);
 }
 
-// The component a tensor belongs to, by the names converters give them: vision towers and projectors
-// (transformers' vision_tower / visual / vision_model, multi_modal_projector; GGUF mmproj's v. and mm.),
-// multi-token-prediction layers, the rest the text model.
+// The component a tensor belongs to, by the names converters give them: vision towers (transformers'
+// vision_tower / visual / vision_model / vision_encoder / image_encoder, InternVL's vision_model, vit; GGUF mmproj's
+// v.), audio towers, projectors (multi_modal_projector, mm_projector, Qwen-VL's merger, InternVL's mlp1, connector;
+// GGUF mmproj's mm.), multi-token-prediction layers (.mtp., nextn, MiMo's mtp_layers), the rest the text model.
 std::string_view component_of(std::string_view name) {
   auto has = [&](std::string_view part) { return name.find(part) != std::string_view::npos; };
-  if (has("vision_tower") || has("visual.") || has("vision_model") || name.rfind("v.", 0) == 0) return "vision";
-  if (has("multi_modal_projector") || has("mm_projector") || name.rfind("mm.", 0) == 0) return "projector";
-  if (has(".mtp.") || has("nextn")) return "mtp";
+  auto starts = [&](std::string_view prefix) { return name.rfind(prefix, 0) == 0; };
+  if (has("vision_tower") || has("visual.") || has("vision_model") || has("vision_encoder") || has("image_encoder") || starts("vit.") ||
+      has(".vit.") || starts("v."))
+    return "vision";
+  if (has("audio_tower") || has("audio_encoder") || has("audio_model")) return "audio";
+  if (has("multi_modal_projector") || has("mm_projector") || has(".merger.") || starts("mlp1.") || has("connector") || starts("mm."))
+    return "projector";
+  if (has(".mtp.") || starts("mtp.") || has("nextn") || has("mtp_layers")) return "mtp";
   return "text";
 }
 

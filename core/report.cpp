@@ -298,6 +298,18 @@ void write_setting(json_writer& w, const option_setting& c) {
 // "offload" (it fits with layers in system RAM: the request's -ngl, or the most the solver finds),
 // "no"; "unknown" when no GPU was chosen (then the smallest catalogue GPU that holds it stands in). The
 // changes that make it fit, each a set of request options with what it gives, come with it.
+// The offloading change that makes it fit, when the solver found one: the routed experts of some layers in system
+// RAM (--n-cpu-moe), the faster, else whole layers on the CPU (-ngl).
+const fit_change* offload_change(const solver_result& sv) {
+  const fit_change* layers = nullptr;
+  for (const auto& c : sv.changes) {
+    if (c.set.size() != 1) continue;
+    if (c.set[0].option == "n_cpu_moe") return &c;
+    if (c.set[0].option == "gpu_layers") layers = &c;
+  }
+  return layers;
+}
+
 void write_verdict(json_writer& w, const estimate_result& r, const solver_result& sv) {
   w.key("verdict").begin_object();
   if (!r.gpu) {
@@ -309,11 +321,7 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
     return;
   }
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
-  // Offloading that makes it fit: the routed experts of some layers in RAM (--n-cpu-moe, the faster), else layers.
-  const fit_change* offload = nullptr;
-  for (std::string_view kind : {"gpu_layers", "n_cpu_moe"})
-    for (const auto& c : sv.changes)
-      if (c.set.size() == 1 && c.set[0].option == kind) offload = &c;
+  const fit_change* offload = offload_change(sv);
   const bool by_experts = offload && offload->set[0].option == "n_cpu_moe";
   const bool fits = r.chosen.fits && (!r.vllm || r.vllm->max_model_len_fits);
   const std::string_view fit = fits ? (layers_on_host(r) ? "offload" : "yes") : offload ? "offload" : "no";
@@ -440,6 +448,7 @@ std::string finish_reply(json_writer& w, const std::vector<issue>& issues) {
   return w.take();
 }
 
+
 // What one report says, computed before a byte of it is written: the estimate, the Hub cross-check and the
 // solvers.
 struct report_plan {
@@ -490,14 +499,12 @@ report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
   if (p.r.gguf && !reuse.file_plan && p.r.format && p.r.format->layout == weight_layout::gguf) reuse.file_plan = &*p.r.gguf;
   p.solver = solve(s, *p.tensors, reuse, p.r);
   if (!p.r.chosen.fits && rv.opt.gpu_layers < 0)
-    for (std::string_view kind : {"gpu_layers", "n_cpu_moe"})  // the command runs the faster: experts in RAM
-      for (const auto& c : p.solver.changes)
-        if (c.set.size() == 1 && c.set[0].option == kind) {
-          estimate_options o = reuse;
-          if (kind == "gpu_layers") o.gpu_layers = static_cast<int64_t>(c.set[0].n);
-          else o.n_cpu_moe = c.set[0].n;
-          p.run_as = estimate(s, *p.tensors, o);
-        }
+    if (const fit_change* c = offload_change(p.solver)) {  // the command runs the plan that fits
+      estimate_options o = reuse;
+      if (c->set[0].option == "gpu_layers") o.gpu_layers = static_cast<int64_t>(c->set[0].n);
+      else o.n_cpu_moe = c->set[0].n;
+      p.run_as = estimate(s, *p.tensors, o);
+    }
   return p;
 }
 

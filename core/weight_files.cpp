@@ -124,17 +124,6 @@ logical_shape logical(const stored_group& g, const model_spec& s) {
   return l;
 }
 
-std::string_view component_of_name(std::string_view p) {
-  if (has(p, "vision_tower") || has(p, "visual.") || has(p, "vision_model") || has(p, "vision_encoder") || has(p, "image_encoder") ||
-      p.rfind("vit.", 0) == 0 || has(p, ".vit."))
-    return "vision";
-  if (has(p, "audio_tower") || has(p, "audio_encoder") || has(p, "audio_model")) return "audio";
-  if (has(p, "multi_modal_projector") || has(p, "mm_projector") || has(p, ".merger.") || p.rfind("mlp1.", 0) == 0 || has(p, "connector"))
-    return "projector";
-  if (has(p, ".mtp.") || p.rfind("mtp.", 0) == 0 || has(p, "nextn") || has(p, "mtp_layers")) return "mtp";
-  return "text";
-}
-
 tensor_role role_of(std::string_view p, std::string_view component) {
   if (component == "vision" || component == "audio") return tensor_role::vision;
   if (component == "projector") return tensor_role::projector;
@@ -177,7 +166,7 @@ void add_dtype(files_reading& r, const std::string& dtype, uint64_t elements, ui
 // One group as inventory entries: the text stack split at num_hidden_layers (layers past it are MTP modules).
 void add_entries(const stored_group& g, const model_spec& s, files_reading& r) {
   const logical_shape l = logical(g, s);
-  std::string_view component = component_of_name(g.pattern);
+  std::string_view component = component_of(g.pattern);
   const tensor_role role = role_of(g.pattern, component);
   const bool stacked = !g.layers.empty();
   const uint64_t layers = stacked ? run_length(g.layers) : 1;
@@ -227,7 +216,7 @@ struct layer_attention { uint64_t q = 0, k = 0, v = 0, qkv = 0, kv_a = 0; bool a
 std::vector<layer_attention> attention_of(const weight_files& f, const model_spec& s) {
   std::vector<layer_attention> out(s.layers.size());
   for (const auto& g : f.groups) {
-    if (g.layers.empty() || component_of_name(g.pattern) != "text" || !ends(g.pattern, "weight") || auxiliary(g.pattern)) continue;
+    if (g.layers.empty() || component_of(g.pattern) != "text" || !ends(g.pattern, "weight") || auxiliary(g.pattern)) continue;
     const logical_shape l = logical(g, s);
     if (l.rank != 2) continue;
     const std::string_view p = g.pattern;
@@ -406,7 +395,8 @@ files_reading read_files(const model_spec& s, const model_tensors& rule, const w
   r.spec = s;
   r.rule_parameters = rule.parameters.total.value;
   r.rule_mtp = rule.parameters.mtp.value;
-  bool stored_head = false, stored_embedding = false;
+  // A head tied to the embedding is one tensor in memory (transformers ties them on load), even stored twice.
+  const bool stored_embedding = std::any_of(f.groups.begin(), f.groups.end(), [](const stored_group& x) { return role_of(x.pattern, component_of(x.pattern)) == tensor_role::embedding; });
   for (const auto& g : f.groups) {
     const uint64_t elements = checked_u64::product({elements_of(g.shape, g.rank), g.count}).value;
     const uint64_t bytes = checked_u64::product({elements, safetensors_dtype_bits(g.dtype)}).value / 8;
@@ -416,20 +406,13 @@ files_reading read_files(const model_spec& s, const model_tensors& rule, const w
       r.auxiliary_bytes += bytes;
       continue;
     }
-    const tensor_role role = role_of(g.pattern, component_of_name(g.pattern));
-    stored_embedding |= role == tensor_role::embedding;
-    if (role == tensor_role::lm_head) {
-      stored_head = true;
-      // A head tied to the embedding is one tensor in memory (transformers ties them on load), stored twice here.
-      if (s.tie_word_embeddings && std::any_of(f.groups.begin(), f.groups.end(), [](const stored_group& x) { return role_of(x.pattern, component_of_name(x.pattern)) == tensor_role::embedding; })) {
-        r.tied_head_elements += elements_of(logical(g, s).shape, logical(g, s).rank) * g.count;
-        continue;
-      }
+    if (s.tie_word_embeddings && stored_embedding && role_of(g.pattern, component_of(g.pattern)) == tensor_role::lm_head) {
+      const logical_shape l = logical(g, s);
+      r.tied_head_elements += elements_of(l.shape, l.rank) * g.count;
+      continue;
     }
     add_entries(g, s, r);
   }
-  (void)stored_head;
-  (void)stored_embedding;
   r.tensors.parameters = count_parameters(r.tensors.inv);
   if (!r.parameters) {
     issues.push_back({"invalid_weights", "weights", "The weight files' " + text_of(f.tensors) + " tensors hold no parameter this reader recognizes (only "

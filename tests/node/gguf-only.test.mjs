@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 
 import { startHub } from './hub-server.mjs';
+import { runCli } from './run-cli.mjs';
 
 import * as writerKv from '../llamacpp/gguf-writer.mjs';
 import { writeGguf } from '../llamacpp/gguf-writer.mjs';
@@ -126,18 +126,7 @@ describe('what a GGUF alone cannot say, it says', () => {
 });
 
 describe('GGUF-only models in the CLI', () => {
-  const CLI = new URL('../../cli/neuro-shrink.mjs', import.meta.url).pathname;
-  const cli = (args, env = {}) => new Promise((resolve) => {
-    // (spawnSync would block the event loop the local Hub answers on)
-    import('node:child_process').then(({ spawn }) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  });
+  const cli = runCli;
 
   test('--model of a repository with no config.json estimates its Q4_K_M file from the header, read by Range', async () => {
     const file = path.join(tmp, 'Qwen3-0.6B-Q4_K_M.gguf');
@@ -203,22 +192,13 @@ describe('a split GGUF (llama.cpp gguf-split)', () => {
   test('in a Hub repository: every part\'s header by Range, the same estimate (CLI)', async () => {
     const hub = await startHub({ ggufRepos: { 'someone/Split-GGUF': { files: { 'Q-Q4_K_M-00001-of-00002.gguf': files[0], 'Q-Q4_K_M-00002-of-00002.gguf': files[1] } } } });
     try {
-      const { spawn } = await import('node:child_process');
-      const run = (args) => new Promise((resolve) => {
-        const child = spawn(process.execPath, [new URL('../../cli/neuro-shrink.mjs', import.meta.url).pathname, ...args], { env: { ...process.env, HF_ENDPOINT: hub.endpoint } });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => { out += d; });
-        child.stderr.on('data', (d) => { err += d; });
-        child.on('close', (status) => resolve({ status, out, err }));
-      });
-      const r = await run(['--model', 'someone/Split-GGUF', '--json']);
-      assert.equal(r.status, 0, r.err);
-      const report = JSON.parse(r.out);
+      const r = await runCli(['--model', 'someone/Split-GGUF', '--json'], { HF_ENDPOINT: hub.endpoint });
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout);
       const read = await readFileHeader(sliceOf(files[2]));
       const whole = await estimateFile(read.bytes, read.size, {});
       assert.deepEqual(report.memory, whole.memory);
-      assert.match(r.err, /in 2 parts/);
+      assert.match(r.stderr, /in 2 parts/);
       assert.ok(hub.requests.some((q) => q.url.endsWith('00002-of-00002.gguf') && q.headers.range));
     } finally {
       await hub.close();

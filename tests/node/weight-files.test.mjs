@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 
 import { HUB_TOTALS, startHub } from './hub-server.mjs';
+import { runCli } from './run-cli.mjs';
 
 const dist = new URL('../../dist/', import.meta.url);
 const { estimateReport, loadEstimator } = await import(new URL('shared/estimator.js', dist).href);
@@ -63,18 +64,7 @@ async function twoShards(dir) {
   return { files, index: { metadata: { total_size: 2 * HUB_TOTALS['Qwen/Qwen3-0.6B'] }, weight_map: weightMap } };
 }
 
-const CLI = new URL('../../cli/neuro-shrink.mjs', import.meta.url).pathname;
-const cli = (args, env = {}) => new Promise((resolve) => {
-  // (spawnSync would block the event loop the local Hub answers on)
-  import('node:child_process').then(({ spawn }) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-});
+const cli = runCli;
 
 describe('a Hub model\'s safetensors headers, read by Range, count its weights', async () => {
   const checkpoint = await twoShards(path.join(tmp, 'qwen3'));
