@@ -199,7 +199,8 @@ function parseCommandLine(argv, options) {
   const byFlag = new Map();
   for (const o of options) for (const f of flagsOf(o)) byFlag.set(f.slice(2), o);
   const spec = { ...CLI_FLAGS };
-  for (const [name, o] of byFlag) spec[name] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
+  // A list option's flag repeats (--gpu "RTX 3090" --gpu "RTX 3060"): its values join into the comma list it takes.
+  for (const [name, o] of byFlag) spec[name] = { type: o.type === 'boolean' ? 'boolean' : 'string', multiple: o.type === 'list' };
   // A negative number after a flag that takes a value is that value (--gpu-layers -1), not a flag.
   const args = [];
   for (let i = 0; i < argv.length; i++) {
@@ -218,7 +219,8 @@ function parseCommandLine(argv, options) {
   for (const { flags } of given) if (flags.length > 1) throw usageError(`${flags[1]} and ${flags[0]} mean the same; give one.`);
   const parsed = { file: values.file, json: values.json ?? false, request: {} };
   for (const { o, flags: [flag] } of given) {
-    const text = values[flag.slice(2)];
+    const raw = values[flag.slice(2)];
+    const text = Array.isArray(raw) ? raw.join(',') : raw;
     if (o.name === 'model_id') parsed.model = text;
     else if (o.name === 'config') parsed.config = text;
     else {
@@ -245,7 +247,7 @@ async function loadModules() {
   const estimator = await import(new URL('shared/estimator.js', dist).href);
   const hub = await import(new URL('shared/hub-fetch.js', dist).href);
   ({ formatBytes } = await import(new URL('shared/format.js', dist).href));
-  ({ verdictText } = await import(new URL('shared/verdict.js', dist).href));
+  ({ verdictText, shortGpuName } = await import(new URL('shared/verdict.js', dist).href));
   ({ weightFilesSentence } = await import(new URL('shared/weight-files.js', dist).href));
   await estimator.loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
   // The core's caps on its inputs (core/request_limits.h; a build without them leaves the reads uncapped) and
@@ -360,6 +362,7 @@ const describeMemory = (g) => (usableBytes(g) !== g.memory_bytes
 // The verdict on the chosen hardware, in the words the page and the element use (shared/verdict.js), and the
 // changes that make it fit; with none chosen, the smallest catalogue GPU that holds it.
 let verdictText;
+let shortGpuName;
 function verdict(report) {
   const v = report.verdict?.fit && report.verdict.fit !== 'unknown' ? verdictText(report) : null;
   if (v) {
@@ -393,7 +396,11 @@ function runtimeDetails(report, width) {
   if (r.settings_text) lines.push(`  ${r.settings_text}`);
   if ((report.devices ?? []).length > 1) {
     lines.push('', 'Per device:');
-    for (const d of report.devices) lines.push(`  ${d.name.padEnd(width - 2)}${formatBytes(d.total_bytes)}`);
+    // Each device's own fit where the core measured one: "GPU 1 (RTX 3060)  14.49 GiB of 12.00 GiB usable: 2.49 GiB short".
+    const fit = (d) => (d.usable_bytes ? ` of ${formatBytes(d.usable_bytes)} usable: ${formatBytes(Math.abs(d.headroom_bytes))} ${d.headroom_bytes < 0 ? 'short' : 'to spare'}` : '');
+    const name = (d) => (d.gpu && report.devices.filter((x) => x.kind === 'gpu').length > 1 ? `${d.name} (${shortGpuName(d.gpu)})` : d.name);
+    const column = Math.max(width - 2, ...report.devices.map((d) => name(d).length + 2));
+    for (const d of report.devices) lines.push(`  ${name(d).padEnd(column)}${formatBytes(d.total_bytes)}${fit(d)}`);
   }
   const v = report.vllm;
   if (v) {
@@ -403,7 +410,8 @@ function runtimeDetails(report, width) {
   }
   const sp = report.speed;
   if (sp?.known) {
-    lines.push('', `Speed on ${sp.gpu}${r.gpus > 1 ? ` x ${r.gpus}` : ''} (estimate, efficiency ${sp.efficiency}):`,
+    const on = report.verdict?.gpu_list ? report.verdict.gpu_list.join(' + ') : `${sp.gpu}${r.gpus > 1 ? ` x ${r.gpus}` : ''}`;
+    lines.push('', `Speed on ${on} (estimate, efficiency ${sp.efficiency}):`,
       `  decode ~${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
         (r.batch_size > 1 ? `, ~${sp.batch_decode_tokens_per_s.toFixed(0)} tokens/s for the batch` : ''),
       sp.prefill_tokens_per_s ? `  prefill ~${sp.prefill_tokens_per_s.toFixed(0)} tokens/s (compute bound)` : `  prefill: unknown (${sp.reason})`);

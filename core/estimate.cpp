@@ -5,6 +5,8 @@
 #include "text.h"
 #include "estimate.h"
 
+#include <cmath>
+
 
 #include "kv_cache.h"
 #include "placement.h"
@@ -43,9 +45,45 @@ const runtime_profile* resolve_runtime(const estimate_options& o, estimate_resul
   return nullptr;
 }
 
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+// The first module hands a chosen GPU (or several) to the full one (report.cpp) before it estimates.
+void resolve_gpu(const estimate_options&, estimate_result&, std::string_view) {}
+#else
+// Several GPUs named: each a catalogue GPU (several of one chip: the smallest), one device each, the first the
+// chosen one. Their count is the GPU count; gpus and gpu_memory_bytes describe one kind of GPU and cannot join.
+void resolve_gpu_list(const estimate_options& o, estimate_result& r, const gpu_info* first, std::string_view hint) {
+  if (o.gpu_list.size() > request_limits::gpus) {
+    r.issues.push_back({"invalid_gpus", "gpu", "At most " + n(request_limits::gpus) + " GPUs can be listed, not " + n(o.gpu_list.size()) + ".", severity::error});
+    return;
+  }
+  if (o.gpus != 1 && o.gpus != o.gpu_list.size()) {
+    r.issues.push_back({"invalid_gpus", "gpus", "gpus (" + n(o.gpus) + ") says how many of one GPU; the " + n(o.gpu_list.size()) +
+        " GPUs listed in gpu are the devices already. Give one of them.", severity::error});
+    return;
+  }
+  if (o.gpu_memory_bytes) {
+    r.issues.push_back({"invalid_request", "gpu_memory_bytes", "gpu_memory_bytes describes one GPU; with several listed in gpu, each has the catalogue's memory. Leave it out.", severity::error});
+    return;
+  }
+  r.gpu.pick(first);
+  for (const auto& name : o.gpu_list) {
+    const gpu_info* g = find_gpu(name);
+    if (!g)
+      if (const auto several = gpus_matching(name); !several.empty()) g = several.front();
+    if (!g) {
+      r.issues.push_back({"unknown_gpu", "gpu", "No GPU named \"" + name + "\" in the catalogue." + std::string(hint), severity::error});
+      return;
+    }
+    r.gpu_list.push_back(g);
+  }
+}
+
 // The chosen GPU, when the request names one.
 // gpu_memory_bytes alone describes a GPU by its memory: no bandwidth or throughput, so no speed.
-void resolve_gpu(const estimate_options& o, estimate_result& r, std::string_view hint) {
+void resolve_gpu(const estimate_options& o_in, estimate_result& r, std::string_view hint) {
+  estimate_options listed;  // a list without its first named apart (a caller that filled gpu_list alone)
+  if (o_in.gpu.empty() && !o_in.gpu_list.empty()) listed = o_in, listed.gpu = o_in.gpu_list.front();
+  const estimate_options& o = listed.gpu.empty() ? o_in : listed;
   if (o.gpu.empty()) {
     if (o.gpu_memory_bytes) r.gpu.pick_custom({"custom GPU", "", "", o.gpu_memory_bytes, 0, 0, false, "the request's gpu_memory_bytes"});
     return;
@@ -66,11 +104,14 @@ void resolve_gpu(const estimate_options& o, estimate_result& r, std::string_view
         " A GPU the catalogue lacks: leave gpu out and give its memory (gpu_memory_bytes).", severity::error});
     return;
   }
+  if (!o.gpu_list.empty()) return resolve_gpu_list(o, r, g, hint);
   if (!o.gpu_memory_bytes) return r.gpu.pick(g);
   gpu_info measured = *g;  // the named GPU with the memory the request measured
   measured.memory_bytes = o.gpu_memory_bytes;
   r.gpu.pick_custom(measured);
 }
+
+#endif
 
 // Training: its own estimate over the same tensors, placed by the same rules.
 estimate_result train(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result r) {
@@ -167,6 +208,36 @@ void check_bounds(const estimate_options& o, std::vector<issue>& issues) {
     issues.push_back({"invalid_gpu_memory_utilization", "gpu_memory_utilization", "gpu_memory_utilization must be a fraction between 0 and 1.", severity::error});
 }
 
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+bool check_split(const estimate_options&, estimate_result&) { return true; }  // llama.cpp: the full module's
+#else
+// llama.cpp's split over several GPUs: one share per GPU, each a finite number not below 0, not all 0
+// (src/llama-model.cpp normalizes them into split points).
+bool check_split(const estimate_options& o, estimate_result& r) {
+  if (!o.split_mode.empty() && o.split_mode != "layer" && o.split_mode != "row" && o.split_mode != "none") {
+    r.issues.push_back({"invalid_request", "split_mode", "split_mode is layer, row or none, not \"" + o.split_mode + "\".", severity::error});
+    return false;
+  }
+  if (o.tensor_split.empty()) return true;
+  const uint64_t gpus = r.gpus;
+  double sum = 0;
+  bool numbers = true;
+  for (const double x : o.tensor_split) {
+    numbers = numbers && std::isfinite(x) && x >= 0 && x <= 1e9;
+    sum += numbers ? x : 0;
+  }
+  std::string why;
+  if (!numbers) why = "takes one share per GPU, numbers of 0 or more separated by commas (llama.cpp's -ts 3,1)";
+  else if (o.tensor_split.size() != gpus)
+    why = "has " + n(o.tensor_split.size()) + " shares for " + n(gpus) + " GPU" + (gpus == 1 ? "" : "s") + ": give one per GPU, in the order of gpu";
+  else if (sum <= 0) why = "gives every GPU a share of 0: at least one must hold layers";
+  if (why.empty()) return true;
+  r.issues.push_back({"invalid_tensor_split", "tensor_split", "tensor_split " + why + ".", severity::error});
+  return false;
+}
+
+#endif
+
 // The request resolved into types; false when an error says why it cannot be estimated.
 bool resolve_inference(const model_spec& s, const estimate_options& o, const runtime_profile& rt, estimate_result& r) {
   if (!o.mode.empty() && o.mode != "inference") {
@@ -186,8 +257,8 @@ bool resolve_inference(const model_spec& s, const estimate_options& o, const run
         "); the model was not trained for it, though the memory is computed as asked.", severity::warning});
   r.context_tokens = o.context_tokens;
   r.batch_size = o.batch_size;
-  r.gpus = o.gpus;
-  return true;
+  r.gpus = r.gpu_list.empty() ? o.gpus : r.gpu_list.size();
+  return check_split(o, r);
 }
 
 // The four terms; false (with an error) when a sum passed 64 bits.

@@ -46,6 +46,9 @@ struct estimate_options {
   uint64_t n_cpu_moe = 0;          // llama.cpp --n-cpu-moe: the routed experts of the first N layers in system RAM
   std::string gpu;                 // a catalogue GPU name for per-device figures, vLLM's capacity and speed; "" = none
   uint64_t gpus = 1;               // identical GPUs the model is split across
+  std::vector<std::string> gpu_list;  // several GPUs, one device each in order (--gpu repeated); gpu is the first
+  std::vector<double> tensor_split;   // llama.cpp --tensor-split: each GPU's share; empty = by each GPU's memory
+  std::string split_mode;             // llama.cpp -sm: "layer" (default), "row", "none"
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
   uint64_t max_num_batched_tokens = 0;  // vLLM; 0 = its default for the GPU
   uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU
@@ -86,10 +89,16 @@ struct memory_component {
   uint64_t bytes = 0;
   bool host = false;      // system RAM (llama.cpp's CPU_Mapped / CUDA_Host buffers) rather than the GPU
   bool per_gpu = false;   // bytes are per GPU (CUDA context, compute buffer, activations) rather than split
+  int32_t device = -1;    // a GPU component on one GPU alone (its index in devices[]); -1 = over every GPU
 };
 
 struct device_share {
   std::string name;       // "GPU 0", ..., "host"
+  std::string_view gpu;   // the catalogue GPU it is ("" for the host or an unnamed GPU)
+  int64_t index = -1;     // the GPU's index (-1: the host's system RAM)
+  uint64_t node = 0;      // the machine it is in
+  uint64_t usable_bytes = 0;   // what the runtime may use of it (0: not known)
+  int64_t headroom_bytes = 0;  // usable - total, when usable is known
   uint64_t weights_bytes = 0, kv_cache_bytes = 0, activations_bytes = 0, overhead_bytes = 0, total_bytes = 0;
   uint64_t gradients_bytes = 0, optimizer_bytes = 0;  // training
 };
@@ -222,6 +231,7 @@ struct estimate_result {
   std::vector<memory_component> components;
   std::vector<device_share> devices;
   chosen_gpu gpu;                     // the chosen GPU, when one was named (or given by its memory)
+  std::vector<const gpu_info*> gpu_list;  // several GPUs named (the first is gpu): each its own device
   chosen_fit chosen;                  // the fit there, when there is one
   uint64_t gpus = 1;
   // llama.cpp: what it runs with.

@@ -15,6 +15,7 @@ void size_kv_cache(plan& p) {
   const runtime_profile& rt = p.rt;
   estimate_result& r = p.r;
   p.windowed = rt.keeps_window(p.s);
+  p.kv_layer.reserve(p.s.layers.size());
   for (const auto& l : p.s.layers) {
     const uint64_t bpt = rt.bytes_per_token(p, l);
     const bool local = (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window && p.windowed;
@@ -28,6 +29,7 @@ void size_kv_cache(plan& p) {
     auto bytes = checked_u64::product({bpt, tokens, p.o.batch_size});
     bytes.add(checked_u64::product({state, p.o.batch_size}));
     p.kv_cache.add(bytes);
+    p.kv_layer.push_back(bytes.value);
     p.per_token.add(bpt);
     if (!r.kv_layers.empty()) {
       auto& g = r.kv_layers.back();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 
 #include "formats.h"
 #include "gguf_quant.h"
@@ -41,6 +42,7 @@ constexpr std::string_view kPrecisions[] = {"mixed-bf16", "mixed-fp16", "bf16", 
 constexpr std::string_view kLoraTargets[] = {"q", "k", "v", "o", "gate", "up", "down", "all-linear"};
 constexpr std::string_view kFreeze[] = {"embeddings", "attention", "mlp", "norms", "vision"};
 constexpr std::string_view kOffload[] = {"optimizer", "params"};
+constexpr std::string_view kSplitModes[] = {"layer", "row", "none"};  // llama.cpp common/arg.cpp -sm
 
 // The table's contexts: at most this many columns.
 constexpr uint64_t kMaxContexts = 64;
@@ -49,6 +51,35 @@ std::string quantization_alias(std::string q) {
   // torch dtype spellings users paste from config.json.
   if (auto f = format_from_torch_dtype(q); !f.empty()) return std::string(f);
   return q;
+}
+
+std::string trimmed(std::string s, bool fold);
+
+// gpu: one name, or several (a comma list) for a machine of unequal GPUs, the first also the chosen one.
+void set_gpus(estimate_options& o, const std::string& text) {
+  o.gpu_list.clear();
+  for (size_t at = 0; at <= text.size() && o.gpu_list.size() <= request_limits::gpus;) {
+    const size_t end = std::min(text.find(',', at), text.size());
+    o.gpu_list.push_back(trimmed(text.substr(at, end - at), false));
+    at = end + 1;
+  }
+  o.gpu = o.gpu_list.front();
+  if (o.gpu_list.size() == 1) o.gpu_list.clear();
+}
+
+// tensor_split: numbers separated by commas (or slashes, as llama.cpp also takes); one that is not a number is
+// kept as NaN for the estimate to refuse by name.
+std::vector<double> shares_of(const std::string& text) {
+  std::vector<double> out;
+  for (size_t at = 0; at <= text.size() && out.size() <= request_limits::gpus;) {
+    const size_t end = std::min(text.find_first_of(",/", at), text.size());
+    const std::string item = trimmed(text.substr(at, end - at), false);
+    char* stop = nullptr;
+    const double x = item.empty() ? std::nan("") : std::strtod(item.c_str(), &stop);
+    out.push_back(stop && *stop == 0 ? x : std::nan(""));
+    at = end + 1;
+  }
+  return out;
 }
 
 // The estimate's own defaults (estimate.h), which the table's defaults read.
@@ -103,11 +134,11 @@ constexpr option_info kSchema[] = {
    .accepts = FULL_TEXT("llamacpp, llama-cpp and gguf for llama.cpp, pytorch and hf for transformers, mlx-lm; any case"),
    .code = "invalid_request", .fold_case = true,
    .set = [](request_options& r, const option_value& v) { r.estimate.runtime = v.s; }},
-  {.name = "gpu", .type = option_type::enumeration, .group = "inference",
-   .doc = FULL_TEXT("a catalogue GPU: per-device figures, vLLM's capacity, the solvers and the speed"), .metavar = "NAME",
-   .default_text = FULL_TEXT("none"), .values_source = option_values::gpus,
+  {.name = "gpu", .type = option_type::list, .group = "inference",
+   .doc = FULL_TEXT("a catalogue GPU: per-device figures, vLLM's capacity, the solvers and the speed; several (repeat the flag, a comma list, a JSON array) for a machine of unequal GPUs, one device each"),
+   .metavar = "NAME", .default_text = FULL_TEXT("none"), .values_source = option_values::gpus,
    .accepts = FULL_TEXT("a catalogue name or a unique part of it, e.g. \"RTX 4090\" or \"H100 SXM\""), .code = "invalid_request",
-   .set = [](request_options& r, const option_value& v) { r.estimate.gpu = v.s; }},
+   .set = [](request_options& r, const option_value& v) { set_gpus(r.estimate, v.s); }},
   {.name = "gpus", .type = option_type::integer, .group = "inference",
    .doc = FULL_TEXT("identical GPUs the model is split across (training: data parallel, ZeRO)"), .metavar = "N", .unit = "GPUs",
    .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
@@ -138,6 +169,15 @@ constexpr option_info kSchema[] = {
    .metavar = "N", .unit = "layers", .min = 0, .max = static_cast<double>(request_limits::gpu_layers), .has_min = true, .has_max = true,
    .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().n_cpu_moe); }, .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.n_cpu_moe = static_cast<uint64_t>(v.i); }},
+  {.name = "tensor_split", .type = option_type::string, .group = "llama.cpp",
+   .doc = FULL_TEXT("llama.cpp's --tensor-split: each GPU's share of the layers, e.g. 3,1"), .metavar = "A,B,...",
+   .default_text = FULL_TEXT("in proportion to each GPU's memory, as llama.cpp splits by free memory"), .code = "invalid_tensor_split",
+   .set = [](request_options& r, const option_value& v) { r.estimate.tensor_split = shares_of(v.s); }},
+  {.name = "split_mode", .type = option_type::enumeration, .group = "llama.cpp",
+   .doc = FULL_TEXT("llama.cpp's -sm over several GPUs: layer (whole layers each), row (matrices split by rows), none (the first GPU alone)"),
+   .default_is = dk::string, .default_string = "layer", .values_source = option_values::fixed, .fixed = kSplitModes,
+   .closed = true, .code = "invalid_request", .fold_case = true,
+   .set = [](request_options& r, const option_value& v) { r.estimate.split_mode = v.s; }},
   {.name = "host_bandwidth", .type = option_type::integer, .group = "llama.cpp",
    .doc = FULL_TEXT("system RAM bandwidth, for the layers llama.cpp leaves on the CPU"), .metavar = "GBS", .unit = "bytes/s",
    .min = 1, .max = static_cast<double>(request_limits::host_bandwidth), .has_min = true, .has_max = true,
@@ -383,6 +423,9 @@ bool read_value(const option_info& o, const json& v, option_value& out, std::vec
     case option_type::enumeration: {
       std::string text;
       if (v.is_string()) text = trimmed(v.get<std::string>(), o.fold_case);
+      else if (o.type == option_type::list && v.is_array() && !v.empty() && v.size() <= request_limits::gpus &&
+               std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string() && !x.get<std::string>().empty(); }))
+        for (const auto& x : v) text += (text.empty() ? "" : ",") + trimmed(x.get<std::string>(), o.fold_case);  // a JSON array of a list's items
       else if (o.closed && v.is_boolean() && o.name == "flash_attention") text = v.get<bool>() ? "on" : "off";
       else if (o.closed && (v.is_number_unsigned() || v.is_number_float())) {
         option_value n;

@@ -33,6 +33,7 @@ struct plan {
   uint64_t n_seq = 1;             // sequences (llama.cpp's --parallel streams)
   weight_split weights;
   checked_u64 kv_cache, per_token;
+  std::vector<uint64_t> kv_layer;  // each layer's cache (and recurrent state), for the runtimes that place layers apart
   uint64_t kv_cells_max = 0;      // llama.cpp: the most cells any layer's cache holds (the attention phase's n_kv)
   bool windowed = true;           // the runtime keeps sliding-window caches at their window
   checked_u64 activations, overhead;

@@ -141,14 +141,20 @@ void write_memory(json_writer& w, const estimate_result& r) {
   if (!r.training) w.field("stored_weights_bytes", r.stored_weights_bytes);
   w.end_object();
   w.key("components").begin_array();
-  for (const auto& c : r.components)
+  for (const auto& c : r.components) {
     w.begin_object().field("key", c.key).field("label", c.label).field("category", c.category).field("bytes", c.bytes)
-        .field("device", c.host ? "host" : "gpu").field("per_gpu", c.per_gpu).end_object();
+        .field("device", c.host ? "host" : "gpu").field("per_gpu", c.per_gpu);
+    if (c.device >= 0) w.field("gpu_index", static_cast<uint64_t>(c.device));
+    w.end_object();
+  }
   w.end_array();
   w.key("devices").begin_array();
   for (const auto& d : r.devices) {
-    w.begin_object().field("name", d.name).field("weights_bytes", d.weights_bytes).field("kv_cache_bytes", d.kv_cache_bytes)
+    w.begin_object().field("name", d.name).field("kind", d.index >= 0 ? "gpu" : "host");
+    if (d.index >= 0) w.field("index", static_cast<uint64_t>(d.index)).field("gpu", d.gpu);
+    w.field("node", d.node).field("weights_bytes", d.weights_bytes).field("kv_cache_bytes", d.kv_cache_bytes)
         .field("activations_bytes", d.activations_bytes).field("overhead_bytes", d.overhead_bytes);
+    if (d.usable_bytes) w.field("usable_bytes", d.usable_bytes).field("headroom_bytes", d.headroom_bytes);
     if (r.training) w.field("gradients_bytes", d.gradients_bytes).field("optimizer_bytes", d.optimizer_bytes);
     w.field("total_bytes", d.total_bytes).end_object();
   }
@@ -329,6 +335,17 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
       .field("unified_memory", r.gpu->unified_memory).field("usable_bytes", r.chosen.usable_bytes)
       .field("needed_bytes", r.chosen.needed_bytes).field("headroom_bytes", r.chosen.headroom_bytes)
       .field("host_bytes", r.gpu->unified_memory ? uint64_t{0} : r.memory.host_bytes);
+  if (r.gpus > 1) {  // the GPU whose headroom sets the fit
+    const device_share* tight = nullptr;
+    for (const auto& d : r.devices)
+      if (d.index >= 0 && (!tight || d.headroom_bytes < tight->headroom_bytes)) tight = &d;
+    if (tight) w.field("tightest_gpu", static_cast<uint64_t>(tight->index));
+  }
+  if (!r.gpu_list.empty()) {
+    w.key("gpu_list").begin_array();
+    for (const gpu_info* g : r.gpu_list) w.value(g->name);
+    w.end_array();
+  }
   if (r.chosen.host_headroom_bytes) w.field("host_headroom_bytes", r.chosen.host_headroom_bytes);
   if (!fits && offload) w.field("offload_headroom_bytes", offload->headroom_bytes).field("offload_host_bytes", offload->host_bytes);
   if (layers_on_host(r) || (!fits && offload) || (r.runtime && profile_of(*r.runtime)->solves_gpu_layers && !r.training))

@@ -41,6 +41,7 @@ std::string best_quantization(const model_spec& s, const model_tensors& tensors,
 
 // Fewest GPUs of this kind, in powers of two up to 64.
 uint64_t fewest_gpus(const model_spec& s, const model_tensors& tensors, estimate_options o) {
+  if (!o.gpu_list.empty()) return 0;  // a machine of listed GPUs: its devices are given
   for (uint64_t n = 1; n <= 64; n *= 2) {
     o.gpus = n;
     if (fits_chosen(estimate(s, tensors, o))) return n;

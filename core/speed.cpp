@@ -18,6 +18,35 @@ constexpr double kPrefillEfficiency = 0.50;
 // System RAM bandwidth when the request gives none: dual-channel DDR5-5600 (2 x 44.8 GB/s, JEDEC JESD79-5).
 constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// Whether one token passes the GPUs one after another: llama.cpp's layer split (and -sm none), whose pipeline
+// does not overlap a single sequence's steps. Tensor parallelism (vLLM, llama.cpp's -sm row) reads every GPU's
+// share at once.
+bool pipelined(const estimate_result& r, const estimate_options& o) {
+  return r.runtime && r.runtime->name == "llama.cpp" && o.split_mode != "row";
+}
+
+// Seconds to read `bytes` of a decode step from the GPUs, each its share (the bytes of its own devices[] entry)
+// at its bandwidth times the efficiency: summed when pipelined, else the slowest GPU's. 0 when a GPU's bandwidth
+// is unknown.
+double gpu_read_seconds(const estimate_result& r, double bytes, bool pipelined) {
+  double held = 0;
+  for (const auto& d : r.devices)
+    if (d.index >= 0) held += static_cast<double>(d.weights_bytes + d.kv_cache_bytes);
+  double sum = 0, slowest = 0;
+  for (const auto& d : r.devices) {
+    if (d.index < 0) continue;
+    const gpu_info* g = static_cast<size_t>(d.index) < r.gpu_list.size() ? r.gpu_list[static_cast<size_t>(d.index)] : r.gpu.get();
+    if (!g || !g->bandwidth_bytes_per_s) return 0;
+    const double share = held > 0 ? static_cast<double>(d.weights_bytes + d.kv_cache_bytes) / held : 1.0 / static_cast<double>(r.gpus);
+    const double t = bytes * share / (static_cast<double>(g->bandwidth_bytes_per_s) * kDecodeEfficiency);
+    sum += t;
+    slowest = std::max(slowest, t);
+  }
+  return pipelined ? sum : slowest;
+}
+#endif
+
 }  // namespace
 
 double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus) {
@@ -30,8 +59,9 @@ void estimate_speed(plan& p) {
   const estimate_options& o = p.o;
   const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
   const uint64_t active_weights = static_cast<uint64_t>(static_cast<double>(p.weights.total.value) * active_fraction);
-  const uint64_t kv = p.kv_cache.value, gpus_n = o.gpus;
+  const uint64_t kv = p.kv_cache.value, gpus_n = r.gpus;
   r.decode_step_bytes = active_weights + kv;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
   if (!r.gpu) return;
   auto& sp = r.speed;
   sp.gpu = std::string(r.gpu->name);
@@ -42,26 +72,26 @@ void estimate_speed(plan& p) {
   }
   sp.efficiency = kDecodeEfficiency;
   sp.bytes_per_token = active_weights + kv / std::max<uint64_t>(1, o.batch_size);
-  const double bw = static_cast<double>(r.gpu->bandwidth_bytes_per_s) * static_cast<double>(gpus_n);
-  double step_s = 1.0 / decode_tokens_per_s(r, *r.gpu, gpus_n);
-  if (p.host_layers) {
-    // What the runtime keeps on the CPU is read at system RAM bandwidth: the layers it runs there, and the active
-    // experts of the layers whose experts stay in RAM; the rest at the GPU's.
-    const double host_bw = static_cast<double>(o.host_bandwidth ? o.host_bandwidth : kDefaultHostBandwidth);
-    const double all = static_cast<double>(active_weights + kv);
-    const double host = std::min(all, all * p.host_layer_share + static_cast<double>(p.host_expert_read));
-    step_s = (all - host) / (bw * kDecodeEfficiency) + host / (host_bw * kDecodeEfficiency);
-    sp.decode_bound = "memory bandwidth (GPU and system RAM)";
-  } else {
-    sp.decode_bound = "memory bandwidth";
-  }
+  const double all = static_cast<double>(active_weights + kv);
+  double host = 0, host_bw = static_cast<double>(o.host_bandwidth ? o.host_bandwidth : kDefaultHostBandwidth);
+  // What the runtime keeps on the CPU is read at system RAM bandwidth: the layers it runs there, and the active
+  // experts of the layers whose experts stay in RAM; the rest at the GPUs'.
+  if (p.host_layers) host = std::min(all, all * p.host_layer_share + static_cast<double>(p.host_expert_read));
+  const double step_gpu = gpu_read_seconds(r, all - host, pipelined(r, o));
+  double step_s = step_gpu + host / (host_bw * kDecodeEfficiency);
+  sp.decode_bound = p.host_layers ? "memory bandwidth (GPU and system RAM)" : "memory bandwidth";
+  if (!(step_gpu > 0) && all > host) step_s = 0;  // a GPU of unknown bandwidth
   sp.batch_decode_tokens_per_s = step_s > 0 ? static_cast<double>(o.batch_size) / step_s : 0;
   sp.decode_tokens_per_s = step_s > 0 ? 1.0 / step_s : 0;
   // Prefill FLOPs per token: 2 per active matmul parameter, plus attention 4 x layers x heads x head_dim x
   // (context / 2) on average over the prompt (Kaplan et al. 2020, C_forward ~ 2N + 2 n_layer n_ctx d_attn).
   sp.flops_per_token = 2 * r.parameters.active.value + 2 * p.s.layers.size() * o.context_tokens * p.s.num_attention_heads * p.s.head_dim;
-  if (r.gpu->fp16_flops_per_s) {
-    sp.prefill_tokens_per_s = static_cast<double>(r.gpu->fp16_flops_per_s) * static_cast<double>(gpus_n) * kPrefillEfficiency / static_cast<double>(sp.flops_per_token);
+  // Prefill keeps every GPU busy (llama.cpp's pipeline overlaps the ubatches, n_copies = 4; tensor parallelism
+  // splits each matmul): the GPUs' throughputs add up.
+  uint64_t flops = r.gpu_list.empty() ? r.gpu->fp16_flops_per_s * gpus_n : 0;
+  for (const gpu_info* g : r.gpu_list) flops = g->fp16_flops_per_s && (flops || g == r.gpu_list.front()) ? flops + g->fp16_flops_per_s : 0;
+  if (flops) {
+    sp.prefill_tokens_per_s = static_cast<double>(flops) * kPrefillEfficiency / static_cast<double>(sp.flops_per_token);
     sp.prefill_bound = "compute";
   } else {
     sp.prefill_bound = "unknown";
@@ -69,9 +99,12 @@ void estimate_speed(plan& p) {
   }
   sp.known = sp.decode_tokens_per_s > 0;
   if (o.explain) r.formulas.push_back({"speed",
-      "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step / (" + text_of(r.gpu->bandwidth_bytes_per_s) + " B/s x " +
-          text_of(gpus_n) + " x efficiency 0.70); prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(r.gpu->fp16_flops_per_s) + " FLOP/s x 0.50)",
+      "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step, each GPU's share at its bandwidth x efficiency 0.70 (" +
+          (gpus_n == 1 ? text_of(r.gpu->bandwidth_bytes_per_s) + " B/s" : pipelined(r, o) ? "the GPUs one after another: llama.cpp's layer split" : "the GPUs at once: tensor parallel") +
+          (p.host_layers ? "; system RAM's share at " + text_of(static_cast<uint64_t>(host_bw)) + " B/s" : std::string()) +
+          "); prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)",
       "llama.cpp discussion 15013 (CUDA tg128 of Llama-2-7B Q4_0 ~ 0.7 of peak bandwidth); Kaplan et al. 2020 (forward FLOPs)"});
+#endif
 }
 
 }  // namespace neuroshrink

@@ -121,8 +121,9 @@ test.describe('charts, stable and legible', () => {
     await blockInternet(context);
     await page.goto(LLAMA_70B_ON_TWO_3090);
     const capacity = page.locator('#charts figure.chart-capacity figcaption');
-    // Llama-3.3-70B at Q4_K_M under llama.cpp on 2 x RTX 3090: 2 x 24 GiB usable.
-    await expect(capacity).toHaveText(/^Memory on 2 x .*RTX 3090: [\d.]+ GiB needed of 48\.00 GiB usable$/);
+    // Llama-3.3-70B at Q4_K_M under llama.cpp on 2 x RTX 3090: each GPU's layers against its own 24 GiB.
+    await expect(capacity).toHaveText(/^Each GPU against its memory: GPU \d \(RTX 3090\) is the tightest, [\d.]+ GiB to spare$/);
+    await expect(page.locator('#charts figure.chart-capacity svg line.capacity')).toHaveCount(2);
     const caption = page.locator('#charts figure.chart-context figcaption');
     await expect(caption).toHaveText(/fits up to [\d,]+ tokens$/);
     const chart = Number((await caption.textContent()).match(/fits up to ([\d,]+) tokens/)[1].replace(/,/g, ''));

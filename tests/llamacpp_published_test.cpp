@@ -111,6 +111,25 @@ TEST_CASE("llama.cpp#11200: Qwen2.5-Coder-32B Q8_0, 32768 tokens, q8_0 K and V, 
   CHECK(exact(r.memory.kv_cache_bytes, 4352.00));
   compare("output buffer (CUDA_Host): 4 x 152064", bytes_of(r, "output_buffer"), 0.58);
   CHECK(exact(bytes_of(r, "output_buffer"), 0.58));
+
+  // The same on the log's two RTX 3090 Ti with -ts 10,6: llama.cpp's layer split puts slots 0-40 on CUDA0 and
+  // 41-63 with the output on CUDA1 (split points 0.625 and 1 over 65 slots), each layer's cache with it.
+  o.gpu_list = {"RTX 3090 Ti", "RTX 3090 Ti"};
+  o.tensor_split = {10, 6};
+  const auto two = run(kQwen25Coder32B, o);
+  auto on_gpu = [&](std::string_view key, int32_t g) {
+    for (const auto& c : two.components)
+      if (c.key == key && c.device == g) return c.bytes;
+    return uint64_t{0};
+  };
+  compare("KV buffer, CUDA0 (41 layers)", on_gpu("kv_buffer_gpu", 0), 2788.00);
+  compare("KV buffer, CUDA1 (23 layers)", on_gpu("kv_buffer_gpu", 1), 1564.00);
+  CHECK(exact(on_gpu("kv_buffer_gpu", 0), 2788.00));
+  CHECK(exact(on_gpu("kv_buffer_gpu", 1), 1564.00));
+  // Compute buffers with pipeline parallelism (n_copies = 4) are larger than one GPU's: printed, not asserted.
+  compare("compute buffer, CUDA0 (pipeline parallel): not asserted", on_gpu("compute_buffer_gpu", 0), 233.00);
+  compare("compute buffer, CUDA1 (pipeline parallel): not asserted", on_gpu("compute_buffer_gpu", 1), 237.51);
+  compare("compute buffer, CUDA_Host (pipeline parallel): not asserted", bytes_of(two, "compute_buffer_host"), 133.01);
 }
 
 TEST_CASE("LLamaSharp#1099: Qwen2.5-3B Q8_0, f16 cache of 4096 cells", "[llama.cpp][published]") {

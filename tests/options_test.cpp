@@ -38,7 +38,7 @@ json good_value(const option_info& o) {
   switch (o.type) {
     case option_type::integer: return o.min < 1 ? 7 : static_cast<uint64_t>(o.min) + 1;
     case option_type::number: return 0.5;
-    case option_type::string: return "meta-llama/Llama-2-7b-hf";
+    case option_type::string: return o.name == "tensor_split" ? "3,1" : "meta-llama/Llama-2-7b-hf";
     case option_type::boolean: return true;
     case option_type::enumeration:
     case option_type::list: {
@@ -76,7 +76,7 @@ TEST_CASE("the schema has every field the request reader reads", "[options]") {
   const std::set<std::string> expected = {
       "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
       "runtime", "flash_attention", "ubatch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
-      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "host_memory_bytes", "training.method", "training.optimizer",
+      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "tensor_split", "split_mode", "host_memory_bytes", "training.method", "training.optimizer",
       "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
       "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};
   std::set<std::string> names;
@@ -102,6 +102,7 @@ TEST_CASE("every option is read: a value it takes is stored and changes what the
       if (o.group == "llama.cpp") base = {{"runtime", "llama.cpp"}, {"gpu", "RTX 4090"}, {"gpu_layers", 10}};
       if (o.group == "vllm") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}};
       if (o.name == "host_memory_bytes") base = {{"gpu", "RTX 4090"}};  // the fit on a chosen GPU counts system RAM
+      if (o.name == "tensor_split" || o.name == "split_mode") base = {{"runtime", "llama.cpp"}, {"gpu", {"RTX 3090", "RTX 3060"}}};
       if (o.group == "training") base = {{"mode", "train"}, {"gpus", 2}, {"training", {{"method", o.name == "training.freeze" ? "full" : "lora"}, {"zero", o.name == "training.zero" ? 1 : 3}}}};
       json with = base;
       with.merge_patch(request_with(o, good_value(o)));

@@ -25,6 +25,10 @@ std::string kv_refusal(const kv_dtype& k, const kv_dtype& v) {
   return "llama.cpp has no fp8 cache type; its cache types are f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl.";
 }
 
+// -ngl N's repeating layers on the GPUs: llama.cpp offloads the output layer first, then the last N - 1 layers
+// (src/llama-model.cpp load_tensors: i_gpu_start = n_layer + 1 - N; llama.cpp PR 18148, December 2025).
+uint64_t repeating_on_gpu(uint64_t ngl, uint64_t n_layer) { return ngl == 0 ? 0 : std::min(ngl - 1, n_layer); }
+
 // src/llama-context.cpp:246-303: n_batch = min(n_ctx, 2048), n_ubatch = min(n_batch, 512); n_ctx padded to
 // 256, split per sequence and padded again. -c is the total over --parallel sequences.
 bool prepare(plan& p) {
@@ -36,9 +40,9 @@ bool prepare(plan& p) {
   r.n_ubatch = std::min(std::min(n_ctx_asked, kLlamaDefaultBatch), o.ubatch ? o.ubatch : kLlamaDefaultUbatch);
   r.flash_attention = o.flash_attention != 0;
   r.gpu_layers = o.gpu_layers < 0 ? p.n_layer + 1 : std::min<uint64_t>(static_cast<uint64_t>(o.gpu_layers), p.n_layer + 1);
-  // Layers llama.cpp runs on the CPU read their weights at system RAM bandwidth (the output stays on the host too).
+  // Layers llama.cpp runs on the CPU read their weights at system RAM bandwidth.
   p.host_layers = r.gpu_layers <= p.n_layer;
-  p.host_layer_share = 1.0 - static_cast<double>(std::min(r.gpu_layers, p.n_layer)) / static_cast<double>(p.n_layer);
+  p.host_layer_share = 1.0 - static_cast<double>(repeating_on_gpu(r.gpu_layers, p.n_layer)) / static_cast<double>(p.n_layer);
   if (!r.flash_attention && ggml_quantized(p.kv_v)) {
     r.issues.push_back({"quantized_v_needs_flash_attention", "flash_attention",
         "llama.cpp refuses a quantized V cache (" + std::string(p.kv_v.name) + ") without flash attention: \"quantized V cache requires flash_attn to be enabled\" (src/llama-context.cpp). Turn flash attention on, or keep V at f16.",
@@ -79,41 +83,141 @@ uint64_t state_bytes(const plan& p, const layer_spec& l) {
   return 4 * (l.state_elements - conv_channels);
 }
 
-// Model buffers: the input layer (token_embd) always on the host (src/llama-model.cpp "very little benefit to
-// offloading the input layer"); the last `gl` layers on the GPU; output norm + output on the GPU when
-// ngl > n_layer. A tied model's output is a copy of token_embd made in the GPU's buffer type
-// (src/llama-model-loader.cpp: duplicated tensors are shared only within one buffer type). Returns the copy.
-// Routed experts kept in system RAM (--n-cpu-moe N: common/arg.cpp overrides blk.i.ffn_(up|down|gate|gate_up)_(ch|)exps
-// to the CPU buffer type for i < N): those of the first N layers that are on the GPU. Their count in `layers`.
-uint64_t cpu_moe_bytes(const plan& p, uint64_t gl, uint64_t& layers) {
-  const std::vector<uint64_t>& e = p.weights.blk_experts;
-  uint64_t bytes = 0;
-  layers = 0;
-  for (uint64_t b = p.n_layer - gl; b < std::min<uint64_t>(p.o.n_cpu_moe, e.size()); ++b)
-    if (e[b]) bytes += e[b], ++layers;
-  return bytes;
+// Where llama.cpp puts each of its n_layer + 1 slots (the repeating layers, then the output): a GPU's index, or
+// the host. src/llama-model.cpp load_tensors: the offloaded slots are il >= i_gpu_start = n_layer + 1 - ngl, and
+// slot il goes to the first GPU whose split point passes (il - i_gpu_start) / ngl, the split points being the
+// cumulative shares of --tensor-split, else of each GPU's free memory, normalized (float, as llama.cpp has them).
+// -sm none keeps every offloaded slot on the first GPU. The input layer (token_embd) is always the host's.
+constexpr uint64_t kOnHost = UINT64_MAX;
+
+std::vector<float> split_shares(const plan& p, uint64_t n_dev) {
+  std::vector<float> share(n_dev, 1.0f);
+  for (uint64_t i = 0; i < n_dev; ++i)
+    if (!p.o.tensor_split.empty()) share[i] = static_cast<float>(p.o.tensor_split[i]);
+    else if (!p.r.gpu_list.empty()) share[i] = static_cast<float>(p.r.gpu_list[i]->memory_bytes);
+  float sum = 0;
+  for (const float x : share) sum += x;
+  for (auto& x : share) x /= sum;
+  return share;
 }
 
-uint64_t add_model_buffers(plan& p, uint64_t gl, bool output_on_gpu, uint64_t experts_host) {
+std::vector<uint64_t> slot_devices(const plan& p, const std::vector<float>& share) {
+  const uint64_t n = p.n_layer, ngl = p.r.gpu_layers, start = n + 1 - ngl;
+  std::vector<float> points(share.size());
+  float sum = 0;
+  for (size_t i = 0; i < share.size(); ++i) points[i] = sum += share[i];
+  std::vector<uint64_t> dev(n + 1, kOnHost);
+  for (uint64_t il = start; il <= n; ++il) {
+    const auto at = std::upper_bound(points.begin(), points.end(), static_cast<float>(il - start) / static_cast<float>(ngl)) - points.begin();
+    dev[il] = p.o.split_mode == "none" ? 0 : std::min<uint64_t>(static_cast<uint64_t>(at), share.size() - 1);
+  }
+  return dev;
+}
+
+// What each GPU (and the host) holds of the model and its cache.
+struct device_load {
+  uint64_t weights = 0, kv = 0, layers = 0, first = kOnHost, last = 0;
+  uint64_t experts = 0;  // the host: routed experts kept in system RAM (--n-cpu-moe)
+  bool output = false;
+};
+
+// The bytes of repeating layer b: its own blk bytes for a GGUF file type, else an even share.
+uint64_t layer_bytes(const weight_split& w, uint64_t b, uint64_t n_layer) {
+  if (!w.blk.empty()) return b < w.blk.size() ? w.blk[b] : 0;
+  return w.layers.value / n_layer + (b + 1 == n_layer ? w.layers.value % n_layer : 0);
+}
+
+// Routed experts kept in system RAM (--n-cpu-moe N: common/arg.cpp overrides blk.i.ffn_(up|down|gate|gate_up)_(ch|)exps
+// to the CPU buffer type for i < N) of the layers that are on a GPU. Counted in r.cpu_moe_layers.
+uint64_t experts_in_ram(const plan& p, uint64_t b, const std::vector<uint64_t>& dev) {
+  const auto& e = p.weights.blk_experts;
+  return b < std::min<uint64_t>(p.o.n_cpu_moe, e.size()) && dev[b] != kOnHost ? e[b] : 0;
+}
+
+// Each device's load: layer by layer; -sm row spreads each offloaded layer's matrices (and the output) over every
+// GPU by its share (ggml's split buffer type), keeping the 3-D expert tensors, which it cannot split (ggml-cuda
+// supports_op: a split MUL_MAT needs ne[2] == 1), and the cache on the layer's own GPU.
+std::vector<device_load> place_layers(plan& p, const std::vector<uint64_t>& dev, const std::vector<float>& share, uint64_t tied_copy, device_load& host) {
+  const weight_split& w = p.weights;
+  const uint64_t n = p.n_layer;
+  const bool row = p.o.split_mode == "row" && share.size() > 1;
+  std::vector<device_load> gpu(share.size());
+  auto put = [&](uint64_t d, uint64_t bytes, uint64_t spread) {
+    if (d == kOnHost) return void(host.weights += bytes);
+    gpu[d].weights += bytes - spread;
+    uint64_t left = spread;
+    for (size_t g = 0; g < gpu.size() && spread; ++g) {
+      const uint64_t part = g + 1 == gpu.size() ? left : std::min<uint64_t>(left, static_cast<uint64_t>(static_cast<double>(spread) * share[g]));
+      gpu[g].weights += part;
+      left -= part;
+    }
+  };
+  host.weights = w.embedding.value;
+  for (uint64_t b = 0; b < n; ++b) {
+    const uint64_t bytes = layer_bytes(w, b, n), in_ram = experts_in_ram(p, b, dev);
+    const uint64_t experts = b < w.blk_experts.size() ? w.blk_experts[b] : 0;
+    if (in_ram) host.weights += in_ram, host.experts += in_ram, ++p.r.cpu_moe_layers;
+    put(dev[b], bytes - in_ram, row && dev[b] != kOnHost ? bytes - experts : 0);
+    device_load& d = dev[b] == kOnHost ? host : gpu[dev[b]];
+    d.kv += b < p.kv_layer.size() ? p.kv_layer[b] : 0;
+    ++d.layers;
+    d.first = std::min(d.first, b);
+    d.last = b;
+  }
+  const uint64_t out = w.output.value + w.other.value + (dev[n] == kOnHost ? 0 : tied_copy);
+  put(dev[n], out, row && dev[n] != kOnHost ? out : 0);
+  (dev[n] == kOnHost ? host : gpu[dev[n]]).output = true;
+  return gpu;
+}
+
+// The host buffer's label: what it holds besides token_embd.
+std::string host_label(const plan& p, const device_load& host) {
+  return "Model buffer, host (CPU_Mapped: token_embd" + std::string(host.layers ? " + " + text_of(host.layers) + " CPU layers" : "") +
+         (p.r.cpu_moe_layers ? " + the experts of " + text_of(p.r.cpu_moe_layers) + " layers" : std::string()) + (host.output ? " + output" : "") + ")";
+}
+
+// One GPU's label: its catalogue name and its layers, when there are several.
+std::string gpu_label(const plan& p, const char* what, size_t g, size_t n_dev, const device_load& d, uint64_t tied_copy) {
+  if (n_dev == 1) {
+    if (std::string_view(what) != "Model buffer") return std::string(what) + ", GPU";
+    return "Model buffer, GPU (" + text_of(d.layers) + " layers" + (d.output ? " + output" : "") + (d.output && tied_copy ? ", tied output copied" : "") + ")";
+  }
+  const std::string name = g < p.r.gpu_list.size() ? std::string(p.r.gpu_list[g]->name) : p.r.gpu ? std::string(p.r.gpu->name) : std::string();
+  const std::string layers = d.layers ? "layers " + text_of(d.first) + "-" + text_of(d.last) : "no layers";
+  return std::string(what) + ", GPU " + text_of(g) + (name.empty() ? "" : " (" + name + ": " + layers + (d.output ? " + output" : "") + ")");
+}
+
+// Model and KV buffers: each device's, as place_layers found them. A tied model's output is a copy of
+// token_embd made in the GPU's buffer type (src/llama-model-loader.cpp: duplicated tensors are shared only within one
+// buffer type). Returns the copy.
+uint64_t add_model_and_kv_buffers(plan& p, std::vector<device_load>& gpu_out, uint64_t& experts_host) {
   estimate_result& r = p.r;
   const weight_split& w = p.weights;
-  const uint64_t n_layer = p.n_layer;
-  uint64_t layers_gpu = w.layers.value / n_layer * gl + (gl == n_layer ? w.layers.value % n_layer : 0);
-  if (!w.blk.empty()) {  // the last gl blks, as llama.cpp offloads them (i_gpu_start = n_layer - ngl)
-    layers_gpu = 0;
-    for (uint64_t b = w.blk.size() - std::min<uint64_t>(gl, w.blk.size()); b < w.blk.size(); ++b) layers_gpu += w.blk[b];
-  }
-  layers_gpu -= std::min(layers_gpu, experts_host);
-  const uint64_t layers_host = w.layers.value - layers_gpu;
-  const uint64_t out_bytes = w.output.value + w.other.value;
+  const uint64_t n_dev = r.gpu_layers ? std::max<uint64_t>(1, r.gpus) : 1;
+  const std::vector<float> share = split_shares(p, n_dev);
+  const std::vector<uint64_t> dev = slot_devices(p, share);
+  const bool output_on_gpu = dev[p.n_layer] != kOnHost;
   const uint64_t tied_copy = !output_on_gpu ? 0 : r.gguf ? (r.gguf->tied_output ? w.token_embd : 0) : p.s.tie_word_embeddings ? w.embedding.value : 0;
-  add_component(r, "model_buffer_host", "Model buffer, host (CPU_Mapped: token_embd" + std::string(gl < n_layer ? " + CPU layers" : "") +
-      (experts_host ? " + the experts of " + text_of(r.cpu_moe_layers) + " layers" : std::string()) + (output_on_gpu ? "" : " + output") + ")",
-      "weights", w.embedding.value + layers_host + (output_on_gpu ? 0 : out_bytes), true);
-  if (gl > 0)  // any layer on the GPU
-    add_component(r, "model_buffer_gpu", "Model buffer, GPU (" + text_of(gl) + " layers" + (output_on_gpu ? " + output" : "") + (tied_copy ? ", tied output copied" : "") + ")",
-        "weights", layers_gpu + (output_on_gpu ? out_bytes + tied_copy : 0), false);
+  r.cpu_moe_layers = 0;
+  device_load host;
+  std::vector<device_load> gpu = place_layers(p, dev, share, tied_copy, host);
+  add_component(r, "model_buffer_host", host_label(p, host), "weights", host.weights, true);
+  const bool several = n_dev > 1;
+  for (size_t g = 0; g < gpu.size(); ++g) {
+    if (!gpu[g].weights && !gpu[g].kv && !gpu[g].output) continue;
+    add_component(r, "model_buffer_gpu", gpu_label(p, "Model buffer", g, n_dev, gpu[g], tied_copy), "weights", gpu[g].weights, false);
+    if (several) r.components.back().device = static_cast<int32_t>(g);
+  }
+  // KV buffer: each layer's cache on that layer's device (offload_kqv, src/llama-kv-cache.cpp).
+  for (size_t g = 0; g < gpu.size(); ++g) {
+    if (!gpu[g].layers) continue;
+    add_component(r, "kv_buffer_gpu", gpu_label(p, "KV buffer", g, n_dev, gpu[g], 0), "kv_cache", gpu[g].kv, false);
+    if (several) r.components.back().device = static_cast<int32_t>(g);
+  }
+  if (host.kv) add_component(r, "kv_buffer_host", "KV buffer, host (CPU layers)", "kv_cache", host.kv, true);
   p.weights.total.add(tied_copy);
+  gpu_out = std::move(gpu);
+  experts_host = host.experts;
   return tied_copy;
 }
 
@@ -122,8 +226,8 @@ uint64_t add_model_buffers(plan& p, uint64_t gl, bool output_on_gpu, uint64_t ex
 // (tests/fixtures/llamacpp/measurements.json, 92 contexts): the larger of the logits phase,
 // 4 * ub * (n_vocab + 2 * n_embd), and without flash attention the attention phase, the f32 KQ scores and mask
 // 4 * ub * n_kv * (n_head + 1) beside ~ 4 * ub * (5 n_embd + 2 n_embd_kv) of live activations.
-void add_compute_buffers(plan& p, bool any_gpu, bool experts_host) {
-  estimate_result& r = p.r;
+checked_u64 compute_phase(const plan& p) {
+  const estimate_result& r = p.r;
   const model_spec& s = p.s;
   const uint64_t ub = r.n_ubatch, h = s.hidden_size, V = s.vocab_size;
   const uint64_t heads = s.num_attention_heads, kvdim = s.num_key_value_heads * s.head_dim;
@@ -131,9 +235,31 @@ void add_compute_buffers(plan& p, bool any_gpu, bool experts_host) {
   checked_u64 attn_phase = checked_u64::product({p.kv_cells_max, heads + 1});
   attn_phase.add(5 * h + 2 * kvdim).mul(4).mul(ub);
   if (r.flash_attention) attn_phase = {};
-  p.activations.add(logits_phase.value >= attn_phase.value ? logits_phase : attn_phase);
-  p.activations.overflow = p.activations.overflow || logits_phase.overflow || attn_phase.overflow;
-  add_component(r, any_gpu ? "compute_buffer_gpu" : "compute_buffer_host", any_gpu ? "Compute buffer, GPU" : "Compute buffer, host", "activations", p.activations.value, !any_gpu, true);
+  checked_u64 out = logits_phase.value >= attn_phase.value ? logits_phase : attn_phase;
+  out.overflow = logits_phase.overflow || attn_phase.overflow;
+  return out;
+}
+
+// Over several GPUs each one that holds layers reserves its own compute buffer, taken here as the same worst case
+// on each: llama.cpp #11200's two RTX 3090 Ti with pipeline parallelism (n_copies = 4) logged 233 and 237.5 MiB
+// where this gives 158.5, an under-estimate printed by tests/llamacpp_published_test.cpp.
+void add_compute_buffers(plan& p, const std::vector<device_load>& gpu, bool experts_host) {
+  estimate_result& r = p.r;
+  const model_spec& s = p.s;
+  const uint64_t ub = r.n_ubatch, h = s.hidden_size;
+  const bool any_gpu = r.gpu_layers > 0;
+  const checked_u64 phase = compute_phase(p);
+  if (!any_gpu || gpu.size() <= 1) {
+    p.activations.add(phase);
+    add_component(r, any_gpu ? "compute_buffer_gpu" : "compute_buffer_host", any_gpu ? "Compute buffer, GPU" : "Compute buffer, host", "activations", phase.value, !any_gpu, true);
+  } else {
+    for (size_t g = 0; g < gpu.size(); ++g) {
+      if (!gpu[g].layers && !gpu[g].output) continue;
+      p.activations.add(phase);
+      add_component(r, "compute_buffer_gpu", gpu_label(p, "Compute buffer", g, gpu.size(), gpu[g], 0), "activations", phase.value, false);
+      r.components.back().device = static_cast<int32_t>(g);
+    }
+  }
   if (any_gpu) {
     // The host-side part of the graph (the token_embd lookup, the graph inputs): CUDA_Host compute buffer.
     const uint64_t host_compute = 4 * ub * h;
@@ -187,17 +313,12 @@ void note_no_window(plan& p) {
       severity::info});
 }
 
-void components(plan& p) {
+// --n-cpu-moe: what a token reads from system RAM (the experts it routes to: experts_per_token of num_experts of
+// each layer's), or why it moved nothing.
+void note_cpu_moe(plan& p, uint64_t experts_host) {
   estimate_result& r = p.r;
-  note_no_window(p);
-  const uint64_t gl = std::min(r.gpu_layers, p.n_layer);  // repeating layers on the GPU
-  const bool output_on_gpu = r.gpu_layers > p.n_layer;    // src/llama-model.cpp: the output layer needs ngl > n_layer
-  const bool any_gpu = r.gpu_layers > 0;
-  r.n_cpu_moe = p.o.n_cpu_moe;
-  const uint64_t experts_host = cpu_moe_bytes(p, gl, r.cpu_moe_layers);
+  const model_spec& s = p.s;
   if (experts_host) {
-    // A token reads the experts it routes to: experts_per_token of num_experts of each layer's experts.
-    const model_spec& s = p.s;
     p.host_layers = true;
     p.host_expert_read = s.num_experts ? static_cast<uint64_t>(static_cast<double>(experts_host) * static_cast<double>(s.experts_per_token) / static_cast<double>(s.num_experts)) : experts_host;
   } else if (p.o.n_cpu_moe && !p.weights.blk_experts.empty()) {
@@ -206,17 +327,36 @@ void components(plan& p) {
   } else if (p.o.n_cpu_moe) {
     r.issues.push_back({"n_cpu_moe_no_experts", "n_cpu_moe", "--n-cpu-moe keeps routed experts in system RAM; this model has none, so it changes nothing.", severity::warning});
   }
-  const uint64_t tied_copy = add_model_buffers(p, gl, output_on_gpu, experts_host);
-  // KV buffer: each layer's cache on that layer's device (offload_kqv, src/llama-kv-cache.cpp).
-  const uint64_t kv = p.kv_cache.value, kv_gpu = kv / p.n_layer * gl + (gl == p.n_layer ? kv % p.n_layer : 0);
-  if (any_gpu) add_component(r, "kv_buffer_gpu", "KV buffer, GPU", "kv_cache", kv_gpu, false);
-  if (kv > kv_gpu) add_component(r, "kv_buffer_host", "KV buffer, host (CPU layers)", "kv_cache", kv - kv_gpu, true);
-  add_compute_buffers(p, any_gpu, experts_host > 0);
+}
+
+// A split that leaves a GPU without layers (a share of 0, or too few layers for the shares) is legal in llama.cpp
+// but wastes the GPU: said, with the nearest split that uses it.
+void note_split(plan& p, const std::vector<device_load>& gpu) {
+  if (gpu.size() <= 1 || p.o.split_mode == "none") return;
+  std::string idle;
+  for (size_t g = 0; g < gpu.size(); ++g)
+    if (!gpu[g].layers && !gpu[g].output) idle += (idle.empty() ? "" : ", ") + text_of(g);
+  if (idle.empty()) return;
+  p.r.issues.push_back({"split_leaves_gpu_empty", p.o.tensor_split.empty() ? "gpu_layers" : "tensor_split",
+      "GPU " + idle + " holds no layer with this split" + (p.o.tensor_split.empty() ? std::string(" (too few layers on the GPUs)") : std::string(": give it a larger share in tensor_split")) +
+      "; it only adds to the memory llama.cpp's CUDA context takes.", severity::warning});
+}
+
+void components(plan& p) {
+  estimate_result& r = p.r;
+  note_no_window(p);
+  r.n_cpu_moe = p.o.n_cpu_moe;
+  std::vector<device_load> gpu;
+  uint64_t experts_host = 0;
+  const uint64_t tied_copy = add_model_and_kv_buffers(p, gpu, experts_host);
+  note_cpu_moe(p, experts_host);
+  note_split(p, gpu);
+  add_compute_buffers(p, gpu, experts_host > 0);
   // Output buffer: float logits for one output per sequence, on the host (src/llama-context.cpp output_reserve).
   const uint64_t out_buf = 4 * p.s.vocab_size * std::max<uint64_t>(1, p.n_seq);
   p.overhead.add(out_buf);
   add_component(r, "output_buffer", "Output buffer, host (logits)", "overhead", out_buf, true);
-  if (p.o.explain) explain(p, tied_copy, any_gpu);
+  if (p.o.explain) explain(p, tied_copy, r.gpu_layers > 0);
   r.issues.push_back({"cuda_context_not_counted", "overhead",
       "llama.cpp's totals are its own buffers. The CUDA context comes on top, in no buffer llama.cpp prints: it grows with the GPU's SM count, 107 MiB on an RTX 4060 Ti to 555 MiB on an RTX PRO 6000 (llama.cpp PR 23604, 20595), plus cuBLAS workspace and pool slack; keep that much free.",
       severity::info});
@@ -225,6 +365,15 @@ void components(plan& p) {
 std::string kv_formula_tail(const plan& p) {
   const estimate_result& r = p.r;
   return "; n_ctx " + text_of(r.n_ctx) + " = " + text_of(p.o.batch_size) + " x n_ctx_seq " + text_of(r.n_ctx_seq) + " (padded to 256), ubatch " + text_of(r.n_ubatch);
+}
+
+// A --tensor-split share as the user wrote it: a whole number plainly, else to three decimals.
+std::string share_text(double x) {
+  if (x == static_cast<double>(static_cast<uint64_t>(x))) return text_of(static_cast<uint64_t>(x));
+  const uint64_t milli = static_cast<uint64_t>(x * 1000 + 0.5);
+  std::string frac = text_of(1000 + milli % 1000).substr(1);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return text_of(milli / 1000) + (frac.empty() ? "" : "." + frac);
 }
 
 std::string kv_flag(const kv_dtype* t) { return t->name == "fp16" ? std::string("f16") : t->name == "fp32" ? std::string("f32") : std::string(t->name); }
@@ -239,14 +388,23 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
   if (r.cpu_moe_layers) cmd += " --n-cpu-moe " + text_of(r.n_cpu_moe);
-  if (o.gpus > 1) cmd += " --split-mode layer";
+  if (r.gpus > 1 && r.gpu_layers > 0) {
+    const std::string mode = o.split_mode.empty() ? "layer" : o.split_mode;
+    cmd += " --split-mode " + mode;
+    if (!o.tensor_split.empty() || !r.gpu_list.empty()) {  // the shares as given, else each GPU's memory in GiB
+      std::string ts;
+      for (size_t g = 0; g < r.gpus && mode != "none"; ++g)
+        ts += (ts.empty() ? "" : ",") + (o.tensor_split.empty() ? text_of((r.gpu_list[g]->memory_bytes + (1ull << 29)) >> 30) : share_text(o.tensor_split[g]));
+      if (!ts.empty()) cmd += " --tensor-split " + ts;
+    }
+  }
   return cmd;
 }
 
 void write_settings(json_writer& w, const estimate_result& r, const estimate_options& o) {
   w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
       .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size).field("n_cpu_moe", r.n_cpu_moe)
-      .field("cpu_moe_layers", r.cpu_moe_layers)
+      .field("cpu_moe_layers", r.cpu_moe_layers).field("split_mode", o.split_mode.empty() ? std::string_view("layer") : std::string_view(o.split_mode))
       .field("settings_text", "n_ctx " + text_of(r.n_ctx) + " (" + text_of(o.batch_size) + " x " + text_of(r.n_ctx_seq) + "), ubatch " + text_of(r.n_ubatch) +
                                   ", flash attention " + (r.flash_attention ? "on" : "off") + ", -ngl " + text_of(r.gpu_layers) +
                                   (r.cpu_moe_layers ? ", --n-cpu-moe " + text_of(r.n_cpu_moe) : std::string()));

@@ -36,6 +36,23 @@ uint64_t cached_tokens(const plan& p, uint64_t window, bool local) {
   return pad_up(local ? std::min(window + 1, p.o.context_tokens) : p.o.context_tokens, kVllmBlockSize);
 }
 
+// Tensor parallelism over the GPUs: vLLM refuses a size that does not divide the attention heads
+// (vllm/config/model.py verify_with_parallel_config: "Total number of attention heads (h) must be divisible by
+// tensor parallel size (t)"); KV heads are split when there are at least as many as ranks, else replicated,
+// which needs the size to be a multiple of them (QKVParallelLinear). The nearest sizes that work are offered.
+bool check_tensor_parallel(plan& p) {
+  const uint64_t tp = p.r.gpus, heads = p.s.num_attention_heads, kv = p.s.num_key_value_heads;
+  auto works = [&](uint64_t t) { return heads % t == 0 && (!kv || (kv >= t ? kv % t == 0 : t % kv == 0)); };
+  if (tp <= 1 || !heads || works(tp)) return true;
+  std::string near;
+  for (uint64_t t = 1; t <= std::min<uint64_t>(heads, 2 * tp); ++t)
+    if (works(t) && t != tp) near += (near.empty() ? "" : ", ") + text_of(t);
+  p.r.issues.push_back({"tensor_parallel_indivisible", "gpus",
+      "vLLM's tensor parallel size must divide the " + text_of(heads) + " attention heads" + (kv ? " and fit the " + text_of(kv) + " KV heads" : std::string()) +
+          "; " + text_of(tp) + " GPUs do not. Sizes that work: " + near + ".", severity::error});
+  return false;
+}
+
 bool big_gpu(const estimate_result& r) {
   return r.gpu && r.gpu->memory_bytes >= 70 * (uint64_t{1} << 30) && std::string_view(r.gpu->name).find("A100") == std::string_view::npos;
 }
@@ -46,7 +63,7 @@ bool big_gpu(const estimate_result& r) {
 // [T, h] x 2, 16-bit) or the logits of max_num_seqs sequences in fp32 with the sampler's sorted copy.
 void add_profile_run(plan& p, uint64_t mbt, uint64_t seqs) {
   const model_spec& s = p.s;
-  const uint64_t h = s.hidden_size, i = s.intermediate_size, V = s.vocab_size, gpus_n = p.o.gpus;
+  const uint64_t h = s.hidden_size, i = s.intermediate_size, V = s.vocab_size, gpus_n = p.r.gpus;
   const uint64_t ffn = s.num_experts ? std::max(i, s.moe_intermediate_size * std::max<uint64_t>(1, s.experts_per_token)) : i;
   // Tensor parallelism shards the MLP's intermediate over the ranks (MergedColumnParallelLinear /
   // RowParallelLinear, vllm/model_executor/layers/linear.py); the hidden states stay whole on each.
@@ -65,13 +82,17 @@ void add_profile_run(plan& p, uint64_t mbt, uint64_t seqs) {
 void add_capacity(plan& p, uint64_t mbt, uint64_t seqs) {
   const estimate_options& o = p.o;
   estimate_result& r = p.r;
-  const uint64_t gpus_n = o.gpus;
+  const uint64_t gpus_n = r.gpus;
+  // Unequal GPUs: every rank holds the same shard, and the engine keeps the fewest blocks any rank has room for
+  // (vllm/v1/engine/core.py: the KV cache config of the smallest worker), so the smallest GPU sets the pool.
+  const gpu_info* g = r.gpu.get();
+  for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;
   vllm_capacity v;
-  v.gpu = std::string(r.gpu->name);
+  v.gpu = std::string(g->name);
   v.gpu_memory_utilization = o.gpu_memory_utilization > 0 ? o.gpu_memory_utilization : kVllmDefaultGpuMemoryUtilization;
   // vLLM's budget is the utilization of the total torch.cuda.mem_get_info() reports (gpu_worker.py
   // requested_memory), a little under the spec sheet's (79.22 GiB for an 80 GiB H100 in vllm#10511).
-  v.memory_bytes = o.gpu_memory_bytes ? o.gpu_memory_bytes : r.gpu->memory_bytes;
+  v.memory_bytes = o.gpu_memory_bytes ? o.gpu_memory_bytes : g->memory_bytes;
   v.budget_bytes = static_cast<uint64_t>(static_cast<double>(v.memory_bytes) * v.gpu_memory_utilization);
   // Tensor parallelism shards the weights and the KV heads over the GPUs (a KV head is replicated when
   // there are fewer KV heads than GPUs: vllm/model_executor/layers/linear.py QKVParallelLinear).
@@ -104,7 +125,7 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs) {
   v.max_num_seqs = seqs;
   r.vllm = v;
   if (o.explain) r.formulas.push_back({"vllm_capacity",
-      "budget " + text_of(v.budget_bytes) + " (" + std::string(r.gpu->name) + " " + text_of(v.memory_bytes) + " bytes x " + decimal_text(v.gpu_memory_utilization) +
+      "budget " + text_of(v.budget_bytes) + " (" + std::string(g->name) + " " + text_of(v.memory_bytes) + " bytes x " + decimal_text(v.gpu_memory_utilization) +
           ") - weights/GPU - activations - non-torch = KV pool " + text_of(v.kv_pool_bytes) + " bytes / " + text_of(v.block_bytes) +
           " bytes per 16-token block = " + text_of(v.blocks) + " blocks = " + text_of(v.kv_tokens) + " tokens",
       "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers)"});
@@ -138,7 +159,7 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   std::string cmd = "vllm serve " + (model_id.empty() ? std::string("MODEL") : model_id) + " --max-model-len " + text_of(o.context_tokens);
   if (r.vllm) cmd += " --gpu-memory-utilization " + decimal_text(r.vllm->gpu_memory_utilization);
   if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8";
-  if (o.gpus > 1) cmd += " --tensor-parallel-size " + text_of(o.gpus);
+  if (r.gpus > 1) cmd += " --tensor-parallel-size " + text_of(r.gpus);
   if (o.batch_size > 1) cmd += " --max-num-seqs " + text_of(o.batch_size);
   if (!r.format_defaulted && r.format->layout == weight_layout::fp8) cmd += " --quantization fp8";
   if (!r.format_defaulted && r.format->layout == weight_layout::bnb_4bit) cmd += " --quantization bitsandbytes";
@@ -161,7 +182,7 @@ const runtime_profile& vllm_profile() {
       .format_refusal = format_refusal,
       .default_kv = default_kv,
       .kv_refusal = kv_refusal,
-      .prepare = prepare_nothing,
+      .prepare = check_tensor_parallel,
       .keeps_window = keeps_every_window,
       .bytes_per_token = bytes_per_token,
       .cached_tokens = cached_tokens,

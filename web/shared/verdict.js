@@ -6,8 +6,10 @@ import { formatBytes, formatCount } from './format.js';
 // "NVIDIA GeForce RTX 3090" -> "RTX 3090": the vendor's brand prefix says nothing the model number does not.
 export const shortGpuName = (name) => String(name).replace(/^(NVIDIA (GeForce )?|AMD (Radeon )?|Intel )/, '');
 
-// "2 x RTX 3090", "RTX 3060", "a 12.00 GiB GPU" (one given by its memory alone).
+// "2 x RTX 3090", "RTX 3060", "RTX 3090 + RTX 3060" (a list of unequal GPUs), "a 12.00 GiB GPU" (one given by
+// its memory alone).
 export function hardwareName(v, unit) {
+  if (v.gpu_list) return v.gpu_list.map(shortGpuName).join(' + ');
   const one = v.custom_gpu && v.gpu === 'custom GPU' ? `${formatBytes(v.usable_bytes, unit)} GPU` : shortGpuName(v.gpu);
   return v.gpus > 1 ? `${v.gpus} x ${one}` : v.custom_gpu && v.gpu === 'custom GPU' ? `a ${one}` : one;
 }
@@ -61,7 +63,7 @@ export function verdictText(report, unit = 'GiB') {
       : `Needs ${bytes(v.needed_bytes)}: no single GPU in the catalogue holds it`;
     detail = 'No GPU chosen: pick yours, or give its memory, for a verdict on it.';
   } else if (v.fit === 'yes') {
-    headline = `${what} on ${hardwareName(v, unit)}: ${bytes(v.headroom_bytes)} to spare`;
+    headline = `${what} on ${hardwareName(v, unit)}: ${bytes(v.headroom_bytes)} to spare` + (v.gpus > 1 ? ` on the tightest GPU (GPU ${v.tightest_gpu}${v.gpu_list ? `, ${shortGpuName(v.gpu_list[v.tightest_gpu])}` : ''})` : '');
     const max = report.solver?.max_context_tokens;
     const vllm = report.vllm;
     detail = [speed(v.decode_tokens_per_s),

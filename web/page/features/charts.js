@@ -132,6 +132,35 @@ function capacityChart(report, width, unit) {
   return figure;
 }
 
+// Several GPUs (report.devices, one per GPU): a bar each, what it holds against its own usable memory, in the
+// capacity chart's 60 px. The core placed every byte and measured each headroom; this only draws them.
+function devicesChart(report, width, unit) {
+  const gpus = (report.devices ?? []).filter((d) => d.kind === 'gpu');
+  if (gpus.length < 2 || !gpus.every((d) => d.usable_bytes)) return null;
+  const bytes = (n) => formatBytes(n, unit);
+  const H = HEIGHT.capacity, pad = 8, top = 2, band = 34;
+  const rows = gpus.slice(0, 8);  // more than 8 bars would be too thin to read: the first 8, said in the caption
+  const rowH = band / rows.length;
+  const max = Math.max(...rows.map((d) => Math.max(d.total_bytes, d.usable_bytes)));
+  const ticks = niceTicks(max, Math.max(1, Math.floor((width - 2 * pad) / ((bytes(max).length + 4) * CHAR_PX))), unit);
+  const axisMax = ticks[ticks.length - 1] || 1;
+  const x = (b) => pad + (b / axisMax) * (width - 2 * pad);
+  const tight = rows.reduce((a, d) => (d.headroom_bytes < a.headroom_bytes ? d : a));
+  const name = (d) => `GPU ${d.index}${d.gpu ? ` (${d.gpu.replace(/^(NVIDIA (GeForce )?|AMD (Radeon )?|Intel )/, '')})` : ''}`;
+  const title = `Each GPU against its memory${gpus.length > rows.length ? ` (the first ${rows.length} of ${gpus.length})` : ''}: ${name(tight)} is the tightest, ` +
+    (tight.headroom_bytes >= 0 ? `${bytes(tight.headroom_bytes)} to spare` : `${bytes(-tight.headroom_bytes)} short`);
+  const { figure, root } = chartBox('capacity', title, width, H);
+  rows.forEach((d, i) => {
+    const y = top + i * rowH;
+    const h = Math.max(2, rowH - 2);
+    root.append(titled(svg('rect', { x: x(0), y, width: Math.max(x(d.total_bytes) - x(0), 0), height: h, class: `fill-${d.headroom_bytes < 0 ? 3 : 0}` }),
+      `${name(d)}: ${bytes(d.total_bytes)} of ${bytes(d.usable_bytes)} usable`));
+    root.append(titled(svg('line', { x1: x(d.usable_bytes), x2: x(d.usable_bytes), y1: y - 1, y2: y + h + 1, class: 'capacity' }), `${name(d)} usable: ${bytes(d.usable_bytes)}`));
+  });
+  barAxis(root, ticks, x, top + band, H, unit);
+  return figure;
+}
+
 // ---- 2. Total memory against the context (log scale) ----
 
 // The context chart's data: the table's totals of the request's format (a GGUF file type under llama.cpp), and
@@ -314,7 +343,7 @@ function render(data) {
   const open = new Set([...charts.querySelectorAll('details[data-slot]')].filter((d) => d.open).map((d) => d.dataset.slot));
   const { report, t } = data;
   const series = report.training ? null : contextSeries(report, t);
-  const nodes = [capacityChart(report, width, unit)];
+  const nodes = [(!report.training && devicesChart(report, width, unit)) || capacityChart(report, width, unit)];
   if (series) nodes.push(contextChart(report, series, width, unit), contextTable(report, series, unit, open.has('context')));
   if (t && !report.training) nodes.push(fitGrid(data, unit, open.has('grid')));
   charts.dataset.mode = report.training ? 'train' : 'infer';

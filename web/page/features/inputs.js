@@ -69,18 +69,21 @@ function keepTyped(store) {
 }
 
 // Typing "3060", "m4 max" or "p40" picks the catalogue GPU it names (the smallest of several: a fit there holds
-// on the others, and the status says which were meant); the core takes only catalogue names.
+// on the others, and the status says which were meant); the core takes only catalogue names. A machine of unequal
+// GPUs is a comma list ("3090, 3060"): each part is picked the same way, one device each.
 function attachGpuPicker(store) {
   const input = $('gpu');
   input.addEventListener('change', () => {
-    const typed = input.value;
-    const { name, matches } = resolveGpu(typed, store.state.catalogue?.gpus ?? []);
-    if (name && name !== typed) input.value = name;
+    const parts = input.value.split(',').map((typed) => ({ typed: typed.trim(), ...resolveGpu(typed, store.state.catalogue?.gpus ?? []) }));
+    const named = parts.map((p) => p.name || p.typed).filter(Boolean).join(', ');
+    if (named && named !== input.value) input.value = named;
     if (input.value === store.state.params.gpu) return;  // (a blur after the pick: nothing new to estimate)
+    const several = parts.find((p) => p.matches.length > 1);
+    const none = parts.find((p) => p.typed && !p.name);
     store.update({
       params: { ...store.state.params, gpu: input.value },
-      status: matches.length > 1 ? `${matches.length} GPUs match "${typed.trim()}": showing the smallest, ${name}. Pick yours from the list if it differs.`
-        : typed.trim() && !name ? `No catalogue GPU matches "${typed.trim()}": give its memory in GiB instead.` : store.state.status,
+      status: none ? `No catalogue GPU matches "${none.typed}": give its memory in GiB instead.`
+        : several ? `${several.matches.length} GPUs match "${several.typed}": showing the smallest, ${several.name}. Pick yours from the list if it differs.` : store.state.status,
     });
   });
 }

@@ -1,0 +1,211 @@
+// Several GPUs, and the host beside them (#16): llama.cpp's layer and row splits over a list of unequal GPUs,
+// -ngl's slots, the per-device fit, the speed of a pipelined split, and vLLM's tensor parallel checks. Bytes are
+// conserved: a split moves them between devices, it does not make them.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "estimate.h"
+#include "fixture.h"
+#include "report.h"
+
+using namespace neuroshrink;
+using json = nlohmann::json;
+
+namespace {
+
+estimate_options llama_on(std::vector<std::string> gpus, std::string quant = "Q4_K_M") {
+  estimate_options o;
+  o.runtime = "llama.cpp";
+  o.quantization = std::move(quant);
+  o.context_tokens = 8192;
+  o.gpu = gpus.front();
+  if (gpus.size() > 1) o.gpu_list = std::move(gpus);
+  return o;
+}
+
+uint64_t on_gpu(const estimate_result& r, std::string_view key, int32_t g) {
+  uint64_t sum = 0;
+  for (const auto& c : r.components)
+    if (c.key == key && c.device == g) sum += c.bytes;
+  return sum;
+}
+
+uint64_t device_sum(const estimate_result& r) {
+  uint64_t sum = 0;
+  for (const auto& d : r.devices) sum += d.total_bytes;
+  return sum;
+}
+
+const issue* find_issue(const estimate_result& r, std::string_view code) {
+  for (const auto& i : r.issues)
+    if (i.code == code) return &i;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a 70B over an RTX 3090 and an RTX 3060: layers in proportion to memory, the output on the last GPU", "[devices]") {
+  const auto spec = fixture("meta-llama__Llama-3.3-70B-Instruct");
+  const auto r = estimate(spec, llama_on({"RTX 3090", "RTX 3060"}, "Q3_K_M"));
+  REQUIRE(r.ok());
+  REQUIRE(r.gpus == 2);
+  REQUIRE(r.devices.size() == 3);  // two GPUs and the host
+  // 24 : 12 GiB over 81 slots: split point 2/3, slots 0-53 on the 3090, 54-79 and the output on the 3060.
+  CHECK(r.devices[0].gpu == "NVIDIA GeForce RTX 3090");
+  CHECK(r.devices[1].gpu == "NVIDIA GeForce RTX 3060");
+  const uint64_t kv_layer = r.memory.kv_cache_bytes / 80;
+  CHECK(on_gpu(r, "kv_buffer_gpu", 0) == 54 * kv_layer);
+  CHECK(on_gpu(r, "kv_buffer_gpu", 1) == 26 * kv_layer);
+  for (const auto& c : r.components)
+    if (c.key == "model_buffer_gpu" && c.device == 1) CHECK(c.label.find("layers 54-79 + output") != std::string::npos);
+  // Conserved: the devices hold the total, each GPU's fit is its own, and the verdict names the tightest.
+  CHECK(device_sum(r) == r.memory.total_bytes);
+  for (const auto& d : r.devices)
+    if (d.index >= 0) CHECK(d.headroom_bytes == static_cast<int64_t>(d.usable_bytes) - static_cast<int64_t>(d.total_bytes));
+  const int64_t tightest = std::min(r.devices[0].headroom_bytes, r.devices[1].headroom_bytes);
+  CHECK(r.chosen.headroom_bytes == tightest);
+  CHECK(r.chosen.fits == (tightest >= 0));
+}
+
+TEST_CASE("--tensor-split moves layers between GPUs, and -sm row spreads each layer's matrices", "[devices]") {
+  const auto spec = fixture("meta-llama__Llama-3.3-70B-Instruct");
+  auto o = llama_on({"RTX 3090", "RTX 3060"}, "Q3_K_M");
+  o.tensor_split = {1, 1};
+  const auto even = estimate(spec, o);
+  REQUIRE(even.ok());
+  const uint64_t kv_layer = even.memory.kv_cache_bytes / 80;
+  CHECK(on_gpu(even, "kv_buffer_gpu", 0) == 41 * kv_layer);  // split point 0.5 over 81 slots: 0-40
+  CHECK(on_gpu(even, "kv_buffer_gpu", 1) == 39 * kv_layer);
+  CHECK(device_sum(even) == even.memory.total_bytes);
+
+  o.split_mode = "row";
+  o.tensor_split = {3, 1};
+  const auto row = estimate(spec, o);
+  REQUIRE(row.ok());
+  // The weights on the GPUs are split 3 : 1 (matrices by rows; this dense model has no expert tensors to keep).
+  const double w0 = static_cast<double>(row.devices[0].weights_bytes), w1 = static_cast<double>(row.devices[1].weights_bytes);
+  CHECK(w0 / (w0 + w1) == Approx(0.75).epsilon(0.001));
+  CHECK(device_sum(row) == row.memory.total_bytes);
+  CHECK(row.memory.weights_bytes == even.memory.weights_bytes);
+
+  o.split_mode = "none";
+  const auto none = estimate(spec, o);
+  REQUIRE(none.ok());
+  CHECK(none.devices[1].weights_bytes == 0);
+  CHECK(none.devices[1].kv_cache_bytes == 0);
+}
+
+TEST_CASE("-ngl offloads the output first, then the last layers (llama.cpp PR 18148)", "[devices]") {
+  const auto spec = fixture("meta-llama__Llama-2-7b-hf");
+  auto o = llama_on({"RTX 4090"}, "Q4_K_M");
+  o.gpu_layers = 10;
+  const auto r = estimate(spec, o);
+  REQUIRE(r.ok());
+  bool seen = false;
+  for (const auto& c : r.components)
+    if (c.key == "model_buffer_gpu") {
+      seen = true;
+      CHECK(c.label == "Model buffer, GPU (9 layers + output)");
+    }
+  CHECK(seen);
+  o.gpu_layers = 0;
+  const auto cpu = estimate(spec, o);
+  for (const auto& c : cpu.components) CHECK(c.key != "model_buffer_gpu");
+}
+
+TEST_CASE("a layer split reads its GPUs one after another; tensor parallel reads them at once", "[devices]") {
+  const auto spec = fixture("meta-llama__Llama-2-7b-hf");
+  auto one = llama_on({"RTX 4090"}, "Q8_0");
+  auto two = llama_on({"RTX 4090", "RTX 4090"}, "Q8_0");
+  const auto r1 = estimate(spec, one), r2 = estimate(spec, two);
+  REQUIRE((r1.ok() && r2.ok()));
+  // The same bytes over the same bandwidth, one GPU at a time: no faster (the tied copy and KV are the same).
+  CHECK(r2.speed.decode_tokens_per_s == Approx(r1.speed.decode_tokens_per_s).epsilon(0.01));
+  CHECK(r2.speed.prefill_tokens_per_s == Approx(2 * r1.speed.prefill_tokens_per_s).epsilon(0.001));
+  // A 4090 beside a 3060: the 3060's share is read at its bandwidth, so slower than two 4090s.
+  const auto mixed = estimate(spec, llama_on({"RTX 4090", "RTX 3060"}, "Q8_0"));
+  REQUIRE(mixed.ok());
+  CHECK(mixed.speed.decode_tokens_per_s < r2.speed.decode_tokens_per_s);
+  // vLLM's tensor parallel over two GPUs reads both at once: about twice one GPU's speed.
+  estimate_options v;
+  v.runtime = "vllm";
+  v.gpu = "H100 SXM";
+  const auto v1 = estimate(spec, v);
+  v.gpus = 2;
+  const auto v2 = estimate(spec, v);
+  REQUIRE((v1.ok() && v2.ok()));
+  CHECK(v2.speed.decode_tokens_per_s == Approx(2 * v1.speed.decode_tokens_per_s).epsilon(0.01));
+}
+
+TEST_CASE("vLLM over unequal GPUs: every rank the same shard, the smallest GPU's budget sets the KV pool", "[devices]") {
+  const auto spec = fixture("meta-llama__Llama-2-7b-hf");
+  estimate_options v;
+  v.runtime = "vllm";
+  v.gpu = "RTX 4090";
+  v.gpu_list = {"RTX 4090", "RTX 3060"};
+  const auto r = estimate(spec, v);
+  REQUIRE(r.ok());
+  REQUIRE(r.vllm);
+  CHECK(r.vllm->gpu == "NVIDIA GeForce RTX 3060");
+  CHECK(r.devices[0].total_bytes == r.devices[1].total_bytes + r.memory.weights_bytes % 2);
+  CHECK(r.devices[1].headroom_bytes < r.devices[0].headroom_bytes);
+}
+
+TEST_CASE("bad splits and layouts are refused by name, with what would work", "[devices]") {
+  const auto spec = fixture("meta-llama__Llama-2-7b-hf");
+  auto o = llama_on({"RTX 3090", "RTX 3060"});
+  o.tensor_split = {3, 1, 1};
+  auto r = estimate(spec, o);
+  REQUIRE(find_issue(r, "invalid_tensor_split"));
+  CHECK(find_issue(r, "invalid_tensor_split")->field == "tensor_split");
+  CHECK(find_issue(r, "invalid_tensor_split")->message.find("3 shares for 2 GPUs") != std::string::npos);
+  for (const auto& bad : std::vector<std::vector<double>>{{0, 0}, {-1, 2}, {std::nan(""), 1}}) {
+    o.tensor_split = bad;
+    CHECK(find_issue(estimate(spec, o), "invalid_tensor_split"));
+  }
+  // A share of 0 is llama.cpp's to take, but leaves the GPU idle: a warning, not a refusal.
+  o.tensor_split = {1, 0};
+  r = estimate(spec, o);
+  CHECK(r.ok());
+  CHECK(find_issue(r, "split_leaves_gpu_empty"));
+  // An unknown GPU in the list, and a count that contradicts it.
+  auto u = llama_on({"RTX 3090", "RTX 9999 Imaginary"});
+  CHECK(find_issue(estimate(spec, u), "unknown_gpu"));
+  auto c = llama_on({"RTX 3090", "RTX 3060"});
+  c.gpus = 3;
+  CHECK(find_issue(estimate(spec, c), "invalid_gpus"));
+  // vLLM's tensor parallel size must divide the 32 heads: 3 GPUs do not; 1, 2 and 4 are offered.
+  estimate_options v;
+  v.runtime = "vllm";
+  v.gpu = "H100 SXM";
+  v.gpus = 3;
+  r = estimate(spec, v);
+  REQUIRE(find_issue(r, "tensor_parallel_indivisible"));
+  CHECK(find_issue(r, "tensor_parallel_indivisible")->message.find("1, 2, 4") != std::string::npos);
+}
+
+TEST_CASE("a split over a list reaches the report and the command, from every spelling of the request", "[devices]") {
+  for (const json gpu : {json::array({"RTX 3090", "RTX 3060"}), json("RTX 3090, RTX 3060")}) {
+    const json req = {{"config", fixture_text("meta-llama__Llama-3.3-70B-Instruct")}, {"runtime", "llama.cpp"}, {"quantization", "Q3_K_M"},
+                      {"context_tokens", 8192}, {"gpu", gpu}, {"tensor_split", "2.5,1"}};
+    const json r = json::parse(estimate_json(req.dump()));
+    INFO(r["issues"].dump());
+    REQUIRE(r["devices"].size() == 3);
+    CHECK(r["devices"][1]["gpu"] == "NVIDIA GeForce RTX 3060");
+    CHECK(r["devices"][1]["index"] == 1);
+    CHECK(r["devices"][2]["kind"] == "host");
+    CHECK(r["verdict"]["gpu_list"] == json::array({"NVIDIA GeForce RTX 3090", "NVIDIA GeForce RTX 3060"}));
+    CHECK(r["verdict"].contains("tightest_gpu"));
+    const std::string cmd = r["commands"][0]["command"];
+    CHECK(cmd.find("--split-mode layer --tensor-split 2.5,1") != std::string::npos);
+  }
+  // A JSON array of anything but names is refused by name.
+  const json bad = {{"config", fixture_text("meta-llama__Llama-2-7b-hf")}, {"gpu", json::array({1, 2})}};
+  const json r = json::parse(estimate_json(bad.dump()));
+  REQUIRE(!r["issues"].empty());
+  CHECK(r["issues"][0]["field"] == "gpu");
+}
