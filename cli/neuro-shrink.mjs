@@ -73,6 +73,7 @@ function takesText(o) {
     case 'enum':
     case 'list': {
       if (o.values_from) return o.accepts ?? `a name from catalogue().${o.values_from}`;
+      if (!o.values?.length) return `a comma list of ${o.accepts}`;
       const values = o.closed ? oneOf(o.values.map(String)) : o.values.length > 20 && o.accepts ? o.accepts : o.values.join(', ');
       const also = o.closed || values === o.accepts || !o.accepts ? '' : `; also ${o.accepts}`;
       return (o.type === 'list' ? `a comma list of ${values}` : values) + also;

@@ -102,6 +102,8 @@ inline constexpr architecture kTable[] = {
   {"chatglm",            "",                                   "chatglm",     none},      // ChatGLMForConditionalGeneration (remote code) -> ChatGLMModel, LLM_ARCH_CHATGLM
   {"exaone4",            "Exaone4ForCausalLM",                 "exaone4",     standard},  // Exaone4Model, LLM_ARCH_EXAONE4: STANDARD when the file gives sliding_window
   {"glm4_moe",           "Glm4MoeForCausalLM",                 "glm4moe",     none},      // Glm4MoeModel, LLM_ARCH_GLM4_MOE
+  {"glm4v",              "Glm4vForConditionalGeneration",      "glm4",        none},      // text GLM-4; its vision in an mmproj
+  {"glm4v_moe",          "Glm4vMoeForConditionalGeneration",   "glm4moe",     none},      // text GLM-4.5 MoE; its vision in an mmproj
   {"lfm2",               "Lfm2ForCausalLM",                    "lfm2",        none},      // LFM2Model, LLM_ARCH_LFM2 (attention layers only; conv layers recurrent)
   {"granitemoehybrid",   "GraniteMoeHybridForCausalLM",        "granitehybrid", none},    // GraniteHybridModel, LLM_ARCH_GRANITE_HYBRID
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel

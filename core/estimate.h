@@ -49,6 +49,7 @@ struct estimate_options {
   std::vector<std::string> gpu_list;  // several GPUs, one device each in order (--gpu repeated); gpu is the first
   std::vector<double> tensor_split;   // llama.cpp --tensor-split: each GPU's share; empty = by each GPU's memory
   std::string split_mode;             // llama.cpp -sm: "layer" (default), "row", "none"
+  std::vector<std::string> override_tensor;  // llama.cpp -ot: "REGEX=DEVICE" each, the first match wins
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
   uint64_t max_num_batched_tokens = 0;  // vLLM; 0 = its default for the GPU
   uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU

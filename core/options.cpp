@@ -55,14 +55,20 @@ std::string quantization_alias(std::string q) {
 
 std::string trimmed(std::string s, bool fold);
 
-// gpu: one name, or several (a comma list) for a machine of unequal GPUs, the first also the chosen one.
-void set_gpus(estimate_options& o, const std::string& text) {
-  o.gpu_list.clear();
-  for (size_t at = 0; at <= text.size() && o.gpu_list.size() <= request_limits::gpus;) {
+// A comma list's items, trimmed (llama.cpp splits -ot's value on commas too); at most a GPU limit's worth.
+std::vector<std::string> comma_items(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at <= text.size() && out.size() <= request_limits::gpus;) {
     const size_t end = std::min(text.find(',', at), text.size());
-    o.gpu_list.push_back(trimmed(text.substr(at, end - at), false));
+    out.push_back(trimmed(text.substr(at, end - at), false));
     at = end + 1;
   }
+  return out;
+}
+
+// gpu: one name, or several (a comma list) for a machine of unequal GPUs, the first also the chosen one.
+void set_gpus(estimate_options& o, const std::string& text) {
+  o.gpu_list = comma_items(text);
   o.gpu = o.gpu_list.front();
   if (o.gpu_list.size() == 1) o.gpu_list.clear();
 }
@@ -169,6 +175,12 @@ constexpr option_info kSchema[] = {
    .metavar = "N", .unit = "layers", .min = 0, .max = static_cast<double>(request_limits::gpu_layers), .has_min = true, .has_max = true,
    .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().n_cpu_moe); }, .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.n_cpu_moe = static_cast<uint64_t>(v.i); }},
+  {.name = "override_tensor", .type = option_type::list, .group = "llama.cpp",
+   .doc = FULL_TEXT("llama.cpp's --override-tensor: tensors whose GGUF name the pattern finds go to DEVICE (CPU, or CUDA0, CUDA1, ... for the GPUs in order); the first pattern that matches wins"),
+   .metavar = "REGEX=DEVICE", .default_text = FULL_TEXT("none"),
+   .accepts = FULL_TEXT("REGEX=DEVICE pairs as llama.cpp's -ot takes them, e.g. exps=CPU or blk\\.(1[0-9])\\.ffn_.*=CUDA1"),
+   .code = "invalid_override_tensor",
+   .set = [](request_options& r, const option_value& v) { r.estimate.override_tensor = comma_items(v.s); }},
   {.name = "tensor_split", .type = option_type::string, .group = "llama.cpp",
    .doc = FULL_TEXT("llama.cpp's --tensor-split: each GPU's share of the layers, e.g. 3,1"), .metavar = "A,B,...",
    .default_text = FULL_TEXT("in proportion to each GPU's memory, as llama.cpp splits by free memory"), .code = "invalid_tensor_split",
@@ -340,7 +352,8 @@ std::string what_it_takes(const option_info& o) {
     case option_type::string: return "a string";
     case option_type::boolean: return "true or false";
     case option_type::enumeration: return o.closed ? one_of(option_values_of(o)) : "a name (a string)";
-    case option_type::list: return "a comma list (a string) of " + one_of(option_values_of(o));
+    case option_type::list:
+      return "a comma list (a string) of " + (o.values_source == option_values::none ? std::string(o.accepts) : one_of(option_values_of(o)));
     case option_type::array:
       return "an array of 1 to " + text_of(o.max_items) + " whole numbers" + unit + range();
     case option_type::object: return "an object";

@@ -42,6 +42,7 @@ struct plan {
   bool host_layers = false;
   double host_layer_share = 0;
   uint64_t host_expert_read = 0;
+  uint64_t host_dense_read = 0;   // other weights an override keeps in system RAM, read whole at each step
 };
 
 }  // namespace neuroshrink

@@ -76,7 +76,7 @@ void estimate_speed(plan& p) {
   double host = 0, host_bw = static_cast<double>(o.host_bandwidth ? o.host_bandwidth : kDefaultHostBandwidth);
   // What the runtime keeps on the CPU is read at system RAM bandwidth: the layers it runs there, and the active
   // experts of the layers whose experts stay in RAM; the rest at the GPUs'.
-  if (p.host_layers) host = std::min(all, all * p.host_layer_share + static_cast<double>(p.host_expert_read));
+  if (p.host_layers) host = std::min(all, all * p.host_layer_share + static_cast<double>(p.host_expert_read + p.host_dense_read));
   const double step_gpu = gpu_read_seconds(r, all - host, pipelined(r, o));
   double step_s = step_gpu + host / (host_bw * kDecodeEfficiency);
   sp.decode_bound = p.host_layers ? "memory bandwidth (GPU and system RAM)" : "memory bandwidth";

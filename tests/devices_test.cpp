@@ -209,3 +209,74 @@ TEST_CASE("a split over a list reaches the report and the command, from every sp
   REQUIRE(!r["issues"].empty());
   CHECK(r["issues"][0]["field"] == "gpu");
 }
+
+TEST_CASE("--override-tensor places tensors by name: exps=CPU is --n-cpu-moe of every layer, and the bytes are conserved", "[devices]") {
+  const auto spec = fixture("Qwen__Qwen3-30B-A3B");
+  auto o = llama_on({"RTX 3060"});
+  const auto all_gpu = estimate(spec, o);
+  o.n_cpu_moe = 48;
+  const auto ncmoe = estimate(spec, o);
+  o.n_cpu_moe = 0;
+  o.override_tensor = {"\\.ffn_(up|down|gate)_exps\\.=CPU"};
+  const auto ot = estimate(spec, o);
+  REQUIRE((all_gpu.ok() && ncmoe.ok() && ot.ok()));
+  auto bytes = [](const estimate_result& r, std::string_view key) {
+    uint64_t sum = 0;
+    for (const auto& c : r.components)
+      if (c.key == key) sum += c.bytes;
+    return sum;
+  };
+  CHECK(bytes(ot, "model_buffer_host") == bytes(ncmoe, "model_buffer_host"));
+  CHECK(bytes(ot, "model_buffer_gpu") == bytes(ncmoe, "model_buffer_gpu"));
+  CHECK(bytes(ot, "model_buffer_host") + bytes(ot, "model_buffer_gpu") == bytes(all_gpu, "model_buffer_host") + bytes(all_gpu, "model_buffer_gpu"));
+  CHECK(ot.speed.decode_tokens_per_s == Approx(ncmoe.speed.decode_tokens_per_s));
+  CHECK(ot.chosen.fits);
+  CHECK_FALSE(all_gpu.chosen.gpu_fits);
+  // The first override that matches wins: the experts of layers 0-9 to the CPU, then the rest of them left alone.
+  o.override_tensor = {"blk\\.[0-9]\\.ffn_.*_exps=CPU", "exps=CUDA0"};
+  o.n_cpu_moe = 0;
+  const auto first = estimate(spec, o);
+  REQUIRE(first.ok());
+  o.override_tensor.clear();
+  o.n_cpu_moe = 10;
+  const auto ten = estimate(spec, o);
+  CHECK(bytes(first, "model_buffer_host") == bytes(ten, "model_buffer_host"));
+  // Two GPUs: the experts of the last layers sent to the second GPU, wherever the split put their layers.
+  auto two = llama_on({"RTX 4090", "RTX 3060"});
+  const auto split = estimate(spec, two);
+  two.override_tensor = {"blk\\.(4[0-7])\\.ffn_.*_exps=CUDA1", "blk\\.(3[0-9])\\.ffn_.*_exps=CPU"};
+  const auto moved = estimate(spec, two);
+  REQUIRE((split.ok() && moved.ok()));
+  CHECK(device_sum(moved) == moved.memory.total_bytes);
+  CHECK(moved.memory.weights_bytes == split.memory.weights_bytes);
+  CHECK(moved.devices[0].weights_bytes < split.devices[0].weights_bytes);
+  CHECK(moved.devices[2].weights_bytes > split.devices[2].weights_bytes);  // the host
+  // The command carries it, quoted for the shell.
+  const json req = {{"config", fixture_text("Qwen__Qwen3-30B-A3B")}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"gpu", "RTX 3060"},
+                    {"override_tensor", "exps=CPU"}};
+  const json r = json::parse(estimate_json(req.dump()));
+  CHECK(r["commands"][0]["command"].get<std::string>().find(" -ot 'exps=CPU'") != std::string::npos);
+}
+
+TEST_CASE("--override-tensor's mistakes: a pattern it cannot read, a device past the GPUs, a pattern that finds nothing", "[devices]") {
+  const auto spec = fixture("Qwen__Qwen3-30B-A3B");
+  auto o = llama_on({"RTX 3060"});
+  for (const auto& [bad, says] : std::vector<std::pair<std::string, std::string>>{
+           {"(exps=CPU", "( is not closed"}, {"exps=CUDA1", "the request has 1 GPU"}, {"exps", "REGEX=DEVICE"}, {"exps=Disk", "not a device"}, {"(a|a)*b\\1=CPU", "backreferences"}}) {
+    o.override_tensor = {bad};
+    const auto r = estimate(spec, o);
+    INFO(bad);
+    REQUIRE(find_issue(r, "invalid_override_tensor"));
+    CHECK(find_issue(r, "invalid_override_tensor")->field == "override_tensor");
+    CHECK(find_issue(r, "invalid_override_tensor")->message.find(says) != std::string::npos);
+  }
+  o.override_tensor = {"ffn_up_experts=CPU"};
+  const auto r = estimate(spec, o);
+  CHECK(r.ok());
+  REQUIRE(find_issue(r, "override_tensor_matches_nothing"));
+  CHECK(find_issue(r, "override_tensor_matches_nothing")->message.find("blk.0.ffn_up_exps.weight") != std::string::npos);
+  // Without a GGUF file type there are no tensor names to match.
+  o.quantization = "fp16";
+  o.override_tensor = {"exps=CPU"};
+  CHECK(find_issue(estimate(spec, o), "invalid_override_tensor"));
+}

@@ -615,3 +615,54 @@ TEST_CASE("OpenGVLab/InternVL2-2B (internvl_chat): InternLM2 text, InternViT-300
   // only the text model caches: 24 layers of 8 KV heads x 128, bf16
   CHECK(estimate(s, estimate_options{}).kv_cache_bytes_per_token == 24ull * 2 * 8 * 128 * 2);
 }
+
+// GLM-4.1V-9B-Thinking's and GLM-4.5V's configs (tests/fixtures/SOURCES.md: no verbatim Hub file was found; 4.5V's is
+// transformers' own print of the loaded Glm4vMoeConfig beside a dump of its safetensors, 4.1V's is assembled from
+// transformers' conversion defaults and test fixtures), checked against the Hub's totals.
+const char* kGlm41V =
+    R"({"architectures":["Glm4vForConditionalGeneration"],"model_type":"glm4v","image_start_token_id":151339,"image_e)"
+    R"(nd_token_id":151340,"video_start_token_id":151341,"video_end_token_id":151342,"image_token_id":151343,"video_t)"
+    R"(oken_id":151344,"tie_word_embeddings":false,"text_config":{"model_type":"glm4v_text","pad_token_id":151329,"vo)"
+    R"(cab_size":151552,"eos_token_id":[151329,151336,151338],"attention_bias":true,"attention_dropout":0.0,"hidden_a)"
+    R"(ct":"silu","hidden_size":4096,"initializer_range":0.02,"intermediate_size":13696,"max_position_embeddings":655)"
+    R"(36,"num_attention_heads":32,"num_hidden_layers":40,"num_key_value_heads":2,"partial_rotary_factor":0.5,"rms_no)"
+    R"(rm_eps":1e-05,"rope_scaling":{"type":"default","mrope_section":[8,12,12]},"rope_theta":10000.0,"tie_word_embed)"
+    R"(dings":false,"torch_dtype":"bfloat16"},"vision_config":{"model_type":"glm4v","attention_bias":false,"attention)"
+    R"(_dropout":0.0,"depth":24,"hidden_act":"silu","hidden_size":1536,"image_size":336,"in_channels":3,"initializer_)"
+    R"(range":0.02,"intermediate_size":13696,"num_heads":12,"out_hidden_size":4096,"patch_size":14,"rms_norm_eps":1e-)"
+    R"(05,"spatial_merge_size":2,"temporal_patch_size":2}})";
+const char* kGlm45V =
+    R"({"architectures":["Glm4vMoeForConditionalGeneration"],"dtype":"bfloat16","image_end_token_id":151340,"image_st)"
+    R"(art_token_id":151339,"image_token_id":151363,"model_type":"glm4v_moe","text_config":{"attention_bias":true,"at)"
+    R"(tention_dropout":0.0,"bos_token_id":null,"dtype":"bfloat16","eos_token_id":[151329,151336,151338],"first_k_den)"
+    R"(se_replace":1,"head_dim":128,"hidden_act":"silu","hidden_size":4096,"image_end_token_id":151340,"image_start_t)"
+    R"(oken_id":151339,"image_token_id":151363,"initializer_range":0.02,"intermediate_size":10944,"max_position_embed)"
+    R"(dings":65536,"model_type":"glm4v_moe_text","moe_intermediate_size":1408,"n_group":1,"n_routed_experts":128,"n_)"
+    R"(shared_experts":1,"norm_topk_prob":true,"num_attention_heads":96,"num_experts_per_tok":8,"num_hidden_layers":4)"
+    R"(6,"num_key_value_heads":8,"pad_token_id":151329,"partial_rotary_factor":0.5,"rms_norm_eps":1e-05,"rope_paramet)"
+    R"(ers":{"mrope_section":[8,12,12],"partial_rotary_factor":0.5,"rope_theta":10000.0,"rope_type":"default"},"route)"
+    R"(d_scaling_factor":1.0,"router_aux_loss_coef":0.0001,"tie_word_embeddings":false,"topk_group":1,"use_cache":tru)"
+    R"(e,"use_qk_norm":false,"vocab_size":151552},"tie_word_embeddings":false,"transformers_version":"5.7.0","video_e)"
+    R"(nd_token_id":151342,"video_start_token_id":151341,"video_token_id":151364,"vision_config":{"attention_bias":fa)"
+    R"(lse,"attention_dropout":0.0,"depth":24,"hidden_act":"silu","hidden_size":1536,"image_size":336,"in_channels":3)"
+    R"(,"initializer_range":0.02,"intermediate_size":10944,"model_type":"glm4v_moe_vision","num_heads":12,"out_hidden)"
+    R"(_size":4096,"patch_size":14,"rms_norm_eps":1e-05,"spatial_merge_size":2,"temporal_patch_size":2}})";
+
+TEST_CASE("GLM-4.1V-9B-Thinking (glm4v) and GLM-4.5V (glm4v_moe): GLM-4 / GLM-4.5 text and the Glm4v vision tower, exact", "[params][glm4v]") {
+  auto v41 = parse_config(kGlm41V);
+  REQUIRE(v41.ok());
+  CHECK(v41.spec.text_family == "glm4");
+  auto p = count_parameters(build_inventory(v41.spec));
+  CHECK(p.total.value == 10'292'777'472ull);  // llmfit parameters_raw (the Hub's safetensors total); GLM-4.6V-Flash the same
+  CHECK(component_of(p, "text") == 9'400'279'040ull);
+  CHECK(component_of(p, "vision") + component_of(p, "projector") == 892'498'432ull);
+  auto v45 = parse_config(kGlm45V);
+  REQUIRE(v45.ok());
+  CHECK(v45.spec.text_family == "glm4_moe");
+  p = count_parameters(build_inventory(v45.spec));
+  CHECK(p.total.value == 107'710'933'120ull);  // the safetensors dump's 参数总量 and llmfit; GLM-4.6V the same
+  CHECK(component_of(p, "text") == 106'852'251'264ull);
+  CHECK(component_of(p, "vision") + component_of(p, "projector") == 858'681'856ull);
+  // Only the text caches: 46 layers x 8 KV heads x 128 x K and V, bf16.
+  CHECK(estimate(v45.spec, estimate_options{}).kv_cache_bytes_per_token == 46ull * 2 * 8 * 128 * 2);
+}

@@ -43,6 +43,7 @@ json good_value(const option_info& o) {
     case option_type::enumeration:
     case option_type::list: {
       if (o.values_source == option_values::gpus) return "RTX 4090";
+      if (o.name == "override_tensor") return "output\\.weight=CPU";
       // A closed set's last value; an open set's first canonical one that is not the default.
       const auto values = option_values_of(o);
       if (o.closed) return values.back();
@@ -76,7 +77,7 @@ TEST_CASE("the schema has every field the request reader reads", "[options]") {
   const std::set<std::string> expected = {
       "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
       "runtime", "flash_attention", "ubatch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
-      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "tensor_split", "split_mode", "host_memory_bytes", "training.method", "training.optimizer",
+      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "tensor_split", "split_mode", "host_memory_bytes", "training.method", "training.optimizer",
       "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
       "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};
   std::set<std::string> names;

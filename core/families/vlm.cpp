@@ -20,7 +20,8 @@ bool read_text(config_reader& r, model_spec& s, std::string_view default_type) {
   std::string type = nested ? text.text({"model_type"}) : std::string(default_type);
   // The text halves of Qwen2-VL and Qwen2.5-VL carry their own model_type in newer configs but are
   // Qwen2 decoders (modeling_qwen2_vl.py Qwen2VLTextModel).
-  if (type.empty() || type == "qwen2_vl_text" || type == "qwen2_5_vl_text" || type == "qwen3_vl_text" || type == "qwen3_vl_moe_text")
+  if (type.empty() || type == "qwen2_vl_text" || type == "qwen2_5_vl_text" || type == "qwen3_vl_text" || type == "qwen3_vl_moe_text" ||
+      type == "glm4v_text" || type == "glm4v_moe_text")  // GLM-4.1V / 4.5V: GLM-4 and GLM-4.5 decoders (modeling_glm4v*.py)
     type = std::string(default_type);
   const family_rule* rule = find_family(type);
   if (!rule || rule->read == nullptr || type == s.model_type) {
@@ -203,6 +204,62 @@ void build_internvl_chat(const model_spec& s, inventory_builder& b) {
   b.norm_outside("mlp1.0", in, true, "projector");
   b.linear_outside("mlp1.1", s.hidden_size, in, tensor_role::projector, true, "projector");
   b.linear_outside("mlp1.3", s.hidden_size, s.hidden_size, tensor_role::projector, true, "projector");
+}
+
+// ---- GLM-4.1V / 4.6V-Flash (glm4v) and GLM-4.5V / 4.6V (glm4v_moe): modeling_glm4v.py, modeling_glm4v_moe.py.
+// The text model is GLM-4 (4 RMSNorms, fused gate_up, biased q/k/v) or GLM-4.5's MoE; the vision tower
+// (Glm4vVisionModel, the same in both): a biased Conv3d patch embedding, post_conv_layernorm, a
+// (image_size / patch)^2 position table, `depth` blocks whose RMSNorms, qkv (biased when attention_bias), proj
+// and SwiGLU MLP of out_hidden_size width (not intermediate_size), post_layernorm, a biased Conv2d downsample
+// over spatial_merge_size^2 patches, and the merger: proj [out, out], a LayerNorm and a SwiGLU of
+// intermediate_size. Checked: GLM-4.1V-9B-Thinking 10,292,777,472 and GLM-4.5V 107,710,933,120 (Hub totals).
+void read_glm4v_vision(config_reader& r, model_spec& s) {
+  config_reader v = r.sub("vision_config");
+  s.set_dim("vision_hidden_size", v.count({"hidden_size"}, 1536, limits::hidden));
+  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, 13696, limits::intermediate));
+  s.set_dim("vision_out_hidden_size", v.count({"out_hidden_size"}, 4096, limits::hidden));
+  s.set_dim("vision_depth", v.count({"depth"}, 24, limits::layers));
+  s.set_dim("vision_patch_size", v.count({"patch_size"}, 14, 1 << 12));
+  s.set_dim("vision_image_size", v.count({"image_size"}, 336, 1 << 16));
+  s.set_dim("vision_temporal_patch_size", v.count({"temporal_patch_size"}, 2, 64));
+  s.set_dim("vision_in_channels", v.count({"in_channels"}, 3, 64));
+  s.set_dim("vision_spatial_merge_size", v.count({"spatial_merge_size"}, 2, 64));
+  s.set_dim("vision_qkv_bias", v.flag("attention_bias", false, false));
+}
+
+void read_glm4v(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "glm4")) return;
+  s.qkv_bias = true;  // Glm4vTextAttention: q/k/v biased whatever attention_bias says
+  read_glm4v_vision(r, s);
+}
+
+void read_glm4v_moe(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "glm4_moe")) return;
+  read_glm4v_vision(r, s);
+}
+
+void build_glm4v(const model_spec& s, inventory_builder& b) {
+  find_family(s.text_family)->build(s, b);
+  const uint64_t h = s.dim("vision_hidden_size"), o = s.dim("vision_out_hidden_size"), i = s.dim("vision_intermediate_size");
+  const uint64_t p = s.dim("vision_patch_size"), m = s.dim("vision_spatial_merge_size"), side = s.dim("vision_image_size") / p;
+  const group g{"vision_block", s.dim("vision_depth"), "vision"};
+  b.tensor("visual.patch_embed.proj.weight", {h, s.dim("vision_in_channels"), s.dim("vision_temporal_patch_size"), p * p}, tensor_role::vision, "vision");
+  b.tensor("visual.patch_embed.proj.bias", {h}, tensor_role::vision, "vision");
+  b.norm_outside("visual.post_conv_layernorm", h, false, "vision");
+  b.tensor("visual.embeddings.position_embedding.weight", {side * side, h}, tensor_role::vision, "vision");
+  b.norm(g, "visual.blocks.{i}.norm1", h);
+  b.norm(g, "visual.blocks.{i}.norm2", h);
+  b.linear(g, "visual.blocks.{i}.attn.qkv", 3 * h, h, tensor_role::vision, s.dim("vision_qkv_bias") != 0);
+  b.linear(g, "visual.blocks.{i}.attn.proj", h, h, tensor_role::vision, false);
+  b.gated_mlp(g, "visual.blocks.{i}.mlp", h, o, false, tensor_role::vision);
+  b.norm_outside("visual.post_layernorm", h, false, "vision");
+  b.tensor("visual.downsample.weight", {o, h, m, m}, tensor_role::vision, "vision");
+  b.tensor("visual.downsample.bias", {o}, tensor_role::vision, "vision");
+  b.linear_outside("visual.merger.proj", o, o, tensor_role::projector, false, "projector");
+  b.norm_outside("visual.merger.post_projection_norm", o, true, "projector");
+  b.linear_outside("visual.merger.gate_proj", i, o, tensor_role::projector, false, "projector");
+  b.linear_outside("visual.merger.up_proj", i, o, tensor_role::projector, false, "projector");
+  b.linear_outside("visual.merger.down_proj", o, i, tensor_role::projector, false, "projector");
 }
 
 // ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower (every

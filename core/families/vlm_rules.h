@@ -18,4 +18,6 @@
   X("qwen3_vl_moe", "transformers configuration_qwen3_vl_moe.py, modeling_qwen3_vl_moe.py", read_qwen3_vl_moe, build_qwen3_vl) \
   X("gemma4", "transformers configuration_gemma4.py, modeling_gemma4.py", read_gemma4, build_gemma4) \
   X("internvl_chat", "configuration_internvl_chat.py, modeling_internvl_chat.py, modeling_intern_vit.py shipped with OpenGVLab/InternVL2, 2.5, 3 (remote code)", read_internvl_chat, build_internvl_chat) \
+  X("glm4v", "transformers configuration_glm4v.py, modeling_glm4v.py", read_glm4v, build_glm4v) \
+  X("glm4v_moe", "transformers configuration_glm4v_moe.py, modeling_glm4v_moe.py", read_glm4v_moe, build_glm4v) \
   X("mistral3", "transformers configuration_mistral3.py, modeling_mistral3.py, configuration_pixtral.py, modeling_pixtral.py", read_mistral3, build_mistral3)

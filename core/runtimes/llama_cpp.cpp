@@ -7,6 +7,8 @@
 #include <algorithm>
 
 #include "architectures.h"
+#include "gguf_quant.h"
+#include "tensor_pattern.h"
 #include "plan.h"
 
 namespace neuroshrink {
@@ -29,6 +31,8 @@ std::string kv_refusal(const kv_dtype& k, const kv_dtype& v) {
 // (src/llama-model.cpp load_tensors: i_gpu_start = n_layer + 1 - N; llama.cpp PR 18148, December 2025).
 uint64_t repeating_on_gpu(uint64_t ngl, uint64_t n_layer) { return ngl == 0 ? 0 : std::min(ngl - 1, n_layer); }
 
+bool check_overrides(plan& p);
+
 // src/llama-context.cpp:246-303: n_batch = min(n_ctx, 2048), n_ubatch = min(n_batch, 512); n_ctx padded to
 // 256, split per sequence and padded again. -c is the total over --parallel sequences.
 bool prepare(plan& p) {
@@ -43,6 +47,7 @@ bool prepare(plan& p) {
   // Layers llama.cpp runs on the CPU read their weights at system RAM bandwidth.
   p.host_layers = r.gpu_layers <= p.n_layer;
   p.host_layer_share = 1.0 - static_cast<double>(repeating_on_gpu(r.gpu_layers, p.n_layer)) / static_cast<double>(p.n_layer);
+  if (!o.override_tensor.empty() && !check_overrides(p)) return false;
   if (!r.flash_attention && ggml_quantized(p.kv_v)) {
     r.issues.push_back({"quantized_v_needs_flash_attention", "flash_attention",
         "llama.cpp refuses a quantized V cache (" + std::string(p.kv_v.name) + ") without flash attention: \"quantized V cache requires flash_attn to be enabled\" (src/llama-context.cpp). Turn flash attention on, or keep V at f16.",
@@ -121,6 +126,112 @@ struct device_load {
   bool output = false;
 };
 
+// --override-tensor (common/arg.cpp: "<tensor name pattern>=<buffer type>", comma-separated; src/llama-model.cpp:
+// each weight takes the buffer type of the first override whose std::regex_search finds its GGUF name). DEVICE:
+// CPU (or CUDA_Host) is the host; <backend><n> (CUDA0, ROCm1, Vulkan0, SYCL0, ...) and Metal the GPU of that index.
+struct tensor_override {
+  std::string text;
+  tensor_pattern pattern;
+  uint64_t device = kOnHost;
+  bool used = false;
+};
+
+// The device an override names, or why it names none.
+std::string read_device(std::string_view d, uint64_t gpus, uint64_t& out) {
+  std::string lower(d);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "cpu" || lower == "cuda_host") return out = kOnHost, std::string();
+  if (lower == "metal") lower = "metal0";
+  size_t digits = lower.size();
+  while (digits > 0 && std::isdigit(static_cast<unsigned char>(lower[digits - 1]))) --digits;
+  if (digits == 0 || digits == lower.size() || lower.size() - digits > 4) return "\"" + std::string(d) + "\" is not a device: CPU, or a GPU as CUDA0, CUDA1, ...";
+  out = std::stoull(lower.substr(digits));
+  if (out >= gpus) return "\"" + std::string(d) + "\" is GPU " + text_of(out) + ", but the request has " + text_of(gpus) + " GPU" + (gpus == 1 ? "" : "s") + " (numbered from 0)";
+  return {};
+}
+
+// The request's overrides compiled, or an error issue naming the one that fails.
+bool read_overrides(const plan& p, std::vector<tensor_override>& out, std::vector<issue>& issues) {
+  for (const auto& item : p.o.override_tensor) {
+    const size_t eq = item.rfind('=');
+    std::string why;
+    tensor_override o{eq == std::string::npos ? item : item.substr(0, eq), tensor_pattern(eq == std::string::npos ? std::string_view() : std::string_view(item).substr(0, eq))};
+    if (eq == std::string::npos || eq == 0) why = "takes REGEX=DEVICE, e.g. exps=CPU";
+    else if (!o.pattern.ok()) why = "cannot read the pattern \"" + o.text + "\": " + o.pattern.error();
+    else why = read_device(std::string_view(item).substr(eq + 1), p.r.gpus, o.device);
+    if (!why.empty()) {
+      issues.push_back({"invalid_override_tensor", "override_tensor", "override_tensor \"" + item + "\" " + why + ".", severity::error});
+      return false;
+    }
+    out.push_back(std::move(o));
+  }
+  return true;
+}
+
+bool check_overrides(plan& p) {
+  std::vector<tensor_override> overrides;
+  if (!read_overrides(p, overrides, p.r.issues)) return false;
+  if (p.r.gguf) return true;
+  p.r.issues.push_back({"invalid_override_tensor", "override_tensor",
+      "--override-tensor places a GGUF's tensors by name: pick a GGUF file type (F16, Q8_0, Q4_K_M, ...) rather than " + p.f.label + " to have them.", severity::error});
+  return false;
+}
+
+// What the overrides move: each layer's bytes moved away from it (and of those, routed experts), the input's and
+// the output's, and where it all goes.
+struct override_moves {
+  std::vector<uint64_t> out_of_layer, experts_out_of_layer;
+  uint64_t out_of_input = 0, out_of_output = 0;
+  uint64_t to_host = 0, to_host_experts = 0;
+  std::vector<uint64_t> to_gpu;
+};
+
+override_moves move_tensors(plan& p, std::vector<tensor_override>& overrides) {
+  override_moves m;
+  m.out_of_layer.assign(p.n_layer, 0);
+  m.experts_out_of_layer.assign(p.n_layer, 0);
+  m.to_gpu.assign(std::max<uint64_t>(1, p.r.gpus), 0);
+  if (overrides.empty() || !p.r.gguf) return m;
+  auto route = [&](const std::string& name, uint64_t bytes, bool expert, uint64_t* from, uint64_t* from_experts) {
+    for (auto& o : overrides) {
+      if (!o.pattern.search(name)) continue;
+      o.used = true;
+      *from += bytes;
+      if (from_experts && expert) *from_experts += bytes;
+      if (o.device == kOnHost) m.to_host += bytes, m.to_host_experts += expert ? bytes : 0;
+      else m.to_gpu[o.device] += bytes;
+      return;
+    }
+  };
+  for (const auto& t : p.r.gguf->tensors) {
+    const bool expert = t.name.find(".ffn_") != std::string::npos && t.name.find("_exps") != std::string::npos;
+    if (t.layer_index.empty()) {
+      const bool input = t.category == gguf_category::token_embd || t.category == gguf_category::position_embd;
+      route(t.name, t.bytes, false, input ? &m.out_of_input : &m.out_of_output, nullptr);
+      continue;
+    }
+    const size_t at = t.name.find("{i}");
+    const uint64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
+    for (size_t k = 0; k < t.layer_index.size(); ++k) {
+      const uint32_t b = t.layer_index[k];
+      if (b >= p.n_layer) continue;
+      const std::string name = at == std::string::npos ? t.name : t.name.substr(0, at) + text_of(uint64_t{b}) + t.name.substr(at + 3);
+      route(name, gguf_row_bytes(t.layer_type[k], t.ne[0]) * rows, expert, &m.out_of_layer[b], &m.experts_out_of_layer[b]);
+    }
+  }
+  return m;
+}
+
+// A pattern that moves nothing is said, with the names it could have matched.
+void note_unused_overrides(plan& p, const std::vector<tensor_override>& overrides) {
+  for (const auto& o : overrides) {
+    if (o.used) continue;
+    p.r.issues.push_back({"override_tensor_matches_nothing", "override_tensor",
+        "override_tensor's pattern \"" + o.text + "\" matches no tensor of this model, so it moves nothing. Its GGUF tensors are named like token_embd.weight, blk.0.attn_q.weight, blk.0.ffn_up" +
+            std::string(p.s.num_experts ? "_exps" : "") + ".weight and output.weight.", severity::warning});
+  }
+}
+
 // The bytes of repeating layer b: its own blk bytes for a GGUF file type, else an even share.
 uint64_t layer_bytes(const weight_split& w, uint64_t b, uint64_t n_layer) {
   if (!w.blk.empty()) return b < w.blk.size() ? w.blk[b] : 0;
@@ -129,15 +240,17 @@ uint64_t layer_bytes(const weight_split& w, uint64_t b, uint64_t n_layer) {
 
 // Routed experts kept in system RAM (--n-cpu-moe N: common/arg.cpp overrides blk.i.ffn_(up|down|gate|gate_up)_(ch|)exps
 // to the CPU buffer type for i < N) of the layers that are on a GPU. Counted in r.cpu_moe_layers.
-uint64_t experts_in_ram(const plan& p, uint64_t b, const std::vector<uint64_t>& dev) {
+// Experts an override already moved are not moved again.
+uint64_t experts_in_ram(const plan& p, uint64_t b, const std::vector<uint64_t>& dev, const override_moves& m) {
   const auto& e = p.weights.blk_experts;
-  return b < std::min<uint64_t>(p.o.n_cpu_moe, e.size()) && dev[b] != kOnHost ? e[b] : 0;
+  return b < std::min<uint64_t>(p.o.n_cpu_moe, e.size()) && dev[b] != kOnHost ? e[b] - m.experts_out_of_layer[b] : 0;
 }
 
 // Each device's load: layer by layer; -sm row spreads each offloaded layer's matrices (and the output) over every
 // GPU by its share (ggml's split buffer type), keeping the 3-D expert tensors, which it cannot split (ggml-cuda
 // supports_op: a split MUL_MAT needs ne[2] == 1), and the cache on the layer's own GPU.
-std::vector<device_load> place_layers(plan& p, const std::vector<uint64_t>& dev, const std::vector<float>& share, uint64_t tied_copy, device_load& host) {
+std::vector<device_load> place_layers(plan& p, const std::vector<uint64_t>& dev, const std::vector<float>& share, uint64_t tied_copy,
+                                      const override_moves& m, device_load& host) {
   const weight_split& w = p.weights;
   const uint64_t n = p.n_layer;
   const bool row = p.o.split_mode == "row" && share.size() > 1;
@@ -152,10 +265,10 @@ std::vector<device_load> place_layers(plan& p, const std::vector<uint64_t>& dev,
       left -= part;
     }
   };
-  host.weights = w.embedding.value;
+  host.weights = w.embedding.value - m.out_of_input;
   for (uint64_t b = 0; b < n; ++b) {
-    const uint64_t bytes = layer_bytes(w, b, n), in_ram = experts_in_ram(p, b, dev);
-    const uint64_t experts = b < w.blk_experts.size() ? w.blk_experts[b] : 0;
+    const uint64_t bytes = layer_bytes(w, b, n) - m.out_of_layer[b], in_ram = experts_in_ram(p, b, dev, m);
+    const uint64_t experts = (b < w.blk_experts.size() ? w.blk_experts[b] : 0) - m.experts_out_of_layer[b];
     if (in_ram) host.weights += in_ram, host.experts += in_ram, ++p.r.cpu_moe_layers;
     put(dev[b], bytes - in_ram, row && dev[b] != kOnHost ? bytes - experts : 0);
     device_load& d = dev[b] == kOnHost ? host : gpu[dev[b]];
@@ -164,16 +277,21 @@ std::vector<device_load> place_layers(plan& p, const std::vector<uint64_t>& dev,
     d.first = std::min(d.first, b);
     d.last = b;
   }
-  const uint64_t out = w.output.value + w.other.value + (dev[n] == kOnHost ? 0 : tied_copy);
+  const uint64_t out = w.output.value + w.other.value + (dev[n] == kOnHost ? 0 : tied_copy) - m.out_of_output;
   put(dev[n], out, row && dev[n] != kOnHost ? out : 0);
   (dev[n] == kOnHost ? host : gpu[dev[n]]).output = true;
+  // What the overrides moved, where they sent it.
+  host.weights += m.to_host;
+  host.experts += m.to_host_experts;
+  for (size_t g = 0; g < gpu.size() && g < m.to_gpu.size(); ++g) gpu[g].weights += m.to_gpu[g];
   return gpu;
 }
 
 // The host buffer's label: what it holds besides token_embd.
 std::string host_label(const plan& p, const device_load& host) {
   return "Model buffer, host (CPU_Mapped: token_embd" + std::string(host.layers ? " + " + text_of(host.layers) + " CPU layers" : "") +
-         (p.r.cpu_moe_layers ? " + the experts of " + text_of(p.r.cpu_moe_layers) + " layers" : std::string()) + (host.output ? " + output" : "") + ")";
+         (p.r.cpu_moe_layers ? " + the experts of " + text_of(p.r.cpu_moe_layers) + " layers" : std::string()) + (host.output ? " + output" : "") +
+         (p.o.override_tensor.empty() ? "" : ", as --override-tensor places them") + ")";
 }
 
 // One GPU's label: its catalogue name and its layers, when there are several.
@@ -199,8 +317,15 @@ uint64_t add_model_and_kv_buffers(plan& p, std::vector<device_load>& gpu_out, ui
   const bool output_on_gpu = dev[p.n_layer] != kOnHost;
   const uint64_t tied_copy = !output_on_gpu ? 0 : r.gguf ? (r.gguf->tied_output ? w.token_embd : 0) : p.s.tie_word_embeddings ? w.embedding.value : 0;
   r.cpu_moe_layers = 0;
+  std::vector<tensor_override> overrides;
+  read_overrides(p, overrides, r.issues);  // (checked in prepare)
+  const override_moves moves = move_tensors(p, overrides);
+  note_unused_overrides(p, overrides);
+  // Non-expert bytes an override keeps on the host are read whole at each step.
+  p.host_dense_read = moves.to_host - moves.to_host_experts;
+  if (moves.to_host) p.host_layers = true;
   device_load host;
-  std::vector<device_load> gpu = place_layers(p, dev, share, tied_copy, host);
+  std::vector<device_load> gpu = place_layers(p, dev, share, tied_copy, moves, host);
   add_component(r, "model_buffer_host", host_label(p, host), "weights", host.weights, true);
   const bool several = n_dev > 1;
   for (size_t g = 0; g < gpu.size(); ++g) {
@@ -388,6 +513,13 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
   if (r.cpu_moe_layers) cmd += " --n-cpu-moe " + text_of(r.n_cpu_moe);
+  if (!o.override_tensor.empty()) {  // one -ot with the overrides comma-joined, single-quoted for the shell
+    std::string ot;
+    for (const auto& item : o.override_tensor) ot += (ot.empty() ? "" : ",") + item;
+    std::string quoted;
+    for (const char c : ot) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    cmd += " -ot '" + quoted + "'";
+  }
   if (r.gpus > 1 && r.gpu_layers > 0) {
     const std::string mode = o.split_mode.empty() ? "layer" : o.split_mode;
     cmd += " --split-mode " + mode;
