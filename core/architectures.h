@@ -105,6 +105,9 @@ inline constexpr architecture kTable[] = {
   {"glm4v",              "Glm4vForConditionalGeneration",      "glm4",        none},      // text GLM-4; its vision in an mmproj
   {"glm4v_moe",          "Glm4vMoeForConditionalGeneration",   "glm4moe",     none},      // text GLM-4.5 MoE; its vision in an mmproj
   {"lfm2",               "Lfm2ForCausalLM",                    "lfm2",        none},      // LFM2Model, LLM_ARCH_LFM2 (attention layers only; conv layers recurrent)
+  {"lfm2_vl",            "Lfm2VlForConditionalGeneration",     "lfm2",        none},      // text LFM2; its vision in an mmproj
+  {"molmo",              "",                                   "none",        none},      // remote code MolmoForCausalLM; no GGUF converter
+  {"lfm2-vl",            "",                                   "lfm2",        none},      // Liquid's remote-code spelling (class as lfm2_vl)
   {"granitemoehybrid",   "GraniteMoeHybridForCausalLM",        "granitehybrid", none},    // GraniteHybridModel, LLM_ARCH_GRANITE_HYBRID
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel
   {"llava_next",         "LlavaNextForConditionalGeneration",  "llama",       none},      // likewise

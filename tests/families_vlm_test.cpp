@@ -10,6 +10,7 @@
 // - the KV cache of the text decoder (sliding, chunked and cross-attention layers, the Gated DeltaNet state of
 //   Qwen3.5) against hand arithmetic; configs refused with the reason.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "estimate.h"
 #include "families_helpers.h"
@@ -665,4 +666,31 @@ TEST_CASE("GLM-4.1V-9B-Thinking (glm4v) and GLM-4.5V (glm4v_moe): GLM-4 / GLM-4.
   CHECK(component_of(p, "vision") + component_of(p, "projector") == 858'681'856ull);
   // Only the text caches: 46 layers x 8 KV heads x 128 x K and V, bf16.
   CHECK(estimate(v45.spec, estimate_options{}).kv_cache_bytes_per_token == 46ull * 2 * 8 * 128 * 2);
+}
+
+TEST_CASE("LiquidAI/LFM2-VL-450M (lfm2-vl, Liquid's remote code): LFM2 text, a SigLIP2 NaFlex tower and its projector, exact", "[params][lfm2_vl][fixture]") {
+  const model_spec s = fixture("LiquidAI__LFM2-VL-450M");
+  CHECK(s.text_family == "lfm2");
+  const auto p = count_parameters(build_inventory(s));
+  CHECK(p.total.value == 450'822'656ull);          // llmfit parameters_raw (the Hub's safetensors total)
+  CHECK(component_of(p, "text") == 354'483'968ull);  // = LiquidAI/LFM2-350M's own total
+  CHECK(component_of(p, "vision") == 85'843'200ull);  // 12 layers of 768 (vision_feature_layer -1: all)
+  CHECK(component_of(p, "projector") == 10'495'488ull);
+  // The same checkpoint under transformers' own name, and a tower cut one layer short by vision_feature_layer.
+  auto j = nlohmann::json::parse(fixture_text("LiquidAI__LFM2-VL-450M"));
+  j["model_type"] = "lfm2_vl";
+  j["vision_feature_layer"] = -2;
+  const auto cut = parse_config(j.dump());
+  REQUIRE(cut.ok());
+  CHECK(count_parameters(build_inventory(cut.spec)).total.value == 450'822'656ull - 7'087'872ull);  // one layer: 4(D^2+D) + 2DI + I + D + 4D
+}
+
+TEST_CASE("allenai/Molmo-7B-D-0924 (molmo, remote code): its OLMo-style decoder and the hard-coded CLIP tower, exact", "[params][molmo][fixture]") {
+  const model_spec s = fixture("reubzdubz__Molmo7B_D_NF4Quant");  // an NF4 re-save: the same architecture fields
+  CHECK(s.family == "molmo");
+  const auto p = count_parameters(build_inventory(s));
+  CHECK(p.total.value == 8'021'025'280ull);  // llmfit parameters_raw; the re-save's index total_parameters
+  // Only the decoder caches: 28 layers x 4 KV heads x 128.
+  CHECK(s.head_dim == 128);
+  CHECK(s.intermediate_size == 18944);
 }

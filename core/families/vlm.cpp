@@ -1,6 +1,7 @@
 // Vision-language models: a vision tower and a projector beside a text decoder read from text_config
 // with the text family's own rule. Each part is counted as its own component.
 #include <array>
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -260,6 +261,116 @@ void build_glm4v(const model_spec& s, inventory_builder& b) {
   b.linear_outside("visual.merger.gate_proj", i, o, tensor_role::projector, false, "projector");
   b.linear_outside("visual.merger.up_proj", i, o, tensor_role::projector, false, "projector");
   b.linear_outside("visual.merger.down_proj", o, i, tensor_role::projector, false, "projector");
+}
+
+// ---- LFM2-VL (lfm2_vl; Liquid's remote code names it lfm2-vl): modeling_lfm2_vl.py. An LFM2 text model, a
+// SigLIP2 NaFlex tower (siglip2: a biased Linear patch embedding over C x P x P values, num_patches positions,
+// the ViT layers, post_layernorm) cut after vision_feature_layer (-1: every layer; Liquid's code, vLLM and
+// llama.cpp keep layers[:vision_feature_layer + 1]), and a projector over the pixel-unshuffled features
+// (downsample_factor^2 x D): an optional LayerNorm, linear_1 [projector_hidden_size, in], linear_2 [text h, ...],
+// biased unless projector_bias is false. Checked: LFM2-VL-450M 450,822,656 (the Hub total).
+void read_lfm2_vl(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "lfm2")) return;
+  config_reader v = r.sub("vision_config");
+  s.set_dim("vision_hidden_size", v.count({"hidden_size"}, 768, limits::hidden));
+  s.set_dim("vision_intermediate_size", v.count({"intermediate_size"}, 3072, limits::intermediate));
+  s.set_dim("vision_patch_size", v.count({"patch_size"}, 16, 1 << 12));
+  s.set_dim("vision_num_channels", v.count({"num_channels"}, 3, 64));
+  s.set_dim("vision_num_patches", v.count({"num_patches"}, 256, 1 << 20));
+  s.set_dim("vision_use_head", v.flag("vision_use_head", true, false));
+  const uint64_t layers = v.count({"num_hidden_layers"}, 12, limits::layers);
+  const double asked = r.number("vision_feature_layer", -1);
+  const bool fits = std::isfinite(asked) && asked == std::floor(asked) && asked >= -static_cast<double>(layers) && asked < static_cast<double>(layers);
+  if (!fits) r.warn("vision_feature_layer_ignored", r.field_name("vision_feature_layer"), "vision_feature_layer is not a layer of the vision tower; every layer is counted.");
+  const int64_t feature = fits ? static_cast<int64_t>(asked) : -1;
+  s.set_dim("vision_num_hidden_layers", feature < 0 ? layers + 1 - static_cast<uint64_t>(-feature) : static_cast<uint64_t>(feature) + 1);
+  const uint64_t f = r.count({"downsample_factor"}, 2, 64);
+  s.set_dim("projector_in", s.dim("vision_hidden_size") * f * f);
+  s.set_dim("projector_hidden_size", r.count({"projector_hidden_size"}, 2560, limits::hidden));
+  s.set_dim("projector_bias", r.flag("projector_bias", true, false));
+  s.set_dim("projector_layer_norm", r.flag("projector_use_layernorm", true, false));
+}
+
+void build_lfm2_vl(const model_spec& s, inventory_builder& b) {
+  find_family(s.text_family)->build(s, b);
+  const std::string t = "model.vision_tower.vision_model";
+  const uint64_t h = s.dim("vision_hidden_size"), i = s.dim("vision_intermediate_size"), p = s.dim("vision_patch_size");
+  b.linear_outside(t + ".embeddings.patch_embedding", h, s.dim("vision_num_channels") * p * p, tensor_role::vision, true, "vision");
+  b.tensor(t + ".embeddings.position_embedding.weight", {s.dim("vision_num_patches"), h}, tensor_role::vision, "vision");
+  vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, i);
+  b.norm_outside(t + ".post_layernorm", h, true, "vision");
+  if (s.dim("vision_use_head")) {  // Siglip2MultiheadAttentionPoolingHead, as SigLIP's
+    b.tensor(t + ".head.probe", {1, 1, h}, tensor_role::vision, "vision");
+    b.tensor(t + ".head.attention.in_proj_weight", {3 * h, h}, tensor_role::vision, "vision");
+    b.tensor(t + ".head.attention.in_proj_bias", {3 * h}, tensor_role::vision, "vision");
+    b.linear_outside(t + ".head.attention.out_proj", h, h, tensor_role::vision, true, "vision");
+    b.norm_outside(t + ".head.layernorm", h, true, "vision");
+    b.linear_outside(t + ".head.mlp.fc1", i, h, tensor_role::vision, true, "vision");
+    b.linear_outside(t + ".head.mlp.fc2", h, i, tensor_role::vision, true, "vision");
+  }
+  const uint64_t in = s.dim("projector_in"), ph = s.dim("projector_hidden_size");
+  const bool bias = s.dim("projector_bias") != 0;
+  if (s.dim("projector_layer_norm")) b.norm_outside("model.multi_modal_projector.layer_norm", in, true, "projector");
+  b.linear_outside("model.multi_modal_projector.linear_1", ph, in, tensor_role::projector, bias, "projector");
+  b.linear_outside("model.multi_modal_projector.linear_2", s.hidden_size, ph, tensor_role::projector, bias, "projector");
+}
+
+// ---- Molmo (molmo: allenai Molmo-7B-D/O-0924, 72B; remote code config_molmo.py / modeling_molmo.py). An OLMo-style
+// decoder under its own names: wte.embedding [embedding_size, d] beside wte.new_embedding [128, d] (the hard-coded
+// additional vocabulary), per block a fused att_proj [d + 2 kv hd, d] (biased with qkv_bias), attn_out, ff_proj
+// [intermediate_size, d] (gate and up fused: the MLP is intermediate_size / 2 wide), ff_out, two RMSNorms (and
+// q/k norms with attention_layer_norm), ln_f and an untied ff_out head (MolmoForCausalLM forces weight_tying off).
+// The vision side is hard-coded in MolmoForCausalLM.__init__, not read from config.json: CLIP ViT-L/14-336 with
+// 23 of its 24 layers (vit_layers -2 and -9 are read), no post-LayerNorm; an attention pooling over the two
+// feature layers; a SwiGLU projector of intermediate_size / 2; pad_embed [2, 2 x 1024]. Checked: Molmo-7B-D-0924
+// 8,021,025,280 (the Hub total, and its model.safetensors.index.json total_parameters).
+void read_molmo(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 50304, .hidden_size = 4096, .intermediate_size = 22016, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .max_position_embeddings = 2048});
+  s.vocab_size = r.count({"embedding_size", "vocab_size"}, s.vocab_size, limits::vocab);
+  s.qkv_bias = r.flag("qkv_bias", false, false);
+  s.qk_norm = r.flag("attention_layer_norm", false, false);
+  s.intermediate_size = std::max<uint64_t>(1, s.intermediate_size / 2);  // ff_proj holds gate and up
+  s.tie_word_embeddings = false;
+}
+
+void build_molmo(const model_spec& s, inventory_builder& b) {
+  const uint64_t d = s.hidden_size, kv = s.num_key_value_heads * s.head_dim, ff = s.intermediate_size;
+  const std::string t = "model.transformer";
+  b.tensor(t + ".wte.embedding", {s.vocab_size, d}, tensor_role::embedding);
+  b.tensor(t + ".wte.new_embedding", {128, d}, tensor_role::embedding);
+  const group g{"decoder", s.num_hidden_layers};
+  b.norm(g, t + ".blocks.{i}.attn_norm", d);
+  b.linear(g, t + ".blocks.{i}.att_proj", s.num_attention_heads * s.head_dim + 2 * kv, d, tensor_role::attention, s.qkv_bias);
+  if (s.qk_norm) {
+    b.norm(g, t + ".blocks.{i}.q_norm", d);
+    b.norm(g, t + ".blocks.{i}.k_norm", kv);
+  }
+  b.linear(g, t + ".blocks.{i}.attn_out", d, s.num_attention_heads * s.head_dim, tensor_role::attention, false);
+  b.norm(g, t + ".blocks.{i}.ff_norm", d);
+  b.linear(g, t + ".blocks.{i}.ff_proj", 2 * ff, d, tensor_role::mlp, false);
+  b.linear(g, t + ".blocks.{i}.ff_out", d, ff, tensor_role::mlp, false);
+  b.norm_outside(t + ".ln_f", d);
+  b.linear_outside(t + ".ff_out", s.vocab_size, d, tensor_role::lm_head, false);
+  // The vision backbone of MolmoForCausalLM.__init__ (its constants, not config fields).
+  constexpr uint64_t E = 1024, P = 14, kPositions = 577, kMlp = 4096, kLayers = 23, kFeatures = 2;
+  const std::string v = "model.vision_backbone";
+  b.tensor(v + ".image_vit.class_embedding", {E}, tensor_role::vision, "vision");
+  b.tensor(v + ".image_vit.positional_embedding", {kPositions, E}, tensor_role::vision, "vision");
+  b.tensor(v + ".image_vit.patch_embedding.weight", {E, P * P * 3}, tensor_role::vision, "vision");
+  b.norm_outside(v + ".image_vit.pre_ln", E, true, "vision");
+  const group vg{"vision_block", kLayers, "vision"};
+  for (const char* n : {"wq", "wk", "wv", "wo"}) b.linear(vg, v + ".image_vit.transformer.resblocks.{i}.attention." + n, E, E, tensor_role::vision, true);
+  b.norm(vg, v + ".image_vit.transformer.resblocks.{i}.attention_norm", E, true);
+  b.norm(vg, v + ".image_vit.transformer.resblocks.{i}.ffn_norm", E, true);
+  b.linear(vg, v + ".image_vit.transformer.resblocks.{i}.feed_forward.w1", kMlp, E, tensor_role::vision, true);
+  b.linear(vg, v + ".image_vit.transformer.resblocks.{i}.feed_forward.w2", E, kMlp, tensor_role::vision, true);
+  for (const char* n : {"wq", "wk", "wv"}) b.linear_outside(v + ".image_pooling_2d." + n, E, kFeatures * E, tensor_role::projector, true, "projector");
+  b.linear_outside(v + ".image_pooling_2d.wo", E, E, tensor_role::projector, true, "projector");
+  b.linear_outside(v + ".image_projector.w1", ff, E, tensor_role::projector, false, "projector");
+  b.linear_outside(v + ".image_projector.w3", ff, E, tensor_role::projector, false, "projector");
+  b.linear_outside(v + ".image_projector.w2", d, ff, tensor_role::projector, false, "projector");
+  b.tensor(v + ".pad_embed", {2, kFeatures * E}, tensor_role::projector, "projector");
 }
 
 // ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower (every

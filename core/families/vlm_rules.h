@@ -20,4 +20,7 @@
   X("internvl_chat", "configuration_internvl_chat.py, modeling_internvl_chat.py, modeling_intern_vit.py shipped with OpenGVLab/InternVL2, 2.5, 3 (remote code)", read_internvl_chat, build_internvl_chat) \
   X("glm4v", "transformers configuration_glm4v.py, modeling_glm4v.py", read_glm4v, build_glm4v) \
   X("glm4v_moe", "transformers configuration_glm4v_moe.py, modeling_glm4v_moe.py", read_glm4v_moe, build_glm4v) \
+  X("lfm2_vl", "transformers configuration_lfm2_vl.py, modeling_lfm2_vl.py (Liquid's remote code: model_type lfm2-vl)", read_lfm2_vl, build_lfm2_vl) \
+  X("lfm2-vl", "Liquid's remote code modeling_lfm2_vl.py (transformers' lfm2_vl)", read_lfm2_vl, build_lfm2_vl) \
+  X("molmo", "config_molmo.py, modeling_molmo.py shipped with allenai/Molmo-7B-D-0924 (remote code)", read_molmo, build_molmo) \
   X("mistral3", "transformers configuration_mistral3.py, modeling_mistral3.py, configuration_pixtral.py, modeling_pixtral.py", read_mistral3, build_mistral3)
