@@ -411,7 +411,7 @@ function runtimeDetails(report, width) {
   }
   const sp = report.speed;
   if (sp?.known) {
-    const on = report.verdict?.gpu_list ? report.verdict.gpu_list.join(' + ') : `${sp.gpu}${r.gpus > 1 ? ` x ${r.gpus}` : ''}`;
+    const on = report.verdict?.hardware ?? `${sp.gpu}${r.gpus > 1 ? ` x ${r.gpus}` : ''}`;
     lines.push('', `Speed on ${on} (estimate, efficiency ${sp.efficiency}):`,
       `  decode ~${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
         (r.batch_size > 1 ? `, ~${sp.batch_decode_tokens_per_s.toFixed(0)} tokens/s for the batch` : ''),

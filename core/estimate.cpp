@@ -8,6 +8,7 @@
 #include <cmath>
 
 
+#include "interconnects.h"
 #include "kv_cache.h"
 #include "placement.h"
 #include "request_limits.h"
@@ -210,7 +211,48 @@ void check_bounds(const estimate_options& o, std::vector<issue>& issues) {
 
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
 bool check_split(const estimate_options&, estimate_result&) { return true; }  // llama.cpp: the full module's
+bool resolve_cluster(const estimate_options&, const runtime_profile&, estimate_result&) { return true; }  // (handed over)
 #else
+// Several machines: each with the GPUs of one (gpus, or the gpu list repeated), the runtime's layout over them
+// (tensor x pipeline parallel, by default the GPUs of a machine x the machines) and the link between them. Only
+// runtimes that span machines take several: llama.cpp (its RPC backend), vLLM and exo.
+bool resolve_cluster(const estimate_options& o, const runtime_profile& rt, estimate_result& r) {
+  const uint64_t per_node = r.gpus;
+  auto refuse = [&](const char* code, const char* field, std::string message) {
+    r.issues.push_back({code, field, std::move(message), severity::error});
+    return false;
+  };
+  if (o.nodes == 0 || o.nodes > request_limits::gpus || per_node * o.nodes > request_limits::gpus)
+    return refuse("invalid_nodes", "nodes", "nodes x GPUs per node must be at most " + n(request_limits::gpus) + " GPUs, not " + n(o.nodes) + " x " + n(per_node) + ".");
+  if (!o.interconnect.empty()) {
+    r.interconnect = find_interconnect(o.interconnect);
+    if (!r.interconnect) return refuse("invalid_request", "interconnect", "Unknown interconnect \"" + o.interconnect + "\". Known: " +
+        names_of(interconnects(), [](const interconnect_info& i) { return i.name; }) + ".");
+    if (o.nodes > 1 && !r.interconnect->between_nodes)
+      return refuse("interconnect_not_between_nodes", "interconnect", std::string(r.interconnect->name) +
+          " joins GPUs inside one machine; machines are joined by a network: InfiniBand, RoCE, Ethernet or Thunderbolt.");
+  }
+  r.nodes = o.nodes;
+  r.gpus_per_node = per_node;
+  r.gpus = per_node * o.nodes;
+  if (o.nodes > 1 && !r.gpu_list.empty()) {  // the list is one machine's; every machine has the same
+    const auto one = r.gpu_list;
+    for (uint64_t k = 1; k < o.nodes; ++k) r.gpu_list.insert(r.gpu_list.end(), one.begin(), one.end());
+  }
+  r.tensor_parallel = o.tensor_parallel ? o.tensor_parallel : o.pipeline_parallel ? std::max<uint64_t>(1, r.gpus / o.pipeline_parallel) : per_node;
+  r.pipeline_parallel = o.pipeline_parallel ? o.pipeline_parallel : o.tensor_parallel ? std::max<uint64_t>(1, r.gpus / o.tensor_parallel) : o.nodes;
+  const std::string_view name = rt.info.name;
+  if (o.nodes > 1 && name != "llama.cpp" && name != "vllm" && name != "exo")
+    return refuse("runtime_one_machine", "nodes", std::string(rt.info.label) + " runs on one machine. Several machines: pick vllm (tensor and pipeline parallel over Ray), "
+        "llama.cpp (its RPC backend) or exo (Apple Silicon clusters).");
+  if ((o.tensor_parallel || o.pipeline_parallel) && name != "vllm" && !(name == "exo" && !o.pipeline_parallel))
+    r.issues.push_back({"layout_not_for_runtime", o.tensor_parallel ? "tensor_parallel" : "pipeline_parallel",
+        std::string(rt.info.label) + " does not take a tensor / pipeline parallel size" +
+            (name == "llama.cpp" ? std::string(": it splits whole layers over the GPUs (tensor_split, split_mode)") : std::string()) + "; it is ignored.",
+        severity::warning});
+  return true;
+}
+
 // llama.cpp's split over several GPUs: one share per GPU, each a finite number not below 0, not all 0
 // (src/llama-model.cpp normalizes them into split points).
 bool check_split(const estimate_options& o, estimate_result& r) {
@@ -258,7 +300,7 @@ bool resolve_inference(const model_spec& s, const estimate_options& o, const run
   r.context_tokens = o.context_tokens;
   r.batch_size = o.batch_size;
   r.gpus = r.gpu_list.empty() ? o.gpus : r.gpu_list.size();
-  return check_split(o, r);
+  return resolve_cluster(o, rt, r) && check_split(o, r);
 }
 
 // The four terms; false (with an error) when a sum passed 64 bits.

@@ -8,6 +8,7 @@
 #include "formats.h"
 #include "gguf_quant.h"
 #include "gpus.h"
+#include "interconnects.h"
 #include "inventory.h"
 #include "model_spec.h"
 #include "runtime.h"
@@ -50,6 +51,11 @@ struct estimate_options {
   std::vector<double> tensor_split;   // llama.cpp --tensor-split: each GPU's share; empty = by each GPU's memory
   std::string split_mode;             // llama.cpp -sm: "layer" (default), "row", "none"
   std::vector<std::string> override_tensor;  // llama.cpp -ot: "REGEX=DEVICE" each, the first match wins
+  uint64_t nodes = 1;                 // machines, each with `gpus` GPUs (or the gpu list): llama.cpp's RPC hosts, vLLM's Ray nodes
+  uint64_t tensor_parallel = 0;       // vLLM / SGLang: GPUs each layer is split over; 0 = the GPUs of one machine
+  uint64_t pipeline_parallel = 0;     // vLLM / SGLang: stages of consecutive layers; 0 = the machines
+  bool expert_parallel = false;       // vLLM --enable-expert-parallel: whole experts per GPU rather than slices
+  std::string interconnect;           // interconnects.h: the link between machines (or GPUs); "" = not named
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
   uint64_t max_num_batched_tokens = 0;  // vLLM; 0 = its default for the GPU
   uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU
@@ -90,7 +96,8 @@ struct memory_component {
   uint64_t bytes = 0;
   bool host = false;      // system RAM (llama.cpp's CPU_Mapped / CUDA_Host buffers) rather than the GPU
   bool per_gpu = false;   // bytes are per GPU (CUDA context, compute buffer, activations) rather than split
-  int32_t device = -1;    // a GPU component on one GPU alone (its index in devices[]); -1 = over every GPU
+  int32_t device = -1;    // a GPU component on GPUs [device, device + span) alone, `bytes` on each; -1 = over every GPU
+  uint32_t span = 1;
 };
 
 struct device_share {
@@ -134,6 +141,8 @@ struct speed_estimate {
   uint64_t bytes_per_token = 0;       // read per decode step per sequence: active weights + KV
   uint64_t flops_per_token = 0;       // prefill
   double efficiency = 0;              // the factor applied to peak bandwidth and FLOPS
+  double interconnect_seconds = 0;    // per decode step: what the layers exchange over the named link (bandwidth alone)
+  uint64_t interconnect_bytes = 0;    // per decode step per sequence, over that link
 };
 
 struct gpu_fit {
@@ -232,7 +241,10 @@ struct estimate_result {
   std::vector<memory_component> components;
   std::vector<device_share> devices;
   chosen_gpu gpu;                     // the chosen GPU, when one was named (or given by its memory)
-  std::vector<const gpu_info*> gpu_list;  // several GPUs named (the first is gpu): each its own device
+  std::vector<const gpu_info*> gpu_list;  // several GPUs named (the first is gpu): each its own device, repeated per node
+  uint64_t nodes = 1, gpus_per_node = 1;  // the machines and the GPUs of each (gpus = nodes x gpus_per_node)
+  uint64_t tensor_parallel = 1, pipeline_parallel = 1;  // vLLM / SGLang: the layout the GPUs run
+  const interconnect_info* interconnect = nullptr;
   chosen_fit chosen;                  // the fit there, when there is one
   uint64_t gpus = 1;
   // llama.cpp: what it runs with.

@@ -7,6 +7,7 @@
 
 #include "formats.h"
 #include "gguf_quant.h"
+#include "interconnects.h"
 #include "request_limits.h"
 #include "runtime.h"
 #include "text.h"
@@ -18,6 +19,16 @@ namespace {
 
 using json = config_json;
 using dk = option_info::default_kind;
+
+// The first-estimate module hands a request with a GPU, a llama.cpp or vLLM setting or a cluster to the full one
+// (report.cpp), so it only needs to know they were given: it leaves their readers out.
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+#define FULL_SETTER(...) nullptr
+#define FULL_SETTER_OR(full, first) first
+#else
+#define FULL_SETTER(...) __VA_ARGS__
+#define FULL_SETTER_OR(full, first) full
+#endif
 
 // Today's other names of the options (options.h: a "--" alias is a CLI flag, any other a JSON key and a URL
 // parameter / attribute).
@@ -55,6 +66,7 @@ std::string quantization_alias(std::string q) {
 
 std::string trimmed(std::string s, bool fold);
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
 // A comma list's items, trimmed (llama.cpp splits -ot's value on commas too); at most a GPU limit's worth.
 std::vector<std::string> comma_items(const std::string& text) {
   std::vector<std::string> out;
@@ -87,6 +99,8 @@ std::vector<double> shares_of(const std::string& text) {
   }
   return out;
 }
+
+#endif
 
 // The estimate's own defaults (estimate.h), which the table's defaults read.
 const estimate_options& defaults() {
@@ -144,12 +158,37 @@ constexpr option_info kSchema[] = {
    .doc = FULL_TEXT("a catalogue GPU: per-device figures, vLLM's capacity, the solvers and the speed; several (repeat the flag, a comma list, a JSON array) for a machine of unequal GPUs, one device each"),
    .metavar = "NAME", .default_text = FULL_TEXT("none"), .values_source = option_values::gpus,
    .accepts = FULL_TEXT("a catalogue name or a unique part of it, e.g. \"RTX 4090\" or \"H100 SXM\""), .code = "invalid_request",
-   .set = [](request_options& r, const option_value& v) { set_gpus(r.estimate, v.s); }},
+   .set = FULL_SETTER_OR([](request_options& r, const option_value& v) { set_gpus(r.estimate, v.s); },
+                         [](request_options& r, const option_value& v) { r.estimate.gpu = v.s; })},
   {.name = "gpus", .type = option_type::integer, .group = "inference",
    .doc = FULL_TEXT("identical GPUs the model is split across (training: data parallel, ZeRO)"), .metavar = "N", .unit = "GPUs",
    .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
    .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().gpus); }, .code = "invalid_gpus",
    .set = [](request_options& r, const option_value& v) { r.estimate.gpus = v.u; }},
+  {.name = "nodes", .type = option_type::integer, .group = "cluster",
+   .doc = FULL_TEXT("machines, each with the GPUs of gpus (or the gpu list): llama.cpp's RPC hosts, vLLM's and SGLang's nodes, exo's Macs"),
+   .metavar = "N", .unit = "machines", .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().nodes); }, .code = "invalid_nodes",
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.nodes = v.u; })},
+  {.name = "tensor_parallel", .type = option_type::integer, .group = "cluster",
+   .doc = FULL_TEXT("vLLM's and SGLang's tensor parallel size: the GPUs each layer is split over"), .metavar = "N", .unit = "GPUs",
+   .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
+   .default_text = FULL_TEXT("the GPUs of one machine"), .code = "invalid_layout",
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.tensor_parallel = v.u; })},
+  {.name = "pipeline_parallel", .type = option_type::integer, .group = "cluster",
+   .doc = FULL_TEXT("vLLM's and SGLang's pipeline parallel size: stages of consecutive layers"), .metavar = "N", .unit = "stages",
+   .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
+   .default_text = FULL_TEXT("the machines"), .code = "invalid_layout",
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.pipeline_parallel = v.u; })},
+  {.name = "expert_parallel", .type = option_type::boolean, .group = "cluster",
+   .doc = FULL_TEXT("vLLM's expert parallel mode: each GPU holds whole experts rather than a slice of every one"),
+   .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().expert_parallel); }, .code = "invalid_request",
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.expert_parallel = v.b; })},
+  {.name = "interconnect", .type = option_type::enumeration, .group = "cluster",
+   .doc = FULL_TEXT("the link between the machines (or the GPUs of one): its bandwidth bounds what the layers exchange"), .metavar = "NAME",
+   .default_text = FULL_TEXT("not named: the exchange is not timed"), .values_source = option_values::interconnects, .closed = true,
+   .code = "invalid_request", .fold_case = true,
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.interconnect = v.s; })},
   {.name = "mode", .type = option_type::enumeration, .group = "inference",
    .doc = FULL_TEXT("inference, or train: training / fine-tuning memory per GPU (the training options)"),
    .default_is = dk::string, .default_string = "inference", .values_source = option_values::fixed, .fixed = kModes,
@@ -180,16 +219,16 @@ constexpr option_info kSchema[] = {
    .metavar = "REGEX=DEVICE", .default_text = FULL_TEXT("none"),
    .accepts = FULL_TEXT("REGEX=DEVICE pairs as llama.cpp's -ot takes them, e.g. exps=CPU or blk\\.(1[0-9])\\.ffn_.*=CUDA1"),
    .code = "invalid_override_tensor",
-   .set = [](request_options& r, const option_value& v) { r.estimate.override_tensor = comma_items(v.s); }},
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.override_tensor = comma_items(v.s); })},
   {.name = "tensor_split", .type = option_type::string, .group = "llama.cpp",
    .doc = FULL_TEXT("llama.cpp's --tensor-split: each GPU's share of the layers, e.g. 3,1"), .metavar = "A,B,...",
    .default_text = FULL_TEXT("in proportion to each GPU's memory, as llama.cpp splits by free memory"), .code = "invalid_tensor_split",
-   .set = [](request_options& r, const option_value& v) { r.estimate.tensor_split = shares_of(v.s); }},
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.tensor_split = shares_of(v.s); })},
   {.name = "split_mode", .type = option_type::enumeration, .group = "llama.cpp",
    .doc = FULL_TEXT("llama.cpp's -sm over several GPUs: layer (whole layers each), row (matrices split by rows), none (the first GPU alone)"),
    .default_is = dk::string, .default_string = "layer", .values_source = option_values::fixed, .fixed = kSplitModes,
    .closed = true, .code = "invalid_request", .fold_case = true,
-   .set = [](request_options& r, const option_value& v) { r.estimate.split_mode = v.s; }},
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.split_mode = v.s; })},
   {.name = "host_bandwidth", .type = option_type::integer, .group = "llama.cpp",
    .doc = FULL_TEXT("system RAM bandwidth, for the layers llama.cpp leaves on the CPU"), .metavar = "GBS", .unit = "bytes/s",
    .min = 1, .max = static_cast<double>(request_limits::host_bandwidth), .has_min = true, .has_max = true,
@@ -543,6 +582,9 @@ std::vector<std::string> option_values_of(const option_info& o) {
     case option_values::gpus: break;
     case option_values::fixed:
       for (auto x : o.fixed) v.emplace_back(x);
+      break;
+    case option_values::interconnects:
+      for (const auto& i : interconnects()) v.emplace_back(i.name);
       break;
     case option_values::weight_formats:
       for (const auto& f : weight_formats()) v.push_back(f.name);

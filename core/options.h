@@ -71,6 +71,7 @@ enum class option_values {
   runtimes,        // runtimes() names
   optimizers,      // training.cpp's optimizers (optimizer_names())
   gpus,            // the catalogue's gpus table (values_from)
+  interconnects,   // interconnects() names (interconnects.cpp)
 };
 
 struct option_info {

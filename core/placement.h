@@ -7,4 +7,7 @@ namespace neuroshrink {
 
 void place_and_fit(estimate_result& r, const estimate_options& o);
 
+// How many GPUs hold a component's bytes: each of the GPUs (per_gpu), its span of GPUs, or one (split, or the host).
+uint64_t copies(const memory_component& c, uint64_t gpus);
+
 }  // namespace neuroshrink

@@ -1,6 +1,8 @@
 #include "text.h"
 #include "report.h"
 
+#include "placement.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -145,6 +147,7 @@ void write_memory(json_writer& w, const estimate_result& r) {
     w.begin_object().field("key", c.key).field("label", c.label).field("category", c.category).field("bytes", c.bytes)
         .field("device", c.host ? "host" : "gpu").field("per_gpu", c.per_gpu);
     if (c.device >= 0) w.field("gpu_index", static_cast<uint64_t>(c.device));
+    w.field("copies", copies(c, r.gpus));  // GPUs that each hold `bytes`
     w.end_object();
   }
   w.end_array();
@@ -236,6 +239,8 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
           .field("decode_bound", sp.decode_bound).field("prefill_tokens_per_s", sp.prefill_tokens_per_s).field("prefill_bound", sp.prefill_bound)
           .field("bytes_per_token", sp.bytes_per_token).field("flops_per_token", sp.flops_per_token).field("efficiency", sp.efficiency);
       if (!sp.reason.empty()) w.field("reason", sp.reason);
+      if (r.interconnect) w.field("interconnect", r.interconnect->name).field("interconnect_bytes_per_token", sp.interconnect_bytes)
+                              .field("interconnect_us_per_token", std::round(sp.interconnect_seconds * 1e7) / 10);
     } else {
       w.field("reason", "no GPU chosen: pick one to estimate tokens per second");
     }
@@ -316,6 +321,27 @@ const fit_change* offload_change(const solver_result& sv) {
   return layers;
 }
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// A GPU's name as people say it: "NVIDIA GeForce RTX 3090" -> "RTX 3090" (web/shared/verdict.js shortGpuName).
+std::string_view short_name(std::string_view name) {
+  for (std::string_view brand : {"NVIDIA GeForce ", "NVIDIA ", "AMD Radeon ", "AMD ", "Intel "})
+    if (name.starts_with(brand)) return name.substr(brand.size());
+  return name;
+}
+
+// The hardware of several GPUs or machines in words: "RTX 3090 + RTX 3060", "2 machines x 8 x H100 SXM (TP 8 x PP 2)".
+std::string hardware_text(const estimate_result& r) {
+  std::string one;
+  const size_t per_node = r.gpu_list.empty() ? 0 : r.gpu_list.size() / std::max<uint64_t>(1, r.nodes);
+  for (size_t k = 0; k < per_node; ++k) one += (one.empty() ? "" : " + ") + std::string(short_name(r.gpu_list[k]->name));
+  if (one.empty()) one = (r.gpus_per_node > 1 ? text_of(r.gpus_per_node) + " x " : std::string()) + std::string(short_name(r.gpu->name));
+  if (r.nodes <= 1) return one;
+  std::string out = text_of(r.nodes) + " machines x " + (per_node > 1 ? "(" + one + ")" : one);
+  if (r.runtime && r.runtime->name == "vllm") out += " (TP " + text_of(r.tensor_parallel) + " x PP " + text_of(r.pipeline_parallel) + ")";
+  return out;
+}
+#endif
+
 void write_verdict(json_writer& w, const estimate_result& r, const solver_result& sv) {
   w.key("verdict").begin_object();
   if (!r.gpu) {
@@ -346,6 +372,8 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
     for (const gpu_info* g : r.gpu_list) w.value(g->name);
     w.end_array();
   }
+  if (!r.gpu_list.empty() || r.nodes > 1) w.field("hardware", hardware_text(r)).field("nodes", r.nodes);
+  if (r.tensor_parallel > 1 || r.pipeline_parallel > 1) w.field("tensor_parallel", r.tensor_parallel).field("pipeline_parallel", r.pipeline_parallel);
   if (r.chosen.host_headroom_bytes) w.field("host_headroom_bytes", r.chosen.host_headroom_bytes);
   if (!fits && offload) w.field("offload_headroom_bytes", offload->headroom_bytes).field("offload_host_bytes", offload->host_bytes);
   if (layers_on_host(r) || (!fits && offload) || (r.runtime && profile_of(*r.runtime)->solves_gpu_layers && !r.training))
@@ -546,6 +574,12 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
     issues.push_back({"needs_full_estimator", opt.gpu.empty() ? "gpu_memory_bytes" : "gpu", "A chosen GPU: the full estimator module answers it.", severity::error});
     return finish_reply(w, issues);
   }
+  // So do the settings of several GPUs and machines (options.cpp leaves their readers to it).
+  for (const char* name : {"nodes", "tensor_parallel", "pipeline_parallel", "expert_parallel", "interconnect", "tensor_split", "split_mode", "override_tensor"})
+    if (rv.req.contains(name)) {
+      issues.push_back({"needs_full_estimator", name, "Several GPUs or machines: the full estimator module answers it.", severity::error});
+      return finish_reply(w, issues);
+    }
   // So do the Hub cross-checks (hub_check.cpp): a Hub model's facts arrive after the page's first answer.
   if (req.contains("hub")) {
     issues.push_back({"needs_full_estimator", "hub", "The Hub cross-check: the full estimator module answers it.", severity::error});

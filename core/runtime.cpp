@@ -23,6 +23,10 @@ constexpr std::array kRuntimes{
   runtime_info{runtime_kind::mlx, "mlx", "MLX (Apple silicon)",
       FULL_TEXT("weights and the KV cache in unified memory, no host copy; fits against Metal's recommended working set"),
       FULL_TEXT("ml-explore/mlx-lm mlx_lm/models/cache.py, generate.py; Apple MTLDevice.recommendedMaxWorkingSetSize")},
+  runtime_info{runtime_kind::exo, "exo", "exo (Apple silicon clusters)",
+      FULL_TEXT("MLX on each machine; pipeline sharding gives each machine layers in proportion to its memory (tensor sharding an even "
+      "slice, the hidden size and KV heads divisible by the machines); each holds its layers' weights and KV cache"),
+      FULL_TEXT("exo-explore/exo src/exo/master/placement.py, placement_utils.py (allocate_layers_proportionally, tensor checks); mlx_lm cache.py")},
 };
 
 bool equal_ci(std::string_view a, std::string_view b) {
@@ -41,10 +45,10 @@ bool equal_ci(std::string_view a, std::string_view b) {
 std::span<const runtime_info> runtimes() { return kRuntimes; }
 
 const runtime_info* find_runtime(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, runtime_kind>, 10> kAliases{{
+  static constexpr std::array<std::pair<std::string_view, runtime_kind>, 11> kAliases{{
       {"llama.cpp", runtime_kind::llama_cpp}, {"llamacpp", runtime_kind::llama_cpp}, {"llama-cpp", runtime_kind::llama_cpp},
       {"gguf", runtime_kind::llama_cpp}, {"vllm", runtime_kind::vllm}, {"transformers", runtime_kind::transformers},
-      {"pytorch", runtime_kind::transformers}, {"hf", runtime_kind::transformers}, {"mlx", runtime_kind::mlx}, {"mlx-lm", runtime_kind::mlx}}};
+      {"pytorch", runtime_kind::transformers}, {"hf", runtime_kind::transformers}, {"mlx", runtime_kind::mlx}, {"mlx-lm", runtime_kind::mlx}, {"exo", runtime_kind::exo}}};
   for (const auto& [alias, kind] : kAliases)
     if (equal_ci(alias, name))
       for (const auto& r : kRuntimes)

@@ -7,7 +7,7 @@
 
 namespace neuroshrink {
 
-enum class runtime_kind : uint8_t { transformers, llama_cpp, vllm, mlx };
+enum class runtime_kind : uint8_t { transformers, llama_cpp, vllm, mlx, exo };
 
 struct runtime_info {
   runtime_kind kind;
@@ -26,6 +26,7 @@ const runtime_profile& transformers_profile();
 const runtime_profile& llama_cpp_profile();
 const runtime_profile& vllm_profile();
 const runtime_profile& mlx_profile();
+const runtime_profile& exo_profile();
 // "llama.cpp", "llamacpp", "llama-cpp", "gguf" -> llama.cpp; "vllm"; "transformers", "pytorch", "hf"; "mlx".
 const runtime_info* find_runtime(std::string_view name);
 

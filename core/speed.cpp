@@ -19,17 +19,17 @@ constexpr double kPrefillEfficiency = 0.50;
 constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-// Whether one token passes the GPUs one after another: llama.cpp's layer split (and -sm none), whose pipeline
-// does not overlap a single sequence's steps. Tensor parallelism (vLLM, llama.cpp's -sm row) reads every GPU's
-// share at once.
-bool pipelined(const estimate_result& r, const estimate_options& o) {
-  return r.runtime && r.runtime->name == "llama.cpp" && o.split_mode != "row";
+// GPUs that read their shares at once: vLLM's tensor parallel group (its pipeline stages one after another),
+// llama.cpp's -sm row (all of them); llama.cpp's layer split passes a token through its GPUs in turn.
+uint64_t parallel_group(const estimate_result& r, const estimate_options& o) {
+  if (r.runtime && r.runtime->name == "llama.cpp") return o.split_mode == "row" ? r.gpus : 1;
+  return std::max<uint64_t>(1, r.tensor_parallel);
 }
 
 // Seconds to read `bytes` of a decode step from the GPUs, each its share (the bytes of its own devices[] entry)
-// at its bandwidth times the efficiency: summed when pipelined, else the slowest GPU's. 0 when a GPU's bandwidth
-// is unknown.
-double gpu_read_seconds(const estimate_result& r, double bytes, bool pipelined) {
+// at its bandwidth times the efficiency: the slowest GPU of each parallel group, the groups one after another.
+// 0 when a GPU's bandwidth is unknown.
+double gpu_read_seconds(const estimate_result& r, double bytes, uint64_t group) {
   double held = 0;
   for (const auto& d : r.devices)
     if (d.index >= 0) held += static_cast<double>(d.weights_bytes + d.kv_cache_bytes);
@@ -39,11 +39,29 @@ double gpu_read_seconds(const estimate_result& r, double bytes, bool pipelined) 
     const gpu_info* g = static_cast<size_t>(d.index) < r.gpu_list.size() ? r.gpu_list[static_cast<size_t>(d.index)] : r.gpu.get();
     if (!g || !g->bandwidth_bytes_per_s) return 0;
     const double share = held > 0 ? static_cast<double>(d.weights_bytes + d.kv_cache_bytes) / held : 1.0 / static_cast<double>(r.gpus);
-    const double t = bytes * share / (static_cast<double>(g->bandwidth_bytes_per_s) * kDecodeEfficiency);
-    sum += t;
-    slowest = std::max(slowest, t);
+    slowest = std::max(slowest, bytes * share / (static_cast<double>(g->bandwidth_bytes_per_s) * kDecodeEfficiency));
+    if ((static_cast<uint64_t>(d.index) + 1) % group == 0 || static_cast<uint64_t>(d.index) + 1 == r.gpus) sum += slowest, slowest = 0;
   }
-  return pipelined ? sum : slowest;
+  return sum;
+}
+
+// What one decode step sends over the named link, per sequence: vLLM's tensor parallel two all-reduces per layer
+// of the hidden state (bf16; a ring sends 2 (TP - 1) / TP of it) when its group spans the link, and one hidden
+// state per pipeline boundary the link carries; llama.cpp's RPC and exo pass the f32 hidden state at each machine
+// boundary (each GPU boundary on one machine). Bandwidth alone: the links' latency is not modelled.
+uint64_t interconnect_bytes(const plan& p) {
+  const estimate_result& r = p.r;
+  if (!r.interconnect || r.gpus <= 1) return 0;
+  const double h = static_cast<double>(p.s.hidden_size), layers = static_cast<double>(p.n_layer);
+  double bytes = 0;
+  if (r.runtime && (r.runtime->name == "vllm" || (r.runtime->name == "exo" && r.tensor_parallel > 1))) {
+    const uint64_t tp = r.tensor_parallel, pp = r.pipeline_parallel;
+    if (tp > 1 && (r.nodes == 1 || tp > r.gpus_per_node)) bytes += 2 * layers * h * 2 * 2.0 * static_cast<double>(tp - 1) / static_cast<double>(tp);
+    bytes += static_cast<double>(r.nodes > 1 ? std::min(pp - 1, r.nodes - 1) : pp - 1) * h * 2;
+  } else {
+    bytes += static_cast<double>(r.nodes > 1 ? r.nodes - 1 : r.gpus - 1) * h * 4;
+  }
+  return static_cast<uint64_t>(bytes);
 }
 #endif
 
@@ -77,10 +95,16 @@ void estimate_speed(plan& p) {
   // What the runtime keeps on the CPU is read at system RAM bandwidth: the layers it runs there, and the active
   // experts of the layers whose experts stay in RAM; the rest at the GPUs'.
   if (p.host_layers) host = std::min(all, all * p.host_layer_share + static_cast<double>(p.host_expert_read + p.host_dense_read));
-  const double step_gpu = gpu_read_seconds(r, all - host, pipelined(r, o));
+  const double step_gpu = gpu_read_seconds(r, all - host, parallel_group(r, o));
   double step_s = step_gpu + host / (host_bw * kDecodeEfficiency);
   sp.decode_bound = p.host_layers ? "memory bandwidth (GPU and system RAM)" : "memory bandwidth";
   if (!(step_gpu > 0) && all > host) step_s = 0;  // a GPU of unknown bandwidth
+  sp.interconnect_bytes = interconnect_bytes(p);
+  if (r.interconnect && step_s > 0) {
+    sp.interconnect_seconds = static_cast<double>(sp.interconnect_bytes) / static_cast<double>(r.interconnect->bytes_per_s);
+    step_s += sp.interconnect_seconds;
+    if (sp.interconnect_seconds > step_s / 2) sp.decode_bound = "interconnect (" + std::string(r.interconnect->name) + ")";
+  }
   sp.batch_decode_tokens_per_s = step_s > 0 ? static_cast<double>(o.batch_size) / step_s : 0;
   sp.decode_tokens_per_s = step_s > 0 ? 1.0 / step_s : 0;
   // Prefill FLOPs per token: 2 per active matmul parameter, plus attention 4 x layers x heads x head_dim x
@@ -100,9 +124,11 @@ void estimate_speed(plan& p) {
   sp.known = sp.decode_tokens_per_s > 0;
   if (o.explain) r.formulas.push_back({"speed",
       "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step, each GPU's share at its bandwidth x efficiency 0.70 (" +
-          (gpus_n == 1 ? text_of(r.gpu->bandwidth_bytes_per_s) + " B/s" : pipelined(r, o) ? "the GPUs one after another: llama.cpp's layer split" : "the GPUs at once: tensor parallel") +
+          (gpus_n == 1 ? text_of(r.gpu->bandwidth_bytes_per_s) + " B/s" : parallel_group(r, o) == 1 ? "the GPUs one after another: llama.cpp's layer split"
+                                                                   : "each tensor-parallel group's GPUs at once, the stages in turn") +
           (p.host_layers ? "; system RAM's share at " + text_of(static_cast<uint64_t>(host_bw)) + " B/s" : std::string()) +
-          "); prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)",
+          ")" + (r.interconnect ? "; + " + text_of(sp.interconnect_bytes) + " bytes over " + std::string(r.interconnect->name) + " at " + text_of(r.interconnect->bytes_per_s) + " B/s" : std::string()) +
+          "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)",
       "llama.cpp discussion 15013 (CUDA tg128 of Llama-2-7B Q4_0 ~ 0.7 of peak bandwidth); Kaplan et al. 2020 (forward FLOPs)"});
 #endif
 }

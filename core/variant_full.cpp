@@ -42,6 +42,7 @@ const runtime_profile* profile_of(const runtime_info& rt) {
     case runtime_kind::llama_cpp: return &llama_cpp_profile();
     case runtime_kind::vllm: return &vllm_profile();
     case runtime_kind::mlx: return &mlx_profile();
+    case runtime_kind::exo: return &exo_profile();
   }
   return nullptr;
 }

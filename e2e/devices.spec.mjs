@@ -40,3 +40,14 @@ test('the element takes the same list in its gpu attribute', async ({ page, cont
   expect(fired.gpu_list).toEqual(['NVIDIA GeForce RTX 3090', 'NVIDIA GeForce RTX 3060']);
   await expect(page.locator('#mixed [part="verdict"]')).toContainText('RTX 3090 + RTX 3060');
 });
+
+test('a cluster from the URL: two machines of eight H100 under vLLM, TP 8 x PP 2, and the Ray launch lines', async ({ page, context }) => {
+  await blockInternet(context);
+  await page.goto(`index.html?gpu=${encodeURIComponent('H100 SXM')}&gpus=8&nodes=2&runtime=vllm&model=meta-llama/Llama-3.3-70B-Instruct&ctx=32768`);
+  await expect(page.locator('#verdict')).toHaveText(/^Fits on 2 machines x 8 x H100 SXM \(TP 8 x PP 2\): \d+\.\d\d GiB to spare on the tightest GPU \(GPU \d+\)$/);
+  await expect(page.locator('body')).toContainText('ray start --head --port 6379');
+  await expect(page.locator('body')).toContainText('--tensor-parallel-size 8 --pipeline-parallel-size 2 --distributed-executor-backend ray');
+  // Sixteen GPUs, each against its own memory: the per-GPU chart draws the first eight and says so.
+  await expect(page.locator('#charts figure.chart-capacity figcaption')).toContainText('the first 8 of 16');
+  await expect(page).toHaveURL(/nodes=2/);
+});

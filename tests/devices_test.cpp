@@ -178,14 +178,14 @@ TEST_CASE("bad splits and layouts are refused by name, with what would work", "[
   auto c = llama_on({"RTX 3090", "RTX 3060"});
   c.gpus = 3;
   CHECK(find_issue(estimate(spec, c), "invalid_gpus"));
-  // vLLM's tensor parallel size must divide the 32 heads: 3 GPUs do not; 1, 2 and 4 are offered.
+  // vLLM's tensor parallel size must divide the 32 heads: 3 GPUs do not; TP 1 x PP 3 is offered.
   estimate_options v;
   v.runtime = "vllm";
   v.gpu = "H100 SXM";
   v.gpus = 3;
   r = estimate(spec, v);
   REQUIRE(find_issue(r, "tensor_parallel_indivisible"));
-  CHECK(find_issue(r, "tensor_parallel_indivisible")->message.find("1, 2, 4") != std::string::npos);
+  CHECK(find_issue(r, "tensor_parallel_indivisible")->message.find("TP 1 x PP 3") != std::string::npos);
 }
 
 TEST_CASE("a split over a list reaches the report and the command, from every spelling of the request", "[devices]") {
@@ -279,4 +279,117 @@ TEST_CASE("--override-tensor's mistakes: a pattern it cannot read, a device past
   o.quantization = "fp16";
   o.override_tensor = {"exps=CPU"};
   CHECK(find_issue(estimate(spec, o), "invalid_override_tensor"));
+}
+
+TEST_CASE("a cluster on vLLM: DeepSeek-V3 on 2 x 8 H100 at TP 8 x PP 2, stages as get_pp_indices cuts them", "[devices][cluster]") {
+  const auto spec = fixture("deepseek-ai__DeepSeek-V3");
+  estimate_options o;
+  o.runtime = "vllm";
+  o.gpu = "H100 SXM";
+  o.gpus = 8;
+  o.nodes = 2;
+  o.context_tokens = 32768;
+  o.interconnect = "infiniband-ndr";
+  const auto r = estimate(spec, o);
+  REQUIRE(r.ok());
+  CHECK(r.gpus == 16);
+  CHECK(r.tensor_parallel == 8);
+  CHECK(r.pipeline_parallel == 2);
+  // 61 layers over 2 stages: [31, 30] (the remainder to the stage before the last).
+  std::vector<std::string> labels;
+  for (const auto& c : r.components)
+    if (c.key == "weights") labels.push_back(c.label);
+  REQUIRE(labels.size() == 2);
+  CHECK(labels[0].find("layers 0-30 + embedding") != std::string::npos);
+  CHECK(labels[1].find("layers 31-60 + head") != std::string::npos);
+  // Each GPU of a stage holds the same; the machines are the stages; the bytes add up.
+  CHECK(r.devices[0].total_bytes == r.devices[7].total_bytes);
+  CHECK(r.devices[7].node == 0);
+  CHECK(r.devices[8].node == 1);
+  CHECK(device_sum(r) == r.memory.total_bytes);
+  // MLA's latent is whole on every rank: the stage's cache is not divided by TP.
+  const uint64_t latent = 2ull * (512 + 64);  // kv_lora_rank + rope dims, bf16
+  CHECK(r.devices[0].kv_cache_bytes == 31ull * latent * 32768);
+  // The KV pool is the tightest stage's: the second, whose GPUs hold the head (30 layers of blocks).
+  REQUIRE(r.vllm);
+  CHECK(r.vllm->block_bytes == 30ull * latent * 16);
+  CHECK(r.devices[8].weights_bytes > r.devices[0].weights_bytes);
+  CHECK(r.speed.interconnect_bytes == 7168ull * 2);  // one bf16 hidden state across the machines per token
+  const json req = {{"config", fixture_text("deepseek-ai__DeepSeek-V3")}, {"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"gpus", 8}, {"nodes", 2}};
+  const std::string cmd = json::parse(estimate_json(req.dump()))["commands"][0]["command"];
+  CHECK(cmd.find("ray start --head") != std::string::npos);
+  CHECK(cmd.find("--tensor-parallel-size 8 --pipeline-parallel-size 2 --distributed-executor-backend ray") != std::string::npos);
+}
+
+TEST_CASE("a cluster's mistakes: a layout that is not the GPUs, one machine's runtime, NVLink between machines", "[devices][cluster]") {
+  const auto spec = fixture("meta-llama__Llama-3.3-70B-Instruct");
+  estimate_options o;
+  o.runtime = "vllm";
+  o.gpu = "H100 SXM";
+  o.gpus = 8;
+  o.nodes = 2;
+  o.tensor_parallel = 8;
+  o.pipeline_parallel = 3;
+  auto r = estimate(spec, o);
+  REQUIRE(find_issue(r, "invalid_layout"));
+  CHECK(find_issue(r, "invalid_layout")->message.find("TP 8 x PP 2") != std::string::npos);
+  o.tensor_parallel = 0, o.pipeline_parallel = 0;
+  o.interconnect = "nvlink4";
+  CHECK(find_issue(estimate(spec, o), "interconnect_not_between_nodes"));
+  o.interconnect = "carrier-pigeon";
+  CHECK(find_issue(estimate(spec, o), "invalid_request"));
+  o.interconnect.clear();
+  o.runtime = "transformers";
+  CHECK(find_issue(estimate(spec, o), "runtime_one_machine"));
+  o.runtime = "vllm";
+  o.tensor_parallel = 1;  // PP 16 over 80 layers works; PP 96 would not
+  CHECK(estimate(spec, o).ok());
+  o.gpus = 48;
+  CHECK(find_issue(estimate(spec, o), "invalid_layout"));
+}
+
+TEST_CASE("llama.cpp over machines is its RPC backend: the layer split over every machine's GPUs", "[devices][cluster]") {
+  const auto spec = fixture("meta-llama__Llama-3.3-70B-Instruct");
+  auto o = llama_on({"RTX 3090"}, "Q4_K_M");
+  o.nodes = 2;
+  const auto r = estimate(spec, o);
+  REQUIRE(r.ok());
+  CHECK(r.gpus == 2);
+  CHECK(r.devices[1].node == 1);
+  CHECK(on_gpu(r, "kv_buffer_gpu", 0) > 0);
+  CHECK(on_gpu(r, "kv_buffer_gpu", 1) > 0);
+  const json req = {{"config", fixture_text("meta-llama__Llama-3.3-70B-Instruct")}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}, {"gpu", "RTX 3090"}, {"nodes", 2}};
+  const std::string cmd = json::parse(estimate_json(req.dump()))["commands"][0]["command"];
+  CHECK(cmd.find("rpc-server --host 0.0.0.0 --port 50052") != std::string::npos);
+  CHECK(cmd.find("--rpc HOST1:50052") != std::string::npos);
+}
+
+TEST_CASE("exo over four Macs: layers by memory share (largest remainder), tensor sharding's divisibility", "[devices][cluster]") {
+  const auto spec = fixture("deepseek-ai__DeepSeek-V3");
+  estimate_options o;
+  o.runtime = "exo";
+  o.quantization = "mlx-4bit";
+  o.gpu = "M4 Max 128GB";
+  o.nodes = 4;
+  o.context_tokens = 8192;
+  const auto r = estimate(spec, o);
+  REQUIRE(r.ok());
+  std::vector<std::string> labels;
+  for (const auto& c : r.components)
+    if (c.key == "weights") labels.push_back(c.label);
+  REQUIRE(labels.size() == 4);  // 61 layers: 15.25 each, the remainder to the first
+  CHECK(labels[0].find("layers 0-15 + embedding") != std::string::npos);
+  CHECK(labels[3].find("layers 46-60 + head") != std::string::npos);
+  CHECK(device_sum(r) == r.memory.total_bytes);
+  // Each Mac against its own memory: the tightest sets the verdict.
+  CHECK(r.chosen.headroom_bytes == std::min({r.devices[0].headroom_bytes, r.devices[1].headroom_bytes, r.devices[2].headroom_bytes, r.devices[3].headroom_bytes}));
+  // Tensor sharding over 3 machines: 7168 does not divide by 3.
+  o.nodes = 3;
+  o.tensor_parallel = 3;
+  CHECK(find_issue(estimate(spec, o), "tensor_parallel_indivisible"));
+  o.nodes = 4;
+  o.tensor_parallel = 4;
+  const auto t = estimate(spec, o);
+  REQUIRE(t.ok());
+  CHECK(t.devices[0].weights_bytes == t.devices[3].weights_bytes);
 }

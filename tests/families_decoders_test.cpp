@@ -450,6 +450,11 @@ TEST_CASE("gpt-oss-20b has 20,914,757,184 parameters", "[params][gpt_oss]") {
   CHECK(p.total.value == 20'914'757'184ull);
 }
 
+TEST_CASE("gpt-oss-120b has 116,829,156,672 parameters", "[params][gpt_oss][fixture]") {
+  // Ollama's general.parameter_count and the GGUF's n-params (tests/fixtures/SOURCES.md): 36 layers of 128 experts.
+  CHECK(params_of("openai__gpt-oss-120b").total.value == 116'829'156'672ull);
+}
+
 TEST_CASE("gpt-oss-20b activates 4 of 32 experts per token", "[params][gpt_oss]") {
   // OpenAI's "3.6B active" leaves out the 579,133,440-parameter embedding table; ours includes it.
   const auto p = params_of("openai__gpt-oss-20b");

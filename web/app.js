@@ -8,7 +8,7 @@ import { modelIdFrom, readConfigFromHash, readUrl } from './page/url.js';
 import { catalogue, estimateReport, loadEstimator } from './shared/estimator.js';
 import { formatBytes } from './shared/format.js';
 import { DEFAULT_MODEL, defaultConfig, shippedConfig } from './shared/models.js';
-import { paramNames } from './shared/params.js';
+import { paramNames, settingsFrom } from './shared/params.js';
 
 // The Hub client loads on the first Hub request: the embedded default needs none of it.
 let hubPromise;
@@ -61,10 +61,11 @@ function memoryBytes(value) {
 }
 
 // The estimate request: what the inputs say; an empty or unusable number is left out (the core's default).
-function request({ params: p, model }) {
+function request({ params: p, model, catalogue: c }) {
   const r = model.file ? { model_id: model.id } : { config: model.text, model_id: model.id };
   for (const field of ['quantization', 'runtime', 'kv_cache_dtype', 'gpu']) if (p[field]) r[field] = p[field];
-  for (const field of ['context_tokens', 'batch_size', 'gpus', 'gpu_layers', 'n_cpu_moe']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
+  for (const field of ['context_tokens', 'batch_size', 'gpus']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
+  Object.assign(r, settingsFrom(c?.options, (f) => p[f], Object.keys(r)));  // llama.cpp's, vLLM's, a cluster's
   if (typed(p.gpu_memory_bytes) !== undefined) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes) || typed(p.gpu_memory_bytes);
   if (model.hub) r.hub = model.hub;
   if (model.weights) r.weights = model.weights;
@@ -240,7 +241,7 @@ form.addEventListener('submit', (event) => {
   else loadModel(id);
 });
 // (The GPU field's typed names are resolved by the GPU picker, page/features/inputs.js.)
-for (const c of controls) if (c !== form.elements.gpu) c.addEventListener('change', () => store.update({ params: readForm() }));
+for (const c of controls) if (c !== form.elements.gpu) c.addEventListener('change', () => store.update({ params: { ...store.state.params, ...readForm() } }));  // (settings the form does not lay out stay)
 
 $('unit').addEventListener('change', () => store.update({ unit: $('unit').value }));
 
@@ -259,7 +260,7 @@ async function start() {
     // config-only=1: the weight files are not read (page/features/weight-files.js); not a form field
     store.update({ catalogue: c, names, unit, configOnly: /^(1|true|yes|on)$/i.test(only), params: { ...store.state.params, ...fromUrl } });
     fillCatalogue(c);
-    store.update({ params: readForm() });
+    store.update({ params: { ...store.state.params, ...readForm() } });
     const shared = await readConfigFromHash();
     if (shared) {
       modelInput.value = '';

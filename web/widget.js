@@ -37,7 +37,7 @@ import { catalogue, estimateReport } from './shared/estimator.js';
 import { breakdown, formatBytes } from './shared/format.js';
 import { resolveGpu } from './shared/gpu-names.js';
 import { DEFAULT_MODEL, defaultConfig, shippedConfig, shippedModels } from './shared/models.js';
-import { paramNames, readParam } from './shared/params.js';
+import { paramNames, readParam, settingsFrom } from './shared/params.js';
 import { verdictText } from './shared/verdict.js';
 
 // The request fields the element takes, and every spelling of them it answers to.
@@ -281,6 +281,7 @@ export class NeuroShrinkElement extends HTMLElement {
       const value = attr(field);
       if (value) request[field] = value.trim();
     }
+    Object.assign(request, settingsFrom(cat.options, attr, Object.keys(request)));  // llama.cpp's, vLLM's, a cluster's
     // A GPU as people write it ("RTX 4060 Ti", "3060"): the catalogue name the page would pick (the smallest of
     // several); one that matches none goes to the core as written, which says so.
     if (request.gpu) request.gpu = resolveGpu(request.gpu, cat.gpus ?? []).name || request.gpu;

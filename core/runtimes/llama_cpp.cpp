@@ -513,6 +513,12 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
   if (r.cpu_moe_layers) cmd += " --n-cpu-moe " + text_of(r.n_cpu_moe);
+  if (r.nodes > 1) {  // the RPC backend (tools/rpc/README.md): an rpc-server on each other machine, --rpc lists them
+    std::string hosts;
+    for (uint64_t k = 1; k < r.nodes; ++k) hosts += (hosts.empty() ? "" : ",") + ("HOST" + text_of(k) + ":50052");
+    cmd = "# on " + (r.nodes == 2 ? std::string("the other machine") : "each of the other " + text_of(r.nodes - 1) + " machines") +
+          ": rpc-server --host 0.0.0.0 --port 50052\n# then, on this one:\n" + cmd + " --rpc " + hosts;
+  }
   if (!o.override_tensor.empty()) {  // one -ot with the overrides comma-joined, single-quoted for the shell
     std::string ot;
     for (const auto& item : o.override_tensor) ot += (ot.empty() ? "" : ",") + item;

@@ -8,24 +8,25 @@
 #include "plan.h"
 
 namespace neuroshrink {
-namespace {
 
-std::string format_refusal(const weight_format& f) {
+std::string mlx_format_refusal(const weight_format& f) {
   if (f.layout == weight_layout::gguf) return f.label + " is a llama.cpp file type; pick the llama.cpp runtime, or a format mlx loads.";
   if (f.layout != weight_layout::dense && f.layout != weight_layout::mlx_affine) return "MLX loads its own affine quantization: pick mlx-4bit, mlx-8bit, or fp16/bf16.";
   return {};
 }
 
-// The dtype of the keys (fp16/bf16: two bytes).
-std::string_view default_kv(const weight_format&) { return "fp16"; }
-
-std::string kv_refusal(const kv_dtype& k, const kv_dtype& v) { return refuse_ggml_cache(k, v, "mlx", "Use fp16, bf16 or fp8."); }
+std::string mlx_kv_refusal(const kv_dtype& k, const kv_dtype& v) { return refuse_ggml_cache(k, v, "mlx", "Use fp16, bf16 or fp8."); }
 
 // mlx_lm models/cache.py: KVCache grows in steps of 256 tokens; RotatingKVCache keeps the window.
-uint64_t cached_tokens(const plan& p, uint64_t window, bool local) {
+uint64_t mlx_cached_tokens(const plan& p, uint64_t window, bool local) {
   const uint64_t grown = pad_up(p.o.context_tokens, 256);
   return local ? std::min(window, grown) : grown;
 }
+
+namespace {
+
+// The dtype of the keys (fp16/bf16: two bytes).
+std::string_view default_kv(const weight_format&) { return "fp16"; }
 
 // mlx_lm prefills in steps of 2048 tokens (generate.py prefill_step_size), so its peak holds at most 2048
 // tokens per sequence; the same per-layer tensors as transformers.
@@ -52,13 +53,13 @@ constexpr std::string_view kLadder[] = {"bf16", "fp16", "mlx-8bit", "mlx-6bit", 
 const runtime_profile& mlx_profile() {
   static const runtime_profile kProfile{
       .info = *find_runtime("mlx"),
-      .format_refusal = format_refusal,
+      .format_refusal = mlx_format_refusal,
       .default_kv = default_kv,
-      .kv_refusal = kv_refusal,
+      .kv_refusal = mlx_kv_refusal,
       .prepare = prepare_nothing,
       .keeps_window = keeps_every_window,
       .bytes_per_token = expanded_bytes_per_token,
-      .cached_tokens = cached_tokens,
+      .cached_tokens = mlx_cached_tokens,
       .state_bytes = compute_dtype_state_bytes,
       .components = components,
       .usable_bytes = whole_gpu,

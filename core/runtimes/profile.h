@@ -88,6 +88,10 @@ uint64_t expanded_bytes_per_token(const plan& p, const layer_spec& l);
 // transformers, vLLM and MLX keep SSM state in the compute dtype, Gated DeltaNet's recurrent state in fp32.
 uint64_t compute_dtype_state_bytes(const plan& p, const layer_spec& l);
 // Refuses llama.cpp's block cache types.
+// MLX's rules, which exo runs on each machine (runtimes/mlx.cpp).
+std::string mlx_format_refusal(const weight_format& f);
+std::string mlx_kv_refusal(const kv_dtype& k, const kv_dtype& v);
+uint64_t mlx_cached_tokens(const plan& p, uint64_t window, bool local);
 std::string refuse_ggml_cache(const kv_dtype& k, const kv_dtype& v, std::string_view runtime, std::string_view instead);
 
 }  // namespace neuroshrink

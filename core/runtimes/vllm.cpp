@@ -36,25 +36,108 @@ uint64_t cached_tokens(const plan& p, uint64_t window, bool local) {
   return pad_up(local ? std::min(window + 1, p.o.context_tokens) : p.o.context_tokens, kVllmBlockSize);
 }
 
-// Tensor parallelism over the GPUs: vLLM refuses a size that does not divide the attention heads
-// (vllm/config/model.py verify_with_parallel_config: "Total number of attention heads (h) must be divisible by
-// tensor parallel size (t)"); KV heads are split when there are at least as many as ranks, else replicated,
-// which needs the size to be a multiple of them (QKVParallelLinear). The nearest sizes that work are offered.
-bool check_tensor_parallel(plan& p) {
-  const uint64_t tp = p.r.gpus, heads = p.s.num_attention_heads, kv = p.s.num_key_value_heads;
-  auto works = [&](uint64_t t) { return heads % t == 0 && (!kv || (kv >= t ? kv % t == 0 : t % kv == 0)); };
-  if (tp <= 1 || !heads || works(tp)) return true;
-  std::string near;
-  for (uint64_t t = 1; t <= std::min<uint64_t>(heads, 2 * tp); ++t)
-    if (works(t) && t != tp) near += (near.empty() ? "" : ", ") + text_of(t);
-  p.r.issues.push_back({"tensor_parallel_indivisible", "gpus",
-      "vLLM's tensor parallel size must divide the " + text_of(heads) + " attention heads" + (kv ? " and fit the " + text_of(kv) + " KV heads" : std::string()) +
-          "; " + text_of(tp) + " GPUs do not. Sizes that work: " + near + ".", severity::error});
-  return false;
-}
-
 bool big_gpu(const estimate_result& r) {
   return r.gpu && r.gpu->memory_bytes >= 70 * (uint64_t{1} << 30) && std::string_view(r.gpu->name).find("A100") == std::string_view::npos;
+}
+
+// vLLM's layout: tensor_parallel GPUs in each of pipeline_parallel stages. Stages take consecutive layers
+// (vllm/distributed/utils.py get_pp_indices: layers // PP each, the remainder one by one to the stages before the
+// last, counting back from the second-to-last); the first holds the embedding, the last the norm and the head,
+// and a tied head's embedding on both (llama.py: the last stage builds its own embed_tokens to tie to). Within a
+// stage each GPU holds 1/TP of its weights, and of its cache the KV heads it serves: KV heads / TP, at least
+// one (QKVParallelLinear replicates a head over TP / KV ranks); MLA's latent is not split.
+struct stage {
+  uint64_t first = 0, count = 0;
+  uint64_t weights = 0, kv = 0, block_bytes = 0;  // per GPU: weights, cache at the request, one 16-token block
+  bool embedding = false, head = false;
+};
+
+std::vector<uint64_t> stage_sizes(uint64_t layers, uint64_t pp) {
+  std::vector<uint64_t> n(pp, layers / pp);
+  for (uint64_t i = 2; i < layers % pp + 2; ++i) ++n[pp - i];
+  return n;
+}
+
+// A layer's weight bytes: its routed experts apart (blk_experts), the rest of the stack shared evenly.
+uint64_t layer_weights(const weight_split& w, uint64_t b, uint64_t n) {
+  uint64_t experts = 0;
+  for (const uint64_t e : w.blk_experts) experts += e;
+  const uint64_t rest = w.layers.value - std::min(w.layers.value, experts);
+  return rest / n + (b + 1 == n ? rest % n : 0) + (b < w.blk_experts.size() ? w.blk_experts[b] : 0);
+}
+
+// Expert parallel (--enable-expert-parallel, EP = TP here): whole experts per GPU, the first E % EP GPUs one more
+// (vllm/model_executor/layers/fused_moe/config.py); the tightest GPU holds ceil(E / EP) of each layer's experts
+// where tensor parallel gives every GPU 1/TP of each. Returns what that adds to the tightest GPU of a stage.
+uint64_t expert_remainder(const plan& p, const stage& st, uint64_t tp) {
+  const uint64_t E = p.s.num_experts;
+  if (!p.o.expert_parallel || !E || E % tp == 0) return 0;
+  uint64_t extra = 0;
+  for (uint64_t b = st.first; b < st.first + st.count && b < p.weights.blk_experts.size(); ++b) {
+    const uint64_t per_expert = p.weights.blk_experts[b] / E;
+    extra += per_expert * ((E + tp - 1) / tp) - p.weights.blk_experts[b] / tp;
+  }
+  return extra;
+}
+
+std::vector<stage> plan_stages(const plan& p) {
+  const estimate_result& r = p.r;
+  const uint64_t tp = std::max<uint64_t>(1, r.tensor_parallel), pp = std::max<uint64_t>(1, r.pipeline_parallel), n = p.n_layer;
+  const uint64_t kv_heads = std::max<uint64_t>(1, p.s.num_key_value_heads), rank_heads = std::max<uint64_t>(1, kv_heads / tp);
+  std::vector<stage> out;
+  uint64_t first = 0;
+  for (const uint64_t count : stage_sizes(n, pp)) {
+    stage st{first, count};
+    st.embedding = first == 0;
+    st.head = first + count == n;
+    checked_u64 w, kv, block;
+    for (uint64_t b = first; b < first + count && b < p.s.layers.size(); ++b) {
+      const layer_spec& l = p.s.layers[b];
+      const bool split = l.attention != attention_kind::mla;  // the latent is whole on every rank
+      w.add(layer_weights(p.weights, b, n));
+      const uint64_t cache = b < p.kv_layer.size() ? p.kv_layer[b] : 0;
+      kv.add(split ? cache / kv_heads * rank_heads : cache);
+      const uint64_t per_token = bytes_per_token(p, l);
+      block.add(checked_u64::product({split ? per_token / kv_heads * rank_heads : per_token, kVllmBlockSize}));
+    }
+    if (st.embedding || (st.head && pp > 1 && p.s.tie_word_embeddings)) w.add(p.weights.embedding);
+    if (st.head) w.add(p.weights.output).add(p.weights.other);
+    st.weights = (w.value + tp - 1) / tp + expert_remainder(p, st, tp);
+    st.kv = kv.value;
+    st.block_bytes = block.value;
+    out.push_back(st);
+    first += count;
+  }
+  return out;
+}
+
+// The layout's checks, as vLLM makes them: TP x PP is the GPUs, PP at most the layers, TP divides the attention
+// heads (vllm/config/model.py verify_with_parallel_config: "Total number of attention heads (h) must be divisible
+// by tensor parallel size (t)") and fits the KV heads (split when at least as many as ranks, else replicated: the
+// size a multiple of them). The layouts that would work are offered.
+bool check_layout(plan& p) {
+  estimate_result& r = p.r;
+  const uint64_t tp = r.tensor_parallel, pp = r.pipeline_parallel, heads = p.s.num_attention_heads, kv = p.s.num_key_value_heads;
+  auto works = [&](uint64_t t) { return heads % t == 0 && (!kv || (kv >= t ? kv % t == 0 : t % kv == 0)); };
+  std::string near;
+  for (uint64_t t = 1; t <= std::min<uint64_t>(heads, r.gpus); ++t)
+    if (r.gpus % t == 0 && works(t) && r.gpus / t <= p.n_layer) near += (near.empty() ? "" : ", ") + ("TP " + text_of(t) + " x PP " + text_of(r.gpus / t));
+  std::string why;
+  if (tp * pp != r.gpus) why = "tensor_parallel x pipeline_parallel (" + text_of(tp) + " x " + text_of(pp) + ") must be the GPUs, " + text_of(r.gpus);
+  else if (pp > p.n_layer) why = "pipeline_parallel " + text_of(pp) + " is more stages than the " + text_of(p.n_layer) + " layers";
+  else if (heads && !works(tp))
+    why = "vLLM's tensor parallel size must divide the " + text_of(heads) + " attention heads" + (kv ? " and fit the " + text_of(kv) + " KV heads" : std::string()) +
+          "; " + text_of(tp) + " does not";
+  if (why.empty()) {
+    if (p.o.expert_parallel && !p.s.num_experts)
+      r.issues.push_back({"expert_parallel_no_experts", "expert_parallel", "expert_parallel places routed experts; this model has none, so it changes nothing.", severity::warning});
+    return true;
+  }
+  const bool size = tp * pp != r.gpus || pp > p.n_layer;
+  r.issues.push_back({size ? "invalid_layout" : "tensor_parallel_indivisible", p.o.tensor_parallel || size ? "tensor_parallel" : "gpus",
+      why + "." + (near.empty() ? std::string(" No layout of these GPUs works.") : " Layouts of these " + text_of(r.gpus) + " GPUs that work: " + near + "."),
+      severity::error});
+  return false;
 }
 
 // The profile run (vllm/v1/worker/gpu_worker.py determine_available_memory): one forward pass of
@@ -63,7 +146,7 @@ bool big_gpu(const estimate_result& r) {
 // [T, h] x 2, 16-bit) or the logits of max_num_seqs sequences in fp32 with the sampler's sorted copy.
 void add_profile_run(plan& p, uint64_t mbt, uint64_t seqs) {
   const model_spec& s = p.s;
-  const uint64_t h = s.hidden_size, i = s.intermediate_size, V = s.vocab_size, gpus_n = p.r.gpus;
+  const uint64_t h = s.hidden_size, i = s.intermediate_size, V = s.vocab_size, gpus_n = std::max<uint64_t>(1, p.r.tensor_parallel);
   const uint64_t ffn = s.num_experts ? std::max(i, s.moe_intermediate_size * std::max<uint64_t>(1, s.experts_per_token)) : i;
   // Tensor parallelism shards the MLP's intermediate over the ranks (MergedColumnParallelLinear /
   // RowParallelLinear, vllm/model_executor/layers/linear.py); the hidden states stay whole on each.
@@ -78,13 +161,12 @@ void add_profile_run(plan& p, uint64_t mbt, uint64_t seqs) {
       "vllm/v1/worker/gpu_worker.py determine_available_memory (profile_run with max_num_batched_tokens; dummy sampler run with max_num_seqs)"});
 }
 
-// Capacity on the chosen GPU: the budget minus what is not KV, in 16-token blocks.
-void add_capacity(plan& p, uint64_t mbt, uint64_t seqs) {
+// Capacity: each GPU's budget minus what is not KV, in 16-token blocks of the layers its stage holds; the engine
+// keeps the fewest blocks any GPU has room for (vllm/v1/engine/core.py: the KV cache config of every worker,
+// unified to the smallest). Unequal GPUs: the smallest GPU's budget, every rank holding the same shard.
+void add_capacity(plan& p, uint64_t mbt, uint64_t seqs, const std::vector<stage>& stages) {
   const estimate_options& o = p.o;
   estimate_result& r = p.r;
-  const uint64_t gpus_n = r.gpus;
-  // Unequal GPUs: every rank holds the same shard, and the engine keeps the fewest blocks any rank has room for
-  // (vllm/v1/engine/core.py: the KV cache config of the smallest worker), so the smallest GPU sets the pool.
   const gpu_info* g = r.gpu.get();
   for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;
   vllm_capacity v;
@@ -94,29 +176,25 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs) {
   // requested_memory), a little under the spec sheet's (79.22 GiB for an 80 GiB H100 in vllm#10511).
   v.memory_bytes = o.gpu_memory_bytes ? o.gpu_memory_bytes : g->memory_bytes;
   v.budget_bytes = static_cast<uint64_t>(static_cast<double>(v.memory_bytes) * v.gpu_memory_utilization);
-  // Tensor parallelism shards the weights and the KV heads over the GPUs (a KV head is replicated when
-  // there are fewer KV heads than GPUs: vllm/model_executor/layers/linear.py QKVParallelLinear).
-  const uint64_t kv_heads = std::max<uint64_t>(1, p.s.num_key_value_heads);
-  const uint64_t kv_share = std::max<uint64_t>(1, kv_heads / gpus_n);
-  checked_u64 non_kv;
-  non_kv.add(p.weights.total.value / gpus_n).add(p.activations).add(p.overhead);
-  v.non_kv_bytes = non_kv.value;
-  // Both sides are bounded (the budget by request_limits::gpu_memory_bytes; non_kv by the overflow check of
-  // the totals), so the signed difference is exact.
-  v.kv_pool_bytes = v.budget_bytes >= v.non_kv_bytes ? static_cast<int64_t>(v.budget_bytes - v.non_kv_bytes)
-                                                      : -static_cast<int64_t>(std::min<uint64_t>(v.non_kv_bytes - v.budget_bytes, INT64_MAX));
   v.block_size = kVllmBlockSize;
-  bool mla = false;
-  for (const auto& l : p.s.layers) mla = mla || l.attention == attention_kind::mla;
-  checked_u64 block{p.per_token.value, false};
-  if (!mla) {  // the latent is not sharded
-    block.mul(kv_share);
-    block.value /= kv_heads;
+  bool first = true;
+  for (const stage& st : stages) {
+    checked_u64 non_kv;
+    non_kv.add(st.weights).add(p.activations).add(p.overhead);
+    p.activations.overflow = p.activations.overflow || non_kv.overflow;
+    // Both sides are bounded (the budget by request_limits::gpu_memory_bytes; non_kv by the overflow check of the
+    // totals), so the signed difference is exact.
+    const int64_t pool = v.budget_bytes >= non_kv.value ? static_cast<int64_t>(v.budget_bytes - non_kv.value)
+                                                        : -static_cast<int64_t>(std::min<uint64_t>(non_kv.value - v.budget_bytes, INT64_MAX));
+    const uint64_t blocks = pool > 0 && st.block_bytes ? static_cast<uint64_t>(pool) / st.block_bytes : pool > 0 ? UINT64_MAX / kVllmBlockSize : 0;
+    if (first || blocks < v.blocks) {
+      v.non_kv_bytes = non_kv.value;
+      v.kv_pool_bytes = pool;
+      v.block_bytes = st.block_bytes;
+      v.blocks = blocks;
+      first = false;
+    }
   }
-  block.mul(kVllmBlockSize);
-  v.block_bytes = block.value;
-  p.activations.overflow = p.activations.overflow || non_kv.overflow || block.overflow;
-  v.blocks = v.kv_pool_bytes > 0 && v.block_bytes ? static_cast<uint64_t>(v.kv_pool_bytes) / v.block_bytes : 0;
   v.kv_tokens = v.blocks * kVllmBlockSize;
   v.max_model_len = o.context_tokens;
   v.max_concurrency = v.max_model_len ? static_cast<double>(v.kv_tokens) / static_cast<double>(v.max_model_len) : 0;
@@ -126,9 +204,43 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs) {
   r.vllm = v;
   if (o.explain) r.formulas.push_back({"vllm_capacity",
       "budget " + text_of(v.budget_bytes) + " (" + std::string(g->name) + " " + text_of(v.memory_bytes) + " bytes x " + decimal_text(v.gpu_memory_utilization) +
-          ") - weights/GPU - activations - non-torch = KV pool " + text_of(v.kv_pool_bytes) + " bytes / " + text_of(v.block_bytes) +
-          " bytes per 16-token block = " + text_of(v.blocks) + " blocks = " + text_of(v.kv_tokens) + " tokens",
-      "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers)"});
+          ") - weights per GPU - activations - non-torch = KV pool " + text_of(v.kv_pool_bytes) + " bytes / " + text_of(v.block_bytes) +
+          " bytes per 16-token block" + (stages.size() > 1 ? " (the tightest of " + text_of(stages.size()) + " pipeline stages)" : std::string()) + " = " +
+          text_of(v.blocks) + " blocks = " + text_of(v.kv_tokens) + " tokens",
+      "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers); vllm/v1/engine/core.py (the smallest worker's)"});
+}
+
+// The weights and cache: one component each when one GPU or one stage holds them evenly, else one per stage,
+// on its GPUs.
+void add_stage_components(plan& p, const std::vector<stage>& stages) {
+  estimate_result& r = p.r;
+  const uint64_t tp = std::max<uint64_t>(1, r.tensor_parallel);
+  checked_u64 weights, kv;
+  for (const stage& st : stages) weights.add(checked_u64::product({st.weights, tp})), kv.add(checked_u64::product({st.kv, tp}));
+  p.weights.total = weights;  // (a tied embedding on the first and last stage counted twice: vLLM holds it twice)
+  p.kv_cache = kv;
+  if (stages.size() == 1 && r.gpus > 1) {  // tensor parallel alone: each GPU the same shard
+    add_component(r, "weights", "Weights (1/" + text_of(tp) + " on each GPU)", "weights", stages[0].weights, false, true);
+    r.components.back().device = 0, r.components.back().span = static_cast<uint32_t>(tp);
+    add_component(r, "kv_cache", "KV cache (paged, 16-token blocks) for the requested context and batch, each GPU's KV heads", "kv_cache", stages[0].kv, false, true);
+    r.components.back().device = 0, r.components.back().span = static_cast<uint32_t>(tp);
+    return;
+  }
+  if (stages.size() == 1) {
+    add_component(r, "weights", "Weights", "weights", p.weights.total.value, false);
+    add_component(r, "kv_cache", "KV cache (paged, 16-token blocks) for the requested context and batch", "kv_cache", p.kv_cache.value, false);
+    return;
+  }
+  for (size_t k = 0; k < stages.size(); ++k) {
+    const stage& st = stages[k];
+    const std::string where = "stage " + text_of(k) + " (GPUs " + text_of(k * tp) + "-" + text_of(k * tp + tp - 1) + ": layers " + text_of(st.first) + "-" +
+                              text_of(st.first + st.count - 1) + (st.embedding ? " + embedding" : "") + (st.head ? " + head" : "") +
+                              (st.head && st.first > 0 && p.s.tie_word_embeddings ? " and its tied embedding" : "") + ")";
+    add_component(r, "weights", "Weights, " + where, "weights", st.weights, false, true);
+    r.components.back().device = static_cast<int32_t>(k * tp), r.components.back().span = static_cast<uint32_t>(tp);
+    add_component(r, "kv_cache", "KV cache, " + where, "kv_cache", st.kv, false, true);
+    r.components.back().device = static_cast<int32_t>(k * tp), r.components.back().span = static_cast<uint32_t>(tp);
+  }
 }
 
 void components(plan& p) {
@@ -139,14 +251,14 @@ void components(plan& p) {
   const uint64_t mbt = p.o.max_num_batched_tokens ? p.o.max_num_batched_tokens : big ? 8192 : 2048;
   const uint64_t seqs = p.o.max_num_seqs ? p.o.max_num_seqs : big ? 1024 : 256;
   add_profile_run(p, mbt, seqs);
-  add_component(r, "weights", "Weights", "weights", p.weights.total.value, false);
-  add_component(r, "kv_cache", "KV cache (paged, 16-token blocks) for the requested context and batch", "kv_cache", p.kv_cache.value, false);
+  const std::vector<stage> stages = plan_stages(p);
+  add_stage_components(p, stages);
   add_component(r, "activations", "Activation peak of the profile run", "activations", p.activations.value, false, true);
   // Non-torch memory: the CUDA context and NCCL/cuBLAS buffers outside PyTorch's allocator — per GPU.
   p.overhead.add(kTorchCudaContextBytes);
   add_component(r, "non_torch", "Non-torch memory (CUDA context)", "overhead", kTorchCudaContextBytes, false, true);
   if (p.o.explain) r.formulas.push_back({"overhead", "CUDA context " + text_of(kTorchCudaContextBytes) + " bytes per GPU", "pytorch/pytorch#86509"});
-  if (r.gpu) add_capacity(p, mbt, seqs);
+  if (r.gpu) add_capacity(p, mbt, seqs, stages);
 }
 
 // The whole need must fit inside gpu_memory_utilization x memory.
@@ -159,7 +271,14 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   std::string cmd = "vllm serve " + (model_id.empty() ? std::string("MODEL") : model_id) + " --max-model-len " + text_of(o.context_tokens);
   if (r.vllm) cmd += " --gpu-memory-utilization " + decimal_text(r.vllm->gpu_memory_utilization);
   if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8";
-  if (r.gpus > 1) cmd += " --tensor-parallel-size " + text_of(r.gpus);
+  if (r.tensor_parallel > 1) cmd += " --tensor-parallel-size " + text_of(r.tensor_parallel);
+  if (r.pipeline_parallel > 1) cmd += " --pipeline-parallel-size " + text_of(r.pipeline_parallel);
+  if (o.expert_parallel && r.gpus > 1) cmd += " --enable-expert-parallel";
+  if (r.nodes > 1) {  // docs/serving/distributed_serving.md: a Ray cluster over the machines, then one vllm serve on the head
+    cmd += " --distributed-executor-backend ray";
+    cmd = "# on the head machine: ray start --head --port 6379\n# on " + (r.nodes == 2 ? std::string("the other machine") : "each of the other " + text_of(r.nodes - 1) + " machines") +
+          ": ray start --address HEAD_IP:6379\n# then, on the head machine:\n" + cmd;
+  }
   if (o.batch_size > 1) cmd += " --max-num-seqs " + text_of(o.batch_size);
   if (!r.format_defaulted && r.format->layout == weight_layout::fp8) cmd += " --quantization fp8";
   if (!r.format_defaulted && r.format->layout == weight_layout::bnb_4bit) cmd += " --quantization bitsandbytes";
@@ -182,7 +301,7 @@ const runtime_profile& vllm_profile() {
       .format_refusal = format_refusal,
       .default_kv = default_kv,
       .kv_refusal = kv_refusal,
-      .prepare = check_tensor_parallel,
+      .prepare = check_layout,
       .keeps_window = keeps_every_window,
       .bytes_per_token = bytes_per_token,
       .cached_tokens = cached_tokens,

@@ -40,7 +40,8 @@ function sample(o) {
   }
 }
 // What else a sample needs to be a valid request: training options --mode train, an offload a ZeRO stage.
-const context = (o) => [...(o.group === 'training' ? ['--mode', 'train'] : []), ...(o.name === 'training.offload' ? ['--zero', '3'] : [])];
+const context = (o) => [...(o.group === 'training' ? ['--mode', 'train'] : []), ...(o.name === 'training.offload' ? ['--zero', '3'] : []),
+  ...(o.group === 'cluster' ? ['--runtime', 'vllm', '--gpus', '2'] : [])];
 const requestValue = (request, name) => name.split('.').reduce((v, k) => v?.[k], request);
 
 function native(request, table = false) {
@@ -54,7 +55,7 @@ describe('the options schema', () => {
   test('lists every request field once, with a unique flag, parameter and aliases', () => {
     const expected = ['config', 'model_id', 'quantization', 'kv_cache_dtype', 'kv_cache_dtype_k', 'kv_cache_dtype_v', 'context_tokens',
       'batch_size', 'runtime', 'flash_attention', 'ubatch', 'gpu_layers', 'gpu', 'gpus', 'gpu_memory_utilization', 'max_num_batched_tokens',
-      'max_num_seqs', 'gpu_memory_bytes', 'host_bandwidth', 'mode', 'contexts', 'hub', 'weights', 'config_only', 'n_cpu_moe', 'override_tensor', 'tensor_split', 'split_mode', 'host_memory_bytes',
+      'max_num_seqs', 'gpu_memory_bytes', 'host_bandwidth', 'mode', 'contexts', 'hub', 'weights', 'config_only', 'n_cpu_moe', 'override_tensor', 'tensor_split', 'split_mode', 'nodes', 'tensor_parallel', 'pipeline_parallel', 'expert_parallel', 'interconnect', 'host_memory_bytes',
       ...['method', 'optimizer', 'precision', 'micro_batch', 'seq_len', 'gradient_accumulation', 'checkpointing', 'lora_rank', 'lora_targets',
         'train_embeddings', 'freeze', 'zero', 'offload'].map((k) => `training.${k}`)];
     assert.deepEqual(options.map((o) => o.name).sort(), expected.sort());

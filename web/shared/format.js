@@ -35,7 +35,7 @@ export function breakdown(report) {
   const parts = report.components
     .filter((c) => !training || c.device !== 'host')
     .map((c) => {
-      const times = !training && c.per_gpu && c.device !== 'host' ? gpus : 1;
+      const times = training ? 1 : c.copies ?? (c.per_gpu && c.device !== 'host' ? gpus : 1);
       return { label: c.label + (times > 1 ? ' (each GPU)' : ''), bytes: c.bytes, times };
     });
   const total = parts.reduce((a, p) => a + p.bytes * p.times, 0);

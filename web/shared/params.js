@@ -15,8 +15,6 @@ const TABLE = {
   gpu: ['gpu'],
   gpus: ['gpus'],
   gpu_memory_bytes: ['gpu-memory', 'vram'],
-  gpu_layers: ['gpu-layers'],
-  n_cpu_moe: ['n-cpu-moe'],
   mode: ['mode'],
   method: ['method'],
   precision: ['precision'],
@@ -31,6 +29,7 @@ const TABLE = {
 // (its aliases that start with "-" are the CLI's flags, not parameters).
 export function paramNames(options) {
   const names = {};
+  for (const o of options ?? []) if (SETTINGS.test(o.group)) names[o.name] = [o.param, ...(o.aliases ?? []).filter((a) => !a.startsWith('-'))];
   for (const [field, old] of Object.entries(TABLE)) {
     const o = options?.find?.((x) => x.name === field || x.name === `training.${field}`);
     names[field] = o?.param ? [...new Set([o.param, ...(o.aliases ?? []).filter((a) => !a.startsWith('-')), ...old])] : old;
@@ -45,4 +44,20 @@ export function readParam(names, field, get) {
     if (value !== null && value !== undefined) return value;
   }
   return null;
+}
+
+// The groups of settings the page's form and the element's attributes carry without laying each out: llama.cpp's,
+// vLLM's and a cluster's, spelled and typed as the core's schema has them.
+const SETTINGS = /^(llama\.cpp|vllm|cluster)$/;
+
+// Those settings as request fields, from read(field) (a URL parameter, an attribute), but the fields in `skip`.
+export function settingsFrom(options, read, skip = []) {
+  const out = {};
+  for (const o of options ?? []) {
+    const v = SETTINGS.test(o.group) && !skip.includes(o.name) ? read(o.name) : null;
+    if (v == null || v === '') continue;
+    const n = Number(v) * (o.param_factor ?? 1);
+    out[o.name] = /integer|number/.test(o.type) ? (o.type === 'integer' ? Math.round(n) : n) : o.type === 'boolean' ? /^(1|true|yes|on)$/i.test(v) : String(v);
+  }
+  return out;
 }

@@ -6,10 +6,10 @@ import { formatBytes, formatCount } from './format.js';
 // "NVIDIA GeForce RTX 3090" -> "RTX 3090": the vendor's brand prefix says nothing the model number does not.
 export const shortGpuName = (name) => String(name).replace(/^(NVIDIA (GeForce )?|AMD (Radeon )?|Intel )/, '');
 
-// "2 x RTX 3090", "RTX 3060", "RTX 3090 + RTX 3060" (a list of unequal GPUs), "a 12.00 GiB GPU" (one given by
-// its memory alone).
+// "2 x RTX 3090", "RTX 3060", "RTX 3090 + RTX 3060" (a list of unequal GPUs), "2 machines x 8 x H100 SXM (TP 8 x
+// PP 2)", "a 12.00 GiB GPU" (one given by its memory alone).
 export function hardwareName(v, unit) {
-  if (v.gpu_list) return v.gpu_list.map(shortGpuName).join(' + ');
+  if (v.hardware) return v.hardware;  // several GPUs or machines, as the core words them
   const one = v.custom_gpu && v.gpu === 'custom GPU' ? `${formatBytes(v.usable_bytes, unit)} GPU` : shortGpuName(v.gpu);
   return v.gpus > 1 ? `${v.gpus} x ${one}` : v.custom_gpu && v.gpu === 'custom GPU' ? `a ${one}` : one;
 }
