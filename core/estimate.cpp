@@ -242,10 +242,10 @@ bool resolve_cluster(const estimate_options& o, const runtime_profile& rt, estim
   r.tensor_parallel = o.tensor_parallel ? o.tensor_parallel : o.pipeline_parallel ? std::max<uint64_t>(1, r.gpus / o.pipeline_parallel) : per_node;
   r.pipeline_parallel = o.pipeline_parallel ? o.pipeline_parallel : o.tensor_parallel ? std::max<uint64_t>(1, r.gpus / o.tensor_parallel) : o.nodes;
   const std::string_view name = rt.info.name;
-  if (o.nodes > 1 && name != "llama.cpp" && name != "vllm" && name != "exo")
+  if (o.nodes > 1 && name != "llama.cpp" && name != "vllm" && name != "exo" && name != "sglang")
     return refuse("runtime_one_machine", "nodes", std::string(rt.info.label) + " runs on one machine. Several machines: pick vllm (tensor and pipeline parallel over Ray), "
-        "llama.cpp (its RPC backend) or exo (Apple Silicon clusters).");
-  if ((o.tensor_parallel || o.pipeline_parallel) && name != "vllm" && !(name == "exo" && !o.pipeline_parallel))
+        "sglang (tensor parallel with --nnodes), llama.cpp (its RPC backend) or exo (Apple Silicon clusters).");
+  if ((o.tensor_parallel || o.pipeline_parallel) && name != "vllm" && !((name == "exo" || name == "sglang") && !o.pipeline_parallel))
     r.issues.push_back({"layout_not_for_runtime", o.tensor_parallel ? "tensor_parallel" : "pipeline_parallel",
         std::string(rt.info.label) + " does not take a tensor / pipeline parallel size" +
             (name == "llama.cpp" ? std::string(": it splits whole layers over the GPUs (tensor_split, split_mode)") : std::string()) + "; it is ignored.",

@@ -41,6 +41,7 @@ constexpr std::string_view kContextAliases[] = {"context", "ctx", "--context"};
 constexpr std::string_view kBatchAliases[] = {"batch", "--batch", "--parallel"};
 constexpr std::string_view kFlashAliases[] = {"--flash-attn"};
 constexpr std::string_view kVramAliases[] = {"vram", "--vram"};
+constexpr std::string_view kUtilizationAliases[] = {"mem_fraction_static", "--mem-fraction-static"};  // SGLang's name for it
 
 // Closed sets that no table of the core holds (the estimate and training.cpp test these words in code).
 constexpr std::string_view kModes[] = {"inference", "train"};
@@ -235,9 +236,10 @@ constexpr option_info kSchema[] = {
    .default_text = FULL_TEXT("89.6 GB/s"), .cli_unit = "GB/s", .cli_factor = 1e9, .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.host_bandwidth = v.u; }},
   {.name = "gpu_memory_utilization", .type = option_type::number, .group = "vllm",
-   .doc = FULL_TEXT("vLLM's share of the GPU's memory for the model, activations and KV cache"), .metavar = "F", .unit = "fraction",
+   .doc = FULL_TEXT("vLLM's share of the GPU's memory for the model, activations and KV cache (SGLang's mem_fraction_static: of the memory free at start, for the weights and its token pool)"),
+   .metavar = "F", .unit = "fraction", .aliases = kUtilizationAliases,
    .min = 0, .max = 1, .has_min = true, .has_max = true, .min_exclusive = true,
-   .default_text = FULL_TEXT("0.9 (vLLM's)"), .code = "invalid_gpu_memory_utilization",
+   .default_text = FULL_TEXT("0.9 (vLLM's); SGLang's by the GPU's memory and the GPUs (server_args.py)"), .code = "invalid_gpu_memory_utilization",
    .set = [](request_options& r, const option_value& v) { r.estimate.gpu_memory_utilization = v.d; }},
   {.name = "max_num_batched_tokens", .type = option_type::integer, .group = "vllm",
    .doc = FULL_TEXT("vLLM's tokens per forward pass"), .metavar = "N", .unit = "tokens",

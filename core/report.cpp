@@ -569,15 +569,12 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   const std::string& model_id = rv.model_id;
   const estimate_options& opt = rv.opt;
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
-  // A chosen GPU brings the solvers and speed: the full module's work.
-  if (!opt.gpu.empty() || opt.gpu_memory_bytes) {
-    issues.push_back({"needs_full_estimator", opt.gpu.empty() ? "gpu_memory_bytes" : "gpu", "A chosen GPU: the full estimator module answers it.", severity::error});
-    return finish_reply(w, issues);
-  }
-  // So do the settings of several GPUs and machines (options.cpp leaves their readers to it).
+  // A chosen GPU brings the solvers and speed, several GPUs or machines their placement: the full module's work
+  // (options.cpp leaves the readers of those settings to it).
+  const bool gpu = !opt.gpu.empty() || opt.gpu_memory_bytes;
   for (const char* name : {"nodes", "tensor_parallel", "pipeline_parallel", "expert_parallel", "interconnect", "tensor_split", "split_mode", "override_tensor"})
-    if (rv.req.contains(name)) {
-      issues.push_back({"needs_full_estimator", name, "Several GPUs or machines: the full estimator module answers it.", severity::error});
+    if (gpu || rv.req.contains(name)) {
+      issues.push_back({"needs_full_estimator", gpu ? (opt.gpu.empty() ? "gpu_memory_bytes" : "gpu") : name, "A GPU or a cluster: the full estimator module answers it.", severity::error});
       return finish_reply(w, issues);
     }
   // So do the Hub cross-checks (hub_check.cpp): a Hub model's facts arrive after the page's first answer.

@@ -23,6 +23,10 @@ constexpr std::array kRuntimes{
   runtime_info{runtime_kind::mlx, "mlx", "MLX (Apple silicon)",
       FULL_TEXT("weights and the KV cache in unified memory, no host copy; fits against Metal's recommended working set"),
       FULL_TEXT("ml-explore/mlx-lm mlx_lm/models/cache.py, generate.py; Apple MTLDevice.recommendedMaxWorkingSetSize")},
+  runtime_info{runtime_kind::sglang, "sglang", "SGLang",
+      FULL_TEXT("mem_fraction_static of the memory free after start-up holds the weights and the token pool it allocates at once; the rest is "
+      "kept for activations and CUDA graphs; tensor parallel over every GPU, across machines with --nnodes"),
+      FULL_TEXT("sgl-project/sglang python/sglang/srt/model_executor/model_runner.py profile_max_num_token, server_args.py _handle_gpu_memory_settings")},
   runtime_info{runtime_kind::exo, "exo", "exo (Apple silicon clusters)",
       FULL_TEXT("MLX on each machine; pipeline sharding gives each machine layers in proportion to its memory (tensor sharding an even "
       "slice, the hidden size and KV heads divisible by the machines); each holds its layers' weights and KV cache"),
@@ -45,10 +49,10 @@ bool equal_ci(std::string_view a, std::string_view b) {
 std::span<const runtime_info> runtimes() { return kRuntimes; }
 
 const runtime_info* find_runtime(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, runtime_kind>, 11> kAliases{{
+  static constexpr std::array<std::pair<std::string_view, runtime_kind>, 12> kAliases{{
       {"llama.cpp", runtime_kind::llama_cpp}, {"llamacpp", runtime_kind::llama_cpp}, {"llama-cpp", runtime_kind::llama_cpp},
       {"gguf", runtime_kind::llama_cpp}, {"vllm", runtime_kind::vllm}, {"transformers", runtime_kind::transformers},
-      {"pytorch", runtime_kind::transformers}, {"hf", runtime_kind::transformers}, {"mlx", runtime_kind::mlx}, {"mlx-lm", runtime_kind::mlx}, {"exo", runtime_kind::exo}}};
+      {"pytorch", runtime_kind::transformers}, {"hf", runtime_kind::transformers}, {"mlx", runtime_kind::mlx}, {"mlx-lm", runtime_kind::mlx}, {"exo", runtime_kind::exo}, {"sglang", runtime_kind::sglang}}};
   for (const auto& [alias, kind] : kAliases)
     if (equal_ci(alias, name))
       for (const auto& r : kRuntimes)

@@ -54,7 +54,7 @@ uint64_t interconnect_bytes(const plan& p) {
   if (!r.interconnect || r.gpus <= 1) return 0;
   const double h = static_cast<double>(p.s.hidden_size), layers = static_cast<double>(p.n_layer);
   double bytes = 0;
-  if (r.runtime && (r.runtime->name == "vllm" || (r.runtime->name == "exo" && r.tensor_parallel > 1))) {
+  if (r.runtime && (r.runtime->name == "vllm" || r.runtime->name == "sglang" || (r.runtime->name == "exo" && r.tensor_parallel > 1))) {
     const uint64_t tp = r.tensor_parallel, pp = r.pipeline_parallel;
     if (tp > 1 && (r.nodes == 1 || tp > r.gpus_per_node)) bytes += 2 * layers * h * 2 * 2.0 * static_cast<double>(tp - 1) / static_cast<double>(tp);
     bytes += static_cast<double>(r.nodes > 1 ? std::min(pp - 1, r.nodes - 1) : pp - 1) * h * 2;

@@ -393,3 +393,51 @@ TEST_CASE("exo over four Macs: layers by memory share (largest remainder), tenso
   REQUIRE(t.ok());
   CHECK(t.devices[0].weights_bytes == t.devices[3].weights_bytes);
 }
+
+TEST_CASE("SGLang: its default mem_fraction_static, and its token pool against two published launches", "[devices][sglang]") {
+  auto fraction = [](const char* gpu, uint64_t gpus) {
+    estimate_options o;
+    o.runtime = "sglang";
+    o.gpu = gpu;
+    o.gpus = gpus;
+    const auto r = estimate(fixture("meta-llama__Llama-3.3-70B-Instruct"), o);
+    REQUIRE(r.vllm);
+    return r.vllm->gpu_memory_utilization;
+  };
+  // server_args.py _handle_gpu_memory_settings as tests/fixtures/SOURCES.md quotes it (H100: 80 GiB here, 81,559 MiB
+  // as nvidia-smi has it: the third decimal may differ by one).
+  CHECK(fraction("H100 SXM", 1) == Approx(0.835).margin(0.0011));
+  CHECK(fraction("H100 SXM", 8) == Approx(0.818).margin(0.0011));
+  CHECK(fraction("H200", 8) == Approx(0.897).margin(0.0011));
+  // sglang PR 11716's log: an 80-layer, 8-KV-head model (Llama-3.x-70B) in bf16 on 8 x H200 (143,771 MiB), the default
+  // fraction: "KV Cache is allocated. #tokens: 2795207".
+  estimate_options o;
+  o.runtime = "sglang";
+  o.gpu = "H200";
+  o.gpus = 8;
+  o.gpu_memory_bytes = 143771ull << 20;
+  const auto r = estimate(fixture("meta-llama__Llama-3.3-70B-Instruct"), o);
+  REQUIRE(r.vllm);
+  const double err = (static_cast<double>(r.vllm->kv_tokens) - 2795207.0) / 2795207.0 * 100;
+  std::printf("SGLang, Llama-3.x-70B on 8 x H200: %llu tokens, logged 2795207: %+.3f%%\n", static_cast<unsigned long long>(r.vllm->kv_tokens), err);
+  CHECK(std::fabs(err) < 0.5);
+  CHECK(r.vllm->block_bytes == 80ull * 2 * 128 * 2);  // one KV head per rank, K and V, bf16
+  // vllm#21348: Qwen3-235B-A22B-FP8 on 4 x H100 (81,559 MiB) at --mem-fraction-static 0.93: "#tokens: 367404".
+  estimate_options q;
+  q.runtime = "sglang";
+  q.gpu = "H100 SXM";
+  q.gpus = 4;
+  q.gpu_memory_bytes = 81559ull << 20;
+  q.gpu_memory_utilization = 0.93;
+  q.quantization = "fp8";
+  const auto big = estimate(fixture("Qwen__Qwen3-235B-A22B"), q);
+  REQUIRE(big.vllm);
+  const double qerr = (static_cast<double>(big.vllm->kv_tokens) - 367404.0) / 367404.0 * 100;
+  std::printf("SGLang, Qwen3-235B-A22B-FP8 on 4 x H100: %llu tokens, logged 367404: %+.3f%%\n", static_cast<unsigned long long>(big.vllm->kv_tokens), qerr);
+  CHECK(std::fabs(qerr) < 5);
+  CHECK(big.vllm->block_bytes == 94ull * 1 * 128 * 2 * 2);
+  const json req = {{"config", fixture_text("meta-llama__Llama-3.3-70B-Instruct")}, {"runtime", "sglang"}, {"gpu", "H100 SXM"}, {"gpus", 8}, {"nodes", 2}};
+  const std::string cmd = json::parse(estimate_json(req.dump()))["commands"][0]["command"];
+  CHECK(cmd.find("python -m sglang.launch_server") == 0);
+  CHECK(cmd.find("--tp 16 --nnodes 2 --node-rank K --dist-init-addr HEAD_IP:5000") != std::string::npos);
+}

@@ -219,6 +219,8 @@ function fillCatalogue(c) {
   gguf.append(...c.gguf_file_types.map((t) => option(t.name, t.name, t.description)));
   fill(form.elements.quantization, [...c.quantizations.map((q) => option(q.name, q.label, q.description)), gguf]);
   fill(form.elements.kv_cache_dtype, c.kv_cache_dtypes.map((d) => option(d.name, d.name, d.source)));
+  fill(form.elements.runtime, c.runtimes.slice(1).map((r) => option(r.name, r.label, r.description)));  // (the first, transformers, is index.html's)
+  fill(form.elements.optimizer, c.options.find((o) => o.name === 'training.optimizer')?.values.slice(1).map((v) => option(v, v)) ?? []);  // (AdamW likewise)
   fillGpus(c, store.state.unit);
   // The core's bounds and defaults of the numbers it takes (catalogue().options; a build without them keeps
   // index.html's first values and leaves the bounds to the core's answer).

@@ -1,0 +1,174 @@
+// SGLang (sgl-project/sglang, python/sglang/srt): mem_fraction_static of the memory free after start-up holds the
+// weights and the token pool it allocates at once; the rest is kept for activations and CUDA graphs. Tensor parallel
+// over every GPU, across machines with --nnodes. Its default fraction follows the GPU's memory and the parallel
+// size (server_args.py _handle_gpu_memory_settings).
+#include "text.h"
+#include "runtimes/profile.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "plan.h"
+
+namespace neuroshrink {
+namespace {
+
+// What start-up takes before the weights load (the CUDA context, NCCL's buffers): "Init torch distributed ends. mem
+// usage=2.01 GB" on each of 8 H200 in sglang PR 11716's log; one GPU needs no NCCL, so the CUDA context alone.
+constexpr uint64_t kNcclInitBytes = 3'339'000'000;  // 3.11 GiB
+
+std::string format_refusal(const weight_format& f) {
+  if (f.layout != weight_layout::gguf) return {};
+  return f.label + " is a llama.cpp file type; pick the llama.cpp runtime, or a format SGLang loads.";
+}
+
+std::string_view default_kv(const weight_format&) { return "fp16"; }
+
+std::string kv_refusal(const kv_dtype& k, const kv_dtype& v) { return refuse_ggml_cache(k, v, "sglang", "SGLang offers fp8 (--kv-cache-dtype fp8_e4m3)."); }
+
+// One token's cell (model_runner profile_max_num_token): K and V of the KV heads a rank serves (at least one), or
+// MLA's latent whole; the pool is one token a page (page_size 1).
+uint64_t bytes_per_token(const plan& p, const layer_spec& l) {
+  if (l.attention == attention_kind::mla) return kv_row_bytes(p.kv_k, l.k_elements);
+  if (l.attention == attention_kind::none) return 0;
+  return kv_row_bytes(p.kv_k, l.k_elements) + kv_row_bytes(p.kv_v, l.v_elements);
+}
+
+uint64_t cached_tokens(const plan& p, uint64_t window, bool local) { return local ? std::min(window, p.o.context_tokens) : p.o.context_tokens; }
+
+uint64_t init_bytes(const estimate_result& r) { return r.gpus > 1 ? kNcclInitBytes : kTorchCudaContextBytes; }
+
+// The default mem_fraction_static: chunked_prefill_size and cuda_graph_max_bs by the GPU's memory, a reserve of
+// 512 + 1.5 x max(chunked, 2048) + 2 x max_bs + 1024 x TP x PP / 8 MiB (at least 10 GiB above 60 GiB), and
+// f = (memory - reserve) / memory to three decimals. Checked: H100 TP1 0.835, TP8 0.818; H200 TP8 0.897.
+double default_fraction(const gpu_info& g, uint64_t tp) {
+  const double mib = static_cast<double>(g.memory_bytes) / 1048576.0;
+  uint64_t chunked = 16384, graphs = 512;
+  if (mib < 20 * 1024) chunked = 2048, graphs = 8;
+  else if (mib < 35 * 1024) chunked = 2048, graphs = tp < 4 ? 24 : 80;
+  else if (mib < 60 * 1024) chunked = 4096, graphs = tp < 4 ? 32 : 160;
+  else if (mib < 160 * 1024) chunked = 8192, graphs = tp < 4 ? 256 : 512;
+  double reserve = 512 + 1.5 * static_cast<double>(std::max<uint64_t>(chunked, 2048)) + 2.0 * static_cast<double>(graphs) + 1024.0 * static_cast<double>(tp) / 8;
+  if (mib > 60 * 1024) reserve = std::max(reserve, 10240.0);
+  return std::round((mib - reserve) / mib * 1000) / 1000;
+}
+
+double fraction(const plan& p, const gpu_info& g) {
+  return p.o.gpu_memory_utilization > 0 ? p.o.gpu_memory_utilization : default_fraction(g, std::max<uint64_t>(1, p.r.gpus));
+}
+
+// Tensor parallel over every GPU (pipeline parallel is not modelled here), its size dividing the attention heads.
+bool prepare(plan& p) {
+  estimate_result& r = p.r;
+  const uint64_t heads = p.s.num_attention_heads;
+  if (r.pipeline_parallel > 1 && p.o.pipeline_parallel) {
+    r.issues.push_back({"invalid_layout", "pipeline_parallel", "SGLang is estimated here with tensor parallel over every GPU (--tp " + text_of(r.gpus) +
+        "); leave pipeline_parallel out, or pick vllm for tensor x pipeline layouts.", severity::error});
+    return false;
+  }
+  r.tensor_parallel = r.gpus, r.pipeline_parallel = 1;
+  if (heads && heads % r.gpus) {
+    r.issues.push_back({"tensor_parallel_indivisible", "gpus", "SGLang's --tp must divide the " + text_of(heads) + " attention heads; " + text_of(r.gpus) + " GPUs do not.",
+        severity::error});
+    return false;
+  }
+  return true;
+}
+
+// Per GPU: start-up, 1/TP of the weights, the request's cache (the KV heads a rank serves), and the share SGLang
+// keeps outside the fraction for activations and CUDA graphs; the pool its fraction leaves, in tokens.
+void components(plan& p) {
+  estimate_result& r = p.r;
+  const uint64_t tp = std::max<uint64_t>(1, r.gpus), kv_heads = std::max<uint64_t>(1, p.s.num_key_value_heads), rank_heads = std::max<uint64_t>(1, kv_heads / tp);
+  bool mla = false;
+  for (const auto& l : p.s.layers) mla = mla || l.attention == attention_kind::mla;
+  const uint64_t weights = (p.weights.total.value + tp - 1) / tp;
+  const uint64_t kv = mla ? p.kv_cache.value : p.kv_cache.value / kv_heads * rank_heads;
+  const uint64_t cell = mla ? p.per_token.value : p.per_token.value / kv_heads * rank_heads;
+  const gpu_info* g = r.gpu.get();
+  for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;
+  const uint64_t memory = p.o.gpu_memory_bytes ? p.o.gpu_memory_bytes : g ? g->memory_bytes : 0;
+  const uint64_t free_at_start = memory > init_bytes(r) ? memory - init_bytes(r) : 0;
+  const double f = g ? fraction(p, *g) : 0.88;
+  const uint64_t reserve = static_cast<uint64_t>(static_cast<double>(free_at_start) * (1 - f));
+  p.weights.total.value = weights * tp;
+  p.kv_cache.value = kv * tp;
+  p.activations.add(reserve);
+  p.overhead.add(init_bytes(r));
+  add_component(r, "weights", tp > 1 ? "Weights (1/" + text_of(tp) + " on each GPU)" : "Weights", "weights", weights, false, true);
+  add_component(r, "kv_cache", "KV cache for the requested context and batch (its cells in the token pool)", "kv_cache", kv, false, true);
+  for (auto* c : {&r.components[r.components.size() - 2], &r.components.back()}) c->device = 0, c->span = static_cast<uint32_t>(tp);
+  add_component(r, "reserve", "Kept outside mem_fraction_static " + decimal_text(f) + ": activations and CUDA graphs", "activations", reserve, false, true);
+  add_component(r, "non_torch", tp > 1 ? "Start-up (CUDA context and NCCL)" : "Start-up (CUDA context)", "overhead", init_bytes(r), false, true);
+  if (!g) return;
+  vllm_capacity v;
+  v.gpu = std::string(g->name);
+  v.memory_bytes = memory;
+  v.gpu_memory_utilization = f;
+  v.budget_bytes = static_cast<uint64_t>(static_cast<double>(free_at_start) * f);
+  v.non_kv_bytes = weights;
+  v.kv_pool_bytes = v.budget_bytes >= weights ? static_cast<int64_t>(v.budget_bytes - weights) : -static_cast<int64_t>(weights - v.budget_bytes);
+  v.block_size = 1;
+  v.block_bytes = cell;
+  v.blocks = v.kv_pool_bytes > 0 && cell ? static_cast<uint64_t>(v.kv_pool_bytes) / cell : 0;
+  v.kv_tokens = v.blocks;
+  v.max_model_len = p.o.context_tokens;
+  v.max_concurrency = v.max_model_len ? static_cast<double>(v.kv_tokens) / static_cast<double>(v.max_model_len) : 0;
+  v.max_model_len_fits = v.kv_tokens >= v.max_model_len;
+  r.vllm = v;
+  if (p.o.explain) r.formulas.push_back({"vllm_capacity",
+      "token pool = mem_fraction_static " + decimal_text(f) + " x " + text_of(free_at_start) + " bytes free at start - weights per GPU " + text_of(weights) +
+          " = " + text_of(v.kv_pool_bytes) + " bytes / " + text_of(cell) + " bytes per token = " + text_of(v.kv_tokens) + " tokens",
+      "sglang python/sglang/srt/model_executor/model_runner.py profile_max_num_token; server_args.py _handle_gpu_memory_settings (the default fraction)"});
+}
+
+// Every GPU is SGLang's: the fraction bounds the weights and the pool, the rest its activations and graphs.
+uint64_t usable(const gpu_info& g, const estimate_options&) { return g.memory_bytes; }
+
+// docs: python -m sglang.launch_server --model-path ... --tp 16 --nnodes 2 --node-rank 0 --dist-init-addr HOST:PORT.
+std::string command(const estimate_result& r, const std::string& model_id, const estimate_options& o) {
+  std::string cmd = "python -m sglang.launch_server --model-path " + (model_id.empty() ? std::string("MODEL") : model_id) + " --context-length " + text_of(o.context_tokens);
+  if (r.gpus > 1) cmd += " --tp " + text_of(r.gpus);
+  if (o.gpu_memory_utilization > 0) cmd += " --mem-fraction-static " + decimal_text(o.gpu_memory_utilization);
+  if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8_e4m3";
+  if (r.nodes > 1) cmd += " --nnodes " + text_of(r.nodes) + " --node-rank K --dist-init-addr HEAD_IP:5000  # K = 0 on the head machine, 1 ... " + text_of(r.nodes - 1) + " on the others";
+  return cmd;
+}
+
+void write_settings(json_writer& w, const estimate_result& r, const estimate_options&) {
+  if (r.vllm) w.field("mem_fraction_static", r.vllm->gpu_memory_utilization);
+}
+
+constexpr std::string_view kLadder[] = {"bf16", "fp16", "fp8", "awq-4bit-128g", "gptq-4bit-128g"};
+
+}  // namespace
+
+const runtime_profile& sglang_profile() {
+  static const runtime_profile kProfile{
+      .info = *find_runtime("sglang"),
+      .format_refusal = format_refusal,
+      .default_kv = default_kv,
+      .kv_refusal = kv_refusal,
+      .prepare = prepare,
+      .keeps_window = keeps_every_window,
+      .bytes_per_token = bytes_per_token,
+      .cached_tokens = cached_tokens,
+      .state_bytes = compute_dtype_state_bytes,
+      .components = components,
+      .usable_bytes = usable,
+      .command = command,
+      .write_settings = write_settings,
+      .format_ladder = kLadder,
+      .vision_in_separate_file = false,
+      .one_dimensional_f32 = false,
+      .own_weights_formula = false,
+      .expands_mla = false,
+      .batch_word = "batch ",
+      .kv_formula_tail = no_tail,
+      .kv_source = "sglang model_runner.py profile_max_num_token (cell: K and V of the rank's KV heads, or MLA's latent, per layer); page_size 1",
+      .solves_gpu_layers = false,
+  };
+  return kProfile;
+}
+
+}  // namespace neuroshrink
