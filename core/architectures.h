@@ -107,6 +107,7 @@ inline constexpr architecture kTable[] = {
   {"lfm2",               "Lfm2ForCausalLM",                    "lfm2",        none},      // LFM2Model, LLM_ARCH_LFM2 (attention layers only; conv layers recurrent)
   {"lfm2_vl",            "Lfm2VlForConditionalGeneration",     "lfm2",        none},      // text LFM2; its vision in an mmproj
   {"molmo",              "",                                   "none",        none},      // remote code MolmoForCausalLM; no GGUF converter
+  {"phi3_v",             "",                                   "phi3",        none},      // remote code Phi3VForCausalLM; text as Phi-3
   {"lfm2-vl",            "",                                   "lfm2",        none},      // Liquid's remote-code spelling (class as lfm2_vl)
   {"granitemoehybrid",   "GraniteMoeHybridForCausalLM",        "granitehybrid", none},    // GraniteHybridModel, LLM_ARCH_GRANITE_HYBRID
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel

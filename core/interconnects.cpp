@@ -9,6 +9,7 @@
 namespace neuroshrink {
 namespace {
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
 // Vendor figures, per direction: NVLink and PCIe are quoted as the sum of both directions (half each way).
 constexpr std::array kInterconnects{
     interconnect_info{"nvlink5", FULL_TEXT("NVLink 5 (B200 / GB200)"), 900'000'000'000, false,
@@ -40,6 +41,7 @@ constexpr std::array kInterconnects{
     interconnect_info{"thunderbolt4", FULL_TEXT("Thunderbolt 4 (40 Gb/s)"), 5'000'000'000, true,
                       FULL_TEXT("Intel Thunderbolt 4: 40 Gb/s")},
 };
+#endif
 
 bool same(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == y; });
@@ -47,10 +49,15 @@ bool same(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+// The first-estimate module hands every cluster to the full one (report.cpp): it lists no links.
+std::span<const interconnect_info> interconnects() { return {}; }
+#else
 std::span<const interconnect_info> interconnects() { return kInterconnects; }
+#endif
 
 const interconnect_info* find_interconnect(std::string_view name) {
-  for (const auto& i : kInterconnects)
+  for (const auto& i : interconnects())
     if (same(name, i.name)) return &i;
   return nullptr;
 }

@@ -493,8 +493,8 @@ bool read_value(const option_info& o, const json& v, option_value& out, std::vec
         return false;
       }
       if (!text.empty() && o.type == option_type::enumeration && o.closed) {
-        const auto values = option_values_of(o);
-        if (std::find(values.begin(), values.end(), text) == values.end()) {
+        const auto values = option_values_of(o);  // (none in the first module for what it hands over: the full one checks)
+        if (!values.empty() && std::find(values.begin(), values.end(), text) == values.end()) {
           refuse_value(o, v, issues);
           return false;
         }

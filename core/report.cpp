@@ -284,6 +284,7 @@ void write_solver(json_writer& w, const solver_result& sv) {
   }
   w.field("max_context_tokens", sv.max_context_tokens).field("max_context_limit", sv.max_context_limit)
       .field("best_quantization", sv.best_quantization).field("fewest_gpus", sv.fewest_gpus);
+  if (sv.fewest_nodes) w.field("fewest_nodes", sv.fewest_nodes);
   if (sv.gpu_layers) w.field("gpu_layers", *sv.gpu_layers);
   w.end_object();
 }
@@ -365,7 +366,8 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
     const device_share* tight = nullptr;
     for (const auto& d : r.devices)
       if (d.index >= 0 && (!tight || d.headroom_bytes < tight->headroom_bytes)) tight = &d;
-    if (tight) w.field("tightest_gpu", static_cast<uint64_t>(tight->index));
+    if (tight) w.field("tightest_gpu", static_cast<uint64_t>(tight->index))
+                   .field("tightest", "GPU " + text_of(static_cast<uint64_t>(tight->index)) + (tight->gpu.empty() ? std::string() : ", " + std::string(short_name(tight->gpu))));
   }
   if (!r.gpu_list.empty()) {
     w.key("gpu_list").begin_array();

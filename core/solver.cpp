@@ -41,9 +41,22 @@ std::string best_quantization(const model_spec& s, const model_tensors& tensors,
 
 // Fewest GPUs of this kind, in powers of two up to 64.
 uint64_t fewest_gpus(const model_spec& s, const model_tensors& tensors, estimate_options o) {
-  if (!o.gpu_list.empty()) return 0;  // a machine of listed GPUs: its devices are given
+  if (!o.gpu_list.empty() || o.nodes > 1) return 0;  // listed GPUs, or machines: the devices are given (fewest_nodes)
   for (uint64_t n = 1; n <= 64; n *= 2) {
     o.gpus = n;
+    if (fits_chosen(estimate(s, tensors, o))) return n;
+  }
+  return 0;
+}
+
+// Fewest machines of the request's kind (its GPUs per machine, its runtime's default layout over them) that hold the
+// model at the request's context and batch: for the runtimes that span machines.
+uint64_t fewest_nodes(const model_spec& s, const model_tensors& tensors, estimate_options o, const estimate_result& r) {
+  const std::string_view rt = r.runtime ? r.runtime->name : std::string_view();
+  if ((rt != "vllm" && rt != "sglang" && rt != "llama.cpp" && rt != "exo") || o.tensor_parallel || o.pipeline_parallel || r.gpu.custom()) return 0;
+  if (rt == "llama.cpp" && o.nodes <= 1 && o.gpu_list.empty()) return 0;  // one machine's llama.cpp: -ngl and more GPUs first
+  for (uint64_t n = std::max<uint64_t>(1, o.nodes); n <= 64; ++n) {
+    o.nodes = n;
     if (fits_chosen(estimate(s, tensors, o))) return n;
   }
   return 0;
@@ -93,6 +106,7 @@ void apply(estimate_options& o, const option_setting& c) {
   else if (c.option == "gpu_layers") o.gpu_layers = static_cast<int64_t>(n);
   else if (c.option == "n_cpu_moe") o.n_cpu_moe = n, o.gpu_layers = -1;
   else if (c.option == "gpus") o.gpus = n;
+  else if (c.option == "nodes") o.nodes = n;
   else if (c.option == "batch_size") o.batch_size = n;
   else if (c.option == "training.checkpointing") o.training.checkpointing = c.value;
   else if (c.option == "training.micro_batch") o.training.micro_batch = n, o.batch_size = n;
@@ -125,6 +139,7 @@ std::vector<fit_change> inference_changes(const model_spec& s, const model_tenso
   if (sv.gpu_layers && *sv.gpu_layers >= 0 && static_cast<uint64_t>(*sv.gpu_layers) <= r.n_layer)
     keep(try_change(s, tensors, o, {number_setting("gpu_layers", static_cast<uint64_t>(*sv.gpu_layers))}));
   if (sv.fewest_gpus > o.gpus) keep(try_change(s, tensors, o, {number_setting("gpus", sv.fewest_gpus)}));
+  if (sv.fewest_nodes > o.nodes) keep(try_change(s, tensors, o, {number_setting("nodes", sv.fewest_nodes)}));
   return out;
 }
 
@@ -196,6 +211,7 @@ solver_result solve(const model_spec& s, const model_tensors& tensors, const est
   out.max_context_limit = s.max_position_embeddings ? "max_position_embeddings" : "1048576 tokens searched";
   out.best_quantization = best_quantization(s, tensors, quiet, rt);
   out.fewest_gpus = fewest_gpus(s, tensors, quiet);
+  if (!fits_chosen(r)) out.fewest_nodes = fewest_nodes(s, tensors, quiet, r);
   if (rt.solves_gpu_layers) out.gpu_layers = gpu_layers(s, tensors, quiet, r.n_layer);
   if (rt.solves_gpu_layers && s.num_experts && !fits_chosen(r) && base.n_cpu_moe == 0) out.n_cpu_moe = cpu_moe_layers(s, tensors, quiet, r.n_layer);
   if (!fits_chosen(r) || layers_on_host(r)) out.changes = inference_changes(s, tensors, quiet, r, rt, out);

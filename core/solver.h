@@ -34,6 +34,7 @@ struct solver_result {
   std::string_view max_context_limit;    // what bounded the search
   std::string best_quantization;         // "" when none fits
   uint64_t fewest_gpus = 0;              // 0 when 64 do not fit
+  uint64_t fewest_nodes = 0;             // a runtime that spans machines: the fewest of these machines that hold it (0: none up to 64, or not searched)
   std::optional<int64_t> gpu_layers;     // the runtime's -ngl, when it has one; -1 when none fits
   std::optional<int64_t> n_cpu_moe;      // llama.cpp, a MoE model that does not fit: the fewest --n-cpu-moe that fits; -1 none
   // When the request does not fit whole on the chosen GPU(s): the changes that make it fit, cheapest first

@@ -44,7 +44,7 @@ test('the element takes the same list in its gpu attribute', async ({ page, cont
 test('a cluster from the URL: two machines of eight H100 under vLLM, TP 8 x PP 2, and the Ray launch lines', async ({ page, context }) => {
   await blockInternet(context);
   await page.goto(`index.html?gpu=${encodeURIComponent('H100 SXM')}&gpus=8&nodes=2&runtime=vllm&model=meta-llama/Llama-3.3-70B-Instruct&ctx=32768`);
-  await expect(page.locator('#verdict')).toHaveText(/^Fits on 2 machines x 8 x H100 SXM \(TP 8 x PP 2\): \d+\.\d\d GiB to spare on the tightest GPU \(GPU \d+\)$/);
+  await expect(page.locator('#verdict')).toHaveText(/^Fits on 2 machines x 8 x H100 SXM \(TP 8 x PP 2\): \d+\.\d\d GiB to spare on the tightest GPU \(GPU \d+, H100 SXM\)$/);
   await expect(page.locator('body')).toContainText('ray start --head --port 6379');
   await expect(page.locator('body')).toContainText('--tensor-parallel-size 8 --pipeline-parallel-size 2 --distributed-executor-backend ray');
   // Sixteen GPUs, each against its own memory: the per-GPU chart draws the first eight and says so.

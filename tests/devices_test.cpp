@@ -441,3 +441,19 @@ TEST_CASE("SGLang: its default mem_fraction_static, and its token pool against t
   CHECK(cmd.find("python -m sglang.launch_server") == 0);
   CHECK(cmd.find("--tp 16 --nnodes 2 --node-rank K --dist-init-addr HEAD_IP:5000") != std::string::npos);
 }
+
+TEST_CASE("the fewest machines that hold a model: Kimi-K2 at 128K tokens needs two of 8 x H200 (its deployment guide's 16 GPUs)", "[devices][cluster]") {
+  const json req = {{"config", fixture_text("moonshotai__Kimi-K2-Instruct")}, {"runtime", "vllm"}, {"gpu", "H200"}, {"gpus", 8},
+                    {"context_tokens", 131072}, {"gpu_memory_utilization", 0.85}};
+  const json r = json::parse(estimate_json(req.dump()));
+  CHECK(r["verdict"]["fit"] == "no");
+  CHECK(r["solver"]["fewest_nodes"] == 2);
+  bool two = false;
+  for (const auto& c : r["verdict"]["changes"]) two = two || (c["set"].contains("nodes") && c["set"]["nodes"] == 2 && c["fits"] == true);
+  CHECK(two);
+  json on_two = req;
+  on_two["nodes"] = 2;
+  const json r2 = json::parse(estimate_json(on_two.dump()));
+  CHECK(r2["verdict"]["fit"] == "yes");
+  CHECK(r2["verdict"]["hardware"] == "2 machines x 8 x H200 (TP 8 x PP 2)");
+}

@@ -373,6 +373,48 @@ void build_molmo(const model_spec& s, inventory_builder& b) {
   b.tensor(v + ".pad_embed", {2, kFeatures * E}, tensor_role::projector, "projector");
 }
 
+// ---- Phi-3-vision / Phi-3.5-vision (phi3_v; remote code configuration_phi3_v.py, modeling_phi3_v.py,
+// image_embedding_phi3_v.py): the Phi-3 decoder of the top-level fields, and a CLIP ViT-L/14-336 the remote code
+// hard-codes (CLIP_VIT_LARGE_PATCH14_336_CONFIG: 1024 wide, 4096 inner, all 24 layers stored) under
+// model.vision_embed_tokens; the projector (embd_layer.projection_cls "mlp": 4 x 1024 in with the HD transform, a
+// GELU MLP to the text width, biased) and, with_learnable_separator, glb_GN [1, 1, 4 x 1024] and sub_GN
+// [1, 1, 1, 4 x 1024]. Checked: Phi-3.5-vision-instruct 4,146,621,440 (the Hub total, as NVIDIA's NIM page gives it).
+void read_phi3_v(config_reader& r, model_spec& s) {
+  const family_rule* text = find_family("phi3");
+  s.text_family = "phi3";
+  text->read(r, s);
+  s.set_dim("vision_hidden_size", 1024);
+  s.set_dim("vision_intermediate_size", 4096);
+  s.set_dim("vision_num_hidden_layers", 24);
+  s.set_dim("vision_image_size", 336);
+  s.set_dim("vision_patch_size", 14);
+  s.set_dim("vision_num_channels", 3);
+  config_reader ip = r.sub("img_processor");
+  const uint64_t out = ip.count({"image_dim_out"}, 1024, limits::hidden);
+  config_reader e = r.sub("embd_layer");
+  const bool hd = e.flag("use_hd_transform", false, false);
+  s.set_dim("projector_in", hd ? 4 * out : out);
+  s.set_dim("projector_mlp", e.text({"projection_cls"}) == "mlp");
+  s.set_dim("projector_separators", e.flag("with_learnable_separator", false, false) ? 4 * out : 0);
+}
+
+void build_phi3_v(const model_spec& s, inventory_builder& b) {
+  find_family("phi3")->build(s, b);
+  build_vision_tower(s, b, "model.vision_embed_tokens.img_processor.vision_model");
+  const std::string p = "model.vision_embed_tokens.";
+  const uint64_t in = s.dim("projector_in"), h = s.hidden_size, sep = s.dim("projector_separators");
+  if (s.dim("projector_mlp")) {
+    b.linear_outside(p + "img_projection.0", h, in, tensor_role::projector, true, "projector");
+    b.linear_outside(p + "img_projection.2", h, h, tensor_role::projector, true, "projector");
+  } else {
+    b.linear_outside(p + "img_projection", h, in, tensor_role::projector, true, "projector");
+  }
+  if (sep) {
+    b.tensor(p + "glb_GN", {1, 1, sep}, tensor_role::projector, "projector");
+    b.tensor(p + "sub_GN", {1, 1, 1, sep}, tensor_role::projector, "projector");
+  }
+}
+
 // ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower (every
 // released Gemma 3 config says vision_use_head false) and Gemma3MultiModalProjector:
 // mm_input_projection_weight [vision_h, text_h] and mm_soft_emb_norm [vision_h] (a Gemma3RMSNorm).

@@ -23,4 +23,5 @@
   X("lfm2_vl", "transformers configuration_lfm2_vl.py, modeling_lfm2_vl.py (Liquid's remote code: model_type lfm2-vl)", read_lfm2_vl, build_lfm2_vl) \
   X("lfm2-vl", "Liquid's remote code modeling_lfm2_vl.py (transformers' lfm2_vl)", read_lfm2_vl, build_lfm2_vl) \
   X("molmo", "config_molmo.py, modeling_molmo.py shipped with allenai/Molmo-7B-D-0924 (remote code)", read_molmo, build_molmo) \
+  X("phi3_v", "configuration_phi3_v.py, modeling_phi3_v.py, image_embedding_phi3_v.py shipped with microsoft/Phi-3(.5)-vision (remote code)", read_phi3_v, build_phi3_v) \
   X("mistral3", "transformers configuration_mistral3.py, modeling_mistral3.py, configuration_pixtral.py, modeling_pixtral.py", read_mistral3, build_mistral3)

@@ -101,7 +101,10 @@ describe('the first-estimate module', async () => {
     // The same tables, without the prose the first module leaves to the full one (core/variant_text.h).
     const PROSE = new Set(['doc', 'accepts', 'source', 'description', 'default_text']);
     const plain = (text) => JSON.parse(text, (k, v) => (PROSE.has(k) && typeof v === 'string' ? undefined : v));
-    assert.deepStrictEqual(plain(first.catalogue()), plain(wasm.catalogue()), 'catalogue (first vs full)');
+    // ... and without the links a cluster names (interconnect's values): the first module hands clusters over.
+    const noLinks = (c) => ({ ...c, options: c.options.map((o) => (o.name === 'interconnect' ? { ...o, values: undefined } : o)) });
+    assert.deepStrictEqual(noLinks(plain(first.catalogue())), noLinks(plain(wasm.catalogue())), 'catalogue (first vs full)');
+    assert.deepStrictEqual(JSON.parse(first.catalogue()).options.find((o) => o.name === 'interconnect').values, []);
     const c = JSON.parse(first.catalogue());
     const prose = [...c.options.map((o) => o.doc), ...c.gpus.map((g) => g.source), ...c.gguf_file_types.map((t) => t.description), ...c.runtimes.map((r) => r.source),
       ...c.quantizations.flatMap((q) => [q.description ?? '', q.source ?? ''])];

@@ -27,6 +27,7 @@ function changeLabel(set, v) {
     case 'gpu_layers': return `${value} of ${v.n_layer + 1} layers on the GPU, the rest in system RAM`;
     case 'n_cpu_moe': return `the experts of ${value} layers in system RAM`;
     case 'gpus': return `${value} GPUs`;
+    case 'nodes': return `${value} machines`;
     case 'training.checkpointing': return 'gradient checkpointing';
     case 'training.micro_batch': return `micro-batch ${value}`;
     case 'training.optimizer': return '8-bit AdamW';
@@ -63,7 +64,7 @@ export function verdictText(report, unit = 'GiB') {
       : `Needs ${bytes(v.needed_bytes)}: no single GPU in the catalogue holds it`;
     detail = 'No GPU chosen: pick yours, or give its memory, for a verdict on it.';
   } else if (v.fit === 'yes') {
-    headline = `${what} on ${hardwareName(v, unit)}: ${bytes(v.headroom_bytes)} to spare` + (v.gpus > 1 ? ` on the tightest GPU (GPU ${v.tightest_gpu}${v.gpu_list ? `, ${shortGpuName(v.gpu_list[v.tightest_gpu])}` : ''})` : '');
+    headline = `${what} on ${hardwareName(v, unit)}: ${bytes(v.headroom_bytes)} to spare` + (v.tightest ? ` on the tightest GPU (${v.tightest})` : '');
     const max = report.solver?.max_context_tokens;
     const vllm = report.vllm;
     detail = [speed(v.decode_tokens_per_s),
