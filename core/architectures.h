@@ -109,6 +109,7 @@ inline constexpr architecture kTable[] = {
   {"molmo",              "",                                   "none",        none},      // remote code MolmoForCausalLM; no GGUF converter
   {"phi3_v",             "",                                   "phi3",        none},      // remote code Phi3VForCausalLM; text as Phi-3
   {"lfm2-vl",            "",                                   "lfm2",        none},      // Liquid's remote-code spelling (class as lfm2_vl)
+  {"falcon_h1",          "FalconH1ForCausalLM",                "falcon-h1",   none},      // FalconH1Model, LLM_ARCH_FALCON_H1 (attention and Mamba-2 in every layer)
   {"granitemoehybrid",   "GraniteMoeHybridForCausalLM",        "granitehybrid", none},    // GraniteHybridModel, LLM_ARCH_GRANITE_HYBRID
   {"llava",              "LlavaForConditionalGeneration",      "llama",       none},      // text decoder converted by LlamaModel
   {"llava_next",         "LlavaNextForConditionalGeneration",  "llama",       none},      // likewise

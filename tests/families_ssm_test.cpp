@@ -332,3 +332,30 @@ TEST_CASE("ibm-granite/granite-4.0-h-tiny (granitemoehybrid) has 6,939,037,248 p
   CHECK(r.kv_cache_bytes_per_token == 4ull * 2 * 4 * 128 * 2);
   CHECK(r.memory.kv_cache_bytes == 4ull * 2 * 4 * 128 * 2 * 4096 + 36ull * ((3072 + 256) * 4 + 48 * 64 * 128) * 2);
 }
+
+// Falcon-H1-0.5B-Base's fields as NVIDIA Megatron-Bridge's unit test writes them (FALCON_H1_500M_CONFIG; it leaves
+// mamba_d_ssm out: 24 heads x 64 = 1536, as the Hub config gives it). tests/fixtures/SOURCES.md.
+const char* kFalconH1_05B =
+    R"({"architectures":["FalconH1ForCausalLM"],"attention_bias":false,"attention_dropout":0.0,"attention_in_multipli)"
+    R"(er":1.0,"attention_out_multiplier":0.9375,"attn_layer_indices":null,"embedding_multiplier":5.656854249492381,")"
+    R"(head_dim":64,"hidden_act":"silu","hidden_size":1024,"initializer_range":0.02,"intermediate_size":2048,"key_mul)"
+    R"(tiplier":0.39062499999999994,"lm_head_multiplier":0.0390625,"mamba_chunk_size":128,"mamba_conv_bias":true,"mam)"
+    R"(ba_d_conv":4,"mamba_d_head":64,"mamba_d_state":128,"mamba_expand":2,"mamba_n_groups":1,"mamba_n_heads":24,"mam)"
+    R"(ba_norm_before_gate":false,"mamba_proj_bias":false,"mamba_rms_norm":false,"mamba_use_mlp":true,"max_position_e)"
+    R"(mbeddings":16384,"mlp_bias":false,"mlp_multipliers":[0.8838834764831844,0.5859375],"model_type":"falcon_h1","n)"
+    R"(um_attention_heads":8,"num_hidden_layers":36,"num_key_value_heads":2,"projectors_bias":false,"rms_norm_eps":1e)"
+    R"(-05,"rope_scaling":null,"rope_theta":100000000000.0,"ssm_in_multiplier":1.25,"ssm_multipliers":[0.353553390593)"
+    R"(2738,0.25,0.3535533905932738,0.5,0.3535533905932738],"ssm_out_multiplier":0.23570226039551587,"tie_word_embedd)"
+    R"(ings":false,"torch_dtype":"bfloat16","vocab_size":32784})";
+
+TEST_CASE("tiiuae/Falcon-H1-0.5B-Base (falcon_h1): Mamba-2 and attention side by side in every layer, exact", "[params][falcon_h1]") {
+  const auto parsed = parse_config(kFalconH1_05B);
+  REQUIRE(parsed.ok());
+  const auto p = count_parameters(build_inventory(parsed.spec));
+  CHECK(p.total.value == 521'411'104ull);  // llmfit parameters_raw (the Hub's safetensors total)
+  // Each of the 36 layers caches K and V (2 KV heads x 64) and its Mamba-2 state.
+  const auto r = estimate(parsed.spec, estimate_options{});
+  CHECK(r.kv_cache_bytes_per_token == 36ull * 2 * 2 * 64 * 2);
+  const uint64_t conv_dim = 1536 + 2 * 128;
+  CHECK(parsed.spec.layers[0].state_elements == conv_dim * 4 + 1536ull * 128);
+}

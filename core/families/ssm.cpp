@@ -645,6 +645,55 @@ void build_granitemoehybrid(const model_spec& s, inventory_builder& b) {
   if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- Falcon-H1 (falcon_h1): configuration_falcon_h1.py / modeling_falcon_h1.py. Every layer runs a Mamba-2 mixer and
+// attention side by side, then an MLP: input_layernorm; mamba.in_proj [2 d_ssm + 2 groups x d_state + heads, h]
+// (biased with mamba_proj_bias), conv1d over d_ssm + 2 groups x d_state (biased with mamba_conv_bias), dt_bias / A_log /
+// D per head, a norm over d_ssm only with mamba_rms_norm, out_proj [h, d_ssm] (projectors_bias); q/k/v/o of head_dim
+// (attention_bias); pre_ff_layernorm; feed_forward gate/up/down (mlp_bias). d_ssm is mamba_d_ssm as the Hub configs
+// give it, else mamba_n_heads x mamba_d_head. Each layer caches K and V and its Mamba state. Checked: Falcon-H1-0.5B-Base
+// 521,411,104 (the Hub total).
+void read_falcon_h1(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 128000, .hidden_size = 4096, .intermediate_size = 14336, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .num_key_value_heads = 8, .max_position_embeddings = 8192});
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.set_dim("mlp_bias", r.flag("mlp_bias", false, false));
+  const uint64_t heads = r.count({"mamba_n_heads"}, 128, limits::heads), groups = r.count({"mamba_n_groups"}, 1, limits::heads);
+  const uint64_t d_state = r.count({"mamba_d_state"}, 256, 1 << 16), d_conv = r.count({"mamba_d_conv"}, 4, 1 << 10);
+  uint64_t d_head = 0;
+  if (const config_json* v = r.find({"mamba_d_head"}); v && !v->is_string()) d_head = r.count({"mamba_d_head"}, 64, limits::head_dim);
+  const uint64_t fallback = d_head ? heads * d_head : r.count({"mamba_expand"}, 2, 64) * s.hidden_size;
+  const uint64_t d_ssm = r.count_or({"mamba_d_ssm"}, fallback, limits::intermediate);
+  const uint64_t conv_dim = d_ssm + 2 * groups * d_state;
+  for (auto [k, v] : {std::pair<const char*, uint64_t>{"ssm_heads", heads}, {"n_groups", groups}, {"d_state", d_state}, {"d_conv", d_conv},
+                      {"d_inner", d_ssm}, {"conv_dim", conv_dim}})
+    s.set_dim(k, v);
+  s.set_dim("use_conv_bias", r.flag("mamba_conv_bias", true, false));
+  s.set_dim("use_bias", r.flag("mamba_proj_bias", false, false));
+  s.set_dim("out_bias", r.flag("projectors_bias", false, false));
+  s.set_dim("mamba_norm", r.flag("mamba_rms_norm", false, false));
+  for (auto& l : s.layers) l.state_elements = conv_dim * d_conv + d_ssm * d_state;
+}
+
+void build_falcon_h1(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, di = s.dim("d_inner"), nh = s.dim("ssm_heads"), i = s.intermediate_size;
+  const uint64_t proj = 2 * di + 2 * s.dim("n_groups") * s.dim("d_state") + nh;
+  const group g{"decoder", s.num_hidden_layers};
+  const std::string p = "model.layers.{i}.";
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(g, p + "input_layernorm", h);
+  b.linear(g, p + "mamba.in_proj", proj, h, tensor_role::ssm, s.dim("use_bias") != 0);
+  b.layer(g, p + "mamba.conv1d.weight", {s.dim("conv_dim"), 1, s.dim("d_conv")}, tensor_role::ssm);
+  if (s.dim("use_conv_bias")) b.layer(g, p + "mamba.conv1d.bias", {s.dim("conv_dim")}, tensor_role::ssm);
+  for (const char* t : {"dt_bias", "A_log", "D"}) b.layer(g, p + "mamba." + t, {nh}, tensor_role::ssm);
+  if (s.dim("mamba_norm")) b.norm(g, p + "mamba.norm", di);
+  b.linear(g, p + "mamba.out_proj", h, di, tensor_role::ssm, s.dim("out_bias") != 0);
+  b.attention(g, p + "self_attn", s, s.qkv_bias, s.o_bias);
+  b.norm(g, p + "pre_ff_layernorm", h);
+  b.gated_mlp(g, p + "feed_forward", h, i, s.dim("mlp_bias") != 0);
+  b.norm_outside("model.final_layernorm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 constexpr family_rule kSsm[] = {NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_RULE)};
 #undef NEURO_SHRINK_RULE

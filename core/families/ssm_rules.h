@@ -13,4 +13,5 @@
   X("qwen3_5_text", "transformers configuration_qwen3_5.py (Qwen3_5TextConfig), modeling_qwen3_5.py", read_qwen3_5_text, build_gdn) \
   X("qwen3_5_moe_text", "transformers configuration_qwen3_5_moe.py (Qwen3_5MoeTextConfig), modeling_qwen3_5_moe.py", read_qwen3_5_moe_text, build_gdn) \
   X("lfm2", "transformers configuration_lfm2.py, modeling_lfm2.py", read_lfm2, build_lfm2) \
+  X("falcon_h1", "transformers configuration_falcon_h1.py, modeling_falcon_h1.py", read_falcon_h1, build_falcon_h1) \
   X("granitemoehybrid", "transformers configuration_granitemoehybrid.py, modular_granitemoehybrid.py", read_granitemoehybrid, build_granitemoehybrid)
