@@ -71,7 +71,7 @@ TEST_CASE("a 70B over an RTX 3090 and an RTX 3060: layers in proportion to memor
   CHECK(r.chosen.fits == (tightest >= 0));
 }
 
-TEST_CASE("--tensor-split moves layers between GPUs, and -sm row spreads each layer's matrices", "[devices]") {
+TEST_CASE("llama.cpp's --tensor-split moves layers between GPUs, and -sm row spreads each layer's matrices", "[devices]") {
   const auto spec = fixture("meta-llama__Llama-3.3-70B-Instruct");
   auto o = llama_on({"RTX 3090", "RTX 3060"}, "Q3_K_M");
   o.tensor_split = {1, 1};
@@ -99,7 +99,7 @@ TEST_CASE("--tensor-split moves layers between GPUs, and -sm row spreads each la
   CHECK(none.devices[1].kv_cache_bytes == 0);
 }
 
-TEST_CASE("-ngl offloads the output first, then the last layers (llama.cpp PR 18148)", "[devices]") {
+TEST_CASE("llama.cpp's -ngl offloads the output first, then the last layers (PR 18148)", "[devices]") {
   const auto spec = fixture("meta-llama__Llama-2-7b-hf");
   auto o = llama_on({"RTX 4090"}, "Q4_K_M");
   o.gpu_layers = 10;
@@ -210,7 +210,7 @@ TEST_CASE("a split over a list reaches the report and the command, from every sp
   CHECK(r["issues"][0]["field"] == "gpu");
 }
 
-TEST_CASE("--override-tensor places tensors by name: exps=CPU is --n-cpu-moe of every layer, and the bytes are conserved", "[devices]") {
+TEST_CASE("llama.cpp's --override-tensor places tensors by name: exps=CPU is --n-cpu-moe of every layer, and the bytes are conserved", "[devices]") {
   const auto spec = fixture("Qwen__Qwen3-30B-A3B");
   auto o = llama_on({"RTX 3060"});
   const auto all_gpu = estimate(spec, o);
@@ -258,7 +258,7 @@ TEST_CASE("--override-tensor places tensors by name: exps=CPU is --n-cpu-moe of 
   CHECK(r["commands"][0]["command"].get<std::string>().find(" -ot 'exps=CPU'") != std::string::npos);
 }
 
-TEST_CASE("--override-tensor's mistakes: a pattern it cannot read, a device past the GPUs, a pattern that finds nothing", "[devices]") {
+TEST_CASE("llama.cpp's --override-tensor mistakes: a pattern it cannot read, a device past the GPUs, a pattern that finds nothing", "[devices]") {
   const auto spec = fixture("Qwen__Qwen3-30B-A3B");
   auto o = llama_on({"RTX 3060"});
   for (const auto& [bad, says] : std::vector<std::pair<std::string, std::string>>{

@@ -66,6 +66,18 @@ void read_siglip(config_reader& v, model_spec& s) {
   s.set_dim("vision_use_head", v.flag("vision_use_head", true, false));
 }
 
+// SiglipMultiheadAttentionPoolingHead (SigLIP and SigLIP2): a probe token, nn.MultiheadAttention (packed in_proj,
+// out_proj), a LayerNorm and a SiglipMLP.
+void siglip_head(inventory_builder& b, const std::string& t, uint64_t h, uint64_t i) {
+  b.tensor(t + ".head.probe", {1, 1, h}, tensor_role::vision, "vision");
+  b.tensor(t + ".head.attention.in_proj_weight", {3 * h, h}, tensor_role::vision, "vision");
+  b.tensor(t + ".head.attention.in_proj_bias", {3 * h}, tensor_role::vision, "vision");
+  b.linear_outside(t + ".head.attention.out_proj", h, h, tensor_role::vision, true, "vision");
+  b.norm_outside(t + ".head.layernorm", h, true, "vision");
+  b.linear_outside(t + ".head.mlp.fc1", i, h, tensor_role::vision, true, "vision");
+  b.linear_outside(t + ".head.mlp.fc2", h, i, tensor_role::vision, true, "vision");
+}
+
 // The ViT that AutoModel.from_config(vision_config) loads under `t` (e.g. "vision_tower.vision_model"):
 // modeling_siglip.py SiglipVisionTransformer when vision_siglip is set, else modeling_clip.py
 // CLIPVisionTransformer.
@@ -80,17 +92,7 @@ void build_vision_tower(const model_spec& s, inventory_builder& b, const std::st
     b.tensor(t + ".embeddings.position_embedding.weight", {side * side, h}, tensor_role::vision, "vision");
     vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, i);
     b.norm_outside(t + ".post_layernorm", h, true, "vision");
-    if (s.dim("vision_use_head")) {
-      // SiglipMultiheadAttentionPoolingHead: a probe token, nn.MultiheadAttention (packed in_proj, out_proj),
-      // a LayerNorm and a SiglipMLP.
-      b.tensor(t + ".head.probe", {1, 1, h}, tensor_role::vision, "vision");
-      b.tensor(t + ".head.attention.in_proj_weight", {3 * h, h}, tensor_role::vision, "vision");
-      b.tensor(t + ".head.attention.in_proj_bias", {3 * h}, tensor_role::vision, "vision");
-      b.linear_outside(t + ".head.attention.out_proj", h, h, tensor_role::vision, true, "vision");
-      b.norm_outside(t + ".head.layernorm", h, true, "vision");
-      b.linear_outside(t + ".head.mlp.fc1", i, h, tensor_role::vision, true, "vision");
-      b.linear_outside(t + ".head.mlp.fc2", h, i, tensor_role::vision, true, "vision");
-    }
+    if (s.dim("vision_use_head")) siglip_head(b, t, h, i);
     return;
   }
   // CLIPVisionEmbeddings: a class token, a bias-free patch Conv2d, positions for (image / patch)^2 + 1
@@ -299,15 +301,7 @@ void build_lfm2_vl(const model_spec& s, inventory_builder& b) {
   b.tensor(t + ".embeddings.position_embedding.weight", {s.dim("vision_num_patches"), h}, tensor_role::vision, "vision");
   vit_layers(b, t, s.dim("vision_num_hidden_layers"), h, i);
   b.norm_outside(t + ".post_layernorm", h, true, "vision");
-  if (s.dim("vision_use_head")) {  // Siglip2MultiheadAttentionPoolingHead, as SigLIP's
-    b.tensor(t + ".head.probe", {1, 1, h}, tensor_role::vision, "vision");
-    b.tensor(t + ".head.attention.in_proj_weight", {3 * h, h}, tensor_role::vision, "vision");
-    b.tensor(t + ".head.attention.in_proj_bias", {3 * h}, tensor_role::vision, "vision");
-    b.linear_outside(t + ".head.attention.out_proj", h, h, tensor_role::vision, true, "vision");
-    b.norm_outside(t + ".head.layernorm", h, true, "vision");
-    b.linear_outside(t + ".head.mlp.fc1", i, h, tensor_role::vision, true, "vision");
-    b.linear_outside(t + ".head.mlp.fc2", h, i, tensor_role::vision, true, "vision");
-  }
+  if (s.dim("vision_use_head")) siglip_head(b, t, h, i);  // Siglip2MultiheadAttentionPoolingHead, as SigLIP's
   const uint64_t in = s.dim("projector_in"), ph = s.dim("projector_hidden_size");
   const bool bias = s.dim("projector_bias") != 0;
   if (s.dim("projector_layer_norm")) b.norm_outside("model.multi_modal_projector.layer_norm", in, true, "projector");
