@@ -241,14 +241,14 @@ bool resolve_cluster(const estimate_options& o, const runtime_profile& rt, estim
   }
   r.tensor_parallel = o.tensor_parallel ? o.tensor_parallel : o.pipeline_parallel ? std::max<uint64_t>(1, r.gpus / o.pipeline_parallel) : per_node;
   r.pipeline_parallel = o.pipeline_parallel ? o.pipeline_parallel : o.tensor_parallel ? std::max<uint64_t>(1, r.gpus / o.tensor_parallel) : o.nodes;
-  const std::string_view name = rt.info.name;
-  if (o.nodes > 1 && name != "llama.cpp" && name != "vllm" && name != "exo" && name != "sglang")
+  if (o.nodes > 1 && !rt.spans_machines)
     return refuse("runtime_one_machine", "nodes", std::string(rt.info.label) + " runs on one machine. Several machines: pick vllm (tensor and pipeline parallel over Ray), "
         "sglang (tensor parallel with --nnodes), llama.cpp (its RPC backend) or exo (Apple Silicon clusters).");
-  if ((o.tensor_parallel || o.pipeline_parallel) && name != "vllm" && !((name == "exo" || name == "sglang") && !o.pipeline_parallel))
-    r.issues.push_back({"layout_not_for_runtime", o.tensor_parallel ? "tensor_parallel" : "pipeline_parallel",
+  const bool tensor_ignored = o.tensor_parallel && !rt.takes_tensor_parallel, pipeline_ignored = o.pipeline_parallel && !rt.takes_pipeline_parallel;
+  if (tensor_ignored || pipeline_ignored)
+    r.issues.push_back({"layout_not_for_runtime", tensor_ignored ? "tensor_parallel" : "pipeline_parallel",
         std::string(rt.info.label) + " does not take a tensor / pipeline parallel size" +
-            (name == "llama.cpp" ? std::string(": it splits whole layers over the GPUs (tensor_split, split_mode)") : std::string()) + "; it is ignored.",
+            (rt.solves_gpu_layers ? std::string(": it splits whole layers over the GPUs (tensor_split, split_mode)") : std::string()) + "; it is ignored.",
         severity::warning});
   return true;
 }

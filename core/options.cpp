@@ -394,7 +394,7 @@ std::string what_it_takes(const option_info& o) {
     case option_type::boolean: return "true or false";
     case option_type::enumeration: return o.closed ? one_of(option_values_of(o)) : "a name (a string)";
     case option_type::list:
-      return "a comma list (a string) of " + (o.values_source == option_values::none ? std::string(o.accepts) : one_of(option_values_of(o)));
+      return "a comma list (a string) of " + (option_values_of(o).empty() ? std::string(o.accepts) : one_of(option_values_of(o)));  // (gpu: the catalogue's names)
     case option_type::array:
       return "an array of 1 to " + text_of(o.max_items) + " whole numbers" + unit + range();
     case option_type::object: return "an object";
@@ -488,7 +488,7 @@ bool read_value(const option_info& o, const json& v, option_value& out, std::vec
       }
       if (!v.is_string() && text.empty()) {
         if (o.type == option_type::enumeration && o.closed) refuse_value(o, v, issues);
-        else refuse(o, std::string(o.name) + " must be a string" + (o.type == option_type::list ? ": a comma list of " + one_of(option_values_of(o)) : "") +
+        else refuse(o, std::string(o.name) + (o.type == option_type::list ? " takes " + what_it_takes(o) : std::string(" must be a string")) +
                         ", not " + shown(v) + ".", issues);
         return false;
       }

@@ -338,7 +338,7 @@ std::string hardware_text(const estimate_result& r) {
   if (one.empty()) one = (r.gpus_per_node > 1 ? text_of(r.gpus_per_node) + " x " : std::string()) + std::string(short_name(r.gpu->name));
   if (r.nodes <= 1) return one;
   std::string out = text_of(r.nodes) + " machines x " + (per_node > 1 ? "(" + one + ")" : one);
-  if (r.runtime && r.runtime->name == "vllm") out += " (TP " + text_of(r.tensor_parallel) + " x PP " + text_of(r.pipeline_parallel) + ")";
+  if (r.runtime && profile_of(*r.runtime)->takes_pipeline_parallel) out += " (TP " + text_of(r.tensor_parallel) + " x PP " + text_of(r.pipeline_parallel) + ")";
   return out;
 }
 #endif

@@ -52,14 +52,23 @@ uint64_t fewest_gpus(const model_spec& s, const model_tensors& tensors, estimate
 // Fewest machines of the request's kind (its GPUs per machine, its runtime's default layout over them) that hold the
 // model at the request's context and batch: for the runtimes that span machines.
 uint64_t fewest_nodes(const model_spec& s, const model_tensors& tensors, estimate_options o, const estimate_result& r) {
-  const std::string_view rt = r.runtime ? r.runtime->name : std::string_view();
-  if ((rt != "vllm" && rt != "sglang" && rt != "llama.cpp" && rt != "exo") || o.tensor_parallel || o.pipeline_parallel || r.gpu.custom()) return 0;
-  if (rt == "llama.cpp" && o.nodes <= 1 && o.gpu_list.empty()) return 0;  // one machine's llama.cpp: -ngl and more GPUs first
-  for (uint64_t n = std::max<uint64_t>(1, o.nodes); n <= 64; ++n) {
-    o.nodes = n;
-    if (fits_chosen(estimate(s, tensors, o))) return n;
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  if (!rt || !rt->spans_machines || o.tensor_parallel || o.pipeline_parallel || r.gpu.custom()) return 0;
+  if (rt->solves_gpu_layers && o.nodes <= 1 && o.gpu_list.empty()) return 0;  // one machine's llama.cpp: -ngl and more GPUs first
+  // More machines hold more: double until one fits, then halve the gap (a dozen estimates rather than 64).
+  auto fits = [&](uint64_t n) { o.nodes = n; return fits_chosen(estimate(s, tensors, o)); };
+  uint64_t lo = std::max<uint64_t>(1, o.nodes), hi = lo;
+  while (!fits(hi)) {
+    if (hi >= 64) return 0;
+    lo = hi + 1;
+    hi = std::min<uint64_t>(64, hi * 2);
   }
-  return 0;
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (fits(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return hi;
 }
 
 // The most layers on the GPU that fit (llama.cpp -ngl), or -1 when not even none does.

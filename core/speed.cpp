@@ -22,7 +22,8 @@ constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
 // GPUs that read their shares at once: vLLM's tensor parallel group (its pipeline stages one after another),
 // llama.cpp's -sm row (all of them); llama.cpp's layer split passes a token through its GPUs in turn.
 uint64_t parallel_group(const estimate_result& r, const estimate_options& o) {
-  if (r.runtime && r.runtime->name == "llama.cpp") return o.split_mode == "row" ? r.gpus : 1;
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  if (rt && rt->solves_gpu_layers) return o.split_mode == "row" ? r.gpus : 1;  // llama.cpp
   return std::max<uint64_t>(1, r.tensor_parallel);
 }
 
@@ -54,7 +55,8 @@ uint64_t interconnect_bytes(const plan& p) {
   if (!r.interconnect || r.gpus <= 1) return 0;
   const double h = static_cast<double>(p.s.hidden_size), layers = static_cast<double>(p.n_layer);
   double bytes = 0;
-  if (r.runtime && (r.runtime->name == "vllm" || r.runtime->name == "sglang" || (r.runtime->name == "exo" && r.tensor_parallel > 1))) {
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  if (rt && rt->takes_tensor_parallel && (rt->takes_pipeline_parallel || r.tensor_parallel > 1)) {  // vLLM, SGLang, exo's tensor sharding
     const uint64_t tp = r.tensor_parallel, pp = r.pipeline_parallel;
     if (tp > 1 && (r.nodes == 1 || tp > r.gpus_per_node)) bytes += 2 * layers * h * 2 * 2.0 * static_cast<double>(tp - 1) / static_cast<double>(tp);
     bytes += static_cast<double>(r.nodes > 1 ? std::min(pp - 1, r.nodes - 1) : pp - 1) * h * 2;
@@ -74,12 +76,13 @@ double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t
 
 void estimate_speed(plan& p) {
   estimate_result& r = p.r;
-  const estimate_options& o = p.o;
   const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
   const uint64_t active_weights = static_cast<uint64_t>(static_cast<double>(p.weights.total.value) * active_fraction);
-  const uint64_t kv = p.kv_cache.value, gpus_n = r.gpus;
+  const uint64_t kv = p.kv_cache.value;
   r.decode_step_bytes = active_weights + kv;
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
+  const estimate_options& o = p.o;
+  const uint64_t gpus_n = r.gpus;
   if (!r.gpu) return;
   auto& sp = r.speed;
   sp.gpu = std::string(r.gpu->name);

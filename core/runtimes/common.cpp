@@ -73,4 +73,11 @@ void add_prefill_activations(plan& p, uint64_t tokens, std::string_view source) 
       source});
 }
 
+uint64_t layer_weight_bytes(const weight_split& w, uint64_t b, uint64_t n_layer) {
+  uint64_t experts = 0;
+  for (const uint64_t e : w.blk_experts) experts += e;
+  const uint64_t rest = w.layers.value - std::min(w.layers.value, experts);
+  return rest / n_layer + (b + 1 == n_layer ? rest % n_layer : 0) + (b < w.blk_experts.size() ? w.blk_experts[b] : 0);
+}
+
 }  // namespace neuroshrink

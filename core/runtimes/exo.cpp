@@ -81,13 +81,11 @@ void components(plan& p) {
     }
   } else {
     const std::vector<uint64_t> counts = layers_by_memory(p);
-    uint64_t first = 0, experts = 0;
-    for (const uint64_t e : w.blk_experts) experts += e;
-    const uint64_t rest = w.layers.value - std::min(w.layers.value, experts);
+    uint64_t first = 0;
     for (uint64_t k = 0; k < n; ++k) {
       uint64_t weights = 0, kv = 0;
       for (uint64_t b = first; b < first + counts[k]; ++b) {
-        weights += rest / p.n_layer + (b + 1 == p.n_layer ? rest % p.n_layer : 0) + (b < w.blk_experts.size() ? w.blk_experts[b] : 0);
+        weights += layer_weight_bytes(w, b, p.n_layer);
         kv += b < p.kv_layer.size() ? p.kv_layer[b] : 0;
       }
       if (k == 0) weights += w.embedding.value;
@@ -142,6 +140,8 @@ const runtime_profile& exo_profile() {
       .kv_formula_tail = no_tail,
       .kv_source = "mlx_lm models/cache.py KVCache (256-token steps) on each machine, for the layers it holds",
       .solves_gpu_layers = false,
+      .spans_machines = true,
+      .takes_tensor_parallel = true,
   };
   return kProfile;
 }

@@ -576,6 +576,7 @@ const runtime_profile& llama_cpp_profile() {
       .kv_formula_tail = kv_formula_tail,
       .kv_source = "llama.cpp src/llama-context.cpp (n_ctx padding), src/llama-kv-cache.cpp, src/llama-kv-cache-iswa.cpp (SWA cells), src/llama-memory-recurrent.cpp",
       .solves_gpu_layers = true,
+      .spans_machines = true,
       .compact_kv = "q8_0",
   };
   return kProfile;

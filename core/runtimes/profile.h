@@ -15,6 +15,7 @@
 namespace neuroshrink {
 
 struct plan;
+struct weight_split;
 
 struct runtime_profile {
   const runtime_info& info;
@@ -59,6 +60,10 @@ struct runtime_profile {
   std::string_view kv_source;
   // The solver searches its GPU layer count (llama.cpp -ngl).
   bool solves_gpu_layers;
+  // Several machines: whether it runs across them (llama.cpp's RPC, vLLM, SGLang, exo), and which of
+  // tensor_parallel / pipeline_parallel it takes (vLLM both; SGLang and exo the tensor size alone).
+  bool spans_machines = false;
+  bool takes_tensor_parallel = false, takes_pipeline_parallel = false;
   // The cache type its users pick to halve a 16-bit cache (llama.cpp -ctk/-ctv q8_0, vLLM --kv-cache-dtype
   // fp8), or "" when it has none the estimate models.
   std::string_view compact_kv = {};
@@ -88,6 +93,9 @@ uint64_t expanded_bytes_per_token(const plan& p, const layer_spec& l);
 // transformers, vLLM and MLX keep SSM state in the compute dtype, Gated DeltaNet's recurrent state in fp32.
 uint64_t compute_dtype_state_bytes(const plan& p, const layer_spec& l);
 // Refuses llama.cpp's block cache types.
+// A repeating layer's weight bytes for the runtimes that place layers apart (vLLM's stages, exo's machines): its routed
+// experts as weights.cpp sized them (blk_experts), the rest of the stack shared evenly.
+uint64_t layer_weight_bytes(const weight_split& w, uint64_t b, uint64_t n_layer);
 // MLX's rules, which exo runs on each machine (runtimes/mlx.cpp).
 std::string mlx_format_refusal(const weight_format& f);
 std::string mlx_kv_refusal(const kv_dtype& k, const kv_dtype& v);

@@ -89,7 +89,7 @@ void components(plan& p) {
   for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;
   const uint64_t memory = p.o.gpu_memory_bytes ? p.o.gpu_memory_bytes : g ? g->memory_bytes : 0;
   const uint64_t free_at_start = memory > init_bytes(r) ? memory - init_bytes(r) : 0;
-  const double f = g ? fraction(p, *g) : 0.88;
+  const double f = g ? fraction(p, *g) : 0.88;  // server_args.py: 0.88 when the GPU's memory is unknown
   const uint64_t reserve = static_cast<uint64_t>(static_cast<double>(free_at_start) * (1 - f));
   p.weights.total.value = weights * tp;
   p.kv_cache.value = kv * tp;
@@ -167,6 +167,8 @@ const runtime_profile& sglang_profile() {
       .kv_formula_tail = no_tail,
       .kv_source = "sglang model_runner.py profile_max_num_token (cell: K and V of the rank's KV heads, or MLA's latent, per layer); page_size 1",
       .solves_gpu_layers = false,
+      .spans_machines = true,
+      .takes_tensor_parallel = true,
   };
   return kProfile;
 }

@@ -58,14 +58,6 @@ std::vector<uint64_t> stage_sizes(uint64_t layers, uint64_t pp) {
   return n;
 }
 
-// A layer's weight bytes: its routed experts apart (blk_experts), the rest of the stack shared evenly.
-uint64_t layer_weights(const weight_split& w, uint64_t b, uint64_t n) {
-  uint64_t experts = 0;
-  for (const uint64_t e : w.blk_experts) experts += e;
-  const uint64_t rest = w.layers.value - std::min(w.layers.value, experts);
-  return rest / n + (b + 1 == n ? rest % n : 0) + (b < w.blk_experts.size() ? w.blk_experts[b] : 0);
-}
-
 // Expert parallel (--enable-expert-parallel, EP = TP here): whole experts per GPU, the first E % EP GPUs one more
 // (vllm/model_executor/layers/fused_moe/config.py); the tightest GPU holds ceil(E / EP) of each layer's experts
 // where tensor parallel gives every GPU 1/TP of each. Returns what that adds to the tightest GPU of a stage.
@@ -94,7 +86,7 @@ std::vector<stage> plan_stages(const plan& p) {
     for (uint64_t b = first; b < first + count && b < p.s.layers.size(); ++b) {
       const layer_spec& l = p.s.layers[b];
       const bool split = l.attention != attention_kind::mla;  // the latent is whole on every rank
-      w.add(layer_weights(p.weights, b, n));
+      w.add(layer_weight_bytes(p.weights, b, n));
       const uint64_t cache = b < p.kv_layer.size() ? p.kv_layer[b] : 0;
       kv.add(split ? cache / kv_heads * rank_heads : cache);
       const uint64_t per_token = bytes_per_token(p, l);
@@ -319,6 +311,9 @@ const runtime_profile& vllm_profile() {
       .kv_formula_tail = no_tail,
       .kv_source = "vLLM paged KV cache: K and V per layer in blocks of 16 tokens (vllm/config.py CacheConfig)",
       .solves_gpu_layers = false,
+      .spans_machines = true,
+      .takes_tensor_parallel = true,
+      .takes_pipeline_parallel = true,
       .compact_kv = "fp8",
   };
   return kProfile;

@@ -57,7 +57,8 @@ export function settingsFrom(options, read, skip = []) {
     const v = SETTINGS.test(o.group) && !skip.includes(o.name) ? read(o.name) : null;
     if (v == null || v === '') continue;
     const n = Number(v) * (o.param_factor ?? 1);
-    out[o.name] = /integer|number/.test(o.type) ? (o.type === 'integer' ? Math.round(n) : n) : o.type === 'boolean' ? /^(1|true|yes|on)$/i.test(v) : String(v);
+    // (a value that is not a number goes as typed: the core refuses it by name rather than a silent default)
+    out[o.name] = /integer|number/.test(o.type) && Number.isFinite(n) ? (o.type === 'integer' ? Math.round(n) : n) : o.type === 'boolean' ? /^(1|true|yes|on)$/i.test(v) : String(v);
   }
   return out;
 }

@@ -8,6 +8,7 @@
 // through formatBytes() in the page's unit.
 import { estimateReport, table } from '../../shared/estimator.js';
 import { breakdown, formatBytes, formatCount } from '../../shared/format.js';
+import { shortGpuName } from '../../shared/verdict.js';
 import { $, el } from '../render.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -146,7 +147,7 @@ function devicesChart(report, width, unit) {
   const axisMax = ticks[ticks.length - 1] || 1;
   const x = (b) => pad + (b / axisMax) * (width - 2 * pad);
   const tight = rows.reduce((a, d) => (d.headroom_bytes < a.headroom_bytes ? d : a));
-  const name = (d) => `GPU ${d.index}${d.gpu ? ` (${d.gpu.replace(/^(NVIDIA (GeForce )?|AMD (Radeon )?|Intel )/, '')})` : ''}`;
+  const name = (d) => `GPU ${d.index}${d.gpu ? ` (${shortGpuName(d.gpu)})` : ''}`;
   const title = `Each GPU against its memory${gpus.length > rows.length ? ` (the first ${rows.length} of ${gpus.length})` : ''}: ${name(tight)} is the tightest, ` +
     (tight.headroom_bytes >= 0 ? `${bytes(tight.headroom_bytes)} to spare` : `${bytes(-tight.headroom_bytes)} short`);
   const { figure, root } = chartBox('capacity', title, width, H);
