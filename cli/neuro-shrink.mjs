@@ -604,12 +604,14 @@ async function estimateGguf(file, request) {
 }
 
 // A GGUF-only repository: the file of `type` (or Q4_K_M), its header read by Range.
-async function ggufRepo(hub, id, type) {
+async function ggufRepo(hub, id, type, mmproj) {
   const { ggufRepoModel } = await import(new URL('../dist/shared/gguf-repo.js', import.meta.url).href);
   process.stderr.write(`[+] ${id} has no config.json: reading the header of its ${type || 'Q4_K_M'} GGUF file by Range...\n`);
   try {
-    const m = await ggufRepoModel(id, { ...hubOptions(hub), type });
+    const m = await ggufRepoModel(id, { ...hubOptions(hub), type, mmproj });
     process.stderr.write(`[+] ${m.file}: ${m.read.toLocaleString('en-US')} bytes read of ${m.size_total.toLocaleString('en-US')}${m.parts ? ` in ${m.parts.length} parts` : ''}\n`);
+    if (m.mmproj) process.stderr.write(`[+] Projector: ${m.mmproj.file} (${m.mmproj.read.toLocaleString('en-US')} bytes of its header read)\n`);
+    else if (mmproj) process.stderr.write(`[!] ${id} has no mmproj file: the projector is not counted.\n`);
     return m;
   } catch (err) {
     if (err instanceof hub.HubError) throw hubFailure(err, hub);
@@ -682,11 +684,12 @@ async function main(argv) {
     const fetched = await fetchFromHub(hub, model, limits).catch(async (err) => {
       // No config.json: a GGUF-only repository is estimated from the header of its file of that type.
       if (!/has no config\.json/.test(err.message)) throw err;
-      return { gguf: await ggufRepo(hub, model, request.quantization) };
+      return { gguf: await ggufRepo(hub, model, request.quantization, request.mmproj === true) };
     });
     request.model_id = model;
     if (fetched.gguf) {
       request.hub = { gguf_files: fetched.gguf.files.length };
+      if (fetched.gguf.mmproj) request.mmproj_file = fetched.gguf.mmproj.digest;
       report = await estimateGguf(fetched.gguf, request);
     } else {
       request.config = fetched.config;

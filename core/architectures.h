@@ -108,6 +108,8 @@ inline constexpr architecture kTable[] = {
   {"lfm2_vl",            "Lfm2VlForConditionalGeneration",     "lfm2",        none},      // text LFM2; its vision in an mmproj
   {"molmo",              "",                                   "none",        none},      // remote code MolmoForCausalLM; no GGUF converter
   {"phi3_v",             "",                                   "phi3",        none},      // remote code Phi3VForCausalLM; text as Phi-3
+  {"qwen2_audio",        "Qwen2AudioForConditionalGeneration", "qwen2",       none},      // text as Qwen2; its Whisper-style encoder in an mmproj
+  {"minicpmv",           "",                                   "none",        none},      // remote code MiniCPMV; llama.cpp converts its parts with its own scripts (the text row serves)
   {"lfm2-vl",            "",                                   "lfm2",        none},      // Liquid's remote-code spelling (class as lfm2_vl)
   {"falcon_h1",          "FalconH1ForCausalLM",                "falcon-h1",   none},      // FalconH1Model, LLM_ARCH_FALCON_H1 (attention and Mamba-2 in every layer)
   {"granitemoehybrid",   "GraniteMoeHybridForCausalLM",        "granitehybrid", none},    // GraniteHybridModel, LLM_ARCH_GRANITE_HYBRID

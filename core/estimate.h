@@ -33,6 +33,16 @@ struct training_options {
   std::string offload;           // "", "optimizer", "params", "optimizer,params" (ZeRO-Offload / ZeRO-Infinity to CPU)
 };
 
+// A multimodal projector GGUF (llama.cpp's mmproj file: general.architecture "clip"), as fileHeader's
+// `projector` digest gives it: its tensor data is what llama.cpp's clip loader allocates for the weights.
+struct projector_file {
+  std::string file_type;         // the type most of its bytes are in ("F16", "Q8_0", ...)
+  std::string projector_type;    // clip.projector_type ("qwen2.5vl_merger", "gemma3", "mlp", ...); "" when absent
+  uint64_t tensor_bytes = 0;
+  uint64_t tensors = 0;
+  bool vision = false, audio = false;  // clip.has_vision_encoder, clip.has_audio_encoder
+};
+
 struct estimate_options {
   std::string quantization;    // a weight_format name; "" = the checkpoint's own dtype (torch_dtype)
   std::string kv_cache_dtype;    // a kv_dtype name for K and V; "" = the runtime's compute dtype
@@ -63,6 +73,8 @@ struct estimate_options {
                                    // nvidia-smi, a little under the spec sheet's); without, a GPU not in the catalogue
                                    // (its bandwidth unknown, so no speed); 0 = the catalogue's memory
   std::string mode;                // "" or "inference"; "train" for the training estimate
+  bool mmproj = false;             // llama.cpp --mmproj: the multimodal projector (vision or audio encoder) loaded beside the model
+  std::optional<projector_file> mmproj_file;  // its GGUF's header digest; absent = sized from config.json's encoder
   bool repo_has_gguf = false;      // the Hub says the model's repository holds .gguf files (hub.gguf_files): llama.cpp's -hf
   // A GGUF file's own tensors (gguf_model.h): the llama.cpp weights of its file type come from it rather than
   // from the plan of what the converter and llama-quantize would write; other file types are still planned.

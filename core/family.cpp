@@ -184,15 +184,11 @@ void generic_build(const model_spec& s, inventory_builder& b) {
 const family_rule& generic_family() { return kGeneric[0]; }
 
 namespace {
-// The rule groups find_family searches. The first-estimate build links the decoder and classic rules only;
-// the large decoders (MLA, DSA, NAS, Llama 4), the state-space / hybrid and the vision-language rules are listed
-// by name (kHandedOver) and answered by the full module (config.cpp's needs_full_estimator).
+// The rule groups find_family searches. The first-estimate build links the decoder and classic rules only; a
+// model_type without a rule there (the large decoders, the state-space / hybrid, vision-language and long-tail
+// rules, and the fallbacks) is handed to the full module (config.cpp's needs_full_estimator), whose catalogue
+// lists every model_type. The first one lists the rules it links.
 #ifdef NEURO_SHRINK_FIRST_ESTIMATE
-#define NEURO_SHRINK_NAME(types, source, read, build) std::string_view(types),
-constexpr std::string_view kHandedOver[] = {NEURO_SHRINK_LARGE_DECODER_RULES(NEURO_SHRINK_NAME) NEURO_SHRINK_SSM_RULES(NEURO_SHRINK_NAME)
-                                               NEURO_SHRINK_VLM_RULES(NEURO_SHRINK_NAME) NEURO_SHRINK_LONGTAIL_DENSE_RULES(NEURO_SHRINK_NAME)
-                                               NEURO_SHRINK_LONGTAIL_MOE_RULES(NEURO_SHRINK_NAME)};
-#undef NEURO_SHRINK_NAME
 auto rule_groups() { return std::array{decoder_families(), classic_families()}; }
 #else
 auto rule_groups() {
@@ -215,9 +211,6 @@ std::vector<std::string_view> known_model_types() {
   std::vector<std::string_view> out;
   for (auto group : rule_groups())
     for (const auto& f : group) add_types(out, f.model_types);
-#ifdef NEURO_SHRINK_FIRST_ESTIMATE
-  for (auto types : kHandedOver) add_types(out, types);
-#endif
   return out;
 }
 

@@ -743,7 +743,7 @@ gguf_plan plan_gguf(const model_spec& s, const inventory& inv, const gguf_file_t
   uint64_t skipped_vision = 0, skipped_mtp = 0;
   const bool post_norms = std::any_of(inv.tensors.begin(), inv.tensors.end(), [](const tensor_entry& t) { return split_name(t.name).module == "post_feedforward_layernorm"; });
   for (const auto& t : inv.tensors) {
-    if (t.component == "vision" || t.component == "projector") { skipped_vision += t.instances(); continue; }
+    if (in_projector_file(t.component)) { skipped_vision += t.instances(); continue; }
     if (t.component == "mtp") { skipped_mtp += t.instances(); continue; }
     const name_parts p = split_name(t.name);
     const std::vector<uint32_t> layers = layers_of(s, t);

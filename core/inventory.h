@@ -36,6 +36,9 @@ struct tensor_entry {
   uint64_t instances() const { return layers * copies; }
 };
 
+// The encoders and projectors that llama.cpp keeps in a second GGUF (the mmproj file), not in the model's.
+inline bool in_projector_file(std::string_view component) { return component == "vision" || component == "audio" || component == "projector"; }
+
 struct inventory {
   std::vector<tensor_entry> tensors;
 };

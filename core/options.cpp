@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "file_headers.h"
 #include "formats.h"
 #include "gguf_quant.h"
 #include "interconnects.h"
@@ -221,6 +222,10 @@ constexpr option_info kSchema[] = {
    .accepts = FULL_TEXT("REGEX=DEVICE pairs as llama.cpp's -ot takes them, e.g. exps=CPU or blk\\.(1[0-9])\\.ffn_.*=CUDA1"),
    .code = "invalid_override_tensor",
    .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.override_tensor = comma_items(v.s); })},
+  {.name = "mmproj", .type = option_type::boolean, .group = "llama.cpp",
+   .doc = FULL_TEXT("llama.cpp's --mmproj: load the model's multimodal projector (its vision or audio encoder) on the first GPU, as llama-server -hf does when the repository has one; its weights from the mmproj file's header (mmproj_file), else from config.json's encoder at F16"),
+   .default_is = dk::integer, .default_integer = [] { return int64_t{0}; }, .code = "invalid_request",
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.mmproj = v.b; })},
   {.name = "tensor_split", .type = option_type::string, .group = "llama.cpp",
    .doc = FULL_TEXT("llama.cpp's --tensor-split: each GPU's share of the layers, e.g. 3,1"), .metavar = "A,B,...",
    .default_text = FULL_TEXT("in proportion to each GPU's memory, as llama.cpp splits by free memory"), .code = "invalid_tensor_split",
@@ -337,6 +342,9 @@ constexpr option_info kSchema[] = {
   {.name = "weights", .type = option_type::array, .group = "hub",
    .doc = FULL_TEXT("the checkpoint's safetensors headers, one digest per file (fileHeader's weights): parameters and weights are counted from them, and an unknown model_type's attention read from their shapes"),
    .code = "invalid_weights"},
+  {.name = "mmproj_file", .type = option_type::object, .group = "hub",
+   .doc = FULL_TEXT("the mmproj GGUF's header digest (fileHeader's projector): file_type, projector_type, tensor_bytes, tensors, vision, audio"),
+   .code = "invalid_mmproj_file"},
   {.name = "config_only", .type = option_type::boolean, .group = "hub",
    .doc = FULL_TEXT("front ends: estimate from config.json alone, without reading the weight files' headers (by Range, a few KB to a few MB per file)"),
    .default_is = dk::integer, .default_integer = [] { return int64_t{0}; }, .code = "invalid_request"},
@@ -520,6 +528,44 @@ void read_config(const option_info& o, const json& v, request_options& out, std:
     refuse(o, "The config is nested more than 64 levels deep; no config.json is. Give the real config.json.", issues);
 }
 
+// mmproj_file: the digest fileHeader writes for a GGUF of general.architecture "clip", each field checked.
+void read_projector_file(const option_info& o, const json& v, request_options& out, std::vector<issue>& issues) {
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+  (void)out;
+  if (!v.is_object()) refuse_value(o, v, issues);  // the full module reads it (report.cpp hands it over)
+#else
+  auto bad = [&](const std::string& field, const std::string& why) {
+    issues.push_back({std::string(o.code), "mmproj_file." + field, "mmproj_file." + field + " " + why + ": pass the projector digest fileHeader gives for an mmproj GGUF.", severity::error});
+  };
+  if (!v.is_object()) { refuse_value(o, v, issues); return; }
+  projector_file f;
+  auto whole = [&](const char* k, uint64_t max, uint64_t& to) {
+    const auto it = v.find(k);
+    if (it == v.end() || !it->is_number_unsigned() || it->get<uint64_t>() > max) return bad(k, "must be a whole number from 0 to " + text_of(max));
+    to = it->get<uint64_t>();
+  };
+  auto word = [&](const char* k, std::string& to) {
+    const auto it = v.find(k);
+    if (it == v.end()) return;
+    if (!it->is_string() || it->get_ref<const std::string&>().size() > 64) return bad(k, "must be a name of at most 64 characters");
+    to = it->get<std::string>();
+  };
+  auto flag = [&](const char* k, bool& to) {
+    const auto it = v.find(k);
+    if (it != v.end() && !it->is_boolean()) return bad(k, "must be true or false");
+    to = it != v.end() && it->get<bool>();
+  };
+  const size_t before = issues.size();
+  whole("tensor_bytes", request_limits::projector_bytes, f.tensor_bytes);
+  whole("tensors", header_limits::gguf_tensors, f.tensors);
+  word("file_type", f.file_type);
+  word("projector_type", f.projector_type);
+  flag("vision", f.vision);
+  flag("audio", f.audio);
+  if (issues.size() == before) out.estimate.mmproj_file = std::move(f);
+#endif
+}
+
 void read_contexts(const option_info& o, const json& v, request_options& out, std::vector<issue>& issues) {
   if (!v.is_array() || v.empty() || v.size() > o.max_items) {
     refuse(o, "contexts takes " + what_it_takes(o) + ", not " + shown(v) + ".", issues);
@@ -647,6 +693,8 @@ void read_options(const json& req, request_options& out, std::vector<issue>& iss
       read_config(o, *value, out, issues);
     } else if (o.name == "weights") {
       if (!value->is_array()) refuse_value(o, *value, issues);  // read by weight_files.cpp
+    } else if (o.name == "mmproj_file") {
+      read_projector_file(o, *value, out, issues);
     } else if (o.type == option_type::array) {
       read_contexts(o, *value, out, issues);
     } else if (o.type == option_type::object) {

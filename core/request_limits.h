@@ -24,6 +24,7 @@ inline constexpr uint64_t max_num_batched_tokens = context_tokens;  // vLLM: a f
 inline constexpr uint64_t max_num_seqs = batch_size;           // vLLM
 inline constexpr uint64_t gpu_memory_bytes = uint64_t{1} << 46;  // 64 TiB: over 200 times the largest GPU (B300, 288 GB)
 inline constexpr uint64_t host_bandwidth = 100'000'000'000'000;  // 100 TB/s: 12 times an MI355X's HBM; no system RAM is near
+inline constexpr uint64_t projector_bytes = uint64_t{1} << 40;  // an mmproj file's tensor data: 1 TiB, ~1,000 times the largest (InternViT-6B at F16 is 11 GB)
 inline constexpr uint64_t gpu_layers = 100000;                 // llama.cpp -ngl (config layers are capped at 10,000)
 // Training: per-GPU micro-batches and sequences far past any run's, a LoRA rank past any adapter's.
 inline constexpr uint64_t micro_batch = 1'000'000;             // sequences per GPU per step

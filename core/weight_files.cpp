@@ -463,6 +463,35 @@ void write_files_reading(json_writer& w, const files_reading& r, const weight_fi
 
 // ---- The header reply front ends get --------------------------------------------------------------------
 
+namespace {
+// llama.cpp's multimodal projector files (mmproj) carry general.architecture "clip" (tools/mtmd/clip-impl.h).
+bool is_projector_gguf(const file_header& h) {
+  const gguf_value* a = h.find("general.architecture");
+  return h.format == "gguf" && a && a->type == 8 && a->text == "clip";
+}
+
+// `projector`: what the request's mmproj_file takes (options.cpp read_projector_file).
+void write_projector_digest(json_writer& w, const file_header& h) {
+  std::vector<std::pair<std::string_view, uint64_t>> by_type;
+  for (const auto& t : h.tensors) {
+    auto it = std::find_if(by_type.begin(), by_type.end(), [&](auto& p) { return p.first == t.type; });
+    if (it == by_type.end()) by_type.push_back({t.type, t.bytes});
+    else it->second += t.bytes;
+  }
+  const auto most = std::max_element(by_type.begin(), by_type.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  auto text = [&](std::initializer_list<const char*> keys) {
+    for (const char* k : keys)
+      if (const gguf_value* v = h.find(k); v && v->type == 8) return v->text.substr(0, 64);
+    return std::string();
+  };
+  auto flag = [&](const char* k) { const gguf_value* v = h.find(k); return v && v->type == 7 && v->boolean; };
+  w.key("projector").begin_object().field("file_type", most == by_type.end() ? std::string_view() : most->first)
+      .field("projector_type", text({"clip.projector_type", "clip.vision.projector_type", "clip.audio.projector_type"}))
+      .field("tensor_bytes", h.data_bytes).field("tensors", static_cast<uint64_t>(h.tensors.size()))
+      .field("vision", flag("clip.has_vision_encoder")).field("audio", flag("clip.has_audio_encoder")).end_object();
+}
+}  // namespace
+
 std::string file_header_json(std::span<const uint8_t> bytes, uint64_t file_size) {
   const file_header h = read_file_header(bytes, file_size);
   json_writer w;
@@ -518,6 +547,7 @@ std::string file_header_json(std::span<const uint8_t> bytes, uint64_t file_size)
     w.key("weights");
     write_weight_files(w, digest_weight_file(h));
   }
+  if (h.status == header_status::ok && is_projector_gguf(h)) write_projector_digest(w, h);
   w.key("issues").begin_array();
   for (const auto& i : h.issues)
     w.begin_object().field("code", i.code).field("field", i.field).field("message", i.message).field("level", "error").end_object();

@@ -82,7 +82,7 @@ bool size_weights(plan& p) {
   checked_u64 experts;
   for (const auto& t : p.tensors.inv.tensors) {
     if (t.component == "mtp") continue;  // multi-token-prediction modules: stored, not loaded for plain decoding
-    if (p.rt.vision_in_separate_file && (t.component == "vision" || t.component == "projector")) continue;  // llama.cpp's mmproj GGUF
+    if (p.rt.vision_in_separate_file && in_projector_file(t.component)) continue;  // llama.cpp's mmproj GGUF
     uint64_t one = tensor_bytes(t, p.f);
     if (p.rt.one_dimensional_f32 && t.rank <= 1 && p.f.layout == weight_layout::dense) one = t.elements() * 4;
     const auto bytes = checked_u64::product({one, t.instances()});

@@ -26,7 +26,7 @@ cp build-wasm/out/neuro-shrink-core.js build-wasm/out/neuro-shrink-core.wasm bui
 # 100 KB gzipped budget. web/ keeps the readable sources.
 if [ -x node_modules/.bin/terser ]; then
   while IFS= read -r -d '' js; do
-    node_modules/.bin/terser "$js" --module --compress --mangle --output "$js.min" && mv "$js.min" "$js"
+    node_modules/.bin/terser "$js" --module --compress passes=2 --mangle --output "$js.min" && mv "$js.min" "$js"
   done < <(find dist -name '*.js' -print0)
 else
   echo "note: node_modules/.bin/terser is missing (run scripts/setup.sh); dist/ is not minified"

@@ -732,3 +732,87 @@ TEST_CASE("microsoft/Phi-3.5-vision-instruct (phi3_v, remote code): Phi-3 text, 
   CHECK(p.total.value == 4'146'621'440ull);  // NVIDIA's NIM page and the Hub's safetensors metadata (SOURCES.md)
   CHECK(component_of(p, "vision") == 303'507'456ull);  // CLIP ViT-L/14-336 with its pre and post LayerNorms
 }
+
+// MiniCPM-V configs as transcribed in tests/fixtures/SOURCES.md (no verbatim openbmb config.json was found; the
+// totals pin every structural field: 27 stored SigLIP layers, 64 queries, 96 for 2.5).
+const char* const kMiniCPMV26 =
+    R"({"_name_or_path":"openbmb/MiniCPM-V-2_6","architectures":["MiniCPMV"],"attention_dropout":0.0,"auto_map":{"Aut)"
+    R"(oConfig":"configuration_minicpm.MiniCPMVConfig","AutoModel":"modeling_minicpmv.MiniCPMV","AutoModelForCausalLM)"
+    R"(":"modeling_minicpmv.MiniCPMV"},"batch_vision_input":true,"bos_token_id":151643,"drop_vision_last_layer":false)"
+    R"(,"eos_token_id":151645,"hidden_act":"silu","hidden_size":3584,"image_size":448,"initializer_range":0.02,"inter)"
+    R"(mediate_size":18944,"max_position_embeddings":32768,"max_window_layers":28,"model_type":"minicpmv","num_attent)"
+    R"(ion_heads":28,"num_hidden_layers":28,"num_key_value_heads":4,"patch_size":14,"query_num":64,"rms_norm_eps":1e-)"
+    R"(06,"rope_theta":1000000.0,"slice_config":{"max_slice_nums":9,"model_type":"minicpmv","patch_size":14,"scale_re)"
+    R"(solution":448},"slice_mode":true,"sliding_window":131072,"tie_word_embeddings":false,"torch_dtype":"bfloat16",)"
+    R"("use_cache":true,"use_image_id":true,"use_sliding_window":false,"version":2.6,"vision_batch_size":16,"vision_c)"
+    R"(onfig":{"hidden_size":1152,"image_size":980,"intermediate_size":4304,"model_type":"siglip","num_attention_head)"
+    R"(s":16,"num_hidden_layers":27,"patch_size":14},"vocab_size":151666})";
+const char* const kMiniCPMV4 =
+    R"({"architectures":["MiniCPMV"],"model_type":"minicpmv","version":4.0,"hidden_size":2560,"intermediate_size":102)"
+    R"(40,"num_attention_heads":32,"num_hidden_layers":32,"num_key_value_heads":2,"head_dim":128,"vocab_size":73448,")"
+    R"(tie_word_embeddings":false,"max_position_embeddings":32768,"query_num":64,"image_size":448,"drop_vision_last_l)"
+    R"(ayer":false,"batch_vision_input":true,"slice_mode":true,"vision_config":{"hidden_size":1152,"image_size":980,")"
+    R"(intermediate_size":4304,"model_type":"siglip_vision_model","num_attention_heads":16,"num_hidden_layers":27,"pa)"
+    R"(tch_size":14}})";
+const char* const kMiniCPMV45 =
+    R"({"architectures":["MiniCPMV"],"model_type":"minicpmv","version":4.5,"hidden_size":4096,"intermediate_size":122)"
+    R"(88,"num_attention_heads":32,"num_hidden_layers":36,"num_key_value_heads":8,"head_dim":128,"attention_bias":fal)"
+    R"(se,"vocab_size":151748,"tie_word_embeddings":false,"max_position_embeddings":40960,"query_num":64,"image_size")"
+    R"(:448,"drop_vision_last_layer":false,"batch_vision_input":true,"slice_mode":true,"vision_config":{"hidden_size")"
+    R"(:1152,"image_size":980,"intermediate_size":4304,"model_type":"siglip_vision_model","num_attention_heads":16,"n)"
+    R"(um_hidden_layers":27,"patch_size":14}})";
+const char* const kMiniCPMLlama3V25 =
+    R"({"architectures":["MiniCPMV"],"model_type":"minicpmv","version":2.5,"hidden_size":4096,"intermediate_size":143)"
+    R"(36,"num_attention_heads":32,"num_hidden_layers":32,"num_key_value_heads":8,"vocab_size":128256,"tie_word_embed)"
+    R"(dings":false,"max_position_embeddings":8192,"query_num":96,"image_size":448,"drop_vision_last_layer":false,"vi)"
+    R"(sion_config":{"hidden_size":1152,"image_size":980,"intermediate_size":4304,"model_type":"idefics2","num_attent)"
+    R"(ion_heads":16,"num_hidden_layers":27,"patch_size":14}})";
+
+TEST_CASE("openbmb MiniCPM-V 2.5, 2.6, 4 and 4.5 (minicpmv, remote code): the text model by version, NaViT SigLIP, the Resampler, exact", "[params][minicpmv]") {
+  struct row { const char* config; const char* text; uint64_t total, projector; };
+  for (const row& r : {row{kMiniCPMV26, "qwen2", 8'099'175'152ull, 68'619'264ull}, row{kMiniCPMV4, "llama", 4'059'533'040ull, 35'906'560ull},
+                       row{kMiniCPMV45, "qwen3", 8'695'895'280ull, 88'907'776ull}, row{kMiniCPMLlama3V25, "llama", 8'537'092'336ull, 89'038'848ull}}) {
+    const auto parsed = parse_config(r.config);
+    REQUIRE(parsed.ok());
+    CHECK(parsed.spec.text_family == r.text);
+    const auto p = count_parameters(build_inventory(parsed.spec));
+    CHECK(p.total.value == r.total);  // the Hub totals (llmfit's parameters_raw; SOURCES.md)
+    CHECK(component_of(p, "vision") == 417'792'240ull);  // 27 NaViT SigLIP layers, 4,900 positions, post-LayerNorm
+    CHECK(component_of(p, "projector") == r.projector);
+  }
+}
+
+TEST_CASE("minicpmv: drop_vision_last_layer's class default removes a layer; an unknown version is refused by its field", "[params][minicpmv]") {
+  std::string cfg = kMiniCPMV26;
+  const auto at = cfg.find("\"drop_vision_last_layer\":false,");
+  REQUIRE(at != std::string::npos);
+  cfg.erase(at, std::string("\"drop_vision_last_layer\":false,").size());
+  const auto dropped = parse_config(cfg);
+  REQUIRE(dropped.ok());
+  CHECK(count_parameters(build_inventory(dropped.spec)).total.value == 8'099'175'152ull - 15'239'504ull);  // one SigLIP layer
+  std::string v20 = kMiniCPMV26;
+  v20.replace(v20.find("\"version\":2.6"), 13, "\"version\":2.0");
+  const auto refused = parse_config(v20);
+  CHECK_FALSE(refused.ok());
+  CHECK(refused.issues.at(0).field == "version");
+}
+
+// Qwen2-Audio-7B's config as a public test transcribes it (tests/fixtures/SOURCES.md: not byte-exact).
+const char* const kQwen2Audio7B =
+    R"({"architectures":["Qwen2AudioForConditionalGeneration"],"model_type":"qwen2_audio","_name_or_path":"Qwen/Qwen2)"
+    R"(-Audio-7B","audio_token_index":151646,"vocab_size":156032,"audio_config":{"model_type":"qwen2_audio_encoder",")"
+    R"(num_mel_bins":128,"encoder_layers":32,"encoder_attention_heads":20,"encoder_ffn_dim":5120,"d_model":1280,"acti)"
+    R"(vation_function":"gelu","scale_embedding":false,"max_source_positions":1500},"text_config":{"bos_token_id":151)"
+    R"(643,"eos_token_id":151645,"intermediate_size":11008,"max_position_embeddings":8192,"model_type":"qwen2","rope_)"
+    R"(theta":10000,"rms_norm_eps":1e-05,"sliding_window":32768,"torch_dtype":"bfloat16","use_mrope":false,"vocab_siz)"
+    R"(e":156032}})";
+
+TEST_CASE("Qwen/Qwen2-Audio-7B (qwen2_audio): Qwen2 text, the Whisper-style audio encoder, its projector, exact", "[params][qwen2_audio]") {
+  const auto parsed = parse_config(kQwen2Audio7B);
+  REQUIRE(parsed.ok());
+  CHECK(parsed.spec.text_family == "qwen2");
+  const auto p = count_parameters(build_inventory(parsed.spec));
+  CHECK(p.total.value == 8'397'094'912ull);  // the Hub's safetensors total (SOURCES.md)
+  CHECK(component_of(p, "audio") == 636'968'960ull);  // 32 encoder layers, two convolutions, 1,500 stored positions
+  CHECK(component_of(p, "projector") == 5'246'976ull);
+}

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "estimate.h"
+#include "fixture.h"
 
 using namespace neuroshrink;
 
@@ -171,4 +172,48 @@ TEST_CASE("ollama#8361: Llama-3.1-8B F16 kept in CPU_Mapped", "[llama.cpp][publi
   const auto r = run(kLlama31_8B, o);
   const double host = compare("model buffer, host (CPU_Mapped)", bytes_of(r, "model_buffer_host"), 15317.02);
   CHECK(std::fabs(host) < 0.01);
+}
+
+// --mmproj: the projector's weights as clip.cpp's "model size" line prints them (the sum of the mmproj file's tensor
+// bytes; llamacpp-logs.json gemma3-4b-mmproj-f16-cuda and qwen2.5-vl-7b-mmproj-bf16-rocm), sized from config.json
+// (tests/fixtures/configs) as convert_hf_to_gguf.py --mmproj writes them, on the first GPU.
+TEST_CASE("llama.cpp --mmproj from config.json: Gemma 3 4B (F16) and Qwen2.5-VL-7B (BF16) projector weights, exact to the log", "[llamacpp][published][mmproj]") {
+  struct row { const char* fixture_name; const char* what; double logged_mib; };
+  for (const row& c : {row{"google__gemma-3-4b-it", "gemma-3-4b-it mmproj F16, CUDA0 (llama.cpp PR 22790)", 811.79},
+                       row{"Qwen__Qwen2.5-VL-7B-Instruct", "Qwen2.5-VL-7B-Instruct mmproj-BF16, ROCm0 (code index id 51961927824)", 1291.40}}) {
+    estimate_options o;
+    o.runtime = "llama.cpp";
+    o.quantization = "Q4_K_M";
+    o.mmproj = true;
+    const auto r = estimate(fixture(c.fixture_name), o);
+    REQUIRE(r.ok());
+    const uint64_t mmproj = bytes_of(r, "vision_encoder");
+    compare(c.what, static_cast<double>(mmproj), c.logged_mib);
+    CHECK(exact(static_cast<double>(mmproj), c.logged_mib));
+    bool on_gpu = false;
+    for (const auto& comp : r.components) on_gpu = on_gpu || (comp.key == "vision_encoder" && !comp.host);
+    CHECK(on_gpu);
+    o.mmproj = false;
+    const auto without = estimate(fixture(c.fixture_name), o);
+    CHECK(r.memory.weights_bytes == without.memory.weights_bytes + mmproj);  // conserved: the model's bytes unchanged
+    CHECK(r.memory.gpu_bytes == without.memory.gpu_bytes + mmproj);
+  }
+}
+
+TEST_CASE("llama.cpp --mmproj: the file's header digest is taken as is; a text-only model says nothing is counted", "[llamacpp][mmproj]") {
+  estimate_options o;
+  o.runtime = "llama.cpp";
+  o.quantization = "Q4_K_M";
+  o.mmproj = true;
+  o.mmproj_file = projector_file{"Q8_0", "qwen3vl_merger", 642'926'592, 352, true, false};
+  const auto r = estimate(fixture("Qwen__Qwen3-VL-8B-Instruct"), o);
+  REQUIRE(r.ok());
+  CHECK(bytes_of(r, "vision_encoder") == 642'926'592ull);
+  o.mmproj_file.reset();
+  const auto text = estimate(fixture("meta-llama__Llama-2-7b-hf"), o);
+  REQUIRE(text.ok());
+  CHECK(bytes_of(text, "vision_encoder") == 0);
+  bool said = false;
+  for (const auto& i : text.issues) said = said || (i.code == "mmproj_none" && i.field == "mmproj");
+  CHECK(said);
 }

@@ -53,7 +53,9 @@ json good_value(const option_info& o) {
       // weights: one file storing the embedding alone, which the estimate then counts from.
       if (o.name == "weights") return json::array({{{"groups", json::array({{{"name", "model.embed_tokens.weight"}, {"dtype", "F16"}, {"shape", {32000, 4096}}, {"count", 1}}})}}});
       return json{1024, 2048};
-    case option_type::object: return json{{"parameters_total", 1}};
+    case option_type::object:
+      if (o.name == "mmproj_file") return json{{"tensor_bytes", 600000000}, {"tensors", 400}, {"file_type", "F16"}, {"vision", true}};
+      return json{{"parameters_total", 1}};
   }
   return nullptr;
 }
@@ -67,7 +69,7 @@ const issue* first_error(const std::vector<issue>& issues) {
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string report(json req) {
-  req["config"] = fixture_text("meta-llama__Llama-2-7b-hf");
+  if (!req.contains("config")) req["config"] = fixture_text("meta-llama__Llama-2-7b-hf");
   return estimate_json(req.dump());
 }
 
@@ -77,7 +79,7 @@ TEST_CASE("the schema has every field the request reader reads", "[options]") {
   const std::set<std::string> expected = {
       "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
       "runtime", "flash_attention", "ubatch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
-      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "tensor_split", "split_mode", "nodes", "tensor_parallel", "pipeline_parallel", "expert_parallel", "interconnect", "host_memory_bytes", "training.method", "training.optimizer",
+      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "mmproj", "mmproj_file", "tensor_split", "split_mode", "nodes", "tensor_parallel", "pipeline_parallel", "expert_parallel", "interconnect", "host_memory_bytes", "training.method", "training.optimizer",
       "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
       "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};
   std::set<std::string> names;
@@ -103,6 +105,8 @@ TEST_CASE("every option is read: a value it takes is stored and changes what the
       if (o.group == "llama.cpp") base = {{"runtime", "llama.cpp"}, {"gpu", "RTX 4090"}, {"gpu_layers", 10}};
       if (o.group == "vllm") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}};
       if (o.name == "host_memory_bytes") base = {{"gpu", "RTX 4090"}};  // the fit on a chosen GPU counts system RAM
+      if (o.name == "mmproj_file") base = {{"runtime", "llama.cpp"}};     // a projector file is llama.cpp's
+      if (o.name == "mmproj") base = {{"runtime", "llama.cpp"}, {"config", fixture_text("google__gemma-3-4b-it")}};  // a model with a vision tower  // the fit on a chosen GPU counts system RAM
       if (o.group == "cluster") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"gpus", 8}};
       if (o.name == "tensor_split" || o.name == "split_mode") base = {{"runtime", "llama.cpp"}, {"gpu", {"RTX 3090", "RTX 3060"}}};
       if (o.group == "training") base = {{"mode", "train"}, {"gpus", 2}, {"training", {{"method", o.name == "training.freeze" ? "full" : "lora"}, {"zero", o.name == "training.zero" ? 1 : 3}}}};

@@ -69,6 +69,7 @@ function request({ params: p, model, catalogue: c }) {
   if (typed(p.gpu_memory_bytes) !== undefined) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes) || typed(p.gpu_memory_bytes);
   if (model.hub) r.hub = model.hub;
   if (model.weights) r.weights = model.weights;
+  if (model.mmproj && r.mmproj) r.mmproj_file = model.mmproj;
   if (p.mode === 'train') {
     r.mode = 'train';
     r.training = {

@@ -215,7 +215,7 @@ export class NeuroShrinkElement extends HTMLElement {
   }
 
   // { id, text } of the model's config.json: the site's shipped copy (offline too), else the Hub's.
-  async #config(model, limits, type) {
+  async #config(model, limits, type, mmproj) {
     const shipped = await shippedConfig(model).catch(() => null);
     if (shipped) return shipped;
     if (model === DEFAULT_MODEL.id) {
@@ -228,7 +228,7 @@ export class NeuroShrinkElement extends HTMLElement {
       // No config.json in a repository that exists: a GGUF-only one, whose file of the asked type is the model.
       if (err?.type === 'not_found' && err.entry === 'config.json') {
         const { ggufRepoModel } = await import('./shared/gguf-repo.js');
-        return { id: model, gguf: await ggufRepoModel(model, { type }) };
+        return { id: model, gguf: await ggufRepoModel(model, { type, mmproj }) };
       }
       // No way to the Hub (offline, or the network refuses it): say what the site could have answered.
       if (!err?.type || err.type === 'offline' || err.type === 'network') {
@@ -262,7 +262,7 @@ export class NeuroShrinkElement extends HTMLElement {
     this.#box.replaceChildren(el('p', `Fetching config for ${model}…`, 'muted'));
     let config;
     try {
-      config = await this.#config(model, cat.limits, attr('quantization'));
+      config = await this.#config(model, cat.limits, attr('quantization'), settingsFrom(cat.options, attr, []).mmproj === true);
     } catch (err) {
       if (ticket === this.#ticket) this.#fail(err?.type ?? 'network', err?.message ?? String(err));
       return;
@@ -282,6 +282,7 @@ export class NeuroShrinkElement extends HTMLElement {
       if (value) request[field] = value.trim();
     }
     Object.assign(request, settingsFrom(cat.options, attr, Object.keys(request)));  // llama.cpp's, vLLM's, a cluster's
+    if (request.mmproj && config.gguf?.mmproj) request.mmproj_file = config.gguf.mmproj.digest;
     // A GPU as people write it ("RTX 4060 Ti", "3060"): the catalogue name the page would pick (the smallest of
     // several); one that matches none goes to the core as written, which says so.
     if (request.gpu) request.gpu = resolveGpu(request.gpu, cat.gpus ?? []).name || request.gpu;

@@ -2,6 +2,7 @@
 // with the text family's own rule. Each part is counted as its own component.
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <utility>
 #include <vector>
 
@@ -407,6 +408,107 @@ void build_phi3_v(const model_spec& s, inventory_builder& b) {
     b.tensor(p + "glb_GN", {1, 1, sep}, tensor_role::projector, "projector");
     b.tensor(p + "sub_GN", {1, 1, 1, sep}, tensor_role::projector, "projector");
   }
+}
+
+// ---- Qwen2-Audio (qwen2_audio: configuration_qwen2_audio.py, modeling_qwen2_audio.py). A Qwen2 text model from
+// text_config under language_model.*; audio_tower.* a Whisper encoder (Qwen2AudioEncoder: two biased Conv1d of
+// kernel 3 over num_mel_bins, embed_positions [max_source_positions, d_model] stored though frozen, layers with
+// biased q/v/out and a bias-free k_proj, two LayerNorms, fc1/fc2, a final LayerNorm; the AvgPool1d has no
+// weights); multi_modal_projector.linear from d_model to the text width, biased. Checked: Qwen2-Audio-7B
+// 8,397,094,912 (the Hub total).
+void read_qwen2_audio(config_reader& r, model_spec& s) {
+  if (!read_text(r, s, "qwen2")) return;
+  config_reader a = r.sub("audio_config");  // Qwen2AudioEncoderConfig defaults
+  s.set_dim("audio_hidden_size", a.count({"d_model"}, 1280, limits::hidden));
+  s.set_dim("audio_layers", a.count({"encoder_layers"}, 32, limits::layers));
+  s.set_dim("audio_ffn", a.count({"encoder_ffn_dim"}, 5120, limits::intermediate));
+  s.set_dim("audio_mel_bins", a.count({"num_mel_bins"}, 128, 1 << 12));
+  s.set_dim("audio_positions", a.count({"max_source_positions"}, 1500, limits::positions));
+}
+
+void build_qwen2_audio(const model_spec& s, inventory_builder& b) {
+  b.set_prefix("language_model.");
+  find_family(s.text_family)->build(s, b);
+  b.set_prefix("");
+  const uint64_t d = s.dim("audio_hidden_size"), f = s.dim("audio_ffn");
+  const std::string t = "audio_tower.";
+  b.tensor(t + "conv1.weight", {d, s.dim("audio_mel_bins"), 3}, tensor_role::vision, "audio");
+  b.tensor(t + "conv1.bias", {d}, tensor_role::vision, "audio");
+  b.tensor(t + "conv2.weight", {d, d, 3}, tensor_role::vision, "audio");
+  b.tensor(t + "conv2.bias", {d}, tensor_role::vision, "audio");
+  b.tensor(t + "embed_positions.weight", {s.dim("audio_positions"), d}, tensor_role::vision, "audio");
+  const group g{"audio_layer", s.dim("audio_layers"), "audio"};
+  for (const char* n : {"q_proj", "v_proj", "out_proj"}) b.linear(g, t + "layers.{i}.self_attn." + n, d, d, tensor_role::vision, true);
+  b.linear(g, t + "layers.{i}.self_attn.k_proj", d, d, tensor_role::vision, false);
+  b.norm(g, t + "layers.{i}.self_attn_layer_norm", d, true);
+  b.linear(g, t + "layers.{i}.fc1", f, d, tensor_role::vision, true);
+  b.linear(g, t + "layers.{i}.fc2", d, f, tensor_role::vision, true);
+  b.norm(g, t + "layers.{i}.final_layer_norm", d, true);
+  b.norm_outside(t + "layer_norm", d, true, "audio");
+  b.linear_outside("multi_modal_projector.linear", s.hidden_size, d, tensor_role::projector, true, "projector");
+}
+
+// ---- MiniCPM-V 2.5 / 2.6 / 4 / 4.5 (minicpmv; remote code configuration_minicpm.py, modeling_minicpmv.py,
+// modeling_navit_siglip.py, resampler.py). The text model is a transformers decoder on the top-level fields,
+// chosen by "version" as vLLM's get_version_by_config and the remote code do: none or 2.5 Llama-3, 2.6 Qwen2,
+// 4.0 Llama (MiniCPM4), 4.5 Qwen3; stored under llm.*. The vision tower vpm.* is the NaViT SigLIP of
+// vision_config (MiniCPMVConfig's default 1152 / 4304 / 27 layers / 980 px / patch 14), no pooling head, its last
+// layer removed when drop_vision_last_layer (the class default true; the released configs say false). The
+// Resampler: query_num learned queries of the text width, kv_proj from the vision width (bias-free, Identity when
+// the widths agree), an nn.MultiheadAttention, ln_q / ln_kv / ln_post and a proj matrix; its 2-D sin-cos
+// positions are a buffer. Checked: MiniCPM-V-2_6 8,099,175,152, MiniCPM-V-4 4,059,533,040, MiniCPM-V-4_5
+// 8,695,895,280, MiniCPM-Llama3-V-2_5 8,537,092,336 (the Hub totals).
+std::string minicpmv_text(config_reader& r) {
+  const config_json* v = r.find({"version"});
+  std::string version = "2.5";
+  if (v && v->is_number()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v->get<double>());
+    version = buf;
+  } else if (v && v->is_string()) {
+    version = v->get<std::string>();
+  } else if (r.count_or({"hidden_size"}, 0, limits::hidden) == 2304 && r.count_or({"query_num"}, 64, 1 << 16) == 64) {
+    version = "2.0";  // get_version_by_config: an old config without version, MiniCPM-V 2.0's shape
+  }
+  if (version == "2.5") return "llama";
+  if (version == "2.6") return "qwen2";
+  if (version == "4" || version == "4.0") return "llama";
+  if (version == "4.5") return "qwen3";
+  r.error("unknown_version", r.field_name("version"),
+          "MiniCPM-V version " + version + " is not one this estimate knows (2.5, 2.6, 4.0 and 4.5 are; 2.0's MiniCPM-2.4B with a timm ViT is not): give the model's safetensors headers for an exact count.");
+  return "";
+}
+
+void read_minicpmv(config_reader& r, model_spec& s) {
+  const std::string text = minicpmv_text(r);
+  if (text.empty()) return;
+  s.text_family = text;
+  const family_rule* rule = find_family(text);
+  s.defaults_source += "; text model: " + std::string(rule->source);
+  rule->read(r, s);
+  config_reader v = r.sub("vision_config");
+  read_vit(v, s, 1152, 4304, 27, 980, 14);
+  s.set_dim("vision_siglip", 1);
+  s.set_dim("vision_use_head", 0);
+  const uint64_t layers = s.dim("vision_num_hidden_layers");
+  if (r.flag("drop_vision_last_layer", true) && layers > 0) s.set_dim("vision_num_hidden_layers", layers - 1);
+  s.set_dim("resampler_queries", r.count({"query_num"}, 64, 1 << 16));
+}
+
+void build_minicpmv(const model_spec& s, inventory_builder& b) {
+  b.set_prefix("llm.");
+  find_family(s.text_family)->build(s, b);
+  b.set_prefix("");
+  build_vision_tower(s, b, "vpm");
+  const uint64_t d = s.hidden_size, kv = s.dim("vision_hidden_size");
+  const std::string p = "resampler.";
+  b.tensor(p + "query", {s.dim("resampler_queries"), d}, tensor_role::projector, "projector");
+  if (kv != d) b.linear_outside(p + "kv_proj", d, kv, tensor_role::projector, false, "projector");
+  b.tensor(p + "attn.in_proj_weight", {3 * d, d}, tensor_role::projector, "projector");
+  b.tensor(p + "attn.in_proj_bias", {3 * d}, tensor_role::projector, "projector");
+  b.linear_outside(p + "attn.out_proj", d, d, tensor_role::projector, true, "projector");
+  for (const char* n : {"ln_q", "ln_kv", "ln_post"}) b.norm_outside(p + n, d, true, "projector");
+  b.tensor(p + "proj", {d, d}, tensor_role::projector, "projector");
 }
 
 // ---- Gemma 3 multimodal: configuration_gemma3.py / modeling_gemma3.py. A SigLIP vision tower (every

@@ -24,4 +24,6 @@
   X("lfm2-vl", "Liquid's remote code modeling_lfm2_vl.py (transformers' lfm2_vl)", read_lfm2_vl, build_lfm2_vl) \
   X("molmo", "config_molmo.py, modeling_molmo.py shipped with allenai/Molmo-7B-D-0924 (remote code)", read_molmo, build_molmo) \
   X("phi3_v", "configuration_phi3_v.py, modeling_phi3_v.py, image_embedding_phi3_v.py shipped with microsoft/Phi-3(.5)-vision (remote code)", read_phi3_v, build_phi3_v) \
+  X("qwen2_audio", "transformers configuration_qwen2_audio.py, modeling_qwen2_audio.py", read_qwen2_audio, build_qwen2_audio) \
+  X("minicpmv", "configuration_minicpm.py, modeling_minicpmv.py, modeling_navit_siglip.py, resampler.py shipped with openbmb/MiniCPM-V 2.5 to 4.5 (remote code); vLLM minicpmv.py get_version_by_config", read_minicpmv, build_minicpmv) \
   X("mistral3", "transformers configuration_mistral3.py, modeling_mistral3.py, configuration_pixtral.py, modeling_pixtral.py", read_mistral3, build_mistral3)

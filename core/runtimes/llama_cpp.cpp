@@ -467,6 +467,52 @@ void note_split(plan& p, const std::vector<device_load>& gpu) {
       "; it only adds to the memory llama.cpp's CUDA context takes.", severity::warning});
 }
 
+// A tensor of config.json's encoder or projector in an mmproj GGUF as convert_hf_to_gguf.py --mmproj writes it:
+// 1-D tensors F32, the rest F16, except what a projector's tensor_force_quant keeps F32 (Gemma3VisionModel: the
+// patch and position embeddings, ".embeddings."). Other projectors' own exceptions are not modelled: the file's
+// header, when given, is exact.
+uint64_t projector_tensor_bytes(const model_spec& s, const tensor_entry& t) {
+  const bool f32 = t.rank < 2 || (s.family == "gemma3" && t.name.find(".embeddings.") != std::string::npos);
+  return t.elements() * (f32 ? 4 : 2);
+}
+
+// --mmproj: the projector's weights in the buffer of the backend clip.cpp picks, the first GPU unless
+// --no-mmproj-offload (tools/mtmd/clip.cpp clip_ctx, clip_model_loader::load_tensors; common/arg.cpp), whatever
+// -ngl and --tensor-split say; system RAM when the estimate runs on the CPU (-ngl 0). Its compute buffer, reserved
+// for a warmup image of the projector's largest size, is not counted yet: the note says how large it runs.
+void add_projector(plan& p) {
+  if (!p.o.mmproj && !p.o.mmproj_file) return;  // a file given is loaded, as llama.cpp's --mmproj FILE
+  estimate_result& r = p.r;
+  checked_u64 bytes;
+  std::string what;
+  if (p.o.mmproj_file) {
+    const projector_file& f = *p.o.mmproj_file;
+    bytes.add(f.tensor_bytes);
+    what = "the mmproj file's " + text_of(f.tensors) + " tensors" + (f.file_type.empty() ? std::string() : ", " + f.file_type) +
+           (f.projector_type.empty() ? std::string() : ", projector " + f.projector_type);
+  } else {
+    for (const auto& t : p.tensors.inv.tensors)
+      if (in_projector_file(t.component)) bytes.add(checked_u64::product({projector_tensor_bytes(p.s, t), t.instances()}));
+    what = "config.json's encoder at F16";
+  }
+  if (!bytes.value) {
+    r.issues.push_back({"mmproj_none", "mmproj", "--mmproj: this model has no vision or audio encoder in its config.json or GGUF, and no mmproj file was given (mmproj_file), so nothing is counted for it.",
+                        severity::warning});
+    return;
+  }
+  const bool host = r.gpu_layers == 0;
+  p.weights.total.add(bytes);
+  add_component(r, "vision_encoder", "Projector (mmproj) weights, " + std::string(host ? "host" : "GPU 0") + " (" + what + ")", "weights", bytes.value, host);
+  if (!host && r.gpus > 1) r.components.back().device = 0;
+  r.issues.push_back({"mmproj_compute_not_counted", "mmproj",
+      "The projector's compute buffer is not counted: llama.cpp reserves it for the projector's largest warmup image, about 121 MiB for Gemma 3 "
+      "and 250 to 700 MiB for the Qwen-VL towers with flash attention, 1 to 5 GiB without (plus 10 to 300 MiB of host compute buffer), and grows it for larger images.",
+      severity::info});
+  if (p.o.explain)
+    r.formulas.push_back({"weights", "mmproj: " + what + ", " + text_of(bytes.value) + " bytes, on " + (host ? "the host" : "the first GPU (--mmproj-offload, llama.cpp's default)"),
+                          "llama.cpp tools/mtmd/clip.cpp (clip_model_loader), common/arg.cpp --mmproj-offload; convert_hf_to_gguf.py --mmproj (F16 matrices, F32 1-D)"});
+}
+
 void components(plan& p) {
   estimate_result& r = p.r;
   note_no_window(p);
@@ -477,6 +523,7 @@ void components(plan& p) {
   note_cpu_moe(p, experts_host);
   note_split(p, gpu);
   add_compute_buffers(p, gpu, experts_host > 0);
+  add_projector(p);
   // Output buffer: float logits for one output per sequence, on the host (src/llama-context.cpp output_reserve).
   const uint64_t out_buf = 4 * p.s.vocab_size * std::max<uint64_t>(1, p.n_seq);
   p.overhead.add(out_buf);

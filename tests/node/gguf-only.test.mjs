@@ -157,6 +157,67 @@ describe('GGUF-only models in the CLI', () => {
   });
 });
 
+describe('a GGUF-only repository with projector files (mmproj)', () => {
+  // An mmproj GGUF as convert_hf_to_gguf.py --mmproj lays one out (general.architecture "clip"): a few vision blocks.
+  const mmproj = (file, type) => writeGguf(file, {
+    metadata: [writerKv.kv.str('general.architecture', 'clip'), writerKv.kv.bool('clip.has_vision_encoder', true),
+      writerKv.kv.str('clip.projector_type', 'qwen3vl_merger'), writerKv.kv.u32('clip.vision.block_count', 2)],
+    tensors: [0, 1].flatMap((b) => [
+      { name: `v.blk.${b}.attn_qkv.weight`, type, dims: [1024, 3072] }, { name: `v.blk.${b}.ffn_up.weight`, type, dims: [1024, 4096] },
+      { name: `v.blk.${b}.ln1.weight`, type: 'F32', dims: [1024] }]),
+  });
+
+  test('--mmproj counts the projector llama-server -hf would load (the closest bits: Q8_0 for a Q4_K_M model), its header read by Range', async () => {
+    const file = path.join(tmp, 'Qwen3-0.6B-Q4_K_M-mm.gguf');
+    writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' }));
+    const q8 = mmproj(path.join(tmp, 'mmproj-Q8_0.gguf'), 'Q8_0');
+    const f16 = mmproj(path.join(tmp, 'mmproj-F16.gguf'), 'F16');
+    const hub = await startHub({ ggufRepos: { 'someone/VL-GGUF': { files: { 'VL-Q4_K_M.gguf': file, 'mmproj-F16.gguf': f16.path, 'mmproj-Q8_0.gguf': q8.path } } } });
+    try {
+      const r = await runCli(['--model', 'someone/VL-GGUF:Q4_K_M', '--mmproj', '--gpu', 'RTX 3060', '--json'], { HF_ENDPOINT: hub.endpoint });
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout);
+      const encoder = report.components.find((c) => c.key === 'vision_encoder');
+      assert.equal(encoder.bytes, q8.dataBytes);
+      assert.ok(!encoder.host);
+      assert.match(encoder.label, /Q8_0, projector qwen3vl_merger/);
+      assert.ok(report.issues.some((i) => i.code === 'mmproj_compute_not_counted'));
+      assert.match(r.stderr, /Projector: mmproj-Q8_0\.gguf/);
+      const mm = hub.requests.filter((q) => q.url.includes('mmproj'));
+      assert.ok(mm.length && mm.every((q) => q.url.includes('mmproj-Q8_0') && q.headers.range), JSON.stringify(mm.map((q) => q.url)));
+      assert.ok(mm.every((q) => Number(/-(\d+)$/.exec(q.headers.range)[1]) < 4 * q8.dataOffset + 65536));
+      // without --mmproj nothing of it is read or counted
+      const plain = await runCli(['--model', 'someone/VL-GGUF:Q4_K_M', '--gpu', 'RTX 3060', '--json'], { HF_ENDPOINT: hub.endpoint });
+      assert.equal(plain.status, 0, plain.stderr);
+      const base = JSON.parse(plain.stdout);
+      assert.ok(!base.components.some((c) => c.key === 'vision_encoder'));
+      assert.equal(report.memory.total_bytes - base.memory.total_bytes, q8.dataBytes);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  test('a repository without one says so; a digest that is not one is refused by its field', async () => {
+    const file = path.join(tmp, 'Qwen3-0.6B-Q4_K_M-nomm.gguf');
+    writeGguf(file, buildLayout(readConfig(LAYOUTS['qwen3-0.6b']), { weights: 'Q4_K_M', name: 'qwen3-0.6b' }));
+    const hub = await startHub({ ggufRepos: { 'someone/Text-GGUF': { files: { 'Text-Q4_K_M.gguf': file } } } });
+    try {
+      const r = await runCli(['--model', 'someone/Text-GGUF', '--mmproj'], { HF_ENDPOINT: hub.endpoint });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /has no mmproj file: the projector is not counted/);
+      assert.match(r.stderr, /no vision or audio encoder/);
+    } finally {
+      await hub.close();
+    }
+    const bad = await estimateReport({ config: fs.readFileSync(new URL('../fixtures/configs/Qwen__Qwen3-VL-8B-Instruct.json', import.meta.url), 'utf8'),
+      runtime: 'llama.cpp', mmproj: true, mmproj_file: { tensor_bytes: -1, tensors: 3 } });
+    assert.deepEqual(bad.issues.filter((i) => i.level === 'error').map((i) => i.field), ['mmproj_file.tensor_bytes']);
+    const fromConfig = await estimateReport({ config: fs.readFileSync(new URL('../fixtures/configs/Qwen__Qwen3-VL-8B-Instruct.json', import.meta.url), 'utf8'),
+      runtime: 'llama.cpp', mmproj: true });
+    assert.ok(fromConfig.components.find((c) => c.key === 'vision_encoder').bytes > 1e9);
+  });
+});
+
 describe('a split GGUF (llama.cpp gguf-split)', () => {
   // Qwen3-0.6B Q4_K_M in two parts, as gguf-split writes them: part 1 the metadata and the first tensors, part 2
   // the rest; split.no / split.count / split.tensors.count in both.

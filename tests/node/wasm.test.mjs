@@ -102,8 +102,13 @@ describe('the first-estimate module', async () => {
     const PROSE = new Set(['doc', 'accepts', 'source', 'description', 'default_text']);
     const plain = (text) => JSON.parse(text, (k, v) => (PROSE.has(k) && typeof v === 'string' ? undefined : v));
     // ... and without the links a cluster names (interconnect's values): the first module hands clusters over.
-    const noLinks = (c) => ({ ...c, options: c.options.map((o) => (o.name === 'interconnect' ? { ...o, values: undefined } : o)) });
+    // ... and the model_types: the first module lists the rules it links (it hands every other one over).
+    const noLinks = (c) => ({ ...c, model_types: undefined, options: c.options.map((o) => (o.name === 'interconnect' ? { ...o, values: undefined } : o)) });
     assert.deepStrictEqual(noLinks(plain(first.catalogue())), noLinks(plain(wasm.catalogue())), 'catalogue (first vs full)');
+    const fullTypes = new Set(JSON.parse(wasm.catalogue()).model_types);
+    const firstTypes = JSON.parse(first.catalogue()).model_types;
+    assert.ok(firstTypes.length > 20 && firstTypes.every((t) => fullTypes.has(t) && !HANDED_OVER.has(t)), 'the first module lists the rules it links');
+    assert.ok([...HANDED_OVER].every((t) => fullTypes.has(t)), 'the full module lists every rule');
     assert.deepStrictEqual(JSON.parse(first.catalogue()).options.find((o) => o.name === 'interconnect').values, []);
     const c = JSON.parse(first.catalogue());
     const prose = [...c.options.map((o) => o.doc), ...c.gpus.map((g) => g.source), ...c.gguf_file_types.map((t) => t.description), ...c.runtimes.map((r) => r.source),

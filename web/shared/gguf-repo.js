@@ -39,10 +39,34 @@ export function pickGgufFile(files, type) {
   return files.find((f) => want && f.type === want) ?? files.find((f) => f.type === DEFAULT_TYPE) ?? files[0];
 }
 
-// The model of a GGUF-only repository: { id, file, type, files, header bytes and size (for estimateFile), read }.
+// The projector file (mmproj) llama-server -hf loads beside a model of `type`, as llama.cpp's find_best_sibling
+// picks it (common/download.cpp): of the files named "mmproj", the one whose quantization bits (the first number
+// of the name's last tag: Q4_K_M 4, Q8_0 8, F16 and BF16 16, F32 32) are closest to the model's, the first listed
+// on a tie; undefined when the repository has none.
+const quantBits = (name) => Number(/\d+/.exec(name.split('/').pop().replace(/\.gguf$/i, '').split('-').pop())?.[0] ?? NaN);
+export function pickMmproj(names, type) {
+  const all = names.filter((n) => /mmproj/i.test(n) && !SPLIT.test(n));
+  const want = quantBits(String(type || DEFAULT_TYPE));
+  const gap = (n) => (Number.isFinite(quantBits(n)) ? Math.abs(quantBits(n) - want) : Infinity);
+  return all.reduce((best, n) => (best === undefined || gap(n) < gap(best) ? n : best), undefined);
+}
+
+// The header digest of a repository's projector file (the request's mmproj_file), or null when it has none.
+async function mmprojOf(id, names, type, options) {
+  const name = pickMmproj(names, type);
+  if (!name) return null;
+  const read = await readFileHeader((end) => fetchFileStart(id, name, end, options));
+  if (read.header.status !== 'ok' || !read.header.projector) {
+    throw new HubError('http', `${name}: ${read.header.issues?.[0]?.message ?? 'not a multimodal projector (mmproj) GGUF'}.`, { modelId: id });
+  }
+  return { file: name, digest: read.header.projector, read: read.read };
+}
+
+// The model of a GGUF-only repository: { id, file, type, files, header bytes and size (for estimateFile), read },
+// and with `mmproj` its projector file's { file, digest, read } (null when the repository has none).
 // Throws a HubError when the repository holds no GGUF model file, or only split ones (not read yet).
 // `options`: hub-fetch.js's (token, signal, endpoint, timeoutMs).
-export async function ggufRepoModel(id, { type, ...options } = {}) {
+export async function ggufRepoModel(id, { type, mmproj, ...options } = {}) {
   const { gguf } = await listWeightFiles(id, options);
   const types = [...(await catalogue()).gguf_file_types.map((t) => t.name), 'Q3_K', 'Q4_K', 'Q5_K'];
   const files = ggufFiles(gguf, types);
@@ -59,8 +83,10 @@ export async function ggufRepoModel(id, { type, ...options } = {}) {
   const bytes = new Uint8Array(reads.reduce((a, r) => a + r.bytes.length, 0));
   let at = 0;
   for (const r of reads) { bytes.set(r.bytes, at); at += r.bytes.length; }
+  const projector = mmproj ? await mmprojOf(id, gguf, pick.type || type, options) : undefined;
   return {
-    id, file: pick.file, type: pick.type, files, bytes, size: reads[0].size, read: reads.reduce((a, r) => a + r.read, 0),
+    id, file: pick.file, type: pick.type, files, bytes, size: reads[0].size, read: reads.reduce((a, r) => a + r.read, 0) + (projector?.read ?? 0),
+    mmproj: projector,
     size_total: reads.reduce((a, r) => a + r.size, 0),
     parts: reads.length > 1 ? reads.map((r) => ({ bytes: r.bytes.length, size: r.size })) : undefined,
   };

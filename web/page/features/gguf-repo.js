@@ -4,13 +4,16 @@
 import { formatCount } from '../../shared/format.js';
 import { $ } from '../render.js';
 
+// The mmproj setting as the URL or the form gives it (a checkbox's true, or "1"/"true" in a link).
+const wantsMmproj = (s) => [true, 'true', '1', 'on'].includes(s.params.mmproj);
+
 let answered = null;  // the Hub failure already answered (each new failure is a new error object)
 
 async function load(store, id, type) {
   const { ggufRepoModel } = await import('../../shared/gguf-repo.js');
   store.update({ status: `${id} has no config.json: reading the header of its ${type || 'Q4_K_M'} GGUF file by Range…`, busy: true });
   try {
-    const m = await ggufRepoModel(id, { type, token: store.state.token });
+    const m = await ggufRepoModel(id, { type, token: store.state.token, mmproj: wantsMmproj(store.state) });
     if (store.state.load?.id && store.state.load.id !== id) return;
     $('model-id').value = id;
     store.update({
@@ -18,7 +21,8 @@ async function load(store, id, type) {
       status: `${id} holds GGUF files, no config.json: estimating ${m.file} from its header (${formatCount(m.read)} bytes read of ${formatCount(m.size_total)}${m.parts ? ` in ${m.parts.length} parts` : ''}).` +
         (m.files.length > 1 ? ` Its other types: ${m.files.filter((f) => f.file !== m.file).map((f) => f.type || f.file).join(', ')}.` : ''),
       params: { ...store.state.params, runtime: 'llama.cpp', quantization: m.type || store.state.params.quantization },
-      model: { id, text: null, hub: { gguf_files: m.files.length }, file: { bytes: m.bytes, size: m.size, parts: m.parts }, ggufRepo: { file: m.file, type: m.type, types: m.files.map((f) => f.type) } },
+      model: { id, text: null, hub: { gguf_files: m.files.length }, file: { bytes: m.bytes, size: m.size, parts: m.parts }, mmproj: m.mmproj?.digest,
+        ggufRepo: { file: m.file, type: m.type, types: m.files.map((f) => f.type), mmproj: m.mmproj !== undefined } },
     });
   } catch (err) {
     store.update({ alert: [err?.message ?? String(err)], failed: true, busy: false, status: '' });
@@ -40,6 +44,8 @@ export function attach(store) {
     const repo = s.model?.ggufRepo;
     if (repo && s.params.quantization !== before.params.quantization && s.params.quantization !== repo.type &&
         repo.types.includes(String(s.params.quantization).toUpperCase())) load(store, s.model.id, s.params.quantization);
+    // the projector asked for after the model was read: its header too
+    else if (repo && wantsMmproj(s) && !repo.mmproj) load(store, s.model.id, repo.type);
   });
   check(store.state);
 }
