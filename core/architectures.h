@@ -99,7 +99,8 @@ inline constexpr architecture kTable[] = {
   {"granite",            "GraniteForCausalLM",                 "granite",     none},      // GraniteModel, LLM_ARCH_GRANITE
   {"seed_oss",           "SeedOssForCausalLM",                 "seed_oss",    none},      // SeedOssModel, LLM_ARCH_SEED_OSS
   {"mimo",               "",                                   "qwen2",       none},      // MiMoForCausalLM (remote code) -> MiMoModel: a Qwen2 text decoder (its MTP layers left out)
-  {"chatglm",            "",                                   "chatglm",     none},      // ChatGLMForConditionalGeneration (remote code) -> ChatGLMModel, LLM_ARCH_CHATGLM
+  {"chatglm",            "",                                   "chatglm",     none},
+  {"baichuan",           "",                                   "baichuan",    none},      // BaichuanForCausalLM (remote code) -> BaichuanModel, LLM_ARCH_BAICHUAN      // ChatGLMForConditionalGeneration (remote code) -> ChatGLMModel, LLM_ARCH_CHATGLM
   {"exaone4",            "Exaone4ForCausalLM",                 "exaone4",     standard},  // Exaone4Model, LLM_ARCH_EXAONE4: STANDARD when the file gives sliding_window
   {"glm4_moe",           "Glm4MoeForCausalLM",                 "glm4moe",     none},      // Glm4MoeModel, LLM_ARCH_GLM4_MOE
   {"glm4v",              "Glm4vForConditionalGeneration",      "glm4",        none},      // text GLM-4; its vision in an mmproj

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { expect, test } from '@playwright/test';
 
-import { writeGguf } from '../tests/llamacpp/gguf-writer.mjs';
+import { kv, writeGguf } from '../tests/llamacpp/gguf-writer.mjs';
 import { LAYOUTS, buildLayout, readConfig } from '../tests/llamacpp/layouts.mjs';
 import { blockInternet, fixtureText, routeHub } from './hub-routes.mjs';
 
@@ -38,6 +38,22 @@ function qwen3Gguf() {
   fs.closeSync(fd);
   fs.rmSync(file);
   return { head, size, dataOffset };
+}
+
+// A projector file as convert_hf_to_gguf.py --mmproj lays one out (general.architecture "clip"), its header and size.
+function clipGguf() {
+  const file = path.join(os.tmpdir(), `ns-e2e-mmproj-${process.pid}-${Date.now()}.gguf`);
+  const { dataOffset, fileBytes: size } = writeGguf(file, {
+    metadata: [kv.str('general.architecture', 'clip'), kv.bool('clip.has_vision_encoder', true), kv.str('clip.projector_type', 'mlp')],
+    tensors: [{ name: 'v.blk.0.attn_qkv.weight', type: 'F16', dims: [1024, 3072] }, { name: 'v.blk.0.ffn_up.weight', type: 'F16', dims: [1024, 4096] },
+      { name: 'v.blk.0.ln1.weight', type: 'F32', dims: [1024] }, { name: 'mm.0.weight', type: 'F16', dims: [1024, 1024] }],
+  });
+  const head = Buffer.alloc(dataOffset);
+  const fd = fs.openSync(file, 'r');
+  fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  fs.rmSync(file);
+  return { head, size };
 }
 
 async function inFirstViewport(page, locator) {
@@ -246,7 +262,7 @@ test('a GGUF-only repository: its Q4_K_M file estimated from the header, read by
   await routeHub(context, {
     'someone/Qwen3-0.6B-GGUF': {
       siblings: ['README.md', 'Qwen3-0.6B-Q8_0.gguf', 'Qwen3-0.6B-Q4_K_M.gguf', 'mmproj-Qwen3-0.6B-F16.gguf'],
-      files: { 'Qwen3-0.6B-Q4_K_M.gguf': { head, size } },
+      files: { 'Qwen3-0.6B-Q4_K_M.gguf': { head, size }, 'mmproj-Qwen3-0.6B-F16.gguf': clipGguf() },
     },
   }, seen);
   const { verdict } = await verdictOf(page, 'index.html?model=someone/Qwen3-0.6B-GGUF&gpu=RTX%203060');
@@ -259,6 +275,14 @@ test('a GGUF-only repository: its Q4_K_M file estimated from the header, read by
   expect(seen.some((r) => r.url.endsWith('mmproj-Qwen3-0.6B-F16.gguf'))).toBe(false);
   console.log(`GGUF-only repository: ${ranges.length} Range requests, ${ranges.reduce((a, b) => a + b, 0).toLocaleString('en-US')} bytes asked for a ${dataOffset.toLocaleString('en-US')}-byte header of a ${size.toLocaleString('en-US')}-byte file`);
   expect(Math.max(...ranges)).toBeLessThanOrEqual(4 * dataOffset);
+  // the repository has a projector: the llama.cpp settings offer it; ticked, its header is read by Range and counted
+  const projector = page.getByLabel('Vision / audio projector (--mmproj)');
+  await projector.check();
+  await expect(page.locator('#bar')).toHaveAttribute('aria-label', /Projector \(mmproj\) weights, GPU 0 \(the mmproj file's 4 tensors, F16/, { timeout: 20000 });
+  await expect(page).toHaveURL(/[?&]mmproj=true/);
+  const projectorReads = seen.filter((r) => r.url.endsWith('mmproj-Qwen3-0.6B-F16.gguf'));
+  expect(projectorReads.length).toBeGreaterThan(0);
+  expect(projectorReads.every((r) => /^bytes=0-\d+$/.test(r.headers.range ?? ''))).toBe(true);
   // the element (here in its iframe page) reads the same repository the same way
   await page.goto('embed.html?model-id=someone/Qwen3-0.6B-GGUF&gpu=RTX%203060');
   const widget = page.locator('neuro-shrink');

@@ -393,6 +393,24 @@ TEST_CASE("THUDM/chatglm3-6b (chatglm): 6,243,584,000 parameters and the stored 
   CHECK(params_of(glm4.spec).total.value + 32 == 9'399'951'392ull);
 }
 
+TEST_CASE("baichuan-inc/Baichuan-13B-Base (baichuan): 13,264,901,120 parameters, W_pack fused, full multi-head cache", "[params][kv][baichuan][fixture]") {
+  // Its README's parameter table, and its pytorch_model.bin.index.json total_size 26,529,802,240 bf16 bytes / 2.
+  const model_spec s = fixture("baichuan-inc__Baichuan-13B-Base");
+  CHECK(s.family == "baichuan");
+  CHECK(params_of(s).total.value == 13'264'901'120ull);
+  CHECK(has_tensor(s, "model.layers.{i}.self_attn.W_pack.weight"));
+  CHECK(s.max_position_embeddings == 4096);  // model_max_length
+  CHECK(kv_fp16(s) == 40ull * 2 * 5120 * 2);  // 40 heads of 128, K and V, fp16 (ALiBi changes nothing cached)
+  // Baichuan-7B's README dimensions (vocab 64,000, 4,096 wide, 32 layers, 32 heads, MLP 11,008): 7,000,559,616.
+  const auto b7 = parse_config(R"({"model_type": "baichuan", "architectures": ["BaiChuanForCausalLM"], "hidden_size": 4096, "intermediate_size": 11008,
+      "num_attention_heads": 32, "num_hidden_layers": 32, "vocab_size": 64000, "max_position_embeddings": 4096, "tie_word_embeddings": false})");
+  REQUIRE(b7.ok());
+  CHECK(params_of(b7.spec).total.value == 7'000'559'616ull);
+  // The dimensions are required: each release's class has its own defaults.
+  const auto bare = parse_config(R"({"model_type": "baichuan", "hidden_size": 4096})");
+  CHECK_FALSE(bare.ok());
+}
+
 TEST_CASE("XiaomiMiMo/MiMo-7B (mimo): Qwen2 and one MTP layer, 7,833,409,536 stored", "[params][mimo][fixture]") {
   const model_spec s = fixture("XiaomiMiMo__MiMo-7B-Base");
   CHECK(s.family == "mimo");

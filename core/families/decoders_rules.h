@@ -1,8 +1,7 @@
 // The large decoder rules of families/decoders.cpp (multi-head latent attention, DeepSeek Sparse Attention,
 // Nemotron-NAS's heterogeneous blocks, Llama 4's text model), one X(model_types, source, read, build) each.
-// decoders.cpp expands them into large_decoder_families(); family.cpp, in the first-estimate build, into the
-// model_type names alone, so that the page's first module lists these architectures without linking their
-// rules (it hands them to the full module, as it does the state-space and vision-language ones).
+// decoders.cpp expands them into large_decoder_families(), which only the full module links: the page's first
+// module hands these model_types over (config.cpp's needs_full_estimator), as the state-space and vision-language ones.
 #pragma once
 
 #define NEURO_SHRINK_LARGE_DECODER_RULES(X) \

@@ -216,6 +216,35 @@ void build_chatglm(const model_spec& s, inventory_builder& b) {
   b.linear_outside("transformer.output_layer", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- Baichuan (baichuan: Baichuan-7B, Baichuan-13B, Baichuan2-7B / 13B; remote code configuration_baichuan.py,
+// modeling_baichuan.py). A Llama layout with q, k and v fused in one bias-free W_pack [3 h, h] (full multi-head:
+// no KV-head field), o_proj, a gated MLP, RMSNorms and an untied lm_head (Baichuan2's NormHead stores the same
+// [vocab, h] weight). 7B runs RoPE, 13B ALiBi; neither has weights nor changes the cache. Each release's class has
+// its own defaults (vocab 64000 or 125696, 4096 or 5120 wide), so the dimensions are required; the context is
+// max_position_embeddings, or model_max_length where 13B gives only that. Checked: Baichuan-13B-Base
+// 13,264,901,120 (its README, and its index's total_size / 2).
+void read_baichuan(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.max_position_embeddings = 4096});
+  s.max_position_embeddings = r.count({"max_position_embeddings", "model_max_length"}, 4096, limits::positions);
+  s.num_key_value_heads = s.num_attention_heads;
+  if (s.num_attention_heads) s.head_dim = s.hidden_size / s.num_attention_heads;
+  for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
+  s.tie_word_embeddings = r.flag("tie_word_embeddings", false, false);
+}
+
+void build_baichuan(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size;
+  const group g{"decoder", s.num_hidden_layers};
+  b.tensor("model.embed_tokens.weight", {s.vocab_size, h}, tensor_role::embedding);
+  b.norm(g, "model.layers.{i}.input_layernorm", h);
+  b.linear(g, "model.layers.{i}.self_attn.W_pack", 3 * h, h, tensor_role::attention, false);
+  b.linear(g, "model.layers.{i}.self_attn.o_proj", h, h, tensor_role::attention, false);
+  b.norm(g, "model.layers.{i}.post_attention_layernorm", h);
+  b.gated_mlp(g, "model.layers.{i}.mlp", h, s.intermediate_size, false);
+  b.norm_outside("model.norm", h);
+  if (!s.tie_word_embeddings) b.linear_outside("lm_head", s.vocab_size, h, tensor_role::lm_head, false);
+}
+
 // ---- MiMo (XiaomiMiMo/MiMo-7B): configuration_mimo.py / modeling_mimo.py shipped with the checkpoints (remote code):
 // Qwen2 (MiMoConfig adds only num_nextn_predict_layers, default 0) and that many MTP layers stored after the stack as
 // model.mtp_layers.{j}: token_layernorm and hidden_layernorm, input_proj [h, 2h], a whole Qwen2 decoder layer and

@@ -1,7 +1,6 @@
 // The rules of families/ssm.cpp (state-space and linear-attention hybrids), one X(model_types, source, read, build) each. ssm.cpp
-// expands them into its table; family.cpp, in the first-estimate build, into the model_type names alone, so
-// that the page's first module lists these architectures without linking their rules (it hands them to
-// the full module, as web/estimator.js does on needs_full_estimator).
+// expands them into its table, which only the full module links: the page's first module hands these
+// model_types over (needs_full_estimator, on which web/estimator.js moves to the full module).
 #pragma once
 
 #define NEURO_SHRINK_SSM_RULES(X) \

@@ -6,6 +6,7 @@ import * as files from './features/files.js';
 import * as ggufRepo from './features/gguf-repo.js';
 import * as gpuHint from './features/gpu-hint.js';
 import * as inputs from './features/inputs.js';
+import * as mmproj from './features/mmproj.js';
 import * as pwa from './features/pwa.js';
 import * as quantTable from './features/quant-table.js';
 import * as reportDetails from './features/report-details.js';
@@ -20,5 +21,5 @@ export function attach(store) {
   css.href = new URL('../extras.css', import.meta.url).href;
   document.head.append(css);
   // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
-  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, charts, quantTable, weightFiles]) feature.attach(store);
+  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, mmproj, charts, quantTable, weightFiles]) feature.attach(store);
 }

@@ -63,7 +63,8 @@ async function mmprojOf(id, names, type, options) {
 }
 
 // The model of a GGUF-only repository: { id, file, type, files, header bytes and size (for estimateFile), read },
-// and with `mmproj` its projector file's { file, digest, read } (null when the repository has none).
+// its projector files' names (`projectors`), and with `mmproj` the one llama-server -hf loads: { file, digest, read }
+// (null when the repository has none).
 // Throws a HubError when the repository holds no GGUF model file, or only split ones (not read yet).
 // `options`: hub-fetch.js's (token, signal, endpoint, timeoutMs).
 export async function ggufRepoModel(id, { type, mmproj, ...options } = {}) {
@@ -86,7 +87,7 @@ export async function ggufRepoModel(id, { type, mmproj, ...options } = {}) {
   const projector = mmproj ? await mmprojOf(id, gguf, pick.type || type, options) : undefined;
   return {
     id, file: pick.file, type: pick.type, files, bytes, size: reads[0].size, read: reads.reduce((a, r) => a + r.read, 0) + (projector?.read ?? 0),
-    mmproj: projector,
+    mmproj: projector, projectors: gguf.filter((n) => /mmproj/i.test(n)),
     size_total: reads.reduce((a, r) => a + r.size, 0),
     parts: reads.length > 1 ? reads.map((r) => ({ bytes: r.bytes.length, size: r.size })) : undefined,
   };

@@ -5,7 +5,7 @@ import { formatCount } from '../../shared/format.js';
 import { $ } from '../render.js';
 
 // The mmproj setting as the URL or the form gives it (a checkbox's true, or "1"/"true" in a link).
-const wantsMmproj = (s) => [true, 'true', '1', 'on'].includes(s.params.mmproj);
+const wantsMmproj = (s) => [true, 'true', '1', 'on', 'yes'].includes(s.params.mmproj);
 
 let answered = null;  // the Hub failure already answered (each new failure is a new error object)
 
@@ -22,7 +22,7 @@ async function load(store, id, type) {
         (m.files.length > 1 ? ` Its other types: ${m.files.filter((f) => f.file !== m.file).map((f) => f.type || f.file).join(', ')}.` : ''),
       params: { ...store.state.params, runtime: 'llama.cpp', quantization: m.type || store.state.params.quantization },
       model: { id, text: null, hub: { gguf_files: m.files.length }, file: { bytes: m.bytes, size: m.size, parts: m.parts }, mmproj: m.mmproj?.digest,
-        ggufRepo: { file: m.file, type: m.type, types: m.files.map((f) => f.type), mmproj: m.mmproj !== undefined } },
+        ggufRepo: { file: m.file, type: m.type, types: m.files.map((f) => f.type), mmproj: m.mmproj !== undefined, mmprojFiles: m.projectors.length } },
     });
   } catch (err) {
     store.update({ alert: [err?.message ?? String(err)], failed: true, busy: false, status: '' });
@@ -45,7 +45,7 @@ export function attach(store) {
     if (repo && s.params.quantization !== before.params.quantization && s.params.quantization !== repo.type &&
         repo.types.includes(String(s.params.quantization).toUpperCase())) load(store, s.model.id, s.params.quantization);
     // the projector asked for after the model was read: its header too
-    else if (repo && wantsMmproj(s) && !repo.mmproj) load(store, s.model.id, repo.type);
+    else if (repo && s.params.mmproj !== before.params.mmproj && wantsMmproj(s) && !repo.mmproj) load(store, s.model.id, repo.type);
   });
   check(store.state);
 }
