@@ -39,6 +39,7 @@ const GROUP_TITLES = {
   inference: 'Inference',
   'llama.cpp': 'llama.cpp (--runtime llama.cpp)',
   vllm: 'vLLM (--runtime vllm)',
+  cluster: 'Machines: several GPUs or machines, system RAM',
   training: 'Training and fine-tuning, per GPU (--mode train)',
 };
 

@@ -263,7 +263,7 @@ constexpr option_info kSchema[] = {
    .has_min = true, .has_max = true, .default_text = FULL_TEXT("the catalogue's memory of the GPU"),
    .cli_unit = "GiB", .cli_factor = 1073741824.0, .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.gpu_memory_bytes = v.u; }},
-  {.name = "host_memory_bytes", .type = option_type::integer, .group = "inference",
+  {.name = "host_memory_bytes", .type = option_type::integer, .group = "cluster",
    .doc = FULL_TEXT("system RAM the runtime may use: with it the fit counts what stays on the host too (llama.cpp's CPU layers and experts)"),
    .metavar = "GIB", .unit = "bytes", .min = 1, .max = static_cast<double>(request_limits::gpu_memory_bytes), .has_min = true, .has_max = true,
    .default_text = FULL_TEXT("not checked"), .cli_unit = "GiB", .cli_factor = 1073741824.0, .code = "invalid_request",

@@ -51,3 +51,25 @@ test('a cluster from the URL: two machines of eight H100 under vLLM, TP 8 x PP 2
   await expect(page.locator('#charts figure.chart-capacity figcaption')).toContainText('the first 8 of 16');
   await expect(page).toHaveURL(/nodes=2/);
 });
+
+test('the hardware and runtime settings the form does not lay out are in "More settings", from the schema, carried in the URL', async ({ page, context }) => {
+  await blockInternet(context);
+  await page.goto(`index.html?gpu=${encodeURIComponent('H100 SXM')}&gpus=8&runtime=vllm&model=meta-llama/Llama-3.3-70B-Instruct&ctx=32768`);
+  await expect(page.locator('#verdict')).toHaveText(/^Fits on 8 x H100 SXM/);
+  const panel = page.locator('#more-settings');
+  await expect(panel).not.toHaveAttribute('open');  // closed: nothing on screen moved when it came
+  await panel.locator('summary').click();
+  for (const flag of ['--nodes', '--tensor-parallel', '--pipeline-parallel', '--interconnect', '--host-memory (GiB)', '--tensor-split', '--gpu-memory-utilization']) {
+    await expect(panel.getByLabel(flag, { exact: true })).toBeVisible();
+  }
+  await panel.getByLabel('--nodes', { exact: true }).fill('2');
+  await panel.getByLabel('--nodes', { exact: true }).dispatchEvent('change');
+  await expect(page.locator('#verdict')).toHaveText(/^Fits on 2 machines x 8 x H100 SXM \(TP 8 x PP 2\)/);
+  await expect(page).toHaveURL(/nodes=2/);
+  await panel.getByLabel('--interconnect', { exact: true }).selectOption('infiniband-ndr');
+  await expect(page).toHaveURL(/interconnect=infiniband-ndr/);
+  // a link that sets one opens the panel with it filled in
+  await page.goto(`index.html?gpu=${encodeURIComponent('H100 SXM')}&gpus=8&nodes=2&runtime=vllm&model=meta-llama/Llama-3.3-70B-Instruct`);
+  await expect(page.locator('#more-settings')).toHaveAttribute('open', '');
+  await expect(page.locator('#more-settings').getByLabel('--nodes', { exact: true })).toHaveValue('2');
+});

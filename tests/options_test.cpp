@@ -104,10 +104,10 @@ TEST_CASE("every option is read: a value it takes is stored and changes what the
       json base = json::object();
       if (o.group == "llama.cpp") base = {{"runtime", "llama.cpp"}, {"gpu", "RTX 4090"}, {"gpu_layers", 10}};
       if (o.group == "vllm") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}};
-      if (o.name == "host_memory_bytes") base = {{"gpu", "RTX 4090"}};  // the fit on a chosen GPU counts system RAM
       if (o.name == "mmproj_file") base = {{"runtime", "llama.cpp"}};     // a projector file is llama.cpp's
-      if (o.name == "mmproj") base = {{"runtime", "llama.cpp"}, {"config", fixture_text("google__gemma-3-4b-it")}};  // a model with a vision tower  // the fit on a chosen GPU counts system RAM
+      if (o.name == "mmproj") base = {{"runtime", "llama.cpp"}, {"config", fixture_text("google__gemma-3-4b-it")}};  // a model with a vision tower
       if (o.group == "cluster") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"gpus", 8}};
+      if (o.name == "host_memory_bytes") base = {{"gpu", "RTX 4090"}};  // the fit on a chosen GPU counts system RAM
       if (o.name == "tensor_split" || o.name == "split_mode") base = {{"runtime", "llama.cpp"}, {"gpu", {"RTX 3090", "RTX 3060"}}};
       if (o.group == "training") base = {{"mode", "train"}, {"gpus", 2}, {"training", {{"method", o.name == "training.freeze" ? "full" : "lora"}, {"zero", o.name == "training.zero" ? 1 : 3}}}};
       json with = base;

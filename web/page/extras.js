@@ -10,6 +10,7 @@ import * as mmproj from './features/mmproj.js';
 import * as pwa from './features/pwa.js';
 import * as quantTable from './features/quant-table.js';
 import * as reportDetails from './features/report-details.js';
+import * as settingsPanel from './features/settings-panel.js';
 import * as share from './features/share.js';
 import * as token from './features/token.js';
 import * as urlSync from './features/url-sync.js';
@@ -21,5 +22,5 @@ export function attach(store) {
   css.href = new URL('../extras.css', import.meta.url).href;
   document.head.append(css);
   // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
-  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, mmproj, charts, quantTable, weightFiles]) feature.attach(store);
+  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, mmproj, settingsPanel, charts, quantTable, weightFiles]) feature.attach(store);
 }
