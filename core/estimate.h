@@ -155,6 +155,7 @@ struct speed_estimate {
   double efficiency = 0;              // the factor applied to peak bandwidth and FLOPS
   double interconnect_seconds = 0;    // per decode step: what the layers exchange over the named link (bandwidth alone)
   uint64_t interconnect_bytes = 0;    // per decode step per sequence, over that link
+  uint64_t prefill_copy_bytes = 0;    // llama.cpp: weights in system RAM copied to the GPU for each prefill ubatch
 };
 
 struct gpu_fit {

@@ -43,6 +43,9 @@ struct plan {
   double host_layer_share = 0;
   uint64_t host_expert_read = 0;
   uint64_t host_dense_read = 0;   // other weights an override keeps in system RAM, read whole at each step
+  // Prefill: the weights in system RAM (token_embd aside) that llama.cpp's GPU backend copies over PCIe for every
+  // ubatch of 32 tokens or more, to multiply them itself (ggml-backend.cpp op offload; --no-op-offload stops it).
+  uint64_t host_copied = 0;
 };
 
 }  // namespace neuroshrink

@@ -239,6 +239,7 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
           .field("decode_bound", sp.decode_bound).field("prefill_tokens_per_s", sp.prefill_tokens_per_s).field("prefill_bound", sp.prefill_bound)
           .field("bytes_per_token", sp.bytes_per_token).field("flops_per_token", sp.flops_per_token).field("efficiency", sp.efficiency);
       if (!sp.reason.empty()) w.field("reason", sp.reason);
+      if (sp.prefill_copy_bytes) w.field("prefill_copy_bytes_per_ubatch", sp.prefill_copy_bytes);
       if (r.interconnect) w.field("interconnect", r.interconnect->name).field("interconnect_bytes_per_token", sp.interconnect_bytes)
                               .field("interconnect_us_per_token", std::round(sp.interconnect_seconds * 1e7) / 10);
     } else {

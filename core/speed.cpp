@@ -3,6 +3,8 @@
 #include "text.h"
 #include "speed.h"
 
+#include "interconnects.h"
+
 #include "runtimes/profile.h"
 
 namespace neuroshrink {
@@ -74,6 +76,26 @@ double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t
   return r.decode_step_bytes ? bw * kDecodeEfficiency / static_cast<double>(r.decode_step_bytes) : 0;
 }
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+namespace {
+// Prefill with weights in system RAM (llama.cpp's CPU layers, --n-cpu-moe experts, -ot ...=CPU): for every ubatch
+// the GPU backend copies those weights over PCIe and multiplies them itself (ggml-backend.cpp's op offload for
+// batches of 32 tokens or more), so each prompt token also costs host bytes / (ubatch x link bandwidth), the copy
+// before the compute. The link: a PCIe link the request names (interconnect), else PCIe 4.0 x16 at its nominal
+// rate, so the figure is a ceiling. Unified memory copies nothing.
+void add_host_copies(const plan& p, speed_estimate& sp) {
+  const estimate_result& r = p.r;
+  if (!p.host_copied || r.gpu->unified_memory || !(sp.prefill_tokens_per_s > 0)) return;
+  const interconnect_info* link = r.interconnect && !r.interconnect->between_nodes && r.interconnect->name.starts_with("pcie") ? r.interconnect : find_interconnect("pcie4");
+  const double copy_s = static_cast<double>(p.host_copied) / static_cast<double>(link->bytes_per_s) / static_cast<double>(std::max<uint64_t>(1, r.n_ubatch));
+  const double compute_s = 1.0 / sp.prefill_tokens_per_s;
+  sp.prefill_copy_bytes = p.host_copied;
+  sp.prefill_tokens_per_s = 1.0 / (compute_s + copy_s);
+  if (copy_s > compute_s) sp.prefill_bound = "PCIe (" + std::string(link->name) + "): the weights in system RAM copied to the GPU for each ubatch";
+}
+}  // namespace
+#endif
+
 void estimate_speed(plan& p) {
   estimate_result& r = p.r;
   const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
@@ -120,6 +142,7 @@ void estimate_speed(plan& p) {
   if (flops) {
     sp.prefill_tokens_per_s = static_cast<double>(flops) * kPrefillEfficiency / static_cast<double>(sp.flops_per_token);
     sp.prefill_bound = "compute";
+    add_host_copies(p, sp);
   } else {
     sp.prefill_bound = "unknown";
     sp.reason = "the catalogue has no dense fp16 tensor throughput for " + sp.gpu + ", so prefill speed is unknown";
@@ -131,7 +154,9 @@ void estimate_speed(plan& p) {
                                                                    : "each tensor-parallel group's GPUs at once, the stages in turn") +
           (p.host_layers ? "; system RAM's share at " + text_of(static_cast<uint64_t>(host_bw)) + " B/s" : std::string()) +
           ")" + (r.interconnect ? "; + " + text_of(sp.interconnect_bytes) + " bytes over " + std::string(r.interconnect->name) + " at " + text_of(r.interconnect->bytes_per_s) + " B/s" : std::string()) +
-          "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)",
+          "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)" +
+          (sp.prefill_copy_bytes ? " + " + text_of(sp.prefill_copy_bytes) + " bytes of weights in system RAM copied over PCIe for each ubatch of " + text_of(r.n_ubatch) +
+                                       " tokens (llama.cpp's op offload; the link's nominal rate, so a ceiling)" : std::string()),
       "llama.cpp discussion 15013 (CUDA tg128 of Llama-2-7B Q4_0 ~ 0.7 of peak bandwidth); Kaplan et al. 2020 (forward FLOPs)"});
 #endif
 }

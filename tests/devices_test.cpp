@@ -457,3 +457,37 @@ TEST_CASE("the fewest machines that hold a model: Kimi-K2 at 128K tokens needs t
   CHECK(r2["verdict"]["fit"] == "yes");
   CHECK(r2["verdict"]["hardware"] == "2 machines x 8 x H200 (TP 8 x PP 2)");
 }
+
+TEST_CASE("prefill with experts in system RAM pays their copy over PCIe for every ubatch; a larger ubatch amortises it", "[devices][speed]") {
+  // llama.cpp's op offload: the GPU backend copies the host-resident expert tensors (all experts of a layer) to the
+  // GPU for every ubatch of 32 tokens or more, and multiplies them there.
+  const auto spec = fixture("Qwen__Qwen3-30B-A3B");
+  auto o = llama_on({"RTX 4090"});
+  const auto gpu_only = estimate(spec, o);
+  o.n_cpu_moe = 48;
+  const auto cpu_moe = estimate(spec, o);
+  o.ubatch = 4096;
+  const auto big_ub = estimate(spec, o);
+  REQUIRE((gpu_only.ok() && cpu_moe.ok() && big_ub.ok()));
+  CHECK(gpu_only.speed.prefill_bound == "compute");
+  uint64_t host_weights = 0, embd = 0;
+  for (const auto& c : cpu_moe.components)
+    if (c.key == "model_buffer_host") host_weights += c.bytes;
+  for (const auto& c : gpu_only.components)
+    if (c.key == "model_buffer_host") embd += c.bytes;  // token_embd alone: looked up on the CPU, never copied
+  CHECK(cpu_moe.speed.prefill_copy_bytes == host_weights - embd);
+  const double compute_s = 1.0 / gpu_only.speed.prefill_tokens_per_s;
+  const double copy_s = static_cast<double>(host_weights - embd) / 32e9 / 512;  // PCIe 4.0 x16 (interconnects.cpp), -ub 512
+  CHECK(1.0 / cpu_moe.speed.prefill_tokens_per_s == Approx(compute_s + copy_s).epsilon(1e-9));
+  CHECK(cpu_moe.speed.prefill_bound.starts_with("PCIe (pcie4)"));
+  // -ub 4096 runs as 2048 (llama.cpp's default -b caps it): a quarter of the copies per token.
+  REQUIRE(big_ub.n_ubatch == 2048);
+  CHECK(1.0 / big_ub.speed.prefill_tokens_per_s == Approx(compute_s * (big_ub.speed.flops_per_token / static_cast<double>(gpu_only.speed.flops_per_token)) + copy_s / 4).epsilon(1e-9));
+  CHECK(big_ub.speed.prefill_tokens_per_s > 2.5 * cpu_moe.speed.prefill_tokens_per_s);
+  // A unified-memory machine copies nothing.
+  auto mac = llama_on({"M4 Max 128GB"});
+  mac.n_cpu_moe = 48;
+  const auto m = estimate(spec, mac);
+  REQUIRE(m.ok());
+  CHECK(m.speed.prefill_copy_bytes == 0);
+}

@@ -327,6 +327,7 @@ uint64_t add_model_and_kv_buffers(plan& p, std::vector<device_load>& gpu_out, ui
   device_load host;
   std::vector<device_load> gpu = place_layers(p, dev, share, tied_copy, moves, host);
   add_component(r, "model_buffer_host", host_label(p, host), "weights", host.weights, true);
+  p.host_copied = host.weights - (w.embedding.value - moves.out_of_input);
   const bool several = n_dev > 1;
   for (size_t g = 0; g < gpu.size(); ++g) {
     if (!gpu[g].weights && !gpu[g].kv && !gpu[g].output) continue;
