@@ -234,6 +234,7 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
   }
   {
     w.key("speed").begin_object().field("known", sp.known);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
     if (r.gpu) {
       w.field("gpu", sp.gpu).field("decode_tokens_per_s", sp.decode_tokens_per_s).field("batch_decode_tokens_per_s", sp.batch_decode_tokens_per_s)
           .field("decode_bound", sp.decode_bound).field("prefill_tokens_per_s", sp.prefill_tokens_per_s).field("prefill_bound", sp.prefill_bound)
@@ -242,7 +243,9 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
       if (sp.prefill_copy_bytes) w.field("prefill_copy_bytes_per_ubatch", sp.prefill_copy_bytes);
       if (r.interconnect) w.field("interconnect", r.interconnect->name).field("interconnect_bytes_per_token", sp.interconnect_bytes)
                               .field("interconnect_us_per_token", std::round(sp.interconnect_seconds * 1e7) / 10);
-    } else {
+    } else
+#endif
+    {
       w.field("reason", "no GPU chosen: pick one to estimate tokens per second");
     }
     w.end_object();
