@@ -100,6 +100,9 @@ inline constexpr architecture kTable[] = {
   {"seed_oss",           "SeedOssForCausalLM",                 "seed_oss",    none},      // SeedOssModel, LLM_ARCH_SEED_OSS
   {"mimo",               "",                                   "qwen2",       none},      // MiMoForCausalLM (remote code) -> MiMoModel: a Qwen2 text decoder (its MTP layers left out)
   {"chatglm",            "",                                   "chatglm",     none},
+  {"hunyuan_v1_moe",     "HunYuanMoEV1ForCausalLM",            "hunyuan-moe", none},      // LLM_ARCH_HUNYUAN_MOE
+  {"hunyuan",            "",                                   "hunyuan-moe", none},      // Hunyuan-A13B's first release (remote code)
+  {"hunyuan_v1_dense",   "HunYuanDenseV1ForCausalLM",          "hunyuan-dense", none},    // LLM_ARCH_HUNYUAN_DENSE
   {"baichuan",           "",                                   "baichuan",    none},      // BaichuanForCausalLM (remote code) -> BaichuanModel, LLM_ARCH_BAICHUAN      // ChatGLMForConditionalGeneration (remote code) -> ChatGLMModel, LLM_ARCH_CHATGLM
   {"exaone4",            "Exaone4ForCausalLM",                 "exaone4",     standard},  // Exaone4Model, LLM_ARCH_EXAONE4: STANDARD when the file gives sliding_window
   {"glm4_moe",           "Glm4MoeForCausalLM",                 "glm4moe",     none},      // Glm4MoeModel, LLM_ARCH_GLM4_MOE

@@ -309,3 +309,33 @@ TEST_CASE("GLM-4.5-Air (glm4_moe): 106,852,251,264 parameters loaded, 110,468,82
   CHECK(params_of(qk).total.value == p.total.value + 46ull * 2 * 128);
   CHECK(has_tensor(qk, "model.layers.{i}.self_attn.q_norm.weight"));
 }
+
+TEST_CASE("tencent/Hunyuan-A13B-Instruct (hunyuan, hunyuan_v1_moe): 64 experts and a shared MLP on every layer, q/k norms, tied", "[params][hunyuan][fixture]") {
+  // No exact published total was found (the card says 80B total, 13B active): the count is checked by hand from the
+  // config (tests/fixtures/SOURCES.md). Per layer: q and o 4096 x 4096, k and v 1024 x 4096, two 4096 norms, two
+  // 128 q/k norms, the router 64 x 4096, 65 SwiGLU MLPs of 3 x 4096 x 3072; embed_tokens 128167 x 4096; model.norm.
+  const model_spec s = fixture("tencent__Hunyuan-A13B-Instruct");
+  CHECK(s.family == "hunyuan");
+  CHECK(s.head_dim == 128);  // attention_head_dim
+  CHECK(s.experts_per_token == 8);  // moe_topk, a list
+  const uint64_t layer = 2ull * 4096 * 4096 + 2ull * 1024 * 4096 + 2 * 4096 + 2 * 128 + 64ull * 4096 + 65ull * 3 * 4096 * 3072;
+  const auto p = params_of(s);
+  CHECK(p.total.value == 32 * layer + 128167ull * 4096 + 4096);
+  CHECK(p.total.value == 80'393'183'232ull);
+  CHECK(p.active.value == 12'747'448'320ull);  // 8 routed of 64 and the shared MLP: "13B active"
+  CHECK(has_tensor(s, "model.layers.{i}.self_attn.query_layernorm.weight"));
+  CHECK_FALSE(has_tensor(s, "lm_head.weight"));
+  // transformers' spelling of the same checkpoint (model_type hunyuan_v1_moe, head_dim) reads the same.
+  std::string native = fixture_text("tencent__Hunyuan-A13B-Instruct");
+  native.replace(native.find("\"model_type\": \"hunyuan\""), 23, "\"model_type\": \"hunyuan_v1_moe\"");
+  const auto v1 = parse_config(native);
+  REQUIRE(v1.ok());
+  CHECK(params_of(v1.spec).total.value == p.total.value);
+  // The dense Hunyuan-7B-Instruct's fields (dAppCore/go-inference testdata excerpt): Llama with the two q/k norms.
+  const auto dense = parse_config(R"({"model_type":"hunyuan_v1_dense","architectures":["HunYuanDenseV1ForCausalLM"],"hidden_size":4096,"intermediate_size":14336,
+      "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"head_dim":128,"vocab_size":128167,"use_qk_norm":true,"use_cla":false,
+      "cla_share_factor":2,"tie_word_embeddings":true,"max_position_embeddings":262144,"torch_dtype":"bfloat16"})");
+  REQUIRE(dense.ok());
+  CHECK(dense.spec.family == "hunyuan_v1_dense");
+  CHECK(params_of(dense.spec).total.value == 32ull * (2ull * 4096 * 4096 + 2ull * 1024 * 4096 + 2 * 4096 + 2 * 128 + 3ull * 4096 * 14336) + 128167ull * 4096 + 4096);
+}

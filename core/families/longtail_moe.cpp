@@ -307,6 +307,60 @@ void build_glm4_moe(const model_spec& s, inventory_builder& b) {
   b.linear(mtp, "model.layers.{mtp}.shared_head.head", s.vocab_size, h, tensor_role::lm_head, false);
 }
 
+// ---- Hunyuan (hunyuan_v1_dense: Hunyuan-0.5B to 7B; hunyuan_v1_moe: Hunyuan-A13B, and its first release's remote
+// code, model_type hunyuan): Llama's layout with a per-head RMSNorm on the rotated queries and keys
+// (query_layernorm, key_layernorm [head_dim], built whatever use_qk_norm says). The MoE model has a mixture on
+// every layer: a float32 router gate.wg [num_experts, h], num_experts SwiGLU experts and a shared_mlp, all
+// intermediate_size wide (transformers reads neither moe_intermediate_size nor num_shared_expert; the remote code
+// widens the shared MLP by num_shared_expert, 1 in every release). moe_topk and num_shared_expert may be lists, one
+// per layer; the head dimension is head_dim or the first release's attention_head_dim. Cross-layer attention
+// (use_cla, K and V shared by cla_share_factor layers) is off in every release and not modelled. No exact published
+// total was found: Hunyuan-A13B's config gives 80,393,183,232 (its card: "80B total"), tied as it says.
+uint64_t first_whole(config_reader& r, std::string_view name, uint64_t absent, uint64_t max) {
+  const config_json* v = r.find({name});
+  if (v && v->is_array() && !v->empty() && v->front().is_number_unsigned() && v->front().get<uint64_t>() <= max) return v->front().get<uint64_t>();
+  return r.count_or({name}, absent, max);
+}
+
+void read_hunyuan(config_reader& r, model_spec& s) {
+  read_decoder(r, s, {.vocab_size = 290943, .hidden_size = 4096, .intermediate_size = 11008, .num_hidden_layers = 32,
+                      .num_attention_heads = 32, .max_position_embeddings = 2048});
+  if (r.has({"attention_head_dim"}) && !r.has({"head_dim"})) {
+    s.head_dim = r.count({"attention_head_dim"}, s.head_dim, limits::head_dim);
+    for (auto& l : s.layers) l.k_elements = l.v_elements = s.num_key_value_heads * s.head_dim;
+  }
+  s.qkv_bias = s.o_bias = r.flag("attention_bias", false, false);
+  s.qk_norm = true;
+  if (r.flag("use_cla", false, false))
+    r.warn("not_modelled", r.field_name("use_cla"), "Cross-layer attention (use_cla) shares K and V between layers; the estimate gives every layer its own, an upper bound.");
+}
+
+void read_hunyuan_dense(config_reader& r, model_spec& s) { read_hunyuan(r, s); }
+
+void read_hunyuan_moe(config_reader& r, model_spec& s) {
+  read_hunyuan(r, s);
+  s.num_experts = first_whole(r, "num_experts", 1, limits::experts);
+  s.experts_per_token = std::max<uint64_t>(1, first_whole(r, "moe_topk", 1, limits::experts));
+  s.num_shared_experts = r.flag("use_mixed_mlp_moe", false, false) ? std::max<uint64_t>(1, first_whole(r, "num_shared_expert", 1, limits::experts)) : 0;
+  s.moe_intermediate_size = s.intermediate_size;
+  for (auto& l : s.layers) l.moe = s.num_experts > 1;
+}
+
+void build_hunyuan(const model_spec& s, inventory_builder& b) {
+  const uint64_t h = s.hidden_size, E = s.num_experts, moe_layers = moe_layer_count(s);
+  const group all{"decoder", s.num_hidden_layers};
+  const group moe{"moe_decoder", moe_layers};
+  const group dense{"dense_decoder", s.num_hidden_layers - moe_layers};
+  llama_attention_layers(s, b, all);
+  b.norm(all, "model.layers.{i}.self_attn.query_layernorm", s.head_dim);
+  b.norm(all, "model.layers.{i}.self_attn.key_layernorm", s.head_dim);
+  b.linear(moe, "model.layers.{i}.mlp.gate.wg", E, h, tensor_role::router, false);
+  b.gated_mlp(moe, "model.layers.{i}.mlp.experts.{e}", h, s.intermediate_size, false, tensor_role::expert, E, s.experts_per_token);
+  if (s.num_shared_experts) b.gated_mlp(moe, "model.layers.{i}.mlp.shared_mlp", h, s.num_shared_experts * s.intermediate_size, false, tensor_role::shared_expert);
+  b.gated_mlp(dense, "model.layers.{i}.mlp", h, s.intermediate_size, false);
+  final_norm_and_head(s, b);
+}
+
 #define NEURO_SHRINK_RULE(types, source, read, build) family_rule{types, source, read, build},
 // (the last entry only ends the table, so that it may be empty)
 constexpr family_rule kRules[] = {NEURO_SHRINK_LONGTAIL_MOE_RULES(NEURO_SHRINK_RULE) family_rule{"", "", nullptr, nullptr}};

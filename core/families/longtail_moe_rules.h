@@ -10,4 +10,6 @@
   X("minicpm", "configuration_minicpm.py, modeling_minicpm.py shipped with openbmb/MiniCPM-2B and MiniCPM4 (MiniCPMForCausalLM, remote code); vLLM minicpm.py for MiniCPM-MoE", read_minicpm, build_minicpm) \
   X("minicpm3", "configuration_minicpm.py, modeling_minicpm.py shipped with openbmb/MiniCPM3-4B (MiniCPM3ForCausalLM, remote code)", read_minicpm3, build_minicpm3) \
   X("ernie4_5_moe", "transformers configuration_ernie4_5_moe.py, modular_ernie4_5_moe.py", read_ernie4_5_moe, build_ernie4_5_moe) \
-  X("glm4_moe", "transformers configuration_glm4_moe.py, modeling_glm4_moe.py", read_glm4_moe, build_glm4_moe)
+  X("glm4_moe", "transformers configuration_glm4_moe.py, modeling_glm4_moe.py", read_glm4_moe, build_glm4_moe) \
+  X("hunyuan_v1_moe hunyuan", "transformers configuration_hunyuan_v1_moe.py, modeling_hunyuan_v1_moe.py; Tencent's remote code (model_type hunyuan) for the first Hunyuan-A13B release", read_hunyuan_moe, build_hunyuan) \
+  X("hunyuan_v1_dense", "transformers configuration_hunyuan_v1_dense.py, modeling_hunyuan_v1_dense.py", read_hunyuan_dense, build_hunyuan)
