@@ -213,15 +213,21 @@ void check_bounds(const estimate_options& o, std::vector<issue>& issues) {
 bool check_split(const estimate_options&, estimate_result&) { return true; }  // llama.cpp: the full module's
 bool resolve_cluster(const estimate_options&, const runtime_profile&, estimate_result&) { return true; }  // (handed over)
 #else
-// Several machines: each with the GPUs of one (gpus, or the gpu list repeated), the runtime's layout over them
+// Several machines: each with gpus of the named GPU, or its part of the gpu list; the runtime's layout over them
 // (tensor x pipeline parallel, by default the GPUs of a machine x the machines) and the link between them. Only
 // runtimes that span machines take several: llama.cpp (its RPC backend), vLLM and exo.
 bool resolve_cluster(const estimate_options& o, const runtime_profile& rt, estimate_result& r) {
-  const uint64_t per_node = r.gpus;
   auto refuse = [&](const char* code, const char* field, std::string message) {
     r.issues.push_back({code, field, std::move(message), severity::error});
     return false;
   };
+  // A list of GPUs names every machine's, machine by machine (exo's 128 GB and 96 GB Macs; a 4090 box and a 3090
+  // box): as many on each machine. One GPU named with gpus is that many on each machine.
+  const bool listed = o.nodes > 1 && !r.gpu_list.empty();
+  if (listed && o.nodes <= request_limits::gpus && r.gpu_list.size() % o.nodes)
+    return refuse("invalid_nodes", "nodes", "gpu lists " + n(r.gpu_list.size()) + " GPUs for " + n(o.nodes) +
+        " machines: list every machine's GPUs, machine by machine, as many on each (or name one GPU with gpus per machine).");
+  const uint64_t per_node = listed ? r.gpu_list.size() / o.nodes : r.gpus;
   if (o.nodes == 0 || o.nodes > request_limits::gpus || per_node * o.nodes > request_limits::gpus)
     return refuse("invalid_nodes", "nodes", "nodes x GPUs per node must be at most " + n(request_limits::gpus) + " GPUs, not " + n(o.nodes) + " x " + n(per_node) + ".");
   if (!o.interconnect.empty()) {
@@ -235,10 +241,6 @@ bool resolve_cluster(const estimate_options& o, const runtime_profile& rt, estim
   r.nodes = o.nodes;
   r.gpus_per_node = per_node;
   r.gpus = per_node * o.nodes;
-  if (o.nodes > 1 && !r.gpu_list.empty()) {  // the list is one machine's; every machine has the same
-    const auto one = r.gpu_list;
-    for (uint64_t k = 1; k < o.nodes; ++k) r.gpu_list.insert(r.gpu_list.end(), one.begin(), one.end());
-  }
   r.tensor_parallel = o.tensor_parallel ? o.tensor_parallel : o.pipeline_parallel ? std::max<uint64_t>(1, r.gpus / o.pipeline_parallel) : per_node;
   r.pipeline_parallel = o.pipeline_parallel ? o.pipeline_parallel : o.tensor_parallel ? std::max<uint64_t>(1, r.gpus / o.tensor_parallel) : o.nodes;
   if (o.nodes > 1 && !rt.spans_machines)

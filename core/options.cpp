@@ -168,7 +168,7 @@ constexpr option_info kSchema[] = {
    .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().gpus); }, .code = "invalid_gpus",
    .set = [](request_options& r, const option_value& v) { r.estimate.gpus = v.u; }},
   {.name = "nodes", .type = option_type::integer, .group = "cluster",
-   .doc = FULL_TEXT("machines, each with the GPUs of gpus (or the gpu list): llama.cpp's RPC hosts, vLLM's and SGLang's nodes, exo's Macs"),
+   .doc = FULL_TEXT("machines, each with gpus of the named GPU, or its share of the gpu list, machine by machine: llama.cpp's RPC hosts, vLLM's and SGLang's nodes, exo's Macs"),
    .metavar = "N", .unit = "machines", .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
    .default_is = dk::integer, .default_integer = [] { return static_cast<int64_t>(defaults().nodes); }, .code = "invalid_nodes",
    .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.nodes = v.u; })},

@@ -55,6 +55,7 @@ uint64_t fewest_nodes(const model_spec& s, const model_tensors& tensors, estimat
   const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
   if (!rt || !rt->spans_machines || o.tensor_parallel || o.pipeline_parallel || r.gpu.custom()) return 0;
   if (rt->solves_gpu_layers && o.nodes <= 1 && o.gpu_list.empty()) return 0;  // one machine's llama.cpp: -ngl and more GPUs first
+  if (!o.gpu_list.empty()) return 0;  // listed GPUs are the machines' own: no more of them to add
   // More machines hold more: double until one fits, then halve the gap (a dozen estimates rather than 64).
   auto fits = [&](uint64_t n) { o.nodes = n; return fits_chosen(estimate(s, tensors, o)); };
   uint64_t lo = std::max<uint64_t>(1, o.nodes), hi = lo;

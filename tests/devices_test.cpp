@@ -491,3 +491,46 @@ TEST_CASE("prefill with experts in system RAM pays their copy over PCIe for ever
   REQUIRE(m.ok());
   CHECK(m.speed.prefill_copy_bytes == 0);
 }
+
+TEST_CASE("unequal machines: the gpu list names each machine's GPUs, machine by machine; exo shares layers by memory", "[devices][cluster]") {
+  // exo #957's shape of cluster: a 128 GB and a 96 GB Mac. Pipeline sharding gives each its share of the 80 layers
+  // by memory (placement_utils.py allocate_layers_proportionally): 80 x 128/224 = 45.7 -> 46, and 34.
+  const auto spec = fixture("meta-llama__Llama-3.3-70B-Instruct");
+  estimate_options o;
+  o.runtime = "exo";
+  o.quantization = "mlx-8bit";
+  o.context_tokens = 8192;
+  o.gpu_list = {"M4 Max 128GB", "M3 Ultra 96GB"};
+  o.nodes = 2;
+  const auto r = estimate(spec, o);
+  REQUIRE(r.ok());
+  REQUIRE(r.devices.size() == 2);
+  CHECK(r.gpus == 2);
+  CHECK(r.devices[0].node == 0);
+  CHECK(r.devices[1].node == 1);
+  CHECK(r.devices[0].gpu == "Apple M4 Max 128GB");
+  CHECK(r.devices[1].gpu == "Apple M3 Ultra 96GB");
+  std::vector<std::string> labels;
+  for (const auto& c : r.components)
+    if (c.key == "weights") labels.push_back(c.label);
+  REQUIRE(labels.size() == 2);
+  CHECK(labels[0].find("layers 0-45") != std::string::npos);
+  CHECK(labels[1].find("layers 46-79") != std::string::npos);
+  CHECK(device_sum(r) == r.memory.total_bytes);
+  // Two machines of two unequal GPUs each, listed machine by machine.
+  estimate_options v;
+  v.runtime = "llama.cpp";
+  v.quantization = "Q4_K_M";
+  v.gpu_list = {"RTX 4090", "RTX 3090", "RTX 3060", "RTX 3060"};
+  v.nodes = 2;
+  const auto rpc = estimate(spec, v);
+  REQUIRE(rpc.ok());
+  CHECK(rpc.gpus == 4);
+  CHECK(rpc.devices[2].node == 1);
+  // A list that does not share out evenly is refused by name.
+  v.gpu_list = {"RTX 4090", "RTX 3090", "RTX 3060"};
+  const auto bad = estimate(spec, v);
+  const issue* i = find_issue(bad, "invalid_nodes");
+  REQUIRE(i);
+  CHECK(i->message.find("gpu lists 3 GPUs for 2 machines") != std::string::npos);
+}
