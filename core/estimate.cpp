@@ -241,12 +241,17 @@ bool resolve_cluster(const estimate_options& o, const runtime_profile& rt, estim
   r.nodes = o.nodes;
   r.gpus_per_node = per_node;
   r.gpus = per_node * o.nodes;
-  r.tensor_parallel = o.tensor_parallel ? o.tensor_parallel : o.pipeline_parallel ? std::max<uint64_t>(1, r.gpus / o.pipeline_parallel) : per_node;
-  r.pipeline_parallel = o.pipeline_parallel ? o.pipeline_parallel : o.tensor_parallel ? std::max<uint64_t>(1, r.gpus / o.tensor_parallel) : o.nodes;
+  // Data parallel replicas share the GPUs out first; without a layout named, each replica is tensor parallel.
+  const uint64_t dp = rt.takes_data_parallel ? std::max<uint64_t>(1, o.data_parallel) : 1, replica = std::max<uint64_t>(1, r.gpus / dp);
+  r.data_parallel = dp;
+  r.tensor_parallel = o.tensor_parallel ? o.tensor_parallel : o.pipeline_parallel ? std::max<uint64_t>(1, replica / o.pipeline_parallel) : dp > 1 ? replica : per_node;
+  r.pipeline_parallel = o.pipeline_parallel ? o.pipeline_parallel : o.tensor_parallel ? std::max<uint64_t>(1, replica / o.tensor_parallel) : dp > 1 ? 1 : o.nodes;
   if (o.nodes > 1 && !rt.spans_machines)
     return refuse("runtime_one_machine", "nodes", std::string(rt.info.label) + " runs on one machine. Several machines: pick vllm (tensor and pipeline parallel over Ray), "
         "sglang (tensor parallel with --nnodes), llama.cpp (its RPC backend) or exo (Apple Silicon clusters).");
   const bool tensor_ignored = o.tensor_parallel && !rt.takes_tensor_parallel, pipeline_ignored = o.pipeline_parallel && !rt.takes_pipeline_parallel;
+  if (o.data_parallel > 1 && !rt.takes_data_parallel)
+    r.issues.push_back({"layout_not_for_runtime", "data_parallel", std::string(rt.info.label) + " does not take a data parallel size here (vLLM and SGLang do); it is ignored.", severity::warning});
   if (tensor_ignored || pipeline_ignored)
     r.issues.push_back({"layout_not_for_runtime", tensor_ignored ? "tensor_parallel" : "pipeline_parallel",
         std::string(rt.info.label) + " does not take a tensor / pipeline parallel size" +
@@ -271,7 +276,7 @@ bool check_split(const estimate_options& o, estimate_result& r) {
     sum += numbers ? x : 0;
   }
   std::string why;
-  if (!numbers) why = "takes one share per GPU, numbers of 0 or more separated by commas (llama.cpp's -ts 3,1)";
+  if (!numbers) why = "takes one share per GPU, numbers from 0 to 1e9 separated by commas (llama.cpp's -ts 3,1)";
   else if (o.tensor_split.size() != gpus)
     why = "has " + n(o.tensor_split.size()) + " shares for " + n(gpus) + " GPU" + (gpus == 1 ? "" : "s") + ": give one per GPU, in the order of gpu";
   else if (sum <= 0) why = "gives every GPU a share of 0: at least one must hold layers";

@@ -64,6 +64,7 @@ struct estimate_options {
   uint64_t nodes = 1;                 // machines, each with `gpus` GPUs (or the gpu list): llama.cpp's RPC hosts, vLLM's Ray nodes
   uint64_t tensor_parallel = 0;       // vLLM / SGLang: GPUs each layer is split over; 0 = the GPUs of one machine
   uint64_t pipeline_parallel = 0;     // vLLM / SGLang: stages of consecutive layers; 0 = the machines
+  uint64_t data_parallel = 1;         // vLLM: replicas, each tensor_parallel x pipeline_parallel GPUs (experts over them all)
   bool expert_parallel = false;       // vLLM --enable-expert-parallel: whole experts per GPU rather than slices
   std::string interconnect;           // interconnects.h: the link between machines (or GPUs); "" = not named
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
@@ -257,6 +258,7 @@ struct estimate_result {
   std::vector<const gpu_info*> gpu_list;  // several GPUs named (the first is gpu): each its own device, repeated per node
   uint64_t nodes = 1, gpus_per_node = 1;  // the machines and the GPUs of each (gpus = nodes x gpus_per_node)
   uint64_t tensor_parallel = 1, pipeline_parallel = 1;  // vLLM / SGLang: the layout the GPUs run
+  uint64_t data_parallel = 1;                           // vLLM: replicas of that layout
   const interconnect_info* interconnect = nullptr;
   chosen_fit chosen;                  // the fit there, when there is one
   uint64_t gpus = 1;

@@ -534,3 +534,81 @@ TEST_CASE("unequal machines: the gpu list names each machine's GPUs, machine by 
   REQUIRE(i);
   CHECK(i->message.find("gpu lists 3 GPUs for 2 machines") != std::string::npos);
 }
+
+TEST_CASE("vLLM data parallel: each replica its attention and KV pool, the routed experts sharded over every GPU", "[devices][cluster]") {
+  // DeepSeek-V3 (FP8) on 8 GPUs at DP 8 with expert parallel (vLLM's data_parallel_deployment docs: it fits an 8 x
+  // H200 node, not 8 x H100): every GPU holds the whole attention, embedding and dense layers and 1/8 of the routed
+  // experts; TP 8 holds 1/8 of everything. MLA's latent is whole per replica, so 8 replicas hold 8 pools.
+  const auto spec = fixture("deepseek-ai__DeepSeek-V3");
+  estimate_options o;
+  o.runtime = "vllm";
+  o.gpu = "H200";
+  o.gpus = 8;
+  o.context_tokens = 8192;
+  o.tensor_parallel = 8;
+  const auto tp8 = estimate(spec, o);
+  o.tensor_parallel = 0;
+  o.data_parallel = 8;
+  o.expert_parallel = true;
+  const auto dp8 = estimate(spec, o);
+  REQUIRE((tp8.ok() && dp8.ok()));
+  CHECK(dp8.tensor_parallel == 1);
+  CHECK(dp8.data_parallel == 8);
+  auto per_gpu = [](const estimate_result& r) {
+    for (const auto& c : r.components)
+      if (c.key == "weights") return c.bytes;
+    return uint64_t{0};
+  };
+  // Conserved as vLLM holds them: the experts once over the 8 GPUs, the rest once per replica.
+  // TP 8's total is rest + experts, DP 8's is 8 x rest + experts: the experts come out as the bulk of the model.
+  const uint64_t rest = (dp8.memory.weights_bytes - tp8.memory.weights_bytes) / 7, experts = tp8.memory.weights_bytes - rest;
+  CHECK(dp8.memory.weights_bytes == per_gpu(dp8) * 8);
+  CHECK(per_gpu(dp8) == rest + experts / 8 + (experts % 8 ? 1 : 0));
+  CHECK(experts > tp8.memory.weights_bytes / 10 * 9);
+  CHECK(per_gpu(dp8) > 90ull << 30);  // ~94 GiB: over an H100's 80
+  CHECK(dp8.chosen.fits);
+  CHECK(dp8.vllm->kv_tokens * 8 > 4 * tp8.vllm->kv_tokens);
+  o.gpu = "H100 SXM";
+  CHECK_FALSE(estimate(spec, o).chosen.fits);
+  // The command, and a layout that is not the GPUs.
+  const json req = {{"config", fixture_text("deepseek-ai__DeepSeek-V3")}, {"runtime", "vllm"}, {"gpu", "H200"}, {"gpus", 16}, {"nodes", 2},
+                    {"data_parallel", 16}, {"expert_parallel", true}};
+  const json r = json::parse(estimate_json(req.dump()));
+  const std::string cmd = r["commands"][0]["command"];
+  CHECK(cmd.find("--data-parallel-size 16 --enable-expert-parallel --data-parallel-size-local 8 --data-parallel-address HEAD_IP") != std::string::npos);
+  CHECK(cmd.find("--headless --data-parallel-start-rank 8*K") != std::string::npos);
+  o.gpu = "H200";
+  o.tensor_parallel = 2;
+  CHECK(find_issue(estimate(spec, o), "invalid_layout"));
+}
+
+TEST_CASE("SGLang's DP attention: the attention split over --tp / --dp GPUs in each group, the experts over all", "[devices][sglang]") {
+  const auto spec = fixture("deepseek-ai__DeepSeek-V3");
+  estimate_options o;
+  o.runtime = "sglang";
+  o.gpu = "H200";
+  o.gpus = 8;
+  o.context_tokens = 8192;
+  o.batch_size = 16;
+  const auto tp8 = estimate(spec, o);
+  o.data_parallel = 8;
+  const auto dp8 = estimate(spec, o);
+  o.data_parallel = 2;
+  const auto dp2 = estimate(spec, o);
+  REQUIRE((tp8.ok() && dp8.ok() && dp2.ok()));
+  auto bytes = [](const estimate_result& r, std::string_view key) {
+    for (const auto& c : r.components)
+      if (c.key == key) return c.bytes;
+    return uint64_t{0};
+  };
+  // The experts once over the 8 GPUs, the rest over 8 / D GPUs in each of the D groups.
+  const uint64_t rest = (bytes(dp8, "weights") - bytes(tp8, "weights")) * 8 / 7;
+  CHECK(bytes(dp2, "weights") == Approx(static_cast<double>(bytes(tp8, "weights") + rest / 4 - rest / 8)).epsilon(1e-6));
+  // MLA's latent is whole on every GPU: each group caches only its own 16 / D sequences.
+  CHECK(bytes(dp8, "kv_cache") * 8 == bytes(tp8, "kv_cache"));
+  const json req = {{"config", fixture_text("deepseek-ai__DeepSeek-V3")}, {"runtime", "sglang"}, {"gpu", "H200"}, {"gpus", 8}, {"data_parallel", 8}};
+  const json r = json::parse(estimate_json(req.dump()));
+  CHECK(r["commands"][0]["command"].get<std::string>().find("--tp 8 --dp 8 --enable-dp-attention") != std::string::npos);
+  o.data_parallel = 3;
+  CHECK(find_issue(estimate(spec, o), "invalid_layout"));
+}

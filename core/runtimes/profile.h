@@ -63,7 +63,7 @@ struct runtime_profile {
   // Several machines: whether it runs across them (llama.cpp's RPC, vLLM, SGLang, exo), and which of
   // tensor_parallel / pipeline_parallel it takes (vLLM both; SGLang and exo the tensor size alone).
   bool spans_machines = false;
-  bool takes_tensor_parallel = false, takes_pipeline_parallel = false;
+  bool takes_tensor_parallel = false, takes_pipeline_parallel = false, takes_data_parallel = false;
   // The cache type its users pick to halve a 16-bit cache (llama.cpp -ctk/-ctv q8_0, vLLM --kv-cache-dtype
   // fp8), or "" when it has none the estimate models.
   std::string_view compact_kv = {};

@@ -67,23 +67,43 @@ bool prepare(plan& p) {
     return false;
   }
   r.tensor_parallel = r.gpus, r.pipeline_parallel = 1;
-  if (heads && heads % r.gpus) {
-    r.issues.push_back({"tensor_parallel_indivisible", "gpus", "SGLang's --tp must divide the " + text_of(heads) + " attention heads; " + text_of(r.gpus) + " GPUs do not.",
-        severity::error});
+  const uint64_t dp = std::max<uint64_t>(1, r.data_parallel);
+  if (r.gpus % dp) {
+    r.issues.push_back({"invalid_layout", "data_parallel", "SGLang's --dp (DP attention) splits the " + text_of(r.gpus) + " GPUs of --tp into groups: " + text_of(dp) +
+        " does not divide them.", severity::error});
+    return false;
+  }
+  const uint64_t attn_tp = r.gpus / dp;
+  if (heads && heads % attn_tp) {
+    r.issues.push_back({"tensor_parallel_indivisible", dp > 1 ? "data_parallel" : "gpus", "SGLang's attention tensor parallel size (" +
+        (dp > 1 ? "--tp / --dp = " : std::string("--tp ")) + text_of(attn_tp) + ") must divide the " + text_of(heads) + " attention heads.", severity::error});
     return false;
   }
   return true;
+}
+
+// DP attention (--enable-dp-attention --dp D, dp_attention.py compute_dp_attention_world_info): the attention and
+// dense layers split over --tp / D GPUs and held by each of the D groups, the routed experts over all --tp GPUs;
+// each group its own token pool and its share of the requests (ceil(batch / D) sequences).
+uint64_t routed_expert_bytes(const plan& p) {
+  uint64_t e = 0;
+  for (const uint64_t b : p.weights.blk_experts) e += b;
+  return e;
 }
 
 // Per GPU: start-up, 1/TP of the weights, the request's cache (the KV heads a rank serves), and the share SGLang
 // keeps outside the fraction for activations and CUDA graphs; the pool its fraction leaves, in tokens.
 void components(plan& p) {
   estimate_result& r = p.r;
-  const uint64_t tp = std::max<uint64_t>(1, r.gpus), kv_heads = std::max<uint64_t>(1, p.s.num_key_value_heads), rank_heads = std::max<uint64_t>(1, kv_heads / tp);
+  const uint64_t tp = std::max<uint64_t>(1, r.gpus), dp = std::max<uint64_t>(1, r.data_parallel), attn_tp = std::max<uint64_t>(1, tp / dp);
+  const uint64_t kv_heads = std::max<uint64_t>(1, p.s.num_key_value_heads), rank_heads = std::max<uint64_t>(1, kv_heads / attn_tp);
   bool mla = false;
   for (const auto& l : p.s.layers) mla = mla || l.attention == attention_kind::mla;
-  const uint64_t weights = (p.weights.total.value + tp - 1) / tp;
-  const uint64_t kv = mla ? p.kv_cache.value : p.kv_cache.value / kv_heads * rank_heads;
+  const uint64_t experts = dp > 1 ? routed_expert_bytes(p) : 0, rest = p.weights.total.value - experts;
+  const uint64_t weights = (rest + attn_tp - 1) / attn_tp + (experts + tp - 1) / tp;
+  const uint64_t seqs = std::max<uint64_t>(1, p.n_seq), mine = (seqs + dp - 1) / dp;
+  const uint64_t all_kv = mla ? p.kv_cache.value : p.kv_cache.value / kv_heads * rank_heads;
+  const uint64_t kv = dp > 1 ? static_cast<uint64_t>(static_cast<double>(all_kv) / static_cast<double>(seqs) * static_cast<double>(mine)) : all_kv;
   const uint64_t cell = mla ? p.per_token.value : p.per_token.value / kv_heads * rank_heads;
   const gpu_info* g = r.gpu.get();
   for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;
@@ -95,7 +115,10 @@ void components(plan& p) {
   p.kv_cache.value = kv * tp;
   p.activations.add(reserve);
   p.overhead.add(init_bytes(r));
-  add_component(r, "weights", tp > 1 ? "Weights (1/" + text_of(tp) + " on each GPU)" : "Weights", "weights", weights, false, true);
+  add_component(r, "weights", dp > 1 ? "Weights (" + (attn_tp > 1 ? "1/" + text_of(attn_tp) + " of" : std::string("all")) + " the attention and dense layers, 1/" + text_of(tp) +
+                                           " of the routed experts, on each GPU; " +
+                                           text_of(dp) + " DP attention groups)"
+                           : tp > 1 ? "Weights (1/" + text_of(tp) + " on each GPU)" : "Weights", "weights", weights, false, true);
   add_component(r, "kv_cache", "KV cache for the requested context and batch (its cells in the token pool)", "kv_cache", kv, false, true);
   for (auto* c : {&r.components[r.components.size() - 2], &r.components.back()}) c->device = 0, c->span = static_cast<uint32_t>(tp);
   add_component(r, "reserve", "Kept outside mem_fraction_static " + decimal_text(f) + ": activations and CUDA graphs", "activations", reserve, false, true);
@@ -129,6 +152,7 @@ uint64_t usable(const gpu_info& g, const estimate_options&) { return g.memory_by
 std::string command(const estimate_result& r, const std::string& model_id, const estimate_options& o) {
   std::string cmd = "python -m sglang.launch_server --model-path " + (model_id.empty() ? std::string("MODEL") : model_id) + " --context-length " + text_of(o.context_tokens);
   if (r.gpus > 1) cmd += " --tp " + text_of(r.gpus);
+  if (r.data_parallel > 1) cmd += " --dp " + text_of(r.data_parallel) + " --enable-dp-attention";
   if (o.gpu_memory_utilization > 0) cmd += " --mem-fraction-static " + decimal_text(o.gpu_memory_utilization);
   if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8_e4m3";
   if (r.nodes > 1) cmd += " --nnodes " + text_of(r.nodes) + " --node-rank K --dist-init-addr HEAD_IP:5000  # K = 0 on the head machine, 1 ... " + text_of(r.nodes - 1) + " on the others";
@@ -169,6 +193,7 @@ const runtime_profile& sglang_profile() {
       .solves_gpu_layers = false,
       .spans_machines = true,
       .takes_tensor_parallel = true,
+      .takes_data_parallel = true,
   };
   return kProfile;
 }

@@ -72,9 +72,16 @@ uint64_t expert_remainder(const plan& p, const stage& st, uint64_t tp) {
   return extra;
 }
 
+// Data parallel (--data-parallel-size D): each replica holds the attention and dense layers (1/TP on each GPU) and
+// serves its own requests from its own KV pool, while a MoE's routed experts are sharded over all D x TP GPUs
+// (vllm/model_executor/layers/fused_moe/config.py FusedMoEParallelConfig: whole experts with expert parallel, else
+// a slice of each). A replica's GPUs hold the sequences it serves: ceil(batch / D) of the request's.
+uint64_t replica_sequences(const plan& p) { return (std::max<uint64_t>(1, p.n_seq) + p.r.data_parallel - 1) / std::max<uint64_t>(1, p.r.data_parallel); }
+
 std::vector<stage> plan_stages(const plan& p) {
   const estimate_result& r = p.r;
   const uint64_t tp = std::max<uint64_t>(1, r.tensor_parallel), pp = std::max<uint64_t>(1, r.pipeline_parallel), n = p.n_layer;
+  const uint64_t dp = std::max<uint64_t>(1, r.data_parallel), ep = dp * tp, seqs = std::max<uint64_t>(1, p.n_seq), mine = replica_sequences(p);
   const uint64_t kv_heads = std::max<uint64_t>(1, p.s.num_key_value_heads), rank_heads = std::max<uint64_t>(1, kv_heads / tp);
   std::vector<stage> out;
   uint64_t first = 0;
@@ -83,10 +90,12 @@ std::vector<stage> plan_stages(const plan& p) {
     st.embedding = first == 0;
     st.head = first + count == n;
     checked_u64 w, kv, block;
+    uint64_t experts = 0;
     for (uint64_t b = first; b < first + count && b < p.s.layers.size(); ++b) {
       const layer_spec& l = p.s.layers[b];
       const bool split = l.attention != attention_kind::mla;  // the latent is whole on every rank
       w.add(layer_weight_bytes(p.weights, b, n));
+      experts += b < p.weights.blk_experts.size() ? p.weights.blk_experts[b] : 0;
       const uint64_t cache = b < p.kv_layer.size() ? p.kv_layer[b] : 0;
       kv.add(split ? cache / kv_heads * rank_heads : cache);
       const uint64_t per_token = bytes_per_token(p, l);
@@ -94,8 +103,8 @@ std::vector<stage> plan_stages(const plan& p) {
     }
     if (st.embedding || (st.head && pp > 1 && p.s.tie_word_embeddings)) w.add(p.weights.embedding);
     if (st.head) w.add(p.weights.output).add(p.weights.other);
-    st.weights = (w.value + tp - 1) / tp + expert_remainder(p, st, tp);
-    st.kv = kv.value;
+    st.weights = (w.value - experts + tp - 1) / tp + (experts + ep - 1) / ep + expert_remainder(p, st, ep);
+    st.kv = dp > 1 ? static_cast<uint64_t>(static_cast<double>(kv.value) / static_cast<double>(seqs) * static_cast<double>(mine)) : kv.value;
     st.block_bytes = block.value;
     out.push_back(st);
     first += count;
@@ -109,13 +118,18 @@ std::vector<stage> plan_stages(const plan& p) {
 // size a multiple of them). The layouts that would work are offered.
 bool check_layout(plan& p) {
   estimate_result& r = p.r;
-  const uint64_t tp = r.tensor_parallel, pp = r.pipeline_parallel, heads = p.s.num_attention_heads, kv = p.s.num_key_value_heads;
+  const uint64_t tp = r.tensor_parallel, pp = r.pipeline_parallel, dp = r.data_parallel, heads = p.s.num_attention_heads, kv = p.s.num_key_value_heads;
   auto works = [&](uint64_t t) { return heads % t == 0 && (!kv || (kv >= t ? kv % t == 0 : t % kv == 0)); };
+  const uint64_t replica = dp ? r.gpus / dp : r.gpus;
   std::string near;
-  for (uint64_t t = 1; t <= std::min<uint64_t>(heads, r.gpus); ++t)
-    if (r.gpus % t == 0 && works(t) && r.gpus / t <= p.n_layer) near += (near.empty() ? "" : ", ") + ("TP " + text_of(t) + " x PP " + text_of(r.gpus / t));
+  for (uint64_t t = 1; t <= std::min<uint64_t>(heads, replica); ++t)
+    if (replica % t == 0 && works(t) && replica / t <= p.n_layer)
+      near += (near.empty() ? "" : ", ") + ((dp > 1 ? "DP " + text_of(dp) + " x " : std::string()) + "TP " + text_of(t) + " x PP " + text_of(replica / t));
   std::string why;
-  if (tp * pp != r.gpus) why = "tensor_parallel x pipeline_parallel (" + text_of(tp) + " x " + text_of(pp) + ") must be the GPUs, " + text_of(r.gpus);
+  if (tp * pp * dp != r.gpus)
+    why = (dp > 1 ? "data_parallel x " : "") + std::string("tensor_parallel x pipeline_parallel (") + (dp > 1 ? text_of(dp) + " x " : std::string()) + text_of(tp) + " x " + text_of(pp) +
+          ") must be the GPUs, " + text_of(r.gpus);
+  else if (dp > 1 && pp > 1) why = "data parallel replicas of several pipeline stages are not estimated here; give pipeline_parallel 1";
   else if (pp > p.n_layer) why = "pipeline_parallel " + text_of(pp) + " is more stages than the " + text_of(p.n_layer) + " layers";
   else if (heads && !works(tp))
     why = "vLLM's tensor parallel size must divide the " + text_of(heads) + " attention heads" + (kv ? " and fit the " + text_of(kv) + " KV heads" : std::string()) +
@@ -125,7 +139,7 @@ bool check_layout(plan& p) {
       r.issues.push_back({"expert_parallel_no_experts", "expert_parallel", "expert_parallel places routed experts; this model has none, so it changes nothing.", severity::warning});
     return true;
   }
-  const bool size = tp * pp != r.gpus || pp > p.n_layer;
+  const bool size = tp * pp * dp != r.gpus || pp > p.n_layer || (dp > 1 && pp > 1);
   r.issues.push_back({size ? "invalid_layout" : "tensor_parallel_indivisible", p.o.tensor_parallel || size ? "tensor_parallel" : "gpus",
       why + "." + (near.empty() ? std::string(" No layout of these GPUs works.") : " Layouts of these " + text_of(r.gpus) + " GPUs that work: " + near + "."),
       severity::error});
@@ -198,7 +212,8 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs, const std::vector<stage>
       "budget " + text_of(v.budget_bytes) + " (" + std::string(g->name) + " " + text_of(v.memory_bytes) + " bytes x " + decimal_text(v.gpu_memory_utilization) +
           ") - weights per GPU - activations - non-torch = KV pool " + text_of(v.kv_pool_bytes) + " bytes / " + text_of(v.block_bytes) +
           " bytes per 16-token block" + (stages.size() > 1 ? " (the tightest of " + text_of(stages.size()) + " pipeline stages)" : std::string()) + " = " +
-          text_of(v.blocks) + " blocks = " + text_of(v.kv_tokens) + " tokens",
+          text_of(v.blocks) + " blocks = " + text_of(v.kv_tokens) + " tokens" +
+          (r.data_parallel > 1 ? " per data parallel replica (" + text_of(r.data_parallel) + " replicas, each its own pool and scheduler)" : std::string()),
       "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers); vllm/v1/engine/core.py (the smallest worker's)"});
 }
 
@@ -208,14 +223,20 @@ void add_stage_components(plan& p, const std::vector<stage>& stages) {
   estimate_result& r = p.r;
   const uint64_t tp = std::max<uint64_t>(1, r.tensor_parallel);
   checked_u64 weights, kv;
-  for (const stage& st : stages) weights.add(checked_u64::product({st.weights, tp})), kv.add(checked_u64::product({st.kv, tp}));
-  p.weights.total = weights;  // (a tied embedding on the first and last stage counted twice: vLLM holds it twice)
-  p.kv_cache = kv;
-  if (stages.size() == 1 && r.gpus > 1) {  // tensor parallel alone: each GPU the same shard
-    add_component(r, "weights", "Weights (1/" + text_of(tp) + " on each GPU)", "weights", stages[0].weights, false, true);
-    r.components.back().device = 0, r.components.back().span = static_cast<uint32_t>(tp);
-    add_component(r, "kv_cache", "KV cache (paged, 16-token blocks) for the requested context and batch, each GPU's KV heads", "kv_cache", stages[0].kv, false, true);
-    r.components.back().device = 0, r.components.back().span = static_cast<uint32_t>(tp);
+  const uint64_t dp = std::max<uint64_t>(1, r.data_parallel);
+  for (const stage& st : stages) weights.add(checked_u64::product({st.weights, tp, dp})), kv.add(checked_u64::product({st.kv, tp, dp}));
+  p.weights.total = weights;  // (a tied embedding on the first and last stage counted twice: vLLM holds it twice;
+  p.kv_cache = kv;            //  each data parallel replica its own attention and dense layers)
+  if (stages.size() == 1 && r.gpus > 1) {  // tensor (and data) parallel alone: each GPU the same shard
+    const std::string share = dp > 1 ? (tp > 1 ? "1/" + text_of(tp) + " of" : std::string("all")) + " the attention and dense layers, 1/" + text_of(dp * tp) + " of the routed experts, on each GPU; " +
+                                           text_of(dp) + " data parallel replicas"
+                                     : "1/" + text_of(tp) + " on each GPU";
+    add_component(r, "weights", "Weights (" + share + ")", "weights", stages[0].weights, false, true);
+    r.components.back().device = 0, r.components.back().span = static_cast<uint32_t>(tp * dp);
+    add_component(r, "kv_cache", "KV cache (paged, 16-token blocks) for the requested context and batch, each GPU's KV heads" +
+                      (dp > 1 ? " and its replica's " + text_of(replica_sequences(p)) + " sequence" + (replica_sequences(p) == 1 ? "" : "s") : std::string()),
+                  "kv_cache", stages[0].kv, false, true);
+    r.components.back().device = 0, r.components.back().span = static_cast<uint32_t>(tp * dp);
     return;
   }
   if (stages.size() == 1) {
@@ -265,8 +286,14 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8";
   if (r.tensor_parallel > 1) cmd += " --tensor-parallel-size " + text_of(r.tensor_parallel);
   if (r.pipeline_parallel > 1) cmd += " --pipeline-parallel-size " + text_of(r.pipeline_parallel);
+  if (r.data_parallel > 1) cmd += " --data-parallel-size " + text_of(r.data_parallel);
   if (o.expert_parallel && r.gpus > 1) cmd += " --enable-expert-parallel";
-  if (r.nodes > 1) {  // docs/serving/distributed_serving.md: a Ray cluster over the machines, then one vllm serve on the head
+  if (r.nodes > 1 && r.data_parallel > 1 && r.data_parallel % r.nodes == 0) {
+    // docs/serving/data_parallel_deployment.md: vLLM's own launcher, each machine its local replicas
+    const uint64_t local = r.data_parallel / r.nodes;
+    cmd += " --data-parallel-size-local " + text_of(local) + " --data-parallel-address HEAD_IP --data-parallel-rpc-port 13345";
+    cmd = "# on the head machine:\n" + cmd + "\n# on machine K (1 to " + text_of(r.nodes - 1) + "): the same with --headless --data-parallel-start-rank " + text_of(local) + "*K";
+  } else if (r.nodes > 1) {  // docs/serving/distributed_serving.md: a Ray cluster over the machines, then one vllm serve on the head
     cmd += " --distributed-executor-backend ray";
     cmd = "# on the head machine: ray start --head --port 6379\n# on " + (r.nodes == 2 ? std::string("the other machine") : "each of the other " + text_of(r.nodes - 1) + " machines") +
           ": ray start --address HEAD_IP:6379\n# then, on the head machine:\n" + cmd;
@@ -314,6 +341,7 @@ const runtime_profile& vllm_profile() {
       .spans_machines = true,
       .takes_tensor_parallel = true,
       .takes_pipeline_parallel = true,
+      .takes_data_parallel = true,
       .compact_kv = "fp8",
   };
   return kProfile;
