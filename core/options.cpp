@@ -183,7 +183,7 @@ constexpr option_info kSchema[] = {
    .default_text = FULL_TEXT("the machines"), .code = "invalid_layout",
    .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.pipeline_parallel = v.u; })},
   {.name = "data_parallel", .type = option_type::integer, .group = "cluster",
-   .doc = FULL_TEXT("vLLM's data parallel size: replicas of the attention and dense layers (each over tensor_parallel GPUs), each with its own KV pool and scheduler, a MoE's routed experts sharded over all the GPUs; SGLang's --dp with DP attention: groups of the --tp GPUs, each holding the attention split over its GPUs"),
+   .doc = FULL_TEXT("vLLM's data parallel size: replicas of the attention and dense layers (each over tensor_parallel GPUs), each with its own KV pool and scheduler, a MoE's routed experts sharded over all the GPUs; SGLang's DP attention groups: the tensor parallel GPUs in groups, each holding the attention split over its GPUs"),
    .metavar = "N", .unit = "replicas", .min = 1, .max = static_cast<double>(request_limits::gpus), .has_min = true, .has_max = true,
    .default_is = dk::integer, .default_integer = [] { return int64_t{1}; }, .code = "invalid_layout",
    .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.data_parallel = v.u; })},
