@@ -446,6 +446,17 @@ function trainingReport(report) {
   return { header: `[+] Model Size: ${formatCount(p.total)} parameters`, body: lines.join('\n') };
 }
 
+// vLLM over several GPUs: each layout of them the solver tried, the best marked (core/solver.cpp solve_layouts).
+function layoutLines(report) {
+  const { layouts = [], best_layout: best = -1 } = report.solver ?? {};
+  if (!layouts.length) return [];
+  const name = (l) => `${l.data_parallel > 1 ? `DP ${l.data_parallel} x ` : ''}TP ${l.tensor_parallel} x PP ${l.pipeline_parallel}`;
+  const gpus = layouts[0].tensor_parallel * layouts[0].pipeline_parallel * layouts[0].data_parallel;
+  return ['', `Layouts of these ${gpus} GPUs (best: tensor parallel inside a machine, fastest decode, then most KV tokens):`,
+    ...layouts.map((l, i) => `  ${name(l).padEnd(20)} ${l.fits ? 'fits' : 'does not fit'}${l.fits ? `, ${l.kv_tokens.toLocaleString('en-US')} KV tokens${l.data_parallel > 1 ? ' per replica' : ''}` : ''}` +
+      `${l.decode_tokens_per_s ? `, ~${l.decode_tokens_per_s.toFixed(0)} tok/s` : ''}${i === best ? '  <- best' : ''}`)];
+}
+
 function humanReport(report) {
   if (report.training) return trainingReport(report);
   const { parameters: p, memory: m, request: r } = report;
@@ -469,6 +480,7 @@ function humanReport(report) {
     ...runtimeDetails(report, width),
     '',
     `Verdict: ${verdict(report)}`,
+    ...layoutLines(report),
     ...(report.hub_check ?? []).map((c) => `Hub check (${c.source}): ${c.verdict} - ${c.message}`),
     ...(report.weight_files ? [weightFilesSentence(report, formatCount)] : []),
   ];

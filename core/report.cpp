@@ -290,6 +290,15 @@ void write_solver(json_writer& w, const solver_result& sv) {
       .field("best_quantization", sv.best_quantization).field("fewest_gpus", sv.fewest_gpus);
   if (sv.fewest_nodes) w.field("fewest_nodes", sv.fewest_nodes);
   if (sv.gpu_layers) w.field("gpu_layers", *sv.gpu_layers);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
+  if (!sv.layouts.empty()) {
+    w.key("layouts").begin_array();
+    for (const auto& l : sv.layouts)
+      w.begin_object().field("tensor_parallel", l.tensor_parallel).field("pipeline_parallel", l.pipeline_parallel).field("data_parallel", l.data_parallel)
+          .field("fits", l.fits).field("kv_tokens", l.kv_tokens).field("decode_tokens_per_s", l.decode_tokens_per_s).end_object();
+    w.end_array().field("best_layout", sv.best_layout);
+  }
+#endif
   w.end_object();
 }
 

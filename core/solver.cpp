@@ -72,6 +72,36 @@ uint64_t fewest_nodes(const model_spec& s, const model_tensors& tensors, estimat
   return hi;
 }
 
+// Every valid layout of the request's GPUs (TP x PP; a MoE also DP x TP, expert parallel), each estimated; the
+// layouts vLLM refuses (TP not dividing the heads, more stages than layers) are left out.
+void solve_layouts(const model_spec& s, const model_tensors& tensors, estimate_options o, const estimate_result& r, solver_result& out) {
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  if (!rt || !rt->takes_tensor_parallel || !rt->takes_pipeline_parallel || r.gpus < 2 || r.gpus > 64) return;
+  auto add = [&](uint64_t tp, uint64_t pp, uint64_t dp) {
+    o.tensor_parallel = tp, o.pipeline_parallel = pp, o.data_parallel = dp, o.expert_parallel = dp > 1 || o.expert_parallel;
+    const estimate_result e = estimate(s, tensors, o);
+    if (!e.ok()) return;
+    out.layouts.push_back({tp, pp, dp, fits_chosen(e), e.vllm ? e.vllm->kv_tokens : 0, e.speed.known ? e.speed.decode_tokens_per_s : 0});
+  };
+  for (uint64_t tp = 1; tp <= r.gpus; ++tp)
+    if (r.gpus % tp == 0) add(tp, r.gpus / tp, 1);
+  if (s.num_experts)
+    for (uint64_t dp = 2; dp <= r.gpus; ++dp)
+      if (r.gpus % dp == 0) add(r.gpus / dp, 1, dp);
+  // The best: of those that fit with tensor parallel inside one machine (its all-reduce on every layer stays on the
+  // machine's links; vLLM's distributed serving docs: TP within a node, PP across nodes), the fastest decode of a
+  // sequence, then the most KV tokens over all replicas.
+  const uint64_t per_node = std::max<uint64_t>(1, r.gpus_per_node);
+  for (size_t i = 0; i < out.layouts.size(); ++i) {
+    const layout_option& l = out.layouts[i];
+    if (!l.fits || l.tensor_parallel > per_node) continue;
+    const layout_option* best = out.best_layout < 0 ? nullptr : &out.layouts[static_cast<size_t>(out.best_layout)];
+    const auto tokens = [](const layout_option& x) { return x.kv_tokens * std::max<uint64_t>(1, x.data_parallel); };
+    if (!best || l.decode_tokens_per_s > best->decode_tokens_per_s || (l.decode_tokens_per_s == best->decode_tokens_per_s && tokens(l) > tokens(*best)))
+      out.best_layout = static_cast<int64_t>(i);
+  }
+}
+
 // The most layers on the GPU that fit (llama.cpp -ngl), or -1 when not even none does.
 int64_t gpu_layers(const model_spec& s, const model_tensors& tensors, estimate_options o, uint64_t n_layer) {
   int64_t lo = 0, hi = static_cast<int64_t>(n_layer) + 1;
@@ -222,6 +252,7 @@ solver_result solve(const model_spec& s, const model_tensors& tensors, const est
   out.best_quantization = best_quantization(s, tensors, quiet, rt);
   out.fewest_gpus = fewest_gpus(s, tensors, quiet);
   if (!fits_chosen(r)) out.fewest_nodes = fewest_nodes(s, tensors, quiet, r);
+  solve_layouts(s, tensors, quiet, r, out);
   if (rt.solves_gpu_layers) out.gpu_layers = gpu_layers(s, tensors, quiet, r.n_layer);
   if (rt.solves_gpu_layers && s.num_experts && !fits_chosen(r) && base.n_cpu_moe == 0) out.n_cpu_moe = cpu_moe_layers(s, tensors, quiet, r.n_layer);
   if (!fits_chosen(r) || layers_on_host(r)) out.changes = inference_changes(s, tensors, quiet, r, rt, out);

@@ -28,6 +28,14 @@ struct fit_change {
   double decode_tokens_per_s = 0;  // 0 when unknown (training, a GPU given by its memory alone)
 };
 
+// A layout of the chosen GPUs for a runtime that takes tensor and pipeline parallel sizes (vLLM): what it fits.
+struct layout_option {
+  uint64_t tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1;
+  bool fits = false;
+  uint64_t kv_tokens = 0;          // the KV pool, in tokens (per data parallel replica)
+  double decode_tokens_per_s = 0;  // 0 when unknown
+};
+
 struct solver_result {
   bool solved = false;                   // a GPU was chosen
   uint64_t max_context_tokens = 0;
@@ -37,6 +45,10 @@ struct solver_result {
   uint64_t fewest_nodes = 0;             // a runtime that spans machines: the fewest of these machines that hold it (0: none up to 64, or not searched)
   std::optional<int64_t> gpu_layers;     // the runtime's -ngl, when it has one; -1 when none fits
   std::optional<int64_t> n_cpu_moe;      // llama.cpp, a MoE model that does not fit: the fewest --n-cpu-moe that fits; -1 none
+  // vLLM over several GPUs: every valid TP x PP of them (and DP x TP for a MoE), and the best: of those that fit
+  // with tensor parallel inside one machine, the fastest decode, then the most KV tokens; -1 when none fits.
+  std::vector<layout_option> layouts;
+  int64_t best_layout = -1;
   // When the request does not fit whole on the chosen GPU(s): the changes that make it fit, cheapest first
   // (a shorter context, a compact KV cache, a smaller format, layers on the CPU, more GPUs; training:
   // checkpointing, micro-batch 1, an 8-bit optimizer, LoRA, QLoRA, ZeRO-3).

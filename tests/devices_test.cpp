@@ -612,3 +612,17 @@ TEST_CASE("SGLang's DP attention: the attention split over --tp / --dp GPUs in e
   o.data_parallel = 3;
   CHECK(find_issue(estimate(spec, o), "invalid_layout"));
 }
+
+TEST_CASE("the layouts of a cluster's GPUs: DeepSeek-V3 on 2 x 8 H100 is best at TP 8 x PP 2, as its deployment guides run it", "[devices][cluster]") {
+  const json req = {{"config", fixture_text("deepseek-ai__DeepSeek-V3")}, {"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"gpus", 8}, {"nodes", 2}, {"context_tokens", 32768}};
+  const json r = json::parse(estimate_json(req.dump()));
+  const json& layouts = r["solver"]["layouts"];
+  REQUIRE(layouts.size() >= 5);  // TP 1, 2, 4, 8, 16 over the 16 GPUs, and DP x TP for the MoE
+  const json& best = layouts[r["solver"]["best_layout"].get<size_t>()];
+  CHECK(best["tensor_parallel"] == 8);
+  CHECK(best["pipeline_parallel"] == 2);
+  CHECK(best["kv_tokens"] == r["vllm"]["kv_tokens"]);  // the request's own layout (the default: TP per machine, PP over machines)
+  bool tp16 = false;
+  for (const json& l : layouts) tp16 = tp16 || (l["tensor_parallel"] == 16 && l["fits"] == true);
+  CHECK(tp16);  // fits, but its all-reduce would cross the machines: not the best
+}
