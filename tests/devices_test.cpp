@@ -626,3 +626,29 @@ TEST_CASE("the layouts of a cluster's GPUs: DeepSeek-V3 on 2 x 8 H100 is best at
   for (const json& l : layouts) tp16 = tp16 || (l["tensor_parallel"] == 16 && l["fits"] == true);
   CHECK(tp16);  // fits, but its all-reduce would cross the machines: not the best
 }
+
+TEST_CASE("SGLang DP attention against a published DeepSeek-R1 worker (TP 8, DP 8, fp8 cache): the MLA cache exact, the weights printed", "[devices][sglang][published]") {
+  // tests/fixtures/published/vllm-logs.json sglang-dynamo-deepseek-r1-tp8-dp8-fp8kv: 524,288 tokens in 17.16 GiB, the
+  // whole MLA latent per GPU (61 layers x 576 fp8 bytes a token); weights 107.07 GiB per GPU.
+  const auto spec = fixture("deepseek-ai__DeepSeek-V3");  // R1's architecture and config
+  estimate_options o;
+  o.runtime = "sglang";
+  o.gpu = "B200";
+  o.gpus = 8;
+  o.data_parallel = 8;
+  o.kv_cache_dtype = "fp8";
+  o.context_tokens = 524'288;
+  const auto r = estimate(spec, o);
+  REQUIRE(r.ok());
+  uint64_t kv = 0, weights = 0;
+  for (const auto& c : r.components) {
+    if (c.key == "kv_cache") kv = c.bytes;
+    if (c.key == "weights") weights = c.bytes;
+  }
+  const double kv_gib = static_cast<double>(kv) / (1ull << 30), w_gib = static_cast<double>(weights) / (1ull << 30);
+  std::printf("%-72s predicted %8.2f GiB  logged %8.2f GiB  error %+6.2f%%\n", "SGLang DeepSeek-R1 TP8 DP8: KV cache per GPU, 524,288 fp8 tokens", kv_gib, 17.16, (kv_gib - 17.16) / 17.16 * 100);
+  std::printf("%-72s predicted %8.2f GiB  logged %8.2f GiB  error %+6.2f%%\n", "SGLang DeepSeek-R1 TP8 DP8: weights per GPU (an MTP draft or DeepEP buffers unknown)", w_gib, 107.07, (w_gib - 107.07) / 107.07 * 100);
+  CHECK(std::fabs(kv_gib - 17.16) <= 0.005);
+  CHECK(w_gib < 107.07);  // under: what the worker loads beyond the model's own weights is not in the estimate
+  CHECK(w_gib > 107.07 * 0.8);
+}
