@@ -580,6 +580,12 @@ TEST_CASE("vLLM data parallel: each replica its attention and KV pool, the route
   o.gpu = "H200";
   o.tensor_parallel = 2;
   CHECK(find_issue(estimate(spec, o), "invalid_layout"));
+  o.tensor_parallel = 0;
+  o.data_parallel = 3;
+  const issue* uneven = find_issue(estimate(spec, o), "invalid_layout");
+  REQUIRE(uneven);
+  CHECK(uneven->field == "data_parallel");
+  CHECK(uneven->message.find("it takes one of 1, 2, 4, 8") != std::string::npos);
 }
 
 TEST_CASE("SGLang's DP attention: the attention split over --tp / --dp GPUs in each group, the experts over all", "[devices][sglang]") {

@@ -120,6 +120,14 @@ bool check_layout(plan& p) {
   estimate_result& r = p.r;
   const uint64_t tp = r.tensor_parallel, pp = r.pipeline_parallel, dp = r.data_parallel, heads = p.s.num_attention_heads, kv = p.s.num_key_value_heads;
   auto works = [&](uint64_t t) { return heads % t == 0 && (!kv || (kv >= t ? kv % t == 0 : t % kv == 0)); };
+  if (dp > 1 && r.gpus % dp) {
+    std::string divisors;
+    for (uint64_t d = 1; d <= r.gpus; ++d)
+      if (r.gpus % d == 0) divisors += (divisors.empty() ? "" : ", ") + text_of(d);
+    r.issues.push_back({"invalid_layout", "data_parallel", "data_parallel " + text_of(dp) + " does not divide the " + text_of(r.gpus) +
+        " GPUs into equal replicas; it takes one of " + divisors + ".", severity::error});
+    return false;
+  }
   const uint64_t replica = dp ? r.gpus / dp : r.gpus;
   std::string near;
   for (uint64_t t = 1; t <= std::min<uint64_t>(heads, replica); ++t)
