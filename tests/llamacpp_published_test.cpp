@@ -216,4 +216,13 @@ TEST_CASE("llama.cpp --mmproj: the file's header digest is taken as is; a text-o
   bool said = false;
   for (const auto& i : text.issues) said = said || (i.code == "mmproj_none" && i.field == "mmproj");
   CHECK(said);
+  // vLLM loads the tower from the checkpoint (in its weights already): mmproj changes nothing there, and says so.
+  o.runtime = "vllm";
+  o.quantization = "";
+  const auto vllm = estimate(fixture("Qwen__Qwen3-VL-8B-Instruct"), o);
+  REQUIRE(vllm.ok());
+  CHECK(bytes_of(vllm, "vision_encoder") == 0);
+  bool told = false;
+  for (const auto& i : vllm.issues) told = told || i.code == "mmproj_not_for_runtime";
+  CHECK(told);
 }
