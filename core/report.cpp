@@ -345,12 +345,20 @@ std::string_view short_name(std::string_view name) {
 
 // The hardware of several GPUs or machines in words: "RTX 3090 + RTX 3060", "2 machines x 8 x H100 SXM (TP 8 x PP 2)".
 std::string hardware_text(const estimate_result& r) {
-  std::string one;
+  // Each machine's GPUs in words; the list names them machine by machine.
   const size_t per_node = r.gpu_list.empty() ? 0 : r.gpu_list.size() / std::max<uint64_t>(1, r.nodes);
-  for (size_t k = 0; k < per_node; ++k) one += (one.empty() ? "" : " + ") + std::string(short_name(r.gpu_list[k]->name));
-  if (one.empty()) one = (r.gpus_per_node > 1 ? text_of(r.gpus_per_node) + " x " : std::string()) + std::string(short_name(r.gpu->name));
+  std::vector<std::string> machines;
+  for (size_t m = 0; per_node && m < r.nodes; ++m) {
+    std::string one;
+    for (size_t k = m * per_node; k < (m + 1) * per_node && k < r.gpu_list.size(); ++k) one += (one.empty() ? "" : " + ") + std::string(short_name(r.gpu_list[k]->name));
+    machines.push_back(one);
+  }
+  std::string one = machines.empty() ? (r.gpus_per_node > 1 ? text_of(r.gpus_per_node) + " x " : std::string()) + std::string(short_name(r.gpu->name)) : machines.front();
   if (r.nodes <= 1) return one;
-  std::string out = text_of(r.nodes) + " machines x " + (per_node > 1 ? "(" + one + ")" : one);
+  const bool alike = std::all_of(machines.begin(), machines.end(), [&](const std::string& m) { return m == one; });
+  std::string unlike;
+  for (const auto& m : machines) unlike += (unlike.empty() ? "" : "; ") + m;
+  std::string out = alike ? text_of(r.nodes) + " machines x " + (per_node > 1 ? "(" + one + ")" : one) : text_of(r.nodes) + " machines (" + unlike + ")";
   if (r.runtime && profile_of(*r.runtime)->takes_pipeline_parallel) out += " (TP " + text_of(r.tensor_parallel) + " x PP " + text_of(r.pipeline_parallel) + ")";
   return out;
 }

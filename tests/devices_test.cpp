@@ -527,6 +527,9 @@ TEST_CASE("unequal machines: the gpu list names each machine's GPUs, machine by 
   REQUIRE(rpc.ok());
   CHECK(rpc.gpus == 4);
   CHECK(rpc.devices[2].node == 1);
+  const json words = json::parse(estimate_json(json{{"config", fixture_text("meta-llama__Llama-3.3-70B-Instruct")}, {"runtime", "exo"}, {"quantization", "mlx-8bit"},
+                                                    {"gpu", {"M4 Max 128GB", "M3 Ultra 96GB"}}, {"nodes", 2}}.dump()));
+  CHECK(words["verdict"]["hardware"] == "2 machines (Apple M4 Max 128GB; Apple M3 Ultra 96GB)");
   // A list that does not share out evenly is refused by name.
   v.gpu_list = {"RTX 4090", "RTX 3090", "RTX 3060"};
   const auto bad = estimate(spec, v);
