@@ -359,10 +359,12 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   size_kv_cache(p);
   note_expanded_mla(p);
   rt->components(p);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands mmproj to the full one)
   if ((o.mmproj || o.mmproj_file) && !rt->vision_in_separate_file)
     r.issues.push_back({"mmproj_not_for_runtime", o.mmproj_file ? "mmproj_file" : "mmproj", std::string(rt->info.label) +
         " loads the vision and audio encoders from the checkpoint itself, counted in its weights; mmproj is llama.cpp's projector file, so it changes nothing here.",
         severity::info});
+#endif
   if (!total(p)) return r;
   place_and_fit(r, o);
   if (o.explain) {
