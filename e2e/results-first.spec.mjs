@@ -277,12 +277,16 @@ test('a GGUF-only repository: its Q4_K_M file estimated from the header, read by
   expect(Math.max(...ranges)).toBeLessThanOrEqual(4 * dataOffset);
   // the repository has a projector: the llama.cpp settings offer it; ticked, its header is read by Range and counted
   const projector = page.getByLabel('Vision / audio projector (--mmproj)');
+  const modelReads = () => seen.filter((r) => r.url.endsWith('Qwen3-0.6B-Q4_K_M.gguf')).length;
+  const readsBefore = modelReads();
   await projector.check();
   await expect(page.locator('#bar')).toHaveAttribute('aria-label', /Projector \(mmproj\) weights, GPU 0 \(the mmproj file's 4 tensors, F16/, { timeout: 20000 });
   await expect(page).toHaveURL(/[?&]mmproj=true/);
   const projectorReads = seen.filter((r) => r.url.endsWith('mmproj-Qwen3-0.6B-F16.gguf'));
   expect(projectorReads.length).toBeGreaterThan(0);
   expect(projectorReads.every((r) => /^bytes=0-\d+$/.test(r.headers.range ?? ''))).toBe(true);
+  expect(modelReads()).toBe(readsBefore);  // the model's header is not read again
+  await expect(page.locator('#status')).toContainText('Projector mmproj-Qwen3-0.6B-F16.gguf: its header read by Range');
   // the element (here in its iframe page) reads the same repository the same way
   await page.goto('embed.html?model-id=someone/Qwen3-0.6B-GGUF&gpu=RTX%203060');
   const widget = page.locator('neuro-shrink');

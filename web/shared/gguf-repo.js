@@ -62,6 +62,13 @@ async function mmprojOf(id, names, type, options) {
   return { file: name, digest: read.header.projector, read: read.read };
 }
 
+// The projector file llama-server -hf would load beside the repository's model of `type`, read alone (for a model
+// whose header is already in hand): { file, digest, read }, or null when the repository has none.
+export async function ggufRepoProjector(id, { type, ...options } = {}) {
+  const { gguf } = await listWeightFiles(id, options);
+  return mmprojOf(id, gguf, type, options);
+}
+
 // The model of a GGUF-only repository: { id, file, type, files, header bytes and size (for estimateFile), read },
 // its projector files' names (`projectors`), and with `mmproj` the one llama-server -hf loads: { file, digest, read }
 // (null when the repository has none).

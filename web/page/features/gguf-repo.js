@@ -29,6 +29,21 @@ async function load(store, id, type) {
   }
 }
 
+async function loadProjector(store, id, type) {
+  const { ggufRepoProjector } = await import('../../shared/gguf-repo.js');
+  try {
+    const projector = await ggufRepoProjector(id, { type, token: store.state.token });
+    const { model } = store.state;
+    if (model?.id !== id) return;
+    store.update({
+      model: { ...model, mmproj: projector?.digest, ggufRepo: { ...model.ggufRepo, mmproj: true } },
+      status: projector ? `Projector ${projector.file}: its header read by Range (${formatCount(projector.read)} bytes).` : `${id} has no mmproj file: the projector is not counted.`,
+    });
+  } catch (err) {
+    store.update({ alert: [err?.message ?? String(err)], failed: true, busy: false });
+  }
+}
+
 export function attach(store) {
   const check = (s) => {
     const err = s.hubError;
@@ -44,8 +59,8 @@ export function attach(store) {
     const repo = s.model?.ggufRepo;
     if (repo && s.params.quantization !== before.params.quantization && s.params.quantization !== repo.type &&
         repo.types.includes(String(s.params.quantization).toUpperCase())) load(store, s.model.id, s.params.quantization);
-    // the projector asked for after the model was read: its header too
-    else if (repo && s.params.mmproj !== before.params.mmproj && wantsMmproj(s) && !repo.mmproj) load(store, s.model.id, repo.type);
+    // the projector asked for after the model was read: its header alone
+    else if (repo && s.params.mmproj !== before.params.mmproj && wantsMmproj(s) && !repo.mmproj) loadProjector(store, s.model.id, repo.type);
   });
   check(store.state);
 }
