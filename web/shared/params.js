@@ -51,6 +51,9 @@ export function readParam(names, field, get) {
 const SETTINGS = /^(llama\.cpp|vllm|cluster)$/;
 
 // Those settings as request fields, from read(field) (a URL parameter, an attribute), but the fields in `skip`.
+// A boolean setting as a link, an attribute or a checkbox gives it: true, "1", "true", "yes", "on".
+export const isOn = (v) => /^(1|true|yes|on)$/i.test(String(v ?? ''));
+
 export function settingsFrom(options, read, skip = []) {
   const out = {};
   for (const o of options ?? []) {
@@ -58,7 +61,7 @@ export function settingsFrom(options, read, skip = []) {
     if (v == null || v === '') continue;
     const n = Number(v) * (o.param_factor ?? 1);
     // (a value that is not a number goes as typed: the core refuses it by name rather than a silent default)
-    out[o.name] = /integer|number/.test(o.type) && Number.isFinite(n) ? (o.type === 'integer' ? Math.round(n) : n) : o.type === 'boolean' ? /^(1|true|yes|on)$/i.test(v) : String(v);
+    out[o.name] = /integer|number/.test(o.type) && Number.isFinite(n) ? (o.type === 'integer' ? Math.round(n) : n) : o.type === 'boolean' ? isOn(v) : String(v);
   }
   return out;
 }

@@ -2,10 +2,10 @@
 // llama-server's default, Q4_K_M), read by Range up to the end of its header and estimated from it alone. A
 // GGUF type chosen later loads that file; a type the repository lacks is predicted from the file's metadata.
 import { formatCount } from '../../shared/format.js';
+import { isOn } from '../../shared/params.js';
 import { $ } from '../render.js';
 
-// The mmproj setting as the URL or the form gives it (a checkbox's true, or "1"/"true" in a link).
-const wantsMmproj = (s) => [true, 'true', '1', 'on', 'yes'].includes(s.params.mmproj);
+const wantsMmproj = (s) => isOn(s.params.mmproj);
 
 let answered = null;  // the Hub failure already answered (each new failure is a new error object)
 

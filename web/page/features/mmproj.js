@@ -2,9 +2,8 @@
 // has one to load: an encoder in its config.json (the report counts vision, audio or projector parameters) or
 // mmproj files in its GGUF-only repository. Checked, the setting mmproj goes into the request and the URL; a
 // GGUF-only repository's projector file is then read by Range (page/features/gguf-repo.js).
+import { isOn } from '../../shared/params.js';
 import { $, el } from '../render.js';
-
-const ON = [true, 'true', '1', 'on', 'yes'];
 
 function hasEncoder(s) {
   const parts = s.report?.parameters?.by_component ?? {};
@@ -25,7 +24,7 @@ export function attach(store) {
   box.addEventListener('change', () => store.update({ params: { ...store.state.params, mmproj: box.checked ? 'true' : undefined } }));
   const show = (s) => {
     field.hidden = !hasEncoder(s);
-    box.checked = ON.includes(s.params.mmproj);
+    box.checked = isOn(s.params.mmproj);
   };
   store.subscribe(show);
   show(store.state);

@@ -4,6 +4,7 @@
 // the end of the results, so that nothing on screen moves when it arrives. Each value is a param of the store,
 // carried in the URL under its one spelling like the form's own.
 import { catalogue } from '../../shared/estimator.js';
+import { isOn } from '../../shared/params.js';
 import { $, el } from '../render.js';
 
 const GROUPS = ['cluster', 'llama.cpp', 'vllm'];
@@ -22,7 +23,7 @@ function control(o, value) {
   const input = el('input');
   if (o.type === 'boolean') {
     input.type = 'checkbox';
-    input.checked = /^(1|true|yes|on)$/i.test(String(value ?? ''));
+    input.checked = isOn(value);
     return input;
   }
   if (o.type === 'integer' || o.type === 'number') {
@@ -80,7 +81,7 @@ export async function attach(store) {
     for (const [name, input] of inputs) {
       if (document.activeElement === input) continue;
       const v = s.params[name];
-      if (input.type === 'checkbox') input.checked = /^(1|true|yes|on)$/i.test(String(v ?? ''));
+      if (input.type === 'checkbox') input.checked = isOn(v);
       else input.value = v ?? '';
     }
   });
