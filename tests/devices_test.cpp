@@ -585,7 +585,8 @@ TEST_CASE("vLLM data parallel: each replica its attention and KV pool, the route
   CHECK(find_issue(estimate(spec, o), "invalid_layout"));
   o.tensor_parallel = 0;
   o.data_parallel = 3;
-  const issue* uneven = find_issue(estimate(spec, o), "invalid_layout");
+  const auto three = estimate(spec, o);
+  const issue* uneven = find_issue(three, "invalid_layout");
   REQUIRE(uneven);
   CHECK(uneven->field == "data_parallel");
   CHECK(uneven->message.find("it takes one of 1, 2, 4, 8") != std::string::npos);
