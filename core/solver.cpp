@@ -76,6 +76,7 @@ uint64_t fewest_nodes(const model_spec& s, const model_tensors& tensors, estimat
 // layouts vLLM refuses (TP not dividing the heads, more stages than layers) are left out.
 void solve_layouts(const model_spec& s, const model_tensors& tensors, estimate_options o, const estimate_result& r, solver_result& out) {
   const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  // (up to 64 GPUs: at most a dozen divisors to estimate; a larger cluster names its layout)
   if (!rt || !rt->takes_tensor_parallel || !rt->takes_pipeline_parallel || r.gpus < 2 || r.gpus > 64) return;
   auto add = [&](uint64_t tp, uint64_t pp, uint64_t dp) {
     o.tensor_parallel = tp, o.pipeline_parallel = pp, o.data_parallel = dp, o.expert_parallel = dp > 1 || o.expert_parallel;

@@ -18,6 +18,16 @@ void add_component(estimate_result& r, std::string_view key, std::string label, 
   r.components.push_back({key, std::move(label), category, bytes, host, per_gpu});
 }
 
+uint64_t replica_sequences(const plan& p) {
+  const uint64_t dp = std::max<uint64_t>(1, p.r.data_parallel);
+  return (std::max<uint64_t>(1, p.n_seq) + dp - 1) / dp;
+}
+
+uint64_t replica_cache(const plan& p, uint64_t whole_batch_bytes) {
+  if (p.r.data_parallel <= 1) return whole_batch_bytes;
+  return static_cast<uint64_t>(static_cast<double>(whole_batch_bytes) / static_cast<double>(std::max<uint64_t>(1, p.n_seq)) * static_cast<double>(replica_sequences(p)));
+}
+
 uint64_t no_state(const plan&, const layer_spec&) { return 0; }
 std::string no_command(const estimate_result&, const std::string&, const estimate_options&) { return {}; }
 void no_settings(json_writer&, const estimate_result&, const estimate_options&) {}

@@ -77,6 +77,10 @@ const runtime_profile* profile_of(const runtime_info& rt);
 void add_component(estimate_result& r, std::string_view key, std::string label, std::string_view category, uint64_t bytes, bool host,
                    bool per_gpu = false);
 uint64_t kv_row_bytes(const kv_dtype& t, uint64_t elements);  // a row of a cache type, block-rounded
+// Data parallel (vLLM's replicas, SGLang's DP attention groups): the sequences one replica serves, ceil(batch / D),
+// and its GPUs' share of a cache sized for the whole batch.
+uint64_t replica_sequences(const plan& p);
+uint64_t replica_cache(const plan& p, uint64_t whole_batch_bytes);
 uint64_t pad_up(uint64_t v, uint64_t m);
 bool ggml_quantized(const kv_dtype& t);   // a llama.cpp block type (q8_0, q4_0, ...)
 uint64_t no_state(const plan& p, const layer_spec& l);

@@ -101,9 +101,7 @@ void components(plan& p) {
   for (const auto& l : p.s.layers) mla = mla || l.attention == attention_kind::mla;
   const uint64_t experts = dp > 1 ? routed_expert_bytes(p) : 0, rest = p.weights.total.value - experts;
   const uint64_t weights = (rest + attn_tp - 1) / attn_tp + (experts + tp - 1) / tp;
-  const uint64_t seqs = std::max<uint64_t>(1, p.n_seq), mine = (seqs + dp - 1) / dp;
-  const uint64_t all_kv = mla ? p.kv_cache.value : p.kv_cache.value / kv_heads * rank_heads;
-  const uint64_t kv = dp > 1 ? static_cast<uint64_t>(static_cast<double>(all_kv) / static_cast<double>(seqs) * static_cast<double>(mine)) : all_kv;
+  const uint64_t kv = replica_cache(p, mla ? p.kv_cache.value : p.kv_cache.value / kv_heads * rank_heads);
   const uint64_t cell = mla ? p.per_token.value : p.per_token.value / kv_heads * rank_heads;
   const gpu_info* g = r.gpu.get();
   for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;

@@ -75,13 +75,12 @@ uint64_t expert_remainder(const plan& p, const stage& st, uint64_t tp) {
 // Data parallel (--data-parallel-size D): each replica holds the attention and dense layers (1/TP on each GPU) and
 // serves its own requests from its own KV pool, while a MoE's routed experts are sharded over all D x TP GPUs
 // (vllm/model_executor/layers/fused_moe/config.py FusedMoEParallelConfig: whole experts with expert parallel, else
-// a slice of each). A replica's GPUs hold the sequences it serves: ceil(batch / D) of the request's.
-uint64_t replica_sequences(const plan& p) { return (std::max<uint64_t>(1, p.n_seq) + p.r.data_parallel - 1) / std::max<uint64_t>(1, p.r.data_parallel); }
+// a slice of each). A replica's GPUs hold the sequences it serves (replica_cache).
 
 std::vector<stage> plan_stages(const plan& p) {
   const estimate_result& r = p.r;
   const uint64_t tp = std::max<uint64_t>(1, r.tensor_parallel), pp = std::max<uint64_t>(1, r.pipeline_parallel), n = p.n_layer;
-  const uint64_t dp = std::max<uint64_t>(1, r.data_parallel), ep = dp * tp, seqs = std::max<uint64_t>(1, p.n_seq), mine = replica_sequences(p);
+  const uint64_t dp = std::max<uint64_t>(1, r.data_parallel), ep = dp * tp;
   const uint64_t kv_heads = std::max<uint64_t>(1, p.s.num_key_value_heads), rank_heads = std::max<uint64_t>(1, kv_heads / tp);
   std::vector<stage> out;
   uint64_t first = 0;
@@ -104,7 +103,7 @@ std::vector<stage> plan_stages(const plan& p) {
     if (st.embedding || (st.head && pp > 1 && p.s.tie_word_embeddings)) w.add(p.weights.embedding);
     if (st.head) w.add(p.weights.output).add(p.weights.other);
     st.weights = (w.value - experts + tp - 1) / tp + (experts + ep - 1) / ep + expert_remainder(p, st, ep);
-    st.kv = dp > 1 ? static_cast<uint64_t>(static_cast<double>(kv.value) / static_cast<double>(seqs) * static_cast<double>(mine)) : kv.value;
+    st.kv = replica_cache(p, kv.value);
     st.block_bytes = block.value;
     out.push_back(st);
     first += count;

@@ -29,7 +29,7 @@ const TABLE = {
 // (its aliases that start with "-" are the CLI's flags, not parameters).
 export function paramNames(options) {
   const names = {};
-  for (const o of options ?? []) if (SETTINGS.test(o.group)) names[o.name] = [o.param, ...(o.aliases ?? []).filter((a) => !a.startsWith('-'))];
+  for (const o of options ?? []) if (SETTING_GROUPS.includes(o.group)) names[o.name] = [o.param, ...(o.aliases ?? []).filter((a) => !a.startsWith('-'))];
   for (const [field, old] of Object.entries(TABLE)) {
     const o = options?.find?.((x) => x.name === field || x.name === `training.${field}`);
     names[field] = o?.param ? [...new Set([o.param, ...(o.aliases ?? []).filter((a) => !a.startsWith('-')), ...old])] : old;
@@ -48,7 +48,8 @@ export function readParam(names, field, get) {
 
 // The groups of settings the page's form and the element's attributes carry without laying each out: llama.cpp's,
 // vLLM's and a cluster's, spelled and typed as the core's schema has them.
-const SETTINGS = /^(llama\.cpp|vllm|cluster)$/;
+// The option groups whose settings the page, the element and the URL carry as they are (the runtimes' and the machines').
+export const SETTING_GROUPS = ['cluster', 'llama.cpp', 'vllm'];
 
 // Those settings as request fields, from read(field) (a URL parameter, an attribute), but the fields in `skip`.
 // A boolean setting as a link, an attribute or a checkbox gives it: true, "1", "true", "yes", "on".
@@ -57,7 +58,7 @@ export const isOn = (v) => /^(1|true|yes|on)$/i.test(String(v ?? ''));
 export function settingsFrom(options, read, skip = []) {
   const out = {};
   for (const o of options ?? []) {
-    const v = SETTINGS.test(o.group) && !skip.includes(o.name) ? read(o.name) : null;
+    const v = SETTING_GROUPS.includes(o.group) && !skip.includes(o.name) ? read(o.name) : null;
     if (v == null || v === '') continue;
     const n = Number(v) * (o.param_factor ?? 1);
     // (a value that is not a number goes as typed: the core refuses it by name rather than a silent default)

@@ -4,10 +4,9 @@
 // the end of the results, so that nothing on screen moves when it arrives. Each value is a param of the store,
 // carried in the URL under its one spelling like the form's own.
 import { catalogue } from '../../shared/estimator.js';
-import { isOn } from '../../shared/params.js';
+import { SETTING_GROUPS as GROUPS, isOn } from '../../shared/params.js';
 import { $, el } from '../render.js';
 
-const GROUPS = ['cluster', 'llama.cpp', 'vllm'];
 const TITLES = { cluster: 'Machines and system RAM', 'llama.cpp': 'llama.cpp', vllm: 'vLLM and SGLang' };
 
 // One input for an option, by its type: a number with its bounds (in the param's unit), a checkbox, a select of
