@@ -353,7 +353,7 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   r.parameters = tensors.parameters;
   r.n_layer = s.layers.size();
   p.n_layer = std::max<uint64_t>(1, s.layers.size());
-  p.n_seq = o.batch_size;
+  p.n_seq = p.n_stream = o.batch_size;
   if (!size_weights(p) || !rt->prepare(p)) return r;
   r.stored_weights_bytes = p.weights.total.value;
   size_kv_cache(p);

@@ -59,6 +59,7 @@ struct estimate_options {
   uint64_t gpus = 1;               // identical GPUs the model is split across
   std::vector<std::string> gpu_list;  // several GPUs, one device each in order (--gpu repeated); gpu is the first
   std::vector<double> tensor_split;   // llama.cpp --tensor-split: each GPU's share; empty = by each GPU's memory
+  bool kv_unified = false;             // llama.cpp --kv-unified: one stream of n_ctx cells for every sequence
   std::string split_mode;             // llama.cpp -sm: "layer" (default), "row", "none"
   std::vector<std::string> override_tensor;  // llama.cpp -ot: "REGEX=DEVICE" each, the first match wins
   uint64_t nodes = 1;                 // machines, each with `gpus` GPUs (or the gpu list): llama.cpp's RPC hosts, vLLM's Ray nodes

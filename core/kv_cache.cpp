@@ -26,7 +26,7 @@ void size_kv_cache(plan& p) {
     const bool windowless = (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && !p.windowed;
     const attention_kind kind = windowless ? attention_kind::full : l.attention;
     const uint64_t window = windowless ? 0 : l.window;
-    auto bytes = checked_u64::product({bpt, tokens, p.o.batch_size});
+    auto bytes = checked_u64::product({bpt, tokens, p.n_stream});
     bytes.add(checked_u64::product({state, p.o.batch_size}));
     p.kv_cache.add(bytes);
     p.kv_layer.push_back(bytes.value);
@@ -70,7 +70,7 @@ void explain_kv_cache(plan& p) {
               (g.state_bytes ? " + state " + text_of(g.state_bytes) + " bytes" : "") + ")";
   }
   p.r.formulas.push_back({"kv_cache",
-      groups + " x " + std::string(p.rt.batch_word) + text_of(p.o.batch_size) + "; per token and layer: K and V each " + text_of(s.num_key_value_heads) + " KV heads x " +
+      groups + " x " + std::string(p.rt.batch_word) + text_of(p.n_stream) + "; per token and layer: K and V each " + text_of(s.num_key_value_heads) + " KV heads x " +
           text_of(s.head_dim) + " head_dim, K at " + text_of(p.kv_k.block_bytes) + "/" + text_of(p.kv_k.block_elements) + " bytes (" + std::string(p.kv_k.name) +
           "), V at " + text_of(p.kv_v.block_bytes) + "/" + text_of(p.kv_v.block_elements) + " bytes (" + std::string(p.kv_v.name) + ")" + p.rt.kv_formula_tail(p),
       p.rt.kv_source});

@@ -30,7 +30,8 @@ struct plan {
   const kv_dtype& kv_v;
 
   uint64_t n_layer = 1;           // repeating layers (at least one, to divide by)
-  uint64_t n_seq = 1;             // sequences (llama.cpp's --parallel streams)
+  uint64_t n_seq = 1;             // sequences (llama.cpp's --parallel)
+  uint64_t n_stream = 1;          // KV streams, each its own cells: a sequence each, or one shared (llama.cpp --kv-unified)
   weight_split weights;
   checked_u64 kv_cache, per_token;
   std::vector<uint64_t> kv_layer;  // each layer's cache (and recurrent state), for the runtimes that place layers apart

@@ -595,7 +595,7 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   // A chosen GPU brings the solvers and speed, several GPUs or machines their placement: the full module's work
   // (options.cpp leaves the readers of those settings to it).
   const bool gpu = !opt.gpu.empty() || opt.gpu_memory_bytes;
-  for (const char* name : {"nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "tensor_split", "split_mode", "override_tensor", "mmproj", "mmproj_file"})
+  for (const char* name : {"nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "tensor_split", "split_mode", "override_tensor", "mmproj", "mmproj_file", "kv_unified"})
     if (gpu || rv.req.contains(name)) {
       issues.push_back({"needs_full_estimator", gpu ? (opt.gpu.empty() ? "gpu_memory_bytes" : "gpu") : name, "A GPU or a cluster: the full estimator module answers it.", severity::error});
       return finish_reply(w, issues);

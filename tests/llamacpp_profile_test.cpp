@@ -139,6 +139,32 @@ TEST_CASE("llama.cpp -ngl splits the model, KV and output between the GPU and th
   CHECK(half.memory.host_bytes - all.memory.host_bytes == all.memory.gpu_bytes - half.memory.gpu_bytes);
 }
 
+TEST_CASE("llama.cpp --kv-unified: one stream of n_ctx cells; sliding layers keep parallel x window + ubatch", "[llama.cpp][runtime]") {
+  // Gemma 3 4B: 34 layers, 5 of 6 sliding with a 1024-token window; K and V 4 KV heads x 256 at f16 = 4096 bytes
+  // a token and layer. Four sequences of 4096 tokens (-c 16384 -np 4).
+  const auto parsed = parse_config(read(std::string(FIXTURES_DIR) + "/configs/google__gemma-3-4b-it.json"));
+  REQUIRE(parsed.ok());
+  estimate_options o;
+  o.runtime = "llama.cpp";
+  o.batch_size = 4;
+  const auto split = estimate(parsed.spec, o);
+  o.kv_unified = true;
+  const auto unified = estimate(parsed.spec, o);
+  REQUIRE(split.ok());
+  REQUIRE(unified.ok());
+  uint64_t full = 0, sliding = 0;
+  for (const auto& l : parsed.spec.layers) (l.attention == attention_kind::sliding ? sliding : full) += 1;
+  REQUIRE(full + sliding == 34);
+  const uint64_t bpt = 2 * 4 * 256 * 2;
+  // src/llama-context.cpp: n_ctx_seq = n_ctx when unified, else pad256(n_ctx / n_seq_max), a stream each.
+  // src/llama-kv-cache-iswa.cpp: size_swa = pad256(min(size_base, n_swa x (unified ? n_seq_max : 1) + n_ubatch)).
+  CHECK(split.memory.kv_cache_bytes == full * bpt * 4096 * 4 + sliding * bpt * 1536 * 4);
+  CHECK(unified.memory.kv_cache_bytes == full * bpt * 16384 + sliding * bpt * 4608);
+  CHECK(unified.n_ctx == 16384);
+  CHECK(unified.n_ctx_seq == 16384);
+  CHECK(split.n_ctx_seq == 4096);
+}
+
 #include "report.h"
 
 TEST_CASE("solvers and commands: the largest context, -ngl and the llama-server line for a chosen GPU", "[llama.cpp][solver]") {
@@ -162,8 +188,8 @@ TEST_CASE("solvers and commands: the largest context, -ngl and the llama-server 
   CHECK_FALSE(fits_4090(ask({{"context_tokens", max_ctx + 1}})));
   CHECK(r["solver"]["gpu_layers"] == 33);  // 32 layers + the output
   // The repository holds no GGUF file (the Hub was not asked): -m; with the Hub's word that it does, -hf.
-  CHECK(r["commands"][0]["command"] == "llama-server -m MODEL.gguf -c 4096 -ngl 33 -fa on");
-  CHECK(ask({{"hub", {{"gguf_files", 3}}}})["commands"][0]["command"] == "llama-server -hf meta-llama/Llama-3.1-8B -c 4096 -ngl 33 -fa on");
+  CHECK(r["commands"][0]["command"] == "llama-server -m MODEL.gguf -c 4096 -ngl 33 -fa on -np 1");
+  CHECK(ask({{"hub", {{"gguf_files", 3}}}})["commands"][0]["command"] == "llama-server -hf meta-llama/Llama-3.1-8B -c 4096 -ngl 33 -fa on -np 1");
   // 120k tokens of bf16 Llama do not fit a 24 GB card with every layer on it: the solver keeps fewer layers.
   const json big = ask({{"context_tokens", 120000}});
   const int64_t ngl = big["solver"]["gpu_layers"].get<int64_t>();

@@ -38,9 +38,11 @@ bool check_overrides(plan& p);
 bool prepare(plan& p) {
   const estimate_options& o = p.o;
   estimate_result& r = p.r;
+  // --kv-unified: one stream of n_ctx cells that any sequence may fill (n_ctx_seq = n_ctx).
   const uint64_t n_ctx_asked = o.context_tokens * p.n_seq;
-  r.n_ctx_seq = pad_up(pad_up(n_ctx_asked, kLlamaCtxPad) / p.n_seq, kLlamaCtxPad);
-  r.n_ctx = r.n_ctx_seq * p.n_seq;
+  r.n_ctx_seq = o.kv_unified ? pad_up(n_ctx_asked, kLlamaCtxPad) : pad_up(pad_up(n_ctx_asked, kLlamaCtxPad) / p.n_seq, kLlamaCtxPad);
+  r.n_ctx = o.kv_unified ? r.n_ctx_seq : r.n_ctx_seq * p.n_seq;
+  p.n_stream = o.kv_unified ? 1 : p.n_seq;
   r.n_ubatch = std::min(std::min(n_ctx_asked, kLlamaDefaultBatch), o.ubatch ? o.ubatch : kLlamaDefaultUbatch);
   r.flash_attention = o.flash_attention != 0;
   r.gpu_layers = o.gpu_layers < 0 ? p.n_layer + 1 : std::min<uint64_t>(static_cast<uint64_t>(o.gpu_layers), p.n_layer + 1);
@@ -75,10 +77,11 @@ uint64_t bytes_per_token(const plan& p, const layer_spec& l) {
   return bpt;
 }
 
-// Full caches hold n_ctx_seq cells per sequence; sliding/chunked caches pad256(min(n_ctx_seq, n_swa + n_ubatch))
-// (src/llama-kv-cache-iswa.cpp, non-unified cache).
+// Full caches hold n_ctx_seq cells per stream; sliding/chunked caches pad256(min(n_ctx_seq, n_swa x (unified ?
+// n_seq_max : 1) + n_ubatch)) (src/llama-kv-cache-iswa.cpp).
 uint64_t cached_tokens(const plan& p, uint64_t window, bool local) {
-  return local ? std::min(p.r.n_ctx_seq, pad_up(window + p.r.n_ubatch, kLlamaCtxPad)) : p.r.n_ctx_seq;
+  const uint64_t windows = p.o.kv_unified ? p.n_seq : 1;
+  return local ? std::min(p.r.n_ctx_seq, pad_up(window * windows + p.r.n_ubatch, kLlamaCtxPad)) : p.r.n_ctx_seq;
 }
 
 // The recurrent memory (src/llama-memory-recurrent.cpp): f32 conv state of d_conv - 1 columns and the ssm
@@ -537,6 +540,7 @@ void components(plan& p) {
 
 std::string kv_formula_tail(const plan& p) {
   const estimate_result& r = p.r;
+  if (p.o.kv_unified) return "; one unified stream of n_ctx " + text_of(r.n_ctx) + " cells for " + text_of(p.o.batch_size) + " sequences (padded to 256), ubatch " + text_of(r.n_ubatch);
   return "; n_ctx " + text_of(r.n_ctx) + " = " + text_of(p.o.batch_size) + " x n_ctx_seq " + text_of(r.n_ctx_seq) + " (padded to 256), ubatch " + text_of(r.n_ubatch);
 }
 
@@ -556,7 +560,6 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   const bool hf = !model_id.empty() && o.repo_has_gguf;
   std::string cmd = "llama-server " + (hf ? "-hf " + model_id + (r.format->layout == weight_layout::gguf ? ":" + r.format->name : std::string()) : std::string("-m MODEL.gguf"));
   cmd += " -c " + text_of(r.n_ctx) + " -ngl " + text_of(r.gpu_layers) + " -fa " + (r.flash_attention ? "on" : "off");
-  if (o.batch_size > 1) cmd += " -np " + text_of(o.batch_size);
   if (r.n_ubatch != kLlamaDefaultUbatch) cmd += " -ub " + text_of(r.n_ubatch);
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
@@ -584,14 +587,16 @@ std::string command(const estimate_result& r, const std::string& model_id, const
       if (!ts.empty()) cmd += " --tensor-split " + ts;
     }
   }
-  return cmd;
+  // -np always: llama-server without it picks 4 slots over one unified cache (tools/server/server.cpp), which
+  // sizes sliding-window caches and the output buffer apart from this plan.
+  return cmd + " -np " + text_of(o.batch_size) + (o.kv_unified ? " -kvu" : "");
 }
 
 void write_settings(json_writer& w, const estimate_result& r, const estimate_options& o) {
   w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
-      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size).field("n_cpu_moe", r.n_cpu_moe)
+      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size).field("kv_unified", o.kv_unified).field("n_cpu_moe", r.n_cpu_moe)
       .field("cpu_moe_layers", r.cpu_moe_layers).field("split_mode", o.split_mode.empty() ? std::string_view("layer") : std::string_view(o.split_mode))
-      .field("settings_text", "n_ctx " + text_of(r.n_ctx) + " (" + text_of(o.batch_size) + " x " + text_of(r.n_ctx_seq) + "), ubatch " + text_of(r.n_ubatch) +
+      .field("settings_text", "n_ctx " + text_of(r.n_ctx) + (o.kv_unified ? " (unified, " + text_of(o.batch_size) + " sequences)" : " (" + text_of(o.batch_size) + " x " + text_of(r.n_ctx_seq) + ")") + ", ubatch " + text_of(r.n_ubatch) +
                                   ", flash attention " + (r.flash_attention ? "on" : "off") + ", -ngl " + text_of(r.gpu_layers) +
                                   (r.cpu_moe_layers ? ", --n-cpu-moe " + text_of(r.n_cpu_moe) : std::string()));
 }

@@ -171,7 +171,7 @@ describe('the CLI with a local config.json', () => {
     assert.equal(report.memory.weights_bytes, report.gguf.tensor_bytes);
     const text = await run(['--config', `${FIXTURES}meta-llama__Meta-Llama-3.1-8B.json`, '--runtime', 'llama.cpp', '--quantization', 'Q4_K_M']);
     assert.match(text.stdout, /\nWeights \(GGUF Q4_K_M\): +4\.58 GiB\n/);
-    assert.match(text.stdout, /\nRun it: llama-server -m MODEL\.gguf -c 4096 -ngl 33 -fa on\n/);
+    assert.match(text.stdout, /\nRun it: llama-server -m MODEL\.gguf -c 4096 -ngl 33 -fa on -np 1\n/);
   });
 
   test('estimates training memory per GPU with --mode train', async () => {
