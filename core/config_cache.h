@@ -14,6 +14,8 @@ struct parsed_model {
   model_tensors tensors;  // empty unless parsed.ok()
 };
 
-const parsed_model& parsed_model_for(const std::string& config_text);
+// slot 0: the model; slot 1: a draft model beside it (speculative decoding), kept apart so that neither evicts
+// the other.
+const parsed_model& parsed_model_for(const std::string& config_text, int slot = 0);
 
 }  // namespace neuroshrink

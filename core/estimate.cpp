@@ -13,6 +13,7 @@
 #include "placement.h"
 #include "request_limits.h"
 #include "runtimes/profile.h"
+#include "speculative.h"
 #include "speed.h"
 #include "variant.h"
 #include "weights.h"
@@ -356,9 +357,16 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   p.n_seq = p.n_stream = o.batch_size;
   if (!size_weights(p) || !rt->prepare(p)) return r;
   r.stored_weights_bytes = p.weights.total.value;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a draft model to the full one)
+  std::optional<estimate_result> draft;
+  if (!size_draft(p, draft)) return r;
+#endif
   size_kv_cache(p);
   note_expanded_mla(p);
   rt->components(p);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  add_draft_components(p);
+#endif
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands mmproj to the full one)
   if ((o.mmproj || o.mmproj_file) && !rt->vision_in_separate_file)
     r.issues.push_back({"mmproj_not_for_runtime", o.mmproj_file ? "mmproj_file" : "mmproj", std::string(rt->info.label) +
@@ -372,6 +380,9 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
     explain_kv_cache(p);
   }
   estimate_speed(p);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  draft_speed(p);
+#endif
   return r;
 }
 

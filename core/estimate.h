@@ -43,6 +43,8 @@ struct projector_file {
   bool vision = false, audio = false;  // clip.has_vision_encoder, clip.has_audio_encoder
 };
 
+struct model_tensors;  // below
+
 struct estimate_options {
   std::string quantization;    // a weight_format name; "" = the checkpoint's own dtype (torch_dtype)
   std::string kv_cache_dtype;    // a kv_dtype name for K and V; "" = the runtime's compute dtype
@@ -74,6 +76,13 @@ struct estimate_options {
   uint64_t gpu_memory_bytes = 0;   // the GPU's memory: with `gpu`, the total CUDA reports for it (torch.cuda.mem_get_info,
                                    // nvidia-smi, a little under the spec sheet's); without, a GPU not in the catalogue
                                    // (its bandwidth unknown, so no speed); 0 = the catalogue's memory
+  // Speculative decoding with a draft model: its config parsed (report.cpp), the weight format it loads in (""
+  // = the target's), its Hub id for the command, and the tokens drafted per step (0 = the runtime's default).
+  const model_spec* draft_spec = nullptr;
+  const model_tensors* draft_tensors = nullptr;
+  std::string draft_quantization;
+  std::string draft_model;
+  uint64_t draft_max = 0;
   std::string mode;                // "" or "inference"; "train" for the training estimate
   bool mmproj = false;             // llama.cpp --mmproj: the multimodal projector (vision or audio encoder) loaded beside the model
   std::optional<projector_file> mmproj_file;  // its GGUF's header digest; absent = sized from config.json's encoder
@@ -158,6 +167,20 @@ struct speed_estimate {
   double interconnect_seconds = 0;    // per decode step: what the layers exchange over the named link (bandwidth alone)
   uint64_t interconnect_bytes = 0;    // per decode step per sequence, over that link
   uint64_t prefill_copy_bytes = 0;    // llama.cpp: weights in system RAM copied to the GPU for each prefill ubatch
+};
+
+// Speculative decoding: the draft model beside the target, what it takes and the decode speed-up it may give.
+struct draft_estimate {
+  std::string model_id;            // the draft's Hub id, when given
+  std::string format;              // its weight format
+  uint64_t parameters = 0;
+  uint64_t weights_bytes = 0, kv_cache_bytes = 0, compute_bytes = 0, other_bytes = 0;
+  uint64_t draft_max = 0;          // tokens drafted per step
+  bool separate_context = false;   // llama.cpp: the draft's own context (its own compute and output buffers)
+  // Decode with the draft: tokens/s at the low and high acceptance rates (0 when the speed is unknown).
+  double acceptance_low = 0, acceptance_high = 0;
+  double decode_low = 0, decode_high = 0;
+  double draft_tokens_per_s = 0;   // the draft alone, on the same GPU(s)
 };
 
 struct gpu_fit {
@@ -275,6 +298,7 @@ struct estimate_result {
   std::optional<training_breakdown> training;
   std::optional<gguf_plan> gguf;       // llama.cpp with a GGUF file type: the file, tensor by tensor
   speed_estimate speed;
+  std::optional<draft_estimate> draft;
   bool ok() const { return !has_error(issues); }
 };
 

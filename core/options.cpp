@@ -265,6 +265,22 @@ constexpr option_info kSchema[] = {
    .min = 1, .max = static_cast<double>(request_limits::max_num_seqs), .has_min = true, .has_max = true,
    .default_text = FULL_TEXT("1024 on GPUs of 70 GiB or more other than the A100, else 256 (vLLM's)"), .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.max_num_seqs = v.u; }},
+  {.name = "draft_model", .type = option_type::string, .group = "draft",
+   .doc = FULL_TEXT("speculative decoding: the draft model's Hugging Face id (the CLI and the page fetch its config.json into draft_config; llama.cpp -hfd, vLLM's speculative_config model)"),
+   .metavar = "ID", .code = "invalid_request",
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.draft_model = v.s; })},
+  {.name = "draft_config", .type = option_type::string, .group = "draft",
+   .doc = FULL_TEXT("the draft model's config.json (text or object): its weights, its own KV cache at the target's context, and in llama.cpp its own compute buffer"),
+   .metavar = "FILE", .cli_unit = "file", .code = "bad_request"},
+  {.name = "draft_quantization", .type = option_type::enumeration, .group = "draft",
+   .doc = FULL_TEXT("the draft model's weight format"), .metavar = "NAME",
+   .default_text = FULL_TEXT("the target's weight format"), .values_source = option_values::weight_formats, .code = "invalid_request", .fold_case = true,
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.draft_quantization = quantization_alias(v.s); })},
+  {.name = "draft_max", .type = option_type::integer, .group = "draft",
+   .doc = FULL_TEXT("tokens the draft proposes per step (llama.cpp --spec-draft-n-max, vLLM num_speculative_tokens): the speed-up range's gamma"),
+   .metavar = "N", .unit = "tokens", .min = 1, .max = 64, .has_min = true, .has_max = true,
+   .default_text = FULL_TEXT("llama.cpp's 3 (common/common.h); vLLM has none: 3 assumed, and said"), .code = "invalid_request",
+   .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.draft_max = v.u; })},
   {.name = "gpu_memory_bytes", .type = option_type::integer, .group = "inference",
    .doc = FULL_TEXT("the GPU's memory: a GPU the catalogue lacks (no gpu; its speed unknown), or with gpu the total CUDA reports "
           "(nvidia-smi, torch.cuda.mem_get_info), e.g. 79.22 GiB for an H100 80GB"),
@@ -528,12 +544,13 @@ bool read_value(const option_info& o, const json& v, option_value& out, std::vec
 
 // The config: its text, or a nested object written back as text.
 void read_config(const option_info& o, const json& v, request_options& out, std::vector<issue>& issues) {
+  std::string& text = o.name == "draft_config" ? out.draft_config_text : out.config_text;
   if (v.is_string()) {
-    out.config_text = v.get<std::string>();
+    text = v.get<std::string>();
     return;
   }
-  out.config_text = json_text(v);
-  if (out.config_text.empty())
+  text = json_text(v);
+  if (text.empty())
     refuse(o, "The config is nested more than 64 levels deep; no config.json is. Give the real config.json.", issues);
 }
 
@@ -698,8 +715,9 @@ void read_options(const json& req, request_options& out, std::vector<issue>& iss
       if (!a.starts_with("--")) look(a);
     if (!value || twice) continue;
     out.given.emplace_back(o.name);
-    if (o.name == "config") {
-      read_config(o, *value, out, issues);
+    if (o.name == "config" || o.name == "draft_config") {
+      if (o.name == "draft_config" && !value->is_string() && !value->is_object()) refuse_value(o, *value, issues);
+      else read_config(o, *value, out, issues);
     } else if (o.name == "weights") {
       if (!value->is_array()) refuse_value(o, *value, issues);  // read by weight_files.cpp
     } else if (o.name == "mmproj_file") {

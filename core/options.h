@@ -56,6 +56,7 @@ struct request_options;
 struct request_options {
   std::string config_text;          // config: the config.json text (a nested JSON object is written back as text)
   std::string model_id;
+  std::string draft_config_text;    // draft_config, as config
   estimate_options estimate;
   std::vector<uint64_t> contexts;   // table: the contexts asked for; empty = the default ladder
   std::vector<std::string> given;   // the names of the options the request gave (not null), in schema order

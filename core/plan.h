@@ -47,6 +47,8 @@ struct plan {
   // Prefill: the weights in system RAM (token_embd aside) that llama.cpp's GPU backend copies over PCIe for every
   // ubatch of 32 tokens or more, to multiply them itself (ggml-backend.cpp op offload; --no-op-offload stops it).
   uint64_t host_copied = 0;
+  // Speculative decoding: the draft model's own estimate (core/speculative.cpp), when the request has one.
+  const estimate_result* draft = nullptr;
 };
 
 }  // namespace neuroshrink

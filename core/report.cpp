@@ -250,8 +250,20 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
     }
     w.end_object();
   }
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (r.draft) {
+    const draft_estimate& d = *r.draft;
+    w.key("draft").begin_object().field("model_id", d.model_id).field("quantization", d.format).field("parameters", d.parameters)
+        .field("weights_bytes", d.weights_bytes).field("kv_cache_bytes", d.kv_cache_bytes).field("compute_bytes", d.compute_bytes)
+        .field("other_bytes", d.other_bytes).field("total_bytes", d.weights_bytes + d.kv_cache_bytes + d.compute_bytes + d.other_bytes)
+        .field("draft_max", d.draft_max).field("separate_context", d.separate_context);
+    if (d.decode_high > 0)
+      w.field("draft_tokens_per_s", d.draft_tokens_per_s).field("acceptance_low", d.acceptance_low).field("acceptance_high", d.acceptance_high)
+          .field("decode_tokens_per_s_low", d.decode_low).field("decode_tokens_per_s_high", d.decode_high);
+    w.end_object();
+  }
+#endif
   write_fits_and_formulas(w, r);
-
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
@@ -440,6 +452,7 @@ void write_commands(json_writer& w, const estimate_result& r, const std::string&
 struct request_view {
   json req;
   std::string config_text;
+  std::string draft_config_text;
   std::string model_id;
   estimate_options opt;
   std::vector<uint64_t> contexts;  // table(): the contexts asked for, empty for the default ladder
@@ -454,6 +467,31 @@ struct request_view {
 constexpr bool kReadTraining = false;  // the first-estimate build hands training over (estimate.cpp)
 #else
 constexpr bool kReadTraining = true;
+#endif
+
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// Speculative decoding: the draft's config.json parsed beside the model's (its issues under draft_config); a
+// draft_model without its config is said, not guessed.
+bool read_draft(request_view& r, std::vector<issue>& issues) {
+  if (r.draft_config_text.empty()) {
+    if (!r.opt.draft_model.empty())
+      issues.push_back({"draft_config_missing", "draft_config", "draft_model names " + r.opt.draft_model +
+          " but its config.json (draft_config) was not given, so the draft is not counted. The CLI and the page fetch it; in JSON, give draft_config.", severity::warning});
+    return true;
+  }
+  if (r.draft_config_text.size() > request_limits::config_bytes) {
+    issues.push_back({"config_too_large", "draft_config", "The draft's config is " + text_of(static_cast<uint64_t>(r.draft_config_text.size())) +
+        " bytes; a config.json is at most " + text_of(request_limits::config_bytes) + ".", severity::error});
+    return false;
+  }
+  const parsed_model& d = parsed_model_for(r.draft_config_text, 1);
+  for (const issue& i : d.parsed.issues)
+    issues.push_back({i.code, i.field.empty() ? "draft_config" : "draft_config." + i.field, "The draft's config.json: " + i.message, i.level});
+  if (!d.parsed.ok()) return false;
+  r.opt.draft_spec = &d.parsed.spec;
+  r.opt.draft_tensors = &d.tensors;
+  return true;
+}
 #endif
 
 // Starts a reply ({"schema_version", "runtime", ...}) and reads the request; false when it cannot go on.
@@ -476,6 +514,7 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   request_options o;
   read_options(r.req, o, issues, kReadTraining, table);
   r.config_text = std::move(o.config_text);
+  r.draft_config_text = std::move(o.draft_config_text);
   r.model_id = std::move(o.model_id);
   r.opt = std::move(o.estimate);
   r.contexts = std::move(o.contexts);
@@ -507,6 +546,9 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   if (has_error(issues)) return false;
   r.model = &parsed_model_for(r.config_text);
   issues.insert(issues.end(), r.model->parsed.issues.begin(), r.model->parsed.issues.end());
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (r.model->parsed.ok() && !read_draft(r, issues)) return false;
+#endif
   return r.model->parsed.ok();
 }
 
@@ -595,7 +637,7 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   // A chosen GPU brings the solvers and speed, several GPUs or machines their placement: the full module's work
   // (options.cpp leaves the readers of those settings to it).
   const bool gpu = !opt.gpu.empty() || opt.gpu_memory_bytes;
-  for (const char* name : {"nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "tensor_split", "split_mode", "override_tensor", "mmproj", "mmproj_file", "kv_unified"})
+  for (const char* name : {"nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "tensor_split", "split_mode", "override_tensor", "mmproj", "mmproj_file", "kv_unified", "draft_model", "draft_config", "draft_quantization", "draft_max"})
     if (gpu || rv.req.contains(name)) {
       issues.push_back({"needs_full_estimator", gpu ? (opt.gpu.empty() ? "gpu_memory_bytes" : "gpu") : name, "A GPU or a cluster: the full estimator module answers it.", severity::error});
       return finish_reply(w, issues);

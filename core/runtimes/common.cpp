@@ -28,6 +28,20 @@ uint64_t replica_cache(const plan& p, uint64_t whole_batch_bytes) {
   return static_cast<uint64_t>(static_cast<double>(whole_batch_bytes) / static_cast<double>(std::max<uint64_t>(1, p.n_seq)) * static_cast<double>(replica_sequences(p)));
 }
 
+uint64_t draft_gpu_weights(const plan& p) {
+  uint64_t most = 0;
+  if (p.draft)
+    for (const device_share& d : p.draft->devices)
+      if (d.index >= 0) most = std::max(most, d.weights_bytes);
+  return most;
+}
+
+uint64_t draft_token_bytes(const plan& p) {
+  if (!p.draft || !p.o.draft_spec) return 0;
+  const uint64_t heads = std::max<uint64_t>(1, p.o.draft_spec->num_key_value_heads), tp = std::max<uint64_t>(1, p.r.tensor_parallel);
+  return p.draft->kv_cache_bytes_per_token / heads * std::max<uint64_t>(1, heads / tp);
+}
+
 uint64_t no_state(const plan&, const layer_spec&) { return 0; }
 std::string no_command(const estimate_result&, const std::string&, const estimate_options&) { return {}; }
 void no_settings(json_writer&, const estimate_result&, const estimate_options&) {}

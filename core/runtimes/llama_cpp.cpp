@@ -564,6 +564,10 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
   if (r.cpu_moe_layers) cmd += " --n-cpu-moe " + text_of(r.n_cpu_moe);
+  if (r.draft) {  // common/arg.cpp: -md FNAME (the draft's GGUF); --spec-draft-n-max (default 3)
+    cmd += " -md DRAFT.gguf";
+    if (r.draft->draft_max != 3) cmd += " --spec-draft-n-max " + text_of(r.draft->draft_max);
+  }
   if (r.nodes > 1) {  // the RPC backend (tools/rpc/README.md): an rpc-server on each other machine, --rpc lists them
     std::string hosts;
     for (uint64_t k = 1; k < r.nodes; ++k) hosts += (hosts.empty() ? "" : ",") + ("HOST" + text_of(k) + ":50052");
@@ -631,6 +635,8 @@ const runtime_profile& llama_cpp_profile() {
       .solves_gpu_layers = true,
       .spans_machines = true,
       .compact_kv = "q8_0",
+      .draft_own_context = true,
+      .default_draft_max = 3,  // common/common.h common_params_speculative_draft::n_max
   };
   return kProfile;
 }

@@ -67,6 +67,11 @@ struct runtime_profile {
   // The cache type its users pick to halve a 16-bit cache (llama.cpp -ctk/-ctv q8_0, vLLM --kv-cache-dtype
   // fp8), or "" when it has none the estimate models.
   std::string_view compact_kv = {};
+  // Speculative decoding: the draft gets a context of its own (llama.cpp: its own compute and output buffers)
+  // rather than running inside the target's allocator; and the tokens drafted per step when none are asked
+  // (0: the runtime has no default and the estimate says which it assumed).
+  bool draft_own_context = false;
+  uint64_t default_draft_max = 0;
 };
 
 // The profile of a runtime in core/runtime.cpp's table, or nullptr when this build of the core leaves it to
@@ -82,6 +87,10 @@ uint64_t kv_row_bytes(const kv_dtype& t, uint64_t elements);  // a row of a cach
 uint64_t replica_sequences(const plan& p);
 uint64_t replica_cache(const plan& p, uint64_t whole_batch_bytes);
 uint64_t pad_up(uint64_t v, uint64_t m);
+// Speculative decoding in one allocator (vLLM, SGLang): the draft's weights on the GPU holding the most of them,
+// and its cache bytes per token on one tensor-parallel rank (its KV heads split as the target's); 0 without a draft.
+uint64_t draft_gpu_weights(const plan& p);
+uint64_t draft_token_bytes(const plan& p);
 bool ggml_quantized(const kv_dtype& t);   // a llama.cpp block type (q8_0, q4_0, ...)
 uint64_t no_state(const plan& p, const layer_spec& l);
 std::string no_command(const estimate_result& r, const std::string& model_id, const estimate_options& o);

@@ -127,8 +127,10 @@ void components(plan& p) {
   v.memory_bytes = memory;
   v.gpu_memory_utilization = f;
   v.budget_bytes = static_cast<uint64_t>(static_cast<double>(free_at_start) * f);
-  v.non_kv_bytes = weights;
-  v.kv_pool_bytes = v.budget_bytes >= weights ? static_cast<int64_t>(v.budget_bytes - weights) : -static_cast<int64_t>(weights - v.budget_bytes);
+  // (a draft model's weights come out of the same fraction; its own token pool is not modelled: said in the note)
+  const uint64_t held = weights + draft_gpu_weights(p);
+  v.non_kv_bytes = held;
+  v.kv_pool_bytes = v.budget_bytes >= held ? static_cast<int64_t>(v.budget_bytes - held) : -static_cast<int64_t>(held - v.budget_bytes);
   v.block_size = 1;
   v.block_bytes = cell;
   v.blocks = v.kv_pool_bytes > 0 && cell ? static_cast<uint64_t>(v.kv_pool_bytes) / cell : 0;

@@ -193,17 +193,18 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs, const std::vector<stage>
   bool first = true;
   for (const stage& st : stages) {
     checked_u64 non_kv;
-    non_kv.add(st.weights).add(p.activations).add(p.overhead);
+    non_kv.add(st.weights).add(p.activations).add(p.overhead).add(draft_gpu_weights(p));
+    const uint64_t block_bytes = st.block_bytes + kVllmBlockSize * draft_token_bytes(p);  // a draft's layers share each block
     p.activations.overflow = p.activations.overflow || non_kv.overflow;
     // Both sides are bounded (the budget by request_limits::gpu_memory_bytes; non_kv by the overflow check of the
     // totals), so the signed difference is exact.
     const int64_t pool = v.budget_bytes >= non_kv.value ? static_cast<int64_t>(v.budget_bytes - non_kv.value)
                                                         : -static_cast<int64_t>(std::min<uint64_t>(non_kv.value - v.budget_bytes, INT64_MAX));
-    const uint64_t blocks = pool > 0 && st.block_bytes ? static_cast<uint64_t>(pool) / st.block_bytes : pool > 0 ? UINT64_MAX / kVllmBlockSize : 0;
+    const uint64_t blocks = pool > 0 && block_bytes ? static_cast<uint64_t>(pool) / block_bytes : pool > 0 ? UINT64_MAX / kVllmBlockSize : 0;
     if (first || blocks < v.blocks) {
       v.non_kv_bytes = non_kv.value;
       v.kv_pool_bytes = pool;
-      v.block_bytes = st.block_bytes;
+      v.block_bytes = block_bytes;
       v.blocks = blocks;
       first = false;
     }
@@ -217,8 +218,8 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs, const std::vector<stage>
   r.vllm = v;
   if (o.explain) r.formulas.push_back({"vllm_capacity",
       "budget " + text_of(v.budget_bytes) + " (" + std::string(g->name) + " " + text_of(v.memory_bytes) + " bytes x " + decimal_text(v.gpu_memory_utilization) +
-          ") - weights per GPU - activations - non-torch = KV pool " + text_of(v.kv_pool_bytes) + " bytes / " + text_of(v.block_bytes) +
-          " bytes per 16-token block" + (stages.size() > 1 ? " (the tightest of " + text_of(stages.size()) + " pipeline stages)" : std::string()) + " = " +
+          ") - weights per GPU" + (p.draft ? std::string(" (the draft's too)") : std::string()) + " - activations - non-torch = KV pool " + text_of(v.kv_pool_bytes) + " bytes / " + text_of(v.block_bytes) +
+          " bytes per 16-token block" + (p.draft ? std::string(" (the target's and the draft's layers)") : std::string()) + (stages.size() > 1 ? " (the tightest of " + text_of(stages.size()) + " pipeline stages)" : std::string()) + " = " +
           text_of(v.blocks) + " blocks = " + text_of(v.kv_tokens) + " tokens" +
           (r.data_parallel > 1 ? " per data parallel replica (" + text_of(r.data_parallel) + " replicas, each its own pool and scheduler)" : std::string()),
       "vllm/v1/core/kv_cache_utils.py get_kv_cache_config (num_blocks = available memory // page size // layers); vllm/v1/engine/core.py (the smallest worker's)"});
@@ -295,6 +296,9 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.pipeline_parallel > 1) cmd += " --pipeline-parallel-size " + text_of(r.pipeline_parallel);
   if (r.data_parallel > 1) cmd += " --data-parallel-size " + text_of(r.data_parallel);
   if (o.expert_parallel && r.gpus > 1) cmd += " --enable-expert-parallel";
+  if (r.draft)  // docs/features/spec_decode.md: a draft model in --speculative-config
+    cmd += " --speculative-config '{\"model\": \"" + (r.draft->model_id.empty() ? std::string("DRAFT") : r.draft->model_id) +
+           "\", \"num_speculative_tokens\": " + text_of(r.draft->draft_max) + "}'";
   if (r.nodes > 1 && r.data_parallel > 1 && r.data_parallel % r.nodes == 0) {
     // docs/serving/data_parallel_deployment.md: vLLM's own launcher, each machine its local replicas
     const uint64_t local = r.data_parallel / r.nodes;

@@ -1,0 +1,21 @@
+// Speculative decoding with a draft model (issue #17): the draft estimated with the target's settings, its
+// allocations as components of the target's estimate, and the decode speed-up it may give, as a range.
+#pragma once
+#include <optional>
+
+#include "plan.h"
+
+namespace neuroshrink {
+
+// The draft's own estimate (o.draft_spec), with its issues carried into the target's under the field
+// draft_config; false after an error. Sets p.draft.
+bool size_draft(plan& p, std::optional<estimate_result>& draft);
+
+// Its components (draft_weights, draft_kv_cache, and in a runtime that gives it its own context draft_compute and
+// draft_output), added to the plan's sums; and r.draft.
+void add_draft_components(plan& p);
+
+// r.draft's decode range, from the target's and the draft's speeds on the chosen GPU(s).
+void draft_speed(plan& p);
+
+}  // namespace neuroshrink

@@ -1,0 +1,107 @@
+// Speculative decoding (issue #17): a draft model's weights, cache and (in llama.cpp) its own context beside the
+// target's, each a component of the estimate, the vLLM pool shared with the target, and the speed-up range.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "estimate.h"
+#include "report.h"
+
+using namespace neuroshrink;
+using json = nlohmann::json;
+
+namespace {
+
+std::string config(const std::string& name) {
+  std::ifstream in(std::string(FIXTURES_DIR) + "/configs/" + name + ".json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+json ask(json req) { return json::parse(estimate_json(req.dump())); }
+
+uint64_t sum(const json& r, const std::string& key) {
+  uint64_t s = 0;
+  for (const auto& c : r["components"])
+    if (c["key"] == key) s += c["bytes"].get<uint64_t>();
+  return s;
+}
+
+const json* find_issue(const json& r, const std::string& code) {
+  for (const auto& i : r["issues"])
+    if (i["code"] == code) return &i;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("llama.cpp draft model: its own model, KV, compute and output buffers, equal to its own estimate", "[speculative][llama.cpp]") {
+  const json base = {{"config", config("meta-llama__Llama-3.3-70B-Instruct")}, {"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"},
+                     {"context_tokens", 8192}, {"gpu", "RTX 3090"}, {"gpus", 2}};
+  json with = base;
+  with["draft_config"] = config("meta-llama__Llama-3.2-1B");
+  with["draft_quantization"] = "Q8_0";
+  with["draft_model"] = "meta-llama/Llama-3.2-1B";
+  // The draft alone, with the target's settings (common_base_params_to_speculative): the same bytes.
+  json alone = base;
+  alone["config"] = config("meta-llama__Llama-3.2-1B");
+  alone["quantization"] = "Q8_0";
+  const json t = ask(base), d = ask(alone), r = ask(with);
+  REQUIRE(r["draft"].is_object());
+  CHECK(sum(r, "draft_weights") == d["memory"]["weights_bytes"].get<uint64_t>());
+  CHECK(sum(r, "draft_kv_cache") == d["memory"]["kv_cache_bytes"].get<uint64_t>());
+  CHECK(r["draft"]["kv_cache_bytes"] == d["memory"]["kv_cache_bytes"]);
+  CHECK(sum(r, "draft_output") == 4 * 128256);  // n_outputs_max = n_parallel (1) rows of fp32 logits
+  CHECK(sum(r, "draft_compute") > 0);
+  // The totals hold both models: nothing else moved.
+  CHECK(r["memory"]["total_bytes"].get<uint64_t>() == t["memory"]["total_bytes"].get<uint64_t>() + d["memory"]["total_bytes"].get<uint64_t>());
+  CHECK(r["draft"]["draft_max"] == 3);  // common/common.h n_max
+  CHECK(r["commands"][0]["command"].get<std::string>().find(" -md DRAFT.gguf") != std::string::npos);
+  // The speed-up range: Leviathan et al. eq. 1 with gamma 3, from the two decode speeds.
+  const double tt = r["speed"]["decode_tokens_per_s"].get<double>(), td = r["draft"]["draft_tokens_per_s"].get<double>();
+  const double low = (1 - std::pow(0.5, 4)) / 0.5 / (3 / td + 1 / tt), high = (1 - std::pow(0.8, 4)) / 0.2 / (3 / td + 1 / tt);
+  CHECK(r["draft"]["decode_tokens_per_s_low"].get<double>() == Approx(low).epsilon(1e-3));
+  CHECK(r["draft"]["decode_tokens_per_s_high"].get<double>() == Approx(high).epsilon(1e-3));
+  CHECK(high > tt);
+  with["draft_max"] = 8;
+  CHECK(ask(with)["commands"][0]["command"].get<std::string>().find("--spec-draft-n-max 8") != std::string::npos);
+}
+
+TEST_CASE("vLLM draft model: its weights and its layers in every KV block leave fewer tokens", "[speculative][vllm]") {
+  const json base = {{"config", config("meta-llama__Meta-Llama-3.1-8B")}, {"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"context_tokens", 8192}};
+  json with = base;
+  with["draft_config"] = config("meta-llama__Llama-3.2-1B");
+  with["draft_model"] = "meta-llama/Llama-3.2-1B";
+  const json t = ask(base), r = ask(with);
+  REQUIRE(r["vllm"].is_object());
+  // Llama-3.2-1B: 16 layers x 8 KV heads x 64 x 2 (K, V) x 2 bytes = 32768 bytes a token, 16 tokens a block.
+  CHECK(r["vllm"]["block_bytes"].get<uint64_t>() == t["vllm"]["block_bytes"].get<uint64_t>() + 16 * 32768);
+  CHECK(r["vllm"]["non_kv_bytes"].get<uint64_t>() == t["vllm"]["non_kv_bytes"].get<uint64_t>() + sum(r, "draft_weights"));
+  CHECK(r["vllm"]["kv_tokens"].get<uint64_t>() < t["vllm"]["kv_tokens"].get<uint64_t>());
+  CHECK(sum(r, "draft_compute") == 0);  // the profile run holds the draft's activations
+  CHECK(find_issue(r, "draft_max_assumed"));
+  CHECK(r["commands"][0]["command"].get<std::string>().find("--speculative-config '{\"model\": \"meta-llama/Llama-3.2-1B\", \"num_speculative_tokens\": 3}'") != std::string::npos);
+}
+
+TEST_CASE("a draft model that cannot serve says why, by field", "[speculative]") {
+  const json base = {{"config", config("meta-llama__Meta-Llama-3.1-8B")}, {"runtime", "llama.cpp"}};
+  json other = base;
+  other["draft_config"] = config("Qwen__Qwen3-0.6B");  // 151936 tokens against Llama's 128256
+  const json r = ask(other);
+  const json* v = find_issue(r, "draft_vocab_mismatch");
+  REQUIRE(v);
+  CHECK((*v)["level"] == "error");
+  CHECK((*v)["field"] == "draft_config");
+  json broken = base;
+  broken["draft_config"] = "{\"model_type\": \"llama\"";
+  const json b = ask(broken);
+  REQUIRE_FALSE(b["issues"].empty());
+  CHECK(b["issues"].back()["field"].get<std::string>().rfind("draft_config", 0) == 0);
+  json no_config = base;
+  no_config["draft_model"] = "meta-llama/Llama-3.2-1B";
+  CHECK(find_issue(ask(no_config), "draft_config_missing"));
+}
