@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 // The flags that are the CLI's own (the request's options come from the core: catalogue().options).
 const CLI_FLAGS = {
   file: { type: 'string' },
+  'draft-file': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -19,7 +20,9 @@ How much GPU memory a model needs, from its config.json.`;
 const CLI_USAGE = {
   model: `  --file PATH_OR_URL            a .gguf or .safetensors file (local, or an http(s) URL such as a Hub resolve link): only
                                 its header is read (HTTP Range requests), and its tensors, types and bytes are printed;
-                                with --model or --config too, beside the config-derived estimate`,
+                                with --model or --config too, beside the config-derived estimate
+  --draft-file PATH_OR_URL      speculative decoding: the draft model's GGUF (its header is read, as --file's): its
+                                architecture and file type give draft_config and draft_quantization`,
   output: `  --json                        print the full report as JSON on stdout (progress and warnings go to stderr)
   -h, --help                    this text`,
 };
@@ -219,7 +222,7 @@ function parseCommandLine(argv, options) {
   if (values.help) return { help: true };
   const given = options.map((o) => ({ o, flags: flagsOf(o).filter((f) => values[f.slice(2)] !== undefined) })).filter((g) => g.flags.length);
   for (const { flags } of given) if (flags.length > 1) throw usageError(`${flags[1]} and ${flags[0]} mean the same; give one.`);
-  const parsed = { file: values.file, json: values.json ?? false, request: {} };
+  const parsed = { file: values.file, draftFile: values['draft-file'], json: values.json ?? false, request: {} };
   for (const { o, flags: [flag] } of given) {
     const raw = values[flag.slice(2)];
     const text = Array.isArray(raw) ? raw.join(',') : raw;
@@ -233,6 +236,7 @@ function parseCommandLine(argv, options) {
     }
   }
   if (parsed.model && parsed.config) throw usageError('give one of --model ID or --config FILE, not both.');
+  if ([parsed.draftFile, parsed.request.draft_config].filter(Boolean).length > 1) throw usageError('give one of --draft-config FILE or --draft-file GGUF, not both.');
   if (!parsed.model && !parsed.config && !parsed.file) throw usageError('give --model ID, --config FILE or --file PATH_OR_URL.');
   const training = given.find(({ o }) => o.group === 'training');
   if (training && parsed.request.mode !== 'train') throw usageError(`${training.flags[0]} is a training setting: add --mode train.`);
@@ -417,6 +421,13 @@ function runtimeDetails(report, width) {
       `  decode ~${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
         (r.batch_size > 1 ? `, ~${sp.batch_decode_tokens_per_s.toFixed(0)} tokens/s for the batch` : ''),
       sp.prefill_tokens_per_s ? `  prefill ~${sp.prefill_tokens_per_s.toFixed(0)} tokens/s (compute bound)` : `  prefill: unknown (${sp.reason})`);
+  }
+  const d = report.draft;
+  if (d) {
+    lines.push('', `Draft model${d.model_id ? ` ${d.model_id}` : ''} (${d.quantization}, ${d.draft_max} tokens drafted per step): ${formatBytes(d.total_bytes)} beside the target`);
+    if (d.decode_tokens_per_s_high) {
+      lines.push(`  decode ~${d.decode_tokens_per_s_low.toFixed(1)} to ~${d.decode_tokens_per_s_high.toFixed(1)} tokens/s with it, if ${d.acceptance_low * 100} % to ${d.acceptance_high * 100} % of drafted tokens are accepted (the draft alone ~${d.draft_tokens_per_s.toFixed(0)} tokens/s)`);
+    }
   }
   for (const c of report.commands ?? []) lines.push('', `Run it: ${c.command}`);
   return lines;
@@ -662,6 +673,31 @@ function localWeights(file, where) {
   return [file.header.weights];
 }
 
+// Speculative decoding: the draft's config.json into the request, from --draft-config FILE, --draft-file GGUF
+// (the config its metadata amounts to, and its file type) or --draft-model ID (the Hub's config.json, or the
+// header of a GGUF-only repository's file).
+async function addDraft(request, args, hub, limits) {
+  if (request.draft_config) {
+    request.draft_config = await readConfigFile(request.draft_config, limits.config_bytes);
+    return;
+  }
+  const fromGguf = async (file) => {
+    const r = await estimateGguf(file, {});
+    if (!r.file?.config) throw new CliError(`the draft's GGUF gives no model: ${r.issues.find((i) => i.level === 'error')?.message ?? 'unknown architecture'}`);
+    request.draft_config = r.file.config;
+    request.draft_quantization ??= r.file.file_type;
+  };
+  if (args.draftFile) return fromGguf(await readHeader(args.draftFile, hub));
+  if (!request.draft_model) return;
+  process.stderr.write(`[+] Fetching the draft model ${request.draft_model}...\n`);
+  const fetched = await fetchFromHub(hub, request.draft_model, limits).catch(async (err) => {
+    if (!/has no config\.json/.test(err.message)) throw err;
+    return { gguf: await ggufRepo(hub, request.draft_model, request.draft_quantization ?? request.quantization, false) };
+  });
+  if (fetched.gguf) return fromGguf(fetched.gguf);
+  request.draft_config = fetched.config;
+}
+
 async function main(argv) {
   const { estimator, hub, limits, options } = await loadModules();  // the flags come from the core's schema
   const args = parseCommandLine(argv, options);
@@ -670,6 +706,8 @@ async function main(argv) {
     return;
   }
   if (args.file) fileKind(args.file);  // a usage error before anything is read
+  if (args.draftFile) fileKind(args.draftFile);
+  await addDraft(args.request, args, hub, limits);
   const file = args.file ? await readHeader(args.file, hub) : null;
   if (file && !args.model && !args.config) {
     // A GGUF alone is a model: its full estimate from the header (an architecture the core does not read from a

@@ -16,6 +16,7 @@
 #include "speculative.h"
 #include "speed.h"
 #include "variant.h"
+#include "variant_text.h"
 #include "weights.h"
 
 namespace neuroshrink {
@@ -116,6 +117,12 @@ void resolve_gpu(const estimate_options& o_in, estimate_result& r, std::string_v
 #endif
 
 // Training: its own estimate over the same tensors, placed by the same rules.
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE
+estimate_result train(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result r) {
+  estimate_training_variant(s, tensors, o, r);  // (handed to the full module)
+  return r;
+}
+#else
 estimate_result train(const model_spec& s, const model_tensors& tensors, const estimate_options& o, estimate_result r) {
   if (o.gpus == 0 || o.gpus > request_limits::gpus) {
     r.issues.push_back({"invalid_gpus", "gpus", "The number of GPUs must be between 1 and " + n(request_limits::gpus) + ", not " + n(o.gpus) + ".", severity::error});
@@ -128,6 +135,7 @@ estimate_result train(const model_spec& s, const model_tensors& tensors, const e
     r.issues.push_back({"overflow", "", "The sizes pass 2^53 bytes (8 PiB), beyond any real deployment and past what JavaScript's numbers hold exactly. Lower the sequence, micro-batch or GPU count.", severity::error});
   return r;
 }
+#endif
 
 // The weight format: the request's, else what the checkpoint is stored in (quantization_config), else its dtype.
 std::string format_name(const model_spec& s, const estimate_options& o, estimate_result& r) {
@@ -297,7 +305,7 @@ bool resolve_inference(const model_spec& s, const estimate_options& o, const run
   resolve_format(s, o, rt, r);
   resolve_kv_types(o, rt, r);
   check_bounds(o, r.issues);
-  resolve_gpu(o, r, " Names are as the catalogue lists them, e.g. \"NVIDIA GeForce RTX 4090\" (a unique part of a name is enough).");
+  resolve_gpu(o, r, FULL_TEXT(" Names are as the catalogue lists them, e.g. \"NVIDIA GeForce RTX 4090\" (a unique part of a name is enough)."));
   if (r.kv_k && r.kv_v)
     if (std::string why = rt.kv_refusal(*r.kv_k, *r.kv_v); !why.empty()) r.issues.push_back({"kv_type_not_for_runtime", "kv_cache_dtype", std::move(why), severity::error});
   if (has_error(r.issues)) return false;

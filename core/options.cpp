@@ -277,7 +277,7 @@ constexpr option_info kSchema[] = {
    .default_text = FULL_TEXT("the target's weight format"), .values_source = option_values::weight_formats, .code = "invalid_request", .fold_case = true,
    .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.draft_quantization = quantization_alias(v.s); })},
   {.name = "draft_max", .type = option_type::integer, .group = "draft",
-   .doc = FULL_TEXT("tokens the draft proposes per step (llama.cpp --spec-draft-n-max, vLLM num_speculative_tokens): the speed-up range's gamma"),
+   .doc = FULL_TEXT("tokens the draft proposes per step (llama-server's draft n_max, vLLM's num_speculative_tokens): the speed-up range's gamma"),
    .metavar = "N", .unit = "tokens", .min = 1, .max = 64, .has_min = true, .has_max = true,
    .default_text = FULL_TEXT("llama.cpp's 3 (common/common.h); vLLM has none: 3 assumed, and said"), .code = "invalid_request",
    .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.draft_max = v.u; })},

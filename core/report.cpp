@@ -439,9 +439,11 @@ void write_commands(json_writer& w, const estimate_result& r, const std::string&
   w.key("commands").begin_array();
   if (const std::string cmd = profile_of(*r.runtime)->command(r, model_id, o); !cmd.empty()) {
     w.begin_object().field("runtime", r.runtime->name).field("command", cmd);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (llama.cpp is the full module's)
     if (!model_id.empty() && cmd.find("MODEL.gguf") != std::string::npos)
       w.field("note", model_id + " holds no GGUF file (or the Hub was not asked): download a GGUF of it, often in a repository named \"" +
                           model_id.substr(model_id.find('/') + 1) + "-GGUF\", and give its path to -m");
+#endif
     w.end_object();
   }
   w.end_array();
@@ -637,21 +639,13 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   // A chosen GPU brings the solvers and speed, several GPUs or machines their placement: the full module's work
   // (options.cpp leaves the readers of those settings to it).
   const bool gpu = !opt.gpu.empty() || opt.gpu_memory_bytes;
-  for (const char* name : {"nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "tensor_split", "split_mode", "override_tensor", "mmproj", "mmproj_file", "kv_unified", "draft_model", "draft_config", "draft_quantization", "draft_max"})
-    if (gpu || rv.req.contains(name)) {
-      issues.push_back({"needs_full_estimator", gpu ? (opt.gpu.empty() ? "gpu_memory_bytes" : "gpu") : name, "A GPU or a cluster: the full estimator module answers it.", severity::error});
+  // Every setting whose reader this build leaves out (options.cpp FULL_SETTER; hub, weights, mmproj_file and the
+  // draft's config are read by the full module alone): the schema says which, nothing is listed twice.
+  for (const option_info& o : request_option_schema())
+    if (gpu || (!o.set && o.name != "config" && o.name != "contexts" && o.name != "config_only" && rv.req.contains(o.name))) {
+      issues.push_back({"needs_full_estimator", gpu ? (opt.gpu.empty() ? "gpu_memory_bytes" : "gpu") : std::string(o.name), "The full estimator module answers it.", severity::error});
       return finish_reply(w, issues);
     }
-  // So do the Hub cross-checks (hub_check.cpp): a Hub model's facts arrive after the page's first answer.
-  if (req.contains("hub")) {
-    issues.push_back({"needs_full_estimator", "hub", "The Hub cross-check: the full estimator module answers it.", severity::error});
-    return finish_reply(w, issues);
-  }
-  // And the weight files' headers (weight_files.cpp).
-  if (req.contains("weights")) {
-    issues.push_back({"needs_full_estimator", "weights", "Weight files: the full estimator module answers it.", severity::error});
-    return finish_reply(w, issues);
-  }
 #endif
   const report_plan planned = plan_report(rv, issues);
   const estimate_result& r = planned.r;

@@ -129,6 +129,16 @@ struct device_load {
   bool output = false;
 };
 
+// What the overrides move: each layer's bytes moved away from it (and of those, routed experts), the input's and
+// the output's, and where it all goes.
+struct override_moves {
+  std::vector<uint64_t> out_of_layer, experts_out_of_layer;
+  uint64_t out_of_input = 0, out_of_output = 0;
+  uint64_t to_host = 0, to_host_experts = 0;
+  std::vector<uint64_t> to_gpu;
+};
+
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands --override-tensor to the full one: no regex engine)
 // --override-tensor (common/arg.cpp: "<tensor name pattern>=<buffer type>", comma-separated; src/llama-model.cpp:
 // each weight takes the buffer type of the first override whose std::regex_search finds its GGUF name). DEVICE:
 // CPU (or CUDA_Host) is the host; <backend><n> (CUDA0, ROCm1, Vulkan0, SYCL0, ...) and Metal the GPU of that index.
@@ -180,14 +190,6 @@ bool check_overrides(plan& p) {
   return false;
 }
 
-// What the overrides move: each layer's bytes moved away from it (and of those, routed experts), the input's and
-// the output's, and where it all goes.
-struct override_moves {
-  std::vector<uint64_t> out_of_layer, experts_out_of_layer;
-  uint64_t out_of_input = 0, out_of_output = 0;
-  uint64_t to_host = 0, to_host_experts = 0;
-  std::vector<uint64_t> to_gpu;
-};
 
 override_moves move_tensors(plan& p, std::vector<tensor_override>& overrides) {
   override_moves m;
@@ -234,6 +236,20 @@ void note_unused_overrides(plan& p, const std::vector<tensor_override>& override
             std::string(p.s.num_experts ? "_exps" : "") + ".weight and output.weight.", severity::warning});
   }
 }
+
+#else
+struct tensor_override {};
+bool check_overrides(plan&) { return true; }
+bool read_overrides(const plan&, std::vector<tensor_override>&, std::vector<issue>&) { return true; }
+override_moves move_tensors(plan& p, std::vector<tensor_override>&) {
+  override_moves m;
+  m.out_of_layer.assign(p.n_layer, 0);
+  m.experts_out_of_layer.assign(p.n_layer, 0);
+  m.to_gpu.assign(std::max<uint64_t>(1, p.r.gpus), 0);
+  return m;
+}
+void note_unused_overrides(plan&, const std::vector<tensor_override>&) {}
+#endif
 
 // The bytes of repeating layer b: its own blk bytes for a GGUF file type, else an even share.
 uint64_t layer_bytes(const weight_split& w, uint64_t b, uint64_t n_layer) {
@@ -540,7 +556,9 @@ void components(plan& p) {
 
 std::string kv_formula_tail(const plan& p) {
   const estimate_result& r = p.r;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
   if (p.o.kv_unified) return "; one unified stream of n_ctx " + text_of(r.n_ctx) + " cells for " + text_of(p.o.batch_size) + " sequences (padded to 256), ubatch " + text_of(r.n_ubatch);
+#endif
   return "; n_ctx " + text_of(r.n_ctx) + " = " + text_of(p.o.batch_size) + " x n_ctx_seq " + text_of(r.n_ctx_seq) + " (padded to 256), ubatch " + text_of(r.n_ubatch);
 }
 
@@ -564,6 +582,7 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
   if (r.cpu_moe_layers) cmd += " --n-cpu-moe " + text_of(r.n_cpu_moe);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands drafts, machines, overrides and named GPUs over)
   if (r.draft) {  // common/arg.cpp: -md FNAME (the draft's GGUF); --spec-draft-n-max (default 3)
     cmd += " -md DRAFT.gguf";
     if (r.draft->draft_max != 3) cmd += " --spec-draft-n-max " + text_of(r.draft->draft_max);
@@ -591,9 +610,11 @@ std::string command(const estimate_result& r, const std::string& model_id, const
       if (!ts.empty()) cmd += " --tensor-split " + ts;
     }
   }
+  if (o.kv_unified) cmd += " -kvu";
+#endif
   // -np always: llama-server without it picks 4 slots over one unified cache (tools/server/server.cpp), which
   // sizes sliding-window caches and the output buffer apart from this plan.
-  return cmd + " -np " + text_of(o.batch_size) + (o.kv_unified ? " -kvu" : "");
+  return cmd + " -np " + text_of(o.batch_size);
 }
 
 void write_settings(json_writer& w, const estimate_result& r, const estimate_options& o) {
