@@ -367,7 +367,7 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   r.stored_weights_bytes = p.weights.total.value;
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a draft model to the full one)
   std::optional<estimate_result> draft;
-  if (!size_draft(p, draft)) return r;
+  if (!size_draft(p, draft) || !size_images(p)) return r;
 #endif
   size_kv_cache(p);
   note_expanded_mla(p);

@@ -76,6 +76,9 @@ struct estimate_options {
   uint64_t gpu_memory_bytes = 0;   // the GPU's memory: with `gpu`, the total CUDA reports for it (torch.cuda.mem_get_info,
                                    // nvidia-smi, a little under the spec sheet's); without, a GPU not in the catalogue
                                    // (its bandwidth unknown, so no speed); 0 = the catalogue's memory
+  // Images in each sequence's context (vision-language models): how many, and their size "WxH" ("" = 1024x1024).
+  uint64_t images = 0;
+  std::string image_size;
   // Speculative decoding with a draft model: its config parsed (report.cpp), the weight format it loads in (""
   // = the target's), its Hub id for the command, and the tokens drafted per step (0 = the runtime's default).
   const model_spec* draft_spec = nullptr;
@@ -167,6 +170,16 @@ struct speed_estimate {
   double interconnect_seconds = 0;    // per decode step: what the layers exchange over the named link (bandwidth alone)
   uint64_t interconnect_bytes = 0;    // per decode step per sequence, over that link
   uint64_t prefill_copy_bytes = 0;    // llama.cpp: weights in system RAM copied to the GPU for each prefill ubatch
+};
+
+// Images in the context: each one's tokens by the model's preprocessing, and the encoder's sequence for it.
+struct images_estimate {
+  uint64_t count = 0, width = 0, height = 0;  // as asked
+  uint64_t resized_width = 0, resized_height = 0;
+  uint64_t tokens_per_image = 0, tokens = 0;  // tokens: every image of one sequence
+  uint64_t patches = 0;                       // the vision encoder's sequence for one image
+  std::string rule;
+  std::string_view source;
 };
 
 // Speculative decoding: the draft model beside the target, what it takes and the decode speed-up it may give.
@@ -299,6 +312,7 @@ struct estimate_result {
   std::optional<gguf_plan> gguf;       // llama.cpp with a GGUF file type: the file, tensor by tensor
   speed_estimate speed;
   std::optional<draft_estimate> draft;
+  std::optional<images_estimate> images;
   bool ok() const { return !has_error(issues); }
 };
 

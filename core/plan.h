@@ -49,6 +49,8 @@ struct plan {
   uint64_t host_copied = 0;
   // Speculative decoding: the draft model's own estimate (core/speculative.cpp), when the request has one.
   const estimate_result* draft = nullptr;
+  // Images: the vision encoder's sequence for the largest (core/images.cpp), 0 without images.
+  uint64_t image_patches = 0;
 };
 
 }  // namespace neuroshrink

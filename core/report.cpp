@@ -251,6 +251,12 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
     w.end_object();
   }
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (r.images) {
+    const images_estimate& i = *r.images;
+    w.key("images").begin_object().field("count", i.count).field("width", i.width).field("height", i.height)
+        .field("resized_width", i.resized_width).field("resized_height", i.resized_height).field("tokens_per_image", i.tokens_per_image)
+        .field("tokens", i.tokens).field("encoder_patches", i.patches).field("rule", i.rule).field("source", i.source).end_object();
+  }
   if (r.draft) {
     const draft_estimate& d = *r.draft;
     w.key("draft").begin_object().field("model_id", d.model_id).field("quantization", d.format).field("parameters", d.parameters)

@@ -18,4 +18,8 @@ void add_draft_components(plan& p);
 // r.draft's decode range, from the target's and the draft's speeds on the chosen GPU(s).
 void draft_speed(plan& p);
 
+// Images in the context (o.images of o.image_size): r.images and p.image_patches; false after an error (a size
+// that does not read, images that do not fit the context, a llama.cpp ubatch too small for a non-causal image).
+bool size_images(plan& p);
+
 }  // namespace neuroshrink

@@ -196,7 +196,26 @@ TEST_CASE("llama.cpp --mmproj from config.json: Gemma 3 4B (F16) and Qwen2.5-VL-
     o.mmproj = false;
     const auto without = estimate(fixture(c.fixture_name), o);
     CHECK(r.memory.weights_bytes == without.memory.weights_bytes + mmproj);  // conserved: the model's bytes unchanged
-    CHECK(r.memory.gpu_bytes == without.memory.gpu_bytes + mmproj);
+    CHECK(r.memory.gpu_bytes == without.memory.gpu_bytes + mmproj + bytes_of(r, "vision_compute"));
+  }
+}
+
+// The projector's compute buffer, reserved by clip.cpp for its warmup image (alloc_compute_meta's device line; same
+// two logs): Gemma 3's 896 x 896 image (4096 positions), Qwen2.5-VL's 46 x 46 merged tokens (8464 positions), with
+// flash attention. A fit (core/runtimes/llama_cpp.cpp add_projector_compute), not the allocator: its error is printed
+// and bounded.
+TEST_CASE("llama.cpp --mmproj compute buffer: Gemma 3 4B exact, Qwen2.5-VL-7B within 10 % of the log", "[llamacpp][published][mmproj]") {
+  struct row { const char* fixture_name; const char* what; double logged_mib; double tolerance; };
+  for (const row& c : {row{"google__gemma-3-4b-it", "gemma-3-4b-it clip compute buffer, CUDA0 (llama.cpp PR 22790)", 121.25, 0.01},
+                       row{"Qwen__Qwen2.5-VL-7B-Instruct", "Qwen2.5-VL-7B clip compute buffer, ROCm0 (code index id 51961927824)", 704.79, 10.0}}) {
+    estimate_options o;
+    o.runtime = "llama.cpp";
+    o.quantization = "Q4_K_M";
+    o.mmproj = true;
+    const auto r = estimate(fixture(c.fixture_name), o);
+    REQUIRE(r.ok());
+    const double err = compare(c.what, static_cast<double>(bytes_of(r, "vision_compute")), c.logged_mib);
+    CHECK(std::fabs(err) <= c.tolerance);  // percent
   }
 }
 

@@ -56,6 +56,7 @@ void read_vit(config_reader& v, model_spec& s, uint64_t hidden, uint64_t inter, 
   s.set_dim("vision_image_size", v.count({"image_size"}, image, 1 << 16));
   s.set_dim("vision_patch_size", v.count({"patch_size"}, patch, 1 << 12));
   s.set_dim("vision_num_channels", v.count({"num_channels"}, 3, 64));
+  s.set_dim("vision_attention_heads", v.count({"num_attention_heads"}, 12, limits::heads));  // (the encoder's activations: core/images.cpp)
 }
 
 // SigLIP (configuration_siglip.py SiglipVisionConfig defaults: 768 hidden, 3072 inner, 12 layers,
@@ -550,6 +551,7 @@ void read_qwen_vl(config_reader& r, model_spec& s, bool v25) {
   s.set_dim("vision_temporal_patch_size", v.count({"temporal_patch_size"}, 2, 64));
   s.set_dim("vision_in_channels", v.count({"in_channels", "in_chans"}, 3, 64));
   s.set_dim("vision_spatial_merge_size", v.count({"spatial_merge_size"}, 2, 64));
+  s.set_dim("vision_attention_heads", v.count({"num_heads"}, 16, limits::heads));
   s.set_dim("vision_out_hidden_size", v.count({v25 ? "out_hidden_size" : "hidden_size"}, s.hidden_size, limits::hidden));
   s.set_dim("vision_gated_mlp", v25);
 }
@@ -743,6 +745,7 @@ void read_qwen3_vision(config_reader& r, model_spec& s) {
   s.set_dim("vision_patch_size", v.count({"patch_size"}, 16, 1 << 12));
   s.set_dim("vision_temporal_patch_size", v.count({"temporal_patch_size"}, 2, 64));
   s.set_dim("vision_spatial_merge_size", v.count({"spatial_merge_size"}, 2, 64));
+  s.set_dim("vision_attention_heads", v.count({"num_heads"}, 16, limits::heads));
   s.set_dim("vision_out_hidden_size", v.count({"out_hidden_size"}, 3584, limits::hidden));
   s.set_dim("vision_positions", v.count({"num_position_embeddings"}, 2304, limits::positions));
 }

@@ -8,6 +8,7 @@
 
 #include "architectures.h"
 #include "gguf_quant.h"
+#include "images.h"
 #include "tensor_pattern.h"
 #include "plan.h"
 
@@ -496,6 +497,37 @@ uint64_t projector_tensor_bytes(const model_spec& s, const tensor_entry& t) {
   return t.elements() * (f32 ? 4 : 2);
 }
 
+// The projector's compute buffer (tools/mtmd/clip.cpp: reserved at load for its warmup image, clip_model_loader::warmup,
+// and grown for a larger image; one image or tile at a time). Not derived from the allocator: a fit to the published
+// logs of tests/fixtures/published/llamacpp-logs.json and the issue #17 notes, n_pos the encoder's patches:
+//   flash attention on:  n_pos x (n_ff + 3 x n_embd) x 4 bytes  (+ n_pos^2 x 6 for Qwen2.5-VL's window mask)
+//   off:                 + n_pos^2 x heads x 4 (the F32 KQ matrix and its softmax)
+// Gemma 3 4B 121.25 MiB (exact), Qwen2.5-VL-7B 644 vs 704.79 MiB (-8.6 %), a Qwen3.x tower 250.6 vs 248.10 MiB (+1 %).
+void add_projector_compute(plan& p, bool host) {
+  estimate_result& r = p.r;
+  const model_spec& s = p.s;
+  const uint64_t n_pos = std::max(clip_warmup_patches(s), p.image_patches);
+  const uint64_t n_ff = s.dim("vision_intermediate_size"), n_embd = s.dim("vision_hidden_size"), heads = s.dim("vision_attention_heads");
+  if (!n_pos || !n_ff || !n_embd || (!r.flash_attention && !heads)) {
+    r.issues.push_back({"mmproj_compute_not_counted", "mmproj", "The projector's compute buffer is not counted: its encoder's sequence for " + s.family +
+        " is not modelled. llama.cpp reserves about 121 MiB for Gemma 3 and 250 to 700 MiB for the Qwen-VL towers with flash attention, 1 to 5 GiB without.", severity::info});
+    return;
+  }
+  checked_u64 bytes = checked_u64::product({n_pos, n_ff + 3 * n_embd, 4});
+  if (s.family == "qwen2_5_vl") bytes.add(checked_u64::product({n_pos, n_pos, 6}));
+  if (!r.flash_attention) bytes.add(checked_u64::product({n_pos, n_pos, heads, 4}));
+  p.activations.add(bytes);
+  add_component(r, "vision_compute", "Projector (mmproj) compute buffer, " + std::string(host ? "host" : "GPU 0") + " (" + text_of(n_pos) + " encoder positions" +
+      (p.image_patches > clip_warmup_patches(s) ? ", the largest image" : ", its warmup image") + ")", "activations", bytes.value, host);
+  if (!host && r.gpus > 1) r.components.back().device = 0;
+  if (p.o.explain)
+    r.formulas.push_back({"activations", "mmproj compute: " + text_of(n_pos) + " positions x (" + text_of(n_ff) + " + 3 x " + text_of(n_embd) + ") x 4" +
+        (s.family == "qwen2_5_vl" ? " + " + text_of(n_pos) + "^2 x 6 (window mask)" : std::string()) +
+        (r.flash_attention ? std::string() : " + " + text_of(n_pos) + "^2 x " + text_of(heads) + " heads x 4 (no flash attention)") + " = " + text_of(bytes.value) +
+        " bytes; a fit to published clip.cpp logs (Gemma 3 exact, Qwen2.5-VL -8.6 %, Qwen3.x +1 %); its host buffer (10 to 300 MiB) is not counted",
+        "llama.cpp tools/mtmd/clip.cpp (clip_model_loader::warmup, build_attn); llama.cpp#17071 and the logs in tests/fixtures/published/llamacpp-logs.json"});
+}
+
 // --mmproj: the projector's weights in the buffer of the backend clip.cpp picks, the first GPU unless
 // --no-mmproj-offload (tools/mtmd/clip.cpp clip_ctx, clip_model_loader::load_tensors; common/arg.cpp), whatever
 // -ngl and --tensor-split say; system RAM when the estimate runs on the CPU (-ngl 0). Its compute buffer, reserved
@@ -524,10 +556,7 @@ void add_projector(plan& p) {
   p.weights.total.add(bytes);
   add_component(r, "vision_encoder", "Projector (mmproj) weights, " + std::string(host ? "host" : "GPU 0") + " (" + what + ")", "weights", bytes.value, host);
   if (!host && r.gpus > 1) r.components.back().device = 0;
-  r.issues.push_back({"mmproj_compute_not_counted", "mmproj",
-      "The projector's compute buffer is not counted: llama.cpp reserves it for the projector's largest warmup image, about 121 MiB for Gemma 3 "
-      "and 250 to 700 MiB for the Qwen-VL towers with flash attention, 1 to 5 GiB without (plus 10 to 300 MiB of host compute buffer), and grows it for larger images.",
-      severity::info});
+  add_projector_compute(p, host);
   if (p.o.explain)
     r.formulas.push_back({"weights", "mmproj: " + what + ", " + text_of(bytes.value) + " bytes, on " + (host ? "the host" : "the first GPU (--mmproj-offload, llama.cpp's default)"),
                           "llama.cpp tools/mtmd/clip.cpp (clip_model_loader), common/arg.cpp --mmproj-offload; convert_hf_to_gguf.py --mmproj (F16 matrices, F32 1-D)"});

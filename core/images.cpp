@@ -1,0 +1,140 @@
+// Image tokens per family. Sources: transformers' image processors and processors (cited per rule), vLLM's
+// processing info (the same arithmetic), llama.cpp tools/mtmd (clip.cpp load_hparams, mtmd-image.cpp). The
+// released preprocessor_config.json defaults are constants here, since a config.json does not carry them.
+#include "text.h"
+#include "images.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "checked.h"
+
+namespace neuroshrink {
+namespace {
+
+// Qwen2-VL's smart_resize (transformers image_processing_qwen2_vl.py; vLLM and llama.cpp's
+// calc_size_preserved_ratio do the same): sides rounded to a multiple of `factor` (Python's round, half to
+// even; llama.cpp's std::round, half up), then scaled into [min_pixels, max_pixels].
+void smart_resize(uint64_t H, uint64_t W, uint64_t factor, uint64_t min_px, uint64_t max_px, bool half_up, uint64_t& h, uint64_t& w) {
+  const double f = static_cast<double>(factor);
+  auto round_to = [&](double x) { return half_up ? std::round(x) : std::nearbyint(x); };
+  h = std::max<uint64_t>(factor, static_cast<uint64_t>(round_to(static_cast<double>(H) / f)) * factor);
+  w = std::max<uint64_t>(factor, static_cast<uint64_t>(round_to(static_cast<double>(W) / f)) * factor);
+  const double area = static_cast<double>(H) * static_cast<double>(W);
+  if (static_cast<double>(h) * static_cast<double>(w) > static_cast<double>(max_px)) {
+    const double beta = std::sqrt(area / static_cast<double>(max_px));
+    h = std::max<uint64_t>(factor, static_cast<uint64_t>(std::floor(static_cast<double>(H) / beta / f)) * factor);
+    w = std::max<uint64_t>(factor, static_cast<uint64_t>(std::floor(static_cast<double>(W) / beta / f)) * factor);
+  } else if (static_cast<double>(h) * static_cast<double>(w) < static_cast<double>(min_px)) {
+    const double beta = std::sqrt(static_cast<double>(min_px) / area);
+    h = static_cast<uint64_t>(std::ceil(static_cast<double>(H) * beta / f)) * factor;
+    w = static_cast<uint64_t>(std::ceil(static_cast<double>(W) * beta / f)) * factor;
+  }
+}
+
+// Qwen2-VL, Qwen2.5-VL (factor 28) and Qwen3-VL (factor 32): (h / factor) x (w / factor) merged tokens plus
+// <|vision_start|> and <|vision_end|>. Pixel bounds: the released preprocessor_config.json (Qwen2/2.5-VL 3136 to
+// 12,845,056; Qwen3-VL 65,536 to 16,777,216, both 16,384 tokens at most); llama.cpp's own 8 to 4096 tokens
+// (clip.cpp load_hparams: set_limit_image_tokens(8, 4096)).
+image_tokens qwen_vl(const model_spec& s, uint64_t W, uint64_t H, bool llama_cpp, bool qwen3) {
+  image_tokens t;
+  const uint64_t patch = s.dim("vision_patch_size"), merge = std::max<uint64_t>(1, s.dim("vision_spatial_merge_size")), factor = patch * merge;
+  const uint64_t min_px = llama_cpp ? 8 * factor * factor : qwen3 ? 65536 : 3136;
+  const uint64_t max_px = llama_cpp ? 4096 * factor * factor : qwen3 ? 16777216 : 12845056;
+  smart_resize(H, W, factor, min_px, max_px, llama_cpp, t.height, t.width);
+  const uint64_t merged = (t.height / factor) * (t.width / factor);
+  t.tokens = merged + 2;
+  t.patches = merged * merge * merge;
+  t.rule = text_of(W) + "x" + text_of(H) + " resized to " + text_of(t.width) + "x" + text_of(t.height) + " (multiples of " + text_of(factor) + ", " +
+           text_of(min_px) + " to " + text_of(max_px) + " pixels): " + text_of(t.height / factor) + " x " + text_of(t.width / factor) + " tokens + 2";
+  t.source = llama_cpp ? "llama.cpp tools/mtmd/clip.cpp (set_limit_image_tokens(8, 4096)), mtmd-image.cpp calc_size_preserved_ratio"
+                       : "transformers image_processing_qwen2_vl.py smart_resize with the released preprocessor_config.json min/max pixels; vLLM qwen2_vl.py";
+  t.known = true;
+  return t;
+}
+
+// Gemma 3: every image resized to image_size (896) and pooled to 256 soft tokens (mm_tokens_per_image), wrapped
+// in <start_of_image> ... <end_of_image> ("\n\n" around them too in transformers' prompt); pan-and-scan off (its default).
+image_tokens gemma3(const model_spec& s, bool llama_cpp) {
+  image_tokens t;
+  const uint64_t side = s.dim("vision_image_size") / std::max<uint64_t>(1, s.dim("vision_patch_size"));
+  t.width = t.height = s.dim("vision_image_size");
+  t.patches = side * side;
+  t.tokens = 256 + (llama_cpp ? 2 : 4);
+  t.rule = "resized to " + text_of(t.width) + "x" + text_of(t.height) + ", " + text_of(t.patches) + " patches pooled to 256 tokens + " + (llama_cpp ? "2" : "4");
+  t.source = "transformers processing_gemma3.py (image_seq_length 256, do_pan_and_scan False); llama.cpp clip.cpp PROJECTOR_TYPE_GEMMA3";
+  t.known = true;
+  return t;
+}
+
+// LLaVA-1.5: one image_size square, (image_size / patch)^2 tokens (the CLS position dropped by the "default"
+// feature strategy).
+image_tokens llava(const model_spec& s) {
+  image_tokens t;
+  const uint64_t side = s.dim("vision_image_size") / std::max<uint64_t>(1, s.dim("vision_patch_size"));
+  t.width = t.height = s.dim("vision_image_size");
+  t.tokens = side * side;
+  t.patches = side * side + 1;
+  t.rule = "resized to " + text_of(t.width) + "x" + text_of(t.height) + ": (" + text_of(t.width) + " / " + text_of(s.dim("vision_patch_size")) + ")^2 tokens";
+  t.source = "transformers processing_llava.py (num_additional_image_tokens 1, vision_feature_select_strategy default)";
+  t.known = true;
+  return t;
+}
+
+// Mistral 3 / Pixtral: the longest side brought to image_size when larger, each side to a multiple of the patch;
+// rows x (columns + 1) tokens ([IMG_BREAK] after each row, the last one [IMG_END]) over patch x spatial_merge_size
+// cells. llama.cpp: smart-resized to at most 1024 merged tokens (clip.cpp PROJECTOR_TYPE_PIXTRAL).
+image_tokens mistral3(const model_spec& s, uint64_t W, uint64_t H, bool llama_cpp) {
+  image_tokens t;
+  const uint64_t patch = std::max<uint64_t>(1, s.dim("vision_patch_size")), merge = std::max<uint64_t>(1, s.dim("spatial_merge_size"));
+  const uint64_t cell = patch * merge;
+  if (llama_cpp) {
+    smart_resize(H, W, cell, 8 * cell * cell, 1024 * cell * cell, true, t.height, t.width);
+  } else {
+    const uint64_t longest = s.dim("vision_image_size");
+    const double ratio = std::max(static_cast<double>(H), static_cast<double>(W)) / static_cast<double>(std::max<uint64_t>(1, longest));
+    uint64_t h = H, w = W;
+    if (ratio > 1) h = static_cast<uint64_t>(std::floor(static_cast<double>(H) / ratio)), w = static_cast<uint64_t>(std::floor(static_cast<double>(W) / ratio));
+    t.height = ceil_div(std::max<uint64_t>(1, h), patch) * patch;
+    t.width = ceil_div(std::max<uint64_t>(1, w), patch) * patch;
+  }
+  const uint64_t rows = t.height / cell, cols = t.width / cell;
+  t.tokens = rows * (cols + 1);
+  t.patches = (t.height / patch) * (t.width / patch);
+  t.rule = text_of(W) + "x" + text_of(H) + " resized to " + text_of(t.width) + "x" + text_of(t.height) + ": " + text_of(rows) + " rows x (" + text_of(cols) + " + 1) tokens";
+  t.source = llama_cpp ? "llama.cpp tools/mtmd/clip.cpp PROJECTOR_TYPE_PIXTRAL (set_limit_image_tokens(8, 1024)); clip_n_output_tokens"
+                       : "transformers image_processing_pixtral.py get_resize_output_image_size, processing_mistral3.py (rows x (cols + 1))";
+  t.known = true;
+  return t;
+}
+
+}  // namespace
+
+image_tokens tokens_of_image(const model_spec& s, uint64_t width, uint64_t height, bool llama_cpp) {
+  const std::string& f = s.family;
+  if (f == "qwen2_vl" || f == "qwen2_5_vl") return qwen_vl(s, width, height, llama_cpp, false);
+  if (f == "qwen3_vl" || f == "qwen3_vl_moe") return qwen_vl(s, width, height, llama_cpp, true);
+  if (f == "gemma3") return gemma3(s, llama_cpp);
+  if (f == "llava") return llava(s);
+  if (f == "mistral3") return mistral3(s, width, height, llama_cpp);
+  image_tokens t;
+  t.reason = s.dim("vision_patch_size") || s.dim("vision_hidden_size")
+                 ? "the image preprocessing of " + f + " (tiling, slicing or its own resizing) is not modelled yet: its image tokens are unknown"
+                 : f + " has no vision encoder in its config.json";
+  return t;
+}
+
+// clip.cpp's warmup (clip_model_loader::warmup): Qwen2/2.5/3-VL reserve for 46 x 46 merged tokens
+// (set_warmup_n_tokens), the fixed-size towers for their image_size.
+uint64_t clip_warmup_patches(const model_spec& s) {
+  const std::string& f = s.family;
+  const uint64_t merge = std::max<uint64_t>(1, s.dim("vision_spatial_merge_size"));
+  if (f == "qwen2_vl" || f == "qwen2_5_vl" || f == "qwen3_vl" || f == "qwen3_vl_moe") return 46 * 46 * merge * merge;
+  if (f == "gemma3" || f == "llava") {
+    const uint64_t side = s.dim("vision_image_size") / std::max<uint64_t>(1, s.dim("vision_patch_size"));
+    return side * side + (f == "llava" ? 1 : 0);
+  }
+  return 0;
+}
+
+}  // namespace neuroshrink
