@@ -1,6 +1,7 @@
 // What the page adds once its first estimate is on screen (app.js imports this after it, so none of it weighs
 // on the first answer). Each feature gets the store and attaches itself; none imports the shell or another.
 import * as charts from './features/charts.js';
+import * as draft from './features/draft.js';
 import * as embed from './features/embed.js';
 import * as files from './features/files.js';
 import * as ggufRepo from './features/gguf-repo.js';
@@ -22,5 +23,5 @@ export function attach(store) {
   css.href = new URL('../extras.css', import.meta.url).href;
   document.head.append(css);
   // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
-  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, mmproj, settingsPanel, charts, quantTable, weightFiles]) feature.attach(store);
+  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, mmproj, draft, settingsPanel, charts, quantTable, weightFiles]) feature.attach(store);
 }

@@ -7,7 +7,7 @@ import { catalogue } from '../../shared/estimator.js';
 import { SETTING_GROUPS as GROUPS, isOn } from '../../shared/params.js';
 import { $, el } from '../render.js';
 
-const TITLES = { cluster: 'Machines and system RAM', 'llama.cpp': 'llama.cpp', vllm: 'vLLM and SGLang' };
+const TITLES = { cluster: 'Machines and system RAM', 'llama.cpp': 'llama.cpp', vllm: 'vLLM and SGLang', multimodal: 'Images', draft: 'Speculative decoding (a draft model)' };
 
 // One input for an option, by its type: a number with its bounds (in the param's unit), a checkbox, a select of
 // its values, or text.
@@ -44,11 +44,12 @@ function control(o, value) {
 export async function attach(store) {
   const options = (await catalogue().catch(() => null))?.options ?? [];
   const form = $('estimate-form');
-  const shown = options.filter((o) => GROUPS.includes(o.group) && !form.elements[o.name] && !document.getElementById(o.name));
+  // (a file's text, such as the draft's config.json, is no input here: page/features/draft.js fetches it)
+  const shown = options.filter((o) => GROUPS.includes(o.group) && o.cli_unit !== 'file' && !form.elements[o.name] && !document.getElementById(o.name));
   if (!shown.length) return;
   const panel = el('details', null, 'settings-panel');
   panel.id = 'more-settings';
-  panel.append(el('summary', 'More settings: several GPUs or machines, system RAM, llama.cpp and vLLM'));
+  panel.append(el('summary', 'More settings: several GPUs or machines, system RAM, llama.cpp and vLLM, images, a draft model'));
   const inputs = new Map();
   for (const group of GROUPS) {
     const items = shown.filter((o) => o.group === group);

@@ -21,6 +21,8 @@ export function attach(store) {
   const save = () => {
     const { params, unit, names, configOnly } = store.state;
     const values = { model_id: model.value, ...params, unit, ...(configOnly ? { config_only: '1' } : {}) };
+    // A file's text (the draft's config.json, fetched from its id) stays out of the link: the id is there.
+    for (const o of store.state.catalogue?.options ?? []) if (o.cli_unit === 'file') delete values[o.name];
     const base = { ...defaults };
     for (const field of training) if (params.mode === 'train') delete base[field]; else delete values[field];
     writeUrl(values, base, names);
