@@ -556,6 +556,9 @@ bool read_request(std::string_view text, json_writer& w, std::vector<issue>& iss
   issues.insert(issues.end(), r.model->parsed.issues.begin(), r.model->parsed.issues.end());
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   if (r.model->parsed.ok() && !read_draft(r, issues)) return false;
+  // The runtime's own defaults for what the request left open (runtimes/profile.h request_defaults).
+  if (const runtime_profile* p = rt ? profile_of(*rt) : nullptr; p && p->request_defaults && r.model->parsed.ok() && r.opt.mode != "train")
+    p->request_defaults(r.model->parsed.spec, r.opt, r.context_given, issues);
 #endif
   return r.model->parsed.ok();
 }

@@ -31,6 +31,11 @@ constexpr std::array kRuntimes{
       FULL_TEXT("MLX on each machine; pipeline sharding gives each machine layers in proportion to its memory (tensor sharding an even "
       "slice, the hidden size and KV heads divisible by the machines); each holds its layers' weights and KV cache"),
       FULL_TEXT("exo-explore/exo src/exo/master/placement.py, placement_utils.py (allocate_layers_proportionally, tensor checks); mlx_lm cache.py")},
+  runtime_info{runtime_kind::ollama, "ollama", "Ollama",
+      FULL_TEXT("llama.cpp's buffers (Ollama 0.30+ runs llama-server) with Ollama's defaults: the context by the GPUs' total memory (4k, 32k, "
+      "256k), one sequence, f16 cache, its batch by the context, the projector of a vision model; llama.cpp's --fit keeps 1 GiB of each GPU free"),
+      FULL_TEXT("ollama/ollama server/routes.go (vram-based default context), server/sched.go (automaticGenerationBatch), llm/llama_server.go "
+      "(startLlamaServer), envconfig/config.go; llama.cpp common/common.h fit_params_target")},
 };
 
 bool equal_ci(std::string_view a, std::string_view b) {
@@ -49,10 +54,10 @@ bool equal_ci(std::string_view a, std::string_view b) {
 std::span<const runtime_info> runtimes() { return kRuntimes; }
 
 const runtime_info* find_runtime(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, runtime_kind>, 12> kAliases{{
+  static constexpr std::array<std::pair<std::string_view, runtime_kind>, 13> kAliases{{
       {"llama.cpp", runtime_kind::llama_cpp}, {"llamacpp", runtime_kind::llama_cpp}, {"llama-cpp", runtime_kind::llama_cpp},
       {"gguf", runtime_kind::llama_cpp}, {"vllm", runtime_kind::vllm}, {"transformers", runtime_kind::transformers},
-      {"pytorch", runtime_kind::transformers}, {"hf", runtime_kind::transformers}, {"mlx", runtime_kind::mlx}, {"mlx-lm", runtime_kind::mlx}, {"exo", runtime_kind::exo}, {"sglang", runtime_kind::sglang}}};
+      {"pytorch", runtime_kind::transformers}, {"hf", runtime_kind::transformers}, {"mlx", runtime_kind::mlx}, {"mlx-lm", runtime_kind::mlx}, {"exo", runtime_kind::exo}, {"sglang", runtime_kind::sglang}, {"ollama", runtime_kind::ollama}}};
   for (const auto& [alias, kind] : kAliases)
     if (equal_ci(alias, name))
       for (const auto& r : kRuntimes)

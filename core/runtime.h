@@ -7,7 +7,7 @@
 
 namespace neuroshrink {
 
-enum class runtime_kind : uint8_t { transformers, llama_cpp, vllm, mlx, exo, sglang };
+enum class runtime_kind : uint8_t { transformers, llama_cpp, vllm, mlx, exo, sglang, ollama };
 
 struct runtime_info {
   runtime_kind kind;
@@ -28,6 +28,7 @@ const runtime_profile& vllm_profile();
 const runtime_profile& mlx_profile();
 const runtime_profile& exo_profile();
 const runtime_profile& sglang_profile();
+const runtime_profile& ollama_profile();
 // "llama.cpp", "llamacpp", "llama-cpp", "gguf" -> llama.cpp; "vllm"; "transformers", "pytorch", "hf"; "mlx".
 const runtime_info* find_runtime(std::string_view name);
 

@@ -44,6 +44,7 @@ const runtime_profile* profile_of(const runtime_info& rt) {
     case runtime_kind::mlx: return &mlx_profile();
     case runtime_kind::exo: return &exo_profile();
     case runtime_kind::sglang: return &sglang_profile();
+    case runtime_kind::ollama: return &ollama_profile();
   }
   return nullptr;
 }

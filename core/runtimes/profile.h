@@ -72,6 +72,10 @@ struct runtime_profile {
   // (0: the runtime has no default and the estimate says which it assumed).
   bool draft_own_context = false;
   uint64_t default_draft_max = 0;
+  // The runtime's own defaults for what the request left open (Ollama: its context by the GPUs' memory, its
+  // Q4_K_M tags, the projector it loads with a vision model), resolved once when the request is read; each one
+  // taken is said in an info issue. nullptr: the request's values as they are.
+  void (*request_defaults)(const model_spec& s, estimate_options& o, bool context_given, std::vector<issue>& issues) = nullptr;
 };
 
 // The profile of a runtime in core/runtime.cpp's table, or nullptr when this build of the core leaves it to
