@@ -10,20 +10,20 @@
 namespace neuroshrink {
 namespace {
 
-// KV-cache element types: bytes per block of elements.
+// KV-cache element types: bytes per block of elements (their sources: the full module's catalogue alone).
 constexpr std::array kKvDtypes{
 //         name    bytes elems
-  kv_dtype{"fp32", 4,    1,    "IEEE 754 binary32"},
-  kv_dtype{"fp16", 2,    1,    "IEEE 754 binary16"},
-  kv_dtype{"bf16", 2,    1,    "bfloat16"},
-  kv_dtype{"fp8",  1,    1,    "OCP 8-bit floating point (E4M3/E5M2), one byte per element"},
+  kv_dtype{"fp32", 4,    1,    FULL_TEXT("IEEE 754 binary32")},
+  kv_dtype{"fp16", 2,    1,    FULL_TEXT("IEEE 754 binary16")},
+  kv_dtype{"bf16", 2,    1,    FULL_TEXT("bfloat16")},
+  kv_dtype{"fp8",  1,    1,    FULL_TEXT("OCP 8-bit floating point (E4M3/E5M2), one byte per element")},
   // llama.cpp's quantized cache types (--cache-type-k/-v), blocks as in ggml-common.h.
-  kv_dtype{"q8_0", 34,   32,   "ggml-common.h block_q8_0: fp16 scale + 32 int8"},
-  kv_dtype{"q5_1", 24,   32,   "ggml-common.h block_q5_1: fp16 scale and min + 4 high-bit bytes + 16"},
-  kv_dtype{"q5_0", 22,   32,   "ggml-common.h block_q5_0: fp16 scale + 4 high-bit bytes + 16"},
-  kv_dtype{"q4_1", 20,   32,   "ggml-common.h block_q4_1: fp16 scale and min + 16 nibble bytes"},
-  kv_dtype{"q4_0", 18,   32,   "ggml-common.h block_q4_0: fp16 scale + 16 nibble bytes"},
-  kv_dtype{"iq4_nl", 18, 32,   "ggml-common.h block_iq4_nl: fp16 scale + 16 non-linear nibble bytes"},
+  kv_dtype{"q8_0", 34,   32,   FULL_TEXT("ggml-common.h block_q8_0: fp16 scale + 32 int8")},
+  kv_dtype{"q5_1", 24,   32,   FULL_TEXT("ggml-common.h block_q5_1: fp16 scale and min + 4 high-bit bytes + 16")},
+  kv_dtype{"q5_0", 22,   32,   FULL_TEXT("ggml-common.h block_q5_0: fp16 scale + 4 high-bit bytes + 16")},
+  kv_dtype{"q4_1", 20,   32,   FULL_TEXT("ggml-common.h block_q4_1: fp16 scale and min + 16 nibble bytes")},
+  kv_dtype{"q4_0", 18,   32,   FULL_TEXT("ggml-common.h block_q4_0: fp16 scale + 16 nibble bytes")},
+  kv_dtype{"iq4_nl", 18, 32,   FULL_TEXT("ggml-common.h block_iq4_nl: fp16 scale + 16 non-linear nibble bytes")},
 };
 
 // ggml tensor types: enum ggml_type (ggml/include/ggml.h) and the block layouts of ggml-common.h,
