@@ -39,3 +39,17 @@ test('a llama.cpp draft model: its own buffers beside the target, the decode ran
   await expect(info).toBeHidden();
   await expect(page.locator('#runtime-info')).not.toContainText('-md DRAFT.gguf');
 });
+
+test('Ollama at its defaults: the context by the GPU memory, Q4_K_M, 1 GiB kept free, the OLLAMA_* command', async ({ page, context }) => {
+  await blockInternet(context);
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.goto('index.html?runtime=ollama&gpu=RTX+4090');
+  await expect(page.locator('#runtime-info')).toContainText('OLLAMA_CONTEXT_LENGTH=32768 ollama serve', { timeout: 20000 });
+  await expect(page.locator('#summary')).toContainText('32,768 tokens');
+  await expect(page.locator('#verdict')).toHaveText(/^Fits on RTX 4090/);
+  await page.screenshot({ path: new URL('ollama-defaults.png', SHOTS).pathname, fullPage: true });
+  // A context asked is kept.
+  await page.locator('#context').fill('8192');
+  await page.locator('#context').dispatchEvent('change');
+  await expect(page.locator('#runtime-info')).toContainText('OLLAMA_CONTEXT_LENGTH=8192 ollama serve');
+});

@@ -65,6 +65,8 @@ function request({ params: p, model, catalogue: c }) {
   const r = model.file ? { model_id: model.id } : { config: model.text, model_id: model.id };
   for (const field of ['quantization', 'runtime', 'kv_cache_dtype', 'gpu']) if (p[field]) r[field] = p[field];
   for (const field of ['context_tokens', 'batch_size', 'gpus']) if (typed(p[field]) !== undefined) r[field] = typed(p[field]);
+  // Ollama picks its own context by the GPUs' memory (core/runtimes/ollama.cpp) unless one is asked: the field's default is none.
+  if (p.runtime === 'ollama' && p.context_tokens === form.elements.context_tokens.defaultValue) delete r.context_tokens;
   Object.assign(r, settingsFrom(c?.options, (f) => p[f], Object.keys(r)));  // llama.cpp's, vLLM's, a cluster's
   if (typed(p.gpu_memory_bytes) !== undefined) r.gpu_memory_bytes = memoryBytes(p.gpu_memory_bytes) || typed(p.gpu_memory_bytes);
   if (model.hub) r.hub = model.hub;
