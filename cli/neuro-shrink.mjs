@@ -422,9 +422,9 @@ function runtimeDetails(report, width) {
         (r.batch_size > 1 ? `, ~${sp.batch_decode_tokens_per_s.toFixed(0)} tokens/s for the batch` : ''),
       sp.prefill_tokens_per_s ? `  prefill ~${sp.prefill_tokens_per_s.toFixed(0)} tokens/s (compute bound)` : `  prefill: unknown (${sp.reason})`);
   }
-  const d = report.draft;
-  if (d) {
-    lines.push('', `Draft model${d.model_id ? ` ${d.model_id}` : ''} (${d.quantization}, ${d.draft_max} tokens drafted per step): ${formatBytes(d.total_bytes)} beside the target`);
+  for (const d of [report.draft, report.mtp].filter(Boolean)) {
+    const what = d === report.mtp ? 'MTP layers (the model\'s own draft' : `Draft model${d.model_id ? ` ${d.model_id}` : ''} (${d.quantization}`;
+    lines.push('', `${what}, ${d.draft_max} token${d.draft_max === 1 ? '' : 's'} drafted per step): ${formatBytes(d.total_bytes)} beside the model`);
     if (d.decode_tokens_per_s_high) {
       lines.push(`  decode ~${d.decode_tokens_per_s_low.toFixed(1)} to ~${d.decode_tokens_per_s_high.toFixed(1)} tokens/s with it, if ${d.acceptance_low * 100} % to ${d.acceptance_high * 100} % of drafted tokens are accepted (the draft alone ~${d.draft_tokens_per_s.toFixed(0)} tokens/s)`);
     }

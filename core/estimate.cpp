@@ -371,9 +371,13 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
 #endif
   size_kv_cache(p);
   note_expanded_mla(p);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (!size_mtp(p)) return r;
+#endif
   rt->components(p);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   add_draft_components(p);
+  add_mtp_components(p);
 #endif
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands mmproj to the full one)
   if ((o.mmproj || o.mmproj_file) && !rt->vision_in_separate_file)
@@ -390,6 +394,7 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   estimate_speed(p);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   draft_speed(p);
+  mtp_speed(p);
 #endif
   return r;
 }

@@ -86,6 +86,7 @@ struct estimate_options {
   std::string draft_quantization;
   std::string draft_model;
   uint64_t draft_max = 0;
+  bool mtp = false;                // the model's own multi-token-prediction layers as the draft (vLLM / SGLang)
   std::string mode;                // "" or "inference"; "train" for the training estimate
   bool mmproj = false;             // llama.cpp --mmproj: the multimodal projector (vision or audio encoder) loaded beside the model
   std::optional<projector_file> mmproj_file;  // its GGUF's header digest; absent = sized from config.json's encoder
@@ -312,6 +313,7 @@ struct estimate_result {
   std::optional<gguf_plan> gguf;       // llama.cpp with a GGUF file type: the file, tensor by tensor
   speed_estimate speed;
   std::optional<draft_estimate> draft;
+  std::optional<draft_estimate> mtp;   // the model's MTP layers loaded as its draft (the same fields)
   std::optional<images_estimate> images;
   bool ok() const { return !has_error(issues); }
 };

@@ -51,6 +51,10 @@ struct plan {
   const estimate_result* draft = nullptr;
   // Images: the vision encoder's sequence for the largest (core/images.cpp), 0 without images.
   uint64_t image_patches = 0;
+  // MTP speculation (core/speculative.cpp size_mtp): its layers' weights (the embedding and head shared with the
+  // model) and their cache bytes per token, whole; 0 without.
+  uint64_t mtp_weight_bytes = 0, mtp_token_bytes = 0;
+  uint64_t mtp_active_bytes = 0;  // what a step of it reads of those weights (its routed experts: the active ones)
 };
 
 }  // namespace neuroshrink

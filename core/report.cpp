@@ -257,9 +257,10 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
         .field("resized_width", i.resized_width).field("resized_height", i.resized_height).field("tokens_per_image", i.tokens_per_image)
         .field("tokens", i.tokens).field("encoder_patches", i.patches).field("rule", i.rule).field("source", i.source).end_object();
   }
-  if (r.draft) {
-    const draft_estimate& d = *r.draft;
-    w.key("draft").begin_object().field("model_id", d.model_id).field("quantization", d.format).field("parameters", d.parameters)
+  for (const auto* dp : {&r.draft, &r.mtp}) {
+    if (!*dp) continue;
+    const draft_estimate& d = **dp;
+    w.key(dp == &r.draft ? "draft" : "mtp").begin_object().field("model_id", d.model_id).field("quantization", d.format).field("parameters", d.parameters)
         .field("weights_bytes", d.weights_bytes).field("kv_cache_bytes", d.kv_cache_bytes).field("compute_bytes", d.compute_bytes)
         .field("other_bytes", d.other_bytes).field("total_bytes", d.weights_bytes + d.kv_cache_bytes + d.compute_bytes + d.other_bytes)
         .field("draft_max", d.draft_max).field("separate_context", d.separate_context);

@@ -183,4 +183,77 @@ bool size_images(plan& p) {
   return true;
 }
 
+// DeepSeek-V3's technical report (section 5.4.3): the second token its MTP module predicts is accepted 85 % to 90 %
+// of the time; one MTP step per target step unless draft_max asks more.
+constexpr double kMtpAcceptLow = 0.85, kMtpAcceptHigh = 0.90;
+
+bool size_mtp(plan& p) {
+  const estimate_options& o = p.o;
+  estimate_result& r = p.r;
+  if (!o.mtp) return true;
+  if (!p.s.mtp_layers) {
+    r.issues.push_back({"mtp_none", "mtp", p.s.family + " has no multi-token-prediction layers in its config.json (num_nextn_predict_layers): MTP speculation needs them. Leave mtp out, or give a draft model.", severity::error});
+    return false;
+  }
+  if (!p.rt.runs_mtp) {
+    r.issues.push_back({"mtp_not_for_runtime", "mtp", std::string(p.rt.info.label) + " is not estimated with MTP speculation (vLLM and SGLang are): mtp changes nothing here.", severity::warning});
+    return true;
+  }
+  // Its layers' tensors but the embedding and the head, which vLLM's and SGLang's MTP proposers take from the model.
+  checked_u64 w, active;
+  for (const auto& t : p.tensors.inv.tensors)
+    if (t.component == "mtp" && t.role != tensor_role::embedding && t.role != tensor_role::lm_head) {
+      w.add(checked_u64::product({tensor_bytes(t, p.f), t.instances()}));
+      active.add(checked_u64::product({tensor_bytes(t, p.f), t.layers, t.active_copies}));
+    }
+  p.mtp_active_bytes = active.value;
+  // Each MTP layer caches a token as the model's full-attention layers do (MLA's latent for DeepSeek).
+  uint64_t per_layer = 0;
+  for (const auto& l : p.s.layers)
+    if (l.attention == attention_kind::full || l.attention == attention_kind::mla) per_layer = p.rt.bytes_per_token(p, l);
+  p.mtp_weight_bytes = w.value;
+  p.mtp_token_bytes = per_layer * p.s.mtp_layers;
+  return !w.overflow;
+}
+
+void add_mtp_components(plan& p) {
+  if (!p.mtp_weight_bytes) return;
+  estimate_result& r = p.r;
+  const uint64_t tokens = p.rt.cached_tokens(p, 0, false);
+  const checked_u64 kv = checked_u64::product({p.mtp_token_bytes, tokens, p.n_stream});
+  add_component(r, "mtp_weights", "MTP layers (" + text_of(p.s.mtp_layers) + ", the embedding and head shared with the model)", "weights", p.mtp_weight_bytes, false);
+  add_component(r, "mtp_kv_cache", "MTP layers' KV cache at the model's context", "kv_cache", kv.value, false);
+  p.weights.total.add(p.mtp_weight_bytes);
+  p.kv_cache.add(kv);
+  draft_estimate e;
+  e.model_id = "MTP";
+  e.format = r.format ? std::string(r.format->name) : std::string();
+  e.parameters = r.parameters.mtp.value;
+  e.weights_bytes = p.mtp_weight_bytes;
+  e.kv_cache_bytes = kv.value;
+  e.draft_max = p.o.draft_max ? p.o.draft_max : 1;
+  r.mtp = std::move(e);
+  if (p.o.explain)
+    r.formulas.push_back({"mtp", text_of(p.s.mtp_layers) + " MTP layer(s): weights " + text_of(p.mtp_weight_bytes) + " bytes in " + std::string(p.f.label) +
+        " (their embedding and head the model's) + KV " + text_of(p.mtp_token_bytes) + " bytes/token x " + text_of(tokens) + " tokens x " + text_of(p.n_stream) + "; in the same KV pool",
+        "vllm/model_executor/models/deepseek_mtp.py, vllm/v1/spec_decode (method mtp); sglang EAGLE with NextN layers"});
+}
+
+// The MTP layer as a draft: it reads its active weights (its routed experts: the ones a token picks) and its
+// layer's cache per step, a share of what the model reads.
+void mtp_speed(plan& p) {
+  if (!p.r.mtp || !p.r.speed.known || !(p.r.speed.decode_tokens_per_s > 0) || !p.r.speed.bytes_per_token) return;
+  draft_estimate& e = *p.r.mtp;
+  const double target = p.r.speed.decode_tokens_per_s;
+  const double share = static_cast<double>(p.mtp_active_bytes + p.mtp_token_bytes * p.rt.cached_tokens(p, 0, false)) / static_cast<double>(p.r.speed.bytes_per_token);
+  const double own = target / std::max(share, 1e-6);
+  const double g = static_cast<double>(e.draft_max);
+  auto rate = [&](double a) { return (1.0 - std::pow(a, g + 1.0)) / (1.0 - a) / (g / own + 1.0 / target); };
+  e.draft_tokens_per_s = own;
+  e.acceptance_low = kMtpAcceptLow;
+  e.acceptance_high = kMtpAcceptHigh;
+  e.decode_low = rate(kMtpAcceptLow);
+  e.decode_high = rate(kMtpAcceptHigh);
+}
+
 }  // namespace neuroshrink

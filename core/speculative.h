@@ -22,4 +22,11 @@ void draft_speed(plan& p);
 // that does not read, images that do not fit the context, a llama.cpp ubatch too small for a non-causal image).
 bool size_images(plan& p);
 
+// MTP speculation (o.mtp): the model's multi-token-prediction layers sized before the runtime's components (their
+// weights and cache per token in p, which vLLM's and SGLang's pools count), false after an error; then their
+// components (mtp_weights, mtp_kv_cache) and r.mtp, and its decode range.
+bool size_mtp(plan& p);
+void add_mtp_components(plan& p);
+void mtp_speed(plan& p);
+
 }  // namespace neuroshrink

@@ -33,13 +33,20 @@ uint64_t draft_gpu_weights(const plan& p) {
   if (p.draft)
     for (const device_share& d : p.draft->devices)
       if (d.index >= 0) most = std::max(most, d.weights_bytes);
-  return most;
+  return most + p.mtp_weight_bytes / std::max<uint64_t>(1, p.r.tensor_parallel);  // MTP layers: sharded as the model's
 }
 
 uint64_t draft_token_bytes(const plan& p) {
-  if (!p.draft || !p.o.draft_spec) return 0;
-  const uint64_t heads = std::max<uint64_t>(1, p.o.draft_spec->num_key_value_heads), tp = std::max<uint64_t>(1, p.r.tensor_parallel);
-  return p.draft->kv_cache_bytes_per_token / heads * std::max<uint64_t>(1, heads / tp);
+  const uint64_t tp = std::max<uint64_t>(1, p.r.tensor_parallel);
+  auto rank_share = [&](uint64_t bytes, uint64_t kv_heads, bool latent) {  // a rank's KV heads; MLA's latent whole on each
+    const uint64_t heads = std::max<uint64_t>(1, kv_heads);
+    return latent ? bytes : bytes / heads * std::max<uint64_t>(1, heads / tp);
+  };
+  bool mla = false;
+  for (const auto& l : p.s.layers) mla = mla || l.attention == attention_kind::mla;
+  uint64_t b = rank_share(p.mtp_token_bytes, p.s.num_key_value_heads, mla);
+  if (p.draft && p.o.draft_spec) b += rank_share(p.draft->kv_cache_bytes_per_token, p.o.draft_spec->num_key_value_heads, false);
+  return b;
 }
 
 uint64_t no_state(const plan&, const layer_spec&) { return 0; }

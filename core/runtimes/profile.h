@@ -72,6 +72,9 @@ struct runtime_profile {
   // (0: the runtime has no default and the estimate says which it assumed).
   bool draft_own_context = false;
   uint64_t default_draft_max = 0;
+  // It loads the model's multi-token-prediction layers as their own draft (vLLM's method "mtp", SGLang's NEXTN),
+  // in the model's allocator and KV pool.
+  bool runs_mtp = false;
   // The runtime's own defaults for what the request left open (Ollama: its context by the GPUs' memory, its
   // Q4_K_M tags, the projector it loads with a vision model), resolved once when the request is read; each one
   // taken is said in an info issue. nullptr: the request's values as they are.

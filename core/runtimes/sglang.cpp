@@ -102,7 +102,8 @@ void components(plan& p) {
   const uint64_t experts = dp > 1 ? routed_expert_bytes(p) : 0, rest = p.weights.total.value - experts;
   const uint64_t weights = (rest + attn_tp - 1) / attn_tp + (experts + tp - 1) / tp;
   const uint64_t kv = replica_cache(p, mla ? p.kv_cache.value : p.kv_cache.value / kv_heads * rank_heads);
-  const uint64_t cell = mla ? p.per_token.value : p.per_token.value / kv_heads * rank_heads;
+  // (a draft's or the MTP layers' cache joins each token's cell: the pool holds the same tokens for both)
+  const uint64_t cell = (mla ? p.per_token.value : p.per_token.value / kv_heads * rank_heads) + draft_token_bytes(p);
   const gpu_info* g = r.gpu.get();
   for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;
   const uint64_t memory = p.o.gpu_memory_bytes ? p.o.gpu_memory_bytes : g ? g->memory_bytes : 0;
@@ -127,7 +128,7 @@ void components(plan& p) {
   v.memory_bytes = memory;
   v.gpu_memory_utilization = f;
   v.budget_bytes = static_cast<uint64_t>(static_cast<double>(free_at_start) * f);
-  // (a draft model's weights come out of the same fraction; its own token pool is not modelled: said in the note)
+  // (a draft model's or the MTP layers' weights come out of the same fraction)
   const uint64_t held = weights + draft_gpu_weights(p);
   v.non_kv_bytes = held;
   v.kv_pool_bytes = v.budget_bytes >= held ? static_cast<int64_t>(v.budget_bytes - held) : -static_cast<int64_t>(held - v.budget_bytes);
@@ -154,6 +155,8 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.gpus > 1) cmd += " --tp " + text_of(r.gpus);
   if (r.data_parallel > 1) cmd += " --dp " + text_of(r.data_parallel) + " --enable-dp-attention";
   if (o.gpu_memory_utilization > 0) cmd += " --mem-fraction-static " + decimal_text(o.gpu_memory_utilization);
+  if (r.mtp)  // docs (DeepSeek usage, multi-token prediction): EAGLE over the NextN layers, top-1 chains
+    cmd += " --speculative-algorithm EAGLE --speculative-num-steps " + text_of(r.mtp->draft_max) + " --speculative-eagle-topk 1 --speculative-num-draft-tokens " + text_of(r.mtp->draft_max + 1);
   if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8_e4m3";
   if (r.nodes > 1) cmd += " --nnodes " + text_of(r.nodes) + " --node-rank K --dist-init-addr HEAD_IP:5000  # K = 0 on the head machine, 1 ... " + text_of(r.nodes - 1) + " on the others";
   return cmd;
@@ -194,6 +197,7 @@ const runtime_profile& sglang_profile() {
       .spans_machines = true,
       .takes_tensor_parallel = true,
       .takes_data_parallel = true,
+      .runs_mtp = true,
   };
   return kProfile;
 }

@@ -296,6 +296,8 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.pipeline_parallel > 1) cmd += " --pipeline-parallel-size " + text_of(r.pipeline_parallel);
   if (r.data_parallel > 1) cmd += " --data-parallel-size " + text_of(r.data_parallel);
   if (o.expert_parallel && r.gpus > 1) cmd += " --enable-expert-parallel";
+  if (r.mtp)  // docs/features/spec_decode.md: the model's own MTP layers
+    cmd += " --speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": " + text_of(r.mtp->draft_max) + "}'";
   if (r.draft)  // docs/features/spec_decode.md: a draft model in --speculative-config
     cmd += " --speculative-config '{\"model\": \"" + (r.draft->model_id.empty() ? std::string("DRAFT") : r.draft->model_id) +
            "\", \"num_speculative_tokens\": " + text_of(r.draft->draft_max) + "}'";
@@ -354,6 +356,7 @@ const runtime_profile& vllm_profile() {
       .takes_pipeline_parallel = true,
       .takes_data_parallel = true,
       .compact_kv = "fp8",
+      .runs_mtp = true,
   };
   return kProfile;
 }

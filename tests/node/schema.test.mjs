@@ -13,6 +13,7 @@ const catalogue = await loadCatalogue();
 const { options } = catalogue;
 const NATIVE = process.env.NEURO_SHRINK_NATIVE ?? new URL('../../build/native/neuro-shrink-native', import.meta.url).pathname;
 const CONFIG = fs.readFileSync(new URL('../fixtures/configs/meta-llama__Llama-2-7b-hf.json', import.meta.url), 'utf8');
+const MTP_CONFIG = fs.readFileSync(new URL('../fixtures/configs/XiaomiMiMo__MiMo-7B-Base.json', import.meta.url), 'utf8');
 // The CLI's own flags, which are not request options.
 const CLI_ONLY = ['--file', '--json', '--help'];
 
@@ -55,7 +56,7 @@ describe('the options schema', () => {
   test('lists every request field once, with a unique flag, parameter and aliases', () => {
     const expected = ['config', 'model_id', 'quantization', 'kv_cache_dtype', 'kv_cache_dtype_k', 'kv_cache_dtype_v', 'context_tokens',
       'batch_size', 'runtime', 'flash_attention', 'ubatch', 'gpu_layers', 'gpu', 'gpus', 'gpu_memory_utilization', 'max_num_batched_tokens',
-      'max_num_seqs', 'gpu_memory_bytes', 'host_bandwidth', 'mode', 'contexts', 'hub', 'weights', 'config_only', 'n_cpu_moe', 'override_tensor', 'mmproj', 'mmproj_file', 'kv_unified', 'images', 'image_size', 'draft_model', 'draft_config', 'draft_quantization', 'draft_max', 'tensor_split', 'split_mode', 'nodes', 'tensor_parallel', 'pipeline_parallel', 'data_parallel', 'expert_parallel', 'interconnect', 'host_memory_bytes',
+      'max_num_seqs', 'gpu_memory_bytes', 'host_bandwidth', 'mode', 'contexts', 'hub', 'weights', 'config_only', 'n_cpu_moe', 'override_tensor', 'mmproj', 'mmproj_file', 'kv_unified', 'images', 'image_size', 'draft_model', 'draft_config', 'draft_quantization', 'mtp', 'draft_max', 'tensor_split', 'split_mode', 'nodes', 'tensor_parallel', 'pipeline_parallel', 'data_parallel', 'expert_parallel', 'interconnect', 'host_memory_bytes',
       ...['method', 'optimizer', 'precision', 'micro_batch', 'seq_len', 'gradient_accumulation', 'checkpointing', 'lora_rank', 'lora_targets',
         'train_embeddings', 'freeze', 'zero', 'offload'].map((k) => `training.${k}`)];
     assert.deepEqual(options.map((o) => o.name).sort(), expected.sort());
@@ -156,7 +157,8 @@ describe('the core and the schema', { skip: !haveNative && 'no native driver (bu
     for (const o of withFlags.filter((x) => x.cli_unit !== 'file' && x.name !== 'model_id')) {
       const { argv } = sample(o);
       const args = parseCommandLine(['--config', 'x.json', ...context(o), o.flag, ...argv], options);
-      const report = JSON.parse(native({ ...args.request, config: CONFIG }));
+      // (mtp needs a model with multi-token-prediction layers)
+      const report = JSON.parse(native({ ...args.request, config: o.name === 'mtp' ? MTP_CONFIG : CONFIG, ...(o.name === 'mtp' ? { runtime: 'vllm' } : {}) }));
       const errors = report.issues.filter((i) => i.level === 'error');
       assert.deepEqual(errors, [], `${o.flag} ${argv.join(' ')}`);
     }

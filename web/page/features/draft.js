@@ -9,11 +9,12 @@ import { $, el } from '../render.js';
 
 const MAX_CONFIG_BYTES = 4 << 20;  // the core's limits.config_bytes, as the model's own fetch caps it
 
-function draftText(d, unit) {
+function draftText(d, unit, mtp) {
   const speed = d.decode_tokens_per_s_high
     ? ` Decode ~${d.decode_tokens_per_s_low.toFixed(1)} to ~${d.decode_tokens_per_s_high.toFixed(1)} tokens/s with it, if ${d.acceptance_low * 100} % to ${d.acceptance_high * 100} % of drafted tokens are accepted (the draft alone ~${d.draft_tokens_per_s.toFixed(0)} tokens/s).`
     : '';
-  return `Draft model${d.model_id ? ` ${d.model_id}` : ''} (${d.quantization}, ${d.draft_max} tokens drafted per step): ${formatBytes(d.total_bytes, unit)} beside the model.${speed}`;
+  const what = mtp ? "MTP layers (the model's own draft" : `Draft model${d.model_id ? ` ${d.model_id}` : ''} (${d.quantization}`;
+  return `${what}, ${d.draft_max} token${d.draft_max === 1 ? '' : 's'} drafted per step): ${formatBytes(d.total_bytes, unit)} beside the model.${speed}`;
 }
 
 function imagesText(i) {
@@ -52,7 +53,8 @@ export function attach(store) {
     }
     const lines = [];
     if (s.report?.images) lines.push(imagesText(s.report.images));
-    if (s.report?.draft) lines.push(draftText(s.report.draft, s.unit));
+    if (s.report?.draft) lines.push(draftText(s.report.draft, s.unit, false));
+    if (s.report?.mtp) lines.push(draftText(s.report.mtp, s.unit, true));
     info.replaceChildren(...lines.map((t) => el('p', t)));
     info.hidden = !lines.length;
   };
