@@ -43,6 +43,9 @@ const GROUP_TITLES = {
   'llama.cpp': 'llama.cpp (--runtime llama.cpp)',
   vllm: 'vLLM (--runtime vllm)',
   cluster: 'Machines: several GPUs or machines, system RAM',
+  multimodal: 'Images (a vision-language model)',
+  draft: 'Speculative decoding: a draft model or the model\'s MTP layers',
+  adapters: 'LoRA adapters at inference',
   training: 'Training and fine-tuning, per GPU (--mode train)',
 };
 

@@ -13,6 +13,7 @@
 #include "placement.h"
 #include "request_limits.h"
 #include "runtimes/profile.h"
+#include "adapters.h"
 #include "speculative.h"
 #include "speed.h"
 #include "variant.h"
@@ -372,12 +373,13 @@ estimate_result estimate(const model_spec& s, const model_tensors& tensors, cons
   size_kv_cache(p);
   note_expanded_mla(p);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-  if (!size_mtp(p)) return r;
+  if (!size_mtp(p) || !size_adapters(p)) return r;
 #endif
   rt->components(p);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   add_draft_components(p);
   add_mtp_components(p);
+  add_adapter_components(p);
 #endif
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands mmproj to the full one)
   if ((o.mmproj || o.mmproj_file) && !rt->vision_in_separate_file)

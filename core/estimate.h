@@ -86,7 +86,9 @@ struct estimate_options {
   std::string draft_quantization;
   std::string draft_model;
   uint64_t draft_max = 0;
-  bool mtp = false;                // the model's own multi-token-prediction layers as the draft (vLLM / SGLang)
+  bool mtp = false;
+  uint64_t adapter_rank = 0;       // LoRA adapters served at inference: their rank (0 = none)
+  uint64_t max_adapters = 1;       // how many (vLLM's --max-loras slots, llama.cpp's --lora files)                // the model's own multi-token-prediction layers as the draft (vLLM / SGLang)
   std::string mode;                // "" or "inference"; "train" for the training estimate
   bool mmproj = false;             // llama.cpp --mmproj: the multimodal projector (vision or audio encoder) loaded beside the model
   std::optional<projector_file> mmproj_file;  // its GGUF's header digest; absent = sized from config.json's encoder

@@ -54,7 +54,9 @@ struct plan {
   // MTP speculation (core/speculative.cpp size_mtp): its layers' weights (the embedding and head shared with the
   // model) and their cache bytes per token, whole; 0 without.
   uint64_t mtp_weight_bytes = 0, mtp_token_bytes = 0;
-  uint64_t mtp_active_bytes = 0;  // what a step of it reads of those weights (its routed experts: the active ones)
+  uint64_t mtp_active_bytes = 0;
+  // Inference adapters preallocated before the cache (vLLM's, SGLang's LoRA slots), per GPU; 0 without.
+  uint64_t adapter_bytes_per_gpu = 0;  // what a step of it reads of those weights (its routed experts: the active ones)
 };
 
 }  // namespace neuroshrink

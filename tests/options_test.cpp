@@ -79,7 +79,7 @@ TEST_CASE("the schema has every field the request reader reads", "[options]") {
   const std::set<std::string> expected = {
       "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
       "runtime", "flash_attention", "ubatch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
-      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "mmproj", "mmproj_file", "kv_unified", "images", "image_size", "draft_model", "draft_config", "draft_quantization", "mtp", "draft_max", "tensor_split", "split_mode", "nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "host_memory_bytes", "training.method", "training.optimizer",
+      "max_num_seqs", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "mmproj", "mmproj_file", "kv_unified", "adapter_rank", "max_adapters", "images", "image_size", "draft_model", "draft_config", "draft_quantization", "mtp", "draft_max", "tensor_split", "split_mode", "nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "host_memory_bytes", "training.method", "training.optimizer",
       "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
       "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};
   std::set<std::string> names;
@@ -106,6 +106,7 @@ TEST_CASE("every option is read: a value it takes is stored and changes what the
       if (o.group == "vllm") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}};
       if (o.name == "mmproj_file") base = {{"runtime", "llama.cpp"}};
       if (o.group == "draft" && o.name != "draft_model" && o.name != "draft_config") base = {{"runtime", "llama.cpp"}, {"gpu", "RTX 4090"}, {"draft_config", fixture_text("meta-llama__Llama-2-7b-hf")}};
+      if (o.group == "adapters") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"adapter_rank", 16}};
       if (o.group == "multimodal") base = {{"config", fixture_text("Qwen__Qwen2.5-VL-7B-Instruct")}, {"context_tokens", 65536}, {"images", 1}};  // a model that sees images
       if (o.name == "kv_unified") base = {{"runtime", "llama.cpp"}, {"batch_size", 4}, {"config", fixture_text("google__gemma-3-4b-it")}};  // sliding layers keep 4 windows     // a projector file is llama.cpp's
       if (o.name == "mmproj") base = {{"runtime", "llama.cpp"}, {"config", fixture_text("google__gemma-3-4b-it")}};  // a model with a vision tower

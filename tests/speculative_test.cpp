@@ -136,3 +136,34 @@ TEST_CASE("MTP: DeepSeek-V3's own layer as the draft under vLLM, in the model's 
   CHECK(find_issue(l, "mtp_not_for_runtime"));
   CHECK(sum(l, "mtp_weights") == 0);
 }
+
+TEST_CASE("LoRA adapters at inference: vLLM's preallocated slots, llama.cpp's f32 files, PEFT's unmerged adapters", "[adapters]") {
+  // Llama-3.1-8B, rank 16: every layer's q, o (4096 x 4096), k, v (1024 x 4096), gate, up, down (14336 x 4096):
+  // 16 x (8192 + 5120 + 5120 + 8192 + 3 x 18432) = 1,310,720 elements a layer, x 32 layers.
+  const uint64_t layers = 1'310'720ull * 32, vocab = 16ull * (128256 + 4096) * 2;  // (+ the embedding's and the head's)
+  const json base = {{"config", config("meta-llama__Meta-Llama-3.1-8B")}, {"context_tokens", 8192}, {"adapter_rank", 16}};
+  json vllm = base;
+  vllm.update({{"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"max_adapters", 4}});
+  json plain = vllm;
+  plain.erase("adapter_rank");
+  plain.erase("max_adapters");
+  const json v = ask(vllm), p = ask(plain);
+  CHECK(sum(v, "adapters") == (layers + vocab) * 4 * 2);  // 4 slots, 16-bit
+  CHECK(v["vllm"]["non_kv_bytes"].get<uint64_t>() == p["vllm"]["non_kv_bytes"].get<uint64_t>() + sum(v, "adapters"));
+  CHECK(v["vllm"]["kv_tokens"].get<uint64_t>() < p["vllm"]["kv_tokens"].get<uint64_t>());
+  // Tensor parallel 2: a rank holds the sharded side of each layer's adapter halved, the vocabulary's whole.
+  json tp2 = vllm;
+  tp2["gpus"] = 2;
+  const uint64_t rank_layers = 32ull * 16 * ((4096 + 2048) + (4096 + 512) * 2 + (2048 + 4096) + (4096 + 7168) * 2 + (7168 + 4096));
+  CHECK(sum(ask(tp2), "adapters") == (rank_layers + vocab) * 4 * 2);
+  // llama.cpp: one --lora file in f32 (convert_lora_to_gguf.py's default), the layers' adapters on the GPU with them.
+  json cpp = base;
+  cpp.update({{"runtime", "llama.cpp"}, {"quantization", "Q4_K_M"}});
+  CHECK(sum(ask(cpp), "adapters") == layers * 4);
+  // transformers + PEFT (unmerged): the model's compute type.
+  CHECK(sum(ask(base), "adapters") == layers * 2);
+  // max_adapters without a rank: said.
+  json no_rank = plain;
+  no_rank["max_adapters"] = 2;
+  CHECK(find_issue(ask(no_rank), "adapters_without_rank"));
+}

@@ -33,7 +33,8 @@ uint64_t draft_gpu_weights(const plan& p) {
   if (p.draft)
     for (const device_share& d : p.draft->devices)
       if (d.index >= 0) most = std::max(most, d.weights_bytes);
-  return most + p.mtp_weight_bytes / std::max<uint64_t>(1, p.r.tensor_parallel);  // MTP layers: sharded as the model's
+  return most + p.mtp_weight_bytes / std::max<uint64_t>(1, p.r.tensor_parallel)  // MTP layers: sharded as the model's
+         + p.adapter_bytes_per_gpu;                                                // LoRA slots
 }
 
 uint64_t draft_token_bytes(const plan& p) {

@@ -640,6 +640,7 @@ std::string command(const estimate_result& r, const std::string& model_id, const
     }
   }
   if (o.kv_unified) cmd += " -kvu";
+  for (uint64_t k = 0; o.adapter_rank && k < std::max<uint64_t>(1, o.max_adapters); ++k) cmd += " --lora ADAPTER" + (o.max_adapters > 1 ? text_of(k + 1) : std::string()) + ".gguf";
 #endif
   // -np always: llama-server without it picks 4 slots over one unified cache (tools/server/server.cpp), which
   // sizes sliding-window caches and the output buffer apart from this plan.
@@ -687,6 +688,7 @@ const runtime_profile& llama_cpp_profile() {
       .compact_kv = "q8_0",
       .draft_own_context = true,
       .default_draft_max = 3,  // common/common.h common_params_speculative_draft::n_max
+      .adapter_rule = "files",
   };
   return kProfile;
 }

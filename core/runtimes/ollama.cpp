@@ -136,6 +136,7 @@ const runtime_profile& ollama_profile() {
         .compact_kv = "q8_0",
         .draft_own_context = true,
         .default_draft_max = l.default_draft_max,
+        .adapter_rule = l.adapter_rule,
         .request_defaults = defaults,
     };
   }();

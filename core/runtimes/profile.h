@@ -75,6 +75,9 @@ struct runtime_profile {
   // It loads the model's multi-token-prediction layers as their own draft (vLLM's method "mtp", SGLang's NEXTN),
   // in the model's allocator and KV pool.
   bool runs_mtp = false;
+  // Inference LoRA adapters (core/adapters.cpp): "slots" (preallocated, vLLM and SGLang), "files" (llama.cpp
+  // --lora), "peft" (transformers), "" (not estimated).
+  std::string_view adapter_rule = {};
   // The runtime's own defaults for what the request left open (Ollama: its context by the GPUs' memory, its
   // Q4_K_M tags, the projector it loads with a vision model), resolved once when the request is read; each one
   // taken is said in an info issue. nullptr: the request's values as they are.

@@ -155,6 +155,8 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.gpus > 1) cmd += " --tp " + text_of(r.gpus);
   if (r.data_parallel > 1) cmd += " --dp " + text_of(r.data_parallel) + " --enable-dp-attention";
   if (o.gpu_memory_utilization > 0) cmd += " --mem-fraction-static " + decimal_text(o.gpu_memory_utilization);
+  if (o.adapter_rank)  // docs/advanced_features/lora.ipynb: --lora-paths with its slots and rank
+    cmd += " --enable-lora --max-loras-per-batch " + text_of(std::max<uint64_t>(1, o.max_adapters)) + " --max-lora-rank " + text_of(o.adapter_rank) + " --lora-paths ADAPTER=PATH";
   if (r.mtp)  // docs (DeepSeek usage, multi-token prediction): EAGLE over the NextN layers, top-1 chains
     cmd += " --speculative-algorithm EAGLE --speculative-num-steps " + text_of(r.mtp->draft_max) + " --speculative-eagle-topk 1 --speculative-num-draft-tokens " + text_of(r.mtp->draft_max + 1);
   if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8_e4m3";
@@ -198,6 +200,7 @@ const runtime_profile& sglang_profile() {
       .takes_tensor_parallel = true,
       .takes_data_parallel = true,
       .runs_mtp = true,
+      .adapter_rule = "slots",
   };
   return kProfile;
 }

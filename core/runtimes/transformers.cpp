@@ -66,6 +66,7 @@ const runtime_profile& transformers_profile() {
       .kv_formula_tail = no_tail,
       .kv_source = FULL_TEXT("transformers cache_utils.py DynamicCache / DynamicSlidingWindowLayer: K and V of each layer as [batch, kv_heads, tokens, head_dim]"),
       .solves_gpu_layers = false,
+      .adapter_rule = "peft",
   };
   return kProfile;
 }

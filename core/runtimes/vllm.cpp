@@ -296,6 +296,8 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.pipeline_parallel > 1) cmd += " --pipeline-parallel-size " + text_of(r.pipeline_parallel);
   if (r.data_parallel > 1) cmd += " --data-parallel-size " + text_of(r.data_parallel);
   if (o.expert_parallel && r.gpus > 1) cmd += " --enable-expert-parallel";
+  if (o.adapter_rank)  // docs/features/lora.md
+    cmd += " --enable-lora --max-loras " + text_of(std::max<uint64_t>(1, o.max_adapters)) + " --max-lora-rank " + text_of(o.adapter_rank);
   if (r.mtp)  // docs/features/spec_decode.md: the model's own MTP layers
     cmd += " --speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": " + text_of(r.mtp->draft_max) + "}'";
   if (r.draft)  // docs/features/spec_decode.md: a draft model in --speculative-config
@@ -357,6 +359,7 @@ const runtime_profile& vllm_profile() {
       .takes_data_parallel = true,
       .compact_kv = "fp8",
       .runs_mtp = true,
+      .adapter_rule = "slots",
   };
   return kProfile;
 }

@@ -7,7 +7,7 @@ import { catalogue } from '../../shared/estimator.js';
 import { SETTING_GROUPS as GROUPS, isOn } from '../../shared/params.js';
 import { $, el } from '../render.js';
 
-const TITLES = { cluster: 'Machines and system RAM', 'llama.cpp': 'llama.cpp', vllm: 'vLLM and SGLang', multimodal: 'Images', draft: 'Speculative decoding (a draft model)' };
+const TITLES = { cluster: 'Machines and system RAM', 'llama.cpp': 'llama.cpp', vllm: 'vLLM and SGLang', multimodal: 'Images', draft: 'Speculative decoding (a draft model)', adapters: 'LoRA adapters at inference' };
 
 // One input for an option, by its type: a number with its bounds (in the param's unit), a checkbox, a select of
 // its values, or text.
@@ -49,7 +49,7 @@ export async function attach(store) {
   if (!shown.length) return;
   const panel = el('details', null, 'settings-panel');
   panel.id = 'more-settings';
-  panel.append(el('summary', 'More settings: several GPUs or machines, system RAM, llama.cpp and vLLM, images, a draft model'));
+  panel.append(el('summary', 'More settings: several GPUs or machines, system RAM, llama.cpp and vLLM, images, a draft model, adapters'));
   const inputs = new Map();
   for (const group of GROUPS) {
     const items = shown.filter((o) => o.group === group);
