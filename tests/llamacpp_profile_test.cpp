@@ -198,3 +198,4 @@ TEST_CASE("solvers and commands: the largest context, -ngl and the llama-server 
   CHECK(fits_4090(ask({{"context_tokens", 120000}, {"gpu_layers", ngl}})));
   CHECK_FALSE(fits_4090(ask({{"context_tokens", 120000}, {"gpu_layers", ngl + 1}})));
 }
+

@@ -89,6 +89,7 @@ test('layouts carry llama.cpp names, shapes and exact parameter counts', () => {
   assert.equal(counts['qwen2.5-7b'], 7615616512);
   assert.equal(counts['qwen3-0.6b'], 596049920);
   assert.equal(counts['gemma-2-2b'], 2614341888);
+  assert.equal(counts['olmoe-1b-7b'], 6919161856);
 });
 
 test('Q4_K_M mix: Q6_K output and bumped attn_v / ffn_down layers', () => {

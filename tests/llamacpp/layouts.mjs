@@ -21,16 +21,17 @@ export const LAYOUTS = {
   'qwen2.5-7b': 'tests/fixtures/configs/Qwen__Qwen2.5-7B.json',
   'qwen3-0.6b': 'tests/fixtures/configs/Qwen__Qwen3-0.6B.json',
   'gemma-2-2b': 'tests/fixtures/llamacpp/gemma-2-2b.config.json',
+  'olmoe-1b-7b': 'tests/fixtures/configs/allenai__OLMoE-1B-7B-0924.json',
 };
 
 export function readConfig(rel) {
   return JSON.parse(fs.readFileSync(path.resolve(repoRoot, rel), 'utf8'));
 }
 
-const ARCH_BY_MODEL_TYPE = { llama: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2' };
+const ARCH_BY_MODEL_TYPE = { llama: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', olmoe: 'olmoe' };
 
 // LLAMA_FTYPE (include/llama.h): general.file_type
-const FTYPE = { F16: 1, Q4_K_M: 15 };
+const FTYPE = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
 
 /** Hyperparameters as llama.cpp reads them, from the HF config. */
 export function hparamsFromConfig(cfg) {
@@ -51,7 +52,7 @@ export function hparamsFromConfig(cfg) {
     nFf: cfg.intermediate_size,
     nVocab: cfg.vocab_size,
     nCtxTrain: cfg.max_position_embeddings,
-    rmsEps: cfg.rms_norm_eps,
+    rmsEps: cfg.rms_norm_eps ?? 1e-5,  // (OlmoeConfig and LlamaConfig default)
     ropeTheta: cfg.rope_theta ?? 10000,
     // gemma2's llama.cpp loader always reuses token_embd for the output (TENSOR_DUPLICATED)
     tied: arch === 'gemma2' ? true : Boolean(cfg.tie_word_embeddings),
@@ -63,6 +64,9 @@ export function hparamsFromConfig(cfg) {
     slidingWindow: arch === 'gemma2' ? (cfg.sliding_window ?? 4096) : null,
     attnSoftcap: cfg.attn_logit_softcapping ?? null,
     finalSoftcap: cfg.final_logit_softcapping ?? null,
+    // MoE (src/models/olmoe.cpp): a router and 3-D expert tensors, full-width q/k norms
+    nExpert: cfg.num_experts ?? 0,
+    nExpertUsed: cfg.num_experts_per_tok ?? 0,
   };
 }
 
@@ -113,6 +117,8 @@ const useMoreBits = (i, n) => i < Math.floor(n / 8) || i >= Math.floor((7 * n) /
  */
 function matrixType(scheme, role, layer, nLayer, tied) {
   if (scheme === 'F16') return 'F16';
+  // llama-quantize's Q4_0 (src/llama-quant.cpp llama_tensor_get_type): Q4_0, the output Q6_K
+  if (scheme === 'Q4_0') return role === 'output' || (role === 'token_embd' && tied) ? 'Q6_K' : 'Q4_0';
   if (scheme !== 'Q4_K_M') throw new Error(`unknown weight scheme ${scheme}`);
   if (role === 'output' || (role === 'token_embd' && tied)) return 'Q6_K';
   if ((role === 'attn_v' || role === 'ffn_down') && useMoreBits(layer, nLayer)) return 'Q6_K';
@@ -155,6 +161,7 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
     if (hp.attnSoftcap != null) metadata.push(kv.f32(a('attn_logit_softcapping'), hp.attnSoftcap));
     if (hp.finalSoftcap != null) metadata.push(kv.f32(a('final_logit_softcapping'), hp.finalSoftcap));
   }
+  if (hp.nExpert) metadata.push(kv.u32(a('expert_count'), hp.nExpert), kv.u32(a('expert_used_count'), hp.nExpertUsed));
   metadata.push(...spmVocab(nVocab).metadata);
 
   const tensors = [];
@@ -181,12 +188,23 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
       vec(`${b}.attn_q_norm.weight`, headDim);
       vec(`${b}.attn_k_norm.weight`, headDim);
     }
+    if (arch === 'olmoe') {  // over the whole projection, not per head
+      vec(`${b}.attn_q_norm.weight`, nEmbd);
+      vec(`${b}.attn_k_norm.weight`, nEmbd);
+    }
     mat(`${b}.attn_output.weight`, 'attn_output', i, [qDim, nEmbd]);
     if (hp.sandwichNorms) vec(`${b}.post_attention_norm.weight`, nEmbd);
     vec(`${b}.ffn_norm.weight`, nEmbd);
-    mat(`${b}.ffn_gate.weight`, 'ffn_gate', i, [nEmbd, nFf]);
-    mat(`${b}.ffn_up.weight`, 'ffn_up', i, [nEmbd, nFf]);
-    mat(`${b}.ffn_down.weight`, 'ffn_down', i, [nFf, nEmbd]);
+    if (hp.nExpert) {
+      tensors.push({ name: `${b}.ffn_gate_inp.weight`, type: 'F32', dims: [nEmbd, hp.nExpert] });  // the router stays F32
+      mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, nFf, hp.nExpert]);
+      mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [nFf, nEmbd, hp.nExpert]);
+      mat(`${b}.ffn_up_exps.weight`, 'ffn_up', i, [nEmbd, nFf, hp.nExpert]);
+    } else {
+      mat(`${b}.ffn_gate.weight`, 'ffn_gate', i, [nEmbd, nFf]);
+      mat(`${b}.ffn_up.weight`, 'ffn_up', i, [nEmbd, nFf]);
+      mat(`${b}.ffn_down.weight`, 'ffn_down', i, [nFf, nEmbd]);
+    }
     if (hp.sandwichNorms) vec(`${b}.post_ffw_norm.weight`, nEmbd);
   }
   vec('output_norm.weight', nEmbd);
