@@ -80,7 +80,7 @@ void defaults(const model_spec& s, estimate_options& o, bool context_given, std:
     o.ubatch = n;
     if (n != 512)
       info(issues, "ubatch", "Ollama sets llama-server's batch to " + text_of(n) + " for this context (server/sched.go automaticGenerationBatch: -b " + text_of(n) + " -ub " + text_of(n) +
-          "); it steps down to 1024 or 512 when the model nearly fills the GPU, which this estimate does not model.");
+          "); it steps down (2048, 1024, 512) when the model nearly fills the GPU, which this estimate does not model.");
   }
 }
 
