@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "checked.h"
 
@@ -108,6 +110,84 @@ image_tokens mistral3(const model_spec& s, uint64_t W, uint64_t H, bool llama_cp
   return t;
 }
 
+// InternVL (dynamic_preprocess in its processor; vLLM internvl.py): tiles of image_size, a grid (c, r) with
+// min_tiles <= c x r <= max_tiles. transformers / vLLM take the grid closest to the image's aspect ratio (ties: the
+// larger grid when the image covers half of it); llama.cpp's clip.cpp takes LLaVA-NeXT's select_best_resolution (the
+// most effective resolution, then the least waste). A thumbnail joins several tiles; each tile is
+// (image_size / patch / fold)^2 tokens (256), wrapped in <img> ... </img>.
+image_tokens internvl(const model_spec& s, uint64_t W, uint64_t H, bool llama_cpp) {
+  image_tokens t;
+  const uint64_t tile = s.dim("vision_image_size"), patch = std::max<uint64_t>(1, s.dim("vision_patch_size")), fold = std::max<uint64_t>(1, s.dim("image_fold"));
+  const uint64_t lo = std::max<uint64_t>(1, s.dim("image_min_tiles")), hi = std::max(lo, s.dim("image_max_tiles"));
+  std::vector<std::pair<uint64_t, uint64_t>> grids;  // (columns, rows), by tile count
+  for (uint64_t n = lo; n <= hi; ++n)
+    for (uint64_t c = 1; c <= n; ++c)
+      if (n % c == 0) grids.emplace_back(c, n / c);
+  uint64_t cols = 1, rows = 1;
+  const double aspect = static_cast<double>(W) / static_cast<double>(H), area = static_cast<double>(W) * static_cast<double>(H);
+  if (!llama_cpp) {
+    double best = 1e300;
+    for (const auto& [c, r] : grids) {
+      const double diff = std::fabs(aspect - static_cast<double>(c) / static_cast<double>(r));
+      if (diff < best) best = diff, cols = c, rows = r;
+      else if (diff == best && area > 0.5 * static_cast<double>(tile * tile * c * r)) cols = c, rows = r;
+    }
+  } else {
+    double best_effective = -1, best_waste = 0;
+    for (const auto& [c, r] : grids) {
+      const double cw = static_cast<double>(c * tile), ch = static_cast<double>(r * tile);
+      const double scale = std::min(cw / static_cast<double>(W), ch / static_cast<double>(H));
+      const double effective = std::min(std::floor(static_cast<double>(W) * scale) * std::floor(static_cast<double>(H) * scale), area), waste = cw * ch - effective;
+      if (effective > best_effective || (effective == best_effective && waste < best_waste)) best_effective = effective, best_waste = waste, cols = c, rows = r;
+    }
+  }
+  const uint64_t tiles = cols * rows + (cols * rows > 1 && s.dim("image_thumbnail") ? 1 : 0);
+  const uint64_t side = tile / patch / fold;
+  t.width = cols * tile, t.height = rows * tile;
+  t.tokens = tiles * side * side + 2;
+  t.patches = (tile / patch) * (tile / patch) + 1;
+  t.rule = text_of(W) + "x" + text_of(H) + ": " + text_of(cols) + " x " + text_of(rows) + " tiles of " + text_of(tile) + " px" +
+           (tiles > cols * rows ? " + a thumbnail" : "") + ", " + text_of(side * side) + " tokens each + 2";
+  t.source = llama_cpp ? "llama.cpp tools/mtmd/clip.cpp PROJECTOR_TYPE_INTERNVL (min 1, max 12 tiles; select_best_resolution)"
+                       : "InternVL's processor dynamic_preprocess / find_closest_aspect_ratio; vLLM internvl.py";
+  t.known = true;
+  return t;
+}
+
+// Llama 4 (transformers image_processing_llama4.py get_best_fit; vLLM mllama4.py): tiles of image_size on the
+// canvas of at most 16 tiles that upscales least (else downscales least; ties the smaller canvas), each
+// (image_size / patch / fold)^2 tokens (144), a global tile beside several, a separator after each tile
+// (<|tile_x_separator|> between columns, <|tile_y_separator|> after a row) and <|image_start|>, <|image|>,
+// <|image_end|>. llama.cpp slices Llama 4 its own way (at most 3 x 3 tiles): not modelled, so said.
+image_tokens llama4(const model_spec& s, uint64_t W, uint64_t H, bool llama_cpp) {
+  image_tokens t;
+  if (llama_cpp) {
+    t.reason = "llama.cpp slices Llama 4 images its own way (at most 3 x 3 tiles, llava-uhd), which is not modelled yet: its image tokens are unknown";
+    return t;
+  }
+  const uint64_t tile = s.dim("vision_image_size"), patch = std::max<uint64_t>(1, s.dim("vision_patch_size")), fold = std::max<uint64_t>(1, s.dim("image_fold"));
+  constexpr uint64_t kMaxTiles = 16;  // Llama4ImageProcessor max_patches
+  double up = 1e300, down = -1;
+  uint64_t up_area = 0, down_area = 0, uc = 0, ur = 0, dc = 0, dr = 0;
+  for (uint64_t r = 1; r <= kMaxTiles; ++r)
+    for (uint64_t c = 1; c * r <= kMaxTiles; ++c) {
+      const double scale = std::min(static_cast<double>(c * tile) / static_cast<double>(W), static_cast<double>(r * tile) / static_cast<double>(H));
+      const uint64_t a = c * r;
+      if (scale >= 1 && (scale < up || (scale == up && a < up_area))) up = scale, up_area = a, uc = c, ur = r;
+      if (scale < 1 && (scale > down || (scale == down && a < down_area))) down = scale, down_area = a, dc = c, dr = r;
+    }
+  const uint64_t cols = uc ? uc : dc, rows = uc ? ur : dr;
+  const uint64_t per = (tile / patch / fold) * (tile / patch / fold), tiles = cols * rows;
+  t.width = cols * tile, t.height = rows * tile;
+  t.tokens = tiles > 1 ? tiles * per + per + tiles + 3 : per + 3;
+  t.patches = (tile / patch) * (tile / patch) + 1;
+  t.rule = text_of(W) + "x" + text_of(H) + ": " + text_of(cols) + " x " + text_of(rows) + " tiles of " + text_of(tile) + " px" + (tiles > 1 ? " + a global tile" : "") +
+           ", " + text_of(per) + " tokens each" + (tiles > 1 ? " + " + text_of(tiles) + " separators" : std::string()) + " + 3";
+  t.source = "transformers image_processing_llama4.py get_best_fit, processing_llama4.py _prompt_split_image; vLLM mllama4.py";
+  t.known = true;
+  return t;
+}
+
 }  // namespace
 
 image_tokens tokens_of_image(const model_spec& s, uint64_t width, uint64_t height, bool llama_cpp) {
@@ -117,6 +197,8 @@ image_tokens tokens_of_image(const model_spec& s, uint64_t width, uint64_t heigh
   if (f == "gemma3") return gemma3(s, llama_cpp);
   if (f == "llava") return llava(s);
   if (f == "mistral3") return mistral3(s, width, height, llama_cpp);
+  if (f == "internvl_chat") return internvl(s, width, height, llama_cpp);
+  if (f == "llama4") return llama4(s, width, height, llama_cpp);
   image_tokens t;
   t.reason = s.dim("vision_patch_size") || s.dim("vision_hidden_size")
                  ? "the image preprocessing of " + f + " (tiling, slicing or its own resizing) is not modelled yet: its image tokens are unknown"

@@ -56,8 +56,24 @@ TEST_CASE("image tokens: Qwen2.5-VL and Qwen3-VL smart_resize, Gemma 3 and LLaVA
   CHECK(tokens_of_image(g3, 3000, 2000, true).patches == 4096);
   // LLaVA-1.5: (336 / 14)^2.
   CHECK(tokens_of_image(spec("llava-hf__llava-1.5-7b-hf"), 1024, 768, false).tokens == 576);
+  // InternVL2: 1024 x 1024 on a 3 x 3 grid of 448 px tiles (the larger of the equally square grids, the image
+  // covering half of it) + a thumbnail, 256 tokens each (448 / 14 / 2)^2, + <img> and </img>; llama.cpp's
+  // select_best_resolution picks the same for a square image.
+  const model_spec ivl = spec("OpenGVLab__InternVL2-2B");
+  CHECK(tokens_of_image(ivl, 1024, 1024, false).tokens == 10 * 256 + 2);
+  CHECK(tokens_of_image(ivl, 1024, 1024, true).tokens == 10 * 256 + 2);
+  CHECK(tokens_of_image(ivl, 448, 448, false).tokens == 256 + 2);  // one tile, no thumbnail
+  // A wide 1600 x 400 image: transformers takes the closest aspect ratio, 4 x 1 (+ thumbnail).
+  CHECK(tokens_of_image(ivl, 1600, 400, false).width == 4 * 448);
+  CHECK(tokens_of_image(ivl, 1600, 400, false).tokens == 5 * 256 + 2);
+  // Llama 4: 1024 x 1024 upscales least on the 4 x 4 canvas (1344 px): 16 tiles + a global one, 144 tokens each,
+  // 16 separators and 3 markers; llama.cpp's own slicing is said to be unknown.
+  const model_spec l4 = spec("meta-llama__Llama-4-Scout-17B-16E-Instruct");
+  CHECK(tokens_of_image(l4, 1024, 1024, false).tokens == 17 * 144 + 16 + 3);
+  CHECK(tokens_of_image(l4, 300, 300, false).tokens == 144 + 3);
+  CHECK_FALSE(tokens_of_image(l4, 1024, 1024, true).known);
   // A family whose preprocessing is not modelled says so; a text model has no encoder.
-  CHECK_FALSE(tokens_of_image(spec("OpenGVLab__InternVL2-2B"), 1024, 1024, false).known);
+  CHECK_FALSE(tokens_of_image(spec("meta-llama__Llama-3.2-11B-Vision-Instruct"), 1024, 1024, false).known);
   CHECK_FALSE(tokens_of_image(spec("meta-llama__Meta-Llama-3.1-8B"), 1024, 1024, false).known);
 }
 

@@ -179,6 +179,12 @@ void read_internvl_chat(config_reader& r, model_spec& s) {
   const double ratio = r.number("downsample_ratio", 0.5);
   const uint64_t fold = ratio > 0 && ratio <= 1 ? static_cast<uint64_t>(1.0 / ratio + 0.5) : 2;
   s.set_dim("projector_in", s.dim("vision_hidden_size") * fold * fold);
+  // The image tiling (core/images.cpp): dynamic_preprocess over min_dynamic_patch..max_dynamic_patch tiles, a
+  // thumbnail beside several.
+  s.set_dim("image_fold", fold);
+  s.set_dim("image_min_tiles", r.count_or({"min_dynamic_patch"}, 1, 64));
+  s.set_dim("image_max_tiles", r.count_or({"max_dynamic_patch"}, 12, 64));
+  s.set_dim("image_thumbnail", r.flag("use_thumbnail", true, false));
 }
 
 void build_internvl_chat(const model_spec& s, inventory_builder& b) {
@@ -700,6 +706,8 @@ void read_llama4(config_reader& r, model_spec& s) {
   s.set_dim("vision_output_dim", v.count({"vision_output_dim"}, 7680, limits::hidden));
   s.set_dim("vision_projector_input_dim", v.count({"projector_input_dim"}, 4096, limits::hidden));
   s.set_dim("vision_projector_output_dim", v.count({"projector_output_dim"}, 4096, limits::hidden));
+  const double shuffle = v.number("pixel_shuffle_ratio", 0.5);  // (image tokens per tile: core/images.cpp)
+  s.set_dim("image_fold", shuffle > 0 && shuffle <= 1 ? static_cast<uint64_t>(1.0 / shuffle + 0.5) : 2);
 }
 
 void build_llama4(const model_spec& s, inventory_builder& b) {
