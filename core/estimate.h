@@ -73,6 +73,7 @@ struct estimate_options {
   double gpu_memory_utilization = 0;  // vLLM; 0 = its default 0.9
   uint64_t max_num_batched_tokens = 0;  // vLLM; 0 = its default for the GPU
   uint64_t max_num_seqs = 0;       // vLLM; 0 = its default for the GPU
+  uint64_t kv_cache_memory_bytes = 0;  // vLLM --kv-cache-memory: the KV pool per GPU; 0 = what the utilization leaves
   uint64_t gpu_memory_bytes = 0;   // the GPU's memory: with `gpu`, the total CUDA reports for it (torch.cuda.mem_get_info,
                                    // nvidia-smi, a little under the spec sheet's); without, a GPU not in the catalogue
                                    // (its bandwidth unknown, so no speed); 0 = the catalogue's memory

@@ -167,3 +167,19 @@ TEST_CASE("LoRA adapters at inference: vLLM's preallocated slots, llama.cpp's f3
   no_rank["max_adapters"] = 2;
   CHECK(find_issue(ask(no_rank), "adapters_without_rank"));
 }
+
+TEST_CASE("vLLM --kv-cache-memory: the pool as given on each GPU, its tokens, the whole GPU as the bound", "[vllm][kv_cache_memory]") {
+  const json base = {{"config", config("meta-llama__Meta-Llama-3.1-8B")}, {"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"context_tokens", 8192}};
+  json given = base;
+  given["kv_cache_memory_bytes"] = uint64_t{20} << 30;
+  const json r = ask(given);
+  // Llama-3.1-8B: 32 layers x 8 KV heads x 128 x 2 x 2 bytes = 131072 bytes a token, 2 MiB a 16-token block.
+  CHECK(r["vllm"]["kv_pool_bytes"] == (uint64_t{20} << 30));
+  CHECK(r["vllm"]["kv_tokens"] == (uint64_t{20} << 30) / 131072);
+  CHECK(sum(r, "kv_cache") == (uint64_t{20} << 30));
+  CHECK(r["commands"][0]["command"].get<std::string>().find("--kv-cache-memory 21474836480") != std::string::npos);
+  json two = given;
+  two["gpus"] = 2;
+  const json t = ask(two);
+  CHECK(t["memory"]["kv_cache_bytes"] == 2 * (uint64_t{20} << 30));
+}

@@ -198,7 +198,12 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs, const std::vector<stage>
     p.activations.overflow = p.activations.overflow || non_kv.overflow;
     // Both sides are bounded (the budget by request_limits::gpu_memory_bytes; non_kv by the overflow check of the
     // totals), so the signed difference is exact.
-    const int64_t pool = v.budget_bytes >= non_kv.value ? static_cast<int64_t>(v.budget_bytes - non_kv.value)
+    // --kv-cache-memory (vllm/v1/worker/gpu_worker.py determine_available_memory): the pool as given; the budget is
+    // then what the GPU holds with it.
+    const uint64_t given = o.kv_cache_memory_bytes;
+    if (given) v.budget_bytes = non_kv.value + given;
+    const int64_t pool = given ? static_cast<int64_t>(given)
+                       : v.budget_bytes >= non_kv.value ? static_cast<int64_t>(v.budget_bytes - non_kv.value)
                                                         : -static_cast<int64_t>(std::min<uint64_t>(non_kv.value - v.budget_bytes, INT64_MAX));
     const uint64_t blocks = pool > 0 && block_bytes ? static_cast<uint64_t>(pool) / block_bytes : pool > 0 ? UINT64_MAX / kVllmBlockSize : 0;
     if (first || blocks < v.blocks) {
@@ -292,6 +297,11 @@ void components(plan& p) {
   add_profile_run(p, mbt, seqs);
   const std::vector<stage> stages = plan_stages(p);
   add_stage_components(p, stages);
+  if (p.o.kv_cache_memory_bytes) {  // vLLM allocates the pool it was given on each GPU, whatever the request holds of it
+    for (auto& c : r.components)
+      if (c.key == "kv_cache") c.bytes = p.o.kv_cache_memory_bytes, c.label = "KV cache pool (--kv-cache-memory)" + std::string(r.gpus > 1 ? ", each GPU" : "");
+    p.kv_cache = checked_u64::product({p.o.kv_cache_memory_bytes, std::max<uint64_t>(1, r.gpus)});  // (each GPU of every stage)
+  }
   add_component(r, "activations", "Activation peak of the profile run", "activations", p.activations.value, false, true);
   // Non-torch memory: the CUDA context and NCCL/cuBLAS buffers outside PyTorch's allocator — per GPU.
   p.overhead.add(kTorchCudaContextBytes);
@@ -301,15 +311,18 @@ void components(plan& p) {
   note_cuda_graphs(p.o, r, seqs, mbt);
 }
 
-// The whole need must fit inside gpu_memory_utilization x memory.
+// The whole need must fit inside gpu_memory_utilization x memory; with --kv-cache-memory, in the GPU (the pool, not
+// the utilization, is then what vLLM sizes: the KV component is that pool, in components below).
 uint64_t usable(const gpu_info& g, const estimate_options& o) {
+  if (o.kv_cache_memory_bytes) return usable_bytes(g);
   const double util = o.gpu_memory_utilization > 0 ? o.gpu_memory_utilization : kVllmDefaultGpuMemoryUtilization;
   return std::min(usable_bytes(g), static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * util));
 }
 
 std::string command(const estimate_result& r, const std::string& model_id, const estimate_options& o) {
   std::string cmd = "vllm serve " + (model_id.empty() ? std::string("MODEL") : model_id) + " --max-model-len " + text_of(o.context_tokens);
-  if (r.vllm) cmd += " --gpu-memory-utilization " + decimal_text(r.vllm->gpu_memory_utilization);
+  if (o.kv_cache_memory_bytes) cmd += " --kv-cache-memory " + text_of(o.kv_cache_memory_bytes);
+  else if (r.vllm) cmd += " --gpu-memory-utilization " + decimal_text(r.vllm->gpu_memory_utilization);
   if (r.kv_k->name == "fp8") cmd += " --kv-cache-dtype fp8";
   if (r.tensor_parallel > 1) cmd += " --tensor-parallel-size " + text_of(r.tensor_parallel);
   if (r.pipeline_parallel > 1) cmd += " --pipeline-parallel-size " + text_of(r.pipeline_parallel);
