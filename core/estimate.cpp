@@ -176,7 +176,8 @@ void resolve_format(const model_spec& s, const estimate_options& o, const runtim
       r.format->label = "FP8 " + text_of(r.format->block_rows) + "x" + text_of(r.format->block_cols) + " blocks";
   }
   if (!r.format) {
-    r.issues.push_back({"unknown_quantization", "quantization", "Unknown quantization \"" + name + "\". Known: " + std::string(weight_format_names()) + ".", severity::error});
+    r.issues.push_back({"unknown_quantization", "quantization", "Unknown quantization \"" + name + "\"." +
+        (weight_format_names().empty() ? std::string() : " Known: " + std::string(weight_format_names()) + "."), severity::error});
   } else if (std::string why = rt.format_refusal(*r.format); !why.empty()) {
     r.issues.push_back({"format_not_for_runtime", "quantization", std::move(why), severity::error});
   }

@@ -304,10 +304,11 @@ const std::vector<weight_format>& presets() {
 
 std::span<const weight_format> weight_formats() { return presets(); }
 
+// (the first module's is empty: its unknown name is answered again by the full one, which lists them)
 std::string_view weight_format_names() {
-  return "fp32, fp16, bf16, int8, int4, gptq[-Nbit][-Gg], awq[-Nbit][-Gg], nf4, nf4-dq, fp4, fp4-dq, fp8, fp8-channel, "
+  return FULL_TEXT("fp32, fp16, bf16, int8, int4, gptq[-Nbit][-Gg], awq[-Nbit][-Gg], nf4, nf4-dq, fp4, fp4-dq, fp8, fp8-channel, "
          "fp8-block, mxfp4, nvfp4, exl2-<bpw>, mlx-<N>bit[-g<G>], and the llama.cpp file types (Q8_0, Q6_K, Q5_K_M, Q4_K_M, Q3_K_M, "
-         "Q2_K, IQ4_XS, IQ3_XXS, IQ2_XXS, TQ1_0, ...; llama.cpp runtime)";
+         "Q2_K, IQ4_XS, IQ3_XXS, IQ2_XXS, TQ1_0, ...; llama.cpp runtime)");
 }
 
 std::optional<weight_format> find_weight_format(std::string_view name) {

@@ -76,6 +76,14 @@ bool dense_file(const plan& p) {
   return (ft == "F16" && p.f.name == "fp16") || (ft == "BF16" && p.f.name == "bf16") || (ft == "F32" && p.f.name == "fp32");
 }
 
+// What convert_hf_to_gguf.py writes in F32 whatever the output type (conversion/base.py prepare_tensors, as
+// gguf_quant.cpp converter_type plans it): 1-D tensors, routers (ffn_gate_inp), position embeddings and SSM conv
+// weights.
+bool kept_f32(const tensor_entry& t) {
+  return t.rank <= 1 || t.role == tensor_role::router || t.role == tensor_role::position ||
+         (t.role == tensor_role::ssm && t.name.find("conv1d") != std::string::npos);
+}
+
 bool size_weights(plan& p) {
   if (p.f.layout == weight_layout::gguf || dense_file(p)) return size_from_gguf_plan(p);
   weight_split& w = p.weights;
@@ -84,7 +92,7 @@ bool size_weights(plan& p) {
     if (t.component == "mtp") continue;  // multi-token-prediction modules: stored, not loaded for plain decoding
     if (p.rt.vision_in_separate_file && in_projector_file(t.component)) continue;  // llama.cpp's mmproj GGUF
     uint64_t one = tensor_bytes(t, p.f);
-    if (p.rt.one_dimensional_f32 && t.rank <= 1 && p.f.layout == weight_layout::dense) one = t.elements() * 4;
+    if (p.rt.one_dimensional_f32 && p.f.layout == weight_layout::dense && kept_f32(t)) one = t.elements() * 4;
     const auto bytes = checked_u64::product({one, t.instances()});
     w.total.add(bytes);
     if (t.role == tensor_role::expert && !t.layer_type.empty()) experts.add(bytes);

@@ -42,7 +42,7 @@ function sample(o) {
 }
 // What else a sample needs to be a valid request: training options --mode train, an offload a ZeRO stage.
 const context = (o) => [...(o.group === 'training' ? ['--mode', 'train'] : []), ...(o.name === 'training.offload' ? ['--zero', '3'] : []),
-  ...(o.group === 'cluster' ? ['--runtime', 'vllm', '--gpus', '2'] : [])];
+  ...(o.group === 'cluster' ? ['--runtime', 'vllm', '--gpus', '2'] : []), ...(o.name === 'max_adapters' ? ['--adapter-rank', '8'] : [])];
 const requestValue = (request, name) => name.split('.').reduce((v, k) => v?.[k], request);
 
 function native(request, table = false) {

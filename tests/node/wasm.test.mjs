@@ -99,7 +99,7 @@ describe('the first-estimate module', async () => {
       }
     }
     // The same tables, without the prose the first module leaves to the full one (core/variant_text.h).
-    const PROSE = new Set(['doc', 'accepts', 'source', 'description', 'default_text']);
+    const PROSE = new Set(['doc', 'accepts', 'source', 'description', 'default_text', 'metavar', 'unit']);
     const plain = (text) => JSON.parse(text, (k, v) => (PROSE.has(k) && typeof v === 'string' ? undefined : v));
     // ... and without the links a cluster names (interconnect's values): the first module hands clusters over.
     // ... and the model_types: the first module lists the rules it links (it hands every other one over).
