@@ -97,4 +97,8 @@ TEST_CASE("Ollama's defaults: context by the GPUs' memory, Q4_K_M, its batch, th
   CHECK(projector);
   CHECK(vl["request"]["batch_size"] == 1);
   CHECK(issue_of(vl, "ollama_one_sequence", "batch_size"));
+  // No draft model: Ollama starts llama-server without one.
+  const json d = ctx({{"gpu", "RTX 4090"}, {"draft_config", fixture("meta-llama__Llama-3.2-1B")}});
+  CHECK(issue_of(d, "draft_not_for_runtime", "draft_config"));
+  CHECK_FALSE(d.contains("draft"));
 }

@@ -72,6 +72,10 @@ void defaults(const model_spec& s, estimate_options& o, bool context_given, std:
     issues.push_back({"ollama_one_sequence", "batch_size", "Ollama runs " + s.family + " with one sequence whatever OLLAMA_NUM_PARALLEL says (server/sched.go): one is estimated.", severity::warning});
   }
   o.kv_unified = false;  // -np with -c num_ctx x parallel
+  if (o.draft_spec) {  // (llm/llama_server.go passes no draft model to llama-server)
+    o.draft_spec = nullptr, o.draft_tensors = nullptr;
+    issues.push_back({"draft_not_for_runtime", "draft_config", "Ollama runs no draft model (it starts llama-server without one): the draft is not counted. llama.cpp's llama-server -md runs one.", severity::warning});
+  }
   if (!o.ubatch) {
     const uint64_t ctx = std::min<uint64_t>(o.context_tokens, s.max_position_embeddings ? s.max_position_embeddings : o.context_tokens) * std::max<uint64_t>(1, o.batch_size);
     uint64_t n = ctx > 32768 ? 2048 : ctx > 4096 ? 1024 : 512;
