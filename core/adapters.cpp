@@ -82,10 +82,8 @@ void add_adapter_components(plan& p) {
   const uint64_t tp = std::max<uint64_t>(1, r.tensor_parallel);
   const adapter_sum a = sum_adapter(p, rank, tp, rule == "slots");
   if (rule == "slots") {
-    const uint64_t gpus = std::max<uint64_t>(1, r.gpus);
     add_component(r, "adapters", text_of(n) + " LoRA slot" + (n == 1 ? "" : "s") + " of rank " + text_of(rank) + ", preallocated (each GPU)", "weights", p.adapter_bytes_per_gpu, false, true);
     p.weights.total.add(p.adapter_bytes_per_gpu);  // (placement adds the other GPUs' copies of a per-GPU component)
-    (void)gpus;
   } else {
     const uint64_t bytes_per = rule == "files" ? 4 : p.f.compute_bytes;
     const checked_u64 all = checked_u64::product({a.elements.value, n, bytes_per});

@@ -14,6 +14,7 @@
 #include "request_limits.h"
 #include "runtimes/profile.h"
 #include "adapters.h"
+#include "images.h"
 #include "speculative.h"
 #include "speed.h"
 #include "variant.h"

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "checked.h"
+#include "plan.h"
+#include "runtimes/profile.h"
 
 namespace neuroshrink {
 namespace {
@@ -217,6 +219,60 @@ uint64_t clip_warmup_patches(const model_spec& s) {
     return side * side + (f == "llava" ? 1 : 0);
   }
   return 0;
+}
+
+namespace {
+
+// "1024x768" (x, X or *), each side 1 to 16384 pixels.
+bool read_image_size(std::string_view text, uint64_t& w, uint64_t& h) {
+  if (text.empty()) return w = h = 1024, true;
+  const size_t x = text.find_first_of("xX*");
+  if (x == std::string_view::npos) return false;
+  auto number = [](std::string_view t, uint64_t& out) {
+    if (t.empty() || t.size() > 5) return false;
+    out = 0;
+    for (const char c : t) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return out >= 1 && out <= 16384;
+  };
+  return number(text.substr(0, x), w) && number(text.substr(x + 1), h);
+}
+
+}  // namespace
+
+bool size_images(plan& p) {
+  const estimate_options& o = p.o;
+  estimate_result& r = p.r;
+  if (!o.images) return true;
+  uint64_t w = 0, h = 0;
+  if (!read_image_size(o.image_size, w, h)) {
+    r.issues.push_back({"invalid_image_size", "image_size", "image_size \"" + o.image_size + "\" is not WIDTHxHEIGHT in pixels, each 1 to 16384 (e.g. 1024x768).", severity::error});
+    return false;
+  }
+  const bool llama = p.rt.info.kind == runtime_kind::llama_cpp;
+  const image_tokens t = tokens_of_image(p.s, w, h, llama);
+  if (!t.known) {
+    r.issues.push_back({"image_tokens_unknown", "images", "The images are not counted: " + t.reason + ".", severity::warning});
+    return true;
+  }
+  images_estimate e{o.images, w, h, t.width, t.height, t.tokens, t.tokens * o.images, t.patches, t.rule, t.source};
+  if (e.tokens >= o.context_tokens) {
+    r.issues.push_back({"images_exceed_context", "images", text_of(o.images) + " image" + (o.images == 1 ? "" : "s") + " of " + text_of(w) + "x" + text_of(h) + " take " +
+        text_of(e.tokens) + " tokens (" + text_of(t.tokens) + " each: " + t.rule + "), not fewer than the " + text_of(o.context_tokens) +
+        "-token context. Raise context_tokens, or send fewer or smaller images.", severity::error});
+    return false;
+  }
+  // llama.cpp decodes a non-causal image (Gemma 3) in one ubatch: "non-causal attention requires n_ubatch >= n_tokens".
+  if (llama && p.s.family == "gemma3" && r.n_ubatch < t.tokens - 2) {
+    r.issues.push_back({"ubatch_below_image", "ubatch", "llama.cpp decodes a Gemma 3 image in one ubatch (non-causal attention requires n_ubatch >= n_tokens): " +
+        text_of(t.tokens - 2) + " tokens, more than ubatch " + text_of(r.n_ubatch) + ". Raise ubatch.", severity::error});
+    return false;
+  }
+  p.image_patches = t.patches;
+  r.images = std::move(e);
+  return true;
 }
 
 }  // namespace neuroshrink

@@ -23,6 +23,11 @@ struct image_tokens {
 // `llama_cpp`: llama.cpp's mtmd rules (its own token limits and rounding) rather than transformers' / vLLM's.
 image_tokens tokens_of_image(const model_spec& s, uint64_t width, uint64_t height, bool llama_cpp);
 
+struct plan;
+// Images in the context (o.images of o.image_size): r.images and p.image_patches; false after an error (a size
+// that does not read, images that do not fit the context, a llama.cpp ubatch too small for a non-causal image).
+bool size_images(plan& p);
+
 // The patches llama.cpp's clip.cpp reserves its compute buffer for at load (its warmup image), 0 when unknown.
 uint64_t clip_warmup_patches(const model_spec& s);
 

@@ -11,7 +11,6 @@
 
 #include <cmath>
 
-#include "images.h"
 #include "runtimes/profile.h"
 #include "placement.h"
 
@@ -77,7 +76,7 @@ void add_draft_components(plan& p) {
   e.format = d.format ? std::string(d.format->name) : std::string();
   e.parameters = d.parameters.total.value;
   e.separate_context = own;
-  e.draft_max = p.o.draft_max ? p.o.draft_max : p.rt.default_draft_max ? p.rt.default_draft_max : 3;
+  e.draft_max = drafted_tokens(p, false);
   const uint64_t gpus_n = std::max<uint64_t>(1, r.gpus);
   for (const memory_component& c : d.components) {
     std::string_view key;
@@ -115,72 +114,20 @@ void add_draft_components(plan& p) {
 // tokens; it costs gamma draft steps and one target step (the verification of gamma + 1 tokens reads the target's
 // weights once, as a decode step does). Acceptance depends on the pair and the text: 0.5 to 0.8 is the range
 // that paper's Table 3 reports for small drafts of the same family, and no promise.
+constexpr double kDraftAcceptLow = 0.5, kDraftAcceptHigh = 0.8;
+
 void draft_speed(plan& p) {
   if (!p.r.draft || !p.draft) return;
   draft_estimate& e = *p.r.draft;
   const double target = p.r.speed.decode_tokens_per_s, own = p.draft->speed.decode_tokens_per_s;
   if (!p.r.speed.known || !(target > 0) || !(own > 0)) return;
   e.draft_tokens_per_s = own;
-  e.acceptance_low = 0.5;
-  e.acceptance_high = 0.8;
+  e.acceptance_low = kDraftAcceptLow;
+  e.acceptance_high = kDraftAcceptHigh;
   const double g = static_cast<double>(e.draft_max);
   auto rate = [&](double a) { return (1.0 - std::pow(a, g + 1.0)) / (1.0 - a) / (g / own + 1.0 / target); };
   e.decode_low = rate(e.acceptance_low);
   e.decode_high = rate(e.acceptance_high);
-}
-
-namespace {
-
-// "1024x768" (x, X or *), each side 1 to 16384 pixels.
-bool read_image_size(std::string_view text, uint64_t& w, uint64_t& h) {
-  if (text.empty()) return w = h = 1024, true;
-  const size_t x = text.find_first_of("xX*");
-  if (x == std::string_view::npos) return false;
-  auto number = [](std::string_view t, uint64_t& out) {
-    if (t.empty() || t.size() > 5) return false;
-    out = 0;
-    for (const char c : t) {
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return out >= 1 && out <= 16384;
-  };
-  return number(text.substr(0, x), w) && number(text.substr(x + 1), h);
-}
-
-}  // namespace
-
-bool size_images(plan& p) {
-  const estimate_options& o = p.o;
-  estimate_result& r = p.r;
-  if (!o.images) return true;
-  uint64_t w = 0, h = 0;
-  if (!read_image_size(o.image_size, w, h)) {
-    r.issues.push_back({"invalid_image_size", "image_size", "image_size \"" + o.image_size + "\" is not WIDTHxHEIGHT in pixels, each 1 to 16384 (e.g. 1024x768).", severity::error});
-    return false;
-  }
-  const bool llama = p.rt.info.kind == runtime_kind::llama_cpp;
-  const image_tokens t = tokens_of_image(p.s, w, h, llama);
-  if (!t.known) {
-    r.issues.push_back({"image_tokens_unknown", "images", "The images are not counted: " + t.reason + ".", severity::warning});
-    return true;
-  }
-  images_estimate e{o.images, w, h, t.width, t.height, t.tokens, t.tokens * o.images, t.patches, t.rule, t.source};
-  if (e.tokens >= o.context_tokens) {
-    r.issues.push_back({"images_exceed_context", "images", text_of(o.images) + " image" + (o.images == 1 ? "" : "s") + " of " + text_of(w) + "x" + text_of(h) + " take " +
-        text_of(e.tokens) + " tokens (" + text_of(t.tokens) + " each: " + t.rule + "), not fewer than the " + text_of(o.context_tokens) +
-        "-token context. Raise context_tokens, or send fewer or smaller images.", severity::error});
-    return false;
-  }
-  // llama.cpp decodes a non-causal image (Gemma 3) in one ubatch: "non-causal attention requires n_ubatch >= n_tokens".
-  if (llama && p.s.family == "gemma3" && r.n_ubatch < t.tokens - 2) {
-    r.issues.push_back({"ubatch_below_image", "ubatch", "llama.cpp decodes a Gemma 3 image in one ubatch (non-causal attention requires n_ubatch >= n_tokens): " +
-        text_of(t.tokens - 2) + " tokens, more than ubatch " + text_of(r.n_ubatch) + ". Raise ubatch.", severity::error});
-    return false;
-  }
-  p.image_patches = t.patches;
-  r.images = std::move(e);
-  return true;
 }
 
 // DeepSeek-V3's technical report (section 5.4.3): the second token its MTP module predicts is accepted 85 % to 90 %
@@ -231,7 +178,7 @@ void add_mtp_components(plan& p) {
   e.parameters = r.parameters.mtp.value;
   e.weights_bytes = p.mtp_weight_bytes;
   e.kv_cache_bytes = kv.value;
-  e.draft_max = p.o.draft_max ? p.o.draft_max : 1;
+  e.draft_max = drafted_tokens(p, true);
   r.mtp = std::move(e);
   if (p.o.explain)
     r.formulas.push_back({"mtp", text_of(p.s.mtp_layers) + " MTP layer(s): weights " + text_of(p.mtp_weight_bytes) + " bytes in " + std::string(p.f.label) +

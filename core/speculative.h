@@ -1,5 +1,5 @@
-// Speculative decoding with a draft model (issue #17): the draft estimated with the target's settings, its
-// allocations as components of the target's estimate, and the decode speed-up it may give, as a range.
+// Speculative decoding (issue #17): a draft model estimated with the target's settings, or the model's own MTP
+// layers; their allocations as components of the target's estimate, and the decode speed-up they may give, as a range.
 #pragma once
 #include <optional>
 
@@ -18,9 +18,6 @@ void add_draft_components(plan& p);
 // r.draft's decode range, from the target's and the draft's speeds on the chosen GPU(s).
 void draft_speed(plan& p);
 
-// Images in the context (o.images of o.image_size): r.images and p.image_patches; false after an error (a size
-// that does not read, images that do not fit the context, a llama.cpp ubatch too small for a non-causal image).
-bool size_images(plan& p);
 
 // MTP speculation (o.mtp): the model's multi-token-prediction layers sized before the runtime's components (their
 // weights and cache per token in p, which vLLM's and SGLang's pools count), false after an error; then their

@@ -28,7 +28,7 @@ uint64_t replica_cache(const plan& p, uint64_t whole_batch_bytes) {
   return static_cast<uint64_t>(static_cast<double>(whole_batch_bytes) / static_cast<double>(std::max<uint64_t>(1, p.n_seq)) * static_cast<double>(replica_sequences(p)));
 }
 
-uint64_t draft_gpu_weights(const plan& p) {
+uint64_t beside_weights_per_gpu(const plan& p) {
   uint64_t most = 0;
   if (p.draft)
     for (const device_share& d : p.draft->devices)
@@ -37,7 +37,7 @@ uint64_t draft_gpu_weights(const plan& p) {
          + p.adapter_bytes_per_gpu;                                                // LoRA slots
 }
 
-uint64_t draft_token_bytes(const plan& p) {
+uint64_t beside_token_bytes(const plan& p) {
   const uint64_t tp = std::max<uint64_t>(1, p.r.tensor_parallel);
   auto rank_share = [&](uint64_t bytes, uint64_t kv_heads, bool latent) {  // a rank's KV heads; MLA's latent whole on each
     const uint64_t heads = std::max<uint64_t>(1, kv_heads);
@@ -48,6 +48,12 @@ uint64_t draft_token_bytes(const plan& p) {
   uint64_t b = rank_share(p.mtp_token_bytes, p.s.num_key_value_heads, mla);
   if (p.draft && p.o.draft_spec) b += rank_share(p.draft->kv_cache_bytes_per_token, p.o.draft_spec->num_key_value_heads, false);
   return b;
+}
+
+uint64_t drafted_tokens(const plan& p, bool mtp) {
+  if (!p.o.mtp && !p.o.draft_spec) return 0;
+  if (p.o.draft_max) return p.o.draft_max;
+  return mtp ? 1 : p.rt.default_draft_max ? p.rt.default_draft_max : 3;
 }
 
 uint64_t no_state(const plan&, const layer_spec&) { return 0; }

@@ -97,10 +97,14 @@ uint64_t kv_row_bytes(const kv_dtype& t, uint64_t elements);  // a row of a cach
 uint64_t replica_sequences(const plan& p);
 uint64_t replica_cache(const plan& p, uint64_t whole_batch_bytes);
 uint64_t pad_up(uint64_t v, uint64_t m);
-// Speculative decoding in one allocator (vLLM, SGLang): the draft's weights on the GPU holding the most of them,
-// and its cache bytes per token on one tensor-parallel rank (its KV heads split as the target's); 0 without a draft.
-uint64_t draft_gpu_weights(const plan& p);
-uint64_t draft_token_bytes(const plan& p);
+// What shares one allocator with the model (vLLM, SGLang): the weights a draft model, the MTP layers and preallocated
+// LoRA slots put on one GPU (the draft's on the GPU holding most of them), and the cache bytes per token the draft's
+// and the MTP layers' add on one tensor-parallel rank (KV heads split as the model's); 0 without any.
+uint64_t beside_weights_per_gpu(const plan& p);
+uint64_t beside_token_bytes(const plan& p);
+// Tokens drafted per step, by the MTP layers (`mtp`) or a draft model: draft_max, else 1 for MTP, else the runtime's
+// default (3 where it has none: the estimate says so); 0 without speculative decoding.
+uint64_t drafted_tokens(const plan& p, bool mtp);
 bool ggml_quantized(const kv_dtype& t);   // a llama.cpp block type (q8_0, q4_0, ...)
 uint64_t no_state(const plan& p, const layer_spec& l);
 std::string no_command(const estimate_result& r, const std::string& model_id, const estimate_options& o);

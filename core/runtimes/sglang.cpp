@@ -103,7 +103,7 @@ void components(plan& p) {
   const uint64_t weights = (rest + attn_tp - 1) / attn_tp + (experts + tp - 1) / tp;
   const uint64_t kv = replica_cache(p, mla ? p.kv_cache.value : p.kv_cache.value / kv_heads * rank_heads);
   // (a draft's or the MTP layers' cache joins each token's cell: the pool holds the same tokens for both)
-  const uint64_t cell = (mla ? p.per_token.value : p.per_token.value / kv_heads * rank_heads) + draft_token_bytes(p);
+  const uint64_t cell = (mla ? p.per_token.value : p.per_token.value / kv_heads * rank_heads) + beside_token_bytes(p);
   const gpu_info* g = r.gpu.get();
   for (const gpu_info* x : r.gpu_list) if (x->memory_bytes < g->memory_bytes) g = x;
   const uint64_t memory = p.o.gpu_memory_bytes ? p.o.gpu_memory_bytes : g ? g->memory_bytes : 0;
@@ -129,7 +129,7 @@ void components(plan& p) {
   v.gpu_memory_utilization = f;
   v.budget_bytes = static_cast<uint64_t>(static_cast<double>(free_at_start) * f);
   // (a draft model's or the MTP layers' weights come out of the same fraction)
-  const uint64_t held = weights + draft_gpu_weights(p);
+  const uint64_t held = weights + beside_weights_per_gpu(p);
   v.non_kv_bytes = held;
   v.kv_pool_bytes = v.budget_bytes >= held ? static_cast<int64_t>(v.budget_bytes - held) : -static_cast<int64_t>(held - v.budget_bytes);
   v.block_size = 1;

@@ -193,8 +193,8 @@ void add_capacity(plan& p, uint64_t mbt, uint64_t seqs, const std::vector<stage>
   bool first = true;
   for (const stage& st : stages) {
     checked_u64 non_kv;
-    non_kv.add(st.weights).add(p.activations).add(p.overhead).add(draft_gpu_weights(p));
-    const uint64_t block_bytes = st.block_bytes + kVllmBlockSize * draft_token_bytes(p);  // a draft's layers share each block
+    non_kv.add(st.weights).add(p.activations).add(p.overhead).add(beside_weights_per_gpu(p));
+    const uint64_t block_bytes = st.block_bytes + kVllmBlockSize * beside_token_bytes(p);  // a draft's or MTP layers share each block
     p.activations.overflow = p.activations.overflow || non_kv.overflow;
     // Both sides are bounded (the budget by request_limits::gpu_memory_bytes; non_kv by the overflow check of the
     // totals), so the signed difference is exact.
@@ -274,8 +274,8 @@ void add_stage_components(plan& p, const std::vector<stage>& stages) {
 // has no formula: vLLM 0.21 and later capture two sizes at start, extrapolate, and take the result from the KV
 // budget (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, gpu_model_runner.py profile_cudagraph_memory). Said, with the
 // published figures, rather than a number this estimate cannot derive.
-void note_cuda_graphs(const estimate_options& o, estimate_result& r, uint64_t seqs, uint64_t mbt) {
-  const uint64_t spec = !o.mtp && !o.draft_spec ? 0 : o.draft_max ? o.draft_max : o.mtp ? 1 : 3;
+void note_cuda_graphs(const plan& p, estimate_result& r, uint64_t seqs, uint64_t mbt) {
+  const uint64_t spec = drafted_tokens(p, p.o.mtp);
   const uint64_t top = std::min<uint64_t>({2 * seqs * (1 + spec), 512, mbt});
   uint64_t sizes = 0;
   for (uint64_t b : {1, 2, 4}) sizes += b <= top;
@@ -308,7 +308,7 @@ void components(plan& p) {
   add_component(r, "non_torch", "Non-torch memory (CUDA context)", "overhead", kTorchCudaContextBytes, false, true);
   if (p.o.explain) r.formulas.push_back({"overhead", "CUDA context " + text_of(kTorchCudaContextBytes) + " bytes per GPU", "pytorch/pytorch#86509"});
   if (r.gpu) add_capacity(p, mbt, seqs, stages);
-  note_cuda_graphs(p.o, r, seqs, mbt);
+  note_cuda_graphs(p, r, seqs, mbt);
 }
 
 // The whole need must fit inside gpu_memory_utilization x memory; with --kv-cache-memory, in the GPU (the pool, not

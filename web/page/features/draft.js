@@ -3,11 +3,10 @@
 // over HTTPS), and its config.json goes into the request as the setting draft_config (kept out of the link by
 // page/features/url-sync.js). Under the runtime's details: what the draft takes and the decode range it may give,
 // and what the images take of the context, from the report (text only, never HTML).
+import { catalogue } from '../../shared/estimator.js';
 import { formatBytes } from '../../shared/format.js';
 import { shippedConfig } from '../../shared/models.js';
 import { $, el } from '../render.js';
-
-const MAX_CONFIG_BYTES = 4 << 20;  // the core's limits.config_bytes, as the model's own fetch caps it
 
 function draftText(d, unit, mtp) {
   const speed = d.decode_tokens_per_s_high
@@ -43,7 +42,7 @@ export function attach(store) {
         // The page's shipped copy first (offline, no token), as for the model itself; else the Hub.
         shippedConfig(id).catch(() => null)
           .then((shipped) => shipped?.text ?? import('../../shared/hub-fetch.js')
-            .then(({ fetchConfig }) => fetchConfig(id, { signal, token: store.state.token, maxBytes: MAX_CONFIG_BYTES })))
+            .then(({ fetchConfig }) => catalogue().then((c) => fetchConfig(id, { signal, token: store.state.token, maxBytes: c.limits.config_bytes }))))
           .then((text) => { if (fetched === id) { store.update({ status: `Loaded the draft model ${id}'s config.json.` }); setConfig(text); } })
           .catch((err) => {
             if (err?.name === 'AbortError' || fetched !== id) return;
