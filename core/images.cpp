@@ -85,6 +85,48 @@ image_tokens llava(const model_spec& s) {
   return t;
 }
 
+// LLaVA-NeXT "anyres" (transformers processing_llava_next.py _get_number_of_features; vLLM llava_next.py the
+// same): the pinpoint canvas by select_best_resolution (most of the image kept, then least waste), its tiles'
+// patch grid with the padding rows or columns dropped (_get_unpadded_features), a newline token per row, plus
+// the base image's (image_size / patch)^2 (+1 for the "full" feature strategy). llama.cpp: not modelled.
+image_tokens llava_next(const model_spec& s, uint64_t W, uint64_t H, bool llama_cpp) {
+  image_tokens t;
+  const uint64_t pins = s.dim("image_pinpoints"), tile = s.dim("vision_image_size"), patch = std::max<uint64_t>(1, s.dim("vision_patch_size"));
+  if (llama_cpp || !pins || !tile) {
+    t.reason = llama_cpp ? "llama.cpp slices LLaVA-NeXT images its own way (llava-uhd), which is not modelled yet: its image tokens are unknown"
+                         : "this llava_next config has no usable image_grid_pinpoints: its image tokens are unknown";
+    return t;
+  }
+  double best_effective = -1, best_waste = 0;
+  uint64_t ch = tile, cw = tile;
+  for (uint64_t k = 0; k < pins; ++k) {
+    const uint64_t h = s.dim("image_pinpoint_h" + text_of(k)), w = s.dim("image_pinpoint_w" + text_of(k));
+    const double scale = std::min(static_cast<double>(w) / static_cast<double>(W), static_cast<double>(h) / static_cast<double>(H));
+    const double effective = std::min(std::floor(static_cast<double>(W) * scale) * std::floor(static_cast<double>(H) * scale), static_cast<double>(W) * static_cast<double>(H));
+    const double waste = static_cast<double>(w) * static_cast<double>(h) - effective;
+    if (effective > best_effective || (effective == best_effective && waste < best_waste)) best_effective = effective, best_waste = waste, ch = h, cw = w;
+  }
+  const uint64_t side = tile / patch;
+  uint64_t rows = side * (ch / tile), cols = side * (cw / tile);
+  // (Python: int(round(x, 7)); the aspect test compares W / H with cols / rows)
+  if (static_cast<double>(W) / static_cast<double>(H) > static_cast<double>(cols) / static_cast<double>(rows)) {
+    const auto kept = static_cast<uint64_t>(std::round(static_cast<double>(H) * static_cast<double>(cols) / static_cast<double>(W) * 1e7) / 1e7);
+    rows -= (rows - std::min(rows, kept)) / 2 * 2;
+  } else {
+    const auto kept = static_cast<uint64_t>(std::round(static_cast<double>(W) * static_cast<double>(rows) / static_cast<double>(H) * 1e7) / 1e7);
+    cols -= (cols - std::min(cols, kept)) / 2 * 2;
+  }
+  const uint64_t base = side * side + (s.dim("image_keep_cls") ? 1 : 0);
+  t.width = cw, t.height = ch;
+  t.tokens = rows * cols + rows + base;
+  t.patches = side * side + 1;
+  t.rule = text_of(W) + "x" + text_of(H) + ": the " + text_of(cw) + "x" + text_of(ch) + " canvas, " + text_of(rows) + " x " + text_of(cols) +
+           " unpadded features + " + text_of(rows) + " newlines + " + text_of(base) + " of the base image";
+  t.source = "transformers processing_llava_next.py _get_number_of_features, image_processing_utils.py select_best_resolution; vLLM llava_next.py";
+  t.known = true;
+  return t;
+}
+
 // Mistral 3 / Pixtral: the longest side brought to image_size when larger, each side to a multiple of the patch;
 // rows x (columns + 1) tokens ([IMG_BREAK] after each row, the last one [IMG_END]) over patch x spatial_merge_size
 // cells. llama.cpp: smart-resized to at most 1024 merged tokens (clip.cpp PROJECTOR_TYPE_PIXTRAL).
@@ -198,6 +240,7 @@ image_tokens tokens_of_image(const model_spec& s, uint64_t width, uint64_t heigh
   if (f == "qwen3_vl" || f == "qwen3_vl_moe") return qwen_vl(s, width, height, llama_cpp, true);
   if (f == "gemma3") return gemma3(s, llama_cpp);
   if (f == "llava") return llava(s);
+  if (f == "llava_next") return llava_next(s, width, height, llama_cpp);
   if (f == "mistral3") return mistral3(s, width, height, llama_cpp);
   if (f == "internvl_chat") return internvl(s, width, height, llama_cpp);
   if (f == "llama4") return llama4(s, width, height, llama_cpp);

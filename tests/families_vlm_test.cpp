@@ -14,6 +14,7 @@
 
 #include "estimate.h"
 #include "families_helpers.h"
+#include "images.h"
 #include "fixture.h"
 #include "inventory.h"
 
@@ -815,4 +816,31 @@ TEST_CASE("Qwen/Qwen2-Audio-7B (qwen2_audio): Qwen2 text, the Whisper-style audi
   CHECK(p.total.value == 8'397'094'912ull);  // the Hub's safetensors total (SOURCES.md)
   CHECK(component_of(p, "audio") == 636'968'960ull);  // 32 encoder layers, two convolutions, 1,500 stored positions
   CHECK(component_of(p, "projector") == 5'246'976ull);
+}
+
+// Its anyres image tokens (core/images.cpp), against transformers' test_image_token_filling (llava-v1.6-vicuna-7b-hf,
+// the same pinpoints: a 316 x 500 image gives 1526 tokens): the 336-wide, 672-high canvas, its 48 x 24 patch grid
+// less 5 padding rows top and bottom, 38 x 24 + 38 newlines + the base image's 576.
+TEST_CASE("llava_next image tokens: anyres canvas, unpadded features, newlines and the base image", "[images][llava_next]") {
+  const auto parsed = parse_config(kLlavaNextMistral);
+  REQUIRE(parsed.ok());
+  const model_spec& s = parsed.spec;
+  CHECK(s.dim("image_pinpoints") == 5);
+  const image_tokens t = tokens_of_image(s, 316, 500, false);
+  REQUIRE(t.known);
+  CHECK(t.tokens == 1526);
+  CHECK(t.width == 336);
+  CHECK(t.height == 672);
+  // A square image fills the 672 x 672 canvas: 48 x 48 + 48 + 576.
+  CHECK(tokens_of_image(s, 1024, 1024, false).tokens == 2928);
+  // 336 x 336 ties the 336 x 672 and 672 x 336 canvases (the first listed wins): 24 columns of padding dropped,
+  // 24 x 24 + 24 + 576.
+  CHECK(tokens_of_image(s, 336, 336, false).tokens == 1176);
+  // "full" keeps the CLS position; llama.cpp's own slicing is said unknown.
+  std::string full = kLlavaNextMistral;
+  full.replace(full.find("\"vision_feature_select_strategy\": \"default\""), 43, "\"vision_feature_select_strategy\": \"full\"");
+  const auto f = parse_config(full);
+  REQUIRE(f.ok());
+  CHECK(tokens_of_image(f.spec, 316, 500, false).tokens == 1527);
+  CHECK_FALSE(tokens_of_image(s, 1024, 1024, true).known);
 }

@@ -147,6 +147,28 @@ void build_llava(const model_spec& s, inventory_builder& b) {
 
 // ---- LLaVA-NeXT (1.6): configuration_llava_next.py / modeling_llava_next.py. LLaVA's tower and projector, plus
 // image_newline [text hidden], a top-level parameter created whatever use_image_newline_parameter says.
+// Its "anyres" tiling (core/images.cpp) reads image_grid_pinpoints, [height, width] canvases (LlavaNextConfig's
+// default: 336 x 672, 672 x 336, 672 x 672, 1008 x 336, 336 x 1008), at most 64 of them.
+void read_llava_next(config_reader& r, model_spec& s) {
+  read_llava(r, s);
+  std::vector<std::pair<uint64_t, uint64_t>> pins = {{336, 672}, {672, 336}, {672, 672}, {1008, 336}, {336, 1008}};
+  if (const config_json* g = r.find({"image_grid_pinpoints"}); g && g->is_array() && !g->empty() && g->size() <= 64) {
+    pins.clear();
+    auto side = [](const config_json& v) { return v.is_number_unsigned() && v.get<uint64_t>() >= 1 && v.get<uint64_t>() <= 16384; };
+    for (const config_json& e : *g) {
+      if (!e.is_array() || e.size() != 2 || !side(e[0]) || !side(e[1])) {
+        r.warn("invalid_grid_pinpoints", r.field_name("image_grid_pinpoints"), "image_grid_pinpoints holds something other than [height, width] pairs of 1 to 16384 pixels; the image tiling is unknown.");
+        pins.clear();
+        break;
+      }
+      pins.emplace_back(e[0].get<uint64_t>(), e[1].get<uint64_t>());
+    }
+  }
+  s.set_dim("image_pinpoints", pins.size());
+  for (size_t k = 0; k < pins.size(); ++k) s.set_dim("image_pinpoint_h" + std::to_string(k), pins[k].first), s.set_dim("image_pinpoint_w" + std::to_string(k), pins[k].second);
+  s.set_dim("image_keep_cls", r.text({"vision_feature_select_strategy"}) == "full");
+}
+
 void build_llava_next(const model_spec& s, inventory_builder& b) {
   build_llava(s, b);
   b.tensor("image_newline", {s.hidden_size}, tensor_role::projector, "projector");

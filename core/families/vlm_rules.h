@@ -5,7 +5,7 @@
 
 #define NEURO_SHRINK_VLM_RULES(X) \
   X("llava", "transformers configuration_llava.py, modeling_llava.py, configuration_clip.py", read_llava, build_llava) \
-  X("llava_next", "transformers configuration_llava_next.py, modeling_llava_next.py, configuration_clip.py", read_llava, build_llava_next) \
+  X("llava_next", "transformers configuration_llava_next.py, modeling_llava_next.py, configuration_clip.py", read_llava_next, build_llava_next) \
   X("gemma3", "transformers configuration_gemma3.py, modeling_gemma3.py, configuration_siglip.py", read_gemma3, build_gemma3) \
   X("qwen2_vl", "transformers configuration_qwen2_vl.py, modeling_qwen2_vl.py", read_qwen2_vl, build_qwen_vl) \
   X("llama4", "transformers configuration_llama4.py, modeling_llama4.py", read_llama4, build_llama4) \
