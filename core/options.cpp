@@ -43,6 +43,7 @@ constexpr std::string_view kBatchAliases[] = {"batch", "--batch", "--parallel"};
 constexpr std::string_view kFlashAliases[] = {"--flash-attn"};
 constexpr std::string_view kVramAliases[] = {"vram", "--vram"};
 constexpr std::string_view kUtilizationAliases[] = {"mem_fraction_static", "--mem-fraction-static"};  // SGLang's name for it
+constexpr std::string_view kSeqsAliases[] = {"max_running_requests", "--max-running-requests"};  // SGLang's
 
 // Closed sets that no table of the core holds (the estimate and training.cpp test these words in code).
 constexpr std::string_view kModes[] = {"inference", "train"};
@@ -261,9 +262,9 @@ constexpr option_info kSchema[] = {
    .default_text = FULL_TEXT("8192 on GPUs of 70 GiB or more other than the A100, else 2048 (vLLM's)"), .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.max_num_batched_tokens = v.u; }},
   {.name = "max_num_seqs", .type = option_type::integer, .group = "vllm",
-   .doc = FULL_TEXT("vLLM's sequences in one batch"), .metavar = FULL_TEXT("N"), .unit = FULL_TEXT("sequences"),
+   .doc = FULL_TEXT("vLLM's sequences in one batch (SGLang's max_running_requests: the rows of its request table)"), .metavar = FULL_TEXT("N"), .unit = FULL_TEXT("sequences"), .aliases = kSeqsAliases,
    .min = 1, .max = static_cast<double>(request_limits::max_num_seqs), .has_min = true, .has_max = true,
-   .default_text = FULL_TEXT("1024 on GPUs of 70 GiB or more other than the A100, else 256 (vLLM's)"), .code = "invalid_request",
+   .default_text = FULL_TEXT("1024 on GPUs of 70 GiB or more other than the A100, else 256 (vLLM's); SGLang's: pool tokens / context x 512, 2048 to 4096"), .code = "invalid_request",
    .set = [](request_options& r, const option_value& v) { r.estimate.max_num_seqs = v.u; }},
   {.name = "kv_cache_memory_bytes", .type = option_type::integer, .group = "vllm",
    .doc = FULL_TEXT("vLLM's kv_cache_memory (its command line's kv-cache-memory): the KV pool of each GPU, in place of what gpu_memory_utilization leaves (vLLM then sizes nothing else by it)"),

@@ -29,6 +29,9 @@ const runtime_profile& mlx_profile();
 const runtime_profile& exo_profile();
 const runtime_profile& sglang_profile();
 const runtime_profile& ollama_profile();
+// SGLang's running requests (the rows of its request table): the one asked for, else pool tokens / context x 512
+// within [2048, 4096] (model_runner.py init_memory_pool).
+uint64_t sglang_running_requests(uint64_t pool_tokens, uint64_t context_tokens, uint64_t requested);
 // "llama.cpp", "llamacpp", "llama-cpp", "gguf" -> llama.cpp; "vllm"; "transformers", "pytorch", "hf"; "mlx".
 const runtime_info* find_runtime(std::string_view name);
 

@@ -442,6 +442,52 @@ TEST_CASE("SGLang: its default mem_fraction_static, and its token pool against t
   CHECK(cmd.find("--tp 16 --nnodes 2 --node-rank K --dist-init-addr HEAD_IP:5000") != std::string::npos);
 }
 
+// SGLang's request table (issue #17): its rows by the rule of model_runner.py init_memory_pool, against the
+// "max_total_num_tokens=..., max_running_requests=..., context_len=..." lines of published start-up logs
+// (tests/fixtures/SOURCES.md), and its bytes, out of what mem_fraction_static keeps back, in the estimate.
+static const memory_component* find_component(const estimate_result& r, const std::string& key) {
+  for (const auto& c : r.components)
+    if (c.key == key) return &c;
+  return nullptr;
+}
+
+TEST_CASE("SGLang's request table: running requests by the pool and the context, int32 slots per request", "[devices][sglang]") {
+  struct line { uint64_t tokens, context, requests; };
+  for (const line l : {line{665690, 65536, 4096}, {104273, 40960, 2048}, {725101, 262144, 2048}, {181721, 196608, 2048},
+                       {2642170, 32768, 4096}, {294999, 163840, 2048}, {392920, 40960, 4096}})
+    CHECK(sglang_running_requests(l.tokens, l.context, 0) == l.requests);
+  CHECK(sglang_running_requests(665690, 65536, 64) == 64);  // --max-running-requests
+  estimate_options o;
+  o.runtime = "sglang";
+  o.gpu = "H200";
+  o.gpus = 8;
+  o.context_tokens = 131072;
+  const auto r = estimate(fixture("meta-llama__Llama-3.3-70B-Instruct"), o);
+  REQUIRE(r.vllm);
+  // about 2.8M pool tokens / 131072 x 512 = 10,9xx: capped at 4096 rows (+ the padding row) of 131076 int32 slots
+  CHECK(r.vllm->max_num_seqs == 4096);
+  const memory_component* table = find_component(r, "request_table");
+  REQUIRE(table);
+  CHECK(table->bytes == 4097ull * 131076 * 4);
+  const memory_component* rest = find_component(r, "reserve");
+  REQUIRE(rest);
+  o.max_num_seqs = 64;
+  const auto few = estimate(fixture("meta-llama__Llama-3.3-70B-Instruct"), o);
+  CHECK(find_component(few, "request_table")->bytes == 65ull * 131076 * 4);
+  // the table and the rest together are what the fraction keeps back, whatever the rows
+  CHECK(find_component(few, "request_table")->bytes + find_component(few, "reserve")->bytes == table->bytes + rest->bytes);
+  const json req = {{"config", fixture_text("meta-llama__Llama-3.3-70B-Instruct")}, {"runtime", "sglang"}, {"gpu", "H200"}, {"gpus", 8}, {"max_running_requests", 64}};
+  const json out = json::parse(estimate_json(req.dump()));
+  CHECK(out["commands"][0]["command"].get<std::string>().find("--max-running-requests 64") != std::string::npos);
+  // a table larger than what the fraction keeps back is said
+  o.max_num_seqs = 60000;
+  o.context_tokens = 131072;
+  const auto huge = estimate(fixture("meta-llama__Llama-3.3-70B-Instruct"), o);
+  bool said = false;
+  for (const auto& i : huge.issues) said = said || i.code == "request_table_exceeds_reserve";
+  CHECK(said);
+}
+
 TEST_CASE("the fewest machines that hold a model: Kimi-K2 at 128K tokens needs two of 8 x H200 (its deployment guide's 16 GPUs)", "[devices][cluster]") {
   const json req = {{"config", fixture_text("moonshotai__Kimi-K2-Instruct")}, {"runtime", "vllm"}, {"gpu", "H200"}, {"gpus", 8},
                     {"context_tokens", 131072}, {"gpu_memory_utilization", 0.85}};

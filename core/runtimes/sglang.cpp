@@ -57,6 +57,13 @@ double fraction(const plan& p, const gpu_info& g) {
   return p.o.gpu_memory_utilization > 0 ? p.o.gpu_memory_utilization : default_fraction(g, std::max<uint64_t>(1, p.r.gpus));
 }
 
+// The request table (mem_cache/memory_pool.py ReqToTokenPool): an int32 row of context + 4 token slots for each
+// running request and a padding row, allocated after the token pool, so out of what the fraction keeps back. Its
+// rows: sglang_running_requests below.
+uint64_t request_table_bytes(const plan& p, uint64_t requests) {
+  return checked_u64::product({requests + 1, p.o.context_tokens + 4, 4}).value;
+}
+
 // Tensor parallel over every GPU (pipeline parallel is not modelled here), its size dividing the attention heads.
 bool prepare(plan& p) {
   estimate_result& r = p.r;
@@ -110,9 +117,13 @@ void components(plan& p) {
   const uint64_t free_at_start = memory > init_bytes(r) ? memory - init_bytes(r) : 0;
   const double f = g ? fraction(p, *g) : 0.88;  // server_args.py: 0.88 when the GPU's memory is unknown
   const uint64_t reserve = static_cast<uint64_t>(static_cast<double>(free_at_start) * (1 - f));
+  const uint64_t held = weights + beside_weights_per_gpu(p);  // (a draft model's or the MTP layers' weights come out of the same fraction)
+  const uint64_t budget = static_cast<uint64_t>(static_cast<double>(free_at_start) * f);
+  const uint64_t pool_tokens = g && budget > held && cell ? (budget - held) / cell : 0;
+  const uint64_t requests = sglang_running_requests(pool_tokens, p.o.context_tokens, p.o.max_num_seqs), table = request_table_bytes(p, requests);
   p.weights.total.value = weights * tp;
   p.kv_cache.value = kv * tp;
-  p.activations.add(reserve);
+  p.activations.add(std::max(reserve, table));
   p.overhead.add(init_bytes(r));
   add_component(r, "weights", dp > 1 ? "Weights (" + (attn_tp > 1 ? "1/" + text_of(attn_tp) + " of" : std::string("all")) + " the attention and dense layers, 1/" + text_of(tp) +
                                            " of the routed experts, on each GPU; " +
@@ -120,17 +131,23 @@ void components(plan& p) {
                            : tp > 1 ? "Weights (1/" + text_of(tp) + " on each GPU)" : "Weights", "weights", weights, false, true);
   add_component(r, "kv_cache", "KV cache for the requested context and batch (its cells in the token pool)", "kv_cache", kv, false, true);
   for (auto* c : {&r.components[r.components.size() - 2], &r.components.back()}) c->device = 0, c->span = static_cast<uint32_t>(tp);
-  add_component(r, "reserve", "Kept outside mem_fraction_static " + decimal_text(f) + ": activations and CUDA graphs", "activations", reserve, false, true);
+  add_component(r, "request_table", "Request table: " + text_of(requests) + " running requests x " + text_of(p.o.context_tokens + 4) + " token slots (int32)", "activations", table, false, true);
+  add_component(r, "reserve", "The rest kept outside mem_fraction_static " + decimal_text(f) + ": activations and CUDA graphs", "activations", reserve > table ? reserve - table : 0, false, true);
+  if (table > reserve)
+    r.issues.push_back({"request_table_exceeds_reserve", "max_num_seqs", "SGLang's request table (" + text_of(requests) + " requests x " + text_of(p.o.context_tokens + 4) +
+        " slots, " + text_of(table) + " bytes) is larger than the " + text_of(reserve) + " bytes mem_fraction_static " + decimal_text(f) +
+        " keeps back, leaving nothing for activations and CUDA graphs: lower --max-running-requests (max_num_seqs) or mem_fraction_static.", severity::warning});
+  if (p.o.explain) r.formulas.push_back({"request_table", "(" + text_of(requests) + " + 1) rows x (" + text_of(p.o.context_tokens) + " + 4) x 4 bytes = " + text_of(table) + " bytes",
+      "sglang mem_cache/memory_pool.py ReqToTokenPool; model_runner.py init_memory_pool (max_num_reqs)"});
   add_component(r, "non_torch", tp > 1 ? "Start-up (CUDA context and NCCL)" : "Start-up (CUDA context)", "overhead", init_bytes(r), false, true);
   if (!g) return;
   vllm_capacity v;
   v.gpu = std::string(g->name);
   v.memory_bytes = memory;
   v.gpu_memory_utilization = f;
-  v.budget_bytes = static_cast<uint64_t>(static_cast<double>(free_at_start) * f);
-  // (a draft model's or the MTP layers' weights come out of the same fraction)
-  const uint64_t held = weights + beside_weights_per_gpu(p);
+  v.budget_bytes = budget;
   v.non_kv_bytes = held;
+  v.max_num_seqs = requests;
   v.kv_pool_bytes = v.budget_bytes >= held ? static_cast<int64_t>(v.budget_bytes - held) : -static_cast<int64_t>(held - v.budget_bytes);
   v.block_size = 1;
   v.block_bytes = cell;
@@ -155,6 +172,7 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   if (r.gpus > 1) cmd += " --tp " + text_of(r.gpus);
   if (r.data_parallel > 1) cmd += " --dp " + text_of(r.data_parallel) + " --enable-dp-attention";
   if (o.gpu_memory_utilization > 0) cmd += " --mem-fraction-static " + decimal_text(o.gpu_memory_utilization);
+  if (o.max_num_seqs) cmd += " --max-running-requests " + text_of(o.max_num_seqs);
   if (o.adapter_rank)  // docs/advanced_features/lora.ipynb: --lora-paths with its slots and rank
     cmd += " --enable-lora --max-loras-per-batch " + text_of(std::max<uint64_t>(1, o.max_adapters)) + " --max-lora-rank " + text_of(o.adapter_rank) + " --lora-paths ADAPTER=PATH";
   if (r.mtp)  // docs (DeepSeek usage, multi-token prediction): EAGLE over the NextN layers, top-1 chains
@@ -165,12 +183,17 @@ std::string command(const estimate_result& r, const std::string& model_id, const
 }
 
 void write_settings(json_writer& w, const estimate_result& r, const estimate_options&) {
-  if (r.vllm) w.field("mem_fraction_static", r.vllm->gpu_memory_utilization);
+  if (r.vllm) w.field("mem_fraction_static", r.vllm->gpu_memory_utilization).field("max_running_requests", r.vllm->max_num_seqs);
 }
 
 constexpr std::string_view kLadder[] = {"bf16", "fp16", "fp8", "awq-4bit-128g", "gptq-4bit-128g"};
 
 }  // namespace
+
+uint64_t sglang_running_requests(uint64_t pool_tokens, uint64_t context_tokens, uint64_t requested) {
+  if (requested) return requested;
+  return std::clamp<uint64_t>(static_cast<uint64_t>(static_cast<double>(pool_tokens) / static_cast<double>(std::max<uint64_t>(1, context_tokens)) * 512), 2048, 4096);
+}
 
 const runtime_profile& sglang_profile() {
   static const runtime_profile kProfile{
