@@ -208,6 +208,7 @@ void check_bounds(const estimate_options& o, std::vector<issue>& issues) {
       {o.batch_size, 1, request_limits::batch_size, "batch_size", "invalid_batch", "sequences"},
       {o.gpus, 1, request_limits::gpus, "gpus", "invalid_gpus", "GPUs"},
       {o.ubatch, 0, request_limits::ubatch, "ubatch", "invalid_ubatch", "tokens"},
+      {o.n_batch, 0, request_limits::ubatch, "n_batch", "invalid_ubatch", "tokens"},
       {o.max_num_batched_tokens, 0, request_limits::max_num_batched_tokens, "max_num_batched_tokens", "invalid_request", "tokens, the longest context this estimate takes"},
       {o.max_num_seqs, 0, request_limits::max_num_seqs, "max_num_seqs", "invalid_request", "sequences, the largest batch this estimate takes"},
       {o.gpu_memory_bytes, 0, request_limits::gpu_memory_bytes, "gpu_memory_bytes", "invalid_request", "bytes (64 TiB), over 200 times the largest GPU's memory"},

@@ -55,6 +55,7 @@ struct estimate_options {
   std::string runtime;             // a runtime_info name; "" = transformers
   int flash_attention = -1;        // llama.cpp -fa: -1 auto (on: every family here supports it), 0 off, 1 on
   uint64_t ubatch = 0;             // llama.cpp -ub; 0 = its default 512
+  uint64_t n_batch = 0;            // llama.cpp -b, the logical batch that caps -ub; 0 = its default 2048
   int64_t gpu_layers = -1;         // llama.cpp -ngl; -1 = every layer and the output
   uint64_t n_cpu_moe = 0;          // llama.cpp --n-cpu-moe: the routed experts of the first N layers in system RAM
   std::string gpu;                 // a catalogue GPU name for per-device figures, vLLM's capacity and speed; "" = none
@@ -305,7 +306,7 @@ struct estimate_result {
   uint64_t gpus = 1;
   // llama.cpp: what it runs with.
   bool flash_attention = false;
-  uint64_t n_ctx = 0, n_ctx_seq = 0, n_ubatch = 0;
+  uint64_t n_ctx = 0, n_ctx_seq = 0, n_ubatch = 0, n_batch = 0;
   uint64_t gpu_layers = 0, n_layer = 0;
   uint64_t cpu_moe_layers = 0;       // llama.cpp: layers on the GPU whose routed experts stay in system RAM (--n-cpu-moe)
   uint64_t n_cpu_moe = 0;            // llama.cpp: the --n-cpu-moe asked

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "estimate.h"
+#include "report.h"
 
 using namespace neuroshrink;
 using json = nlohmann::json;
@@ -163,6 +164,39 @@ TEST_CASE("llama.cpp --kv-unified: one stream of n_ctx cells; sliding layers kee
   CHECK(unified.n_ctx == 16384);
   CHECK(unified.n_ctx_seq == 16384);
   CHECK(split.n_ctx_seq == 4096);
+}
+
+TEST_CASE("llama.cpp -b caps -ub: n_ubatch = min(n_batch, ubatch), n_batch = min(n_ctx, -b), and the cap is said", "[llama.cpp][runtime]") {
+  const auto parsed = parse_config(read(std::string(FIXTURES_DIR) + "/configs/meta-llama__Meta-Llama-3.1-8B.json"));
+  REQUIRE(parsed.ok());
+  auto capped = [](const estimate_result& r) {
+    for (const auto& i : r.issues)
+      if (i.code == "ubatch_capped") return true;
+    return false;
+  };
+  estimate_options o;
+  o.runtime = "llama.cpp";
+  o.context_tokens = 32768;
+  o.ubatch = 4096;
+  // src/llama-context.cpp: -b 2048 by default, so -ub 4096 alone runs as 2048 (and says so)
+  const auto alone = estimate(parsed.spec, o);
+  CHECK(alone.n_ubatch == 2048);
+  CHECK(alone.n_batch == 2048);
+  CHECK(capped(alone));
+  o.n_batch = 4096;
+  const auto both = estimate(parsed.spec, o);
+  CHECK(both.n_ubatch == 4096);
+  CHECK_FALSE(capped(both));
+  CHECK(component(both, "activations") > component(alone, "activations"));  // the compute buffer follows n_ubatch
+  const json req = {{"config", read(std::string(FIXTURES_DIR) + "/configs/meta-llama__Meta-Llama-3.1-8B.json")}, {"runtime", "llama.cpp"}, {"context_tokens", 32768},
+                    {"ubatch", 4096}, {"n_batch", 4096}, {"gpu", "RTX 4090"}};
+  const json out = json::parse(estimate_json(req.dump()));
+  CHECK(out["commands"][0]["command"].get<std::string>().find(" -b 4096 -ub 4096") != std::string::npos);
+  // the context caps n_batch too: -c 1024 runs -ub 2048 as 1024
+  o.context_tokens = 1024, o.ubatch = 2048, o.n_batch = 0;
+  const auto short_ctx = estimate(parsed.spec, o);
+  CHECK(short_ctx.n_ubatch == 1024);
+  CHECK(capped(short_ctx));
 }
 
 #include "report.h"

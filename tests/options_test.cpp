@@ -78,7 +78,7 @@ std::string report(json req) {
 TEST_CASE("the schema has every field the request reader reads", "[options]") {
   const std::set<std::string> expected = {
       "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
-      "runtime", "flash_attention", "ubatch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
+      "runtime", "flash_attention", "ubatch", "n_batch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
       "max_num_seqs", "kv_cache_memory_bytes", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "mmproj", "mmproj_file", "kv_unified", "adapter_rank", "max_adapters", "images", "image_size", "draft_model", "draft_config", "draft_quantization", "mtp", "draft_max", "tensor_split", "split_mode", "nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "host_memory_bytes", "training.method", "training.optimizer",
       "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
       "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};

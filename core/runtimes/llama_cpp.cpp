@@ -34,7 +34,7 @@ uint64_t repeating_on_gpu(uint64_t ngl, uint64_t n_layer) { return ngl == 0 ? 0 
 
 bool check_overrides(plan& p);
 
-// src/llama-context.cpp:246-303: n_batch = min(n_ctx, 2048), n_ubatch = min(n_batch, 512); n_ctx padded to
+// src/llama-context.cpp:246-303: n_batch = min(n_ctx, -b 2048), n_ubatch = min(n_batch, -ub 512); n_ctx padded to
 // 256, split per sequence and padded again. -c is the total over --parallel sequences.
 bool prepare(plan& p) {
   const estimate_options& o = p.o;
@@ -44,7 +44,12 @@ bool prepare(plan& p) {
   r.n_ctx_seq = o.kv_unified ? pad_up(n_ctx_asked, kLlamaCtxPad) : pad_up(pad_up(n_ctx_asked, kLlamaCtxPad) / p.n_seq, kLlamaCtxPad);
   r.n_ctx = o.kv_unified ? r.n_ctx_seq : r.n_ctx_seq * p.n_seq;
   p.n_stream = o.kv_unified ? 1 : p.n_seq;
-  r.n_ubatch = std::min(std::min(n_ctx_asked, kLlamaDefaultBatch), o.ubatch ? o.ubatch : kLlamaDefaultUbatch);
+  r.n_batch = std::min(n_ctx_asked, o.n_batch ? o.n_batch : kLlamaDefaultBatch);
+  r.n_ubatch = std::min(r.n_batch, o.ubatch ? o.ubatch : kLlamaDefaultUbatch);
+  if (o.ubatch > r.n_ubatch)
+    r.issues.push_back({"ubatch_capped", "ubatch", "llama.cpp caps -ub at n_batch = min(n_ctx, -b): ubatch " + text_of(o.ubatch) + " runs as " + text_of(r.n_ubatch) +
+        (r.n_batch < n_ctx_asked ? " (n_batch " + text_of(r.n_batch) + "). Pass -b " + text_of(o.ubatch) + " (n_batch) with it, as MoE prefill setups do." : " (the context). Raise the context to use it."),
+        severity::info});
   r.flash_attention = o.flash_attention != 0;
   r.gpu_layers = o.gpu_layers < 0 ? p.n_layer + 1 : std::min<uint64_t>(static_cast<uint64_t>(o.gpu_layers), p.n_layer + 1);
   // Layers llama.cpp runs on the CPU read their weights at system RAM bandwidth.
@@ -607,6 +612,7 @@ std::string command(const estimate_result& r, const std::string& model_id, const
   const bool hf = !model_id.empty() && o.repo_has_gguf;
   std::string cmd = "llama-server " + (hf ? "-hf " + model_id + (r.format->layout == weight_layout::gguf ? ":" + r.format->name : std::string()) : std::string("-m MODEL.gguf"));
   cmd += " -c " + text_of(r.n_ctx) + " -ngl " + text_of(r.gpu_layers) + " -fa " + (r.flash_attention ? "on" : "off");
+  if (o.n_batch && o.n_batch != kLlamaDefaultBatch) cmd += " -b " + text_of(o.n_batch);
   if (r.n_ubatch != kLlamaDefaultUbatch) cmd += " -ub " + text_of(r.n_ubatch);
   if (r.kv_k->name != "fp16") cmd += " -ctk " + kv_flag(r.kv_k);
   if (r.kv_v->name != "fp16") cmd += " -ctv " + kv_flag(r.kv_v);
@@ -648,11 +654,11 @@ std::string command(const estimate_result& r, const std::string& model_id, const
 }
 
 void write_settings(json_writer& w, const estimate_result& r, const estimate_options& o) {
-  w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("gpu_layers", r.gpu_layers)
+  w.field("flash_attention", r.flash_attention).field("ubatch", r.n_ubatch).field("n_batch", r.n_batch).field("gpu_layers", r.gpu_layers)
       .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("parallel", o.batch_size).field("kv_unified", o.kv_unified).field("n_cpu_moe", r.n_cpu_moe)
       .field("cpu_moe_layers", r.cpu_moe_layers).field("split_mode", o.split_mode.empty() ? std::string_view("layer") : std::string_view(o.split_mode))
       .field("settings_text", "n_ctx " + text_of(r.n_ctx) + (o.kv_unified ? " (unified, " + text_of(o.batch_size) + " sequences)" : " (" + text_of(o.batch_size) + " x " + text_of(r.n_ctx_seq) + ")") + ", ubatch " + text_of(r.n_ubatch) +
-                                  ", flash attention " + (r.flash_attention ? "on" : "off") + ", -ngl " + text_of(r.gpu_layers) +
+                                  (r.n_batch != kLlamaDefaultBatch ? ", n_batch " + text_of(r.n_batch) : std::string()) + ", flash attention " + (r.flash_attention ? "on" : "off") + ", -ngl " + text_of(r.gpu_layers) +
                                   (r.cpu_moe_layers ? ", --n-cpu-moe " + text_of(r.n_cpu_moe) : std::string()));
 }
 

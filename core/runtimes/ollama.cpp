@@ -81,7 +81,7 @@ void defaults(const model_spec& s, estimate_options& o, bool context_given, std:
     uint64_t n = ctx > 32768 ? 2048 : ctx > 4096 ? 1024 : 512;
     const gpu_info* g = o.gpu.empty() ? nullptr : find_gpu(o.gpu);
     if (o.flash_attention == 0 && ctx > 4096 && g && g->vendor == "nvidia" && (o.gpu_memory_bytes ? o.gpu_memory_bytes : g->memory_bytes) <= 8 * kGiB) n = 256;
-    o.ubatch = n;
+    o.ubatch = n, o.n_batch = n;
     if (n != 512)
       info(issues, "ubatch", "Ollama sets llama-server's batch to " + text_of(n) + " for this context (server/sched.go automaticGenerationBatch: -b " + text_of(n) + " -ub " + text_of(n) +
           "); it steps down (2048, 1024, 512) when the model nearly fills the GPU, which this estimate does not model.");
