@@ -203,7 +203,7 @@ function optionValue(o, flag, text) {
 
 // The command line as { help } or { model, config, file, json, request }: the request holds every option
 // given, under its JSON name (training.* inside request.training).
-function parseCommandLine(argv, options) {
+function parseCommandLine(argv, options, { needModel = true } = {}) {
   const byFlag = new Map();
   for (const o of options) for (const f of flagsOf(o)) byFlag.set(f.slice(2), o);
   const spec = { ...CLI_FLAGS };
@@ -240,7 +240,7 @@ function parseCommandLine(argv, options) {
   }
   if (parsed.model && parsed.config) throw usageError('give one of --model ID or --config FILE, not both.');
   if ([parsed.draftFile, parsed.request.draft_config].filter(Boolean).length > 1) throw usageError('give one of --draft-config FILE or --draft-file GGUF, not both.');
-  if (!parsed.model && !parsed.config && !parsed.file) throw usageError('give --model ID, --config FILE or --file PATH_OR_URL.');
+  if (needModel && !parsed.model && !parsed.config && !parsed.file) throw usageError('give --model ID, --config FILE or --file PATH_OR_URL.');
   const training = given.find(({ o }) => o.group === 'training');
   if (training && parsed.request.mode !== 'train') throw usageError(`${training.flags[0]} is a training setting: add --mode train.`);
   return parsed;
@@ -701,8 +701,63 @@ async function addDraft(request, args, hub, limits) {
   request.draft_config = fetched.config;
 }
 
+// `neuro-shrink reconcile LOGFILE [--config FILE | --model ID] [options]` (or --log FILE): what the runtime
+// printed held against the estimate, buffer by buffer. Options stand for what the log does not print.
+async function reconcileMain(argv, { estimator, hub, limits, options }) {
+  const at = argv.indexOf('--log');
+  const rest = [...argv];
+  let logPath;
+  if (at >= 0) logPath = rest.splice(at, 2)[1];
+  else if (rest[0] && !rest[0].startsWith('--')) logPath = rest.shift();
+  if (!logPath) throw usageError('give the log file: neuro-shrink reconcile LOGFILE [--config FILE | --model ID] (- for stdin).');
+  const args = parseCommandLine(rest, options, { needModel: false });
+  if (args.help) {
+    process.stdout.write('Usage: neuro-shrink reconcile LOGFILE [--config FILE | --model ID] [options]\n\nHolds what llama.cpp printed (llama-server, llama-cli, Ollama, LM Studio) against the estimate with the same settings.\n');
+    return;
+  }
+  const request = { ...args.request, log: await readLogFile(logPath, limits.log_bytes ?? 8 << 20) };
+  if (args.config) request.config = await readConfigFile(args.config, limits.config_bytes);
+  else if (args.model) request.config = (await fetchFromHub(hub, args.model.split(':')[0], limits)).config;
+  const reply = await estimator.reconcile(request);
+  if (args.json) process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
+  const errors = reply.issues.filter((i) => i.level === 'error');
+  if (errors.length) throw new CliError(errorLine(errors, logPath));
+  if (args.json) return;
+  process.stdout.write(reconcileText(reply));
+}
+
+async function readLogFile(path, cap) {
+  let text;
+  try {
+    text = path === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${path} (${readFailure(err)}). Give the path of the runtime's log.`);
+  }
+  if (text.length > cap) throw new CliError(`${path} is ${sizeText(text.length)}; at most ${sizeText(cap)} of a log are read. Give the part from the model's loading to its first request.`);
+  return text;
+}
+
+const mib = (b) => (b == null ? '-' : `${(b / 1048576).toFixed(2)} MiB`);
+
+function reconcileText(reply) {
+  const l = reply.log;
+  const lines = [`${l.program} log: ${l.file_type}, n_ctx ${l.n_ctx} (${l.n_seq_max || 1} x ${l.n_ctx_seq || l.n_ctx}), ubatch ${l.n_ubatch}, flash attention ${l.flash_attention ? 'on' : 'off'}` +
+    `${l.type_k ? `, cache ${l.type_k}/${l.type_v}` : ''}${l.gpu_layers >= 0 ? `, -ngl ${l.gpu_layers}` : ''}; model from ${reply.model.from}`];
+  const rows = reply.buffers.map((b) => [b.buffer, b.device, b.printed_as || '-', mib(b.predicted_bytes), mib(b.measured_bytes),
+    b.difference_percent == null ? '' : `${b.difference_percent >= 0 ? '+' : ''}${b.difference_percent.toFixed(2)} %`, b.reason]);
+  const head = ['buffer', 'device', 'printed as', 'predicted', 'measured', 'difference', 'reason'];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [head, ...rows]) lines.push(r.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ').trimEnd());
+  const t = reply.total;
+  lines.push(`total: predicted ${mib(t.predicted_bytes)}, measured ${mib(t.measured_bytes)}${t.difference_percent == null ? '' : ` (${t.difference_percent >= 0 ? '+' : ''}${t.difference_percent.toFixed(2)} %)`}`);
+  for (const i of reply.issues.filter((x) => x.level !== 'error')) lines.push(`[${i.level === 'warning' ? '!' : 'i'}] ${i.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
 async function main(argv) {
-  const { estimator, hub, limits, options } = await loadModules();  // the flags come from the core's schema
+  const modules = await loadModules();  // the flags come from the core's schema
+  if (argv[0] === 'reconcile') return reconcileMain(argv.slice(1), modules);
+  const { estimator, hub, limits, options } = modules;
   const args = parseCommandLine(argv, options);
   if (args.help) {
     process.stdout.write(usageText(options));

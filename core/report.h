@@ -29,6 +29,12 @@ std::string table_json(std::string_view request_json);
 // architecture and type, and the config.json its metadata amounts to.
 std::string estimate_file_json(std::span<const uint8_t> bytes, uint64_t file_size, std::string_view request_json);
 
+// A runtime's load log held against the estimate (the full module only): request {"log": "<text>", "config":
+// optional config.json}. The log's settings (n_ctx, slots, batch, flash attention, cache types, -ngl, the file type)
+// re-run the llama.cpp estimate, from the config or else from the log's GGUF metadata lines; the reply lists each
+// buffer per device, predicted and measured, with the difference and a reason where one is known.
+std::string reconcile_json(std::string_view request_json);
+
 // The core's tables, for the front ends' pickers: quantizations, KV dtypes, GPUs.
 std::string catalogue_json();
 

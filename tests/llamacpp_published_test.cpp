@@ -94,9 +94,16 @@ TEST_CASE("ollama#8310: Llama-3.2-3B Q4_K_M, 4 sequences x 2048, flash attention
   REQUIRE(r.gguf);
   std::printf("%-72s predicted %10.2f BPW  logged %10.2f BPW\n", "model size", r.gguf->bpw_milli() / 1000.0, 5.01);
   CHECK(std::fabs(r.gguf->tensor_bytes / (1024.0 * kMiB) - 1.87) <= 0.005);
-  // The compute buffer of that build (Jan 2025, a unified cache whose no-FA attention spans all 8192 cells)
-  // is not today's llama.cpp: printed for the record, not asserted.
-  compare("compute buffer (CUDA0), older llama.cpp: not asserted", bytes_of(r, "compute_buffer_gpu"), 424.00);
+  // The compute buffers of that build (Jan 2025): one cache shared by the 4 sequences (what --kv-unified runs
+  // today), so the no-FA attention spans all 8192 cells; the f32 KQ mask of 8192 x 512 on the host beside the
+  // embeddings lookup (6 + 16 MiB).
+  o.kv_unified = true;
+  const auto shared = run(kLlama32_3B, o);
+  CHECK(shared.memory.kv_cache_bytes == r.memory.kv_cache_bytes);
+  const double gpu_compute = compare("compute buffer (CUDA0), one shared cache", bytes_of(shared, "compute_buffer_gpu"), 424.00);
+  const double host_compute = compare("compute buffer (CUDA_Host): embeddings + KQ mask", bytes_of(shared, "compute_buffer_host"), 22.01);
+  CHECK(std::fabs(gpu_compute) < 5);
+  CHECK(std::fabs(host_compute) < 0.1);
 }
 
 TEST_CASE("llama.cpp#11200: Qwen2.5-Coder-32B Q8_0, 32768 tokens, q8_0 K and V, flash attention", "[llama.cpp][published]") {
@@ -147,6 +154,10 @@ TEST_CASE("LLamaSharp#1099: Qwen2.5-3B Q8_0, f16 cache of 4096 cells", "[llama.c
   CHECK(std::fabs(r.gguf->tensor_bytes / (1024.0 * kMiB) - 3.05) <= 0.005);
   CHECK(std::fabs(file) < 0.2);
   CHECK(r.gguf->bpw_milli() / 10 == 850);
+  // The host compute buffer: the embeddings lookup (512 x 2048 f32) and the f32 KQ mask (4096 x 512): 4 + 8 MiB.
+  o.flash_attention = 0;
+  const double host = compare("compute buffer (CUDA_Host): embeddings + KQ mask", bytes_of(run(kQwen25_3B, o), "compute_buffer_host"), 12.01);
+  CHECK(std::fabs(host) < 0.1);
 }
 
 TEST_CASE("llama-cpp-python (JamePeng#1): Qwen2.5-7B-shaped F16, f16 cache of 2048 cells", "[llama.cpp][published]") {

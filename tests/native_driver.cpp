@@ -1,6 +1,6 @@
 // Reads one estimate request (JSON) from stdin and prints the report; `--table` prints the what-fits grid
 // for the request instead, `--catalogue` the core's tables, `--header [SIZE]` the header of the weight file
-// read from stdin (SIZE: the file's declared size).
+// read from stdin (SIZE: the file's declared size), `--reconcile` a log held against the estimate.
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
     std::ifstream in(argv[2], std::ios::binary);
     const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::cout << neuroshrink::estimate_file_json(bytes, bytes.size(), request.empty() ? "{}" : request);
+    return 0;
+  }
+  if (argc > 1 && std::string_view(argv[1]) == "--reconcile") {
+    std::cout << neuroshrink::reconcile_json(request);
     return 0;
   }
   if (argc > 1 && std::string_view(argv[1]) == "--table") {

@@ -23,6 +23,8 @@ std::string estimate_file(const emscripten::val& bytes, double file_size, const 
   const std::vector<uint8_t> b = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
   return neuroshrink::estimate_file_json(b, file_size > 0 ? static_cast<uint64_t>(file_size) : 0, request);
 }
+// A runtime's load log held against the estimate: {"log", "config"?}.
+std::string reconcile(const std::string& request) { return neuroshrink::reconcile_json(request); }
 #endif
 }  // namespace
 
@@ -33,5 +35,6 @@ EMSCRIPTEN_BINDINGS(neuro_shrink) {
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
   emscripten::function("fileHeader", &file_header);
   emscripten::function("estimateFile", &estimate_file);
+  emscripten::function("reconcile", &reconcile);
 #endif
 }

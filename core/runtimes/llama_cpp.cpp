@@ -412,10 +412,13 @@ void add_compute_buffers(plan& p, const std::vector<device_load>& gpu, bool expe
     }
   }
   if (any_gpu) {
-    // The host-side part of the graph (the token_embd lookup, the graph inputs): CUDA_Host compute buffer.
-    const uint64_t host_compute = 4 * ub * h;
+    // The host-side part of the graph: the token_embd lookup (f32 ub x n_embd) and the graph inputs, the KQ mask
+    // of n_kv x ub (f16 with flash attention, else f32) above all: CUDA_Host compute buffer. Published: 22.01 MiB
+    // for ub 512, n_embd 3072 and 8192 cells without flash attention (ollama#8310: 6 + 16), 12.01 MiB for n_embd
+    // 2048 and 4096 cells (LLamaSharp#1099: 4 + 8). (An iSWA model's second, sliding mask is not counted.)
+    const uint64_t host_compute = 4 * ub * h + ub * p.kv_cells_max * (r.flash_attention ? 2 : 4);
     p.activations.add(host_compute);
-    add_component(r, "compute_buffer_host", "Compute buffer, host (CUDA_Host: embeddings lookup)", "activations", host_compute, true);
+    add_component(r, "compute_buffer_host", "Compute buffer, host (CUDA_Host: embeddings lookup and the KQ mask)", "activations", host_compute, true);
   }
   if (experts_host) {
     // The CPU backend runs the expert FFNs of those layers: the f32 input, gate/up and gated outputs and down
@@ -567,6 +570,29 @@ void add_projector(plan& p) {
                           "llama.cpp tools/mtmd/clip.cpp (clip_model_loader), common/arg.cpp --mmproj-offload; convert_hf_to_gguf.py --mmproj (F16 matrices, F32 1-D)"});
 }
 
+// A CPU-only build (no GPU named, -ngl 0): llama.cpp's CPU backend gives the matrices of some types a repacked
+// copy in its CPU_REPACK buffer, beside the whole file mapped in CPU_Mapped (ggml-cpu/repack.cpp
+// ggml_repack_get_optimal_repack_type @ de3ff81; the same in v0.5.0's build): on x86 with AVX2, Q4_0, Q4_K,
+// IQ4_NL and MXFP4 matrices of rows a multiple of 8 (AVX-512 adds Q2_K; ARM NEON repacks other types). token_embd,
+// read by GET_ROWS, never. A GPU build repacks nothing: with mmap its CPU layers fall from the pinned host buffer
+// type to the plain CPU one (llama-model-loader.cpp), which CPU_REPACK follows in the list. Checked: the CPU
+// builds of tests/fixtures/llamacpp/measurements.json, CPU_REPACK exact.
+bool repacked_on_x86(uint32_t ggml_type) { return ggml_type == 2 || ggml_type == 12 || ggml_type == 20 || ggml_type == 39; }
+
+void add_cpu_repack(plan& p) {
+  estimate_result& r = p.r;
+  if (r.gpu_layers != 0 || r.gpu || p.o.gpu_memory_bytes || !r.gguf) return;
+  uint64_t bytes = 0;
+  for (const gguf_tensor_plan& t : r.gguf->tensors) {
+    if (t.n_dims < 2 || t.ne[1] % 8 || t.name == "token_embd.weight") continue;
+    for (const gguf_type_run& run : t.runs)
+      if (repacked_on_x86(run.type)) bytes += run.tensors * run.bytes_each;
+  }
+  if (!bytes) return;
+  p.weights.total.add(bytes);
+  add_component(r, "model_buffer_repack", "Model buffer, host (CPU_REPACK: the Q4_0 / Q4_K / IQ4_NL / MXFP4 matrices repacked by a CPU-only build on x86 AVX2)", "weights", bytes, true);
+}
+
 void components(plan& p) {
   estimate_result& r = p.r;
   note_no_window(p);
@@ -574,6 +600,7 @@ void components(plan& p) {
   std::vector<device_load> gpu;
   uint64_t experts_host = 0;
   const uint64_t tied_copy = add_model_and_kv_buffers(p, gpu, experts_host);
+  add_cpu_repack(p);
   note_cpu_moe(p, experts_host);
   note_split(p, gpu);
   add_compute_buffers(p, gpu, experts_host > 0);

@@ -103,6 +103,12 @@ export async function fileHeader(bytes, fileSize = 0, options) {
   return JSON.parse((await loadEstimator(options)).fileHeader(bytes, fileSize));
 }
 
+// A runtime's load log held against the estimate (the full module): request { log, config?, and any option
+// the log does not print }. The reply lists every buffer per device, predicted and measured.
+export async function reconcile(request, options) {
+  return JSON.parse((await loadEstimator(options)).reconcile(JSON.stringify(request)));
+}
+
 // The core's tables (quantizations, KV dtypes, GPUs, runtimes, limits, and the options once the core lists
 // them), so that no front end copies them.
 export async function catalogue(options) {

@@ -1,0 +1,286 @@
+// A runtime's log held against the estimate (issue #18): the log's own settings re-run through the llama.cpp
+// profile, each buffer it printed beside the one predicted, per device, with the reason where one is known.
+#include "report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "estimate.h"
+#include "gguf_model.h"
+#include "gguf_quant.h"
+#include "json_writer.h"
+#include "options.h"
+#include "request_limits.h"
+#include "runtime_log.h"
+#include "text.h"
+
+namespace neuroshrink {
+namespace {
+
+// Where a printed buffer lives: the host (CPU, CPU_Mapped, CPU_REPACK, AMX, CUDA_Host and the other pinned
+// *_Host types) or GPU n (CUDA0, ROCm1, Vulkan0, SYCL0, MTL0, Metal, Metal_Mapped).
+int64_t gpu_index(std::string_view device) {
+  if (device.substr(0, 3) == "CPU" || device.substr(0, 3) == "AMX" || device.find("_Host") != std::string_view::npos) return -1;
+  size_t d = device.size();
+  while (d > 0 && device[d - 1] >= '0' && device[d - 1] <= '9') --d;
+  int64_t n = 0;
+  for (size_t i = d; i < device.size() && i < d + 3; ++i) n = n * 10 + (device[i] - '0');
+  return n;
+}
+
+std::string_view key_prefix(std::string_view kind) {
+  if (kind == "model") return "model_buffer";
+  if (kind == "kv") return "kv_buffer";
+  if (kind == "compute") return "compute_buffer";
+  return "output_buffer";
+}
+
+std::string cache_type(std::string t) {
+  if (t == "f16") return "fp16";
+  if (t == "f32") return "fp32";
+  return t;
+}
+
+struct row {
+  std::string kind;
+  int64_t gpu = -1;                 // -1: the host
+  std::string devices;              // as printed, joined
+  uint64_t measured = 0, predicted = 0;
+  bool has_measured = false, has_predicted = false;
+  std::string reason;
+};
+
+// The model: the config given, else the log's GGUF metadata lines read as model_from_gguf reads a header. With no
+// tensor list in a log, the output's tying is read from the tensor count the loader printed.
+struct log_model {
+  parsed_config parsed;
+  std::string from;  // "config" or "log metadata"
+  std::vector<std::string> derived;
+};
+
+log_model model_of(const config_json& req, const runtime_log& log, std::vector<issue>& issues) {
+  log_model m;
+  if (auto c = req.find("config"); c != req.end() && (c->is_string() || c->is_object())) {
+    m.parsed = parse_config(c->is_string() ? c->get<std::string>() : c->dump());
+    m.from = "config";
+    return m;
+  }
+  m.from = log.metadata_lines ? "log metadata" : "log print_info";
+  if (!log.metadata_lines && !log.metadata_from_print_info) {
+    issues.push_back({"log_no_metadata", "log", "The log has no GGUF metadata lines (llama_model_loader: - kv N: ...) and no config was given: give the model's config.json "
+        "(config), or paste the log from the start of the model's loading.", severity::error});
+    return m;
+  }
+  const gguf_model g = model_from_gguf(log.metadata);
+  for (const issue& i : g.issues) issues.push_back({i.code, "log", "The log's metadata: " + i.message, i.level});
+  if (!g.ok()) return m;
+  m.parsed = parse_config(g.config_text);
+  return m;
+}
+
+// Options as the request schema spells them, read by the same reader as an estimate's request.
+config_json options_of(const runtime_log& log, const std::string& file_type, std::vector<std::string>& derived) {
+  config_json o = config_json::object();
+  o["runtime"] = "llama.cpp";
+  o["quantization"] = file_type;
+  const uint64_t seqs = std::max<uint64_t>(1, log.n_seq_max);
+  o["batch_size"] = seqs;
+  // llama.cpp before July 2025 printed no kv_unified line: its sequences shared one cache, as --kv-unified does now.
+  if (log.kv_unified == 1 || (log.kv_unified < 0 && seqs > 1 && log.n_ctx)) o["kv_unified"] = true;
+  if (log.kv_unified < 0 && seqs > 1 && log.n_ctx) derived.push_back("one cache shared by the " + text_of(seqs) + " sequences: the log prints no kv_unified line (llama.cpp before July 2025)");
+  const uint64_t ctx = log.n_ctx_seq && log.kv_unified != 1 ? log.n_ctx_seq : log.n_ctx / seqs;
+  if (ctx) o["context_tokens"] = ctx;
+  if (log.n_ubatch) o["ubatch"] = log.n_ubatch;
+  if (log.n_batch) o["n_batch"] = log.n_batch;
+  o["flash_attention"] = log.flash_attention == 1 ? "on" : "off";  // (llama.cpp before -fa auto: off unless asked)
+  if (!log.type_k.empty()) o["kv_cache_dtype_k"] = cache_type(log.type_k);
+  if (!log.type_v.empty()) o["kv_cache_dtype_v"] = cache_type(log.type_v);
+  bool gpu_buffers = false;
+  for (const auto& b : log.buffers) gpu_buffers = gpu_buffers || gpu_index(b.device) >= 0;
+  o["gpu_layers"] = log.gpu_layers >= 0 ? log.gpu_layers : gpu_buffers ? -1 : 0;
+  int64_t gpus = 0;
+  for (const auto& b : log.buffers) gpus = std::max(gpus, gpu_index(b.device) + 1);
+  if (gpus > 1) {
+    o["gpus"] = gpus;
+    // llama.cpp's default split follows each device's free memory (llama-model.cpp, tensor_split unset)
+    if (log.gpu_free_mib.size() == static_cast<size_t>(gpus) && std::all_of(log.gpu_free_mib.begin(), log.gpu_free_mib.end(), [](uint64_t f) { return f > 0; })) {
+      std::string split;
+      for (uint64_t f : log.gpu_free_mib) split += (split.empty() ? "" : ",") + text_of(f);
+      o["tensor_split"] = split;
+    }
+  }
+  return o;
+}
+
+void predict(std::vector<row>& rows, const estimate_result& r) {
+  for (const memory_component& c : r.components) {
+    std::string kind;
+    for (std::string_view k : {"model", "kv", "compute", "output"})
+      if (c.key.substr(0, key_prefix(k).size()) == key_prefix(k)) kind = std::string(k);
+    if (kind.empty()) continue;
+    const int64_t gpu = c.host ? -1 : std::max<int32_t>(0, c.device);
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const row& x) { return x.kind == kind && x.gpu == gpu; });
+    if (it == rows.end()) rows.push_back({kind, gpu, "", 0, 0, false, false, ""}), it = rows.end() - 1;
+    it->predicted += c.bytes, it->has_predicted = true;
+  }
+}
+
+void measure(std::vector<row>& rows, const runtime_log& log) {
+  for (const log_buffer& b : log.buffers) {
+    const int64_t gpu = gpu_index(b.device);
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const row& x) { return x.kind == b.kind && x.gpu == gpu; });
+    if (it == rows.end()) rows.push_back({b.kind, gpu, "", 0, 0, false, false, ""}), it = rows.end() - 1;
+    it->measured += b.bytes, it->has_measured = true;
+    if (it->devices.find(b.device) == std::string::npos) it->devices += (it->devices.empty() ? "" : " + ") + b.device;
+  }
+}
+
+// The known reasons a buffer differs (each from a measured case: tests/fixtures/SOURCES.md and FIDELITY.md).
+void explain(std::vector<row>& rows, const runtime_log& log, const estimate_result& r) {
+  for (row& x : rows) {
+    if (!x.has_measured) x.reason = "not in the log (cut from the paste, or this llama.cpp prints no such buffer)";
+    else if (!x.has_predicted) x.reason = "the estimate places no " + x.kind + " buffer here";
+    else if (x.kind == "model" && x.devices.find("REPACK") != std::string::npos)
+      x.reason = "CPU_REPACK: llama.cpp's CPU backend keeps a repacked copy of some weight types (Q4_0, IQ4_NL, Q8_0, MXFP4 experts) that the estimate does not model yet";
+    else if (x.kind == "compute" && x.gpu >= 0 && r.gpus > 1)
+      x.reason = "several GPUs: pipeline parallelism keeps n_copies graphs; the estimate takes one worst case per GPU (low by about a third on llama.cpp#11200)";
+    else if (x.kind == "compute" && r.flash_attention && x.predicted < x.measured)
+      x.reason = "the flash-attention graph's peak is modelled low for some architectures (#18)";
+  }
+  (void)log;
+}
+
+void write_rows(json_writer& w, const std::vector<row>& rows) {
+  w.key("buffers").begin_array();
+  for (const row& x : rows) {
+    w.begin_object().field("buffer", x.kind).field("device", x.gpu < 0 ? std::string("host") : "GPU " + text_of(static_cast<uint64_t>(x.gpu)));
+    w.field("printed_as", x.devices);
+    if (x.has_predicted) w.field("predicted_bytes", x.predicted);
+    else w.key("predicted_bytes").raw("null");
+    if (x.has_measured) w.field("measured_bytes", x.measured);
+    else w.key("measured_bytes").raw("null");
+    if (x.has_predicted && x.has_measured) {
+      w.field("difference_bytes", static_cast<int64_t>(x.predicted) - static_cast<int64_t>(x.measured));
+      if (x.measured) w.field("difference_percent", (static_cast<double>(x.predicted) - static_cast<double>(x.measured)) / static_cast<double>(x.measured) * 100.0);
+    }
+    w.field("reason", x.reason).end_object();
+  }
+  w.end_array();
+}
+
+void write_log(json_writer& w, const runtime_log& log, const std::string& file_type) {
+  w.key("log").begin_object().field("program", log.program).field("lines", log.lines_read).field("metadata_lines", log.metadata_lines)
+      .field("tensors", log.n_tensors).field("file_type", file_type).field("n_ctx", log.n_ctx).field("n_ctx_seq", log.n_ctx_seq)
+      .field("n_seq_max", log.n_seq_max).field("n_batch", log.n_batch).field("n_ubatch", log.n_ubatch)
+      .field("flash_attention", log.flash_attention == 1).field("kv_unified", log.kv_unified == 1)
+      .field("type_k", log.type_k).field("type_v", log.type_v).field("gpu_layers", log.gpu_layers).field("second_model", log.second_model);
+  w.key("gpus").begin_array();
+  for (size_t i = 0; i < log.gpu_names.size(); ++i) {
+    w.begin_object().field("name", log.gpu_names[i]);
+    if (i < log.gpu_free_mib.size() && log.gpu_free_mib[i]) w.field("free_bytes", log.gpu_free_mib[i] << 20);
+    w.end_object();
+  }
+  w.end_array().end_object();
+}
+
+}  // namespace
+
+std::string reconcile_json(std::string_view request_json) {
+  json_writer w;
+  std::vector<issue> issues;
+  w.begin_object().field("schema_version", kReportSchemaVersion);
+  const config_json req = request_json.size() > log_limits::text_bytes + request_limits::config_bytes + 65536 ? config_json() : config_json::parse(request_json.begin(), request_json.end(), nullptr, false);
+  auto finish = [&]() {
+    w.key("issues").begin_array();
+    for (const issue& i : issues) w.begin_object().field("code", i.code).field("field", i.field).field("message", i.message).field("level", severity_name(i.level)).end_object();
+    w.end_array().end_object();
+    return w.take();
+  };
+  const auto log_field = req.is_object() ? req.find("log") : req.end();
+  if (!req.is_object() || log_field == req.end() || !log_field->is_string()) {
+    issues.push_back({"bad_request", "log", "Give {\"log\": \"<what llama.cpp printed>\"} and, optionally, the model's config.json as config.", severity::error});
+    return finish();
+  }
+  const runtime_log log = read_runtime_log(log_field->get_ref<const std::string&>());
+  issues.insert(issues.end(), log.issues.begin(), log.issues.end());
+  if (has_error(issues)) return finish();
+  if (log.buffers.empty()) {
+    issues.push_back({"log_no_buffers", "log", "The log prints no buffer sizes (\"... buffer size = N MiB\"): paste it from the model's loading through its context creation.", severity::error});
+    return finish();
+  }
+  if (log.second_model)
+    issues.push_back({"log_second_model", "log", "The log loads a second model (a draft or a reload) after the first one's context: only the first is reconciled.", severity::info});
+  std::string file_type = log.file_type;
+  if (const gguf_value* v = log.metadata.find("general.file_type"); v && v->type <= 11 && v->type != 8 && v->type != 9)
+    if (const gguf_file_type* t = find_gguf_file_type(static_cast<uint32_t>(v->integer))) file_type = std::string(t->name);
+  write_log(w, log, file_type);
+  if (auto q = req.find("quantization"); q != req.end() && q->is_string()) file_type = q->get<std::string>();
+  if (file_type.empty() || !find_gguf_file_type(file_type)) {
+    issues.push_back({"log_file_type_unknown", "log", "The log names no file type this estimate knows (general.file_type or \"file type = ...\"" +
+        (file_type.empty() ? std::string() : ": " + file_type) + "), so the model buffers cannot be predicted: give it as quantization (e.g. Q4_K_M).", severity::error});
+    return finish();
+  }
+  log_model m = model_of(req, log, issues);
+  if (!m.parsed.ok()) {
+    for (const issue& i : m.parsed.issues) issues.push_back(i);
+    return finish();
+  }
+  // What the log does not print (an excerpt's missing lines, the file type) the request may give: its options
+  // stand over the log's.
+  config_json options = options_of(log, file_type, m.derived);
+  for (auto it = req.begin(); it != req.end(); ++it)
+    if (it.key() != "log" && it.key() != "config") options[it.key()] = it.value();
+  request_options ro;
+  read_options(options, ro, issues, false, false);
+  if (has_error(issues)) return finish();
+  estimate_result r = estimate(m.parsed.spec, ro.estimate);
+  // No tensor list in a log: whether the output is tied to the embedding (one tensor fewer) is read from the
+  // tensor count the loader printed, when the other choice matches it and this one does not.
+  if (m.from != "config" && r.gguf && log.n_tensors && r.gguf->n_tensors != log.n_tensors) {
+    model_spec other = m.parsed.spec;
+    other.tie_word_embeddings = !other.tie_word_embeddings;
+    estimate_result flipped = estimate(other, ro.estimate);
+    if (flipped.gguf && flipped.gguf->n_tensors == log.n_tensors) {
+      m.parsed.spec = std::move(other), r = std::move(flipped);
+      m.derived.push_back(std::string(m.parsed.spec.tie_word_embeddings ? "an output tied to the embedding" : "an output of its own") + " from the loader's tensor count (" +
+                          text_of(log.n_tensors) + ")");
+    } else {
+      issues.push_back({"log_layout_unsure", "config", "The loader counted " + text_of(log.n_tensors) + " tensors; the layout read from the log's " +
+          (log.metadata_lines ? "metadata" : "print_info lines") + " has " + text_of(r.gguf->n_tensors) + " (" + text_of(flipped.gguf ? flipped.gguf->n_tensors : 0) +
+          " with the output " + (other.tie_word_embeddings ? "tied" : "untied") + "), so its model buffer may be off by a tensor (the output matrix, Llama 3's rope_freqs). "
+          "Give the model's config.json for the exact layout.", severity::warning});
+    }
+  }
+  issues.insert(issues.end(), r.issues.begin(), r.issues.end());
+  w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
+  w.key("derived").begin_array();
+  for (const auto& d : m.derived) w.value(d);
+  w.end_array().end_object();
+  if (!r.ok()) return finish();
+  std::vector<row> rows;
+  measure(rows, log);
+  predict(rows, r);
+  std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
+    constexpr std::string_view order[] = {"model", "kv", "compute", "output"};
+    auto rank = [&](const row& x) { return std::find(std::begin(order), std::end(order), x.kind) - std::begin(order); };
+    return rank(a) != rank(b) ? rank(a) < rank(b) : a.gpu < b.gpu;
+  });
+  explain(rows, log, r);
+  write_rows(w, rows);
+  uint64_t predicted = 0, measured = 0;
+  for (const row& x : rows)
+    if (x.has_predicted && x.has_measured) predicted += x.predicted, measured += x.measured;
+  w.key("total").begin_object().field("predicted_bytes", predicted).field("measured_bytes", measured);
+  if (measured) w.field("difference_percent", (static_cast<double>(predicted) - static_cast<double>(measured)) / static_cast<double>(measured) * 100.0);
+  w.end_object();
+  bool gpu = false;
+  for (const row& x : rows) gpu = gpu || x.gpu >= 0;
+  if (gpu)
+    issues.push_back({"cuda_context_not_in_buffers", "log", "Each GPU also holds the backend's own context (CUDA: about 300 to 500 MiB), which no buffer line prints: "
+        "nvidia-smi shows it on top of these buffers.", severity::info});
+  return finish();
+}
+
+}  // namespace neuroshrink

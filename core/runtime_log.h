@@ -1,0 +1,58 @@
+// What a runtime printed when it loaded a model, read from its log text (no I/O): llama.cpp and the programs built
+// on it (llama-server, llama-cli, Ollama's runner, LM Studio, llama-cpp-python), their GGUF metadata lines, the
+// context settings and every buffer per device (issue #18). The reconciliation (reconcile.h) re-runs the estimate
+// with these settings and holds each buffer against the estimate's own.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "file_headers.h"
+#include "issue.h"
+
+namespace neuroshrink {
+
+namespace log_limits {
+inline constexpr uint64_t text_bytes = 8u << 20;  // a load log is tens of KB; a whole server log a few MB
+inline constexpr uint64_t line_bytes = 1u << 16;  // longer lines (a printed vocabulary) are skipped
+inline constexpr uint64_t buffers = 4096;         // buffer lines kept
+}  // namespace log_limits
+
+// One "<device> <kind> buffer size = N MiB" line (several for one device, e.g. the two caches of an iSWA model,
+// are kept apart and summed by the reconciliation).
+struct log_buffer {
+  std::string kind;    // "model", "kv" (KV and recurrent RS), "compute", "output"
+  std::string device;  // as printed: "CPU", "CPU_Mapped", "CPU_REPACK", "CUDA0", "CUDA_Host", "ROCm1", "Metal", ...
+  uint64_t bytes = 0;  // the MiB printed x 2^20, rounded (llama.cpp prints two decimals: +-5,243 bytes)
+};
+
+struct runtime_log {
+  std::string program;            // "llama.cpp", "ollama", "lm studio", "llama-server"
+  file_header metadata;           // the "- kv N: key type = value" lines, as a header without tensors
+  uint64_t metadata_lines = 0;
+  bool metadata_from_print_info = false;  // no "- kv" dump: the hyperparameters print_info printed, as those keys
+  uint64_t n_tensors = 0;         // "loaded meta data with K key-value pairs and N tensors"
+  std::string file_type;          // llama-quantize's name ("Q4_K_M"), from general.file_type or "file type = ..."
+  // The context, as llama_context printed it (0 / -1: not printed).
+  uint64_t n_ctx = 0, n_ctx_seq = 0, n_seq_max = 0, n_batch = 0, n_ubatch = 0;
+  int flash_attention = -1;       // 0 off, 1 on
+  int kv_unified = -1;
+  std::string type_k, type_v;     // "f16", "q8_0"
+  int64_t gpu_layers = -1;        // "offloaded N/M layers to GPU"
+  uint64_t layers_total = 0;
+  std::vector<std::string> gpu_names;          // "Device 0: NVIDIA GeForce RTX 4090" / "using device CUDA0 (...)"
+  std::vector<uint64_t> gpu_free_mib;          // "- 23008 MiB free", per GPU, when printed
+  std::vector<log_buffer> buffers;
+  uint64_t lines_read = 0;
+  bool second_model = false;      // a second load (a draft model, a reload): only the first is read
+  std::vector<issue> issues;
+};
+
+// Never fails: what the text does not say stays unset, and an issue says what was missing.
+runtime_log read_runtime_log(std::string_view text);
+
+// llama_model_ftype_name's text ("Q4_K - Medium", "IQ4_XS - 4.25 bpw", "MXFP4 MoE") as llama-quantize's name.
+std::string file_type_from_description(std::string_view description);
+
+}  // namespace neuroshrink

@@ -1,0 +1,155 @@
+// A runtime's log held against the estimate (issue #18): the log reader on real llama.cpp lines (the live CPU
+// builds of tests/fixtures/llamacpp/measurements.json, the published CUDA logs of
+// tests/fixtures/published/llamacpp-logs.json) and the reconciliation's rows, per buffer and device.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "fixture.h"
+#include "report.h"
+#include "runtime_log.h"
+
+using namespace neuroshrink;
+using json = nlohmann::json;
+
+namespace {
+
+json load(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return json::parse(ss.str());
+}
+
+std::string lines(const json& a) {
+  std::string out;
+  for (const auto& l : a) out += l.get<std::string>() + "\n";
+  return out;
+}
+
+const json* row(const json& reply, const std::string& buffer, const std::string& device) {
+  for (const auto& b : reply["buffers"])
+    if (b["buffer"] == buffer && b["device"] == device) return &b;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the log reader: settings, cache types, offload and every buffer of a published ollama runner log", "[reconcile]") {
+  const json logs = load(std::string(FIXTURES_DIR) + "/published/llamacpp-logs.json");
+  const runtime_log log = read_runtime_log(logs["entries"][0]["log"].get<std::string>());  // ollama#8310
+  CHECK(log.n_ctx == 8192);
+  CHECK(log.n_ctx_seq == 2048);
+  CHECK(log.n_seq_max == 4);
+  CHECK(log.n_batch == 2048);
+  CHECK(log.n_ubatch == 512);
+  CHECK(log.flash_attention == 0);
+  CHECK(log.kv_unified == -1);  // (that build printed none: one shared cache)
+  CHECK(log.type_k == "f16");
+  CHECK(log.gpu_layers == 29);
+  CHECK(log.metadata.find("llama.block_count"));
+  uint64_t model = 0, kv = 0;
+  for (const auto& b : log.buffers) {
+    if (b.kind == "model") model += b.bytes;
+    if (b.kind == "kv") kv += b.bytes;
+  }
+  CHECK(kv == 896ull << 20);
+  CHECK(model == static_cast<uint64_t>(std::llround((308.23 + 1918.35) * 1048576.0)));
+  // llama_model_ftype_name's words as llama-quantize's names
+  CHECK(file_type_from_description("Q4_K - Medium") == "Q4_K_M");
+  CHECK(file_type_from_description("IQ4_XS - 4.25 bpw") == "IQ4_XS");
+  CHECK(file_type_from_description("MXFP4 MoE") == "MXFP4_MOE");
+  CHECK(file_type_from_description("all F32") == "F32");
+  CHECK(file_type_from_description("Q8_0") == "Q8_0");
+}
+
+TEST_CASE("reconcile: every live CPU-build context, from its own log, buffer for buffer", "[reconcile]") {
+  const json m = load(std::string(FIXTURES_DIR) + "/llamacpp/measurements.json");
+  const std::string root = std::string(FIXTURES_DIR) + "/../..";
+  int runs = 0;
+  for (const auto& rec : m["records"]) {
+    if (!rec["ok"].get<bool>()) continue;
+    const json* model = nullptr;
+    for (const auto& x : m["models"])
+      if (x["layout"] == rec["layout"] && x["weights"] == rec["weights"]) model = &x;
+    REQUIRE(model);
+    std::ifstream cfg(root + "/" + (*model)["config"].get<std::string>());
+    std::stringstream ss;
+    ss << cfg.rdbuf();
+    const json reply = json::parse(reconcile_json(json{{"log", lines((*model)["log"]) + lines(rec["log"])}, {"config", ss.str()}}.dump()));
+    INFO(rec["layout"].get<std::string>() << " " << rec["weights"].get<std::string>() << " " << rec["inputs"].dump());
+    for (const auto& i : reply["issues"]) CHECK(i["level"] != "error");
+    ++runs;
+    // the model (CPU_Mapped + CPU_REPACK) and KV exact to the printed two decimals; output and compute close
+    for (const char* exact : {"model", "kv"}) {
+      const json* r = row(reply, exact, "host");
+      REQUIRE(r);
+      CHECK(std::llabs(r->at("difference_bytes").get<long long>()) <= 2 * 5243);
+    }
+    CHECK(std::fabs(row(reply, "output", "host")->at("difference_percent").get<double>()) < 0.5);
+    CHECK(std::fabs(row(reply, "compute", "host")->at("difference_percent").get<double>()) < 5);
+  }
+  CHECK(runs >= 80);
+}
+
+TEST_CASE("reconcile: a published CUDA log with its config, and the settings an excerpt does not print", "[reconcile]") {
+  const json logs = load(std::string(FIXTURES_DIR) + "/published/llamacpp-logs.json");
+  for (const auto& e : logs["entries"]) {
+    if (!e.contains("reconcile")) continue;
+    json req = e["reconcile"]["options"];
+    req["log"] = e["log"];
+    req["config"] = e["reconcile"]["config"];
+    const json reply = json::parse(reconcile_json(req.dump()));
+    INFO(e["id"].get<std::string>());
+    for (const auto& i : reply["issues"]) CHECK(i["level"] != "error");
+    REQUIRE(reply.contains("buffers"));
+    for (const auto& b : reply["buffers"])
+      if (b["buffer"] == "kv" && !b["measured_bytes"].is_null()) CHECK(std::llabs(b["difference_bytes"].get<long long>()) <= 5243);  // KV exact
+  }
+  // ollama#8310 in detail: its old build shared one cache among the 4 sequences (no kv_unified line)
+  json req = logs["entries"][0]["reconcile"]["options"];
+  req["log"] = logs["entries"][0]["log"];
+  req["config"] = logs["entries"][0]["reconcile"]["config"];
+  const json reply = json::parse(reconcile_json(req.dump()));
+  REQUIRE(row(reply, "compute", "GPU 0"));
+  CHECK(std::fabs(row(reply, "compute", "GPU 0")->at("difference_percent").get<double>()) < 5);
+  CHECK(std::fabs(row(reply, "compute", "host")->at("difference_percent").get<double>()) < 0.1);
+  CHECK(std::fabs(row(reply, "model", "GPU 0")->at("difference_percent").get<double>()) < 0.5);
+  CHECK(reply["model"]["derived"].dump().find("shared") != std::string::npos);
+}
+
+TEST_CASE("reconcile: a log without a config is read from its print_info lines; bad input is said, never thrown", "[reconcile]") {
+  const json m = load(std::string(FIXTURES_DIR) + "/llamacpp/measurements.json");
+  const json& model = m["models"][4];  // qwen3-0.6b F16 (tied output)
+  const json* rec = nullptr;
+  for (const auto& r : m["records"])
+    if (r["layout"] == model["layout"] && r["weights"] == model["weights"] && r["ok"].get<bool>()) rec = &r;
+  REQUIRE(rec);
+  const json reply = json::parse(reconcile_json(json{{"log", lines(model["log"]) + lines((*rec)["log"])}}.dump()));
+  CHECK(reply["model"]["from"] == "log print_info");
+  CHECK(reply["model"]["family"] == "qwen3");
+  CHECK(std::llabs(row(reply, "model", "host")->at("difference_bytes").get<long long>()) <= 5243);
+  CHECK(std::llabs(row(reply, "kv", "host")->at("difference_bytes").get<long long>()) <= 5243);
+  auto first_error = [](const std::string& request) {
+    const json r = json::parse(reconcile_json(request));
+    for (const auto& i : r["issues"])
+      if (i["level"] == "error") return i["code"].get<std::string>();
+    return std::string();
+  };
+  CHECK(first_error("not json") == "bad_request");
+  CHECK(first_error(R"({"log": 7})") == "bad_request");
+  CHECK(first_error(R"({"log": "hello\nworld"})") == "log_no_buffers");
+  CHECK(first_error(R"({"log": "load_tensors: CPU_Mapped model buffer size = 1e999 MiB\nllama_context: CPU compute buffer size = -5 MiB"})") == "log_no_buffers");
+  CHECK(first_error(R"({"log": "load_tensors: CPU_Mapped model buffer size = 100.00 MiB"})") == "log_file_type_unknown");
+  CHECK(first_error(R"({"log": "load_tensors: CPU_Mapped model buffer size = 100.00 MiB", "quantization": "Q4_K_M"})") == "log_no_metadata");
+  CHECK(first_error(json{{"log", std::string(9u << 20, 'x')}}.dump()) == "log_too_large");
+  // a line of a million characters, a hostile kv line and an absurd array count are skipped, not trusted
+  const std::string hostile = std::string(1 << 20, 'a') + "\nllama_model_loader: - kv 0: general.architecture str = llama\nllama_model_loader: - kv 1: llama.block_count u32 = 99999999999\n"
+                              "llama_model_loader: - kv 2: tokenizer.ggml.tokens arr[str,18446744073709551615] = [\"a\", ...]\nprint_info: file type = Q4_K - Medium\n"
+                              "load_tensors: CPU_Mapped model buffer size = 100.00 MiB\n";
+  CHECK(first_error(json{{"log", hostile}}.dump()) != "");
+}
