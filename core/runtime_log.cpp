@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 
 #include "text.h"
@@ -30,11 +31,14 @@ std::optional<uint64_t> whole(std::string_view s) {
   return v;
 }
 
+// (strtod on a bounded copy: Emscripten 3.1.6's libc++ has no floating-point from_chars)
 std::optional<double> real(std::string_view s) {
   s = trim(s);
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end == s.data() || !std::isfinite(v)) return std::nullopt;
+  if (s.empty() || s.size() > 64) return std::nullopt;
+  const std::string text(s);
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
@@ -259,7 +263,103 @@ void metadata_from_print_info(const std::vector<std::pair<std::string, std::stri
   }
 }
 
+// "<label> ... 14.96GiB" / "took 67.7229 GB" (vLLM's GB are GiB: it divides by 2^30): the first number after
+// `label`, in bytes; a negative KV budget keeps its sign.
+std::optional<int64_t> gib_after(std::string_view line, std::string_view label) {
+  const size_t at = line.find(label);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = line.substr(at + label.size());
+  const size_t start = rest.find_first_of("-0123456789");
+  if (start == std::string_view::npos || start > 24) return std::nullopt;
+  rest = rest.substr(start);
+  const auto v = real(rest.substr(0, rest.find_first_not_of("-0123456789.")));
+  if (!v || std::fabs(*v) > 1e6) return std::nullopt;
+  return static_cast<int64_t>(std::llround(*v * 1073741824.0));
+}
+
+std::optional<uint64_t> count_after(std::string_view line, std::string_view label) {
+  const size_t at = line.find(label);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string digits;
+  for (char c : line.substr(at + label.size(), 32)) {
+    if (c >= '0' && c <= '9') digits += c;
+    else if (c == ',' && !digits.empty()) continue;
+    else if (!digits.empty()) break;
+  }
+  return digits.empty() || digits.size() > 15 ? std::nullopt : whole(digits);
+}
+
+// A "key=value" of vLLM's engine config line ("model='...', dtype=torch.bfloat16, max_seq_len=4096, ...").
+std::string config_value(std::string_view line, std::string_view key) {
+  const std::string k = " " + std::string(key) + "=";
+  const size_t at = line.find(k);
+  if (at == std::string_view::npos) return {};
+  std::string_view rest = line.substr(at + k.size());
+  rest = rest.substr(0, rest.find_first_of(",)"));
+  if (rest.size() >= 2 && rest.front() == '\'') rest = rest.substr(1, rest.size() - 2);
+  return std::string(trim(rest));
+}
+
+void read_vllm(std::string_view line, vllm_log& v) {
+  if (line.find("V0 LLM engine") != std::string_view::npos || line.find("executor_base.py") != std::string_view::npos ||
+      (line.find(" worker.py:") != std::string_view::npos && line.find("gpu_worker.py") == std::string_view::npos))
+    v.v0 = true;
+  auto take = [&](int64_t& out, std::optional<int64_t> x) {
+    if (x && out < 0) out = *x, v.seen = true;
+  };
+  take(v.total_bytes, gib_after(line, "total_gpu_memory"));
+  take(v.weights_bytes, gib_after(line, "model weights take"));
+  take(v.weights_bytes, gib_after(line, "Loading model weights took"));
+  take(v.weights_bytes, gib_after(line, "Model loading took"));
+  take(v.non_torch_bytes, gib_after(line, "non_torch_memory"));
+  take(v.activation_bytes, gib_after(line, "activation peak memory"));
+  if (line.find("KV Cache is") != std::string_view::npos || line.find("KV cache memory") != std::string_view::npos || line.find("available_kv_cache_memory") != std::string_view::npos) {
+    take(v.kv_bytes, gib_after(line, "reserved for KV Cache is"));
+    take(v.kv_bytes, gib_after(line, "Available KV cache memory:"));
+    take(v.kv_bytes, gib_after(line, "available_kv_cache_memory"));
+  }
+  take(v.cuda_graph_bytes, gib_after(line, "Estimated CUDA graph memory:"));
+  for (std::string_view label : {"# GPU blocks:", "# CUDA blocks:", "# cuda blocks:"})
+    if (auto n = count_after(line, label); n && !v.blocks) v.blocks = *n, v.seen = true;
+  if (line.find("GPU KV cache size:") != std::string_view::npos)
+    if (auto n = count_after(line, "GPU KV cache size:"); n && !v.kv_tokens) v.kv_tokens = *n, v.seen = true;
+  if (!v.utilization)
+    for (std::string_view label : {"gpu_memory_utilization (", "gpu_memory_utilization ", "--gpu-memory-utilization=", "--gpu-memory-utilization "})
+      if (const size_t at = line.find(label); at != std::string_view::npos) {
+        std::string_view rest = trim(line.substr(at + label.size()));
+        if (const auto u = real(rest.substr(0, rest.find_first_not_of("0123456789."))); u && *u > 0 && *u <= 1) {
+          v.utilization = *u;
+          break;
+        }
+      }
+  if (line.find("LLM engine") != std::string_view::npos && line.find("with config:") != std::string_view::npos) {
+    v.seen = true;
+    v.model = config_value(line, "model");
+    v.dtype = config_value(line, "dtype");
+    v.quantization = config_value(line, "quantization");
+    v.kv_cache_dtype = config_value(line, "kv_cache_dtype");
+    if (auto n = whole(config_value(line, "max_seq_len"))) v.max_model_len = *n;
+    if (auto n = whole(config_value(line, "tensor_parallel_size"))) v.tensor_parallel = *n;
+    if (auto n = whole(config_value(line, "pipeline_parallel_size"))) v.pipeline_parallel = *n;
+    if (const size_t open = line.find("engine (v"); open != std::string_view::npos) v.version = std::string(line.substr(open + 8, line.find(')', open) - open - 8));
+  }
+  if (!v.max_model_len)
+    for (std::string_view label : {"--max-model-len ", "Maximum concurrency for "})
+      if (auto n = count_after(line, label)) {
+        v.max_model_len = *n;
+        break;
+      }
+  if (!v.tensor_parallel)
+    for (std::string_view label : {"--tensor-parallel-size ", " -tp "})
+      if (auto n = count_after(line, label)) {
+        v.tensor_parallel = *n;
+        break;
+      }
+}
+
 std::string program_of(std::string_view text) {
+  for (std::string_view mark : {"vllm", "Vllm", "worker.py", "kv_cache_utils.py", "model_runner.py"})
+    if (text.find(mark) != std::string_view::npos) return "vllm";
   if (text.find("source=server.go") != std::string_view::npos || text.find("ollama") != std::string_view::npos) return "ollama";
   if (text.find("LM Studio") != std::string_view::npos || text.find("lmstudio") != std::string_view::npos) return "lm studio";
   if (text.find("llama-server") != std::string_view::npos || text.find("srv ") != std::string_view::npos) return "llama-server";
@@ -327,6 +427,7 @@ runtime_log read_runtime_log(std::string_view text) {
         if (auto v = setting(line, k)) description = std::string(*v);
     read_context(line, log);
     read_print_info(line, info);
+    if (log.program == "vllm") read_vllm(line, log.vllm);
   }
   if (!log.metadata.find("general.architecture")) {
     metadata_from_print_info(info, log.metadata);

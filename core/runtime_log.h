@@ -27,6 +27,18 @@ struct log_buffer {
   uint64_t bytes = 0;  // the MiB printed x 2^20, rounded (llama.cpp prints two decimals: +-5,243 bytes)
 };
 
+// What vLLM printed at start (V0 worker.py "Memory profiling results" / "takes"; V1 gpu_worker.py,
+// gpu_model_runner.py, kv_cache_utils.py): the GPU, the budget and what took it. Bytes from the GiB printed (two
+// decimals: +-5.4 MB); -1 where a figure was not printed.
+struct vllm_log {
+  bool seen = false;
+  int64_t total_bytes = -1, weights_bytes = -1, non_torch_bytes = -1, activation_bytes = -1, kv_bytes = -1, cuda_graph_bytes = -1;
+  double utilization = 0;
+  uint64_t blocks = 0, kv_tokens = 0, max_model_len = 0, tensor_parallel = 0, pipeline_parallel = 0;
+  std::string model, dtype, quantization, kv_cache_dtype, version;
+  bool v0 = false;  // the V0 engine (worker.py, executor_base.py, "V0 LLM engine")
+};
+
 struct runtime_log {
   std::string program;            // "llama.cpp", "ollama", "lm studio", "llama-server"
   file_header metadata;           // the "- kv N: key type = value" lines, as a header without tensors
@@ -44,6 +56,7 @@ struct runtime_log {
   std::vector<std::string> gpu_names;          // "Device 0: NVIDIA GeForce RTX 4090" / "using device CUDA0 (...)"
   std::vector<uint64_t> gpu_free_mib;          // "- 23008 MiB free", per GPU, when printed
   std::vector<log_buffer> buffers;
+  vllm_log vllm;
   uint64_t lines_read = 0;
   bool second_model = false;      // a second load (a draft model, a reload): only the first is read
   std::vector<issue> issues;

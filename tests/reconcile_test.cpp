@@ -153,3 +153,33 @@ TEST_CASE("reconcile: a log without a config is read from its print_info lines; 
                               "load_tensors: CPU_Mapped model buffer size = 100.00 MiB\n";
   CHECK(first_error(json{{"log", hostile}}.dump()) != "");
 }
+
+TEST_CASE("reconcile: published vLLM logs, V0 and V1, per GPU: weights, activations, non-torch, the KV pool", "[reconcile][vllm]") {
+  const json logs = load(std::string(FIXTURES_DIR) + "/published/vllm-logs.json");
+  int reconciled = 0;
+  for (const auto& e : logs["entries"]) {
+    if (!e.contains("reconcile")) continue;
+    json req = e["reconcile"]["options"];
+    req["log"] = e["log"];
+    req["config"] = e["reconcile"]["config"];
+    const json reply = json::parse(reconcile_json(req.dump()));
+    INFO(e["id"].get<std::string>() << " " << reply.dump());
+    for (const auto& i : reply["issues"]) CHECK(i["level"] != "error");
+    CHECK(reply["log"]["program"] == "vllm");
+    ++reconciled;
+    if (const json* w = row(reply, "weights", reply["buffers"][0]["device"].get<std::string>())) CHECK(std::fabs(w->at("difference_percent").get<double>()) < 1);
+  }
+  CHECK(reconciled == 4);
+  // vllm#10511 (TP1): the KV pool within vLLM's 5 % target; vllm#15815 (V0, TP2): V0's profile batch of
+  // max(max_model_len, 2048) tokens
+  json req = logs["entries"][0]["reconcile"]["options"];
+  req["log"] = logs["entries"][0]["log"];
+  req["config"] = logs["entries"][0]["reconcile"]["config"];
+  const json tp1 = json::parse(reconcile_json(req.dump()));
+  CHECK(std::fabs(row(tp1, "kv_cache", "GPU 0")->at("difference_percent").get<double>()) < 5);
+  // no GPU memory printed and none named: said, not guessed
+  const json bare = json::parse(reconcile_json(json{{"log", "INFO gpu_worker.py:462] Available KV cache memory: 6.37 GiB"}, {"config", req["config"]}}.dump()));
+  bool said = false;
+  for (const auto& i : bare["issues"]) said = said || i["code"] == "log_no_gpu";
+  CHECK(said);
+}
