@@ -144,8 +144,8 @@ void explain(std::vector<row>& rows, const runtime_log& log, const estimate_resu
     else if (!x.has_predicted) x.reason = "the estimate places no " + x.kind + " buffer here";
     else if (x.kind == "model" && x.devices.find("REPACK") != std::string::npos)
       x.reason = "CPU_REPACK: llama.cpp's CPU backend keeps a repacked copy of some weight types (Q4_0, IQ4_NL, Q8_0, MXFP4 experts) that the estimate does not model yet";
-    else if (x.kind == "compute" && x.gpu >= 0 && r.gpus > 1)
-      x.reason = "several GPUs: pipeline parallelism keeps n_copies graphs; the estimate takes one worst case per GPU (low by about a third on llama.cpp#11200)";
+    else if (x.kind == "compute" && r.gpus > 1 && r.gpu_layers > 0)
+      x.reason = "several GPUs: pipeline parallelism keeps n_copies (4) graphs and their inputs; the estimate takes one worst case per device (low by about a third on llama.cpp#11200)";
     else if (x.kind == "compute" && r.flash_attention && x.predicted < x.measured)
       x.reason = "the flash-attention graph's peak is modelled low for some architectures (#18)";
   }
@@ -262,11 +262,13 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
   add("activations", "bytes", component_bytes(r, "activations"), v.activation_bytes,
       "the profile run's peak (max_num_batched_tokens through the MLP, the sampler's logits); published logs run 22 to 24 % above it (#18)");
   add("non_torch", "bytes", component_bytes(r, "non_torch"), v.non_torch_bytes, v.tensor_parallel > 1 ? "NCCL's buffers under tensor parallelism are not modelled" : "");
+  const std::string graphs = v.cuda_graph_bytes > 0 ? "vLLM 0.21+ took its CUDA graph estimate (" + text_of(static_cast<uint64_t>(v.cuda_graph_bytes)) +
+                                                      " bytes) from the pool, which this estimate does not model" : "";
   if (v.kv_bytes != -1)
     add("kv_cache", "bytes", r.vllm->kv_pool_bytes, v.kv_bytes,
-        v.cuda_graph_bytes > 0 ? "vLLM 0.21+ took its CUDA graph estimate (" + text_of(static_cast<uint64_t>(v.cuda_graph_bytes)) + " bytes) from the pool, which this estimate does not model" : "");
-  if (v.blocks) add("kv_blocks", "blocks", static_cast<int64_t>(r.vllm->blocks), static_cast<int64_t>(v.blocks));
-  if (v.kv_tokens) add("kv_tokens", "tokens", static_cast<int64_t>(r.vllm->kv_tokens), static_cast<int64_t>(v.kv_tokens));
+        graphs);
+  if (v.blocks) add("kv_blocks", "blocks", static_cast<int64_t>(r.vllm->blocks), static_cast<int64_t>(v.blocks), graphs);
+  if (v.kv_tokens) add("kv_tokens", "tokens", static_cast<int64_t>(r.vllm->kv_tokens), static_cast<int64_t>(v.kv_tokens), graphs);
   w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
   w.key("derived").begin_array();
   for (const auto& d : m.derived) w.value(d);
