@@ -60,12 +60,23 @@ struct log_model {
   std::vector<std::string> derived;
 };
 
+// The layers and width the log's metadata gives, to tell whether a config given is this log's model.
+bool same_model(const model_spec& s, const runtime_log& log) {
+  const gguf_value* arch = log.metadata.find("general.architecture");
+  if (!arch) return true;
+  const gguf_value* layers = log.metadata.find(arch->text + ".block_count");
+  const gguf_value* width = log.metadata.find(arch->text + ".embedding_length");
+  return (!layers || static_cast<uint64_t>(layers->integer) == s.layers.size()) && (!width || static_cast<uint64_t>(width->integer) == s.hidden_size);
+}
+
 log_model model_of(const config_json& req, const runtime_log& log, std::vector<issue>& issues) {
   log_model m;
   if (auto c = req.find("config"); c != req.end() && (c->is_string() || c->is_object())) {
     m.parsed = parse_config(c->is_string() ? c->get<std::string>() : c->dump());
     m.from = "config";
-    return m;
+    if (!m.parsed.ok() || same_model(m.parsed.spec, log)) return m;
+    issues.push_back({"log_other_model", "config", "The config given (" + text_of(static_cast<uint64_t>(m.parsed.spec.layers.size())) + " layers, width " +
+        text_of(m.parsed.spec.hidden_size) + ") is not the model this log loaded: the log's own metadata is used.", severity::warning});
   }
   m.from = log.metadata_lines ? "log metadata" : "log print_info";
   if (!log.metadata_lines && !log.metadata_from_print_info) {
@@ -142,8 +153,9 @@ void explain(std::vector<row>& rows, const runtime_log& log, const estimate_resu
   for (row& x : rows) {
     if (!x.has_measured) x.reason = "not in the log (cut from the paste, or this llama.cpp prints no such buffer)";
     else if (!x.has_predicted) x.reason = "the estimate places no " + x.kind + " buffer here";
-    else if (x.kind == "model" && x.devices.find("REPACK") != std::string::npos)
-      x.reason = "CPU_REPACK: llama.cpp's CPU backend keeps a repacked copy of some weight types (Q4_0, IQ4_NL, Q8_0, MXFP4 experts) that the estimate does not model yet";
+    else if (x.kind == "model" && x.devices.find("REPACK") != std::string::npos && x.predicted != x.measured &&
+             (x.predicted > x.measured ? x.predicted - x.measured : x.measured - x.predicted) > x.measured / 200)
+      x.reason = "CPU_REPACK: the estimate repacks what an x86 AVX2 build does (Q4_0, Q4_K, IQ4_NL, MXFP4); AVX-512 adds Q2_K and ARM NEON repacks other types (ggml-cpu/repack.cpp)";
     else if (x.kind == "compute" && r.gpus > 1 && r.gpu_layers > 0)
       x.reason = "several GPUs: pipeline parallelism keeps n_copies (4) graphs and their inputs; the estimate takes one worst case per device (low by about a third on llama.cpp#11200)";
     else if (x.kind == "compute" && r.flash_attention && x.predicted < x.measured)
