@@ -367,7 +367,8 @@ std::string reconcile_json(std::string_view request_json) {
           "Give the model's config.json for the exact layout.", severity::warning});
     }
   }
-  issues.insert(issues.end(), r.issues.begin(), r.issues.end());
+  for (const issue& i : r.issues)  // (the CUDA context is said below, where the log has a GPU)
+    if (i.code != "cuda_context_not_counted") issues.push_back(i);
   w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
   w.key("derived").begin_array();
   for (const auto& d : m.derived) w.value(d);

@@ -7,11 +7,13 @@
 #                                tests/fixtures/configs/*.json
 #   fuzz_request                 estimate_json and table_json (core/report.h) on any bytes; seeds: requests
 #                                around every fixture with each runtime, weight format, GPU, training method
+#   fuzz_log                     read_runtime_log and reconcile_json (core/runtime_log.h, report.h) on any bytes
+#                                as a log; seeds in tests/fuzz/corpus/log/ (llama.cpp, Ollama and vLLM logs)
 # make-seeds.py writes the config and request seeds into build/fuzz/corpus_{config,request}/, beside what
 # earlier runs added; config.dict is their dictionary. tests/fuzz/corpus/<target>/ holds hand-made seeds and
 # crash reproducers: every run replays them first, so a fixed crash stays fixed.
 #
-# Usage: tests/fuzz/run.sh [SECONDS per target, default 600] [TARGET...]   (targets: gguf safetensors config request)
+# Usage: tests/fuzz/run.sh [SECONDS per target, default 600] [TARGET...]   (targets: gguf safetensors config request log)
 #   tests/fuzz/run.sh 600       the long run: 10 minutes a target, two at a time (about 21 minutes on 2 cores)
 #   tests/fuzz/run.sh 40        what ctest's `fuzz_short` runs (about 3 minutes with the build on 2 cores)
 #   tests/fuzz/run.sh 300 request
@@ -28,7 +30,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(gguf safetensors config request)
+[ ${#targets[@]} -gt 0 ] || targets=(gguf safetensors config request log)
 jobs=${FUZZ_JOBS:-2}
 timeout=${FUZZ_TIMEOUT:-10}
 out=${FUZZ_OUT:-build/fuzz}
@@ -49,7 +51,7 @@ cmake --build "$out" -j"$(nproc 2>/dev/null || echo 2)" --target "${targets[@]/#
   { grep -E -B2 -A8 'error' "$out/build.log" | head -80; echo "fuzz: the build failed (log: $out/build.log)"; exit 1; }
 echo "   built in $((SECONDS - start)) s"
 python3 tests/fuzz/make-seeds.py "$out"
-for target in gguf safetensors; do
+for target in gguf safetensors log; do
   mkdir -p "$out/corpus_$target"
   cp tests/fuzz/corpus/$target/* "$out/corpus_$target/" 2>/dev/null || true
 done

@@ -573,3 +573,39 @@ test('a cluster on vLLM lists the layouts of its GPUs and marks the best (TP ins
   assert.match(r.stdout, /Layouts of these 16 GPUs/);
   assert.match(r.stdout, /TP 8 x PP 2 {10}fits, 940,320 KV tokens, ~\d+ tok\/s {2}<- best/);
 });
+
+describe('neuro-shrink reconcile: a runtime log held against the estimate', () => {
+  const live = JSON.parse(fs.readFileSync(new URL('../fixtures/llamacpp/measurements.json', import.meta.url), 'utf8'));
+  const model = live.models.find((m) => m.layout === 'llama-3.1-8b' && m.weights === 'Q4_K_M');
+  const rec = live.records.find((r) => r.layout === 'llama-3.1-8b' && r.weights === 'Q4_K_M' && r.ok);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-log-'));
+  const logFile = path.join(dir, 'llama.log');
+  fs.writeFileSync(logFile, `${model.log.join('\n')}\n${rec.log.join('\n')}\n`);
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('prints each buffer predicted vs printed, from the log file and a config', async () => {
+    const config = new URL(`../../${model.config}`, import.meta.url).pathname;
+    const r = await run(['reconcile', logFile, '--config', config]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^llama\.cpp log: Q4_K_M, n_ctx 4096 \(1 x 4096\), ubatch 512, flash attention on, cache f16\/f16; model from config\n/);
+    assert.match(r.stdout, /\nmodel +host +CPU_Mapped \+ CPU_REPACK +7889\.30 MiB +7889\.30 MiB +\+0\.00 %/);
+    assert.match(r.stdout, /\nkv +host +CPU +512\.00 MiB +512\.00 MiB +\+0\.00 %/);
+    assert.match(r.stdout, /\ntotal: predicted /);
+  });
+
+  test('--log FILE, --json, and the log alone (its print_info lines give the model)', async () => {
+    const r = await run(['reconcile', '--log', logFile, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const reply = JSON.parse(r.stdout);
+    assert.equal(reply.model.from, 'log print_info');
+    assert.equal(reply.buffers.find((b) => b.buffer === 'kv').difference_bytes, 0);
+  });
+
+  test('a missing log file, no log and a log without buffers are one clear line each', async () => {
+    assert.match(oneErrorLine(await run(['reconcile', path.join(dir, 'nope.log')])), /cannot read .*nope\.log \(no such file\)/);
+    assert.match(oneErrorLine(await run(['reconcile'])), /give the log file/);
+    const empty = path.join(dir, 'empty.log');
+    fs.writeFileSync(empty, 'hello\n');
+    assert.match(oneErrorLine(await run(['reconcile', empty])), /prints no buffer sizes/);
+  });
+});
