@@ -90,6 +90,7 @@ test('layouts carry llama.cpp names, shapes and exact parameter counts', () => {
   assert.equal(counts['qwen3-0.6b'], 596049920);
   assert.equal(counts['gemma-2-2b'], 2614341888);
   assert.equal(counts['olmoe-1b-7b'], 6919161856);
+  assert.equal(counts['mistral-7b-v0.1'], 7241732096);
 });
 
 test('Q4_K_M mix: Q6_K output and bumped attn_v / ffn_down layers', () => {

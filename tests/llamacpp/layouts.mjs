@@ -22,13 +22,15 @@ export const LAYOUTS = {
   'qwen3-0.6b': 'tests/fixtures/configs/Qwen__Qwen3-0.6B.json',
   'gemma-2-2b': 'tests/fixtures/llamacpp/gemma-2-2b.config.json',
   'olmoe-1b-7b': 'tests/fixtures/configs/allenai__OLMoE-1B-7B-0924.json',
+  'mistral-7b-v0.1': 'tests/fixtures/configs/mistralai__Mistral-7B-v0.1.json',
 };
 
 export function readConfig(rel) {
   return JSON.parse(fs.readFileSync(path.resolve(repoRoot, rel), 'utf8'));
 }
 
-const ARCH_BY_MODEL_TYPE = { llama: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', olmoe: 'olmoe' };
+// (convert_hf_to_gguf.py writes MistralForCausalLM as arch llama, which has no sliding window: LlamaModel)
+const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', olmoe: 'olmoe' };
 
 // LLAMA_FTYPE (include/llama.h): general.file_type
 const FTYPE = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
