@@ -153,6 +153,8 @@ void explain(std::vector<row>& rows, const runtime_log& log, const estimate_resu
   for (row& x : rows) {
     if (!x.has_measured) x.reason = "not in the log (cut from the paste, or this llama.cpp prints no such buffer)";
     else if (!x.has_predicted) x.reason = "the estimate places no " + x.kind + " buffer here";
+    else if (x.kind == "model" && x.devices.find("AMX") != std::string::npos)
+      x.reason = "AMX: on a CPU with Intel AMX, llama.cpp copies the matrices of the types AMX runs into an AMX buffer beside the mapped file; not modelled";
     else if (x.kind == "model" && x.devices.find("REPACK") != std::string::npos && x.predicted != x.measured &&
              (x.predicted > x.measured ? x.predicted - x.measured : x.measured - x.predicted) > x.measured / 200)
       x.reason = "CPU_REPACK: the estimate repacks what an x86 AVX2 build does (Q4_0, Q4_K, IQ4_NL, MXFP4); AVX-512 adds Q2_K and ARM NEON repacks other types (ggml-cpu/repack.cpp)";

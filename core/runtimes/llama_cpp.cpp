@@ -376,7 +376,21 @@ uint64_t add_model_and_kv_buffers(plan& p, std::vector<device_load>& gpu_out, ui
 // rows (src/llama-context.cpp graph_reserve). Measured on llama.cpp's CPU backend
 // (tests/fixtures/llamacpp/measurements.json, 92 contexts): the larger of the logits phase,
 // 4 * ub * (n_vocab + 2 * n_embd), and without flash attention the attention phase, the f32 KQ scores and mask
-// 4 * ub * n_kv * (n_head + 1) beside ~ 4 * ub * (5 n_embd + 2 n_embd_kv) of live activations.
+// 4 * ub * n_kv * (n_head + 1) beside ~ 4 * ub * (5 n_embd + 2 n_embd_kv) of live activations; with flash
+// attention a small vocabulary leaves the FFN phase the peak: gate, up and their product (3 n_ff) and four n_embd
+// rows in f32, beside the f16 KQ mask, 4 * ub * (3 n_ff + 4 n_embd) + 2 * ub * n_kv (measured on Mistral-7B, vocabulary
+// 32000: 23 contexts of tests/fixtures/llamacpp/measurements-mistral.json within 0.1 %, at ubatch 128 to 2048). An
+// MoE layer's FFN is taken as its experts per token (and shared experts) wide: not measured.
+checked_u64 ffn_phase(const plan& p) {
+  const model_spec& s = p.s;
+  const uint64_t ub = p.r.n_ubatch, h = s.hidden_size;
+  const uint64_t moe = s.num_experts ? (s.moe_intermediate_size ? s.moe_intermediate_size : s.intermediate_size) * std::max<uint64_t>(1, s.experts_per_token) : 0;
+  const uint64_t ff = std::max(s.intermediate_size, moe);
+  checked_u64 phase = checked_u64::product({4, ub, 3 * ff + 4 * h});
+  phase.add(checked_u64::product({2, ub, p.kv_cells_max}));
+  return phase;
+}
+
 checked_u64 compute_phase(const plan& p) {
   const estimate_result& r = p.r;
   const model_spec& s = p.s;
@@ -386,8 +400,11 @@ checked_u64 compute_phase(const plan& p) {
   checked_u64 attn_phase = checked_u64::product({p.kv_cells_max, heads + 1});
   attn_phase.add(5 * h + 2 * kvdim).mul(4).mul(ub);
   if (r.flash_attention) attn_phase = {};
-  checked_u64 out = logits_phase.value >= attn_phase.value ? logits_phase : attn_phase;
-  out.overflow = logits_phase.overflow || attn_phase.overflow;
+  const checked_u64 ffn = ffn_phase(p);
+  checked_u64 out = logits_phase;
+  for (const checked_u64& x : {attn_phase, ffn})
+    if (x.value > out.value) out = x;
+  out.overflow = logits_phase.overflow || attn_phase.overflow || ffn.overflow;
   return out;
 }
 
@@ -448,8 +465,9 @@ void explain(plan& p, uint64_t tied_copy, bool any_gpu) {
       "compute buffer = max(logits phase 4 x ubatch " + text_of(ub) + " x (vocab " + text_of(V) + " + 2 x n_embd " + text_of(h) + ")" +
           (r.flash_attention ? std::string(", flash attention on")
                              : ", attention phase 4 x " + text_of(ub) + " x (n_kv " + text_of(p.kv_cells_max) + " x (n_head " + text_of(heads) + " + 1) + 5 x " + text_of(h) + " + 2 x " + text_of(kvdim) + ")") +
-          ")" + (any_gpu ? " + host compute 4 x " + text_of(ub) + " x " + text_of(h) : std::string()),
-      "llama.cpp src/llama-context.cpp graph_reserve; fitted to 92 measured CPU contexts (tests/llamacpp/README.md)"});
+          ", FFN phase " + text_of(ffn_phase(p).value) + " bytes)" +
+          (any_gpu ? " + host compute 4 x " + text_of(ub) + " x " + text_of(h) + " + the KQ mask " + text_of(ub) + " x " + text_of(p.kv_cells_max) + (r.flash_attention ? " x 2" : " x 4") : std::string()),
+      "llama.cpp src/llama-context.cpp graph_reserve; fitted to 115 measured CPU contexts (tests/llamacpp/README.md)"});
   r.formulas.push_back({"overhead", "output buffer 4 x vocab " + text_of(V) + " x " + text_of(std::max<uint64_t>(1, p.n_seq)) +
                                         " sequences; the CUDA context and cuBLAS workspace are in no llama.cpp buffer and not counted",
       "llama.cpp src/llama-context.cpp output_reserve"});
