@@ -57,6 +57,20 @@ for (const [file, skipModel] of [['tests/fixtures/llamacpp/measurements.json', f
   }
 }
 
+// The sliding-window check (tests/llamacpp/swa-cells.mjs: Gemma 3 1B on a llama.cpp built from source, with
+// kv_unified, which node-llama-cpp cannot set): its logs, context buffers only (the same AMX machine).
+{
+  const swa = readJson('tests/fixtures/llamacpp/swa-cells.json');
+  for (const run of swa.runs) {
+    const reply = core('--reconcile', { log: run.log.join('\n'), config: fs.readFileSync(path.join(root, swa.config), 'utf8') });
+    reply.buffers = reply.buffers.filter((b) => b.buffer !== 'model');
+    delete reply.total;
+    const i = run.inputs;
+    addRows('llama.cpp CPU build, gemma3 (sliding window)', `live: tests/fixtures/llamacpp/swa-cells.json (llama.cpp ${swa.llama_cpp})`,
+      `gemma-3-1b n_ctx ${i.nCtx} ub ${i.ub} seqs ${i.seqs}${i.unified ? ' unified' : ''}`, reply);
+  }
+}
+
 // 2. Published logs with what their excerpts leave out (tests/fixtures/published/*.json "reconcile").
 for (const [file, runtime] of [['tests/fixtures/published/llamacpp-logs.json', 'llama.cpp CUDA/ROCm (published)'], ['tests/fixtures/published/vllm-logs.json', 'vLLM (published)']]) {
   for (const e of readJson(file).entries) {

@@ -286,3 +286,38 @@ TEST_CASE("llama.cpp compute buffer with flash attention and a small vocabulary:
   std::printf("Mistral-7B compute buffer over %d live contexts: worst |error| %.2f %%\n", runs, 100 * worst);
   CHECK(runs == 23);
 }
+
+TEST_CASE("llama.cpp sliding-window caches, live: Gemma 3 1B by ubatch, sequences and kv_unified (tests/fixtures/llamacpp/swa-cells.json)", "[llama.cpp][runtime][swa]") {
+  // llama.cpp de3ff81 as llama-server runs it (swa_full off): size_swa = pad256(min(n_ctx_seq or n_ctx,
+  // n_swa x (unified ? n_seq : 1) + n_ubatch)), one stream per sequence unless unified.
+  const std::string root = std::string(FIXTURES_DIR) + "/../..";
+  const json m = json::parse(read(std::string(FIXTURES_DIR) + "/llamacpp/swa-cells.json"));
+  const auto parsed = parse_config(read(root + "/" + m["config"].get<std::string>()));
+  REQUIRE(parsed.ok());
+  int runs = 0;
+  for (const auto& run : m["runs"]) {
+    const json& in = run["inputs"];
+    estimate_options o;
+    o.runtime = "llama.cpp";
+    o.quantization = "fp16";
+    o.batch_size = in["seqs"].get<uint64_t>();
+    o.context_tokens = in["nCtx"].get<uint64_t>() / o.batch_size;
+    o.ubatch = o.n_batch = in["ub"].get<uint64_t>();
+    o.kv_unified = in["unified"].get<bool>();
+    o.flash_attention = 1;
+    o.gpu_layers = 0;
+    const auto r = estimate(parsed.spec, o);
+    REQUIRE(r.ok());
+    INFO(in.dump());
+    double logged = 0;
+    for (const auto& b : run["kv_buffers"]) logged += b["mib"].get<double>();
+    CHECK(std::fabs(static_cast<double>(r.memory.kv_cache_bytes) / 1048576.0 - logged) <= 0.01);
+    const double err = static_cast<double>(r.memory.activations_bytes) / 1048576.0 / run["compute_mib"].get<double>() - 1;
+    std::printf("gemma-3-1b n_ctx %5llu ub %4llu seqs %llu unified %d: KV %.2f MiB (logged %.2f), compute %.2f MiB (logged %.2f, %+.2f %%)\n",
+                static_cast<unsigned long long>(in["nCtx"].get<uint64_t>()), static_cast<unsigned long long>(o.ubatch), static_cast<unsigned long long>(o.batch_size),
+                o.kv_unified ? 1 : 0, r.memory.kv_cache_bytes / 1048576.0, logged, r.memory.activations_bytes / 1048576.0, run["compute_mib"].get<double>(), 100 * err);
+    CHECK(std::fabs(err) < 0.05);
+    ++runs;
+  }
+  CHECK(runs == 6);
+}

@@ -91,6 +91,7 @@ test('layouts carry llama.cpp names, shapes and exact parameter counts', () => {
   assert.equal(counts['gemma-2-2b'], 2614341888);
   assert.equal(counts['olmoe-1b-7b'], 6919161856);
   assert.equal(counts['mistral-7b-v0.1'], 7241732096);
+  assert.equal(counts['gemma-3-1b'], 999885952);
 });
 
 test('Q4_K_M mix: Q6_K output and bumped attn_v / ffn_down layers', () => {

@@ -23,6 +23,7 @@ export const LAYOUTS = {
   'gemma-2-2b': 'tests/fixtures/llamacpp/gemma-2-2b.config.json',
   'olmoe-1b-7b': 'tests/fixtures/configs/allenai__OLMoE-1B-7B-0924.json',
   'mistral-7b-v0.1': 'tests/fixtures/configs/mistralai__Mistral-7B-v0.1.json',
+  'gemma-3-1b': 'tests/fixtures/configs/unsloth__gemma-3-1b-pt.json',
 };
 
 export function readConfig(rel) {
@@ -30,7 +31,7 @@ export function readConfig(rel) {
 }
 
 // (convert_hf_to_gguf.py writes MistralForCausalLM as arch llama, which has no sliding window: LlamaModel)
-const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', olmoe: 'olmoe' };
+const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe' };
 
 // LLAMA_FTYPE (include/llama.h): general.file_type
 const FTYPE = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
@@ -57,13 +58,15 @@ export function hparamsFromConfig(cfg) {
     rmsEps: cfg.rms_norm_eps ?? 1e-5,  // (OlmoeConfig and LlamaConfig default)
     ropeTheta: cfg.rope_theta ?? 10000,
     // gemma2's llama.cpp loader always reuses token_embd for the output (TENSOR_DUPLICATED)
-    tied: arch === 'gemma2' ? true : Boolean(cfg.tie_word_embeddings),
+    tied: arch === 'gemma2' || arch === 'gemma3' ? true : Boolean(cfg.tie_word_embeddings),
     // Qwen2 always has q/k/v biases; Llama only with attention_bias
     qkvBias: arch === 'qwen2' || Boolean(cfg.attention_bias),
-    qkNorm: arch === 'qwen3',
-    sandwichNorms: arch === 'gemma2',
+    qkNorm: arch === 'qwen3' || arch === 'gemma3',
+    sandwichNorms: arch === 'gemma2' || arch === 'gemma3',
     llama3Rope: cfg.rope_scaling?.rope_type === 'llama3',
-    slidingWindow: arch === 'gemma2' ? (cfg.sliding_window ?? 4096) : null,
+    slidingWindow: arch === 'gemma2' ? (cfg.sliding_window ?? 4096) : arch === 'gemma3' ? (cfg.sliding_window ?? 4096) : null,
+    // gemma3 (src/models/gemma3.cpp): every 6th layer global unless the file lists the pattern; the local rope base
+    ropeThetaSwa: arch === 'gemma3' ? (cfg.rope_local_base_freq ?? 10000) : null,
     attnSoftcap: cfg.attn_logit_softcapping ?? null,
     finalSoftcap: cfg.final_logit_softcapping ?? null,
     // MoE (src/models/olmoe.cpp): a router and 3-D expert tensors, full-width q/k norms
@@ -152,7 +155,7 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
     kv.f32(a('attention.layer_norm_rms_epsilon'), hp.rmsEps),
   ];
   // llama.cpp defaults the head size to n_embd / n_head; the converters write it when it differs (Qwen3, Gemma)
-  if (headDim !== nEmbd / nHead || arch === 'gemma2') {
+  if (headDim !== nEmbd / nHead || arch === 'gemma2' || arch === 'gemma3') {
     metadata.push(kv.u32(a('attention.key_length'), headDim), kv.u32(a('attention.value_length'), headDim));
   }
   if (arch === 'llama') {
@@ -161,6 +164,10 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
   if (arch === 'gemma2') {
     metadata.push(kv.u32(a('attention.sliding_window'), hp.slidingWindow));
     if (hp.attnSoftcap != null) metadata.push(kv.f32(a('attn_logit_softcapping'), hp.attnSoftcap));
+    if (hp.finalSoftcap != null) metadata.push(kv.f32(a('final_logit_softcapping'), hp.finalSoftcap));
+  }
+  if (arch === 'gemma3') {
+    metadata.push(kv.u32(a('attention.sliding_window'), hp.slidingWindow), kv.f32(a('rope.freq_base_swa'), hp.ropeThetaSwa));
     if (hp.finalSoftcap != null) metadata.push(kv.f32(a('final_logit_softcapping'), hp.finalSoftcap));
   }
   if (hp.nExpert) metadata.push(kv.u32(a('expert_count'), hp.nExpert), kv.u32(a('expert_used_count'), hp.nExpertUsed));
