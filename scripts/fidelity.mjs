@@ -57,17 +57,18 @@ for (const [file, skipModel] of [['tests/fixtures/llamacpp/measurements.json', f
   }
 }
 
-// The sliding-window check (tests/llamacpp/swa-cells.mjs: Gemma 3 1B on a llama.cpp built from source, with
-// kv_unified, which node-llama-cpp cannot set): its logs, context buffers only (the same AMX machine).
-{
-  const swa = readJson('tests/fixtures/llamacpp/swa-cells.json');
+// The runs of context-probe on a llama.cpp built from source (tests/llamacpp/swa-cells.mjs): Gemma 3 1B's
+// sliding-window caches (kv_unified, which node-llama-cpp cannot set) and Phi-4's layout (no repacked copies): their
+// logs, context buffers only (an AMX machine; Phi-4's weights kept out of the repack).
+for (const [file, group] of [['tests/fixtures/llamacpp/swa-cells.json', 'gemma3 (sliding window)'], ['tests/fixtures/llamacpp/probe-phi-4.json', 'phi3 (fused qkv and gate_up)']]) {
+  const swa = readJson(file);
   for (const run of swa.runs) {
     const reply = core('--reconcile', { log: run.log.join('\n'), config: fs.readFileSync(path.join(root, swa.config), 'utf8') });
     reply.buffers = reply.buffers.filter((b) => b.buffer !== 'model');
     delete reply.total;
     const i = run.inputs;
-    addRows('llama.cpp CPU build, gemma3 (sliding window)', `live: tests/fixtures/llamacpp/swa-cells.json (llama.cpp ${swa.llama_cpp})`,
-      `gemma-3-1b n_ctx ${i.nCtx} ub ${i.ub} seqs ${i.seqs}${i.unified ? ' unified' : ''}`, reply);
+    addRows(`llama.cpp CPU build, ${group}`, `live: ${file} (llama.cpp ${swa.llama_cpp})`,
+      `${swa.layout} n_ctx ${i.nCtx} ub ${i.ub} seqs ${i.seqs}${i.unified ? ' unified' : ''} fa ${i.fa === false ? 0 : 1}`, reply);
   }
 }
 

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   llama_backend_init();
   llama_model_params mp = llama_model_default_params();
   mp.n_gpu_layers = 0;
+  // NO_REPACK=1: no AMX / CPU_REPACK copies of the weights (llama.cpp's --no-repack), so a large layout fits in RAM;
+  // the context's buffers do not depend on it.
+  if (const char* e = std::getenv("NO_REPACK"); e && e[0] == '1') mp.use_extra_bufts = false;
   llama_model* model = llama_model_load_from_file(argv[1], mp);
   if (!model) return 1;
   llama_context_params cp = llama_context_default_params();

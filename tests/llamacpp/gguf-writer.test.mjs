@@ -77,7 +77,7 @@ test('layouts carry llama.cpp names, shapes and exact parameter counts', () => {
   for (const [id, cfgPath] of Object.entries(LAYOUTS)) {
     const l = buildLayout(readConfig(cfgPath), { name: id });
     const names = new Set(l.tensors.map((t) => t.name));
-    assert.ok(names.has('token_embd.weight') && names.has('blk.0.attn_q.weight') && names.has('output_norm.weight'));
+    assert.ok(names.has('token_embd.weight') && (names.has('blk.0.attn_q.weight') || names.has('blk.0.attn_qkv.weight')) && names.has('output_norm.weight'));
     counts[id] = l.tensors.reduce((s, t) => s + t.dims.reduce((a, b) => a * b, 1), 0);
     const tok = l.metadata.find((e) => e.key === 'tokenizer.ggml.tokens').value;
     assert.equal(tok.length, l.hparams.nVocab);
@@ -92,6 +92,7 @@ test('layouts carry llama.cpp names, shapes and exact parameter counts', () => {
   assert.equal(counts['olmoe-1b-7b'], 6919161856);
   assert.equal(counts['mistral-7b-v0.1'], 7241732096);
   assert.equal(counts['gemma-3-1b'], 999885952);
+  assert.equal(counts['phi-4'], 14659507200);
 });
 
 test('Q4_K_M mix: Q6_K output and bumped attn_v / ffn_down layers', () => {

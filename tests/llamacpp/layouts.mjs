@@ -24,6 +24,7 @@ export const LAYOUTS = {
   'olmoe-1b-7b': 'tests/fixtures/configs/allenai__OLMoE-1B-7B-0924.json',
   'mistral-7b-v0.1': 'tests/fixtures/configs/mistralai__Mistral-7B-v0.1.json',
   'gemma-3-1b': 'tests/fixtures/configs/unsloth__gemma-3-1b-pt.json',
+  'phi-4': 'tests/fixtures/configs/microsoft__phi-4.json',
 };
 
 export function readConfig(rel) {
@@ -31,7 +32,7 @@ export function readConfig(rel) {
 }
 
 // (convert_hf_to_gguf.py writes MistralForCausalLM as arch llama, which has no sliding window: LlamaModel)
-const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe' };
+const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe', phi3: 'phi3' };
 
 // LLAMA_FTYPE (include/llama.h): general.file_type
 const FTYPE = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
@@ -158,6 +159,7 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
   if (headDim !== nEmbd / nHead || arch === 'gemma2' || arch === 'gemma3') {
     metadata.push(kv.u32(a('attention.key_length'), headDim), kv.u32(a('attention.value_length'), headDim));
   }
+  if (arch === 'phi3') metadata.push(kv.u32(a('rope.dimension_count'), headDim));
   if (arch === 'llama') {
     metadata.push(kv.u32(a('vocab_size'), nVocab), kv.u32(a('rope.dimension_count'), headDim));
   }
@@ -185,9 +187,13 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
   for (let i = 0; i < nLayer; i++) {
     const b = `blk.${i}`;
     vec(`${b}.attn_norm.weight`, nEmbd);
-    mat(`${b}.attn_q.weight`, 'attn_q', i, [nEmbd, qDim]);
-    mat(`${b}.attn_k.weight`, 'attn_k', i, [nEmbd, kvDim]);
-    mat(`${b}.attn_v.weight`, 'attn_v', i, [nEmbd, kvDim]);
+    if (arch === 'phi3') {  // convert_hf_to_gguf.py writes Phi-3's qkv_proj fused (src/models/phi3.cpp create_tensor_qkv)
+      mat(`${b}.attn_qkv.weight`, 'attn_qkv', i, [nEmbd, qDim + 2 * kvDim]);
+    } else {
+      mat(`${b}.attn_q.weight`, 'attn_q', i, [nEmbd, qDim]);
+      mat(`${b}.attn_k.weight`, 'attn_k', i, [nEmbd, kvDim]);
+      mat(`${b}.attn_v.weight`, 'attn_v', i, [nEmbd, kvDim]);
+    }
     if (hp.qkvBias) {
       vec(`${b}.attn_q.bias`, qDim);
       vec(`${b}.attn_k.bias`, kvDim);
@@ -209,6 +215,9 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
       mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, nFf, hp.nExpert]);
       mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [nFf, nEmbd, hp.nExpert]);
       mat(`${b}.ffn_up_exps.weight`, 'ffn_up', i, [nEmbd, nFf, hp.nExpert]);
+    } else if (arch === 'phi3') {  // gate_up_proj fused: ffn_up of 2 x n_ff
+      mat(`${b}.ffn_up.weight`, 'ffn_up', i, [nEmbd, 2 * nFf]);
+      mat(`${b}.ffn_down.weight`, 'ffn_down', i, [nFf, nEmbd]);
     } else {
       mat(`${b}.ffn_gate.weight`, 'ffn_gate', i, [nEmbd, nFf]);
       mat(`${b}.ffn_up.weight`, 'ffn_up', i, [nEmbd, nFf]);
