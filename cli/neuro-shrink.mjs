@@ -10,6 +10,7 @@ const CLI_FLAGS = {
   file: { type: 'string' },
   'draft-file': { type: 'string' },
   json: { type: 'boolean' },
+  compare: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -24,6 +25,8 @@ const CLI_USAGE = {
   --draft-file PATH_OR_URL      speculative decoding: the draft model's GGUF (its header is read, as --file's): its
                                 architecture and file type give draft_config and draft_quantization`,
   output: `  --json                        print the full report as JSON on stdout (progress and warnings go to stderr)
+  --compare                     also print what other tools say for the same setting (the rule of thumb, accelerate's
+                                estimate-memory), each with its formula and what it leaves out
   -h, --help                    this text`,
 };
 
@@ -225,7 +228,7 @@ function parseCommandLine(argv, options, { needModel = true } = {}) {
   if (values.help) return { help: true };
   const given = options.map((o) => ({ o, flags: flagsOf(o).filter((f) => values[f.slice(2)] !== undefined) })).filter((g) => g.flags.length);
   for (const { flags } of given) if (flags.length > 1) throw usageError(`${flags[1]} and ${flags[0]} mean the same; give one.`);
-  const parsed = { file: values.file, draftFile: values['draft-file'], json: values.json ?? false, request: {} };
+  const parsed = { file: values.file, draftFile: values['draft-file'], json: values.json ?? false, compare: values.compare ?? false, request: {} };
   for (const { o, flags: [flag] } of given) {
     const raw = values[flag.slice(2)];
     const text = Array.isArray(raw) ? raw.join(',') : raw;
@@ -615,6 +618,18 @@ function headerSummary(header, where) {
 }
 
 // The human report on stdout; warnings and notes on stderr.
+// --compare: the report's "others" (core/others.cpp), each beside this estimate.
+function othersText(report) {
+  if (!report.others?.length) return '';
+  const lines = ['', 'Beside other tools (same model and setting):', `  this estimate: ${formatBytes(report.memory.total_bytes)}`];
+  for (const o of report.others) {
+    const d = o.difference_percent;
+    lines.push(`  ${o.tool} (${o.what}): ${formatBytes(o.bytes)} (${d >= 0 ? '+' : ''}${d.toFixed(1)} %), ${o.formula}`);
+    lines.push(`    leaves out ${o.leaves_out}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function printReport(report) {
   const { header, body } = humanReport(report);
   process.stdout.write(`${header}\n`);
@@ -829,6 +844,7 @@ async function main(argv) {
     return;
   }
   printReport(report);
+  if (args.compare) process.stdout.write(othersText(report));
   if (file) {
     const lines = headerSummary(file.header, args.file);
     // The file holds each tensor once: compare with the tensor data as stored (the GGUF plan's, or the

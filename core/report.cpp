@@ -23,6 +23,9 @@ namespace neuroshrink { struct gguf_model; }
 #include "hub_check.h"
 #include "json_writer.h"
 #include "options.h"
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+#include "others.h"
+#endif
 #include "request_limits.h"
 #include "runtimes/profile.h"
 #include "solver.h"
@@ -583,6 +586,9 @@ struct report_plan {
   std::optional<std::vector<hub_comparison>> hub;  // when the request brought the Hub's facts
   solver_result solver;
   std::optional<estimate_result> run_as;  // llama.cpp when it fits only with layers on the CPU: the command's plan
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  std::vector<other_estimate> others;      // what other tools would say (others.h)
+#endif
 };
 
 report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
@@ -620,6 +626,9 @@ report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
   estimate_options reuse = rv.opt;
   if (p.r.gguf && !reuse.file_plan && p.r.format && p.r.format->layout == weight_layout::gguf) reuse.file_plan = &*p.r.gguf;
   p.solver = solve(s, *p.tensors, reuse, p.r);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  p.others = other_estimates(p.r);
+#endif
   if (!p.r.chosen.fits && rv.opt.gpu_layers < 0)
     if (const fit_change* c = offload_change(p.solver)) {  // the command runs the plan that fits
       estimate_options o = reuse;
@@ -629,6 +638,21 @@ report_plan plan_report(const request_view& rv, std::vector<issue>& issues) {
     }
   return p;
 }
+
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// "others": what other tools print for the same setting, each with its formula, source, what it leaves out and
+// its difference from this estimate's total.
+void write_others(json_writer& w, const std::vector<other_estimate>& others, const estimate_result& r) {
+  w.key("others").begin_array();
+  for (const other_estimate& o : others) {
+    w.begin_object().field("tool", o.tool).field("what", o.what).field("bytes", o.bytes).field("formula", o.formula).field("source", o.source)
+        .field("leaves_out", o.leaves_out);
+    if (r.memory.total_bytes) w.field("difference_percent", (static_cast<double>(o.bytes) - static_cast<double>(r.memory.total_bytes)) / static_cast<double>(r.memory.total_bytes) * 100.0);
+    w.end_object();
+  }
+  w.end_array();
+}
+#endif
 
 // `file`: the model of a GGUF file (estimate_file_json), whose tensors size the weights of its file type.
 std::string report_for(std::string_view request_text_json, const gguf_model* file = nullptr) {
@@ -687,11 +711,13 @@ std::string report_for(std::string_view request_text_json, const gguf_model* fil
   if (r.ok() && r.training) {
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
     write_training(w, r);
+    write_others(w, planned.others, r);
 #endif
   } else if (r.ok()) {
     write_estimate(w, tensors, r, planned.run_as ? planned.run_as->speed : r.speed);
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
     if (planned.hub) write_hub_check(w, *planned.hub);
+    write_others(w, planned.others, r);
 #endif
     write_solver(w, planned.solver);
     write_commands(w, planned.run_as ? *planned.run_as : r, model_id, opt);

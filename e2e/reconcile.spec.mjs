@@ -58,3 +58,12 @@ test('a hostile log is text, and a log without buffers is said', async ({ page, 
   expect(await page.evaluate(() => window.pwned)).toBeUndefined();
   expect(await page.locator('#log-result img').count()).toBe(0);
 });
+
+test('beside other tools: the rule of thumb and accelerate for the model on screen, with what they leave out', async ({ page, context }) => {
+  await blockInternet(context);
+  await page.goto('index.html');
+  const box = page.locator('#others');
+  await expect(box).toContainText('rule of thumb (inference)', { timeout: 20000 });
+  await expect(box).toContainText('accelerate estimate-memory (inference)');
+  await expect(box).toContainText('it leaves out a fixed 20 % for the KV cache');
+});

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "fixture.h"
 #include "formats.h"
 #include "gpus.h"
@@ -173,4 +175,28 @@ TEST_CASE("the same config estimated again, before and after another, gives the 
   CHECK(estimate_json(a) == first);
   CHECK(estimate_json(b) == other);
   CHECK(table_json(a) == table_json(a));
+}
+
+TEST_CASE("others: the rule of thumb and accelerate's estimate-memory beside this estimate, each by its own formula", "[report][others]") {
+  const auto reply = [](nlohmann::json req) {
+    req["config"] = fixture_text("meta-llama__Meta-Llama-3.1-8B");
+    return nlohmann::json::parse(estimate_json(req.dump()));
+  };
+  const uint64_t n = 8'030'261'248ull;
+  const auto bf16 = reply({});
+  REQUIRE(bf16["others"].size() == 2);
+  // N x 16 / 8 x 1.2 and N x 2 bytes
+  CHECK(bf16["others"][0]["tool"] == "rule of thumb");
+  CHECK(bf16["others"][0]["bytes"].get<uint64_t>() == static_cast<uint64_t>(std::llround(n * 2 * 1.2)));
+  CHECK(bf16["others"][1]["bytes"].get<uint64_t>() == n * 2);
+  CHECK(bf16["others"][1]["leaves_out"].get<std::string>().find("the KV cache (") == 0);
+  // int4: 4 bits a parameter to both
+  const auto int4 = reply({{"quantization", "int4"}});
+  CHECK(int4["others"][1]["bytes"].get<uint64_t>() == n / 2);
+  // training with Adam in mixed precision: accelerate's peak, 2 x the fp32 size; no inference rule of thumb
+  const auto train = reply({{"mode", "train"}, {"training", {{"method", "full"}}}});
+  REQUIRE(train["others"].size() == 1);
+  CHECK(train["others"][0]["what"] == "training (Adam)");
+  CHECK(train["others"][0]["bytes"].get<uint64_t>() == n * 8);
+  CHECK(train["others"][0]["difference_percent"].get<double>() < 0);
 }

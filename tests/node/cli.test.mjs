@@ -609,3 +609,10 @@ describe('neuro-shrink reconcile: a runtime log held against the estimate', () =
     assert.match(oneErrorLine(await run(['reconcile', empty])), /prints no buffer sizes/);
   });
 });
+
+test('--compare prints the rule of thumb and accelerate beside the estimate, with what each leaves out', async () => {
+  const r = await run(['--config', LLAMA2_CONFIG, '--compare']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\nBeside other tools \(same model and setting\):\n {2}this estimate: \d+\.\d\d GiB\n {2}rule of thumb \(inference\): \d+\.\d\d GiB \([+-]\d+\.\d %\), 6738415616 parameters x 16 bits \/ 8 x 1\.2\n {4}leaves out a fixed 20 % for the KV cache/);
+  assert.match(r.stdout, /\n {2}accelerate estimate-memory \(inference\): 12\.55 GiB/);
+});

@@ -40,7 +40,9 @@ const SETTINGS = [{ context_tokens: 8192 }, { context_tokens: 32768, gpu: 'RTX 4
 
 describe('a GGUF alone gives the config-based llama.cpp estimate of the same model and file type', () => {
   for (const [id, rel] of Object.entries(LAYOUTS)) {
-    for (const weights of ['F16', 'Q4_K_M']) {
+    // The harness writes llama-quantize's Q4_K_M mix of the dense decoders it was built for; Phi-4's fused qkv and
+    // Gemma 3's row widths (1152: Q6_K falls back) take types it does not model, so those layouts go in F16 here.
+    for (const weights of id === 'phi-4' || id === 'gemma-3-1b' ? ['F16'] : ['F16', 'Q4_K_M']) {
       test(`${id} ${weights}`, async () => {
         const file = path.join(tmp, `${id}-${weights}.gguf`);
         writeGguf(file, buildLayout(readConfig(rel), { weights, name: id }));

@@ -8,6 +8,7 @@ import * as ggufRepo from './features/gguf-repo.js';
 import * as gpuHint from './features/gpu-hint.js';
 import * as inputs from './features/inputs.js';
 import * as mmproj from './features/mmproj.js';
+import * as others from './features/others.js';
 import * as pwa from './features/pwa.js';
 import * as quantTable from './features/quant-table.js';
 import * as reconcileLog from './features/reconcile.js';
@@ -24,5 +25,5 @@ export function attach(store) {
   css.href = new URL('../extras.css', import.meta.url).href;
   document.head.append(css);
   // In this order: the buttons go in one after another (Embed this, then the Hub's weight files).
-  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, mmproj, draft, settingsPanel, charts, quantTable, weightFiles, reconcileLog]) feature.attach(store);
+  for (const feature of [urlSync, reportDetails, share, ggufRepo, token, gpuHint, pwa, embed, files, inputs, mmproj, draft, others, settingsPanel, charts, quantTable, weightFiles, reconcileLog]) feature.attach(store);
 }
