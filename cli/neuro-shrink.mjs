@@ -754,17 +754,27 @@ async function readLogFile(path, cap) {
 
 const mib = (b) => (b == null ? '-' : `${(b / 1048576).toFixed(2)} MiB`);
 
+// The settings the estimate ran with (the log's, and the options given over them), as one line.
+function settingsLine(reply) {
+  const s = reply.settings;
+  if (s.runtime === 'vllm') {
+    return `vllm log${reply.log.version ? ` (${reply.log.version})` : ''}: ${s.quantization}, max_model_len ${s.context_tokens}, utilization ${s.gpu_memory_utilization} of ${mib(s.gpu_memory_bytes)}` +
+      `${s.tensor_parallel > 1 ? `, tensor parallel ${s.tensor_parallel}` : ''}, ${s.max_num_batched_tokens} batched tokens, ${s.max_num_seqs} sequences; model from ${reply.model.from}`;
+  }
+  return `${reply.log.program} log: ${s.quantization}, n_ctx ${s.n_ctx} (${s.sequences} x ${s.n_ctx_seq}${s.kv_unified ? ', unified' : ''}), ubatch ${s.ubatch}, n_batch ${s.n_batch}, ` +
+    `flash attention ${s.flash_attention ? 'on' : 'off'}, cache ${s.type_k}/${s.type_v}, -ngl ${s.gpu_layers}${s.gpus > 1 ? ` over ${s.gpus} GPUs` : ''}; model from ${reply.model.from}`;
+}
+
 function reconcileText(reply) {
-  const l = reply.log;
-  const lines = [`${l.program} log: ${l.file_type}, n_ctx ${l.n_ctx} (${l.n_seq_max || 1} x ${l.n_ctx_seq || l.n_ctx}), ubatch ${l.n_ubatch}, flash attention ${l.flash_attention ? 'on' : 'off'}` +
-    `${l.type_k ? `, cache ${l.type_k}/${l.type_v}` : ''}${l.gpu_layers >= 0 ? `, -ngl ${l.gpu_layers}` : ''}; model from ${reply.model.from}`];
-  const rows = reply.buffers.map((b) => [b.buffer, b.device, b.printed_as || '-', mib(b.predicted_bytes), mib(b.measured_bytes),
+  const lines = [settingsLine(reply)];
+  const amount = (b, v) => (b.unit && b.unit !== 'bytes' ? (v == null ? '-' : `${v.toLocaleString('en-US')} ${b.unit}`) : mib(v));
+  const rows = reply.buffers.map((b) => [b.buffer, b.device, b.printed_as || '-', amount(b, b.predicted_bytes), amount(b, b.measured_bytes),
     b.difference_percent == null ? '' : `${b.difference_percent >= 0 ? '+' : ''}${b.difference_percent.toFixed(2)} %`, b.reason]);
   const head = ['buffer', 'device', 'printed as', 'predicted', 'measured', 'difference', 'reason'];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) lines.push(r.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ').trimEnd());
   const t = reply.total;
-  lines.push(`total: predicted ${mib(t.predicted_bytes)}, measured ${mib(t.measured_bytes)}${t.difference_percent == null ? '' : ` (${t.difference_percent >= 0 ? '+' : ''}${t.difference_percent.toFixed(2)} %)`}`);
+  if (t) lines.push(`total: predicted ${mib(t.predicted_bytes)}, measured ${mib(t.measured_bytes)}${t.difference_percent == null ? '' : ` (${t.difference_percent >= 0 ? '+' : ''}${t.difference_percent.toFixed(2)} %)`}`);
   for (const i of reply.issues.filter((x) => x.level !== 'error')) lines.push(`[${i.level === 'warning' ? '!' : 'i'}] ${i.message}`);
   return `${lines.join('\n')}\n`;
 }

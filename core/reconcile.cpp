@@ -266,8 +266,13 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
   read_options(options, ro, issues, false, false);
   if (has_error(issues)) return;
   const estimate_result r = estimate(m.parsed.spec, ro.estimate);
-  issues.insert(issues.end(), r.issues.begin(), r.issues.end());
+  for (const issue& i : r.issues)  // (V0 captured its CUDA graphs after sizing the pool)
+    if (!(v.v0 && i.code == "cuda_graphs_not_counted")) issues.push_back(i);
   if (!r.ok() || !r.vllm) return;
+  w.key("settings").begin_object().field("runtime", "vllm").field("quantization", r.format ? std::string(r.format->name) : std::string())
+      .field("context_tokens", ro.estimate.context_tokens).field("gpu_memory_utilization", r.vllm->gpu_memory_utilization)
+      .field("gpu_memory_bytes", r.vllm->memory_bytes).field("tensor_parallel", r.tensor_parallel).field("max_num_batched_tokens", r.vllm->max_num_batched_tokens)
+      .field("max_num_seqs", r.vllm->max_num_seqs).end_object();
   std::vector<vllm_row> rows;
   auto add = [&](const char* what, const char* unit, int64_t predicted, int64_t measured, std::string reason = {}) {
     if (measured >= 0 || std::string_view(what) == "kv_cache") rows.push_back({what, unit, predicted, measured, std::move(reason)});
@@ -289,7 +294,7 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
   w.end_array().end_object();
   w.key("buffers").begin_array();
   for (const vllm_row& x : rows) {
-    w.begin_object().field("buffer", x.what).field("device", std::string(v.tensor_parallel > 1 ? "each GPU" : "GPU 0")).field("unit", x.unit).field("printed_as", std::string());
+    w.begin_object().field("buffer", x.what).field("device", std::string(r.tensor_parallel > 1 ? "each GPU" : "GPU 0")).field("unit", x.unit).field("printed_as", std::string());
     w.field("predicted_bytes", x.predicted).field("measured_bytes", x.measured).field("difference_bytes", x.predicted - x.measured);
     if (x.measured) w.field("difference_percent", (static_cast<double>(x.predicted) - static_cast<double>(x.measured)) / std::fabs(static_cast<double>(x.measured)) * 100.0);
     w.field("reason", x.reason).end_object();
@@ -376,6 +381,12 @@ std::string reconcile_json(std::string_view request_json) {
   for (const auto& d : m.derived) w.value(d);
   w.end_array().end_object();
   if (!r.ok()) return finish();
+  // The settings the estimate ran with: the log's, and the request's over them.
+  w.key("settings").begin_object().field("runtime", "llama.cpp").field("quantization", r.format ? std::string(r.format->name) : file_type)
+      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("sequences", ro.estimate.batch_size).field("kv_unified", ro.estimate.kv_unified)
+      .field("ubatch", r.n_ubatch).field("n_batch", r.n_batch).field("flash_attention", r.flash_attention)
+      .field("type_k", r.kv_k ? std::string(r.kv_k->name) : std::string()).field("type_v", r.kv_v ? std::string(r.kv_v->name) : std::string())
+      .field("gpu_layers", r.gpu_layers).field("gpus", r.gpus).end_object();
   std::vector<row> rows;
   measure(rows, log);
   predict(rows, r);

@@ -587,7 +587,7 @@ describe('neuro-shrink reconcile: a runtime log held against the estimate', () =
     const config = new URL(`../../${model.config}`, import.meta.url).pathname;
     const r = await run(['reconcile', logFile, '--config', config]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^llama\.cpp log: Q4_K_M, n_ctx 4096 \(1 x 4096\), ubatch 512, flash attention on, cache f16\/f16; model from config\n/);
+    assert.match(r.stdout, /^llama\.cpp log: Q4_K_M, n_ctx 4096 \(1 x 4096\), ubatch 512, n_batch 512, flash attention on, cache fp16\/fp16, -ngl 0; model from config\n/);
     assert.match(r.stdout, /\nmodel +host +CPU_Mapped \+ CPU_REPACK +7889\.30 MiB +7889\.30 MiB +\+0\.00 %/);
     assert.match(r.stdout, /\nkv +host +CPU +512\.00 MiB +512\.00 MiB +\+0\.00 %/);
     assert.match(r.stdout, /\ntotal: predicted /);

@@ -33,13 +33,14 @@ function table(reply, unit) {
   return t;
 }
 
+// The settings the estimate ran with: the log's own.
 function summary(reply) {
-  const l = reply.log;
-  if (l.program === 'vllm') {
-    return `vLLM log${l.version ? ` (${l.version})` : ''}: ${l.tensor_parallel > 1 ? `tensor parallel ${l.tensor_parallel}, ` : ''}max_model_len ${l.max_model_len || 'not printed'}, utilization ${l.gpu_memory_utilization || 'not printed'}; model from its ${reply.model.from}.`;
+  const s = reply.settings;
+  if (s.runtime === 'vllm') {
+    return `vLLM log${reply.log.version ? ` (${reply.log.version})` : ''}: ${s.quantization}, max_model_len ${s.context_tokens}, utilization ${s.gpu_memory_utilization}` +
+      `${s.tensor_parallel > 1 ? `, tensor parallel ${s.tensor_parallel}` : ''}; model from its ${reply.model.from}.`;
   }
-  return `${l.program} log: ${l.file_type || 'file type not printed'}, n_ctx ${l.n_ctx} (${l.n_seq_max || 1} × ${l.n_ctx_seq || l.n_ctx}), ubatch ${l.n_ubatch}, flash attention ${l.flash_attention ? 'on' : 'off'}` +
-    `${l.type_k ? `, cache ${l.type_k}/${l.type_v}` : ''}${l.gpu_layers >= 0 ? `, -ngl ${l.gpu_layers}` : ''}; model from ${reply.model.from}.`;
+  return `${reply.log.program} log: ${s.quantization}, n_ctx ${s.n_ctx} (${s.sequences} × ${s.n_ctx_seq}${s.kv_unified ? ', unified' : ''}), ubatch ${s.ubatch}, flash attention ${s.flash_attention ? 'on' : 'off'}, cache ${s.type_k}/${s.type_v}, -ngl ${s.gpu_layers}; model from ${reply.model.from}.`;
 }
 
 export function attach(store) {
