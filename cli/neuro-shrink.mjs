@@ -761,7 +761,7 @@ function settingsLine(reply) {
     return `vllm log${reply.log.version ? ` (${reply.log.version})` : ''}: ${s.quantization}, max_model_len ${s.context_tokens}, utilization ${s.gpu_memory_utilization} of ${mib(s.gpu_memory_bytes)}` +
       `${s.tensor_parallel > 1 ? `, tensor parallel ${s.tensor_parallel}` : ''}, ${s.max_num_batched_tokens} batched tokens, ${s.max_num_seqs} sequences; model from ${reply.model.from}`;
   }
-  return `${reply.log.program} log: ${s.quantization}, n_ctx ${s.n_ctx} (${s.sequences} x ${s.n_ctx_seq}${s.kv_unified ? ', unified' : ''}), ubatch ${s.ubatch}, n_batch ${s.n_batch}, ` +
+  return `${reply.log.program} log: ${s.quantization}, n_ctx ${s.n_ctx} (${s.kv_unified ? `${s.sequences} sequences sharing it` : `${s.sequences} x ${s.n_ctx_seq}`}), ubatch ${s.ubatch}, n_batch ${s.n_batch}, ` +
     `flash attention ${s.flash_attention ? 'on' : 'off'}, cache ${s.type_k}/${s.type_v}, -ngl ${s.gpu_layers}${s.gpus > 1 ? ` over ${s.gpus} GPUs` : ''}; model from ${reply.model.from}`;
 }
 

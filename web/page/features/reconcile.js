@@ -40,7 +40,7 @@ function summary(reply) {
     return `vLLM log${reply.log.version ? ` (${reply.log.version})` : ''}: ${s.quantization}, max_model_len ${s.context_tokens}, utilization ${s.gpu_memory_utilization}` +
       `${s.tensor_parallel > 1 ? `, tensor parallel ${s.tensor_parallel}` : ''}; model from its ${reply.model.from}.`;
   }
-  return `${reply.log.program} log: ${s.quantization}, n_ctx ${s.n_ctx} (${s.sequences} × ${s.n_ctx_seq}${s.kv_unified ? ', unified' : ''}), ubatch ${s.ubatch}, flash attention ${s.flash_attention ? 'on' : 'off'}, cache ${s.type_k}/${s.type_v}, -ngl ${s.gpu_layers}; model from ${reply.model.from}.`;
+  return `${reply.log.program} log: ${s.quantization}, n_ctx ${s.n_ctx} (${s.kv_unified ? `${s.sequences} sequences sharing it` : `${s.sequences} × ${s.n_ctx_seq}`}), ubatch ${s.ubatch}, flash attention ${s.flash_attention ? 'on' : 'off'}, cache ${s.type_k}/${s.type_v}, -ngl ${s.gpu_layers}; model from ${reply.model.from}.`;
 }
 
 export function attach(store) {
