@@ -53,7 +53,7 @@ TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 r
   const json m = json::parse(read(live && *live ? std::string(live) : std::string(FIXTURES_DIR) + "/llamacpp/measurements.json"), nullptr, false);
   REQUIRE(m.is_object());
   std::vector<double> compute_errors;
-  int runs = 0;
+  int runs = 0, amx_runs = 0;
   for (const auto& rec : m["records"]) {
     if (!rec["ok"].get<bool>()) continue;
     const json* model = nullptr;
@@ -88,18 +88,28 @@ TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 r
     // rope_freqs (Llama 3) and 32-byte alignment: within 0.01 %.
     // CPU_Mapped maps the whole file; the CPU build's CPU_REPACK holds a second copy of the Q4_K matrices
     // (model_buffer_repack), exact to llama.cpp's two printed decimals.
+    // A CPU with Intel AMX (the live check's machine may have one) puts the matrices AMX runs in an AMX buffer
+    // first, and maps only the rest: that machine's model buffers are not the x86 AVX2 rule, so they are not held
+    // against it (the context's buffers are).
     uint64_t mapped = 0, repack = 0, logged_repack = 0;
+    bool amx = false;
     for (const auto& c : r.components) {
       if (c.key == "model_buffer_host") mapped += c.bytes;
       if (c.key == "model_buffer_repack") repack += c.bytes;
     }
-    for (const auto& b : (*model)["model_buffers"])
+    for (const auto& b : (*model)["model_buffers"]) {
       if (b["buffer"] == "CPU_REPACK") logged_repack = b["bytes"].get<uint64_t>();
+      amx = amx || b["buffer"] == "AMX";
+    }
     const double model_err = std::fabs(static_cast<double>(mapped) / (*model)["gguf_data_bytes"].get<double>() - 1);
     INFO("model bytes " << mapped << " vs GGUF data " << (*model)["gguf_data_bytes"].get<double>() << "; CPU_REPACK " << repack << " vs " << logged_repack);
-    CHECK(model_err < 1e-4);
-    CHECK(std::llabs(static_cast<long long>(repack) - static_cast<long long>(logged_repack)) <= 5243);
     CHECK(component(r, "weights") == mapped + repack);
+    if (!amx) {
+      CHECK(model_err < 1e-4);
+      CHECK(std::llabs(static_cast<long long>(repack) - static_cast<long long>(logged_repack)) <= 5243);
+    } else {
+      ++amx_runs;
+    }
     // The compute buffer (ggml-alloc's placement, a fitted rule): within 5 % of every run.
     const double measured = rec["sizes_bytes"]["compute"].get<double>();
     const double err = static_cast<double>(r.memory.activations_bytes) / measured - 1;
@@ -115,6 +125,7 @@ TEST_CASE("llama.cpp profile: KV, output, compute and model buffers against 92 r
     CHECK(std::fabs(err) < 0.05);
   }
   CHECK(runs >= (live && *live ? 1 : 80));
+  if (amx_runs) std::printf("llama.cpp model buffers: %d runs on a CPU with AMX, whose AMX copies are not modelled: their model buffers not compared\n", amx_runs);
   std::sort(compute_errors.begin(), compute_errors.end());
   std::printf("llama.cpp compute buffer over %d runs: median |error| %.2f %%, worst %.2f %%\n", runs,
               100 * compute_errors[compute_errors.size() / 2], 100 * compute_errors.back());
