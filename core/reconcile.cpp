@@ -302,6 +302,71 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
   w.end_array();
 }
 
+// SGLang: per GPU, the weights, the token pool in tokens and bytes, the running requests (its request table's
+// rows), against the SGLang estimate with the log's tp / dp / mem_fraction_static / context and the GPU given.
+void reconcile_sglang(const config_json& req, const runtime_log& log, json_writer& w, std::vector<issue>& issues) {
+  const sglang_log& s = log.sglang;
+  w.key("log").begin_object().field("program", "sglang").field("lines", log.lines_read).field("tp", s.tp).field("dp", s.dp)
+      .field("mem_fraction_static", s.mem_fraction_static).field("context_len", s.context_len).field("pool_tokens", s.pool_tokens).end_object();
+  const auto c = req.find("config");
+  if (c == req.end() || !(c->is_string() || c->is_object())) {
+    issues.push_back({"log_needs_config", "config", "An SGLang log does not print the model's layers: give its config.json (config; the CLI's --model ID fetches it).", severity::error});
+    return;
+  }
+  log_model m;
+  m.parsed = parse_config(c->is_string() ? c->get<std::string>() : c->dump());
+  m.from = "config";
+  if (!m.parsed.ok()) {
+    for (const issue& i : m.parsed.issues) issues.push_back(i);
+    return;
+  }
+  config_json options = config_json::object();
+  options["runtime"] = "sglang";
+  if (s.tp > 1) options["gpus"] = s.tp;
+  if (s.dp > 1) options["data_parallel"] = s.dp;
+  if (s.mem_fraction_static > 0) options["gpu_memory_utilization"] = s.mem_fraction_static;
+  if (s.context_len) options["context_tokens"] = s.context_len;
+  if (s.kv_cache_dtype.substr(0, 3) == "fp8") options["kv_cache_dtype"] = "fp8";
+  for (auto it = req.begin(); it != req.end(); ++it)
+    if (it.key() != "log" && it.key() != "config") options[it.key()] = it.value();
+  if (!options.contains("gpu") && !options.contains("gpu_memory_bytes")) {
+    issues.push_back({"log_no_gpu", "gpu", "An SGLang log does not print the GPU's memory: name the GPU (gpu) or give its memory (gpu_memory_bytes).", severity::error});
+    return;
+  }
+  if (!s.tp && !options.contains("gpus"))
+    issues.push_back({"log_no_layout", "gpus", "The log prints no server_args (tp_size): one GPU is assumed; give gpus (and data_parallel) for a parallel run.", severity::warning});
+  request_options ro;
+  read_options(options, ro, issues, false, false);
+  if (has_error(issues)) return;
+  const estimate_result r = estimate(m.parsed.spec, ro.estimate);
+  issues.insert(issues.end(), r.issues.begin(), r.issues.end());
+  if (!r.ok() || !r.vllm) return;
+  w.key("settings").begin_object().field("runtime", "sglang").field("quantization", r.format ? std::string(r.format->name) : std::string())
+      .field("context_tokens", ro.estimate.context_tokens).field("mem_fraction_static", r.vllm->gpu_memory_utilization).field("gpu_memory_bytes", r.vllm->memory_bytes)
+      .field("tensor_parallel", r.tensor_parallel).field("data_parallel", r.data_parallel).end_object();
+  std::vector<vllm_row> rows;
+  auto add = [&](const char* what, const char* unit, int64_t predicted, int64_t measured, std::string reason = {}) {
+    if (measured >= 0) rows.push_back({what, unit, predicted, measured, std::move(reason)});
+  };
+  add("weights", "bytes", component_bytes(r, "weights"), s.weights_bytes, "SGLang's figure is all the memory the load took: CUDA context and NCCL too");
+  if (s.pool_tokens) {
+    add("kv_tokens", "tokens", static_cast<int64_t>(r.vllm->kv_tokens), static_cast<int64_t>(s.pool_tokens), "--max-total-tokens, when given, caps the pool below what memory allows");
+    add("kv_cache", "bytes", static_cast<int64_t>(r.vllm->kv_tokens * r.vllm->block_bytes), s.kv_bytes);
+  }
+  if (s.running_requests) add("running_requests", "requests", static_cast<int64_t>(r.vllm->max_num_seqs), static_cast<int64_t>(s.running_requests));
+  if (s.cuda_graph_bytes >= 0) add("cuda_graphs", "bytes", 0, s.cuda_graph_bytes, "captured after the pool, inside what mem_fraction_static keeps back: not counted apart");
+  w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
+  w.key("derived").begin_array().end_array().end_object();
+  w.key("buffers").begin_array();
+  for (const vllm_row& x : rows) {
+    w.begin_object().field("buffer", x.what).field("device", std::string(r.gpus > 1 ? "each GPU" : "GPU 0")).field("unit", x.unit).field("printed_as", std::string());
+    w.field("predicted_bytes", x.predicted).field("measured_bytes", x.measured).field("difference_bytes", x.predicted - x.measured);
+    if (x.measured) w.field("difference_percent", (static_cast<double>(x.predicted) - static_cast<double>(x.measured)) / std::fabs(static_cast<double>(x.measured)) * 100.0);
+    w.field("reason", x.reason).end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 std::string reconcile_json(std::string_view request_json) {
@@ -325,6 +390,10 @@ std::string reconcile_json(std::string_view request_json) {
   if (has_error(issues)) return finish();
   if (log.program == "vllm" && log.vllm.seen) {
     reconcile_vllm(req, log, w, issues);
+    return finish();
+  }
+  if (log.program == "sglang" && log.sglang.seen) {
+    reconcile_sglang(req, log, w, issues);
     return finish();
   }
   if (log.buffers.empty()) {

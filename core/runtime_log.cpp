@@ -357,7 +357,39 @@ void read_vllm(std::string_view line, vllm_log& v) {
       }
 }
 
+void read_sglang(std::string_view line, sglang_log& s) {
+  auto take = [&](int64_t& out, std::optional<int64_t> x) {
+    if (x && out < 0) out = *x, s.seen = true;
+  };
+  if (line.find("Load weight end") != std::string_view::npos || (s.weights_bytes < 0 && line.find("dtype=torch") != std::string_view::npos))
+    take(s.weights_bytes, gib_after(line, "mem usage="));
+  if (line.find("KV Cache is allocated") != std::string_view::npos) {
+    s.seen = true;
+    if (auto n = count_after(line, "#tokens:")) s.pool_tokens = *n;
+    if (auto kv = gib_after(line, "KV size:")) take(s.kv_bytes, kv);
+    else if (auto k = gib_after(line, "K size:"), v = gib_after(line, "V size:"); k && v) take(s.kv_bytes, *k + *v);
+  }
+  if (line.find("max_total_num_tokens=") != std::string_view::npos) {
+    s.seen = true;
+    if (auto n = count_after(line, "max_total_num_tokens=")) s.pool_tokens = s.pool_tokens ? s.pool_tokens : *n;
+    if (auto n = count_after(line, "max_running_requests=")) s.running_requests = *n;
+    if (auto n = count_after(line, "context_len=")) s.context_len = *n;
+    take(s.available_bytes, gib_after(line, "available_gpu_mem="));
+  }
+  if (line.find("Capture cuda graph end") != std::string_view::npos || line.find("CUDA graph end") != std::string_view::npos) take(s.cuda_graph_bytes, gib_after(line, "mem usage="));
+  if (line.find("server_args=ServerArgs(") != std::string_view::npos) {
+    s.seen = true;
+    if (auto n = whole(config_value(line, "tp_size"))) s.tp = *n;
+    if (auto n = whole(config_value(line, "dp_size"))) s.dp = *n;
+    if (auto f = real(config_value(line, "mem_fraction_static")); f && *f > 0 && *f <= 1) s.mem_fraction_static = *f;
+    if (auto n = whole(config_value(line, "context_length"))) s.context_len = s.context_len ? s.context_len : *n;
+    s.kv_cache_dtype = config_value(line, "kv_cache_dtype");
+  }
+}
+
 std::string program_of(std::string_view text) {
+  for (std::string_view mark : {"sglang", "KV Cache is allocated", "max_total_num_tokens=", "Load weight end"})
+    if (text.find(mark) != std::string_view::npos) return "sglang";
   for (std::string_view mark : {"vllm", "Vllm", "worker.py", "kv_cache_utils.py", "model_runner.py"})
     if (text.find(mark) != std::string_view::npos) return "vllm";
   if (text.find("source=server.go") != std::string_view::npos || text.find("ollama") != std::string_view::npos) return "ollama";
@@ -428,6 +460,7 @@ runtime_log read_runtime_log(std::string_view text) {
     read_context(line, log);
     read_print_info(line, info);
     if (log.program == "vllm") read_vllm(line, log.vllm);
+    if (log.program == "sglang") read_sglang(line, log.sglang);
   }
   if (!log.metadata.find("general.architecture")) {
     metadata_from_print_info(info, log.metadata);

@@ -39,6 +39,17 @@ struct vllm_log {
   bool v0 = false;  // the V0 engine (worker.py, executor_base.py, "V0 LLM engine")
 };
 
+// What SGLang printed at start (model_runner.py): the weights' "mem usage" per GPU, the token pool ("KV Cache is
+// allocated. #tokens: N, K size / KV size"), the scheduler's line (max_total_num_tokens, max_running_requests,
+// context_len, available_gpu_mem), the CUDA graphs' "mem usage", and server_args' tp / dp / mem_fraction_static.
+struct sglang_log {
+  bool seen = false;
+  int64_t weights_bytes = -1, kv_bytes = -1, cuda_graph_bytes = -1, available_bytes = -1;
+  uint64_t pool_tokens = 0, running_requests = 0, context_len = 0, tp = 0, dp = 0;
+  double mem_fraction_static = 0;
+  std::string kv_cache_dtype;
+};
+
 struct runtime_log {
   std::string program;            // "llama.cpp", "ollama", "lm studio", "llama-server"
   file_header metadata;           // the "- kv N: key type = value" lines, as a header without tensors
@@ -57,6 +68,7 @@ struct runtime_log {
   std::vector<uint64_t> gpu_free_mib;          // "- 23008 MiB free", per GPU, when printed
   std::vector<log_buffer> buffers;
   vllm_log vllm;
+  sglang_log sglang;
   uint64_t lines_read = 0;
   bool second_model = false;      // a second load (a draft model, a reload): only the first is read
   std::vector<issue> issues;

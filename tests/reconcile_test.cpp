@@ -183,3 +183,26 @@ TEST_CASE("reconcile: published vLLM logs, V0 and V1, per GPU: weights, activati
   for (const auto& i : bare["issues"]) said = said || i["code"] == "log_no_gpu";
   CHECK(said);
 }
+
+TEST_CASE("reconcile: SGLang's start-up lines, the token pool and the running requests per GPU", "[reconcile][sglang]") {
+  // sglang PR 11716's log (tests/devices_test.cpp): Llama-3.x-70B in bf16 on 8 x H200 (143,771 MiB), the default
+  // fraction, "KV Cache is allocated. #tokens: 2795207"; the scheduler's line as SGLang prints it, with the rows of
+  // its request table at that pool and context (model_runner.py init_memory_pool: 4096).
+  const std::string log =
+      "[2025-10-16 09:00:00 TP0] KV Cache is allocated. #tokens: 2795207\n"
+      "[2025-10-16 09:00:05 TP0] max_total_num_tokens=2795207, chunked_prefill_size=16384, max_prefill_tokens=16384, max_running_requests=4096, context_len=131072, available_gpu_mem=21.24 GB\n";
+  const json reply = json::parse(reconcile_json(json{{"log", log}, {"config", fixture_text("meta-llama__Llama-3.3-70B-Instruct")}, {"gpu", "H200"}, {"gpus", 8},
+                                                     {"gpu_memory_bytes", 143771ull << 20}}.dump()));
+  INFO(reply.dump());
+  CHECK(reply["log"]["program"] == "sglang");
+  CHECK(reply["log"]["context_len"] == 131072);
+  const json* tokens = row(reply, "kv_tokens", "each GPU");
+  REQUIRE(tokens);
+  CHECK(std::fabs(tokens->at("difference_percent").get<double>()) < 0.5);
+  CHECK(row(reply, "running_requests", "each GPU")->at("difference_bytes") == 0);
+  // without the GPU: said, not guessed
+  const json bare = json::parse(reconcile_json(json{{"log", log}, {"config", fixture_text("meta-llama__Llama-3.3-70B-Instruct")}}.dump()));
+  bool said = false;
+  for (const auto& i : bare["issues"]) said = said || i["code"] == "log_no_gpu";
+  CHECK(said);
+}
