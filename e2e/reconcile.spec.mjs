@@ -67,3 +67,17 @@ test('beside other tools: the rule of thumb and accelerate for the model on scre
   await expect(box).toContainText('accelerate estimate-memory (inference)');
   await expect(box).toContainText('it leaves out a fixed 20 % for the KV cache');
 });
+
+test('a pasted vLLM log: weights, activation peak, non-torch memory and the KV pool per GPU', async ({ page, context }) => {
+  await blockInternet(context);
+  await page.goto('index.html');
+  await expect(page.locator('#verdict')).not.toHaveText('Estimating…', { timeout: 20000 });
+  await page.locator('#log-check summary').click();
+  const logs = JSON.parse(fs.readFileSync(new URL('../tests/fixtures/published/vllm-logs.json', import.meta.url), 'utf8'));
+  await page.locator('#log-text').fill(logs.entries.find((e) => e.id === 'vllm-10511-llama3-8b-tp1').log);
+  await page.locator('#log-compare').click();
+  const result = page.locator('#log-result');
+  await expect(result).toContainText('vLLM log', { timeout: 20000 });
+  await expect(result.locator('tbody tr').first()).toContainText('weights');
+  await expect(result).toContainText('kv_cache');
+});
