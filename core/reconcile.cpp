@@ -213,6 +213,45 @@ int64_t component_bytes(const estimate_result& r, std::string_view key) {
   return 0;
 }
 
+// The model of a serving log: its config.json, which such a log never carries (false, said, when absent or bad).
+bool served_model(const config_json& req, std::string_view which, log_model& m, std::vector<issue>& issues) {
+  const auto c = req.find("config");
+  if (c == req.end() || !(c->is_string() || c->is_object())) {
+    issues.push_back({"log_needs_config", "config", std::string(which) + " log does not print the model's layers: give its config.json (config; the CLI's --model ID fetches it).",
+        severity::error});
+    return false;
+  }
+  m.parsed = parse_config(c->is_string() ? c->get<std::string>() : c->dump());
+  m.from = "config";
+  if (!m.parsed.ok()) issues.insert(issues.end(), m.parsed.issues.begin(), m.parsed.issues.end());
+  return m.parsed.ok();
+}
+
+// The request's options over the log's (what an excerpt does not print).
+void overlay(config_json& options, const config_json& req) {
+  for (auto it = req.begin(); it != req.end(); ++it)
+    if (it.key() != "log" && it.key() != "config") options[it.key()] = it.value();
+}
+
+void write_model(json_writer& w, const log_model& m) {
+  w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
+  w.key("derived").begin_array();
+  for (const auto& d : m.derived) w.value(d);
+  w.end_array().end_object();
+}
+
+// A serving runtime's rows: one figure per GPU (or each GPU of a parallel layout).
+void write_serving_rows(json_writer& w, const std::vector<vllm_row>& rows, const estimate_result& r) {
+  w.key("buffers").begin_array();
+  for (const vllm_row& x : rows) {
+    w.begin_object().field("buffer", x.what).field("device", std::string(r.gpus > 1 ? "each GPU" : "GPU 0")).field("unit", x.unit).field("printed_as", std::string());
+    w.field("predicted_bytes", x.predicted).field("measured_bytes", x.measured).field("difference_bytes", x.predicted - x.measured);
+    if (x.measured) w.field("difference_percent", (static_cast<double>(x.predicted) - static_cast<double>(x.measured)) / std::fabs(static_cast<double>(x.measured)) * 100.0);
+    w.field("reason", x.reason).end_object();
+  }
+  w.end_array();
+}
+
 config_json vllm_options(const vllm_log& v, std::vector<std::string>& derived) {
   config_json o = config_json::object();
   o["runtime"] = "vllm";
@@ -238,22 +277,10 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
   w.key("log").begin_object().field("program", "vllm").field("lines", log.lines_read).field("version", v.version).field("model", v.model)
       .field("max_model_len", v.max_model_len).field("tensor_parallel", v.tensor_parallel).field("gpu_memory_utilization", v.utilization)
       .field("total_gpu_memory_bytes", v.total_bytes).end_object();
-  const auto c = req.find("config");
-  if (c == req.end() || !(c->is_string() || c->is_object())) {
-    issues.push_back({"log_needs_config", "config", "A vLLM log names its model" + (v.model.empty() ? std::string() : " (" + v.model + ")") +
-        " but not its layers: give its config.json (config; the CLI's --model ID fetches it).", severity::error});
-    return;
-  }
   log_model m;
-  m.parsed = parse_config(c->is_string() ? c->get<std::string>() : c->dump());
-  m.from = "config";
-  if (!m.parsed.ok()) {
-    for (const issue& i : m.parsed.issues) issues.push_back(i);
-    return;
-  }
+  if (!served_model(req, v.model.empty() ? std::string("A vLLM") : "A vLLM log names its model (" + v.model + ") but this", m, issues)) return;
   config_json options = vllm_options(v, m.derived);
-  for (auto it = req.begin(); it != req.end(); ++it)
-    if (it.key() != "log" && it.key() != "config") options[it.key()] = it.value();
+  overlay(options, req);
   if (v.v0 && !options.contains("max_num_batched_tokens") && options.contains("context_tokens") && options["context_tokens"].is_number_unsigned())
     options["max_num_batched_tokens"] = std::max<uint64_t>(options["context_tokens"].get<uint64_t>(), 2048);
   if (!options.contains("gpu") && !options.contains("gpu_memory_bytes")) {
@@ -288,18 +315,8 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
         graphs);
   if (v.blocks) add("kv_blocks", "blocks", static_cast<int64_t>(r.vllm->blocks), static_cast<int64_t>(v.blocks), graphs);
   if (v.kv_tokens) add("kv_tokens", "tokens", static_cast<int64_t>(r.vllm->kv_tokens), static_cast<int64_t>(v.kv_tokens), graphs);
-  w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
-  w.key("derived").begin_array();
-  for (const auto& d : m.derived) w.value(d);
-  w.end_array().end_object();
-  w.key("buffers").begin_array();
-  for (const vllm_row& x : rows) {
-    w.begin_object().field("buffer", x.what).field("device", std::string(r.tensor_parallel > 1 ? "each GPU" : "GPU 0")).field("unit", x.unit).field("printed_as", std::string());
-    w.field("predicted_bytes", x.predicted).field("measured_bytes", x.measured).field("difference_bytes", x.predicted - x.measured);
-    if (x.measured) w.field("difference_percent", (static_cast<double>(x.predicted) - static_cast<double>(x.measured)) / std::fabs(static_cast<double>(x.measured)) * 100.0);
-    w.field("reason", x.reason).end_object();
-  }
-  w.end_array();
+  write_model(w, m);
+  write_serving_rows(w, rows, r);
 }
 
 // SGLang: per GPU, the weights, the token pool in tokens and bytes, the running requests (its request table's
@@ -308,18 +325,8 @@ void reconcile_sglang(const config_json& req, const runtime_log& log, json_write
   const sglang_log& s = log.sglang;
   w.key("log").begin_object().field("program", "sglang").field("lines", log.lines_read).field("tp", s.tp).field("dp", s.dp)
       .field("mem_fraction_static", s.mem_fraction_static).field("context_len", s.context_len).field("pool_tokens", s.pool_tokens).end_object();
-  const auto c = req.find("config");
-  if (c == req.end() || !(c->is_string() || c->is_object())) {
-    issues.push_back({"log_needs_config", "config", "An SGLang log does not print the model's layers: give its config.json (config; the CLI's --model ID fetches it).", severity::error});
-    return;
-  }
   log_model m;
-  m.parsed = parse_config(c->is_string() ? c->get<std::string>() : c->dump());
-  m.from = "config";
-  if (!m.parsed.ok()) {
-    for (const issue& i : m.parsed.issues) issues.push_back(i);
-    return;
-  }
+  if (!served_model(req, "An SGLang", m, issues)) return;
   config_json options = config_json::object();
   options["runtime"] = "sglang";
   if (s.tp > 1) options["gpus"] = s.tp;
@@ -327,8 +334,7 @@ void reconcile_sglang(const config_json& req, const runtime_log& log, json_write
   if (s.mem_fraction_static > 0) options["gpu_memory_utilization"] = s.mem_fraction_static;
   if (s.context_len) options["context_tokens"] = s.context_len;
   if (s.kv_cache_dtype.substr(0, 3) == "fp8") options["kv_cache_dtype"] = "fp8";
-  for (auto it = req.begin(); it != req.end(); ++it)
-    if (it.key() != "log" && it.key() != "config") options[it.key()] = it.value();
+  overlay(options, req);
   if (!options.contains("gpu") && !options.contains("gpu_memory_bytes")) {
     issues.push_back({"log_no_gpu", "gpu", "An SGLang log does not print the GPU's memory: name the GPU (gpu) or give its memory (gpu_memory_bytes).", severity::error});
     return;
@@ -355,107 +361,49 @@ void reconcile_sglang(const config_json& req, const runtime_log& log, json_write
   }
   if (s.running_requests) add("running_requests", "requests", static_cast<int64_t>(r.vllm->max_num_seqs), static_cast<int64_t>(s.running_requests));
   if (s.cuda_graph_bytes >= 0) add("cuda_graphs", "bytes", 0, s.cuda_graph_bytes, "captured after the pool, inside what mem_fraction_static keeps back: not counted apart");
-  w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
-  w.key("derived").begin_array().end_array().end_object();
-  w.key("buffers").begin_array();
-  for (const vllm_row& x : rows) {
-    w.begin_object().field("buffer", x.what).field("device", std::string(r.gpus > 1 ? "each GPU" : "GPU 0")).field("unit", x.unit).field("printed_as", std::string());
-    w.field("predicted_bytes", x.predicted).field("measured_bytes", x.measured).field("difference_bytes", x.predicted - x.measured);
-    if (x.measured) w.field("difference_percent", (static_cast<double>(x.predicted) - static_cast<double>(x.measured)) / std::fabs(static_cast<double>(x.measured)) * 100.0);
-    w.field("reason", x.reason).end_object();
-  }
-  w.end_array();
+  write_model(w, m);
+  write_serving_rows(w, rows, r);
 }
 
-}  // namespace
-
-std::string reconcile_json(std::string_view request_json) {
-  json_writer w;
-  std::vector<issue> issues;
-  w.begin_object().field("schema_version", kReportSchemaVersion);
-  const config_json req = request_json.size() > log_limits::text_bytes + request_limits::config_bytes + 65536 ? config_json() : config_json::parse(request_json.begin(), request_json.end(), nullptr, false);
-  auto finish = [&]() {
-    w.key("issues").begin_array();
-    for (const issue& i : issues) w.begin_object().field("code", i.code).field("field", i.field).field("message", i.message).field("level", severity_name(i.level)).end_object();
-    w.end_array().end_object();
-    return w.take();
-  };
-  const auto log_field = req.is_object() ? req.find("log") : req.end();
-  if (!req.is_object() || log_field == req.end() || !log_field->is_string()) {
-    issues.push_back({"bad_request", "log", "Give {\"log\": \"<what llama.cpp printed>\"} and, optionally, the model's config.json as config.", severity::error});
-    return finish();
-  }
-  const runtime_log log = read_runtime_log(log_field->get_ref<const std::string&>());
-  issues.insert(issues.end(), log.issues.begin(), log.issues.end());
-  if (has_error(issues)) return finish();
-  if (log.program == "vllm" && log.vllm.seen) {
-    reconcile_vllm(req, log, w, issues);
-    return finish();
-  }
-  if (log.program == "sglang" && log.sglang.seen) {
-    reconcile_sglang(req, log, w, issues);
-    return finish();
-  }
-  if (log.buffers.empty()) {
-    issues.push_back({"log_no_buffers", "log", "The log prints no buffer sizes (\"... buffer size = N MiB\"): paste it from the model's loading through its context creation.", severity::error});
-    return finish();
-  }
-  if (log.second_model)
-    issues.push_back({"log_second_model", "log", "The log loads a second model (a draft or a reload) after the first one's context: only the first is reconciled.", severity::info});
+// The log's file type (general.file_type, else print_info's words), the request's quantization standing over it.
+std::string file_type_of(const config_json& req, const runtime_log& log, json_writer& w) {
   std::string file_type = log.file_type;
   if (const gguf_value* v = log.metadata.find("general.file_type"); v && v->type <= 11 && v->type != 8 && v->type != 9)
     if (const gguf_file_type* t = find_gguf_file_type(static_cast<uint32_t>(v->integer))) file_type = std::string(t->name);
   write_log(w, log, file_type);
   if (auto q = req.find("quantization"); q != req.end() && q->is_string()) file_type = q->get<std::string>();
-  if (file_type.empty() || !find_gguf_file_type(file_type)) {
-    issues.push_back({"log_file_type_unknown", "log", "The log names no file type this estimate knows (general.file_type or \"file type = ...\"" +
-        (file_type.empty() ? std::string() : ": " + file_type) + "), so the model buffers cannot be predicted: give it as quantization (e.g. Q4_K_M).", severity::error});
-    return finish();
+  return file_type;
+}
+
+// No tensor list in a log: whether the output is tied to the embedding (one tensor fewer) is read from the tensor
+// count the loader printed, when the other choice matches it and this one does not.
+void settle_tying(log_model& m, const runtime_log& log, const estimate_options& o, estimate_result& r, std::vector<issue>& issues) {
+  if (m.from == "config" || !r.gguf || !log.n_tensors || r.gguf->n_tensors == log.n_tensors) return;
+  model_spec other = m.parsed.spec;
+  other.tie_word_embeddings = !other.tie_word_embeddings;
+  estimate_result flipped = estimate(other, o);
+  if (flipped.gguf && flipped.gguf->n_tensors == log.n_tensors) {
+    m.parsed.spec = std::move(other), r = std::move(flipped);
+    m.derived.push_back(std::string(m.parsed.spec.tie_word_embeddings ? "an output tied to the embedding" : "an output of its own") + " from the loader's tensor count (" +
+                        text_of(log.n_tensors) + ")");
+    return;
   }
-  log_model m = model_of(req, log, issues);
-  if (!m.parsed.ok()) {
-    for (const issue& i : m.parsed.issues) issues.push_back(i);
-    return finish();
-  }
-  // What the log does not print (an excerpt's missing lines, the file type) the request may give: its options
-  // stand over the log's.
-  config_json options = options_of(log, file_type, m.derived);
-  for (auto it = req.begin(); it != req.end(); ++it)
-    if (it.key() != "log" && it.key() != "config") options[it.key()] = it.value();
-  request_options ro;
-  read_options(options, ro, issues, false, false);
-  if (has_error(issues)) return finish();
-  estimate_result r = estimate(m.parsed.spec, ro.estimate);
-  // No tensor list in a log: whether the output is tied to the embedding (one tensor fewer) is read from the
-  // tensor count the loader printed, when the other choice matches it and this one does not.
-  if (m.from != "config" && r.gguf && log.n_tensors && r.gguf->n_tensors != log.n_tensors) {
-    model_spec other = m.parsed.spec;
-    other.tie_word_embeddings = !other.tie_word_embeddings;
-    estimate_result flipped = estimate(other, ro.estimate);
-    if (flipped.gguf && flipped.gguf->n_tensors == log.n_tensors) {
-      m.parsed.spec = std::move(other), r = std::move(flipped);
-      m.derived.push_back(std::string(m.parsed.spec.tie_word_embeddings ? "an output tied to the embedding" : "an output of its own") + " from the loader's tensor count (" +
-                          text_of(log.n_tensors) + ")");
-    } else {
-      issues.push_back({"log_layout_unsure", "config", "The loader counted " + text_of(log.n_tensors) + " tensors; the layout read from the log's " +
-          (log.metadata_lines ? "metadata" : "print_info lines") + " has " + text_of(r.gguf->n_tensors) + " (" + text_of(flipped.gguf ? flipped.gguf->n_tensors : 0) +
-          " with the output " + (other.tie_word_embeddings ? "tied" : "untied") + "), so its model buffer may be off by a tensor (the output matrix, Llama 3's rope_freqs). "
-          "Give the model's config.json for the exact layout.", severity::warning});
-    }
-  }
-  for (const issue& i : r.issues)  // (the CUDA context is said below, where the log has a GPU)
-    if (i.code != "cuda_context_not_counted") issues.push_back(i);
-  w.key("model").begin_object().field("from", m.from).field("family", m.parsed.spec.family).field("layers", static_cast<uint64_t>(m.parsed.spec.layers.size()));
-  w.key("derived").begin_array();
-  for (const auto& d : m.derived) w.value(d);
-  w.end_array().end_object();
-  if (!r.ok()) return finish();
-  // The settings the estimate ran with: the log's, and the request's over them.
+  issues.push_back({"log_layout_unsure", "config", "The loader counted " + text_of(log.n_tensors) + " tensors; the layout read from the log's " +
+      (log.metadata_lines ? "metadata" : "print_info lines") + " has " + text_of(r.gguf->n_tensors) + " (" + text_of(flipped.gguf ? flipped.gguf->n_tensors : 0) +
+      " with the output " + (other.tie_word_embeddings ? "tied" : "untied") + "), so its model buffer may be off by a tensor (the output matrix, Llama 3's rope_freqs). "
+      "Give the model's config.json for the exact layout.", severity::warning});
+}
+
+void write_llama_settings(json_writer& w, const estimate_result& r, const estimate_options& o, const std::string& file_type) {
   w.key("settings").begin_object().field("runtime", "llama.cpp").field("quantization", r.format ? std::string(r.format->name) : file_type)
-      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("sequences", ro.estimate.batch_size).field("kv_unified", ro.estimate.kv_unified)
+      .field("n_ctx", r.n_ctx).field("n_ctx_seq", r.n_ctx_seq).field("sequences", o.batch_size).field("kv_unified", o.kv_unified)
       .field("ubatch", r.n_ubatch).field("n_batch", r.n_batch).field("flash_attention", r.flash_attention)
       .field("type_k", r.kv_k ? std::string(r.kv_k->name) : std::string()).field("type_v", r.kv_v ? std::string(r.kv_v->name) : std::string())
       .field("gpu_layers", r.gpu_layers).field("gpus", r.gpus).end_object();
+}
+
+// The rows: every printed buffer beside the estimate's, by kind and device, their total, and the CUDA context.
+void write_llama_rows(json_writer& w, const runtime_log& log, const estimate_result& r, std::vector<issue>& issues) {
   std::vector<row> rows;
   measure(rows, log);
   predict(rows, r);
@@ -467,17 +415,81 @@ std::string reconcile_json(std::string_view request_json) {
   explain(rows, log, r);
   write_rows(w, rows);
   uint64_t predicted = 0, measured = 0;
-  for (const row& x : rows)
+  bool gpu = false;
+  for (const row& x : rows) {
     if (x.has_predicted && x.has_measured) predicted += x.predicted, measured += x.measured;
+    gpu = gpu || x.gpu >= 0;
+  }
   w.key("total").begin_object().field("predicted_bytes", predicted).field("measured_bytes", measured);
   if (measured) w.field("difference_percent", (static_cast<double>(predicted) - static_cast<double>(measured)) / static_cast<double>(measured) * 100.0);
   w.end_object();
-  bool gpu = false;
-  for (const row& x : rows) gpu = gpu || x.gpu >= 0;
   if (gpu)
     issues.push_back({"cuda_context_not_in_buffers", "log", "Each GPU also holds the backend's own context (CUDA: about 300 to 500 MiB), which no buffer line prints: "
         "nvidia-smi shows it on top of these buffers.", severity::info});
-  return finish();
+}
+
+// llama.cpp and the programs on it: the estimate re-run with the log's settings, from the config given or the log's
+// own metadata.
+void reconcile_llama(const config_json& req, const runtime_log& log, json_writer& w, std::vector<issue>& issues) {
+  if (log.buffers.empty()) {
+    issues.push_back({"log_no_buffers", "log", "The log prints no buffer sizes (\"... buffer size = N MiB\"): paste it from the model's loading through its context creation.", severity::error});
+    return;
+  }
+  if (log.second_model)
+    issues.push_back({"log_second_model", "log", "The log loads a second model (a draft or a reload) after the first one's context: only the first is reconciled.", severity::info});
+  const std::string file_type = file_type_of(req, log, w);
+  if (file_type.empty() || !find_gguf_file_type(file_type)) {
+    issues.push_back({"log_file_type_unknown", "log", "The log names no file type this estimate knows (general.file_type or \"file type = ...\"" +
+        (file_type.empty() ? std::string() : ": " + file_type) + "), so the model buffers cannot be predicted: give it as quantization (e.g. Q4_K_M).", severity::error});
+    return;
+  }
+  log_model m = model_of(req, log, issues);
+  if (!m.parsed.ok()) {
+    issues.insert(issues.end(), m.parsed.issues.begin(), m.parsed.issues.end());
+    return;
+  }
+  config_json options = options_of(log, file_type, m.derived);
+  overlay(options, req);
+  request_options ro;
+  read_options(options, ro, issues, false, false);
+  if (has_error(issues)) return;
+  estimate_result r = estimate(m.parsed.spec, ro.estimate);
+  settle_tying(m, log, ro.estimate, r, issues);
+  for (const issue& i : r.issues)  // (the CUDA context is said with the rows, where the log has a GPU)
+    if (i.code != "cuda_context_not_counted") issues.push_back(i);
+  write_model(w, m);
+  if (!r.ok()) return;
+  write_llama_settings(w, r, ro.estimate, file_type);
+  write_llama_rows(w, log, r, issues);
+}
+
+}  // namespace
+
+std::string reconcile_json(std::string_view request_json) {
+  json_writer w;
+  std::vector<issue> issues;
+  w.begin_object().field("schema_version", kReportSchemaVersion);
+  const config_json req = request_json.size() > log_limits::text_bytes + request_limits::config_bytes + 65536 ? config_json() : config_json::parse(request_json.begin(), request_json.end(), nullptr, false);
+  const auto log_field = req.is_object() ? req.find("log") : req.end();
+  if (!req.is_object() || log_field == req.end() || !log_field->is_string()) {
+    issues.push_back({"bad_request", "log", "Give {\"log\": \"<what llama.cpp printed>\"} and, optionally, the model's config.json as config.", severity::error});
+  } else {
+    const runtime_log log = read_runtime_log(log_field->get_ref<const std::string&>());
+    issues.insert(issues.end(), log.issues.begin(), log.issues.end());
+    if (has_error(issues)) {
+      // (the log could not be read: said above)
+    } else if (log.program == "vllm" && log.vllm.seen) {
+      reconcile_vllm(req, log, w, issues);
+    } else if (log.program == "sglang" && log.sglang.seen) {
+      reconcile_sglang(req, log, w, issues);
+    } else {
+      reconcile_llama(req, log, w, issues);
+    }
+  }
+  w.key("issues").begin_array();
+  for (const issue& i : issues) w.begin_object().field("code", i.code).field("field", i.field).field("message", i.message).field("level", severity_name(i.level)).end_object();
+  w.end_array().end_object();
+  return w.take();
 }
 
 }  // namespace neuroshrink
