@@ -11,6 +11,7 @@ const CLI_FLAGS = {
   'draft-file': { type: 'string' },
   json: { type: 'boolean' },
   compare: { type: 'boolean' },
+  version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -27,6 +28,7 @@ const CLI_USAGE = {
   output: `  --json                        print the full report as JSON on stdout (progress and warnings go to stderr)
   --compare                     also print what other tools say for the same setting (the rule of thumb, accelerate's
                                 estimate-memory), each with its formula and what it leaves out
+  --version                     the version (package.json's)
   -h, --help                    this text`,
 };
 
@@ -226,6 +228,7 @@ function parseCommandLine(argv, options, { needModel = true } = {}) {
     throw usageError(usageMessage(err));
   }
   if (values.help) return { help: true };
+  if (values.version) return { version: true };
   const given = options.map((o) => ({ o, flags: flagsOf(o).filter((f) => values[f.slice(2)] !== undefined) })).filter((g) => g.flags.length);
   for (const { flags } of given) if (flags.length > 1) throw usageError(`${flags[1]} and ${flags[0]} mean the same; give one.`);
   const parsed = { file: values.file, draftFile: values['draft-file'], json: values.json ?? false, compare: values.compare ?? false, request: {} };
@@ -786,6 +789,10 @@ async function main(argv) {
   const args = parseCommandLine(argv, options);
   if (args.help) {
     process.stdout.write(usageText(options));
+    return;
+  }
+  if (args.version) {  // the one place the version is written: package.json
+    process.stdout.write(`${JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
     return;
   }
   if (args.file) fileKind(args.file);  // a usage error before anything is read

@@ -616,3 +616,10 @@ test('--compare prints the rule of thumb and accelerate beside the estimate, wit
   assert.match(r.stdout, /\nBeside other tools \(same model and setting\):\n {2}this estimate: \d+\.\d\d GiB\n {2}rule of thumb \(inference\): \d+\.\d\d GiB \([+-]\d+\.\d %\), 6738415616 parameters x 16 bits \/ 8 x 1\.2\n {4}leaves out a fixed 20 % for the KV cache/);
   assert.match(r.stdout, /\n {2}accelerate estimate-memory \(inference\): 12\.55 GiB/);
 });
+
+test('--version prints the version package.json holds, and nothing else', async () => {
+  const r = await run(['--version']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`);
+  assert.equal(r.stderr, '');
+});

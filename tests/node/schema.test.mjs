@@ -15,7 +15,7 @@ const NATIVE = process.env.NEURO_SHRINK_NATIVE ?? new URL('../../build/native/ne
 const CONFIG = fs.readFileSync(new URL('../fixtures/configs/meta-llama__Llama-2-7b-hf.json', import.meta.url), 'utf8');
 const MTP_CONFIG = fs.readFileSync(new URL('../fixtures/configs/XiaomiMiMo__MiMo-7B-Base.json', import.meta.url), 'utf8');
 // The CLI's own flags, which are not request options.
-const CLI_ONLY = ['--file', '--json', '--compare', '--help'];
+const CLI_ONLY = ['--file', '--json', '--compare', '--version', '--help'];
 
 const flagsOf = (o) => (o.flag ? [o.flag, ...o.aliases.filter((a) => a.startsWith('--'))] : []);
 const jsonNamesOf = (o) => [o.name.split('.').at(-1), ...o.aliases.filter((a) => !a.startsWith('--'))];
