@@ -733,7 +733,7 @@ async function reconcileMain(argv, { estimator, hub, limits, options }) {
     process.stdout.write('Usage: neuro-shrink reconcile LOGFILE [--config FILE | --model ID] [options]\n\nHolds what llama.cpp printed (llama-server, llama-cli, Ollama, LM Studio) against the estimate with the same settings.\n');
     return;
   }
-  const request = { ...args.request, log: await readLogFile(logPath, limits.log_bytes ?? 8 << 20) };
+  const request = { ...args.request, log: await readLogFile(logPath, limits.log_bytes) };
   if (args.config) request.config = await readConfigFile(args.config, limits.config_bytes);
   else if (args.model) request.config = (await fetchFromHub(hub, args.model.split(':')[0], limits)).config;
   const reply = await estimator.reconcile(request);

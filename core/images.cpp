@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -85,6 +86,21 @@ image_tokens llava(const model_spec& s) {
   return t;
 }
 
+// select_best_resolution (transformers image_processing_utils.py; llama.cpp clip.cpp the same): of the candidate
+// canvases (width, height), the one that keeps most of the image scaled into it, then wastes least. Its index.
+size_t select_best_resolution(uint64_t W, uint64_t H, const std::vector<std::pair<uint64_t, uint64_t>>& canvases) {
+  double best_effective = -1, best_waste = 0;
+  size_t best = 0;
+  const double area = static_cast<double>(W) * static_cast<double>(H);
+  for (size_t k = 0; k < canvases.size(); ++k) {
+    const double cw = static_cast<double>(canvases[k].first), ch = static_cast<double>(canvases[k].second);
+    const double scale = std::min(cw / static_cast<double>(W), ch / static_cast<double>(H));
+    const double effective = std::min(std::floor(static_cast<double>(W) * scale) * std::floor(static_cast<double>(H) * scale), area), waste = cw * ch - effective;
+    if (effective > best_effective || (effective == best_effective && waste < best_waste)) best_effective = effective, best_waste = waste, best = k;
+  }
+  return best;
+}
+
 // LLaVA-NeXT "anyres" (transformers processing_llava_next.py _get_number_of_features; vLLM llava_next.py the
 // same): the pinpoint canvas by select_best_resolution (most of the image kept, then least waste), its tiles'
 // patch grid with the padding rows or columns dropped (_get_unpadded_features), a newline token per row, plus
@@ -97,15 +113,9 @@ image_tokens llava_next(const model_spec& s, uint64_t W, uint64_t H, bool llama_
                          : "this llava_next config has no usable image_grid_pinpoints: its image tokens are unknown";
     return t;
   }
-  double best_effective = -1, best_waste = 0;
-  uint64_t ch = tile, cw = tile;
-  for (uint64_t k = 0; k < pins; ++k) {
-    const uint64_t h = s.dim("image_pinpoint_h" + text_of(k)), w = s.dim("image_pinpoint_w" + text_of(k));
-    const double scale = std::min(static_cast<double>(w) / static_cast<double>(W), static_cast<double>(h) / static_cast<double>(H));
-    const double effective = std::min(std::floor(static_cast<double>(W) * scale) * std::floor(static_cast<double>(H) * scale), static_cast<double>(W) * static_cast<double>(H));
-    const double waste = static_cast<double>(w) * static_cast<double>(h) - effective;
-    if (effective > best_effective || (effective == best_effective && waste < best_waste)) best_effective = effective, best_waste = waste, ch = h, cw = w;
-  }
+  std::vector<std::pair<uint64_t, uint64_t>> canvases;  // (width, height); the config lists [height, width]
+  for (uint64_t k = 0; k < pins; ++k) canvases.emplace_back(s.dim("image_pinpoint_w" + text_of(k)), s.dim("image_pinpoint_h" + text_of(k)));
+  const auto [cw, ch] = canvases[select_best_resolution(W, H, canvases)];
   const uint64_t side = tile / patch;
   uint64_t rows = side * (ch / tile), cols = side * (cw / tile);
   // (Python: int(round(x, 7)); the aspect test compares W / H with cols / rows)
@@ -177,13 +187,9 @@ image_tokens internvl(const model_spec& s, uint64_t W, uint64_t H, bool llama_cp
       else if (diff == best && area > 0.5 * static_cast<double>(tile * tile * c * r)) cols = c, rows = r;
     }
   } else {
-    double best_effective = -1, best_waste = 0;
-    for (const auto& [c, r] : grids) {
-      const double cw = static_cast<double>(c * tile), ch = static_cast<double>(r * tile);
-      const double scale = std::min(cw / static_cast<double>(W), ch / static_cast<double>(H));
-      const double effective = std::min(std::floor(static_cast<double>(W) * scale) * std::floor(static_cast<double>(H) * scale), area), waste = cw * ch - effective;
-      if (effective > best_effective || (effective == best_effective && waste < best_waste)) best_effective = effective, best_waste = waste, cols = c, rows = r;
-    }
+    std::vector<std::pair<uint64_t, uint64_t>> canvases;
+    for (const auto& [c, r] : grids) canvases.emplace_back(c * tile, r * tile);
+    std::tie(cols, rows) = grids[select_best_resolution(W, H, canvases)];
   }
   const uint64_t tiles = cols * rows + (cols * rows > 1 && s.dim("image_thumbnail") ? 1 : 0);
   const uint64_t side = tile / patch / fold;

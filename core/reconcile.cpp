@@ -149,7 +149,7 @@ void measure(std::vector<row>& rows, const runtime_log& log) {
 }
 
 // The known reasons a buffer differs (each from a measured case: tests/fixtures/SOURCES.md and FIDELITY.md).
-void explain(std::vector<row>& rows, const runtime_log& log, const estimate_result& r) {
+void explain(std::vector<row>& rows, const estimate_result& r) {
   for (row& x : rows) {
     if (!x.has_measured) x.reason = "not in the log (cut from the paste, or this llama.cpp prints no such buffer)";
     else if (!x.has_predicted) x.reason = "the estimate places no " + x.kind + " buffer here";
@@ -163,7 +163,6 @@ void explain(std::vector<row>& rows, const runtime_log& log, const estimate_resu
     else if (x.kind == "compute" && r.flash_attention && x.predicted < x.measured)
       x.reason = "the flash-attention graph's peak is modelled low for some architectures (#18)";
   }
-  (void)log;
 }
 
 void write_rows(json_writer& w, const std::vector<row>& rows) {
@@ -412,7 +411,7 @@ void write_llama_rows(json_writer& w, const runtime_log& log, const estimate_res
     auto rank = [&](const row& x) { return std::find(std::begin(order), std::end(order), x.kind) - std::begin(order); };
     return rank(a) != rank(b) ? rank(a) < rank(b) : a.gpu < b.gpu;
   });
-  explain(rows, log, r);
+  explain(rows, r);
   write_rows(w, rows);
   uint64_t predicted = 0, measured = 0;
   bool gpu = false;

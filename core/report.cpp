@@ -27,6 +27,7 @@ namespace neuroshrink { struct gguf_model; }
 #include "others.h"
 #endif
 #include "request_limits.h"
+#include "runtime_log.h"
 #include "runtimes/profile.h"
 #include "solver.h"
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
@@ -933,6 +934,7 @@ std::string catalogue_json() {
       .field("request_bytes", request_limits::request_bytes)
       .field("json_depth", request_limits::json_depth)
       .field("header_json_bytes", request_limits::header_json_bytes)
+      .field("log_bytes", log_limits::text_bytes)
       .end_object();
   // Every request option: its JSON name, CLI flag, URL parameter, aliases, type, bounds, default and values.
   w.key("options");

@@ -37,6 +37,14 @@ const json* row(const json& reply, const std::string& buffer, const std::string&
   return nullptr;
 }
 
+// A published log's entry through the reconciliation, with what its excerpt does not print ("reconcile").
+json reconciled_entry(const json& e) {
+  json req = e["reconcile"]["options"];
+  req["log"] = e["log"];
+  req["config"] = e["reconcile"]["config"];
+  return json::parse(reconcile_json(req.dump()));
+}
+
 }  // namespace
 
 TEST_CASE("the log reader: settings, cache types, offload and every buffer of a published ollama runner log", "[reconcile]") {
@@ -100,10 +108,7 @@ TEST_CASE("reconcile: a published CUDA log with its config, and the settings an 
   const json logs = load(std::string(FIXTURES_DIR) + "/published/llamacpp-logs.json");
   for (const auto& e : logs["entries"]) {
     if (!e.contains("reconcile")) continue;
-    json req = e["reconcile"]["options"];
-    req["log"] = e["log"];
-    req["config"] = e["reconcile"]["config"];
-    const json reply = json::parse(reconcile_json(req.dump()));
+    const json reply = reconciled_entry(e);
     INFO(e["id"].get<std::string>());
     for (const auto& i : reply["issues"]) CHECK(i["level"] != "error");
     REQUIRE(reply.contains("buffers"));
@@ -111,10 +116,7 @@ TEST_CASE("reconcile: a published CUDA log with its config, and the settings an 
       if (b["buffer"] == "kv" && !b["measured_bytes"].is_null()) CHECK(std::llabs(b["difference_bytes"].get<long long>()) <= 5243);  // KV exact
   }
   // ollama#8310 in detail: its old build shared one cache among the 4 sequences (no kv_unified line)
-  json req = logs["entries"][0]["reconcile"]["options"];
-  req["log"] = logs["entries"][0]["log"];
-  req["config"] = logs["entries"][0]["reconcile"]["config"];
-  const json reply = json::parse(reconcile_json(req.dump()));
+  const json reply = reconciled_entry(logs["entries"][0]);
   REQUIRE(row(reply, "compute", "GPU 0"));
   CHECK(std::fabs(row(reply, "compute", "GPU 0")->at("difference_percent").get<double>()) < 5);
   CHECK(std::fabs(row(reply, "compute", "host")->at("difference_percent").get<double>()) < 0.1);
@@ -159,10 +161,7 @@ TEST_CASE("reconcile: published vLLM logs, V0 and V1, per GPU: weights, activati
   int reconciled = 0;
   for (const auto& e : logs["entries"]) {
     if (!e.contains("reconcile")) continue;
-    json req = e["reconcile"]["options"];
-    req["log"] = e["log"];
-    req["config"] = e["reconcile"]["config"];
-    const json reply = json::parse(reconcile_json(req.dump()));
+    const json reply = reconciled_entry(e);
     INFO(e["id"].get<std::string>() << " " << reply.dump());
     for (const auto& i : reply["issues"]) CHECK(i["level"] != "error");
     CHECK(reply["log"]["program"] == "vllm");
@@ -172,13 +171,11 @@ TEST_CASE("reconcile: published vLLM logs, V0 and V1, per GPU: weights, activati
   CHECK(reconciled == 4);
   // vllm#10511 (TP1): the KV pool within vLLM's 5 % target; vllm#15815 (V0, TP2): V0's profile batch of
   // max(max_model_len, 2048) tokens
-  json req = logs["entries"][0]["reconcile"]["options"];
-  req["log"] = logs["entries"][0]["log"];
-  req["config"] = logs["entries"][0]["reconcile"]["config"];
-  const json tp1 = json::parse(reconcile_json(req.dump()));
+  const json tp1 = reconciled_entry(logs["entries"][0]);
+  const json config = logs["entries"][0]["reconcile"]["config"];
   CHECK(std::fabs(row(tp1, "kv_cache", "GPU 0")->at("difference_percent").get<double>()) < 5);
   // no GPU memory printed and none named: said, not guessed
-  const json bare = json::parse(reconcile_json(json{{"log", "INFO gpu_worker.py:462] Available KV cache memory: 6.37 GiB"}, {"config", req["config"]}}.dump()));
+  const json bare = json::parse(reconcile_json(json{{"log", "INFO gpu_worker.py:462] Available KV cache memory: 6.37 GiB"}, {"config", config}}.dump()));
   bool said = false;
   for (const auto& i : bare["issues"]) said = said || i["code"] == "log_no_gpu";
   CHECK(said);

@@ -595,7 +595,10 @@ void add_projector(plan& p) {
 // read by GET_ROWS, never. A GPU build repacks nothing: with mmap its CPU layers fall from the pinned host buffer
 // type to the plain CPU one (llama-model-loader.cpp), which CPU_REPACK follows in the list. Checked: the CPU
 // builds of tests/fixtures/llamacpp/measurements.json, CPU_REPACK exact.
-bool repacked_on_x86(uint32_t ggml_type) { return ggml_type == 2 || ggml_type == 12 || ggml_type == 20 || ggml_type == 39; }
+bool repacked_on_x86(uint32_t ggml_type) {
+  constexpr uint32_t kRepacked[] = {2, 12, 20, 39};  // ggml.h enum ggml_type: Q4_0, Q4_K, IQ4_NL, MXFP4
+  return std::find(std::begin(kRepacked), std::end(kRepacked), ggml_type) != std::end(kRepacked);
+}
 
 void add_cpu_repack(plan& p) {
   estimate_result& r = p.r;

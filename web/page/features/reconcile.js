@@ -3,11 +3,9 @@
 // config.json; without one, the log's GGUF metadata does) and every buffer per device is shown predicted vs
 // printed, with the reason where one is known. The log is read here and never leaves the browser; it reaches the
 // page as text only (textContent), never as HTML.
-import { reconcile } from '../../shared/estimator.js';
+import { catalogue, reconcile } from '../../shared/estimator.js';
 import { formatBytes } from '../../shared/format.js';
 import { $, el } from '../render.js';
-
-const MAX_LOG_BYTES = 8 << 20;  // core/runtime_log.h log_limits::text_bytes
 
 function cell(row, text, className) {
   row.append(el('td', text, className));
@@ -103,8 +101,9 @@ export function attach(store) {
     const file = e.dataTransfer?.files?.[0];
     if (!file) return;
     e.preventDefault();
-    if (file.size > MAX_LOG_BYTES) {
-      out.replaceChildren(el('p', `${file.name} is ${formatBytes(file.size, store.state.unit)}; at most ${formatBytes(MAX_LOG_BYTES, store.state.unit)} of a log are read. Give the part from the model's loading to its first request.`, 'error'));
+    const cap = (await catalogue()).limits.log_bytes;  // the core's (core/runtime_log.h log_limits)
+    if (file.size > cap) {
+      out.replaceChildren(el('p', `${file.name} is ${formatBytes(file.size, store.state.unit)}; at most ${formatBytes(cap, store.state.unit)} of a log are read. Give the part from the model's loading to its first request.`, 'error'));
       return;
     }
     area.value = await file.text();
