@@ -101,6 +101,8 @@ struct estimate_options {
   training_options training;
   uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
   uint64_t host_memory_bytes = 0;  // system RAM the host can give the runtime; 0 = not given (the fit is the GPU's alone)
+  bool kq_mask_f32 = false;        // llama.cpp before PR #23764 (May 2026) reserved the KQ mask in f32 under flash
+                                   // attention too: set by the reconciliation of a log that old, never by a request
   bool explain = true;             // write the formula texts (estimate_result::formulas); the solvers and the
                                    // what-fits table need only the numbers
 };

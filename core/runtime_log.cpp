@@ -433,6 +433,8 @@ runtime_log read_runtime_log(std::string_view text) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++log.lines_read;
     if (line.size() > log_limits::line_bytes) continue;
+    for (std::string_view old : {"llama_new_context_with_model:", "llama_kv_cache_init:", "llm_load_"})
+      log.old_names = log.old_names || line.find(old) != std::string_view::npos;
     if (line.find("loaded meta data with ") != std::string_view::npos) {
       if (loaded && in_context) {  // a second model (a draft, a reload): its lines would mix with the first's
         log.second_model = true;

@@ -70,6 +70,10 @@ struct runtime_log {
   vllm_log vllm;
   sglang_log sglang;
   uint64_t lines_read = 0;
+  // Printed by a llama.cpp old enough to name its functions llama_new_context_with_model, llama_kv_cache_init or
+  // llm_load_* (renamed in spring 2025): it reserved the KQ mask in f32 under flash attention too (PR #23764, May
+  // 2026, made it f16). A newer log cannot say which side of that change it is on.
+  bool old_names = false;
   bool second_model = false;      // a second load (a draft model, a reload): only the first is read
   std::vector<issue> issues;
 };

@@ -391,49 +391,95 @@ checked_u64 ffn_phase(const plan& p) {
   return phase;
 }
 
-checked_u64 compute_phase(const plan& p) {
+// The KQ mask, one n_kv x ubatch input: f16 with flash attention, else f32 (src/llama-graph.cpp
+// build_attn_inp_kq_mask). llama.cpp before PR #23764 (May 2026) reserved it in f32 either way and cast it.
+uint64_t kq_mask_bytes(const plan& p, bool as_reserved) {
+  const bool f16 = p.r.flash_attention && !(as_reserved && p.o.kq_mask_f32);
+  return p.r.n_ubatch * p.kv_cells_max * (f16 ? 2 : 4);
+}
+
+// The graph's peak on one device: the largest of the logits phase (where the output layer runs), the attention
+// phase without flash attention, and the FFN phase. The attention and FFN phases hold the mask, the logits phase not.
+struct compute_peak {
+  checked_u64 bytes;
+  bool holds_mask = false;
+};
+
+compute_peak compute_phase(const plan& p, bool with_logits = true) {
   const estimate_result& r = p.r;
   const model_spec& s = p.s;
   const uint64_t ub = r.n_ubatch, h = s.hidden_size, V = s.vocab_size;
   const uint64_t heads = s.num_attention_heads, kvdim = s.num_key_value_heads * s.head_dim;
-  const checked_u64 logits_phase = checked_u64::product({4, ub, V + 2 * h});
+  const checked_u64 logits_phase = with_logits ? checked_u64::product({4, ub, V + 2 * h}) : checked_u64{};
   checked_u64 attn_phase = checked_u64::product({p.kv_cells_max, heads + 1});
   attn_phase.add(5 * h + 2 * kvdim).mul(4).mul(ub);
   if (r.flash_attention) attn_phase = {};
   const checked_u64 ffn = ffn_phase(p);
-  checked_u64 out = logits_phase;
+  compute_peak out{logits_phase, false};
   for (const checked_u64& x : {attn_phase, ffn})
-    if (x.value > out.value) out = x;
-  out.overflow = logits_phase.overflow || attn_phase.overflow || ffn.overflow;
+    if (x.value > out.bytes.value) out = {x, true};
+  out.bytes.overflow = logits_phase.overflow || attn_phase.overflow || ffn.overflow;
   return out;
 }
 
-// Over several GPUs each one that holds layers reserves its own compute buffer, taken here as the same worst case
-// on each: llama.cpp #11200's two RTX 3090 Ti with pipeline parallelism (n_copies = 4) logged 233 and 237.5 MiB
-// where this gives 158.5, an under-estimate printed by tests/llamacpp_published_test.cpp.
+// Pipeline parallelism (src/llama-context.cpp): on when several GPUs hold every layer and the output by layer
+// split, the KV offloaded and no tensor overridden. The scheduler then keeps GGML_SCHED_MAX_COPIES (4) copies of
+// every graph input and of every input a device takes from another (ggml-backend.cpp split_graph, flagged output so
+// never freed): the mask and the token inputs on the host, the mask, positions and hidden state on each GPU.
+constexpr uint64_t kSchedCopies = 4;  // ggml/src/ggml-backend.cpp GGML_SCHED_MAX_COPIES
+
+bool pipeline_parallel(const plan& p, const std::vector<device_load>& gpu) {
+  size_t holding = 0;
+  for (const device_load& d : gpu) holding += d.layers || d.output;
+  return holding > 1 && p.r.gpu_layers > p.n_layer && p.o.split_mode != "row" && p.o.split_mode != "none" && !p.o.n_cpu_moe &&
+         p.o.override_tensor.empty();
+}
+
+// One GPU's compute buffer: its peak; with pipeline parallelism the four copies of its inputs on top (the first
+// GPU takes the mask as reserved, f32 before PR #23764, and casts it; later ones take the f16 cast from it).
+checked_u64 gpu_compute(const plan& p, bool logits, bool pipeline, bool first) {
+  const compute_peak peak = compute_phase(p, logits);
+  if (!pipeline) return peak.bytes;
+  const uint64_t hidden = 4 * p.r.n_ubatch * p.s.hidden_size, held = hidden + (peak.holds_mask ? kq_mask_bytes(p, false) : 0);
+  const uint64_t positions = 4 * p.r.n_ubatch * (logits ? 2 : 1);  // inp_pos; where the output runs, inp_out_ids
+  checked_u64 bytes = checked_u64::product({kSchedCopies, kq_mask_bytes(p, first) + hidden + positions});
+  bytes.add(peak.bytes.value - std::min(peak.bytes.value, held));
+  bytes.overflow = bytes.overflow || peak.bytes.overflow;
+  return bytes;
+}
+
+// Each GPU that holds layers reserves its own compute buffer; the logits phase only where the output layer runs.
+// Checked on llama.cpp #11200 (two RTX 3090 Ti, pipeline parallelism): host and GPU 1 exact, GPU 0 +4.7 %.
 void add_compute_buffers(plan& p, const std::vector<device_load>& gpu, bool experts_host) {
   estimate_result& r = p.r;
   const model_spec& s = p.s;
   const uint64_t ub = r.n_ubatch, h = s.hidden_size;
   const bool any_gpu = r.gpu_layers > 0;
-  const checked_u64 phase = compute_phase(p);
   if (!any_gpu || gpu.size() <= 1) {
+    const checked_u64 phase = compute_phase(p).bytes;
     p.activations.add(phase);
     add_component(r, any_gpu ? "compute_buffer_gpu" : "compute_buffer_host", any_gpu ? "Compute buffer, GPU" : "Compute buffer, host", "activations", phase.value, !any_gpu, true);
   } else {
+    const bool pipeline = pipeline_parallel(p, gpu), output_on_gpu = std::any_of(gpu.begin(), gpu.end(), [](const device_load& d) { return d.output; });
+    bool first = true;
     for (size_t g = 0; g < gpu.size(); ++g) {
       if (!gpu[g].layers && !gpu[g].output) continue;
-      p.activations.add(phase);
-      add_component(r, "compute_buffer_gpu", gpu_label(p, "Compute buffer", g, gpu.size(), gpu[g], 0), "activations", phase.value, false);
+      const checked_u64 bytes = gpu_compute(p, gpu[g].output || !output_on_gpu, pipeline, first);
+      first = false;
+      p.activations.add(bytes);
+      add_component(r, "compute_buffer_gpu", gpu_label(p, "Compute buffer", g, gpu.size(), gpu[g], 0), "activations", bytes.value, false);
       r.components.back().device = static_cast<int32_t>(g);
     }
+    if (pipeline) r.issues.push_back({"pipeline_parallel_copies", "gpus", "llama.cpp runs these GPUs as a pipeline: its scheduler keeps 4 copies of each graph input (the KQ mask, the hidden state) on every GPU and the host, counted in their compute buffers.", severity::info});
   }
   if (any_gpu) {
     // The host-side part of the graph: the token_embd lookup (f32 ub x n_embd) and the graph inputs, the KQ mask
-    // of n_kv x ub (f16 with flash attention, else f32) above all: CUDA_Host compute buffer. Published: 22.01 MiB
-    // for ub 512, n_embd 3072 and 8192 cells without flash attention (ollama#8310: 6 + 16), 12.01 MiB for n_embd
-    // 2048 and 4096 cells (LLamaSharp#1099: 4 + 8). (An iSWA model's second, sliding mask is not counted.)
-    const uint64_t host_compute = 4 * ub * h + ub * p.kv_cells_max * (r.flash_attention ? 2 : 4);
+    // above all: CUDA_Host compute buffer. Published: 22.01 MiB for ub 512, n_embd 3072 and 8192 cells without
+    // flash attention (ollama#8310: 6 + 16), 12.01 MiB for n_embd 2048 and 4096 cells (LLamaSharp#1099: 4 + 8);
+    // with pipeline parallelism 4 copies of the inputs: 133.01 MiB on llama.cpp#11200 (4 x 32 + 5). (An iSWA
+    // model's second, sliding mask is not counted.)
+    const uint64_t copies = gpu.size() > 1 && pipeline_parallel(p, gpu) ? kSchedCopies : 1;
+    const uint64_t host_compute = 4 * ub * h + copies * (kq_mask_bytes(p, true) + (copies > 1 ? 8 * ub : 0));
     p.activations.add(host_compute);
     add_component(r, "compute_buffer_host", "Compute buffer, host (CUDA_Host: embeddings lookup and the KQ mask)", "activations", host_compute, true);
   }
