@@ -5,7 +5,7 @@ import fs from 'node:fs';
 
 import * as api from '../dist/shared/api.js';
 
-export { EstimateError } from '../dist/shared/api.js';
+export { EstimateError, HubError } from '../dist/shared/api.js';
 
 let options;
 const wasm = () => (options ??= { wasmBinary: fs.readFileSync(new URL('../dist/neuro-shrink-core.wasm', import.meta.url)) });

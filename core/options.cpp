@@ -718,6 +718,46 @@ std::vector<std::string> option_values_of(const option_info& o) {
   return v;
 }
 
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// Edits from a to b (Levenshtein), for "did you mean"; names are short.
+static size_t edits(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// A key no option (nor alias) has is said, never silently dropped: a warning naming it and the nearest option
+// (the first module leaves this to the full one: the page builds its requests from the schema). "parts" is
+// estimateFile's (a split GGUF's files), read beside the options.
+static void note_unknown_keys(const json& in, std::string_view prefix, std::vector<issue>& issues) {
+  for (auto it = in.begin(); it != in.end(); ++it) {
+    const std::string& k = it.key();
+    if (prefix.empty() && (k == "training" || k == "parts")) continue;
+    std::string_view best;
+    size_t best_edits = 3;
+    bool known = false;
+    for (const auto& o : schema()) {
+      if (o.name.starts_with("training.") != !prefix.empty()) continue;
+      const std::string_view key = prefix.empty() ? o.name : o.name.substr(prefix.size());
+      known = known || key == k || std::any_of(o.aliases.begin(), o.aliases.end(), [&](std::string_view a) { return a == k; });
+      if (const size_t e = edits(k, key); e < best_edits) best_edits = e, best = key;
+    }
+    if (known) continue;
+    issues.push_back({"unknown_option", std::string(prefix) + k, "\"" + std::string(prefix) + k + "\" is no request option, so it was not read" +
+        (best.empty() ? std::string(": catalogue().options lists them.") : "; did you mean \"" + std::string(prefix) + std::string(best) + "\"?"), severity::warning});
+  }
+}
+#endif
+
 void read_options(const json& req, request_options& out, std::vector<issue>& issues, bool read_training, bool read_table) {
   const json* training = nullptr;
   if (read_training)
@@ -725,6 +765,10 @@ void read_options(const json& req, request_options& out, std::vector<issue>& iss
       if (it->is_object()) training = &*it;
       else issues.push_back({"invalid_request", "training", "training must be an object of training settings, not " + shown(*it) + ".", severity::error});
     }
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (req.is_object()) note_unknown_keys(req, "", issues);
+  if (training) note_unknown_keys(*training, "training.", issues);
+#endif
   for (const auto& o : schema()) {
     const bool nested = o.name.starts_with("training.");
     if ((nested && !training) || (o.table_only && !read_table)) continue;

@@ -312,7 +312,7 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
   };
   add("weights", "bytes", component_bytes(r, "weights"), v.weights_bytes);
   add("activations", "bytes", component_bytes(r, "activations"), v.activation_bytes,
-      "the profile run's peak (max_num_batched_tokens through the MLP, the sampler's logits); published logs run 22 to 24 % above it (#18)");
+      "the profile run's peak (max_num_batched_tokens through the MLP, the sampler's logits); published logs run 22 to 24 % above it");
   add("non_torch", "bytes", component_bytes(r, "non_torch"), v.non_torch_bytes, v.tensor_parallel > 1 ? "NCCL's buffers under tensor parallelism are not modelled" : "");
   const std::string graphs = v.cuda_graph_bytes > 0 ? "vLLM 0.21+ took its CUDA graph estimate (" + text_of(static_cast<uint64_t>(v.cuda_graph_bytes)) +
                                                       " bytes) from the pool, which this estimate does not model" : "";

@@ -284,3 +284,32 @@ TEST_CASE("the catalogue hands the schema to the front ends", "[options]") {
   for (const json& o : c["options"])
     if (o["name"] == "quantization") CHECK(o["values"].size() == weight_formats().size() + gguf_file_types().size());
 }
+
+TEST_CASE("a key no option has is said, with the nearest option; every option's own names and aliases are not", "[options]") {
+  std::vector<issue> issues;
+  read(json{{"context_token", 8192}, {"banana", 1}, {"training", {{"metod", "lora"}, {"method", "lora"}}}}, issues);
+  auto unknown = [&](std::string_view field) {
+    return std::find_if(issues.begin(), issues.end(), [&](const issue& i) { return i.code == "unknown_option" && i.field == field; });
+  };
+  REQUIRE(unknown("context_token") != issues.end());
+  CHECK(unknown("context_token")->level == severity::warning);
+  CHECK(contains(unknown("context_token")->message, "did you mean \"context_tokens\""));
+  REQUIRE(unknown("banana") != issues.end());
+  CHECK(contains(unknown("banana")->message, "catalogue().options"));
+  REQUIRE(unknown("training.metod") != issues.end());
+  CHECK(contains(unknown("training.metod")->message, "\"training.method\""));
+  CHECK(unknown("training.method") == issues.end());
+  // Each option under its name and every JSON alias is known.
+  for (const auto& o : request_option_schema()) {
+    std::vector<std::string> names = {std::string(o.name)};
+    for (auto a : o.aliases)
+      if (!a.starts_with("--")) names.emplace_back(a);
+    for (const std::string& n : names) {
+      if (n.find('.') != std::string::npos) continue;
+      std::vector<issue> seen;
+      read(json{{n, nullptr}}, seen);
+      INFO(n);
+      CHECK(std::none_of(seen.begin(), seen.end(), [](const issue& i) { return i.code == "unknown_option"; }));
+    }
+  }
+}

@@ -7,6 +7,7 @@ import { readFileHeader as readHeader } from './file-header.js';
 import { fetchConfig, fetchHubFacts } from './hub-fetch.js';
 
 export { EstimateError } from './estimator.js';
+export { HubError } from './hub-fetch.js';
 
 // The estimate of a request (README "The report (contract)"); throws EstimateError when the report has an error.
 export const estimate = (request, options) => core.estimate(request, options);
