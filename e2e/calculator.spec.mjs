@@ -61,10 +61,15 @@ test.describe('the calculator', () => {
     await blockInternet(context);
     await page.goto('index.html');
     await expect(page.locator('#summary')).toContainText('8,030,261,248');
-    // Resources whose fetch began before the page marked its first estimate, and the page itself.
+    // Resources whose fetch began before the page marked its first estimate, and the page itself, by their path
+    // under the site's folder (the suite serves it under a sub-path, e2e/serve.mjs).
     const before = await page.evaluate(() => {
       const mark = performance.getEntriesByName('first-estimate')[0].startTime;
-      const names = performance.getEntriesByType('resource').filter((e) => e.startTime < mark).map((e) => new URL(e.name).pathname.replace(/^\//, ''));
+      const site = new URL('.', location.href).pathname;
+      const names = performance.getEntriesByType('resource').filter((e) => e.startTime < mark).map((e) => {
+        const { pathname } = new URL(e.name);
+        return pathname.startsWith(site) ? pathname.slice(site.length) : pathname;
+      });
       return [...new Set(['index.html', ...names])].sort();
     });
     const firstMs = await page.evaluate(() => performance.getEntriesByName('first-estimate')[0].startTime);

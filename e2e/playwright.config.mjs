@@ -1,8 +1,12 @@
 // Playwright drives Debian's Chromium (/usr/bin/chromium); it downloads no browser. The site is the
-// built dist/ served by a plain static server on loopback.
+// built dist/ served on loopback under a sub-path (e2e/serve.mjs, default /neuro-shrink/, as GitHub Pages
+// serves a project site), so every spec also proves the site assumes no root. Specs go to relative URLs
+// ('index.html?...'), which resolve against baseURL.
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
+const prefix = '/neuro-shrink/';
+const origin = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: '.',
@@ -16,7 +20,7 @@ export default defineConfig({
   timeout: 30_000,
   reporter: process.env.CI ? 'list' : [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}/`,
+    baseURL: `${origin}${prefix}`,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -24,9 +28,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `python3 -m http.server ${port} --bind 127.0.0.1 -d dist`,
+    command: `node e2e/serve.mjs --root dist --prefix ${prefix} --port ${port} --host 127.0.0.1`,
     cwd: '..',
-    url: `http://127.0.0.1:${port}/index.html`,
+    url: `${origin}${prefix}index.html`,
     reuseExistingServer: !process.env.CI,
     stdout: 'ignore',
     stderr: 'ignore',

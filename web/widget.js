@@ -8,7 +8,8 @@
 // (model; a Hub id, required), quantization, context-tokens (context), batch-size (batch), gpu (a catalogue
 // name or part of it, read as the page reads it: shared/gpu-names.js), gpus (how many of them), gpu-memory
 // (vram; in GiB: a GPU by its memory alone, or with gpu the memory CUDA reports), runtime (transformers,
-// llama.cpp, vllm, mlx). What is left out is the core's default. theme="light|dark|auto" (default auto: the host page's color-scheme where it names one scheme, else
+// llama.cpp, vllm, mlx). What is left out is the core's default. site: the neuro-shrink page the footer links to
+// (default: the one beside widget.js; set it when the element loads from a CDN, which serves HTML as text). theme="light|dark|auto" (default auto: the host page's color-scheme where it names one scheme, else
 // the OS's preference where it names both, else the lightness of the background behind the element).
 // The config: the copy the site ships for its popular models (shared/models.js; these work offline), else the
 // Hub's.
@@ -39,6 +40,19 @@ import { resolveGpu } from './shared/gpu-names.js';
 import { DEFAULT_MODEL, defaultConfig, shippedConfig, shippedModels } from './shared/models.js';
 import { paramNames, readParam, settingsFrom } from './shared/params.js';
 import { verdictText } from './shared/verdict.js';
+
+// The page the footer links to: the site attribute when it is an http(s) URL (a folder or a page), else the
+// page beside this module.
+function sitePage(element) {
+  const given = element.getAttribute('site')?.trim();
+  let url = null;
+  try { url = given ? new URL(given, document.baseURI) : null; } catch { url = null; }
+  if (!url || !/^https?:$/.test(url.protocol)) return new URL('index.html', import.meta.url);
+  if (!url.pathname.endsWith('/') && !/\.html$/.test(url.pathname)) url.pathname += '/';
+  url.search = '';
+  url.hash = '';
+  return url;
+}
 
 // The request fields the element takes, and every spelling of them it answers to.
 const FIELDS = ['model_id', 'quantization', 'context_tokens', 'batch_size', 'gpu', 'gpus', 'gpu_memory_bytes', 'runtime'];
@@ -305,14 +319,17 @@ export class NeuroShrinkElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent('estimate', { detail: { report } }));
   }
 
-  // The page's link for the same estimate: every attribute given, under the page's spelling.
+  // The page's link for the same estimate: every attribute given, under the page's spelling. The page is the
+  // one beside widget.js, or the site attribute's (an http(s) URL: a CDN serves HTML as text, so an element
+  // loaded from one links to a deployed page).
   #pageLink(model, names, attr) {
     const query = new URLSearchParams({ [names.model_id[0]]: model });
     for (const field of FIELDS.slice(1)) {
       const value = attr(field);
       if (value) query.set(names[field][0], value.trim());
     }
-    return new URL(`index.html?${query}`, import.meta.url).href;
+    const page = sitePage(this);
+    return new URL(`?${query}`, /\.html$/.test(page.pathname) ? page : new URL('index.html', page)).href;
   }
 
   #render(report, model, names, attr) {
