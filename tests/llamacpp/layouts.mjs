@@ -25,6 +25,7 @@ export const LAYOUTS = {
   'mistral-7b-v0.1': 'tests/fixtures/configs/mistralai__Mistral-7B-v0.1.json',
   'gemma-3-1b': 'tests/fixtures/configs/unsloth__gemma-3-1b-pt.json',
   'phi-4': 'tests/fixtures/configs/microsoft__phi-4.json',
+  'deepseek-v2-lite': 'tests/fixtures/configs/deepseek-ai__DeepSeek-V2-Lite.json',
 };
 
 export function readConfig(rel) {
@@ -32,7 +33,7 @@ export function readConfig(rel) {
 }
 
 // (convert_hf_to_gguf.py writes MistralForCausalLM as arch llama, which has no sliding window: LlamaModel)
-const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe', phi3: 'phi3' };
+const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe', phi3: 'phi3', deepseek_v2: 'deepseek2' };
 
 // LLAMA_FTYPE (include/llama.h): general.file_type
 const FTYPE = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
@@ -71,8 +72,15 @@ export function hparamsFromConfig(cfg) {
     attnSoftcap: cfg.attn_logit_softcapping ?? null,
     finalSoftcap: cfg.final_logit_softcapping ?? null,
     // MoE (src/models/olmoe.cpp): a router and 3-D expert tensors, full-width q/k norms
-    nExpert: cfg.num_experts ?? 0,
+    nExpert: cfg.num_experts ?? cfg.n_routed_experts ?? 0,
     nExpertUsed: cfg.num_experts_per_tok ?? 0,
+    // DeepSeek-V2 (src/models/deepseek2.cpp): multi-head latent attention, as convert_hf_to_gguf.py writes it today
+    // (attn_k_b / attn_v_b split from kv_b_proj, one latent "head" of kv_lora_rank + rope dims), leading dense layers,
+    // shared experts beside the routed ones
+    mla: arch === 'deepseek2' ? { qLora: cfg.q_lora_rank ?? 0, kvLora: cfg.kv_lora_rank, nope: cfg.qk_nope_head_dim, rope: cfg.qk_rope_head_dim, v: cfg.v_head_dim } : null,
+    nDenseLead: cfg.first_k_dense_replace ?? 0,
+    nExpertShared: cfg.n_shared_experts ?? 0,
+    nFfExp: cfg.moe_intermediate_size ?? 0,
   };
 }
 
@@ -151,12 +159,12 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
     kv.u32(a('block_count'), nLayer),
     kv.u32(a('feed_forward_length'), nFf),
     kv.u32(a('attention.head_count'), nHead),
-    kv.u32(a('attention.head_count_kv'), nHeadKv),
+    kv.u32(a('attention.head_count_kv'), hp.mla ? 1 : nHeadKv),
     kv.f32(a('rope.freq_base'), hp.ropeTheta),
     kv.f32(a('attention.layer_norm_rms_epsilon'), hp.rmsEps),
   ];
   // llama.cpp defaults the head size to n_embd / n_head; the converters write it when it differs (Qwen3, Gemma)
-  if (headDim !== nEmbd / nHead || arch === 'gemma2' || arch === 'gemma3') {
+  if (!hp.mla && (headDim !== nEmbd / nHead || arch === 'gemma2' || arch === 'gemma3')) {
     metadata.push(kv.u32(a('attention.key_length'), headDim), kv.u32(a('attention.value_length'), headDim));
   }
   if (arch === 'phi3') metadata.push(kv.u32(a('rope.dimension_count'), headDim));
@@ -173,6 +181,15 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
     if (hp.finalSoftcap != null) metadata.push(kv.f32(a('final_logit_softcapping'), hp.finalSoftcap));
   }
   if (hp.nExpert) metadata.push(kv.u32(a('expert_count'), hp.nExpert), kv.u32(a('expert_used_count'), hp.nExpertUsed));
+  if (hp.mla) {  // convert_hf_to_gguf.py DeepseekV2Model.set_gguf_parameters: the latent cache as one K/V head
+    const m = hp.mla;
+    metadata.push(kv.u32(a('leading_dense_block_count'), hp.nDenseLead), kv.u32(a('attention.kv_lora_rank'), m.kvLora),
+      kv.u32(a('attention.key_length'), m.kvLora + m.rope), kv.u32(a('attention.value_length'), m.kvLora),
+      kv.u32(a('attention.key_length_mla'), m.nope + m.rope), kv.u32(a('attention.value_length_mla'), m.v),
+      kv.u32(a('expert_feed_forward_length'), hp.nFfExp), kv.u32(a('expert_shared_count'), hp.nExpertShared),
+      kv.f32(a('expert_weights_scale'), 1.0), kv.u32(a('rope.dimension_count'), m.rope), kv.u32(a('vocab_size'), nVocab));
+    if (m.qLora) metadata.push(kv.u32(a('attention.q_lora_rank'), m.qLora));
+  }
   metadata.push(...spmVocab(nVocab).metadata);
 
   const tensors = [];
@@ -187,7 +204,20 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
   for (let i = 0; i < nLayer; i++) {
     const b = `blk.${i}`;
     vec(`${b}.attn_norm.weight`, nEmbd);
-    if (arch === 'phi3') {  // convert_hf_to_gguf.py writes Phi-3's qkv_proj fused (src/models/phi3.cpp create_tensor_qkv)
+    if (hp.mla) {
+      const m = hp.mla;
+      if (m.qLora) {
+        mat(`${b}.attn_q_a.weight`, 'attn_q_a', i, [nEmbd, m.qLora]);
+        vec(`${b}.attn_q_a_norm.weight`, m.qLora);
+        mat(`${b}.attn_q_b.weight`, 'attn_q_b', i, [m.qLora, nHead * (m.nope + m.rope)]);
+      } else {
+        mat(`${b}.attn_q.weight`, 'attn_q', i, [nEmbd, nHead * (m.nope + m.rope)]);
+      }
+      mat(`${b}.attn_kv_a_mqa.weight`, 'attn_kv_a_mqa', i, [nEmbd, m.kvLora + m.rope]);
+      vec(`${b}.attn_kv_a_norm.weight`, m.kvLora);
+      mat(`${b}.attn_k_b.weight`, 'attn_k_b', i, [m.nope, m.kvLora, nHead]);
+      mat(`${b}.attn_v_b.weight`, 'attn_v_b', i, [m.kvLora, m.v, nHead]);
+    } else if (arch === 'phi3') {  // convert_hf_to_gguf.py writes Phi-3's qkv_proj fused (src/models/phi3.cpp create_tensor_qkv)
       mat(`${b}.attn_qkv.weight`, 'attn_qkv', i, [nEmbd, qDim + 2 * kvDim]);
     } else {
       mat(`${b}.attn_q.weight`, 'attn_q', i, [nEmbd, qDim]);
@@ -207,10 +237,19 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
       vec(`${b}.attn_q_norm.weight`, nEmbd);
       vec(`${b}.attn_k_norm.weight`, nEmbd);
     }
-    mat(`${b}.attn_output.weight`, 'attn_output', i, [qDim, nEmbd]);
+    mat(`${b}.attn_output.weight`, 'attn_output', i, [hp.mla ? nHead * hp.mla.v : qDim, nEmbd]);
     if (hp.sandwichNorms) vec(`${b}.post_attention_norm.weight`, nEmbd);
     vec(`${b}.ffn_norm.weight`, nEmbd);
-    if (hp.nExpert) {
+    if (hp.mla && i >= hp.nDenseLead) {  // routed experts of moe_intermediate_size, and the shared ones
+      tensors.push({ name: `${b}.ffn_gate_inp.weight`, type: 'F32', dims: [nEmbd, hp.nExpert] });
+      mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, hp.nFfExp, hp.nExpert]);
+      mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [hp.nFfExp, nEmbd, hp.nExpert]);
+      mat(`${b}.ffn_up_exps.weight`, 'ffn_up', i, [nEmbd, hp.nFfExp, hp.nExpert]);
+      const sh = hp.nFfExp * hp.nExpertShared;
+      mat(`${b}.ffn_gate_shexp.weight`, 'ffn_gate', i, [nEmbd, sh]);
+      mat(`${b}.ffn_down_shexp.weight`, 'ffn_down', i, [sh, nEmbd]);
+      mat(`${b}.ffn_up_shexp.weight`, 'ffn_up', i, [nEmbd, sh]);
+    } else if (hp.nExpert && !hp.mla) {
       tensors.push({ name: `${b}.ffn_gate_inp.weight`, type: 'F32', dims: [nEmbd, hp.nExpert] });  // the router stays F32
       mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, nFf, hp.nExpert]);
       mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [nFf, nEmbd, hp.nExpert]);
