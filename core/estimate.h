@@ -340,7 +340,8 @@ estimate_result estimate(const model_spec& spec, const estimate_options& options
 estimate_result estimate(const model_spec& spec, const model_tensors& tensors, const estimate_options& options);
 
 // Decode steps per second of an estimate on `gpus` GPUs of kind g with every layer on them: the step's bytes
-// (active weights + KV) at the GPUs' bandwidth times the decode efficiency (estimate.cpp kDecodeEfficiency).
+// (active weights, less the input embedding a step looks up a row of, + KV) at the GPUs' bandwidth times the decode
+// efficiency (speed.cpp: per hardware family and weight width under llama.cpp, kDecodeEfficiency otherwise).
 double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus);
 
 // Storage of one instance of a tensor in a weight format, in bytes.

@@ -728,6 +728,8 @@ uint64_t decimal_digits(uint64_t v) {
 
 }  // namespace
 
+std::vector<uint32_t> tensor_layers(const model_spec& s, const tensor_entry& t) { return layers_of(s, t); }
+
 gguf_plan plan_gguf(const model_spec& s, const inventory& inv, const gguf_file_type& file_type, const gguf_options& options) {
   gguf_plan plan;
   plan.file_type = &file_type;

@@ -134,4 +134,7 @@ uint64_t gguf_row_bytes(uint32_t type, uint64_t row_length);
 // converter) are left out, as the converter leaves them out of the main file.
 gguf_plan plan_gguf(const model_spec& spec, const inventory& inv, const gguf_file_type& ft, const gguf_options& options = {});
 
+// The layers an inventory entry sits in (its layer group's layers; every layer for a uniform stack).
+std::vector<uint32_t> tensor_layers(const model_spec& s, const tensor_entry& t);
+
 }  // namespace neuroshrink

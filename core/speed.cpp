@@ -16,6 +16,63 @@ namespace {
 // similar fractions at batch 1. Prefill: ~0.5 of dense fp16 tensor FLOPS (model FLOPs utilisation of
 // large-batch prefill). Both are documented assumptions, not measurements of the user's machine.
 constexpr double kDecodeEfficiency = 0.70;
+
+// The weight bytes a decode step reads: the active share of the weights, less the input embedding, of which a step
+// looks up one row per token (get_rows / nn.Embedding) rather than reading it whole. A tied embedding is read whole
+// as the output matrix; llama.cpp keeps token_embd on the host and, with the output on a GPU, a second copy there
+// (counted in the weights), so only that host copy goes unread.
+uint64_t decode_weight_bytes(const plan& p) {
+  const estimate_result& r = p.r;
+#ifdef NEURO_SHRINK_FIRST_ESTIMATE  // (its reports show no speed: a chosen GPU and the what-fits table go to the full module)
+  const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
+  return static_cast<uint64_t>(static_cast<double>(p.weights.total.value) * active_fraction);
+#else
+  const bool tied = r.gguf ? r.gguf->tied_output : p.s.tie_word_embeddings;
+  const uint64_t input = r.gguf ? p.weights.token_embd : p.weights.embedding.value;
+  const bool host_copy = p.rt.solves_gpu_layers && r.gpu_layers > p.n_layer;  // llama.cpp, output on the GPU
+  const uint64_t unread = std::min(p.weights.total.value, tied ? (host_copy ? input : 0) : input);
+  const double embed_params = tied ? 0.0 : static_cast<double>(p.s.vocab_size) * static_cast<double>(p.s.hidden_size);
+  const double total = static_cast<double>(r.parameters.total.value) - embed_params, active = static_cast<double>(r.parameters.active.value) - embed_params;
+  const double fraction = total > 0 && active > 0 ? std::min(1.0, active / total) : 1.0;
+  return static_cast<uint64_t>(static_cast<double>(p.weights.total.value - unread) * fraction);
+#endif
+}
+
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+// What llama.cpp's single-stream decode reaches of peak bandwidth (other runtimes keep kDecodeEfficiency), per hardware family and weight width: the median,
+// over the published llama-bench tg rows of that family and width (tests/fixtures/published/llama-bench.json: the
+// Apple Silicon table of llama.cpp discussion 4167, the CUDA scoreboard of 15013, XiongjieDai's LLaMA 3 runs, and
+// the others listed there), of measured tokens/s x bytes read per token / peak bandwidth. Apple's Ultra chips (two
+// dies joined by UltraFusion) reach less; narrower weights less (their dequantisation costs compute). Other
+// families keep kDecodeEfficiency: AMD's rows disagree by backend (ROCm 0.42, Vulkan 0.74 on one RX 7900 XTX) and
+// Intel's are two. NVIDIA's 8-bit rows are three: the 16-bit figure stands for them.
+struct decode_family {
+  std::string_view family;
+  double wide, eight_bit, narrow;  // 12 bits a weight or more; 6.5 to 12; under 6.5
+  uint32_t rows;
+};
+constexpr decode_family kDecodeFamilies[] = {
+    {"apple", 0.83, 0.81, 0.715, 69},
+    {"apple-ultra", 0.68, 0.56, 0.42, 26},
+    {"nvidia", 0.79, 0.79, 0.66, 113},
+};
+
+double decode_efficiency(const estimate_result& r, const gpu_info& g, double bits_per_weight) {
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  if (!rt || !rt->solves_gpu_layers) return kDecodeEfficiency;  // measured on llama.cpp (and Ollama's llama.cpp) alone
+  const std::string_view family = g.vendor == "apple" && g.name.find("Ultra") != std::string_view::npos ? "apple-ultra" : g.vendor;
+  for (const auto& f : kDecodeFamilies)
+    if (f.family == family) return bits_per_weight >= 12 ? f.wide : bits_per_weight >= 6.5 ? f.eight_bit : f.narrow;
+  return kDecodeEfficiency;
+}
+#else
+double decode_efficiency(const estimate_result&, const gpu_info&, double) { return kDecodeEfficiency; }
+#endif
+
+// Bits a weight as stored: the weights' bytes over the parameters (a GGUF file type's mix, an fp16 checkpoint's 16).
+double step_bits(const estimate_result& r) {
+  return r.parameters.total.value ? static_cast<double>(r.stored_weights_bytes) * 8.0 / static_cast<double>(r.parameters.total.value) : 16.0;
+}
 constexpr double kPrefillEfficiency = 0.50;
 // System RAM bandwidth when the request gives none: dual-channel DDR5-5600 (2 x 44.8 GB/s, JEDEC JESD79-5).
 constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
@@ -42,7 +99,7 @@ double gpu_read_seconds(const estimate_result& r, double bytes, uint64_t group) 
     const gpu_info* g = static_cast<size_t>(d.index) < r.gpu_list.size() ? r.gpu_list[static_cast<size_t>(d.index)] : r.gpu.get();
     if (!g || !g->bandwidth_bytes_per_s) return 0;
     const double share = held > 0 ? static_cast<double>(d.weights_bytes + d.kv_cache_bytes) / held : 1.0 / static_cast<double>(r.gpus);
-    slowest = std::max(slowest, bytes * share / (static_cast<double>(g->bandwidth_bytes_per_s) * kDecodeEfficiency));
+    slowest = std::max(slowest, bytes * share / (static_cast<double>(g->bandwidth_bytes_per_s) * decode_efficiency(r, *g, step_bits(r))));
     if ((static_cast<uint64_t>(d.index) + 1) % group == 0 || static_cast<uint64_t>(d.index) + 1 == r.gpus) sum += slowest, slowest = 0;
   }
   return sum;
@@ -73,7 +130,7 @@ uint64_t interconnect_bytes(const plan& p) {
 
 double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus) {
   const double bw = static_cast<double>(g.bandwidth_bytes_per_s) * static_cast<double>(std::max<uint64_t>(1, gpus));
-  return r.decode_step_bytes ? bw * kDecodeEfficiency / static_cast<double>(r.decode_step_bytes) : 0;
+  return r.decode_step_bytes ? bw * decode_efficiency(r, g, step_bits(r)) / static_cast<double>(r.decode_step_bytes) : 0;
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
@@ -98,8 +155,7 @@ void add_host_copies(const plan& p, speed_estimate& sp) {
 
 void estimate_speed(plan& p) {
   estimate_result& r = p.r;
-  const double active_fraction = r.parameters.total.value ? static_cast<double>(r.parameters.active.value) / static_cast<double>(r.parameters.total.value) : 1.0;
-  const uint64_t active_weights = static_cast<uint64_t>(static_cast<double>(p.weights.total.value) * active_fraction);
+  const uint64_t active_weights = decode_weight_bytes(p);
   const uint64_t kv = p.kv_cache.value;
   r.decode_step_bytes = active_weights + kv;
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
@@ -113,7 +169,7 @@ void estimate_speed(plan& p) {
     sp.reason = "a GPU given by its memory alone has no known bandwidth, so its speed is unknown: pick it from the catalogue";
     return;
   }
-  sp.efficiency = kDecodeEfficiency;
+  sp.efficiency = decode_efficiency(r, *r.gpu, step_bits(r));
   sp.bytes_per_token = active_weights + kv / std::max<uint64_t>(1, o.batch_size);
   const double all = static_cast<double>(active_weights + kv);
   double host = 0, host_bw = static_cast<double>(o.host_bandwidth ? o.host_bandwidth : kDefaultHostBandwidth);
@@ -149,7 +205,7 @@ void estimate_speed(plan& p) {
   }
   sp.known = sp.decode_tokens_per_s > 0;
   if (o.explain) r.formulas.push_back({"speed",
-      "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step, each GPU's share at its bandwidth x efficiency 0.70 (" +
+      "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step, each GPU's share at its bandwidth x its family's efficiency (" + text_of(static_cast<uint64_t>(sp.efficiency * 100)) + " % here; " +
           (gpus_n == 1 ? text_of(r.gpu->bandwidth_bytes_per_s) + " B/s" : parallel_group(r, o) == 1 ? "the GPUs one after another: llama.cpp's layer split"
                                                                    : "each tensor-parallel group's GPUs at once, the stages in turn") +
           (p.host_layers ? "; system RAM's share at " + text_of(static_cast<uint64_t>(host_bw)) + " B/s" : std::string()) +
@@ -157,7 +213,7 @@ void estimate_speed(plan& p) {
           "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)" +
           (sp.prefill_copy_bytes ? " + " + text_of(sp.prefill_copy_bytes) + " bytes of weights in system RAM copied over PCIe for each ubatch of " + text_of(r.n_ubatch) +
                                        " tokens (llama.cpp's op offload; the link's nominal rate, so a ceiling)" : std::string()),
-      "llama.cpp discussion 15013 (CUDA tg128 of Llama-2-7B Q4_0 ~ 0.7 of peak bandwidth); Kaplan et al. 2020 (forward FLOPs)"});
+      "llama-bench tg rows per family and weight width (tests/fixtures/published/llama-bench.json: llama.cpp discussions 4167 and 15013, XiongjieDai's LLaMA 3 runs); Kaplan et al. 2020 (forward FLOPs)"});
 #endif
 }
 

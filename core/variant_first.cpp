@@ -18,6 +18,8 @@ bool size_from_gguf_plan(plan& p) {
   return false;
 }
 
+bool add_layer_bytes(const model_spec&, const tensor_entry&, uint64_t, std::vector<uint64_t>&) { return false; }
+
 void estimate_training_variant(const model_spec&, const model_tensors&, const estimate_options&, estimate_result& r) {
   r.issues.push_back({"needs_full_estimator", "mode", "Training: the full estimator module answers it.", severity::error});
 }

@@ -36,6 +36,17 @@ bool size_from_gguf_plan(plan& p) {
   return true;
 }
 
+// A layer group's tensors go to its own layers (DeepSeek's leading dense blocks, a hybrid's Mamba and attention
+// layers), each instance's bytes times its copies (the experts of a layer), so that -ngl places unequal layers as
+// they are.
+bool add_layer_bytes(const model_spec& s, const tensor_entry& t, uint64_t instance_bytes, std::vector<uint64_t>& blk) {
+  const std::vector<uint32_t> layers = tensor_layers(s, t);
+  if (layers.size() != t.layers) return false;
+  for (uint32_t i : layers)
+    if (i < blk.size()) blk[i] += instance_bytes * t.copies;
+  return true;
+}
+
 const runtime_profile* profile_of(const runtime_info& rt) {
   switch (rt.kind) {
     case runtime_kind::transformers: return &transformers_profile();

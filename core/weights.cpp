@@ -88,6 +88,8 @@ bool size_weights(plan& p) {
   if (p.f.layout == weight_layout::gguf || dense_file(p)) return size_from_gguf_plan(p);
   weight_split& w = p.weights;
   checked_u64 experts;
+  std::vector<uint64_t> blk(p.s.layers.size(), 0);
+  bool by_layer = !blk.empty();
   for (const auto& t : p.tensors.inv.tensors) {
     if (t.component == "mtp") continue;  // multi-token-prediction modules: stored, not loaded for plain decoding
     if (p.rt.vision_in_separate_file && in_projector_file(t.component)) continue;  // llama.cpp's mmproj GGUF
@@ -96,11 +98,12 @@ bool size_weights(plan& p) {
     const auto bytes = checked_u64::product({one, t.instances()});
     w.total.add(bytes);
     if (t.role == tensor_role::expert && !t.layer_type.empty()) experts.add(bytes);
-    if (!t.layer_type.empty()) w.layers.add(bytes);
+    if (!t.layer_type.empty()) w.layers.add(bytes), by_layer = by_layer && add_layer_bytes(p.s, t, one, blk);
     else if (t.role == tensor_role::embedding || t.role == tensor_role::position) w.embedding.add(bytes);
     else if (t.role == tensor_role::lm_head) w.output.add(bytes);
     else w.other.add(bytes);  // final norm, vision tower, projector
   }
+  if (by_layer && !w.layers.overflow) w.blk = std::move(blk);
   // The routed experts by layer, evenly over the MoE layers (each holds the same experts).
   uint64_t moe_layers = 0;
   for (const auto& l : p.s.layers) moe_layers += l.moe;

@@ -708,3 +708,21 @@ TEST_CASE("SGLang DP attention against a published DeepSeek-R1 worker (TP 8, DP 
   CHECK(w_gib < 107.07);  // under: what the worker loads beyond the model's own weights is not in the estimate
   CHECK(w_gib > 107.07 * 0.8);
 }
+
+TEST_CASE("-ngl places unequal layers as they are: DeepSeek-V2-Lite's dense first layer, in F16 as in Q4_K_M", "[devices]") {
+  // Layer 0 is dense (first_k_dense_replace 1): 162,023,424 bytes in F16 (its own tensors, as a GGUF of that
+  // layout holds them: tests/node/gguf-only.test.mjs), each MoE layer 1,169,967,104. -ngl 27 leaves layer 0 alone
+  // on the host, beside token_embd (102400 x 2048 x 2).
+  const auto spec = fixture("deepseek-ai__DeepSeek-V2-Lite");
+  for (const char* quant : {"F16", "fp16"}) {
+    INFO(quant);
+    auto o = llama_on({"H100 SXM"}, quant);
+    o.gpu_layers = 27;
+    const auto r = estimate(spec, o);
+    REQUIRE(r.ok());
+    uint64_t host = 0;
+    for (const auto& c : r.components)
+      if (c.key == "model_buffer_host") host += c.bytes;
+    CHECK(host == 162023424ull + 102400ull * 2048 * 2);
+  }
+}

@@ -25,9 +25,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc > 2 && std::string_view(argv[1]) == "--gguf") {  // --gguf FILE < request: the GGUF-only estimate
-    std::ifstream in(argv[2], std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::cout << neuroshrink::estimate_file_json(bytes, bytes.size(), request.empty() ? "{}" : request);
+    // (its first 64 MiB: a header is never larger here; the file's size as declared)
+    std::ifstream in(argv[2], std::ios::binary | std::ios::ate);
+    const uint64_t size = static_cast<uint64_t>(in.tellg());
+    std::vector<uint8_t> bytes(std::min<uint64_t>(size, 64u << 20));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    std::cout << neuroshrink::estimate_file_json(bytes, size, request.empty() ? "{}" : request);
     return 0;
   }
   if (argc > 1 && std::string_view(argv[1]) == "--reconcile") {
