@@ -709,7 +709,7 @@ TEST_CASE("SGLang DP attention against a published DeepSeek-R1 worker (TP 8, DP 
   CHECK(w_gib > 107.07 * 0.8);
 }
 
-TEST_CASE("-ngl places unequal layers as they are: DeepSeek-V2-Lite's dense first layer, in F16 as in Q4_K_M", "[devices]") {
+TEST_CASE("llama.cpp's -ngl places unequal layers as they are: DeepSeek-V2-Lite's dense first layer, GGUF F16 and the checkpoint's fp16 alike", "[devices]") {
   // Layer 0 is dense (first_k_dense_replace 1): 162,023,424 bytes in F16 (its own tensors, as a GGUF of that
   // layout holds them: tests/node/gguf-only.test.mjs), each MoE layer 1,169,967,104. -ngl 27 leaves layer 0 alone
   // on the host, beside token_embd (102400 x 2048 x 2).
