@@ -1,10 +1,11 @@
 // neuro-shrink/widget: importing it registers <neuro-shrink> (web/widget.js documents its attributes, parts and
 // CSS custom properties).
+import type { HubError } from './index.js';
 import type { Report } from './types.js';
 
 export interface NeuroShrinkEstimateEvent extends CustomEvent<{ report: Report }> {}
 export interface NeuroShrinkErrorEvent
-  extends CustomEvent<{ type: 'invalid_id' | 'gated' | 'not_found' | 'offline' | 'cors' | 'timeout' | 'http' | 'too_large' | 'network' | 'estimate'; message: string }> {}
+  extends CustomEvent<{ type: HubError['type'] | 'estimate'; message: string }> {}
 
 export interface NeuroShrinkElementEventMap extends Omit<HTMLElementEventMap, 'error'> {
   estimate: NeuroShrinkEstimateEvent;

@@ -738,23 +738,41 @@ static size_t edits(std::string_view a, std::string_view b) {
 // A key no option (nor alias) has is said, never silently dropped: a warning naming it and the nearest option
 // (the first module leaves this to the full one: the page builds its requests from the schema). "parts" is
 // estimateFile's (a split GGUF's files), read beside the options.
+// At most kUnknownSaid keys are named, each cut to 40 bytes (at a UTF-8 boundary) as shown() cuts a value; the rest
+// are counted.
+constexpr size_t kUnknownSaid = 8;
+
+static std::string short_key(const std::string& k) {
+  if (k.size() <= 40) return k;
+  size_t cut = 37;
+  while (cut > 0 && (static_cast<unsigned char>(k[cut]) & 0xC0) == 0x80) --cut;
+  return k.substr(0, cut) + "...";
+}
+
 static void note_unknown_keys(const json& in, std::string_view prefix, std::vector<issue>& issues) {
+  size_t unknown = 0;
   for (auto it = in.begin(); it != in.end(); ++it) {
     const std::string& k = it.key();
     if (prefix.empty() && (k == "training" || k == "parts")) continue;
-    std::string_view best;
+    auto own_name = [&](const option_info& o) { return prefix.empty() ? o.name : o.name.substr(prefix.size()); };
+    auto in_group = [&](const option_info& o) { return o.name.starts_with("training.") != prefix.empty(); };
+    const auto& all = schema();
+    if (std::any_of(all.begin(), all.end(), [&](const option_info& o) {
+          return in_group(o) && (own_name(o) == k || std::find(o.aliases.begin(), o.aliases.end(), k) != o.aliases.end());
+        }))
+      continue;
+    if (++unknown > kUnknownSaid) continue;
+    std::string_view best;  // the nearest option within two edits (a name of another length by more is not)
     size_t best_edits = 3;
-    bool known = false;
-    for (const auto& o : schema()) {
-      if (o.name.starts_with("training.") != !prefix.empty()) continue;
-      const std::string_view key = prefix.empty() ? o.name : o.name.substr(prefix.size());
-      known = known || key == k || std::any_of(o.aliases.begin(), o.aliases.end(), [&](std::string_view a) { return a == k; });
-      if (const size_t e = edits(k, key); e < best_edits) best_edits = e, best = key;
-    }
-    if (known) continue;
-    issues.push_back({"unknown_option", std::string(prefix) + k, "\"" + std::string(prefix) + k + "\" is no request option, so it was not read" +
+    for (const auto& o : all)
+      if (in_group(o) && own_name(o).size() + 2 >= k.size() && k.size() + 2 >= own_name(o).size())
+        if (const size_t e = edits(k, own_name(o)); e < best_edits) best_edits = e, best = own_name(o);
+    const std::string name = std::string(prefix) + short_key(k);
+    issues.push_back({"unknown_option", name, "\"" + name + "\" is no request option, so it was not read" +
         (best.empty() ? std::string(": catalogue().options lists them.") : "; did you mean \"" + std::string(prefix) + std::string(best) + "\"?"), severity::warning});
   }
+  if (unknown > kUnknownSaid)
+    issues.push_back({"unknown_option", std::string(prefix), text_of(static_cast<uint64_t>(unknown - kUnknownSaid)) + " more fields no request option has were not read.", severity::warning});
 }
 #endif
 

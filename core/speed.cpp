@@ -16,6 +16,9 @@ namespace {
 // similar fractions at batch 1. Prefill: ~0.5 of dense fp16 tensor FLOPS (model FLOPs utilisation of
 // large-batch prefill). Both are documented assumptions, not measurements of the user's machine.
 constexpr double kDecodeEfficiency = 0.70;
+constexpr double kPrefillEfficiency = 0.50;
+// System RAM bandwidth when the request gives none: dual-channel DDR5-5600 (2 x 44.8 GB/s, JEDEC JESD79-5).
+constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
 
 // The weight bytes a decode step reads: the active share of the weights, less the input embedding, of which a step
 // looks up one row per token (get_rows / nn.Embedding) rather than reading it whole. A tied embedding is read whole
@@ -39,8 +42,8 @@ uint64_t decode_weight_bytes(const plan& p) {
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-// What llama.cpp's single-stream decode reaches of peak bandwidth (other runtimes keep kDecodeEfficiency), per hardware family and weight width: the median,
-// over the published llama-bench tg rows of that family and width (tests/fixtures/published/llama-bench.json: the
+// What llama.cpp's single-stream decode reaches of peak bandwidth (other runtimes keep kDecodeEfficiency), per
+// hardware family and weight width: the median, over the published llama-bench tg rows of that family and width (tests/fixtures/published/llama-bench.json: the
 // Apple Silicon table of llama.cpp discussion 4167, the CUDA scoreboard of 15013, XiongjieDai's LLaMA 3 runs, and
 // the others listed there), of measured tokens/s x bytes read per token / peak bandwidth. Apple's Ultra chips (two
 // dies joined by UltraFusion) reach less; narrower weights less (their dequantisation costs compute). Other
@@ -73,9 +76,6 @@ double decode_efficiency(const estimate_result&, const gpu_info&, double) { retu
 double step_bits(const estimate_result& r) {
   return r.parameters.total.value ? static_cast<double>(r.stored_weights_bytes) * 8.0 / static_cast<double>(r.parameters.total.value) : 16.0;
 }
-constexpr double kPrefillEfficiency = 0.50;
-// System RAM bandwidth when the request gives none: dual-channel DDR5-5600 (2 x 44.8 GB/s, JEDEC JESD79-5).
-constexpr uint64_t kDefaultHostBandwidth = 89'600'000'000;
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
 // GPUs that read their shares at once: vLLM's tensor parallel group (its pipeline stages one after another),
@@ -205,7 +205,7 @@ void estimate_speed(plan& p) {
   }
   sp.known = sp.decode_tokens_per_s > 0;
   if (o.explain) r.formulas.push_back({"speed",
-      "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step, each GPU's share at its bandwidth x its family's efficiency (" + text_of(static_cast<uint64_t>(sp.efficiency * 100)) + " % here; " +
+      "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step, each GPU's share at its bandwidth x the decode efficiency (" + text_of(static_cast<uint64_t>(sp.efficiency * 100)) + " % here; " +
           (gpus_n == 1 ? text_of(r.gpu->bandwidth_bytes_per_s) + " B/s" : parallel_group(r, o) == 1 ? "the GPUs one after another: llama.cpp's layer split"
                                                                    : "each tensor-parallel group's GPUs at once, the stages in turn") +
           (p.host_layers ? "; system RAM's share at " + text_of(static_cast<uint64_t>(host_bw)) + " B/s" : std::string()) +
@@ -213,7 +213,7 @@ void estimate_speed(plan& p) {
           "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)" +
           (sp.prefill_copy_bytes ? " + " + text_of(sp.prefill_copy_bytes) + " bytes of weights in system RAM copied over PCIe for each ubatch of " + text_of(r.n_ubatch) +
                                        " tokens (llama.cpp's op offload; the link's nominal rate, so a ceiling)" : std::string()),
-      "llama-bench tg rows per family and weight width (tests/fixtures/published/llama-bench.json: llama.cpp discussions 4167 and 15013, XiongjieDai's LLaMA 3 runs); Kaplan et al. 2020 (forward FLOPs)"});
+      "llama.cpp: llama-bench tg rows per family and weight width (tests/fixtures/published/llama-bench.json: llama.cpp discussions 4167 and 15013, XiongjieDai's LLaMA 3 runs); other runtimes 0.70 (llama.cpp discussion 15013's CUDA tg128 of Llama-2-7B Q4_0); Kaplan et al. 2020 (forward FLOPs)"});
 #endif
 }
 

@@ -98,8 +98,10 @@ bool size_weights(plan& p) {
     const auto bytes = checked_u64::product({one, t.instances()});
     w.total.add(bytes);
     if (t.role == tensor_role::expert && !t.layer_type.empty()) experts.add(bytes);
-    if (!t.layer_type.empty()) w.layers.add(bytes), by_layer = by_layer && add_layer_bytes(p.s, t, one, blk);
-    else if (t.role == tensor_role::embedding || t.role == tensor_role::position) w.embedding.add(bytes);
+    if (!t.layer_type.empty()) {
+      w.layers.add(bytes);
+      by_layer = by_layer && add_layer_bytes(p.s, t, one, blk);
+    } else if (t.role == tensor_role::embedding || t.role == tensor_role::position) w.embedding.add(bytes);
     else if (t.role == tensor_role::lm_head) w.output.add(bytes);
     else w.other.add(bytes);  // final norm, vision tower, projector
   }

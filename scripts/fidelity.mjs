@@ -126,7 +126,6 @@ for (const row of bench.rows) {
   rows.push({ group: `speed ${test}, ${benchFamily(row)}`, source, case: label, buffer: test, device: `${b.request.gpus > 1 ? `${b.request.gpus} x ` : ''}${b.request.gpu}`, unit: 't/s',
     predicted: Math.round(predicted * 100) / 100, measured: row.t_s, pct: (predicted - row.t_s) / row.t_s * 100, mib: 0, reason: '' });
 }
-export const benchSkipped = skipped;
 
 // Summaries per group and buffer: median and worst |error|.
 function summarise() {
@@ -184,6 +183,10 @@ function markdown(summary) {
       const v = (b) => (r.unit === 'bytes' ? (b / 1048576).toFixed(2) : String(b));
       lines.push(`| ${r.case} | ${r.buffer}${r.unit !== 'bytes' ? ` (${r.unit})` : ''} | ${r.device} | ${v(r.predicted)} | ${v(r.measured)} | ${r.pct >= 0 ? '+' : ''}${r.pct.toFixed(2)} % | ${r.reason || 'not yet explained'} |`);
     }
+  }
+  if (skipped.size) {
+    lines.push('', 'Published speed rows not compared, and why:', '');
+    for (const [why, n] of skipped) lines.push(`- ${n} row${n > 1 ? 's' : ''}: ${why}`);
   }
   lines.push('', '## Sources', '');
   for (const src of [...new Set(rows.map((r) => r.source))]) lines.push(`- ${src}`);

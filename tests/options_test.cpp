@@ -299,6 +299,15 @@ TEST_CASE("a key no option has is said, with the nearest option; every option's 
   REQUIRE(unknown("training.metod") != issues.end());
   CHECK(contains(unknown("training.metod")->message, "\"training.method\""));
   CHECK(unknown("training.method") == issues.end());
+  // Hostile keys are bounded: eight named, each cut to 40 bytes, the rest counted in one issue.
+  json many = json::object();
+  for (int i = 0; i < 20; ++i) many["junk" + std::to_string(i)] = i;
+  many[std::string(100000, 'a')] = 1;
+  std::vector<issue> flood;
+  read(many, flood);
+  const auto said = std::count_if(flood.begin(), flood.end(), [](const issue& i) { return i.code == "unknown_option"; });
+  CHECK(said == 9);
+  for (const issue& i : flood) CHECK(i.message.size() < 200);
   // Each option under its name and every JSON alias is known.
   for (const auto& o : request_option_schema()) {
     std::vector<std::string> names = {std::string(o.name)};

@@ -454,13 +454,13 @@ void add_compute_buffers(plan& p, const std::vector<device_load>& gpu, bool expe
   estimate_result& r = p.r;
   const model_spec& s = p.s;
   const uint64_t ub = r.n_ubatch, h = s.hidden_size;
-  const bool any_gpu = r.gpu_layers > 0;
+  const bool any_gpu = r.gpu_layers > 0, pipeline = gpu.size() > 1 && pipeline_parallel(p, gpu);
   if (!any_gpu || gpu.size() <= 1) {
     const checked_u64 phase = compute_phase(p).bytes;
     p.activations.add(phase);
     add_component(r, any_gpu ? "compute_buffer_gpu" : "compute_buffer_host", any_gpu ? "Compute buffer, GPU" : "Compute buffer, host", "activations", phase.value, !any_gpu, true);
   } else {
-    const bool pipeline = pipeline_parallel(p, gpu), output_on_gpu = std::any_of(gpu.begin(), gpu.end(), [](const device_load& d) { return d.output; });
+    const bool output_on_gpu = std::any_of(gpu.begin(), gpu.end(), [](const device_load& d) { return d.output; });
     bool first = true;
     for (size_t g = 0; g < gpu.size(); ++g) {
       if (!gpu[g].layers && !gpu[g].output) continue;
@@ -478,7 +478,7 @@ void add_compute_buffers(plan& p, const std::vector<device_load>& gpu, bool expe
     // flash attention (ollama#8310: 6 + 16), 12.01 MiB for n_embd 2048 and 4096 cells (LLamaSharp#1099: 4 + 8);
     // with pipeline parallelism 4 copies of the inputs: 133.01 MiB on llama.cpp#11200 (4 x 32 + 5). (An iSWA
     // model's second, sliding mask is not counted.)
-    const uint64_t copies = gpu.size() > 1 && pipeline_parallel(p, gpu) ? kSchedCopies : 1;
+    const uint64_t copies = pipeline ? kSchedCopies : 1;
     const uint64_t host_compute = 4 * ub * h + copies * (kq_mask_bytes(p, true) + (copies > 1 ? 8 * ub : 0));
     p.activations.add(host_compute);
     add_component(r, "compute_buffer_host", "Compute buffer, host (CUDA_Host: embeddings lookup and the KQ mask)", "activations", host_compute, true);

@@ -240,20 +240,18 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
     mat(`${b}.attn_output.weight`, 'attn_output', i, [hp.mla ? nHead * hp.mla.v : qDim, nEmbd]);
     if (hp.sandwichNorms) vec(`${b}.post_attention_norm.weight`, nEmbd);
     vec(`${b}.ffn_norm.weight`, nEmbd);
-    if (hp.mla && i >= hp.nDenseLead) {  // routed experts of moe_intermediate_size, and the shared ones
+    if (hp.nExpert && i >= hp.nDenseLead) {  // the router (F32), the routed experts, and any shared ones
+      const ff = hp.nFfExp || nFf;  // (OLMoE's intermediate_size is its experts'; DeepSeek's moe_intermediate_size)
       tensors.push({ name: `${b}.ffn_gate_inp.weight`, type: 'F32', dims: [nEmbd, hp.nExpert] });
-      mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, hp.nFfExp, hp.nExpert]);
-      mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [hp.nFfExp, nEmbd, hp.nExpert]);
-      mat(`${b}.ffn_up_exps.weight`, 'ffn_up', i, [nEmbd, hp.nFfExp, hp.nExpert]);
-      const sh = hp.nFfExp * hp.nExpertShared;
-      mat(`${b}.ffn_gate_shexp.weight`, 'ffn_gate', i, [nEmbd, sh]);
-      mat(`${b}.ffn_down_shexp.weight`, 'ffn_down', i, [sh, nEmbd]);
-      mat(`${b}.ffn_up_shexp.weight`, 'ffn_up', i, [nEmbd, sh]);
-    } else if (hp.nExpert && !hp.mla) {
-      tensors.push({ name: `${b}.ffn_gate_inp.weight`, type: 'F32', dims: [nEmbd, hp.nExpert] });  // the router stays F32
-      mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, nFf, hp.nExpert]);
-      mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [nFf, nEmbd, hp.nExpert]);
-      mat(`${b}.ffn_up_exps.weight`, 'ffn_up', i, [nEmbd, nFf, hp.nExpert]);
+      mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, ff, hp.nExpert]);
+      mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [ff, nEmbd, hp.nExpert]);
+      mat(`${b}.ffn_up_exps.weight`, 'ffn_up', i, [nEmbd, ff, hp.nExpert]);
+      if (hp.nExpertShared) {
+        const sh = ff * hp.nExpertShared;
+        mat(`${b}.ffn_gate_shexp.weight`, 'ffn_gate', i, [nEmbd, sh]);
+        mat(`${b}.ffn_down_shexp.weight`, 'ffn_down', i, [sh, nEmbd]);
+        mat(`${b}.ffn_up_shexp.weight`, 'ffn_up', i, [nEmbd, sh]);
+      }
     } else if (arch === 'phi3') {  // gate_up_proj fused: ffn_up of 2 x n_ff
       mat(`${b}.ffn_up.weight`, 'ffn_up', i, [nEmbd, 2 * nFf]);
       mat(`${b}.ffn_down.weight`, 'ffn_down', i, [nFf, nEmbd]);
