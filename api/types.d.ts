@@ -220,6 +220,13 @@ export interface EstimateRequest {
    */
   host_bandwidth?: number;
   /**
+   * The prompt's length, for the time to first token on the chosen GPU.
+   * Range: 1 to 134217728 tokens.
+   * Default: the context.
+   * CLI --prompt-tokens; URL parameter and attribute prompt-tokens.
+   */
+  prompt_tokens?: number;
+  /**
    * VLLM's share of the GPU's memory for the model, activations and KV cache (SGLang's mem_fraction_static: of the memory free at start, for the weights and its token pool).
    * Range: 0 (exclusive) to 1 fraction.
    * Default: 0.9 (vLLM's); SGLang's by the GPU's memory and the GPUs (server_args.py).

@@ -45,6 +45,7 @@ const ENVIRONMENT = `Environment:
 const GROUP_TITLES = {
   model: 'Model',
   inference: 'Inference',
+  speed: 'Speed on the chosen GPU',
   'llama.cpp': 'llama.cpp (--runtime llama.cpp)',
   vllm: 'vLLM (--runtime vllm)',
   cluster: 'Machines: several GPUs or machines, system RAM',
@@ -254,7 +255,7 @@ function parseCommandLine(argv, options, { needModel = true } = {}) {
 
 async function loadModules() {
   const dist = new URL('../dist/', import.meta.url);
-  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'shared/estimator.js', 'shared/hub-fetch.js', 'shared/format.js', 'shared/verdict.js', 'shared/weight-files.js'];
+  const files = ['neuro-shrink-core.wasm', 'neuro-shrink-core.js', 'shared/estimator.js', 'shared/hub-fetch.js', 'shared/format.js', 'shared/verdict.js', 'shared/weight-files.js', 'shared/speed.js'];
   const missing = files.filter((f) => !fs.existsSync(new URL(f, dist)));
   if (missing.length) {
     throw new CliError(`the estimator is not built (dist/${missing[0]} is missing). Run "bash scripts/build.sh" first.`, 2);
@@ -264,6 +265,7 @@ async function loadModules() {
   ({ formatBytes } = await import(new URL('shared/format.js', dist).href));
   ({ verdictText, shortGpuName } = await import(new URL('shared/verdict.js', dist).href));
   ({ weightFilesSentence } = await import(new URL('shared/weight-files.js', dist).href));
+  ({ speedLines } = await import(new URL('shared/speed.js', dist).href));
   await estimator.loadEstimator({ wasmBinary: fs.readFileSync(new URL('neuro-shrink-core.wasm', dist)) });
   // The core's caps on its inputs (core/request_limits.h; a build without them leaves the reads uncapped) and
   // its options schema (core/options.h), from which the flags and --help are built.
@@ -378,6 +380,7 @@ const describeMemory = (g) => (usableBytes(g) !== g.memory_bytes
 // changes that make it fit; with none chosen, the smallest catalogue GPU that holds it.
 let verdictText;
 let shortGpuName;
+let speedLines;
 function verdict(report) {
   const v = report.verdict?.fit && report.verdict.fit !== 'unknown' ? verdictText(report) : null;
   if (v) {
@@ -426,10 +429,9 @@ function runtimeDetails(report, width) {
   const sp = report.speed;
   if (sp?.known) {
     const on = report.verdict?.hardware ?? `${sp.gpu}${r.gpus > 1 ? ` x ${r.gpus}` : ''}`;
-    lines.push('', `Speed on ${on} (estimate, efficiency ${sp.efficiency}):`,
-      `  decode ~${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
-        (r.batch_size > 1 ? `, ~${sp.batch_decode_tokens_per_s.toFixed(0)} tokens/s for the batch` : ''),
-      sp.prefill_tokens_per_s ? `  prefill ~${sp.prefill_tokens_per_s.toFixed(0)} tokens/s (compute bound)` : `  prefill: unknown (${sp.reason})`);
+    const [decode, prefill] = speedLines(sp, (n) => n.toLocaleString('en-US'));
+    lines.push('', `Speed on ${on} (estimate, efficiency ${sp.efficiency}; the range is where its hardware family's published runs fall):`,
+      `  ${decode}` + (r.batch_size > 1 ? `, ~${sp.batch_decode_tokens_per_s.toFixed(0)} tokens/s for the batch` : ''), `  ${prefill}`);
   }
   for (const d of [report.draft, report.mtp].filter(Boolean)) {
     const what = d === report.mtp ? 'MTP layers (the model\'s own draft' : `Draft model${d.model_id ? ` ${d.model_id}` : ''} (${d.quantization}`;

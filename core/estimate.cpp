@@ -90,7 +90,7 @@ void resolve_gpu(const estimate_options& o_in, estimate_result& r, std::string_v
   if (o_in.gpu.empty() && !o_in.gpu_list.empty()) listed = o_in, listed.gpu = o_in.gpu_list.front();
   const estimate_options& o = listed.gpu.empty() ? o_in : listed;
   if (o.gpu.empty()) {
-    if (o.gpu_memory_bytes) r.gpu.pick_custom({"custom GPU", "", "", o.gpu_memory_bytes, 0, 0, false, "the request's gpu_memory_bytes"});
+    if (o.gpu_memory_bytes) r.gpu.pick_custom({"custom GPU", "", "", o.gpu_memory_bytes, 0, 0, false, false, "the request's gpu_memory_bytes"});
     return;
   }
   const gpu_info* g = find_gpu(o.gpu);

@@ -1,6 +1,7 @@
 // The memory estimate: weights, KV cache, activations and runtime overhead, and the GPUs it fits.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,7 +100,8 @@ struct estimate_options {
   // from the plan of what the converter and llama-quantize would write; other file types are still planned.
   const gguf_plan* file_plan = nullptr;
   training_options training;
-  uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 80 GB/s
+  uint64_t host_bandwidth = 0;     // bytes/s of system RAM, for layers llama.cpp runs on the CPU; 0 = 89.6 GB/s
+  uint64_t prompt_tokens = 0;      // the prompt whose time to first token is shown; 0 = the context
   uint64_t host_memory_bytes = 0;  // system RAM the host can give the runtime; 0 = not given (the fit is the GPU's alone)
   bool kq_mask_f32 = false;        // llama.cpp before PR #23764 (May 2026) reserved the KQ mask in f32 under flash
                                    // attention too: set by the reconciliation of a log that old, never by a request
@@ -177,7 +179,24 @@ struct speed_estimate {
   double interconnect_seconds = 0;    // per decode step: what the layers exchange over the named link (bandwidth alone)
   uint64_t interconnect_bytes = 0;    // per decode step per sequence, over that link
   uint64_t prefill_copy_bytes = 0;    // llama.cpp: weights in system RAM copied to the GPU for each prefill ubatch
+  std::string_view family;            // the hardware family whose published runs set the decode efficiencies
+  std::string_view prefill_class;     // and the prefill one's
+  double decode_low = 0, decode_high = 0;  // the range: the family's published runs' spread about the model
+  std::string_view band;              // "painful", "acceptable", "smooth" (speed_bands())
+  uint64_t prompt_tokens = 0;         // the prompt of the time to first token
+  double first_token_s = 0;           // its prefill and one decode step; 0 when prefill is unknown
 };
+
+// How a decode speed feels (seed 001, "Parameter Counts and VRAM Requirements for LLMs": "<10 tok/s: painfully
+// slow for conversation; 10-20 tok/s: acceptable for email or documentation, but still sluggish for chat; 20+
+// tok/s: smooth enough for most interactive uses").
+struct speed_band {
+  std::string_view name;
+  double from_tokens_per_s;  // the band holds speeds from this up to the next band's
+  std::string_view meaning;
+};
+std::span<const speed_band> speed_bands();
+std::string_view speed_band_of(double tokens_per_s);
 
 // Images in the context: each one's tokens by the model's preprocessing, and the encoder's sequence for it.
 struct images_estimate {
@@ -343,6 +362,9 @@ estimate_result estimate(const model_spec& spec, const model_tensors& tensors, c
 // (active weights, less the input embedding a step looks up a row of, + KV) at the GPUs' bandwidth times the decode
 // efficiency (speed.cpp: per hardware family and weight width under llama.cpp, kDecodeEfficiency otherwise).
 double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus);
+// The hardware family whose published llama.cpp runs set a GPU's decode efficiency ("nvidia", "nvidia-hbm",
+// "apple", "apple-ultra", "amd", "intel", ...).
+std::string_view decode_family_of(const gpu_info& g);
 
 // Storage of one instance of a tensor in a weight format, in bytes.
 uint64_t tensor_bytes(const tensor_entry& t, const weight_format& f);

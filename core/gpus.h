@@ -16,6 +16,7 @@ struct gpu_info {
   uint64_t bandwidth_bytes_per_s; // memory bandwidth
   uint64_t fp16_flops_per_s;      // dense FP16/BF16 tensor throughput; 0 = not in this catalogue
   bool unified_memory;            // memory shared with the CPU (Apple silicon, DGX Spark, Jetson, Ryzen AI Max, MI300A)
+  bool hbm;                       // stacked HBM (the data-centre parts): llama.cpp's single stream reaches less of it
   std::string_view source;
 };
 
@@ -25,6 +26,9 @@ std::span<const gpu_info> gpus();  // ordered by memory_bytes, then name
 // the platform lets the GPU have (Apple: Metal's recommendedMaxWorkingSetSize; AMD: three quarters; NVIDIA:
 // all of it, see gpus.cpp).
 uint64_t usable_bytes(const gpu_info& g);
+
+// Why a catalogue GPU has no dense FP16 figure (its prefill speed is then unknown); "" when it has one.
+std::string_view fp16_unknown_reason(const gpu_info& g);
 
 // A catalogue GPU by name, case-insensitive: the exact name, else the one entry whose name contains
 // `name` ("4090" is ambiguous with the laptop part; "RTX 4090" and "H100 SXM" are not). nullptr otherwise.

@@ -78,7 +78,7 @@ enum class option_values {
 struct option_info {
   std::string_view name{};
   option_type type{};
-  std::string_view group{};        // "model", "inference", "llama.cpp", "vllm", "training", "hub", "table"
+  std::string_view group{};        // "model", "inference", "speed", "llama.cpp", "vllm", "training", "hub", "table"
   std::string_view doc{};          // one line
   std::string_view metavar{};      // the value's placeholder in usage texts: N, NAME, FILE, GIB
   std::string_view unit{};         // "tokens", "sequences", "bytes", "bytes/s", "fraction", "layers", ...

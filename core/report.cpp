@@ -242,7 +242,10 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
     if (r.gpu) {
       w.field("gpu", sp.gpu).field("decode_tokens_per_s", sp.decode_tokens_per_s).field("batch_decode_tokens_per_s", sp.batch_decode_tokens_per_s)
           .field("decode_bound", sp.decode_bound).field("prefill_tokens_per_s", sp.prefill_tokens_per_s).field("prefill_bound", sp.prefill_bound)
-          .field("bytes_per_token", sp.bytes_per_token).field("flops_per_token", sp.flops_per_token).field("efficiency", sp.efficiency);
+          .field("bytes_per_token", sp.bytes_per_token).field("flops_per_token", sp.flops_per_token).field("efficiency", sp.efficiency)
+          .field("family", sp.family).field("prefill_class", sp.prefill_class).field("prompt_tokens", sp.prompt_tokens);
+      if (sp.known) w.field("decode_low_tokens_per_s", sp.decode_low).field("decode_high_tokens_per_s", sp.decode_high).field("band", sp.band);
+      if (sp.first_token_s > 0) w.field("first_token_s", std::round(sp.first_token_s * 1000) / 1000);
       if (!sp.reason.empty()) w.field("reason", sp.reason);
       if (sp.prefill_copy_bytes) w.field("prefill_copy_bytes_per_ubatch", sp.prefill_copy_bytes);
       if (r.interconnect) w.field("interconnect", r.interconnect->name).field("interconnect_bytes_per_token", sp.interconnect_bytes)
@@ -427,6 +430,9 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
         .field("n_cpu_moe", fits ? (r.cpu_moe_layers ? r.n_cpu_moe : uint64_t{0}) : by_experts ? offload->set[0].n : uint64_t{0});
   const double decode = fits ? (r.speed.known ? r.speed.decode_tokens_per_s : 0) : offload ? offload->decode_tokens_per_s : 0;
   w.field("decode_tokens_per_s", std::round(decode * 10) / 10);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  if (decode > 0) w.field("decode_band", speed_band_of(decode));
+#endif
   if (r.chosen.fits && r.vllm && !r.vllm->max_model_len_fits)
     w.field("reason", "vLLM starts only when its KV cache holds one sequence of max_model_len; this one does not");
   else if (r.chosen.gpu_fits && r.chosen.host_headroom_bytes < 0)
@@ -437,7 +443,11 @@ void write_verdict(json_writer& w, const estimate_result& r, const solver_result
     w.begin_object().key("set").begin_object();
     for (const auto& x : c.set) write_setting(w, x);
     w.end_object().field("fits", c.fits).field("headroom_bytes", c.headroom_bytes).field("host_bytes", c.host_bytes)
-        .field("decode_tokens_per_s", std::round(c.decode_tokens_per_s * 10) / 10).end_object();
+        .field("decode_tokens_per_s", std::round(c.decode_tokens_per_s * 10) / 10);
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+    if (c.decode_tokens_per_s > 0) w.field("decode_band", speed_band_of(c.decode_tokens_per_s));
+#endif
+    w.end_object();
   }
   w.end_array().end_object();
 #else
@@ -965,10 +975,19 @@ std::string catalogue_json() {
   w.end_array().key("gpus").begin_array();
   for (const auto& g : gpus())
     w.begin_object().field("name", g.name).field("vendor", g.vendor).field("architecture", g.architecture)
-        .field("memory_bytes", g.memory_bytes).field("bandwidth_bytes_per_s", g.bandwidth_bytes_per_s)
-        .field("fp16_flops_per_s", g.fp16_flops_per_s).field("unified_memory", g.unified_memory).field("usable_bytes", usable_bytes(g))
-        .field("source", g.source).end_object();
+        .field("memory_bytes", g.memory_bytes).field("unified_memory", g.unified_memory).field("usable_bytes", usable_bytes(g))
+        .field("source", g.source)
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (speed is the full module's: the first one's table leaves these 0)
+        .field("bandwidth_bytes_per_s", g.bandwidth_bytes_per_s).field("fp16_flops_per_s", g.fp16_flops_per_s).field("hbm", g.hbm).field("speed_family", decode_family_of(g)).field("fp16_unknown_reason", fp16_unknown_reason(g))
+#endif
+        .end_object();
   w.end_array();
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE
+  w.key("speed_bands").begin_array();  // how a decode speed feels, from the slowest band
+  for (const speed_band& b : speed_bands())
+    w.begin_object().field("name", b.name).field("from_tokens_per_s", b.from_tokens_per_s).field("meaning", b.meaning).end_object();
+  w.end_array();
+#endif
   return w.end_object().take();
 }
 

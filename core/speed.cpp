@@ -1,5 +1,7 @@
 // Speed on the chosen GPU: decode is bound by memory bandwidth (every active weight and the whole KV read once
 // per step), prefill by compute (2 FLOPs per active parameter per token plus attention).
+#include <cmath>
+
 #include "text.h"
 #include "speed.h"
 
@@ -42,31 +44,82 @@ uint64_t decode_weight_bytes(const plan& p) {
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-// What llama.cpp's single-stream decode reaches of peak bandwidth (other runtimes keep kDecodeEfficiency), per
-// hardware family and weight width: the median, over the published llama-bench tg rows of that family and width (tests/fixtures/published/llama-bench.json: the
-// Apple Silicon table of llama.cpp discussion 4167, the CUDA scoreboard of 15013, XiongjieDai's LLaMA 3 runs, and
-// the others listed there), of measured tokens/s x bytes read per token / peak bandwidth. Apple's Ultra chips (two
-// dies joined by UltraFusion) reach less; narrower weights less (their dequantisation costs compute). Other
-// families keep kDecodeEfficiency: AMD's rows disagree by backend (ROCm 0.42, Vulkan 0.74 on one RX 7900 XTX) and
-// Intel's are two. NVIDIA's 8-bit rows are three: the 16-bit figure stands for them.
+// llama.cpp's single-stream decode, per hardware family: a step reads its bytes at peak bandwidth x an efficiency
+// (per weight width: narrower weights spend more on dequantisation), plus a time per layer that no bandwidth
+// explains (each kernel's launch, ramp and tail: what keeps small models and HBM cards from their bandwidth), plus
+// a time per GPU boundary of a layer split. Fitted by scripts/fit-speed.mjs to the published llama-bench tg rows
+// of that family (tests/fixtures/published/llama-bench.json: the Apple Silicon table of llama.cpp discussion 4167,
+// the CUDA scoreboard of 15013, the Vulkan one of 10879, XiongjieDai's LLaMA 3 runs and the others listed there).
+// low / high: the 10th and 90th percentiles of measured / predicted over those rows, the range shown beside the
+// figure. Apple's Ultra chips (two dies joined by UltraFusion) and HBM cards apart; a family without rows takes
+// kDecodeEfficiency and no per-layer time.
 struct decode_family {
   std::string_view family;
   double wide, eight_bit, narrow;  // 12 bits a weight or more; 6.5 to 12; under 6.5
+  double layer_s, boundary_s;
+  double low, high;
   uint32_t rows;
 };
-constexpr decode_family kDecodeFamilies[] = {
-    {"apple", 0.83, 0.81, 0.715, 69},
-    {"apple-ultra", 0.68, 0.56, 0.42, 26},
-    {"nvidia", 0.79, 0.79, 0.66, 113},
+constexpr decode_family kDecodeFamilies[] = {  // node scripts/fit-speed.mjs (rows: tg rows of the family; a width
+                                               // without rows takes its neighbour's efficiency)
+    //             wide   8-bit  narrow  per layer  per boundary  p10   p90   rows
+    {"apple",       0.897, 0.899, 0.871, 125e-6,    0,            0.90, 1.04, 69},
+    {"apple-ultra", 0.853, 0.839, 0.786, 165e-6,    0,            0.89, 1.08, 28},
+    {"nvidia",      0.848, 0.785, 0.777, 24e-6,     241e-6,       0.86, 1.08, 108},
+    {"nvidia-hbm",  0.468, 0.468, 0.534, 49e-6,     17e-6,        0.74, 1.17, 25},
+    {"amd",         0.727, 0.727, 0.727, 0,         0,            0.57, 1.15, 5},  // ROCm and Vulkan rows disagree
+    {"intel",       0.481, 0.481, 0.481, 0,         0,            0.76, 1.24, 2},
 };
+constexpr decode_family kOtherFamily{"other", kDecodeEfficiency, kDecodeEfficiency, kDecodeEfficiency, 0, 0, 0.7, 1.2, 0};
+
+const decode_family& family_rule(std::string_view family) {
+  for (const auto& f : kDecodeFamilies)
+    if (f.family == family) return f;
+  return kOtherFamily;
+}
+
+bool measured_runtime(const estimate_result& r) {  // the rows are llama.cpp's (and Ollama's llama.cpp)
+  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
+  return rt && rt->solves_gpu_layers;
+}
+
+const decode_family& decode_rule(const estimate_result& r, const gpu_info& g) {
+  return measured_runtime(r) ? family_rule(decode_family_of(g)) : kOtherFamily;
+}
 
 double decode_efficiency(const estimate_result& r, const gpu_info& g, double bits_per_weight) {
-  const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
-  if (!rt || !rt->solves_gpu_layers) return kDecodeEfficiency;  // measured on llama.cpp (and Ollama's llama.cpp) alone
-  const std::string_view family = g.vendor == "apple" && g.name.find("Ultra") != std::string_view::npos ? "apple-ultra" : g.vendor;
-  for (const auto& f : kDecodeFamilies)
-    if (f.family == family) return bits_per_weight >= 12 ? f.wide : bits_per_weight >= 6.5 ? f.eight_bit : f.narrow;
-  return kDecodeEfficiency;
+  const decode_family& f = decode_rule(r, g);
+  return bits_per_weight >= 12 ? f.wide : bits_per_weight >= 6.5 ? f.eight_bit : f.narrow;
+}
+
+// llama.cpp's prefill reaches a fraction of the catalogue's dense FP16 figure that depends on the class of card more
+// than on its generation: its quantised matmuls (MMQ) and cuBLAS's FP16 run at about the same rate per SM and
+// clock on GeForce, workstation and data-centre parts, while the datasheets' tensor figure per SM and clock is 2x
+// (workstation: no half-rate FP32 accumulate) to 8x (H100) GeForce's. The efficiency per class is the median of
+// measured pp tokens/s x FLOPs per token / that figure over the published rows (node scripts/fit-speed.mjs);
+// other runtimes and classes keep kPrefillEfficiency.
+struct prefill_class {
+  std::string_view name;
+  double efficiency;
+  uint32_t rows;
+};
+constexpr prefill_class kPrefillClasses[] = {
+    {"geforce", 0.920, 32},
+    {"nvidia", 0.377, 16},
+    {"nvidia-hbm", 0.231, 13},
+    {"amd", 0.384, 2},
+};
+
+std::string_view prefill_class_of(const gpu_info& g) {
+  if (g.vendor == "nvidia" && !g.hbm) return g.name.find("GeForce") != std::string_view::npos ? "geforce" : "nvidia";
+  return decode_family_of(g);
+}
+
+double prefill_efficiency(const estimate_result& r, const gpu_info& g) {
+  if (!measured_runtime(r)) return kPrefillEfficiency;
+  for (const auto& c : kPrefillClasses)
+    if (c.name == prefill_class_of(g)) return c.efficiency;
+  return kPrefillEfficiency;
 }
 #else
 double decode_efficiency(const estimate_result&, const gpu_info&, double) { return kDecodeEfficiency; }
@@ -84,6 +137,14 @@ uint64_t parallel_group(const estimate_result& r, const estimate_options& o) {
   const runtime_profile* rt = r.runtime ? profile_of(*r.runtime) : nullptr;
   if (rt && rt->solves_gpu_layers) return o.split_mode == "row" ? r.gpus : 1;  // llama.cpp
   return std::max<uint64_t>(1, r.tensor_parallel);
+}
+
+// The GPU boundaries a token crosses in llama.cpp's layer split: one fewer than the GPUs holding layers.
+uint64_t gpu_boundaries(const estimate_result& r, const estimate_options& o) {
+  if (!measured_runtime(r) || o.split_mode == "row") return 0;
+  uint64_t holding = 0;
+  for (const auto& d : r.devices) holding += d.index >= 0 && d.weights_bytes > 0;
+  return holding > 1 ? holding - 1 : 0;
 }
 
 // Seconds to read `bytes` of a decode step from the GPUs, each its share (the bytes of its own devices[] entry)
@@ -128,10 +189,44 @@ uint64_t interconnect_bytes(const plan& p) {
 
 }  // namespace
 
-double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus) {
-  const double bw = static_cast<double>(g.bandwidth_bytes_per_s) * static_cast<double>(std::max<uint64_t>(1, gpus));
-  return r.decode_step_bytes ? bw * decode_efficiency(r, g, step_bits(r)) / static_cast<double>(r.decode_step_bytes) : 0;
+#ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module shows no speed: a chosen GPU and the table go to the full one)
+std::string_view decode_family_of(const gpu_info& g) {
+  if (g.vendor == "apple") return g.name.find("Ultra") != std::string_view::npos ? "apple-ultra" : "apple";
+  if (g.vendor == "nvidia" || g.vendor == "amd") return g.hbm ? (g.vendor == "amd" ? "amd-hbm" : "nvidia-hbm") : g.vendor;
+  return g.vendor;
 }
+
+// The what-fits table's decode on `gpus` of one GPU: llama.cpp's layer split passes a token through them in turn
+// (the bytes at one GPU's bandwidth, a boundary's time for each GPU after the first), other runtimes' tensor
+// parallelism reads the shares at once.
+double decode_tokens_per_s(const estimate_result& r, const gpu_info& g, uint64_t gpus) {
+  if (!r.decode_step_bytes || !g.bandwidth_bytes_per_s) return 0;
+  const decode_family& f = decode_rule(r, g);
+  const double n = static_cast<double>(std::max<uint64_t>(1, gpus));
+  const double bw = static_cast<double>(g.bandwidth_bytes_per_s) * (measured_runtime(r) ? 1.0 : n);
+  const double step = static_cast<double>(r.decode_step_bytes) / (bw * decode_efficiency(r, g, step_bits(r))) +
+                      static_cast<double>(r.n_layer) * f.layer_s + (n - 1) * f.boundary_s;
+  return 1.0 / step;
+}
+
+std::span<const speed_band> speed_bands() {
+  static constexpr speed_band kBands[] = {
+      {"painful", 0, "painfully slow for conversation"},
+      {"acceptable", 10, "acceptable for email or documentation, but still sluggish for chat"},
+      {"smooth", 20, "smooth enough for most interactive uses"},
+  };
+  return kBands;
+}
+
+std::string_view speed_band_of(double tokens_per_s) {
+  std::string_view band = speed_bands().front().name;
+  for (const speed_band& b : speed_bands())
+    if (tokens_per_s >= b.from_tokens_per_s) band = b.name;
+  return band;
+}
+#else
+double decode_tokens_per_s(const estimate_result&, const gpu_info&, uint64_t) { return 0; }
+#endif
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
 namespace {
@@ -178,6 +273,10 @@ void estimate_speed(plan& p) {
   if (p.host_layers) host = std::min(all, all * p.host_layer_share + static_cast<double>(p.host_expert_read + p.host_dense_read));
   const double step_gpu = gpu_read_seconds(r, all - host, parallel_group(r, o));
   double step_s = step_gpu + host / (host_bw * kDecodeEfficiency);
+  const decode_family& family = decode_rule(r, *r.gpu);
+  sp.family = decode_family_of(*r.gpu);
+  sp.prefill_class = prefill_class_of(*r.gpu);
+  if (step_s > 0) step_s += static_cast<double>(p.n_layer) * family.layer_s + static_cast<double>(gpu_boundaries(r, o)) * family.boundary_s;
   sp.decode_bound = p.host_layers ? "memory bandwidth (GPU and system RAM)" : "memory bandwidth";
   if (!(step_gpu > 0) && all > host) step_s = 0;  // a GPU of unknown bandwidth
   sp.interconnect_bytes = interconnect_bytes(p);
@@ -190,27 +289,44 @@ void estimate_speed(plan& p) {
   sp.decode_tokens_per_s = step_s > 0 ? 1.0 / step_s : 0;
   // Prefill FLOPs per token: 2 per active matmul parameter, plus attention 4 x layers x heads x head_dim x
   // (context / 2) on average over the prompt (Kaplan et al. 2020, C_forward ~ 2N + 2 n_layer n_ctx d_attn).
-  sp.flops_per_token = 2 * r.parameters.active.value + 2 * p.s.layers.size() * o.context_tokens * p.s.num_attention_heads * p.s.head_dim;
-  // Prefill keeps every GPU busy (llama.cpp's pipeline overlaps the ubatches, n_copies = 4; tensor parallelism
-  // splits each matmul): the GPUs' throughputs add up.
-  uint64_t flops = r.gpu_list.empty() ? r.gpu->fp16_flops_per_s * gpus_n : 0;
-  for (const gpu_info* g : r.gpu_list) flops = g->fp16_flops_per_s && (flops || g == r.gpu_list.front()) ? flops + g->fp16_flops_per_s : 0;
-  if (flops) {
-    sp.prefill_tokens_per_s = static_cast<double>(flops) * kPrefillEfficiency / static_cast<double>(sp.flops_per_token);
+  sp.prompt_tokens = o.prompt_tokens ? std::min(o.prompt_tokens, o.context_tokens) : o.context_tokens;
+  sp.flops_per_token = 2 * r.parameters.active.value + 2 * p.s.layers.size() * sp.prompt_tokens * p.s.num_attention_heads * p.s.head_dim;
+  // Prefill: tensor parallelism splits each matmul, so the GPUs' throughputs add up. llama.cpp's layer split
+  // passes each ubatch through the GPUs in turn and overlaps the ubatches (pipeline parallelism, n_copies = 4):
+  // k ubatches over g GPUs take k + g - 1 stages of one GPU's share, so a prompt of one ubatch gains nothing.
+  double flops = 0;
+  if (r.gpu_list.empty()) flops = static_cast<double>(r.gpu->fp16_flops_per_s) * prefill_efficiency(r, *r.gpu) * static_cast<double>(gpus_n);
+  for (const gpu_info* g : r.gpu_list) flops = g->fp16_flops_per_s && (flops > 0 || g == r.gpu_list.front()) ? flops + static_cast<double>(g->fp16_flops_per_s) * prefill_efficiency(r, *g) : 0;
+  const uint64_t stages = gpu_boundaries(r, o) + 1;
+  if (stages > 1) {
+    const double k = std::ceil(static_cast<double>(sp.prompt_tokens) / static_cast<double>(std::max<uint64_t>(1, r.n_ubatch)));
+    flops = flops / static_cast<double>(gpus_n) * static_cast<double>(stages) * k / (k + static_cast<double>(stages) - 1);
+  }
+  if (flops > 0) {
+    sp.prefill_tokens_per_s = flops / static_cast<double>(sp.flops_per_token);
     sp.prefill_bound = "compute";
     add_host_copies(p, sp);
   } else {
     sp.prefill_bound = "unknown";
-    sp.reason = "the catalogue has no dense fp16 tensor throughput for " + sp.gpu + ", so prefill speed is unknown";
+    const gpu_info* missing = r.gpu.get();
+    for (const gpu_info* g : r.gpu_list)
+      if (!g->fp16_flops_per_s) missing = g;
+    sp.reason = "the catalogue has no dense fp16 throughput for " + std::string(missing->name) + " (" + std::string(fp16_unknown_reason(*missing)) + ")";
   }
   sp.known = sp.decode_tokens_per_s > 0;
+  if (sp.known) {
+    sp.decode_low = sp.decode_tokens_per_s * family.low, sp.decode_high = sp.decode_tokens_per_s * family.high;
+    sp.band = speed_band_of(sp.decode_tokens_per_s);
+  }
+  // Time to first token: the prompt's prefill (its FLOPs at its own length), then one decode step.
+  if (sp.prefill_tokens_per_s > 0 && sp.known) sp.first_token_s = static_cast<double>(sp.prompt_tokens) / sp.prefill_tokens_per_s + 1.0 / sp.decode_tokens_per_s;
   if (o.explain) r.formulas.push_back({"speed",
       "decode: (active weights " + text_of(active_weights) + " + KV " + text_of(kv) + ") bytes per step, each GPU's share at its bandwidth x the decode efficiency (" + text_of(static_cast<uint64_t>(sp.efficiency * 100)) + " % here; " +
           (gpus_n == 1 ? text_of(r.gpu->bandwidth_bytes_per_s) + " B/s" : parallel_group(r, o) == 1 ? "the GPUs one after another: llama.cpp's layer split"
                                                                    : "each tensor-parallel group's GPUs at once, the stages in turn") +
           (p.host_layers ? "; system RAM's share at " + text_of(static_cast<uint64_t>(host_bw)) + " B/s" : std::string()) +
           ")" + (r.interconnect ? "; + " + text_of(sp.interconnect_bytes) + " bytes over " + std::string(r.interconnect->name) + " at " + text_of(r.interconnect->bytes_per_s) + " B/s" : std::string()) +
-          "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / (dense fp16 " + text_of(flops) + " FLOP/s of the GPUs x 0.50)" +
+          "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / " + text_of(static_cast<uint64_t>(flops)) + " FLOP/s (the GPUs' dense fp16 x the prefill efficiency of their class" + (stages > 1 ? ", the layer split's pipeline over " + text_of(sp.prompt_tokens) + " prompt tokens" : std::string()) + ")" +
           (sp.prefill_copy_bytes ? " + " + text_of(sp.prefill_copy_bytes) + " bytes of weights in system RAM copied over PCIe for each ubatch of " + text_of(r.n_ubatch) +
                                        " tokens (llama.cpp's op offload; the link's nominal rate, so a ceiling)" : std::string()),
       "llama.cpp: llama-bench tg rows per family and weight width (tests/fixtures/published/llama-bench.json: llama.cpp discussions 4167 and 15013, XiongjieDai's LLaMA 3 runs); other runtimes 0.70 (llama.cpp discussion 15013's CUDA tg128 of Llama-2-7B Q4_0); Kaplan et al. 2020 (forward FLOPs)"});

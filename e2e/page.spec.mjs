@@ -21,7 +21,7 @@ test.describe('charts', () => {
     const upTo = Number(label.match(/fits up to ([\d,]+) tokens/)[1].replace(/,/g, ''));
     expect(upTo).toBeGreaterThanOrEqual(32768);
     expect(upTo).toBeLessThan(131072);
-    await page.getByText(/^What fits: 137 GPUs × \d+ weight formats at 32,768 tokens$/).click();
+    await page.getByText(/^What fits: 138 GPUs × \d+ weight formats at 32,768 tokens$/).click();
     const grid = page.getByRole('table', { name: 'What fits, GPUs by weight format' });
     // fp32 (32 GB of weights) does not fit a 24 GB card; fp16 does.
     await expect(grid.getByRole('row', { name: /^NVIDIA GeForce RTX 4090 [✓✗]/ })).toHaveAccessibleName(/^NVIDIA GeForce RTX 4090 ✗ \d+ \d+ /);

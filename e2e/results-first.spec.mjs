@@ -183,12 +183,13 @@ test.describe('hardware as people own it', () => {
   test('a MoE that does not fit whole keeps the experts of its first layers in RAM, with the command that runs it', async ({ page }) => {
     const { verdict } = await verdictOf(page, 'index.html?model=Qwen/Qwen3-30B-A3B&gpu=RTX%203060&quantization=Q4_K_M');
     await expect(verdict).toHaveAttribute('data-fit', 'offload');
-    await expect(verdict).toHaveText(/^Fits on RTX 3060 with the experts of \d+ layers in system RAM: ~\d+ tokens\/s$/);
+    // (with the band of seed 001 the speed falls in)
+    await expect(verdict).toHaveText(/^Fits on RTX 3060 with the experts of \d+ layers in system RAM: ~\d+(\.\d)? tokens\/s \((painful|acceptable|smooth)\)$/);
     const n = /--n-cpu-moe (\d+)/.exec(await page.locator('#verdict-detail').textContent())[1];
     await expect(page.locator('#runtime-info')).toContainText(`llama-server -m MODEL.gguf -c 4096 -ngl 49 -fa on --n-cpu-moe ${n}`);
     // whole layers on the CPU are the other way, slower: one tap sets it, and the page says -ngl
     await page.locator('#verdict-changes button', { hasText: 'layers on the GPU' }).click();
-    await expect(verdict).toHaveText(/^Fits on RTX 3060 with \d+ of 49 layers on the CPU: ~\d+ tokens\/s$/);
+    await expect(verdict).toHaveText(/^Fits on RTX 3060 with \d+ of 49 layers on the CPU: ~\d+(\.\d)? tokens\/s \((painful|acceptable|smooth)\)$/);
     // the experts' way from the field, as a link carries it
     await verdictOf(page, `index.html?model=Qwen/Qwen3-30B-A3B&gpu=RTX%203060&quantization=Q4_K_M&n-cpu-moe=${n}`);
     await expect(page.getByLabel('Experts in RAM (--n-cpu-moe)')).toHaveValue(n);

@@ -12,6 +12,8 @@ const MODELS = [
   [/^gpt-oss 20B /, 'openai__gpt-oss-20b'],
   [/^gpt-oss 120B /, 'openai__gpt-oss-120b'],
   [/^qwen2 7B /, 'Qwen__Qwen2.5-7B'],
+  [/^qwen3moe 30B\.A3B /, 'Qwen__Qwen3-30B-A3B'],  // (Qwen3-Coder-30B-A3B: the same layout)
+  [/^gemma3 4B /, 'google__gemma-3-4b-it'],  // (the QAT Q4_0 GGUF of the same model)
 ];
 
 // llama.cpp's file type names as the request takes them.
@@ -29,7 +31,10 @@ export function catalogueGpu(row, names) {
   if (apple) return appleGpu(apple[1] + (apple[2] ?? ''), row, names, count);
   const bare = label.replace(/\s*\(.*\)\s*$/, '').replace(/ Generation$/, '').replace(/^NVIDIA DGX Spark.*/, 'NVIDIA DGX Spark')
     .replace(/-SXM4-80GB$/, ' 80GB').replace(/^NVIDIA GeForce RTX 3080$/, 'NVIDIA GeForce RTX 3080 10GB').replace(/^Intel Arc A770$/, 'Intel Arc A770 16GB')
-    .replace(/^AMD Ryzen AI Max\+ 395 \/ Radeon 8060S$/, 'AMD Ryzen AI Max+ 395 128GB').replace(/ 20GB$/, '').replace(/ 12GB$/, '');
+    .replace(/^AMD Ryzen AI Max\+ 395 \/ Radeon 8060S$/, 'AMD Ryzen AI Max+ 395 128GB').replace(/ 20GB$/, '').replace(/ 12GB$/, '')
+    // CUDA's device names: "NVIDIA H100 80GB HBM3" is the SXM board (the PCIe one is "NVIDIA H100 PCIe"); an
+    // RTX 5060 Ti of either memory size has the same 448 GB/s.
+    .replace(/^NVIDIA H100 80GB( HBM3)?$/, 'NVIDIA H100 SXM').replace(/^NVIDIA GeForce RTX 5060 Ti$/, 'NVIDIA GeForce RTX 5060 Ti 16GB');
   const hit = names.find((n) => n.toLowerCase() === bare.toLowerCase());
   return hit ? { gpu: hit, gpus: count } : null;
 }
@@ -42,7 +47,9 @@ function appleGpu(chip, row, names, count) {
   const cores = row.gpu_cores ?? Number(/(\d+)-core GPU/.exec(row.hardware)?.[1] ?? 0);
   const binned = { 'M3 Max': [30, 'Apple M3 Max 36GB', 'Apple M3 Max 48GB'], 'M4 Max': [32, 'Apple M4 Max 36GB', 'Apple M4 Max 48GB'] }[chip];
   if (binned) return cores ? { gpu: cores <= binned[0] ? binned[1] : binned[2], gpus: count } : null;
-  return { gpu: entries[0], gpus: count };
+  // The memory the row names, where the catalogue sells that size (the bandwidth is the chip's either way).
+  const memory = /(\d+)\s?GB/.exec(row.hardware)?.[1];
+  return { gpu: entries.find((n) => memory && n.endsWith(` ${memory}GB`)) ?? entries[0], gpus: count };
 }
 
 // The request for a row, or { skip: why }.

@@ -123,9 +123,14 @@ TEST_CASE("a layer split reads its GPUs one after another; tensor parallel reads
   auto two = llama_on({"RTX 4090", "RTX 4090"}, "Q8_0");
   const auto r1 = estimate(spec, one), r2 = estimate(spec, two);
   REQUIRE((r1.ok() && r2.ok()));
-  // The same bytes over the same bandwidth, one GPU at a time: no faster (the tied copy and KV are the same).
-  CHECK(r2.speed.decode_tokens_per_s == Approx(r1.speed.decode_tokens_per_s).epsilon(0.01));
-  CHECK(r2.speed.prefill_tokens_per_s == Approx(2 * r1.speed.prefill_tokens_per_s).epsilon(0.001));
+  // The same bytes over the same bandwidth, one GPU at a time: no faster, and one GPU boundary slower (the tied
+  // copy and KV are the same).
+  CHECK(r2.speed.decode_tokens_per_s < r1.speed.decode_tokens_per_s);
+  CHECK(r2.speed.decode_tokens_per_s > 0.9 * r1.speed.decode_tokens_per_s);
+  // Prefill: the 8192-token prompt's k = 16 ubatches of 512 pipelined over 2 GPUs take k + 1 stages of half a pass.
+  const double k = std::ceil(static_cast<double>(r1.speed.prompt_tokens) / static_cast<double>(r1.n_ubatch));
+  CHECK(k == 16);
+  CHECK(r2.speed.prefill_tokens_per_s == Approx(r1.speed.prefill_tokens_per_s * 2 * k / (k + 1)).epsilon(0.001));
   // A 4090 beside a 3060: the 3060's share is read at its bandwidth, so slower than two 4090s.
   const auto mixed = estimate(spec, llama_on({"RTX 4090", "RTX 3060"}, "Q8_0"));
   REQUIRE(mixed.ok());

@@ -79,7 +79,7 @@ TEST_CASE("the schema has every field the request reader reads", "[options]") {
   const std::set<std::string> expected = {
       "config", "model_id", "quantization", "kv_cache_dtype", "kv_cache_dtype_k", "kv_cache_dtype_v", "context_tokens", "batch_size",
       "runtime", "flash_attention", "ubatch", "n_batch", "gpu_layers", "gpu", "gpus", "gpu_memory_utilization", "max_num_batched_tokens",
-      "max_num_seqs", "kv_cache_memory_bytes", "gpu_memory_bytes", "host_bandwidth", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "mmproj", "mmproj_file", "kv_unified", "adapter_rank", "max_adapters", "images", "image_size", "draft_model", "draft_config", "draft_quantization", "mtp", "draft_max", "tensor_split", "split_mode", "nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "host_memory_bytes", "training.method", "training.optimizer",
+      "max_num_seqs", "kv_cache_memory_bytes", "gpu_memory_bytes", "host_bandwidth", "prompt_tokens", "mode", "contexts", "hub", "weights", "config_only", "n_cpu_moe", "override_tensor", "mmproj", "mmproj_file", "kv_unified", "adapter_rank", "max_adapters", "images", "image_size", "draft_model", "draft_config", "draft_quantization", "mtp", "draft_max", "tensor_split", "split_mode", "nodes", "tensor_parallel", "pipeline_parallel", "data_parallel", "expert_parallel", "interconnect", "host_memory_bytes", "training.method", "training.optimizer",
       "training.precision", "training.micro_batch", "training.seq_len", "training.gradient_accumulation", "training.checkpointing",
       "training.lora_rank", "training.lora_targets", "training.train_embeddings", "training.freeze", "training.zero", "training.offload"};
   std::set<std::string> names;
@@ -111,7 +111,7 @@ TEST_CASE("every option is read: a value it takes is stored and changes what the
       if (o.name == "kv_unified") base = {{"runtime", "llama.cpp"}, {"batch_size", 4}, {"config", fixture_text("google__gemma-3-4b-it")}};  // sliding layers keep 4 windows     // a projector file is llama.cpp's
       if (o.name == "mmproj") base = {{"runtime", "llama.cpp"}, {"config", fixture_text("google__gemma-3-4b-it")}};  // a model with a vision tower
       if (o.group == "cluster") base = {{"runtime", "vllm"}, {"gpu", "H100 SXM"}, {"gpus", 8}};
-      if (o.name == "host_memory_bytes") base = {{"gpu", "RTX 4090"}};  // the fit on a chosen GPU counts system RAM
+      if (o.name == "host_memory_bytes" || o.name == "prompt_tokens") base = {{"gpu", "RTX 4090"}};  // (the time to first token is on a chosen GPU)  // the fit on a chosen GPU counts system RAM
       if (o.name == "tensor_split" || o.name == "split_mode") base = {{"runtime", "llama.cpp"}, {"gpu", {"RTX 3090", "RTX 3060"}}};
       if (o.group == "training") base = {{"mode", "train"}, {"gpus", 2}, {"training", {{"method", o.name == "training.freeze" ? "full" : "lora"}, {"zero", o.name == "training.zero" ? 1 : 3}}}};
       json with = base;

@@ -144,6 +144,21 @@ describe('the CLI with a local config.json', () => {
     assert.match(r.stdout, /\nKV Cache \(4k ctx\): {3}2\.00 GiB\n/);
   });
 
+  test('prints the speed as people think about it: a range, a band, the time to first token of the prompt', async () => {
+    const r = await run(['--config', LLAMA2_CONFIG, '--quantization', 'Q4_0', '--gpu', 'RTX 3060', '--prompt-tokens', '2000']);
+    assert.equal(r.code, 0, r.stderr);
+    const decode = /\n {2}decode ~(\d+) tokens\/s per sequence \((\d+) to (\d+)\), (painful|acceptable|smooth); memory bandwidth bound\n/.exec(r.stdout);
+    assert.ok(decode, r.stdout);
+    const [tps, low, high] = decode.slice(1, 4).map(Number);
+    assert.ok(low < tps && tps < high, decode[0]);
+    assert.equal(decode[4], tps >= 20 ? 'smooth' : tps >= 10 ? 'acceptable' : 'painful');
+    assert.match(r.stdout, /\n {2}prefill ~\d+ tokens\/s; first token after ~\d+(\.\d+)? s for a 2,000-token prompt\n/);
+    assert.match(r.stdout, /\n\d+–\d+ tokens\/s \((painful|acceptable|smooth)\) · /);  // the verdict's line
+    // Where the catalogue has no prefill figure, the reason instead (Apple states none for most M-series chips).
+    const apple = await run(['--config', LLAMA2_CONFIG, '--quantization', 'Q4_0', '--gpu', 'M2 Max 32GB']);
+    assert.match(apple.stdout, /\n {2}prefill unknown: the catalogue has no dense fp16 throughput for Apple M2 Max 32GB \(Apple states no GPU FLOPS/);
+  });
+
   test('reads the config from stdin with --config -', async () => {
     const r = await run(['--config', '-', '--json'], {}, fs.readFileSync(LLAMA2_CONFIG));
     assert.equal(r.code, 0, r.stderr);

@@ -49,7 +49,7 @@ export function readParam(names, field, get) {
 // The groups of settings the page's form and the element's attributes carry without laying each out: llama.cpp's,
 // vLLM's and a cluster's, spelled and typed as the core's schema has them.
 // The option groups whose settings the page, the element and the URL carry as they are (the runtimes' and the machines').
-export const SETTING_GROUPS = ['cluster', 'llama.cpp', 'vllm', 'multimodal', 'draft', 'adapters'];
+export const SETTING_GROUPS = ['speed', 'cluster', 'llama.cpp', 'vllm', 'multimodal', 'draft', 'adapters'];
 
 // Those settings as request fields, from read(field) (a URL parameter, an attribute), but the fields in `skip`.
 // A boolean setting as a link, an attribute or a checkbox gives it: true, "1", "true", "yes", "on".

@@ -14,7 +14,10 @@ export function hardwareName(v, unit) {
   return v.gpus > 1 ? `${v.gpus} x ${one}` : v.custom_gpu && v.gpu === 'custom GPU' ? `a ${one}` : one;
 }
 
-const speed = (tps) => (tps > 0 ? `~${tps >= 10 ? Math.round(tps) : tps.toFixed(1)} tokens/s` : '');
+// (the band, seed 001's painful / acceptable / smooth, is the core's: report.speed / verdict decode_band)
+// With the run's own speed estimate, the range its hardware family's published runs give: "48–55 tokens/s".
+const rate = (x) => (x >= 10 ? Math.round(x) : x.toFixed(1));
+const speed = (tps, band, sp) => (tps > 0 ? `${sp?.decode_low_tokens_per_s ? `${rate(sp.decode_low_tokens_per_s)}–${rate(sp.decode_high_tokens_per_s)}` : `~${rate(tps)}`} tokens/s${band ? ` (${band})` : ''}` : '');
 
 // One change as a short label: "Q4_K_M weights", "8,192-token context", "33 of 49 layers on the GPU".
 function changeLabel(set, v) {
@@ -67,17 +70,17 @@ export function verdictText(report, unit = 'GiB') {
     headline = `${what} on ${hardwareName(v, unit)}: ${bytes(v.headroom_bytes)} to spare` + (v.tightest ? ` on the tightest GPU (${v.tightest})` : '');
     const max = report.solver?.max_context_tokens;
     const vllm = report.vllm;
-    detail = [speed(v.decode_tokens_per_s),
+    detail = [speed(v.decode_tokens_per_s, v.decode_band, report.speed),
       vllm ? `KV cache for ${formatCount(vllm.kv_tokens)} tokens: ${vllm.max_concurrency.toFixed(1)} concurrent ${formatCount(report.request.context_tokens)}-token requests`
         : max ? `context up to ${formatCount(max)} tokens` : '',
       v.host_bytes ? `${bytes(v.host_bytes)} in system RAM` : ''].filter(Boolean).join(' · ');
   } else if (v.fit === 'offload' && v.n_cpu_moe) {
-    headline = `Fits on ${hardwareName(v, unit)} with the experts of ${v.n_cpu_moe} layers in system RAM` + (v.decode_tokens_per_s ? `: ${speed(v.decode_tokens_per_s)}` : '');
+    headline = `Fits on ${hardwareName(v, unit)} with the experts of ${v.n_cpu_moe} layers in system RAM` + (v.decode_tokens_per_s ? `: ${speed(v.decode_tokens_per_s, v.decode_band)}` : '');
     detail = v.headroom_bytes >= 0 ? `${bytes(v.host_bytes)} in system RAM (llama.cpp --n-cpu-moe ${v.n_cpu_moe}).`
       : `${bytes(v.offload_host_bytes ?? v.host_bytes)} in system RAM (llama.cpp --n-cpu-moe ${v.n_cpu_moe}); the whole model on the GPU is ${bytes(v.headroom_bytes)} short.`;
   } else if (v.fit === 'offload') {
     const onHost = v.n_layer + 1 - v.gpu_layers;
-    headline = `Fits on ${hardwareName(v, unit)} with ${onHost} of ${v.n_layer + 1} layers on the CPU` + (v.decode_tokens_per_s ? `: ${speed(v.decode_tokens_per_s)}` : '');
+    headline = `Fits on ${hardwareName(v, unit)} with ${onHost} of ${v.n_layer + 1} layers on the CPU` + (v.decode_tokens_per_s ? `: ${speed(v.decode_tokens_per_s, v.decode_band)}` : '');
     detail = `${bytes(v.offload_host_bytes ?? v.host_bytes)} in system RAM (llama.cpp -ngl ${v.gpu_layers}); the whole model on the GPU is ${bytes(v.headroom_bytes)} short.`;
     if (v.headroom_bytes >= 0) detail = `${bytes(v.host_bytes)} in system RAM (llama.cpp -ngl ${v.gpu_layers}).`;
   } else {
@@ -88,7 +91,7 @@ export function verdictText(report, unit = 'GiB') {
   const changes = (v.changes ?? []).filter((c) => !(v.fit === 'offload' && offloading(c) && v.headroom_bytes < 0))
     .map((c) => ({
       label: changeLabel(c.set, v),
-      note: [`${bytes(c.headroom_bytes)} to spare`, speed(c.decode_tokens_per_s)].filter(Boolean).join(', '),
+      note: [`${bytes(c.headroom_bytes)} to spare`, speed(c.decode_tokens_per_s, c.decode_band)].filter(Boolean).join(', '),
       fields: changeFields(c.set),
     }));
   return { fit: v.fit, headline, detail, changes };

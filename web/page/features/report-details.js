@@ -4,6 +4,7 @@
 import { breakdown, formatBytes, formatCount, formatShort } from '../../shared/format.js';
 import { $, el } from '../render.js';
 import { weightFilesSentence } from '../../shared/weight-files.js';
+import { speedLines } from '../../shared/speed.js';
 
 function renderBreakdown(report, bytes) {
   const { rows, total } = breakdown(report);
@@ -45,8 +46,7 @@ function renderRuntime(report) {
   const lines = [];
   const sp = report.speed;
   if (sp?.known) {
-    lines.push(`Speed on ${sp.gpu}: decode ≈ ${sp.decode_tokens_per_s.toFixed(1)} tokens/s per sequence (${sp.decode_bound} bound)` +
-      (sp.prefill_tokens_per_s ? `, prefill ≈ ${Math.round(sp.prefill_tokens_per_s)} tokens/s` : `; prefill unknown: ${sp.reason}`) + '.');
+    lines.push(`Speed on ${sp.gpu}: ${speedLines(sp, formatCount).join('; ')}.`);
   }
   const v = report.vllm;
   if (v) lines.push(`vLLM KV cache: ${formatCount(v.kv_tokens)} tokens (${v.blocks} blocks), ${v.max_concurrency.toFixed(2)}× concurrency at ${formatCount(report.request.context_tokens)} tokens.`);

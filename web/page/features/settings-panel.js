@@ -7,7 +7,7 @@ import { catalogue } from '../../shared/estimator.js';
 import { SETTING_GROUPS as GROUPS, isOn } from '../../shared/params.js';
 import { $, el } from '../render.js';
 
-const TITLES = { cluster: 'Machines and system RAM', 'llama.cpp': 'llama.cpp', vllm: 'vLLM and SGLang', multimodal: 'Images', draft: 'Speculative decoding (a draft model)', adapters: 'LoRA adapters at inference' };
+const TITLES = { speed: 'Speed', cluster: 'Machines and system RAM', 'llama.cpp': 'llama.cpp', vllm: 'vLLM and SGLang', multimodal: 'Images', draft: 'Speculative decoding (a draft model)', adapters: 'LoRA adapters at inference' };
 
 // One input for an option, by its type: a number with its bounds (in the param's unit), a checkbox, a select of
 // its values, or text.
