@@ -213,6 +213,12 @@ export interface EstimateRequest {
    */
   split_mode?: "layer" | "row" | "none";
   /**
+   * The GPU backend llama.cpp was built with: its speed differs (AMD's ROCm and Vulkan builds most).
+   * Default: the vendor's usual: cuda on NVIDIA, rocm on AMD, metal on Apple, vulkan on Intel.
+   * CLI --backend; URL parameter and attribute backend.
+   */
+  backend?: "cuda" | "rocm" | "vulkan" | "metal" | "sycl";
+  /**
    * System RAM bandwidth, for the layers llama.cpp leaves on the CPU.
    * Range: 1 to 100000000000000 bytes/s.
    * Default: 89.6 GB/s.

@@ -65,6 +65,7 @@ struct estimate_options {
   std::vector<double> tensor_split;   // llama.cpp --tensor-split: each GPU's share; empty = by each GPU's memory
   bool kv_unified = false;             // llama.cpp --kv-unified: one stream of n_ctx cells for every sequence
   std::string split_mode;             // llama.cpp -sm: "layer" (default), "row", "none"
+  std::string backend;                // llama.cpp's GPU backend ("cuda", "rocm", "vulkan", "metal", "sycl"); "" = the vendor's usual
   std::vector<std::string> override_tensor;  // llama.cpp -ot: "REGEX=DEVICE" each, the first match wins
   uint64_t nodes = 1;                 // machines, each with `gpus` GPUs (or the gpu list): llama.cpp's RPC hosts, vLLM's Ray nodes
   uint64_t tensor_parallel = 0;       // vLLM / SGLang: GPUs each layer is split over; 0 = the GPUs of one machine
@@ -180,6 +181,7 @@ struct speed_estimate {
   uint64_t interconnect_bytes = 0;    // per decode step per sequence, over that link
   uint64_t prefill_copy_bytes = 0;    // llama.cpp: weights in system RAM copied to the GPU for each prefill ubatch
   std::string_view family;            // the hardware family whose published runs set the decode efficiencies
+  std::string_view backend;           // and its llama.cpp backend ("cuda", "rocm", "vulkan", "metal", "sycl")
   std::string_view prefill_class;     // and the prefill one's
   double decode_low = 0, decode_high = 0;  // the range: the family's published runs' spread about the model
   std::string_view band;              // "painful", "acceptable", "smooth" (speed_bands())
@@ -308,6 +310,7 @@ struct estimate_result {
   bool format_defaulted = false;
   uint64_t context_tokens = 0;
   uint64_t batch_size = 0;
+  std::string_view backend;        // llama.cpp's GPU backend as asked (a static name); "" = each vendor's usual
   parameter_counts parameters;
   uint64_t kv_cache_bytes_per_token = 0;  // all layers that cache a token, while within their windows
   std::vector<kv_layer_group> kv_layers;

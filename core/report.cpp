@@ -243,7 +243,7 @@ void write_estimate(json_writer& w, const model_tensors& tensors, const estimate
       w.field("gpu", sp.gpu).field("decode_tokens_per_s", sp.decode_tokens_per_s).field("batch_decode_tokens_per_s", sp.batch_decode_tokens_per_s)
           .field("decode_bound", sp.decode_bound).field("prefill_tokens_per_s", sp.prefill_tokens_per_s).field("prefill_bound", sp.prefill_bound)
           .field("bytes_per_token", sp.bytes_per_token).field("flops_per_token", sp.flops_per_token).field("efficiency", sp.efficiency)
-          .field("family", sp.family).field("prefill_class", sp.prefill_class).field("prompt_tokens", sp.prompt_tokens);
+          .field("family", sp.family).field("backend", sp.backend).field("prefill_class", sp.prefill_class).field("prompt_tokens", sp.prompt_tokens);
       if (sp.known) w.field("decode_low_tokens_per_s", sp.decode_low).field("decode_high_tokens_per_s", sp.decode_high).field("band", sp.band);
       if (sp.first_token_s > 0) w.field("first_token_s", std::round(sp.first_token_s * 1000) / 1000);
       if (!sp.reason.empty()) w.field("reason", sp.reason);

@@ -44,17 +44,17 @@ uint64_t decode_weight_bytes(const plan& p) {
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-// llama.cpp's single-stream decode, per hardware family: a step reads its bytes at peak bandwidth x an efficiency
+// llama.cpp's single-stream decode, per hardware family and backend: a step reads its bytes at peak bandwidth x an efficiency
 // (per weight width: narrower weights spend more on dequantisation), plus a time per layer that no bandwidth
 // explains (each kernel's launch, ramp and tail: what keeps small models and HBM cards from their bandwidth), plus
 // a time per GPU boundary of a layer split. Fitted by scripts/fit-speed.mjs to the published llama-bench tg rows
 // of that family (tests/fixtures/published/llama-bench.json: the Apple Silicon table of llama.cpp discussion 4167,
 // the CUDA scoreboard of 15013, the Vulkan one of 10879, XiongjieDai's LLaMA 3 runs and the others listed there).
 // low / high: the 10th and 90th percentiles of measured / predicted over those rows, the range shown beside the
-// figure. Apple's Ultra chips (two dies joined by UltraFusion) and HBM cards apart; a family without rows takes
+// figure (a family of fewer than 10 rows widened to at least the pooled 0.86 to 1.08 of every family's rows). Apple's Ultra chips (two dies joined by UltraFusion) and HBM cards apart; a family without rows takes
 // kDecodeEfficiency and no per-layer time.
 struct decode_family {
-  std::string_view family;
+  std::string_view family, backend;
   double wide, eight_bit, narrow;  // 12 bits a weight or more; 6.5 to 12; under 6.5
   double layer_s, boundary_s;
   double low, high;
@@ -62,19 +62,28 @@ struct decode_family {
 };
 constexpr decode_family kDecodeFamilies[] = {  // node scripts/fit-speed.mjs (rows: tg rows of the family; a width
                                                // without rows takes its neighbour's efficiency)
-    //             wide   8-bit  narrow  per layer  per boundary  p10   p90   rows
-    {"apple",       0.897, 0.899, 0.871, 125e-6,    0,            0.90, 1.04, 69},
-    {"apple-ultra", 0.853, 0.839, 0.786, 165e-6,    0,            0.89, 1.08, 28},
-    {"nvidia",      0.848, 0.785, 0.777, 24e-6,     241e-6,       0.86, 1.08, 108},
-    {"nvidia-hbm",  0.468, 0.468, 0.534, 49e-6,     17e-6,        0.74, 1.17, 25},
-    {"amd",         0.727, 0.727, 0.727, 0,         0,            0.57, 1.15, 5},  // ROCm and Vulkan rows disagree
-    {"intel",       0.481, 0.481, 0.481, 0,         0,            0.76, 1.24, 2},
+    //                       wide   8-bit  narrow  per layer  per boundary  p10   p90   rows
+    {"apple", "metal",       0.897, 0.899, 0.871, 125e-6,    0,            0.90, 1.04, 69},
+    {"apple-ultra", "metal", 0.853, 0.839, 0.786, 165e-6,    0,            0.89, 1.08, 28},
+    {"nvidia", "cuda",       0.848, 0.785, 0.777, 24e-6,     241e-6,       0.86, 1.08, 102},
+    {"nvidia", "vulkan",     0.640, 0.640, 0.640, 4e-6,      0,            0.86, 1.16, 6},
+    {"nvidia-hbm", "cuda",   0.468, 0.468, 0.534, 49e-6,     17e-6,        0.74, 1.17, 25},
+    {"amd", "rocm",          0.423, 0.423, 0.423, 0,         0,            0.86, 1.08, 2},
+    {"amd", "vulkan",        0.739, 0.739, 0.739, 0,         0,            0.86, 1.13, 3},
+    {"intel", "vulkan",      0.481, 0.481, 0.481, 0,         0,            0.76, 1.24, 2},
 };
-constexpr decode_family kOtherFamily{"other", kDecodeEfficiency, kDecodeEfficiency, kDecodeEfficiency, 0, 0, 0.7, 1.2, 0};
+constexpr decode_family kOtherFamily{"other", "", kDecodeEfficiency, kDecodeEfficiency, kDecodeEfficiency, 0, 0, 0.7, 1.2, 0};
 
-const decode_family& family_rule(std::string_view family) {
+// The backend a GPU runs under: the request's, else its vendor's usual one (the build llama.cpp's releases and
+// the apps that bundle it ship for it: CUDA, ROCm/HIP, Metal; Vulkan for Intel, as Ollama and LM Studio run it).
+std::string_view backend_of(const estimate_result& r, const gpu_info& g) {
+  if (!r.backend.empty()) return r.backend;
+  return g.vendor == "nvidia" ? "cuda" : g.vendor == "amd" ? "rocm" : g.vendor == "apple" ? "metal" : "vulkan";
+}
+
+const decode_family& family_rule(std::string_view family, std::string_view backend) {
   for (const auto& f : kDecodeFamilies)
-    if (f.family == family) return f;
+    if (f.family == family && f.backend == backend) return f;
   return kOtherFamily;
 }
 
@@ -84,7 +93,7 @@ bool measured_runtime(const estimate_result& r) {  // the rows are llama.cpp's (
 }
 
 const decode_family& decode_rule(const estimate_result& r, const gpu_info& g) {
-  return measured_runtime(r) ? family_rule(decode_family_of(g)) : kOtherFamily;
+  return measured_runtime(r) ? family_rule(decode_family_of(g), backend_of(r, g)) : kOtherFamily;
 }
 
 double decode_efficiency(const estimate_result& r, const gpu_info& g, double bits_per_weight) {
@@ -99,15 +108,15 @@ double decode_efficiency(const estimate_result& r, const gpu_info& g, double bit
 // measured pp tokens/s x FLOPs per token / that figure over the published rows (node scripts/fit-speed.mjs);
 // other runtimes and classes keep kPrefillEfficiency.
 struct prefill_class {
-  std::string_view name;
+  std::string_view name, backend;
   double efficiency;
   uint32_t rows;
 };
 constexpr prefill_class kPrefillClasses[] = {
-    {"geforce", 0.920, 32},
-    {"nvidia", 0.377, 16},
-    {"nvidia-hbm", 0.231, 13},
-    {"amd", 0.384, 2},
+    {"geforce", "cuda", 0.980, 26},
+    {"geforce", "vulkan", 0.669, 6},
+    {"nvidia", "cuda", 0.377, 16},
+    {"nvidia-hbm", "cuda", 0.231, 13},  // (AMD's two rows, one per backend, are too few to fit on)
 };
 
 std::string_view prefill_class_of(const gpu_info& g) {
@@ -118,7 +127,7 @@ std::string_view prefill_class_of(const gpu_info& g) {
 double prefill_efficiency(const estimate_result& r, const gpu_info& g) {
   if (!measured_runtime(r)) return kPrefillEfficiency;
   for (const auto& c : kPrefillClasses)
-    if (c.name == prefill_class_of(g)) return c.efficiency;
+    if (c.name == prefill_class_of(g) && c.backend == backend_of(r, g)) return c.efficiency;
   return kPrefillEfficiency;
 }
 #else
@@ -256,6 +265,8 @@ void estimate_speed(plan& p) {
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
   const estimate_options& o = p.o;
   const uint64_t gpus_n = r.gpus;
+  for (std::string_view b : {"cuda", "rocm", "vulkan", "metal", "sycl"})  // (a static name: the table reads it too)
+    if (o.backend == b) r.backend = b;
   if (!r.gpu) return;
   auto& sp = r.speed;
   sp.gpu = std::string(r.gpu->name);
@@ -275,6 +286,11 @@ void estimate_speed(plan& p) {
   double step_s = step_gpu + host / (host_bw * kDecodeEfficiency);
   const decode_family& family = decode_rule(r, *r.gpu);
   sp.family = decode_family_of(*r.gpu);
+  sp.backend = measured_runtime(r) ? backend_of(r, *r.gpu) : std::string_view{};
+  const std::string_view only_on = r.backend == "cuda" ? "nvidia" : r.backend == "rocm" ? "amd" : r.backend == "metal" ? "apple" : "";
+  if (!only_on.empty() && r.gpu->vendor != only_on)
+    r.issues.push_back({"backend_mismatch", "backend", "llama.cpp's " + std::string(r.backend) + " backend does not run on " + sp.gpu +
+                        ": its speed is the generic efficiency's; name the backend it runs (vulkan runs on every vendor's GPUs).", severity::warning});
   sp.prefill_class = prefill_class_of(*r.gpu);
   if (step_s > 0) step_s += static_cast<double>(p.n_layer) * family.layer_s + static_cast<double>(gpu_boundaries(r, o)) * family.boundary_s;
   sp.decode_bound = p.host_layers ? "memory bandwidth (GPU and system RAM)" : "memory bandwidth";

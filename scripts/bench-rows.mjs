@@ -65,7 +65,7 @@ export function benchRequest(row, names, readConfig) {
     kind: test[1] === 'tg' ? 'decode' : 'prefill',
     request: {
       config: readConfig(model[1]), runtime: 'llama.cpp', quantization: FILE_TYPES[row.file_type] ?? row.file_type, gpu: hw.gpu, gpus: hw.gpus,
-      context_tokens: tokens, flash_attention: row.flash_attn === 1 ? 'on' : 'off', ubatch: Math.min(tokens, 512),
+      context_tokens: tokens, flash_attention: row.flash_attn === 1 ? 'on' : 'off', ubatch: Math.min(tokens, 512), backend: row.backend.toLowerCase(),
     },
   };
 }

@@ -31,11 +31,11 @@ for (const row of bench.rows) {
   const report = core(null, b.request);
   const gpu = catalogue.find((g) => g.name === b.request.gpu);
   if (b.kind === 'prefill') {
-    if (gpu.fp16_flops_per_s && b.request.gpus === 1) prefill.push({ row, cls: report.speed.prefill_class, util: row.t_s * report.speed.flops_per_token / gpu.fp16_flops_per_s });
+    if (gpu.fp16_flops_per_s && b.request.gpus === 1) prefill.push({ row, cls: `${report.speed.prefill_class} ${report.speed.backend}`, util: row.t_s * report.speed.flops_per_token / gpu.fp16_flops_per_s });
     continue;
   }
   const bits = report.memory.stored_weights_bytes * 8 / report.parameters.total;
-  rows.push({ row, family: report.speed.family, width: width(bits), gpus: b.request.gpus, layers: report.model.num_hidden_layers,
+  rows.push({ row, family: `${report.speed.family} ${report.speed.backend}`, width: width(bits), gpus: b.request.gpus, layers: report.model.num_hidden_layers,
     read_s: report.speed.bytes_per_token / gpu.bandwidth_bytes_per_s, measured_s: 1 / row.t_s });
 }
 
@@ -59,20 +59,25 @@ function fit(list) {
   return best;
 }
 
+const pooled = [];  // measured / predicted over every family's rows: the range of a family of fewer than 10 rows
 for (const family of [...new Set(rows.map((r) => r.family))].sort()) {
   const list = rows.filter((r) => r.family === family);
   const f = fit(list);
   const errs = list.map((r) => { const p = 1 / (r.read_s / f.e(r) + r.layers * f.c + (r.gpus - 1) * Math.max(0, f.boundary ?? 0)); return (p - r.row.t_s) / r.row.t_s * 100; });
   const ratios = list.map((r, i) => 1 / (1 + errs[i] / 100)).sort((a, b) => a - b);
+  pooled.push(...ratios);
   const q = (x) => ratios[Math.min(ratios.length - 1, Math.floor(x * ratios.length))];
   const eff = Object.fromEntries(Object.entries(f.eff).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
-  console.log(`${family.padEnd(12)} rows ${String(list.length).padStart(3)}  efficiency ${JSON.stringify(eff)}  per layer ${(f.c * 1e6).toFixed(0)} us` +
+  console.log(`${family.padEnd(18)} rows ${String(list.length).padStart(3)}  efficiency ${JSON.stringify(eff)}  per layer ${(f.c * 1e6).toFixed(0)} us` +
     `  per boundary ${f.boundary == null ? '-' : (Math.max(0, f.boundary) * 1e6).toFixed(0) + ' us'}  |error| median ${median(errs.map(Math.abs)).toFixed(1)} % worst ${Math.max(...errs.map(Math.abs)).toFixed(1)} %  measured/predicted p10 ${q(0.1).toFixed(2)} p90 ${q(0.9).toFixed(2)}`);
   if (process.argv.includes('--rows')) for (const [i, r] of list.entries()) console.log(`   ${r.row.hardware.slice(0, 30).padEnd(30)} x${r.gpus} ${r.row.model.slice(0, 20).padEnd(20)} ${r.row.test.padEnd(6)} ${r.row.t_s.toFixed(1).padStart(7)} ${errs[i].toFixed(1).padStart(7)} %`);
 }
 
+pooled.sort((a, b) => a - b);
+console.log(`pooled             rows ${String(pooled.length).padStart(3)}  measured/predicted p10 ${pooled[Math.floor(0.1 * pooled.length)].toFixed(2)} p90 ${pooled[Math.floor(0.9 * pooled.length)].toFixed(2)}`);
+
 // Prefill: per class, measured pp tokens/s x FLOPs per token / the catalogue's dense fp16 figure.
 for (const cls of [...new Set(prefill.map((r) => r.cls))].sort()) {
   const utils = prefill.filter((r) => r.cls === cls).map((r) => r.util);
-  console.log(`prefill ${cls.padEnd(12)} rows ${String(utils.length).padStart(3)}  efficiency (median) ${median(utils).toFixed(3)}  range ${Math.min(...utils).toFixed(2)} to ${Math.max(...utils).toFixed(2)}`);
+  console.log(`prefill ${cls.padEnd(18)} rows ${String(utils.length).padStart(3)}  efficiency (median) ${median(utils).toFixed(3)}  range ${Math.min(...utils).toFixed(2)} to ${Math.max(...utils).toFixed(2)}`);
 }

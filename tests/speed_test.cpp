@@ -103,3 +103,21 @@ TEST_CASE("every catalogue GPU without a prefill figure says why", "[speed]") {
   CHECK(r.speed.reason.find("Apple states no GPU FLOPS") != std::string::npos);
   CHECK(r.speed.first_token_s == 0);
 }
+
+TEST_CASE("the backend llama.cpp was built with sets the family: AMD's ROCm and Vulkan builds differ", "[speed]") {
+  const auto spec = fixture("meta-llama__Llama-2-7b-hf");
+  auto o = llama_on("RX 7900 XTX");
+  const auto rocm = estimate(spec, o);  // AMD's usual backend
+  o.backend = "vulkan";
+  const auto vulkan = estimate(spec, o);
+  REQUIRE((rocm.ok() && vulkan.ok()));
+  CHECK(rocm.speed.backend == "rocm");
+  CHECK(vulkan.speed.backend == "vulkan");
+  CHECK(vulkan.speed.decode_tokens_per_s > rocm.speed.decode_tokens_per_s);
+  o.backend = "metal";  // not on an AMD GPU: said, and the generic efficiency used
+  const auto wrong = estimate(spec, o);
+  bool said = false;
+  for (const auto& i : wrong.issues) said = said || (i.code == "backend_mismatch" && i.field == "backend");
+  CHECK(said);
+  CHECK(wrong.speed.efficiency == Approx(0.70));
+}

@@ -56,7 +56,7 @@ describe('the options schema', () => {
   test('lists every request field once, with a unique flag, parameter and aliases', () => {
     const expected = ['config', 'model_id', 'quantization', 'kv_cache_dtype', 'kv_cache_dtype_k', 'kv_cache_dtype_v', 'context_tokens',
       'batch_size', 'runtime', 'flash_attention', 'ubatch', 'n_batch', 'gpu_layers', 'gpu', 'gpus', 'gpu_memory_utilization', 'max_num_batched_tokens',
-      'max_num_seqs', 'kv_cache_memory_bytes', 'gpu_memory_bytes', 'host_bandwidth', 'mode', 'contexts', 'hub', 'weights', 'config_only', 'n_cpu_moe', 'override_tensor', 'mmproj', 'mmproj_file', 'kv_unified', 'adapter_rank', 'max_adapters', 'images', 'image_size', 'draft_model', 'draft_config', 'draft_quantization', 'mtp', 'draft_max', 'tensor_split', 'split_mode', 'nodes', 'tensor_parallel', 'pipeline_parallel', 'data_parallel', 'expert_parallel', 'interconnect', 'host_memory_bytes', 'prompt_tokens',
+      'max_num_seqs', 'kv_cache_memory_bytes', 'gpu_memory_bytes', 'host_bandwidth', 'mode', 'contexts', 'hub', 'weights', 'config_only', 'n_cpu_moe', 'override_tensor', 'mmproj', 'mmproj_file', 'kv_unified', 'adapter_rank', 'max_adapters', 'images', 'image_size', 'draft_model', 'draft_config', 'draft_quantization', 'mtp', 'draft_max', 'tensor_split', 'split_mode', 'nodes', 'tensor_parallel', 'pipeline_parallel', 'data_parallel', 'expert_parallel', 'interconnect', 'host_memory_bytes', 'prompt_tokens', 'backend',
       ...['method', 'optimizer', 'precision', 'micro_batch', 'seq_len', 'gradient_accumulation', 'checkpointing', 'lora_rank', 'lora_targets',
         'train_embeddings', 'freeze', 'zero', 'offload'].map((k) => `training.${k}`)];
     assert.deepEqual(options.map((o) => o.name).sort(), expected.sort());
