@@ -21,6 +21,7 @@ void size_kv_cache(plan& p) {
     const bool local = (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && l.window && p.windowed;
     const uint64_t tokens = l.attention == attention_kind::none ? 0 : rt.cached_tokens(p, l.window, local);
     if (l.attention != attention_kind::none) p.kv_cells_max = std::max(p.kv_cells_max, tokens);
+    if (local) p.kv_cells_swa = std::max(p.kv_cells_swa, tokens);
     const uint64_t state = l.state_elements ? rt.state_bytes(p, l) : 0;
     // A window the runtime does not keep is no window: the layer caches the whole context, and says so.
     const bool windowless = (l.attention == attention_kind::sliding || l.attention == attention_kind::chunked) && !p.windowed;

@@ -36,6 +36,7 @@ struct plan {
   checked_u64 kv_cache, per_token;
   std::vector<uint64_t> kv_layer;  // each layer's cache (and recurrent state), for the runtimes that place layers apart
   uint64_t kv_cells_max = 0;      // llama.cpp: the most cells any layer's cache holds (the attention phase's n_kv)
+  uint64_t kv_cells_swa = 0;      // llama.cpp: an iSWA model's sliding cache, its cells (the second KQ mask's n_kv)
   bool windowed = true;           // the runtime keeps sliding-window caches at their window
   checked_u64 activations, overhead;
   // Decode speed: what a decode step reads from system RAM rather than the GPU: the share of the layers the runtime

@@ -153,7 +153,9 @@ bool within(uint64_t predicted, uint64_t measured, uint64_t parts) {
 }
 
 void explain_compute(row& x, const estimate_result& r) {
-  if (r.gpus > 1 && r.gpu_layers > 0 && x.gpu >= 0)
+  if (x.gpu < 0 && r.gpu_layers > 0)
+    x.reason = "the host's part of the graph is modelled as the embeddings lookup and the KQ masks; whatever else the scheduler runs there before the first GPU layer is not";
+  else if (r.gpus > 1 && r.gpu_layers > 0 && x.gpu >= 0)
     x.reason = "several GPUs: each device's graph peak is the CPU build's rule, which CUDA's kernels need not keep (+4.7 % on the first GPU of llama.cpp#11200)";
   else if (x.predicted < x.measured)
     x.reason = "ggml-alloc places the logits above whatever of the last layer is still held (the final hidden state where best fit put it): "
@@ -161,9 +163,9 @@ void explain_compute(row& x, const estimate_result& r) {
 }
 
 // The known reasons a buffer differs (each from a measured case: tests/fixtures/SOURCES.md and FIDELITY.md).
-void explain(std::vector<row>& rows, const estimate_result& r) {
+void explain(std::vector<row>& rows, const estimate_result& r, bool from_table) {
   for (row& x : rows) {
-    if (!x.has_measured) x.reason = "not in the log (cut from the paste, or this llama.cpp prints no such buffer)";
+    if (!x.has_measured) x.reason = from_table && x.kind == "output" ? "the memory breakdown table counts no output buffer" : "not in the log (cut from the paste, or this llama.cpp prints no such buffer)";
     else if (!x.has_predicted) x.reason = "the estimate places no " + x.kind + " buffer here";
     else if (x.kind == "model" && x.devices.find("AMX") != std::string::npos)
       x.reason = "AMX: on a CPU with Intel AMX, llama.cpp copies the matrices of the types AMX runs into an AMX buffer beside the mapped file; not modelled";
@@ -202,6 +204,12 @@ void write_log(json_writer& w, const runtime_log& log, const std::string& file_t
     w.begin_object().field("name", log.gpu_names[i]);
     if (i < log.gpu_free_mib.size() && log.gpu_free_mib[i]) w.field("free_bytes", log.gpu_free_mib[i] << 20);
     w.end_object();
+  }
+  w.end_array().key("memory_breakdown").begin_array();
+  for (const log_breakdown& b : log.breakdown) {
+    w.begin_object().field("name", b.name).field("device", b.device);
+    if (b.device) w.field("total_bytes", b.total << 20).field("free_bytes", b.free << 20).field("unaccounted_bytes", b.unaccounted * (int64_t{1} << 20));
+    w.field("self_bytes", b.self << 20).field("model_bytes", b.model << 20).field("context_bytes", b.context << 20).field("compute_bytes", b.compute << 20).end_object();
   }
   w.end_array().end_object();
 }
@@ -419,7 +427,7 @@ void write_llama_rows(json_writer& w, const runtime_log& log, const estimate_res
     auto rank = [&](const row& x) { return std::find(std::begin(order), std::end(order), x.kind) - std::begin(order); };
     return rank(a) != rank(b) ? rank(a) < rank(b) : a.gpu < b.gpu;
   });
-  explain(rows, r);
+  explain(rows, r, log.sizes_from_breakdown);
   write_rows(w, rows);
   uint64_t predicted = 0, measured = 0;
   bool gpu = false;
@@ -430,14 +438,45 @@ void write_llama_rows(json_writer& w, const runtime_log& log, const estimate_res
   w.key("total").begin_object().field("predicted_bytes", predicted).field("measured_bytes", measured);
   if (measured) w.field("difference_percent", (static_cast<double>(predicted) - static_cast<double>(measured)) / static_cast<double>(measured) * 100.0);
   w.end_object();
-  if (gpu)
+  bool table = false;
+  for (const log_breakdown& b : log.breakdown)
+    if (b.device) {
+      table = true;
+      issues.push_back({"unaccounted_device_memory", "log", "llama.cpp's memory breakdown: " + b.name + " holds " + text_of(static_cast<uint64_t>(std::max<int64_t>(0, b.unaccounted))) +
+          " MiB in none of its buffers (total " + text_of(static_cast<uint64_t>(b.total)) + " - free " + text_of(static_cast<uint64_t>(b.free)) + " - its own " + text_of(static_cast<uint64_t>(b.self)) +
+          " MiB: the backend's context, the driver and any other process on it), which the estimate leaves out: keep that much free beyond it.", severity::info});
+    }
+  if (gpu && !table)
     issues.push_back({"cuda_context_not_in_buffers", "log", "Each GPU also holds the backend's own context (CUDA: about 300 to 500 MiB), which no buffer line prints: "
         "nvidia-smi shows it on top of these buffers.", severity::info});
 }
 
 // llama.cpp and the programs on it: the estimate re-run with the log's settings, from the config given or the log's
 // own metadata.
-void reconcile_llama(const config_json& req, const runtime_log& log, json_writer& w, std::vector<issue>& issues) {
+// A log whose only sizes are the memory breakdown table (llama-cli since late 2025 prints no load lines unless
+// asked): its model, context (the KV cache) and compute per device as buffers, in whole MiB (the output buffer is
+// in no row). "Host" is the host's; "CUDA0 (RTX 3090)" is printed as CUDA0.
+std::vector<log_buffer> buffers_of(const std::vector<log_breakdown>& table) {
+  std::vector<log_buffer> out;
+  for (const log_breakdown& b : table) {
+    const std::string device = b.name == "Host" ? "CPU" : b.name.substr(0, b.name.find(" ("));
+    for (const auto& [kind, mib] : {std::pair<const char*, int64_t>{"model", b.model}, {"kv", b.context}, {"compute", b.compute}})
+      if (mib > 0) out.push_back({kind, device, static_cast<uint64_t>(mib) << 20});
+  }
+  return out;
+}
+
+void reconcile_llama(const config_json& req, const runtime_log& printed, json_writer& w, std::vector<issue>& issues) {
+  runtime_log from_table;
+  const bool table_only = printed.buffers.empty() && !printed.breakdown.empty();
+  if (table_only) {
+    from_table = printed;
+    from_table.buffers = buffers_of(printed.breakdown);
+    from_table.sizes_from_breakdown = true;
+    issues.push_back({"log_breakdown_only", "log", "The log's only sizes are llama.cpp's memory breakdown table: its figures are whole MiB (each within 1 MiB) and it "
+        "prints no output buffer; the settings it does not print (n_ctx, ubatch, flash attention) are the request's.", severity::info});
+  }
+  const runtime_log& log = table_only ? from_table : printed;
   if (log.buffers.empty()) {
     issues.push_back({"log_no_buffers", "log", "The log prints no buffer sizes (\"... buffer size = N MiB\"): paste it from the model's loading through its context creation.", severity::error});
     return;
@@ -460,9 +499,16 @@ void reconcile_llama(const config_json& req, const runtime_log& log, json_writer
   request_options ro;
   read_options(options, ro, issues, false, false);
   if (has_error(issues)) return;
-  ro.estimate.kq_mask_f32 = log.old_names;
-  if (log.old_names && ro.estimate.flash_attention == 1)
-    m.derived.push_back("the KQ mask reserved in f32 under flash attention: the log's function names are those of llama.cpp before spring 2025 (f16 since PR #23764, May 2026)");
+  // PR #23764 (merged 2026-05-27) reserves the mask in f16 under flash attention: b9247 was released by 2026-05-20
+  // (containers/ramalama#2761), b9512 by 2026-06-04 (containers/ramalama#2783), so a build between cannot be told.
+  constexpr uint64_t kLastF32MaskBuild = 9247, kFirstF16MaskBuild = 9512;
+  ro.estimate.kq_mask_f32 = log.old_names || (log.build && log.build <= kLastF32MaskBuild);
+  if (log.build > kLastF32MaskBuild && log.build < kFirstF16MaskBuild && ro.estimate.flash_attention == 1)
+    m.derived.push_back("the KQ mask reserved in f16 under flash attention, as builds from b" + text_of(kFirstF16MaskBuild) + " do: b" + text_of(log.build) +
+                        " may be older than PR #23764 (merged 2026-05-27, between b" + text_of(kLastF32MaskBuild) + " and b" + text_of(kFirstF16MaskBuild) + "), which would add the f32 mask's size to the compute buffers");
+  if (ro.estimate.kq_mask_f32 && ro.estimate.flash_attention == 1)
+    m.derived.push_back(log.old_names ? "the KQ mask reserved in f32 under flash attention: the log's function names are those of llama.cpp before spring 2025 (f16 since PR #23764, May 2026)"
+                                      : "the KQ mask reserved in f32 under flash attention: build b" + text_of(log.build) + " is older than PR #23764 (f16 since May 2026, b" + text_of(kFirstF16MaskBuild) + ")");
   estimate_result r = estimate(m.parsed.spec, ro.estimate);
   settle_tying(m, log, ro.estimate, r, issues);
   for (const issue& i : r.issues)  // (the CUDA context is said with the rows, where the log has a GPU)

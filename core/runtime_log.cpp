@@ -5,6 +5,7 @@
 #include "runtime_log.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -416,6 +417,51 @@ std::string file_type_from_description(std::string_view d) {
   return name;  // "IQ4_XS - 4.25 bpw", "Q8_0", "guessed" and the like: the type alone
 }
 
+// The build number: llama-cli's banner "build      : b8185-2afcdb977", "main: build = 4462 (c05e8c99)" and the
+// servers' "build: 4462 (c05e8c99) with ..." (the number of commits, as the release tags bNNNN count them).
+void read_build(std::string_view line, runtime_log& log) {
+  size_t at = line.find("build");
+  if (at == std::string_view::npos || log.build || (at > 0 && line.substr(0, at).find_first_not_of(' ') != std::string_view::npos && line.find(": build") == std::string_view::npos))
+    return;
+  std::string_view rest = trim(line.substr(at + 5));
+  if (rest.empty() || (rest[0] != ':' && rest[0] != '=')) return;
+  rest = trim(rest.substr(1));
+  if (!rest.empty() && rest[0] == 'b') rest.remove_prefix(1);
+  size_t n = 0;
+  while (n < rest.size() && n < 9 && std::isdigit(static_cast<unsigned char>(rest[n]))) ++n;
+  if (n && (n == rest.size() || rest[n] == ' ' || rest[n] == '-'))
+    if (auto v = whole(rest.substr(0, n))) log.build = *v;
+}
+
+// llama.cpp's memory breakdown table: its heading starts a new table (only the last is kept), each row after it
+// is read by its numbers in order (a device row seven, the others four; unaccounted may be negative).
+void read_breakdown(std::string_view line, runtime_log& log) {
+  if (line.find("memory_breakdown_print:") == std::string_view::npos) return;
+  if (line.find("memory breakdown [MiB]") != std::string_view::npos) {
+    log.breakdown.clear();
+    return;
+  }
+  const size_t dash = line.find("|   - "), bar = dash == std::string_view::npos ? dash : line.find('|', dash + 6);
+  if (bar == std::string_view::npos || log.breakdown.size() >= 64) return;
+  log_breakdown row{std::string(trim(line.substr(dash + 6, bar - dash - 6)))};
+  std::vector<int64_t> n;
+  std::string_view rest = line.substr(bar + 1);
+  for (size_t i = 0; i < rest.size() && n.size() < 8;) {
+    const bool negative = rest[i] == '-' && i + 1 < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i + 1]));
+    if (!negative && !std::isdigit(static_cast<unsigned char>(rest[i]))) { ++i; continue; }
+    size_t j = i + negative;
+    while (j < rest.size() && std::isdigit(static_cast<unsigned char>(rest[j]))) ++j;
+    const auto v = whole(rest.substr(i + negative, j - i - negative));
+    if (!v || *v > (uint64_t{1} << 40)) return;  // (no device holds a million TiB)
+    n.push_back(negative ? -static_cast<int64_t>(*v) : static_cast<int64_t>(*v));
+    i = j;
+  }
+  if (n.size() == 7) row.device = true, row.total = n[0], row.free = n[1], row.self = n[2], row.model = n[3], row.context = n[4], row.compute = n[5], row.unaccounted = n[6];
+  else if (n.size() == 4) row.self = n[0], row.model = n[1], row.context = n[2], row.compute = n[3];
+  else return;
+  log.breakdown.push_back(std::move(row));
+}
+
 runtime_log read_runtime_log(std::string_view text) {
   runtime_log log;
   if (text.size() > log_limits::text_bytes) {
@@ -455,6 +501,8 @@ runtime_log read_runtime_log(std::string_view text) {
       continue;
     }
     read_devices(line, log);
+    read_breakdown(line, log);
+    read_build(line, log);
     if (line.find(" K (") != std::string_view::npos && line.find(" V (") != std::string_view::npos) read_cache_types(line, log);
     if (description.empty())
       for (std::string_view k : {"file type", "model ftype"})  // print_info; llm_load_print_meta before it

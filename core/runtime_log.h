@@ -50,6 +50,17 @@ struct sglang_log {
   std::string kv_cache_dtype;
 };
 
+// One row of llama.cpp's memory breakdown table (common_memory_breakdown_print, before it llama_memory_breakdown_print:
+// "| - CUDA0 (RTX 3090) | 24576 = 11121 + (13424 = 11876 + 516 + 1032) + 30 |", "| - Host | 316 = 304 + 0 + 12 |"),
+// in whole MiB as printed. A device row has its total, free and unaccounted (total - free - self: the backend's
+// context, the driver, other processes); the host and the other buffer types (CPU_REPACK) only self = model +
+// context (the KV cache) + compute. The output buffer is in none of them.
+struct log_breakdown {
+  std::string name;         // "CUDA0 (RTX 3090)", "Host", "CPU_REPACK"
+  bool device = false;      // a GPU row (total, free, unaccounted printed)
+  int64_t total = 0, free = 0, self = 0, model = 0, context = 0, compute = 0, unaccounted = 0;  // MiB
+};
+
 struct runtime_log {
   std::string program;            // "llama.cpp", "ollama", "lm studio", "llama-server"
   file_header metadata;           // the "- kv N: key type = value" lines, as a header without tensors
@@ -67,6 +78,10 @@ struct runtime_log {
   std::vector<std::string> gpu_names;          // "Device 0: NVIDIA GeForce RTX 4090" / "using device CUDA0 (...)"
   std::vector<uint64_t> gpu_free_mib;          // "- 23008 MiB free", per GPU, when printed
   std::vector<log_buffer> buffers;
+  // The last memory breakdown table printed: the one at teardown describes the run (--fit prints others, of trial
+  // parameters, before it).
+  std::vector<log_breakdown> breakdown;
+  bool sizes_from_breakdown = false;  // (the reconciliation's: no buffer lines, the table's rows stand for them)
   vllm_log vllm;
   sglang_log sglang;
   uint64_t lines_read = 0;
@@ -74,6 +89,7 @@ struct runtime_log {
   // llm_load_* (renamed in spring 2025): it reserved the KQ mask in f32 under flash attention too (PR #23764, May
   // 2026, made it f16). A newer log cannot say which side of that change it is on.
   bool old_names = false;
+  uint64_t build = 0;             // the build number printed ("build      : b8185-2afcdb977", "build: 4462 (c05e8c99)"); 0: none
   bool second_model = false;      // a second load (a draft model, a reload): only the first is read
   std::vector<issue> issues;
 };

@@ -76,7 +76,7 @@ for (const [file, group] of [['tests/fixtures/llamacpp/swa-cells.json', 'gemma3 
 }
 
 // 2. Published logs with what their excerpts leave out (tests/fixtures/published/*.json "reconcile").
-for (const [file, runtime] of [['tests/fixtures/published/llamacpp-logs.json', 'llama.cpp CUDA/ROCm (published)'], ['tests/fixtures/published/vllm-logs.json', 'vLLM (published)']]) {
+for (const [file, runtime] of [['tests/fixtures/published/llamacpp-logs.json', 'llama.cpp GPU builds, published (CUDA, ROCm, Metal)'], ['tests/fixtures/published/vllm-logs.json', 'vLLM (published)']]) {
   for (const e of readJson(file).entries) {
     if (!e.reconcile) continue;
     const reply = core('--reconcile', { ...e.reconcile.options, log: e.log, config: e.reconcile.config });

@@ -203,3 +203,60 @@ TEST_CASE("reconcile: SGLang's start-up lines, the token pool and the running re
   for (const auto& i : bare["issues"]) said = said || i["code"] == "log_no_gpu";
   CHECK(said);
 }
+
+TEST_CASE("llama.cpp's memory breakdown table: the last one read, a log with nothing else reconciled from it", "[reconcile]") {
+  const json logs = load(std::string(FIXTURES_DIR) + "/published/llamacpp-logs.json");
+  const json* entry = nullptr;
+  for (const auto& e : logs["entries"])
+    if (e["id"] == "llamacpp-cli-b8185-gemma3-1b-q4_k_m-m5-breakdown") entry = &e;
+  REQUIRE(entry);
+  const std::string text = (*entry)["log"].get<std::string>();
+  runtime_log log = read_runtime_log(text);
+  CHECK(log.build == 8185);
+  REQUIRE(log.breakdown.size() == 2);
+  CHECK(log.breakdown[0].name == "MTL0 (Apple M5)");
+  CHECK(log.breakdown[0].device);
+  CHECK((log.breakdown[0].total == 18186 && log.breakdown[0].free == 16758 && log.breakdown[0].self == 1426));
+  CHECK((log.breakdown[0].model == 762 && log.breakdown[0].context == 150 && log.breakdown[0].compute == 514 && log.breakdown[0].unaccounted == 0));
+  CHECK(!log.breakdown[1].device);
+  CHECK((log.breakdown[1].name == "Host" && log.breakdown[1].self == 376 && log.breakdown[1].model == 306 && log.breakdown[1].compute == 70));
+  // --fit prints trial tables before the run's: only the last is kept; an unaccounted figure may be negative.
+  const std::string trial = "common_memory_breakdown_print: | memory breakdown [MiB] | total   free    self   model   context   compute    unaccounted |\n"
+                            "common_memory_breakdown_print: |   - CUDA0 (RTX 3090)   | 24576 = 11121 + (13424 = 11876 +     516 +    1032) +         -30 |\n";
+  log = read_runtime_log(trial);
+  REQUIRE(log.breakdown.size() == 1);
+  CHECK(log.breakdown[0].unaccounted == -30);
+  log = read_runtime_log(trial + text);
+  CHECK(log.breakdown.size() == 2);
+  CHECK(log.breakdown[0].name == "MTL0 (Apple M5)");
+  // The reconciliation from the table alone: the model buffers within 0.1 %, the iSWA cache exact, the total
+  // within 0.5 % (b8185 predates PR #23764: its masks are f32 under flash attention).
+  json req = (*entry)["reconcile"]["options"];
+  req["log"] = text;
+  req["config"] = (*entry)["reconcile"]["config"];
+  const json reply = json::parse(reconcile_json(req.dump()));
+  const json* kv = row(reply, "kv", "GPU 0");
+  REQUIRE(kv);
+  CHECK((*kv)["predicted_bytes"] == (*kv)["measured_bytes"]);
+  for (const auto& [buffer, device] : {std::pair<std::string, std::string>{"model", "host"}, {"model", "GPU 0"}, {"compute", "GPU 0"}}) {
+    const json* b = row(reply, buffer, device);
+    REQUIRE(b);
+    CHECK(std::abs((*b)["difference_percent"].get<double>()) < 0.5);
+  }
+  CHECK(std::abs(reply["total"]["difference_percent"].get<double>()) < 0.5);
+  bool breakdown_said = false, unaccounted_said = false;
+  for (const auto& i : reply["issues"]) {
+    breakdown_said = breakdown_said || i["code"] == "log_breakdown_only";
+    unaccounted_said = unaccounted_said || (i["code"] == "unaccounted_device_memory" && i["message"].get<std::string>().find("MTL0 (Apple M5) holds 0 MiB") != std::string::npos);
+  }
+  CHECK(breakdown_said);
+  CHECK(unaccounted_said);
+  CHECK(reply["log"]["memory_breakdown"][0]["free_bytes"] == 16758ull << 20);
+}
+
+TEST_CASE("a log's build number: llama-cli's banner, the servers' build line; nothing else", "[reconcile]") {
+  CHECK(read_runtime_log("build      : b8185-2afcdb977\n").build == 8185);
+  CHECK(read_runtime_log("main: build = 4462 (c05e8c99)\n").build == 4462);
+  CHECK(read_runtime_log("build: 9600 (abcdef12) with cc for x86_64\n").build == 9600);
+  CHECK(read_runtime_log("print_info: n_ctx_train = 32768\nload_tensors: the build is fine: 123\n").build == 0);
+}

@@ -476,10 +476,12 @@ void add_compute_buffers(plan& p, const std::vector<device_load>& gpu, bool expe
     // The host-side part of the graph: the token_embd lookup (f32 ub x n_embd) and the graph inputs, the KQ mask
     // above all: CUDA_Host compute buffer. Published: 22.01 MiB for ub 512, n_embd 3072 and 8192 cells without
     // flash attention (ollama#8310: 6 + 16), 12.01 MiB for n_embd 2048 and 4096 cells (LLamaSharp#1099: 4 + 8);
-    // with pipeline parallelism 4 copies of the inputs: 133.01 MiB on llama.cpp#11200 (4 x 32 + 5). (An iSWA
-    // model's second, sliding mask is not counted.)
+    // with pipeline parallelism 4 copies of the inputs: 133.01 MiB on llama.cpp#11200 (4 x 32 + 5). An iSWA
+    // model's second, sliding mask beside it (llama-graph.cpp build_attn_inp_kv_iswa): Gemma 3 1B on an Apple M5,
+    // 70 MiB of the breakdown table's Host compute for 64 + 2 (f32 masks, b8185) + 2.25 (embeddings) MiB.
     const uint64_t copies = pipeline ? kSchedCopies : 1;
-    const uint64_t host_compute = 4 * ub * h + copies * (kq_mask_bytes(p, true) + (copies > 1 ? 8 * ub : 0));
+    const uint64_t swa_mask = p.kv_cells_swa ? kq_mask_bytes(p, true) / std::max<uint64_t>(1, p.kv_cells_max) * p.kv_cells_swa : 0;
+    const uint64_t host_compute = 4 * ub * h + copies * (kq_mask_bytes(p, true) + swa_mask + (copies > 1 ? 8 * ub : 0));
     p.activations.add(host_compute);
     add_component(r, "compute_buffer_host", "Compute buffer, host (CUDA_Host: embeddings lookup and the KQ mask)", "activations", host_compute, true);
   }
