@@ -6,7 +6,8 @@
 // The per-layer time is the part of a step no bandwidth explains: a kernel's launch and its ramp and tail, the
 // same on every card of a family. For each candidate per-layer time the efficiencies are the median over the
 // rows of that width; the per-layer time kept is the one of least mean |log error|. Then the boundary time from
-// the multi-GPU rows. Run: node scripts/fit-speed.mjs [--rows] (needs build/native/neuro-shrink-native).
+// the multi-GPU rows. Run: node scripts/fit-speed.mjs [--rows | --json] (needs build/native/neuro-shrink-native);
+// tests/node/fit-speed.test.mjs holds core/speed.cpp's constants to what it prints.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,6 +60,9 @@ function fit(list) {
   return best;
 }
 
+const json = process.argv.includes('--json');
+const out = { decode: {}, prefill: {} };
+const log = (line) => { if (!json) console.log(line); };
 const pooled = [];  // measured / predicted over every family's rows: the range of a family of fewer than 10 rows
 for (const family of [...new Set(rows.map((r) => r.family))].sort()) {
   const list = rows.filter((r) => r.family === family);
@@ -68,16 +72,19 @@ for (const family of [...new Set(rows.map((r) => r.family))].sort()) {
   pooled.push(...ratios);
   const q = (x) => ratios[Math.min(ratios.length - 1, Math.floor(x * ratios.length))];
   const eff = Object.fromEntries(Object.entries(f.eff).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
-  console.log(`${family.padEnd(18)} rows ${String(list.length).padStart(3)}  efficiency ${JSON.stringify(eff)}  per layer ${(f.c * 1e6).toFixed(0)} us` +
+  out.decode[family] = { rows: list.length, efficiency: eff, layer_us: Math.round(f.c * 1e6), boundary_us: f.boundary == null ? null : Math.round(Math.max(0, f.boundary) * 1e6) };
+  log(`${family.padEnd(18)} rows ${String(list.length).padStart(3)}  efficiency ${JSON.stringify(eff)}  per layer ${(f.c * 1e6).toFixed(0)} us` +
     `  per boundary ${f.boundary == null ? '-' : (Math.max(0, f.boundary) * 1e6).toFixed(0) + ' us'}  |error| median ${median(errs.map(Math.abs)).toFixed(1)} % worst ${Math.max(...errs.map(Math.abs)).toFixed(1)} %  measured/predicted p10 ${q(0.1).toFixed(2)} p90 ${q(0.9).toFixed(2)}`);
-  if (process.argv.includes('--rows')) for (const [i, r] of list.entries()) console.log(`   ${r.row.hardware.slice(0, 30).padEnd(30)} x${r.gpus} ${r.row.model.slice(0, 20).padEnd(20)} ${r.row.test.padEnd(6)} ${r.row.t_s.toFixed(1).padStart(7)} ${errs[i].toFixed(1).padStart(7)} %`);
+  if (!json && process.argv.includes('--rows')) for (const [i, r] of list.entries()) console.log(`   ${r.row.hardware.slice(0, 30).padEnd(30)} x${r.gpus} ${r.row.model.slice(0, 20).padEnd(20)} ${r.row.test.padEnd(6)} ${r.row.t_s.toFixed(1).padStart(7)} ${errs[i].toFixed(1).padStart(7)} %`);
 }
 
 pooled.sort((a, b) => a - b);
-console.log(`pooled             rows ${String(pooled.length).padStart(3)}  measured/predicted p10 ${pooled[Math.floor(0.1 * pooled.length)].toFixed(2)} p90 ${pooled[Math.floor(0.9 * pooled.length)].toFixed(2)}`);
+log(`pooled             rows ${String(pooled.length).padStart(3)}  measured/predicted p10 ${pooled[Math.floor(0.1 * pooled.length)].toFixed(2)} p90 ${pooled[Math.floor(0.9 * pooled.length)].toFixed(2)}`);
 
 // Prefill: per class, measured pp tokens/s x FLOPs per token / the catalogue's dense fp16 figure.
 for (const cls of [...new Set(prefill.map((r) => r.cls))].sort()) {
   const utils = prefill.filter((r) => r.cls === cls).map((r) => r.util);
-  console.log(`prefill ${cls.padEnd(18)} rows ${String(utils.length).padStart(3)}  efficiency (median) ${median(utils).toFixed(3)}  range ${Math.min(...utils).toFixed(2)} to ${Math.max(...utils).toFixed(2)}`);
+  out.prefill[cls] = { rows: utils.length, efficiency: Math.round(median(utils) * 1000) / 1000 };
+  log(`prefill ${cls.padEnd(18)} rows ${String(utils.length).padStart(3)}  efficiency (median) ${median(utils).toFixed(3)}  range ${Math.min(...utils).toFixed(2)} to ${Math.max(...utils).toFixed(2)}`);
 }
+if (json) console.log(JSON.stringify(out, null, 1));
