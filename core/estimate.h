@@ -189,6 +189,10 @@ struct speed_estimate {
   double first_token_s = 0;           // its prefill and one decode step; 0 when prefill is unknown
 };
 
+// llama.cpp's GPU backends (ggml/src/ggml-cuda, ggml-hip, ggml-vulkan, ggml-metal, ggml-sycl): the request's
+// `backend` values, and the static names r.backend points to.
+inline constexpr std::string_view kLlamaBackends[] = {"cuda", "rocm", "vulkan", "metal", "sycl"};
+
 // How a decode speed feels (seed 001, "Parameter Counts and VRAM Requirements for LLMs": "<10 tok/s: painfully
 // slow for conversation; 10-20 tok/s: acceptable for email or documentation, but still sluggish for chat; 20+
 // tok/s: smooth enough for most interactive uses").

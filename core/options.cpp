@@ -57,7 +57,6 @@ constexpr std::string_view kLoraTargets[] = {"q", "k", "v", "o", "gate", "up", "
 constexpr std::string_view kFreeze[] = {"embeddings", "attention", "mlp", "norms", "vision"};
 constexpr std::string_view kOffload[] = {"optimizer", "params"};
 constexpr std::string_view kSplitModes[] = {"layer", "row", "none"};  // llama.cpp common/arg.cpp -sm
-constexpr std::string_view kBackends[] = {"cuda", "rocm", "vulkan", "metal", "sycl"};  // llama.cpp's GPU backends (ggml/src/ggml-*)
 
 // The table's contexts: at most this many columns.
 constexpr uint64_t kMaxContexts = 64;
@@ -254,7 +253,7 @@ constexpr option_info kSchema[] = {
   {.name = "backend", .type = option_type::enumeration, .group = "llama.cpp",
    .doc = FULL_TEXT("the GPU backend llama.cpp was built with: its speed differs (AMD's ROCm and Vulkan builds most)"), .metavar = FULL_TEXT("NAME"),
    .default_text = FULL_TEXT("the vendor's usual: cuda on NVIDIA, rocm on AMD, metal on Apple, vulkan on Intel"),
-   .values_source = option_values::fixed, .fixed = kBackends, .closed = true, .code = "invalid_request", .fold_case = true,
+   .values_source = option_values::fixed, .fixed = kLlamaBackends, .closed = true, .code = "invalid_request", .fold_case = true,
    .set = FULL_SETTER([](request_options& r, const option_value& v) { r.estimate.backend = v.s; })},
   {.name = "host_bandwidth", .type = option_type::integer, .group = "llama.cpp",
    .doc = FULL_TEXT("system RAM bandwidth, for the layers llama.cpp leaves on the CPU"), .metavar = FULL_TEXT("GBS"), .unit = FULL_TEXT("bytes/s"),

@@ -442,7 +442,7 @@ void read_breakdown(std::string_view line, runtime_log& log) {
     return;
   }
   const size_t dash = line.find("|   - "), bar = dash == std::string_view::npos ? dash : line.find('|', dash + 6);
-  if (bar == std::string_view::npos || log.breakdown.size() >= 64) return;
+  if (bar == std::string_view::npos || log.breakdown.size() >= 64 || bar - dash - 6 > 128) return;  // (a device's name is tens of bytes)
   log_breakdown row{std::string(trim(line.substr(dash + 6, bar - dash - 6)))};
   std::vector<int64_t> n;
   std::string_view rest = line.substr(bar + 1);
@@ -452,7 +452,7 @@ void read_breakdown(std::string_view line, runtime_log& log) {
     size_t j = i + negative;
     while (j < rest.size() && std::isdigit(static_cast<unsigned char>(rest[j]))) ++j;
     const auto v = whole(rest.substr(i + negative, j - i - negative));
-    if (!v || *v > (uint64_t{1} << 40)) return;  // (no device holds a million TiB)
+    if (!v || *v > (uint64_t{1} << 30)) return;  // (no device holds a PiB: 64 rows of three such sums stay far from 2^64 bytes)
     n.push_back(negative ? -static_cast<int64_t>(*v) : static_cast<int64_t>(*v));
     i = j;
   }

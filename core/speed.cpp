@@ -44,15 +44,16 @@ uint64_t decode_weight_bytes(const plan& p) {
 }
 
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE
-// llama.cpp's single-stream decode, per hardware family and backend: a step reads its bytes at peak bandwidth x an efficiency
-// (per weight width: narrower weights spend more on dequantisation), plus a time per layer that no bandwidth
+// llama.cpp's single-stream decode, per hardware family and backend: a step reads its bytes at peak bandwidth x an
+// efficiency (per weight width: narrower weights spend more on dequantisation), plus a time per layer that no bandwidth
 // explains (each kernel's launch, ramp and tail: what keeps small models and HBM cards from their bandwidth), plus
 // a time per GPU boundary of a layer split. Fitted by scripts/fit-speed.mjs to the published llama-bench tg rows
 // of that family (tests/fixtures/published/llama-bench.json: the Apple Silicon table of llama.cpp discussion 4167,
 // the CUDA scoreboard of 15013, the Vulkan one of 10879, XiongjieDai's LLaMA 3 runs and the others listed there).
 // low / high: the 10th and 90th percentiles of measured / predicted over those rows, the range shown beside the
-// figure (a family of fewer than 10 rows widened to at least the pooled 0.86 to 1.08 of every family's rows). Apple's Ultra chips (two dies joined by UltraFusion) and HBM cards apart; a family without rows takes
-// kDecodeEfficiency and no per-layer time.
+// figure (a family of fewer than 10 rows widened to at least the pooled 0.86 to 1.08 of every family's rows).
+// Apple's Ultra chips (two dies joined by UltraFusion) and HBM cards apart; a family without rows takes
+// kDecodeEfficiency and no per-layer time. tests/node/fit-speed.test.mjs holds these to the fit.
 struct decode_family {
   std::string_view family, backend;
   double wide, eight_bit, narrow;  // 12 bits a weight or more; 6.5 to 12; under 6.5
@@ -74,11 +75,28 @@ constexpr decode_family kDecodeFamilies[] = {  // node scripts/fit-speed.mjs (ro
 };
 constexpr decode_family kOtherFamily{"other", "", kDecodeEfficiency, kDecodeEfficiency, kDecodeEfficiency, 0, 0, 0.7, 1.2, 0};
 
-// The backend a GPU runs under: the request's, else its vendor's usual one (the build llama.cpp's releases and
-// the apps that bundle it ship for it: CUDA, ROCm/HIP, Metal; Vulkan for Intel, as Ollama and LM Studio run it).
+// Each vendor's usual backend (the build llama.cpp's releases and the apps that bundle it ship for it: CUDA,
+// ROCm/HIP, Metal; Vulkan for Intel, as Ollama and LM Studio run it), and whether it runs on that vendor's GPUs
+// alone (Vulkan and SYCL run on others' too).
+struct vendor_backend {
+  std::string_view vendor, usual;
+  bool alone;
+};
+constexpr vendor_backend kVendorBackends[] = {{"nvidia", "cuda", true}, {"amd", "rocm", true}, {"apple", "metal", true}, {"intel", "vulkan", false}};
+
+// The backend a GPU runs under: the request's, else its vendor's usual one.
 std::string_view backend_of(const estimate_result& r, const gpu_info& g) {
   if (!r.backend.empty()) return r.backend;
-  return g.vendor == "nvidia" ? "cuda" : g.vendor == "amd" ? "rocm" : g.vendor == "apple" ? "metal" : "vulkan";
+  for (const auto& v : kVendorBackends)
+    if (v.vendor == g.vendor) return v.usual;
+  return "vulkan";
+}
+
+// Whether llama.cpp's `backend` can run on the GPU at all (CUDA on NVIDIA's alone, ...).
+bool runs_on(std::string_view backend, const gpu_info& g) {
+  for (const auto& v : kVendorBackends)
+    if (v.usual == backend && v.alone) return v.vendor == g.vendor;
+  return true;
 }
 
 const decode_family& family_rule(std::string_view family, std::string_view backend) {
@@ -265,7 +283,7 @@ void estimate_speed(plan& p) {
 #ifndef NEURO_SHRINK_FIRST_ESTIMATE  // (the first module hands a chosen GPU to the full one)
   const estimate_options& o = p.o;
   const uint64_t gpus_n = r.gpus;
-  for (std::string_view b : {"cuda", "rocm", "vulkan", "metal", "sycl"})  // (a static name: the table reads it too)
+  for (std::string_view b : kLlamaBackends)  // (a static name: the table reads it too)
     if (o.backend == b) r.backend = b;
   if (!r.gpu) return;
   auto& sp = r.speed;
@@ -287,8 +305,7 @@ void estimate_speed(plan& p) {
   const decode_family& family = decode_rule(r, *r.gpu);
   sp.family = decode_family_of(*r.gpu);
   sp.backend = measured_runtime(r) ? backend_of(r, *r.gpu) : std::string_view{};
-  const std::string_view only_on = r.backend == "cuda" ? "nvidia" : r.backend == "rocm" ? "amd" : r.backend == "metal" ? "apple" : "";
-  if (!only_on.empty() && r.gpu->vendor != only_on)
+  if (!r.backend.empty() && !runs_on(r.backend, *r.gpu))
     r.issues.push_back({"backend_mismatch", "backend", "llama.cpp's " + std::string(r.backend) + " backend does not run on " + sp.gpu +
                         ": its speed is the generic efficiency's; name the backend it runs (vulkan runs on every vendor's GPUs).", severity::warning});
   sp.prefill_class = prefill_class_of(*r.gpu);
@@ -345,7 +362,7 @@ void estimate_speed(plan& p) {
           "; prefill: " + text_of(sp.flops_per_token) + " FLOPs per token / " + text_of(static_cast<uint64_t>(flops)) + " FLOP/s (the GPUs' dense fp16 x the prefill efficiency of their class" + (stages > 1 ? ", the layer split's pipeline over " + text_of(sp.prompt_tokens) + " prompt tokens" : std::string()) + ")" +
           (sp.prefill_copy_bytes ? " + " + text_of(sp.prefill_copy_bytes) + " bytes of weights in system RAM copied over PCIe for each ubatch of " + text_of(r.n_ubatch) +
                                        " tokens (llama.cpp's op offload; the link's nominal rate, so a ceiling)" : std::string()),
-      "llama.cpp: llama-bench tg rows per family and weight width (tests/fixtures/published/llama-bench.json: llama.cpp discussions 4167 and 15013, XiongjieDai's LLaMA 3 runs); other runtimes 0.70 (llama.cpp discussion 15013's CUDA tg128 of Llama-2-7B Q4_0); Kaplan et al. 2020 (forward FLOPs)"});
+      "llama.cpp: fitted by scripts/fit-speed.mjs per hardware family and backend to the published llama-bench rows (tests/fixtures/published/llama-bench.json: llama.cpp discussions 4167, 15013 and 10879, XiongjieDai's LLaMA 3 runs and the others listed there); other runtimes 0.70 (llama.cpp discussion 15013's CUDA tg128 of Llama-2-7B Q4_0); Kaplan et al. 2020 (forward FLOPs)"});
 #endif
 }
 

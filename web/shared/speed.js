@@ -2,13 +2,13 @@
 // range that the hardware family's published runs give around it and its band (seed 001's painful /
 // acceptable / smooth, named by the core), the prefill, and the time to first token for the prompt. Every
 // figure is report.speed's; nothing here estimates.
-const tps = (x) => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));
+import { rate } from './verdict.js';
 
-// "~136 tokens/s (117 to 147), smooth"
-export function decodeText(sp) {
+// "~136 tokens/s (117 to 147), smooth" ("~136 tokens/s per sequence (...)" with that unit).
+export function decodeText(sp, unit = 'tokens/s') {
   if (!sp?.known) return '';
-  const range = sp.decode_low_tokens_per_s ? ` (${tps(sp.decode_low_tokens_per_s)} to ${tps(sp.decode_high_tokens_per_s)})` : '';
-  return `~${tps(sp.decode_tokens_per_s)} tokens/s${range}${sp.band ? `, ${sp.band}` : ''}`;
+  const range = sp.decode_low_tokens_per_s ? ` (${rate(sp.decode_low_tokens_per_s)} to ${rate(sp.decode_high_tokens_per_s)})` : '';
+  return `~${rate(sp.decode_tokens_per_s)} ${unit}${range}${sp.band ? `, ${sp.band}` : ''}`;
 }
 
 // "first token after ~0.23 s for a 2,000-token prompt" ("" when prefill is unknown).
@@ -23,7 +23,7 @@ export function firstTokenText(sp, formatCount) {
 export function speedLines(sp, formatCount) {
   if (!sp?.known) return [];
   return [
-    `decode ${decodeText(sp).replace(' tokens/s', ' tokens/s per sequence')}; ${sp.decode_bound} bound`,
+    `decode ${decodeText(sp, 'tokens/s per sequence')}; ${sp.decode_bound} bound`,
     sp.prefill_tokens_per_s > 0 ? `prefill ~${Math.round(sp.prefill_tokens_per_s)} tokens/s; ${firstTokenText(sp, formatCount)}` : `prefill unknown: ${sp.reason}`,
   ];
 }

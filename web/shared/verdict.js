@@ -16,7 +16,7 @@ export function hardwareName(v, unit) {
 
 // (the band, seed 001's painful / acceptable / smooth, is the core's: report.speed / verdict decode_band)
 // With the run's own speed estimate, the range its hardware family's published runs give: "48–55 tokens/s".
-const rate = (x) => (x >= 10 ? Math.round(x) : x.toFixed(1));
+export const rate = (x) => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));  // tokens/s as shown: "136", "9.5"
 const speed = (tps, band, sp) => (tps > 0 ? `${sp?.decode_low_tokens_per_s ? `${rate(sp.decode_low_tokens_per_s)}–${rate(sp.decode_high_tokens_per_s)}` : `~${rate(tps)}`} tokens/s${band ? ` (${band})` : ''}` : '');
 
 // One change as a short label: "Q4_K_M weights", "8,192-token context", "33 of 49 layers on the GPU".
