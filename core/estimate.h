@@ -338,6 +338,7 @@ struct estimate_result {
   uint64_t gpu_layers = 0, n_layer = 0;
   uint64_t cpu_moe_layers = 0;       // llama.cpp: layers on the GPU whose routed experts stay in system RAM (--n-cpu-moe)
   uint64_t n_cpu_moe = 0;            // llama.cpp: the --n-cpu-moe asked
+  uint64_t compute_graph_tensors = 0;  // llama.cpp: the reserved graph's tensors replayed for the compute buffer; 0: the phase formula
   std::optional<vllm_capacity> vllm;
   uint64_t decode_step_bytes = 0;     // read per decode step: active weights + the KV of every sequence
   uint64_t stored_weights_bytes = 0;  // the tensor data as a file stores it (no runtime copies, such as llama.cpp's tied output on the GPU)

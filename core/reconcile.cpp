@@ -156,10 +156,11 @@ void explain_compute(row& x, const estimate_result& r) {
   if (x.gpu < 0 && r.gpu_layers > 0)
     x.reason = "the host's part of the graph is modelled as the embeddings lookup and the KQ masks; whatever else the scheduler runs there before the first GPU layer is not";
   else if (r.gpus > 1 && r.gpu_layers > 0 && x.gpu >= 0)
-    x.reason = "several GPUs: each device's graph peak is the CPU build's rule, which CUDA's kernels need not keep (+4.7 % on the first GPU of llama.cpp#11200)";
-  else if (x.predicted < x.measured)
-    x.reason = "ggml-alloc places the logits above whatever of the last layer is still held (the final hidden state where best fit put it): "
-               "the estimate allows two n_embd rows, traces show 2 (OLMoE) to 10 (DeepSeek-V2-Lite, above its experts' outputs)";
+    x.reason = "several GPUs: each device's buffer is the fitted phase rule with the pipeline's copies of its inputs, not a replay of its part of the graph (+4.7 % on the first GPU of llama.cpp#11200)";
+  else if (r.compute_graph_tensors)
+    x.reason = "the graph replayed is llama.cpp de3ff81's (exact on every CPU context measured): this build's graph, or its backend's split of it, differs";
+  else
+    x.reason = "this architecture's graph is not written out (core/runtimes/llama_graph.cpp): its compute buffer is the fitted phase rule";
 }
 
 // The known reasons a buffer differs (each from a measured case: tests/fixtures/SOURCES.md and FIDELITY.md).

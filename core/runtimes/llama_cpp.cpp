@@ -3,6 +3,7 @@
 // and the host output buffer. Measured against a real llama.cpp in tests/llamacpp/.
 #include "text.h"
 #include "runtimes/profile.h"
+#include "runtimes/llama_graph.h"
 
 #include <algorithm>
 
@@ -422,6 +423,20 @@ compute_peak compute_phase(const plan& p, bool with_logits = true) {
   return out;
 }
 
+constexpr uint64_t kCpuAlignment = 32;   // ggml/src/ggml-impl.h TENSOR_ALIGNMENT (the CPU buffer type's)
+constexpr uint64_t kGpuAlignment = 128;  // ggml-cuda.cu ggml_backend_cuda_buffer_type_get_alignment
+
+// One device running every layer (the CPU build, or one GPU): ggml-alloc replayed over the reserved graph
+// (llama_graph.h) where the architecture's builder is known, else the phases above.
+checked_u64 one_device_compute(plan& p, bool gpu) {
+  auto quantized = [](const kv_dtype* t) { return t && t->block_elements > 1; };  // ggml_is_quantized
+  const graph_settings settings{p.r.n_ubatch, p.kv_cells_max, p.kv_cells_swa, p.r.flash_attention, quantized(p.r.kv_k), quantized(p.r.kv_v), p.o.kq_mask_f32, gpu};
+  const compute_estimate c = llama_compute_buffer(p.s, settings, gpu ? kGpuAlignment : kCpuAlignment);
+  if (!c.known) return compute_phase(p).bytes;
+  p.r.compute_graph_tensors = c.tensors;
+  return {c.bytes, c.overflow};
+}
+
 // Pipeline parallelism (src/llama-context.cpp): on when several GPUs hold every layer and the output by layer
 // split, the KV offloaded and no tensor overridden. The scheduler then keeps GGML_SCHED_MAX_COPIES (4) copies of
 // every graph input and of every input a device takes from another (ggml-backend.cpp split_graph, flagged output so
@@ -456,7 +471,7 @@ void add_compute_buffers(plan& p, const std::vector<device_load>& gpu, bool expe
   const uint64_t ub = r.n_ubatch, h = s.hidden_size;
   const bool any_gpu = r.gpu_layers > 0, pipeline = gpu.size() > 1 && pipeline_parallel(p, gpu);
   if (!any_gpu || gpu.size() <= 1) {
-    const checked_u64 phase = compute_phase(p).bytes;
+    const checked_u64 phase = one_device_compute(p, any_gpu);
     p.activations.add(phase);
     add_component(r, any_gpu ? "compute_buffer_gpu" : "compute_buffer_host", any_gpu ? "Compute buffer, GPU" : "Compute buffer, host", "activations", phase.value, !any_gpu, true);
   } else {
@@ -509,13 +524,21 @@ void explain(plan& p, uint64_t tied_copy, bool any_gpu) {
       std::string(tied_copy ? "; the tied output copied to the GPU (" + text_of(tied_copy) + " bytes)" : ""),
       r.gguf ? "convert_hf_to_gguf.py; llama.cpp src/llama-quant.cpp llama_tensor_get_type_impl (core/gguf_quant.cpp); src/llama-model.cpp (input layer on the CPU)"
              : "convert_hf_to_gguf.py (1-D tensors F32); llama.cpp src/llama-model.cpp (input layer on the CPU), src/llama-model-loader.cpp"});
-  r.formulas.push_back({"activations",
-      "compute buffer = max(logits phase 4 x ubatch " + text_of(ub) + " x (vocab " + text_of(V) + " + 2 x n_embd " + text_of(h) + ")" +
-          (r.flash_attention ? std::string(", flash attention on")
-                             : ", attention phase 4 x " + text_of(ub) + " x (n_kv " + text_of(p.kv_cells_max) + " x (n_head " + text_of(heads) + " + 1) + 5 x " + text_of(h) + " + 2 x " + text_of(kvdim) + ")") +
-          ", FFN phase " + text_of(ffn_phase(p).value) + " bytes)" +
-          (any_gpu ? " + host compute 4 x " + text_of(ub) + " x " + text_of(h) + " + the KQ mask " + text_of(ub) + " x " + text_of(p.kv_cells_max) + (r.flash_attention ? " x 2" : " x 4") : std::string()),
-      "llama.cpp src/llama-context.cpp graph_reserve; fitted to 115 measured CPU contexts (tests/llamacpp/README.md)"});
+  const std::string host_part = any_gpu ? " + host compute 4 x " + text_of(ub) + " x " + text_of(h) + " + the KQ mask " + text_of(ub) + " x " + text_of(p.kv_cells_max) +
+                                               (r.flash_attention ? " x 2" : " x 4") : std::string();
+  if (r.compute_graph_tensors)
+    r.formulas.push_back({"activations",
+        "compute buffer = the highest address ggml-alloc reaches over llama.cpp's reserved graph of ubatch " + text_of(ub) + " tokens, every one an output: " +
+            text_of(r.compute_graph_tensors) + " tensors in the builder's order, each placed best-fit and freed after its last use, the logits 4 x " + text_of(ub) +
+            " x vocab " + text_of(V) + " last" + host_part,
+        "llama.cpp src/llama-context.cpp graph_reserve, ggml/src/ggml-alloc.c (core/runtimes/llama_graph.cpp); exact on the 145 CPU contexts measured (FIDELITY.md)"});
+  else
+    r.formulas.push_back({"activations",
+        "compute buffer = max(logits phase 4 x ubatch " + text_of(ub) + " x (vocab " + text_of(V) + " + 2 x n_embd " + text_of(h) + ")" +
+            (r.flash_attention ? std::string(", flash attention on")
+                               : ", attention phase 4 x " + text_of(ub) + " x (n_kv " + text_of(p.kv_cells_max) + " x (n_head " + text_of(heads) + " + 1) + 5 x " + text_of(h) + " + 2 x " + text_of(kvdim) + ")") +
+            ", FFN phase " + text_of(ffn_phase(p).value) + " bytes)" + host_part,
+        "llama.cpp src/llama-context.cpp graph_reserve; fitted to 115 measured CPU contexts (tests/llamacpp/README.md): this architecture's graph is not one core/runtimes/llama_graph.cpp writes out"});
   r.formulas.push_back({"overhead", "output buffer 4 x vocab " + text_of(V) + " x " + text_of(std::max<uint64_t>(1, p.n_seq)) +
                                         " sequences; the CUDA context and cuBLAS workspace are in no llama.cpp buffer and not counted",
       "llama.cpp src/llama-context.cpp output_reserve"});

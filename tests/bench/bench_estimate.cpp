@@ -44,9 +44,16 @@ int main() {
   neuroshrink::estimate_options numbers_only = opt;
   numbers_only.explain = false;
   const double numbers = median_us([&] { sink = sink + neuroshrink::estimate(parsed.spec, tensors, numbers_only).memory.total_bytes; }, 31, 2000);
+  // llama.cpp: the compute buffer replays ggml-alloc over the reserved graph (32 layers, ~1,000 tensors)
+  neuroshrink::estimate_options llama = numbers_only;
+  llama.runtime = "llama.cpp";
+  llama.quantization = "Q4_K_M";
+  llama.context_tokens = 4096;
+  const double llama_step = median_us([&] { sink = sink + neuroshrink::estimate(parsed.spec, tensors, llama).memory.total_bytes; }, 31, 500);
   std::printf("native  estimate_json (parse + estimate + report JSON), Llama-3.1-8B int4 4096 tokens: median %.2f us\n", full);
   std::printf("native  estimate (core, from a parsed config, building its tensor inventory):     median %.2f us\n", core);
   std::printf("native  estimate (core, from a parsed config and its tensor inventory):          median %.2f us\n", step);
   std::printf("native  the same without the formula texts (the solvers' and the table's step):  median %.2f us\n", numbers);
+  std::printf("native  llama.cpp Q4_K_M 4096 tokens, numbers only (the compute graph replayed):   median %.2f us\n", llama_step);
   return 0;
 }

@@ -3,15 +3,17 @@
 // tests/llamacpp/swa-cells.mjs when node-llama-cpp cannot pass a setting (it fixes kv_unified to false):
 //   g++ -std=c++17 -O1 context-probe.cpp -I$SRC/include -I$SRC/ggml/include -L$BUILD/bin -lllama -lggml \
 //       -Wl,-rpath,$BUILD/bin -o context-probe
-//   context-probe MODEL.gguf N_CTX N_BATCH N_UBATCH N_SEQ KV_UNIFIED(0|1) FLASH_ATTN(0|1)
+//   context-probe MODEL.gguf N_CTX N_BATCH N_UBATCH N_SEQ KV_UNIFIED(0|1) FLASH_ATTN(0|1) [TYPE_K TYPE_V]
+// (TYPE_K / TYPE_V: f16 (default), q8_0, q4_0: the cache types, llama.cpp's -ctk / -ctv)
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "llama.h"
 
 int main(int argc, char** argv) {
-  if (argc != 8) {
-    std::fprintf(stderr, "usage: %s MODEL N_CTX N_BATCH N_UBATCH N_SEQ KV_UNIFIED FLASH_ATTN\n", argv[0]);
+  if (argc != 8 && argc != 10) {
+    std::fprintf(stderr, "usage: %s MODEL N_CTX N_BATCH N_UBATCH N_SEQ KV_UNIFIED FLASH_ATTN [TYPE_K TYPE_V]\n", argv[0]);
     return 2;
   }
   llama_backend_init();
@@ -29,6 +31,10 @@ int main(int argc, char** argv) {
   cp.n_seq_max = static_cast<uint32_t>(std::atoi(argv[5]));
   cp.kv_unified = std::atoi(argv[6]) != 0;
   cp.flash_attn_type = std::atoi(argv[7]) ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+  auto cache_type = [](const char* name) {
+    return std::strcmp(name, "q8_0") == 0 ? GGML_TYPE_Q8_0 : std::strcmp(name, "q4_0") == 0 ? GGML_TYPE_Q4_0 : GGML_TYPE_F16;
+  };
+  if (argc == 10) cp.type_k = cache_type(argv[8]), cp.type_v = cache_type(argv[9]);
   cp.swa_full = false;  // common_params (llama-server, llama-cli) default; llama_context_default_params has true
   cp.n_threads = cp.n_threads_batch = 2;
   llama_context* ctx = llama_init_from_model(model, cp);
