@@ -141,6 +141,8 @@ struct graph_traits {
   bool q_scale = false;          // q scaled after rope (phi3, gemma2, gemma3)
   bool qk_norm_flat = false;     // the q and k norms over the whole projection, before the per-head view (olmoe)
   bool softcap = false;          // the logits, and without flash attention the scores, soft-capped (gemma2)
+  bool rows_at_end = false;      // the outputs' rows gathered after the last layer, which stays an output (gpt-oss)
+  bool oai_router = false;       // a biased router whose chosen logits are softmaxed, biased experts (gpt-oss)
 };
 
 // The builders held against ggml-alloc's own trace (tests/llamacpp/README.md, "The compute graph"); any other
@@ -151,6 +153,7 @@ constexpr graph_traits kGraphs[] = {
     {.arch = "phi3", .fused_qkv = true, .fused_up = true, .residual_first = true, .q_scale = true},
     {.arch = "gemma2", .post_norms = true, .embd_scale = true, .q_scale = true, .softcap = true},
     {.arch = "gemma3", .post_norms = true, .embd_scale = true, .q_scale = true},
+    {.arch = "gpt-oss", .rows_at_end = true, .oai_router = true},
 };
 
 // The dimensions the graph's tensors take, tokens T = n_ubatch.
@@ -244,13 +247,19 @@ class layer_writer {
   // Routed experts, and shared ones beside them (src/llama-graph.cpp build_moe_ffn).
   int32_t moe(int32_t x, uint64_t experts, uint64_t used, uint64_t ff, uint64_t shared_ff) {
     const uint64_t T = d_.T;
+    // softmax of the router's logits (gpt-oss: the logits plus a bias, then a softmax of the chosen ones)
     const int32_t probs = g_.f32(true, {experts, T}, {g_.f32(false, {experts, T}, {x})});
     const int32_t order = g_.op(false, kI32, {experts, T}, {probs});  // argsort; top-k is its view
-    const int32_t weights = g_.f32(false, {1, used, T}, {through_view(probs), through_view(order)});
-    const int32_t gate = g_.f32(false, {ff, used, T}, {through_view(x), through_view(order)});
-    const int32_t up = g_.f32(false, {ff, used, T}, {through_view(x), through_view(order)});
+    int32_t weights = g_.f32(false, {1, used, T}, {through_view(probs), through_view(order)});
+    if (t_.oai_router) weights = g_.f32(true, {used, T}, {through_view(weights)});
+    auto experts_mm = [&](uint64_t rows, ref in) {  // mul_mat_id, and add_id of the experts' biases
+      const int32_t y = g_.f32(false, {rows, used, T}, {in, through_view(order)});
+      return t_.oai_router ? g_.f32(true, {rows, used, T}, {y, through_view(order)}) : y;
+    };
+    const int32_t gate = experts_mm(ff, through_view(x));
+    const int32_t up = experts_mm(ff, through_view(x));
     const int32_t act = g_.f32(false, {ff, used, T}, {gate, up});
-    const int32_t weighted = g_.f32(true, {d_.h, used, T}, {g_.f32(false, {d_.h, used, T}, {act, through_view(order)}), {weights}});
+    const int32_t weighted = g_.f32(true, {d_.h, used, T}, {experts_mm(d_.h, act), {weights, t_.oai_router}});
     int32_t sum = g_.f32(true, {d_.h, T}, {through_view(weighted), through_view(weighted)});
     for (uint64_t i = 2; i < used; ++i) sum = g_.f32(true, {d_.h, T}, {sum, through_view(weighted)});
     if (!shared_ff) return sum;
@@ -487,7 +496,7 @@ compute_graph build_graph(const graph_request& q, const model_spec& s, const std
     cur = mla ? w.mla(cur, pos, in) : w.attention(cur, pos, in);
     if (t->post_norms) cur = w.norm(cur, d.h);
     int32_t res = x;
-    if (il + 1 == s.layers.size()) {  // the outputs' rows (build_inp_out_ids): every token's at reserve
+    if (il + 1 == s.layers.size() && !t->rows_at_end) {  // the outputs' rows (build_inp_out_ids): every token's at reserve
       cur = g.f32(false, {d.h, T}, {{cur}, {out_ids}});
       res = g.f32(false, {d.h, T}, {{res}, {out_ids}});
     }
@@ -498,6 +507,10 @@ compute_graph build_graph(const graph_request& q, const model_spec& s, const std
     x = t->residual_first ? g.f32(true, {d.h, T}, {ffn_inp, cur}) : g.f32(true, {d.h, T}, {cur, ffn_inp});
   }
   if (head) {
+    if (t->rows_at_end) {  // the last hidden state is kept as a graph output (res->t_h_nextn), never freed
+      g.mark_output(x);
+      x = g.f32(false, {d.h, T}, {{x}, {out_ids}});
+    }
     x = w.norm(x, d.h);
     int32_t logits = g.f32(false, {d.vocab, T}, {x});
     if (t->softcap) logits = g.f32(true, {d.vocab, T}, {g.f32(true, {d.vocab, T}, {g.f32(true, {d.vocab, T}, {logits})})});

@@ -26,6 +26,9 @@ export const LAYOUTS = {
   'gemma-3-1b': 'tests/fixtures/configs/unsloth__gemma-3-1b-pt.json',
   'phi-4': 'tests/fixtures/configs/microsoft__phi-4.json',
   'deepseek-v2-lite': 'tests/fixtures/configs/deepseek-ai__DeepSeek-V2-Lite.json',
+  'gpt-oss-20b': 'tests/fixtures/configs/openai__gpt-oss-20b.json',
+  // gpt-oss-20b cut to its first 4 layers (2 sliding, 2 full): the whole model's F16 layout would map 38 GB
+  'gpt-oss-20b-4-layers': 'tests/fixtures/llamacpp/gpt-oss-20b-4-layers.config.json',
 };
 
 export function readConfig(rel) {
@@ -33,7 +36,7 @@ export function readConfig(rel) {
 }
 
 // (convert_hf_to_gguf.py writes MistralForCausalLM as arch llama, which has no sliding window: LlamaModel)
-const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe', phi3: 'phi3', deepseek_v2: 'deepseek2' };
+const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe', phi3: 'phi3', deepseek_v2: 'deepseek2', gpt_oss: 'gpt-oss' };
 
 // LLAMA_FTYPE (include/llama.h): general.file_type
 const FTYPE = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
@@ -59,6 +62,7 @@ export function hparamsFromConfig(cfg) {
     nCtxTrain: cfg.max_position_embeddings,
     rmsEps: cfg.rms_norm_eps ?? 1e-5,  // (OlmoeConfig and LlamaConfig default)
     ropeTheta: cfg.rope_theta ?? 10000,
+    // (gpt-oss: attention_bias and every other layer sliding, src/models/openai-moe.cpp)
     // gemma2's llama.cpp loader always reuses token_embd for the output (TENSOR_DUPLICATED)
     tied: arch === 'gemma2' || arch === 'gemma3' ? true : Boolean(cfg.tie_word_embeddings),
     // Qwen2 always has q/k/v biases; Llama only with attention_bias
@@ -66,13 +70,13 @@ export function hparamsFromConfig(cfg) {
     qkNorm: arch === 'qwen3' || arch === 'gemma3',
     sandwichNorms: arch === 'gemma2' || arch === 'gemma3',
     llama3Rope: cfg.rope_scaling?.rope_type === 'llama3',
-    slidingWindow: arch === 'gemma2' ? (cfg.sliding_window ?? 4096) : arch === 'gemma3' ? (cfg.sliding_window ?? 4096) : null,
+    slidingWindow: arch === 'gemma2' ? (cfg.sliding_window ?? 4096) : arch === 'gemma3' ? (cfg.sliding_window ?? 4096) : arch === 'gpt-oss' ? cfg.sliding_window : null,
     // gemma3 (src/models/gemma3.cpp): every 6th layer global unless the file lists the pattern; the local rope base
     ropeThetaSwa: arch === 'gemma3' ? (cfg.rope_local_base_freq ?? 10000) : null,
     attnSoftcap: cfg.attn_logit_softcapping ?? null,
     finalSoftcap: cfg.final_logit_softcapping ?? null,
     // MoE (src/models/olmoe.cpp): a router and 3-D expert tensors, full-width q/k norms
-    nExpert: cfg.num_experts ?? cfg.n_routed_experts ?? 0,
+    nExpert: cfg.num_experts ?? cfg.n_routed_experts ?? cfg.num_local_experts ?? 0,
     nExpertUsed: cfg.num_experts_per_tok ?? 0,
     // DeepSeek-V2 (src/models/deepseek2.cpp): multi-head latent attention, as convert_hf_to_gguf.py writes it today
     // (attn_k_b / attn_v_b split from kv_b_proj, one latent "head" of kv_lora_rank + rope dims), leading dense layers,
@@ -181,6 +185,10 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
     if (hp.finalSoftcap != null) metadata.push(kv.f32(a('final_logit_softcapping'), hp.finalSoftcap));
   }
   if (hp.nExpert) metadata.push(kv.u32(a('expert_count'), hp.nExpert), kv.u32(a('expert_used_count'), hp.nExpertUsed));
+  if (arch === 'gpt-oss') {  // convert_hf_to_gguf.py GptOssModel: its experts' width, the window, heads of 64
+    metadata.push(kv.u32(a('expert_feed_forward_length'), nFf), kv.u32(a('attention.sliding_window'), hp.slidingWindow),
+      kv.u32(a('rope.dimension_count'), headDim));
+  }
   if (hp.mla) {  // convert_hf_to_gguf.py DeepseekV2Model.set_gguf_parameters: the latent cache as one K/V head
     const m = hp.mla;
     metadata.push(kv.u32(a('leading_dense_block_count'), hp.nDenseLead), kv.u32(a('attention.kv_lora_rank'), m.kvLora),
@@ -238,14 +246,25 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
       vec(`${b}.attn_k_norm.weight`, nEmbd);
     }
     mat(`${b}.attn_output.weight`, 'attn_output', i, [hp.mla ? nHead * hp.mla.v : qDim, nEmbd]);
+    if (arch === 'gpt-oss') {  // the output bias, a sink per head, the pre-FFN norm under attn_post_norm's name
+      vec(`${b}.attn_output.bias`, nEmbd);
+      vec(`${b}.attn_sinks.weight`, nHead);
+      vec(`${b}.post_attention_norm.weight`, nEmbd);
+    }
     if (hp.sandwichNorms) vec(`${b}.post_attention_norm.weight`, nEmbd);
-    vec(`${b}.ffn_norm.weight`, nEmbd);
+    if (arch !== 'gpt-oss') vec(`${b}.ffn_norm.weight`, nEmbd);
     if (hp.nExpert && i >= hp.nDenseLead) {  // the router (F32), the routed experts, and any shared ones
       const ff = hp.nFfExp || nFf;  // (OLMoE's intermediate_size is its experts'; DeepSeek's moe_intermediate_size)
       tensors.push({ name: `${b}.ffn_gate_inp.weight`, type: 'F32', dims: [nEmbd, hp.nExpert] });
       mat(`${b}.ffn_gate_exps.weight`, 'ffn_gate', i, [nEmbd, ff, hp.nExpert]);
       mat(`${b}.ffn_down_exps.weight`, 'ffn_down', i, [ff, nEmbd, hp.nExpert]);
       mat(`${b}.ffn_up_exps.weight`, 'ffn_up', i, [nEmbd, ff, hp.nExpert]);
+      if (arch === 'gpt-oss') {  // biases on the router and on every expert's projections
+        vec(`${b}.ffn_gate_inp.bias`, hp.nExpert);
+        tensors.push({ name: `${b}.ffn_gate_exps.bias`, type: 'F32', dims: [ff, hp.nExpert] });
+        tensors.push({ name: `${b}.ffn_down_exps.bias`, type: 'F32', dims: [nEmbd, hp.nExpert] });
+        tensors.push({ name: `${b}.ffn_up_exps.bias`, type: 'F32', dims: [ff, hp.nExpert] });
+      }
       if (hp.nExpertShared) {
         const sh = ff * hp.nExpertShared;
         mat(`${b}.ffn_gate_shexp.weight`, 'ffn_gate', i, [nEmbd, sh]);
