@@ -285,6 +285,10 @@ config_json vllm_options(const vllm_log& v, std::vector<std::string>& derived) {
     o["max_num_batched_tokens"] = std::max<uint64_t>(v.max_model_len, 2048);
     derived.push_back("V0's profile batch: max(max_model_len, 2048) tokens");
   }
+  if (v.v0) {  // vllm/engine/arg_utils.py (V0): max_num_seqs 256 whatever the GPU
+    o["max_num_seqs"] = 256;
+    derived.push_back("V0's 256 sequences");
+  }
   return o;
 }
 
@@ -322,8 +326,12 @@ void reconcile_vllm(const config_json& req, const runtime_log& log, json_writer&
   };
   add("weights", "bytes", component_bytes(r, "weights"), v.weights_bytes);
   add("activations", "bytes", component_bytes(r, "activations"), v.activation_bytes,
-      "the profile run's peak (max_num_batched_tokens through the MLP, the sampler's logits); published logs run 22 to 24 % above it");
-  add("non_torch", "bytes", component_bytes(r, "non_torch"), v.non_torch_bytes, v.tensor_parallel > 1 ? "NCCL's buffers under tensor parallelism are not modelled" : "");
+      "the profile run's peak: max_num_batched_tokens through the MLP, or the sampler's sort of max_num_seqs rows of logits");
+  // vLLM 0.6.4's worker.py took non_torch as all the GPU's used memory less PyTorch's: the CUDA context and other
+  // processes too; from 0.6.5 (vllm/utils.py memory_profiling) only what grew outside PyTorch since start.
+  add("non_torch", "bytes", component_bytes(r, "non_torch"), v.non_torch_bytes,
+      v.non_torch_whole ? "this vLLM (its \"Memory profiling results\" table, 0.6.4) counted the CUDA context and every other process on the GPU as non_torch_memory; later versions count only what vLLM allocated outside PyTorch"
+      : v.tensor_parallel > 1 ? "NCCL's buffers under tensor parallelism are not modelled" : "");
   const std::string graphs = v.cuda_graph_bytes > 0 ? "vLLM 0.21+ took its CUDA graph estimate (" + text_of(static_cast<uint64_t>(v.cuda_graph_bytes)) +
                                                       " bytes) from the pool, which this estimate does not model" : "";
   if (v.kv_bytes != -1)

@@ -305,6 +305,7 @@ void read_vllm(std::string_view line, vllm_log& v) {
   if (line.find("V0 LLM engine") != std::string_view::npos || line.find("executor_base.py") != std::string_view::npos ||
       (line.find(" worker.py:") != std::string_view::npos && line.find("gpu_worker.py") == std::string_view::npos))
     v.v0 = true;
+  if (line.find("Memory profiling results") != std::string_view::npos) v.non_torch_whole = true;
   auto take = [&](int64_t& out, std::optional<int64_t> x) {
     if (x && out < 0) out = *x, v.seen = true;
   };

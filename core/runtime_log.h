@@ -37,6 +37,7 @@ struct vllm_log {
   uint64_t blocks = 0, kv_tokens = 0, max_model_len = 0, tensor_parallel = 0, pipeline_parallel = 0;
   std::string model, dtype, quantization, kv_cache_dtype, version;
   bool v0 = false;  // the V0 engine (worker.py, executor_base.py, "V0 LLM engine")
+  bool non_torch_whole = false;  // the "Memory profiling results" table (v0.6.4): non_torch_memory is all the GPU's used memory outside PyTorch
 };
 
 // What SGLang printed at start (model_runner.py): the weights' "mem usage" per GPU, the token pool ("KV Cache is

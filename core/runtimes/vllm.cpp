@@ -153,10 +153,16 @@ bool check_layout(plan& p) {
   return false;
 }
 
-// The profile run (vllm/v1/worker/gpu_worker.py determine_available_memory): one forward pass of
-// max_num_batched_tokens tokens, then a sampler pass over max_num_seqs rows of fp32 logits. Its peak is the MLP
-// of one layer over the batched tokens (fused gate_up [T, 2i] and the activation [T, i] beside the hidden states
-// [T, h] x 2, 16-bit) or the logits of max_num_seqs sequences in fp32 with the sampler's sorted copy.
+// The profile run (vllm/v1/worker/gpu_worker.py determine_available_memory; V0 worker.py): one forward pass of
+// max_num_batched_tokens tokens T, then a sampler pass over S = max_num_seqs rows. Its peak is the MLP of one
+// layer over the batched tokens (fused gate_up [T, 2i] and the activation [T, i] beside the hidden states [T, h]
+// x 2, 16-bit) or the sampler's top-k / top-p sort (v1/sample/ops/topk_topp_sampler.py, V0 sampler.py
+// _apply_top_k_top_p): beside the final hidden states [T, h] 16-bit, per logit the 16-bit logits (2 bytes), their
+// fp32 copy (4), torch.sort's fp32 values and int64 indices (12), its reverse indices (8) and CUB's alternate key
+// and value buffers (12): 2 T h + 38 S V. Published: Llama-3-8B under V0 (S 256, T 8192, vllm#10511) 1.26 GiB
+// printed for 1.22 (the two fp32 copies this replaced gave 0.98).
+constexpr uint64_t kSamplerBytesPerLogit = 2 + 4 + 12 + 8 + 12;  // the sort's live copies of each logit (above)
+
 void add_profile_run(plan& p, uint64_t mbt, uint64_t seqs) {
   const model_spec& s = p.s;
   const uint64_t h = s.hidden_size, i = s.intermediate_size, V = s.vocab_size, gpus_n = std::max<uint64_t>(1, p.r.tensor_parallel);
@@ -165,13 +171,15 @@ void add_profile_run(plan& p, uint64_t mbt, uint64_t seqs) {
   // RowParallelLinear, vllm/model_executor/layers/linear.py); the hidden states stay whole on each.
   const uint64_t ffn_rank = ceil_div(ffn, gpus_n);
   const checked_u64 mlp_peak = checked_u64::product({mbt, 3 * ffn_rank + 2 * h, 2});
-  const checked_u64 sampler_peak = checked_u64::product({std::min(seqs, mbt), V, 4, 2});
+  checked_u64 sampler_peak = checked_u64::product({std::min(seqs, mbt), V, kSamplerBytesPerLogit});
+  sampler_peak.add(checked_u64::product({mbt, h, 2}));
   p.activations.add(mlp_peak.value >= sampler_peak.value ? mlp_peak : sampler_peak);
   p.activations.overflow = p.activations.overflow || mlp_peak.overflow || sampler_peak.overflow;
   if (p.o.explain) p.r.formulas.push_back({"activations", "max(MLP peak " + text_of(mbt) + " tokens x (3 x " + text_of(ffn_rank) +
       (gpus_n > 1 ? " (intermediate / " + text_of(gpus_n) + " ranks)" : std::string()) + " + 2 x " + text_of(h) + ") x 2 bytes, sampler " +
-      text_of(std::min(seqs, mbt)) + " x vocab " + text_of(V) + " x 4 x 2)",
-      "vllm/v1/worker/gpu_worker.py determine_available_memory (profile_run with max_num_batched_tokens; dummy sampler run with max_num_seqs)"});
+      text_of(std::min(seqs, mbt)) + " x vocab " + text_of(V) + " x 38 + hidden states " + text_of(mbt) + " x " + text_of(h) + " x 2)",
+      "vllm/v1/worker/gpu_worker.py determine_available_memory (profile_run with max_num_batched_tokens; dummy sampler run with max_num_seqs: "
+      "its top-k / top-p sort, v1/sample/ops/topk_topp_sampler.py)"});
 }
 
 // Capacity: each GPU's budget minus what is not KV, in 16-token blocks of the layers its stage holds; the engine
