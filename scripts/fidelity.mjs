@@ -64,7 +64,8 @@ for (const [file, skipModel] of [['tests/fixtures/llamacpp/measurements.json', f
 // logs, context buffers only (an AMX machine; Phi-4's weights kept out of the repack).
 for (const [file, group] of [['tests/fixtures/llamacpp/swa-cells.json', 'gemma3 (sliding window)'], ['tests/fixtures/llamacpp/probe-phi-4.json', 'phi3 (fused qkv and gate_up)'],
   ['tests/fixtures/llamacpp/probe-deepseek-v2-lite.json', 'deepseek2 (MLA, MoE)'], ['tests/fixtures/llamacpp/probe-olmoe-1b-7b.json', 'olmoe (MoE, whole-width q/k norms)'],
-  ['tests/fixtures/llamacpp/probe-gpt-oss-20b-4-layers.json', 'gpt-oss (sinks, biased experts, sliding window 128; first 4 layers)']]) {
+  ['tests/fixtures/llamacpp/probe-gpt-oss-20b-4-layers.json', 'gpt-oss (sinks, biased experts, sliding window 128; first 4 layers)'],
+  ['tests/fixtures/llamacpp/probe-command-r-35b-4-layers.json', 'command-r (LayerNorm, attention and FFN in parallel; first 4 layers)']]) {
   const swa = readJson(file);
   for (const run of swa.runs) {
     const reply = core('--reconcile', { log: run.log.join('\n'), config: fs.readFileSync(path.join(root, swa.config), 'utf8') });

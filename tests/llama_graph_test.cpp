@@ -113,7 +113,7 @@ TEST_CASE("the replay passing over repeating layers gives the whole graph's buff
   const char* configs[] = {"meta-llama__Meta-Llama-3.1-8B.json", "meta-llama__Meta-Llama-3.1-405B.json", "meta-llama__Llama-3.3-70B-Instruct.json",
                            "Qwen__Qwen3-30B-A3B.json", "Qwen__Qwen2.5-7B.json", "deepseek-ai__DeepSeek-V2-Lite.json", "deepseek-ai__DeepSeek-V3.json",
                            "google__gemma-2-9b-it.json", "microsoft__phi-4.json", "allenai__OLMoE-1B-7B-0924.json", "mistralai__Mixtral-8x7B-v0.1.json",
-                           "meta-llama__Llama-3.2-1B.json"};
+                           "meta-llama__Llama-3.2-1B.json", "unsloth__c4ai-command-r-08-2024.json", "openai__gpt-oss-20b.json"};
   int skipped = 0;
   for (const char* name : configs) {
     const parsed_config parsed = parse_config(config_text(name));

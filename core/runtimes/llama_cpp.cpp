@@ -531,7 +531,7 @@ void explain(plan& p, uint64_t tied_copy, bool any_gpu) {
         "compute buffer = the highest address ggml-alloc reaches over llama.cpp's reserved graph of ubatch " + text_of(ub) + " tokens, every one an output: " +
             text_of(r.compute_graph_tensors) + " tensors in the builder's order, each placed best-fit and freed after its last use, the logits 4 x " + text_of(ub) +
             " x vocab " + text_of(V) + " last" + host_part,
-        "llama.cpp src/llama-context.cpp graph_reserve, ggml/src/ggml-alloc.c (core/runtimes/llama_graph.cpp); exact on the 153 CPU contexts measured (FIDELITY.md)"});
+        "llama.cpp src/llama-context.cpp graph_reserve, ggml/src/ggml-alloc.c (core/runtimes/llama_graph.cpp); exact on the 161 CPU contexts measured (FIDELITY.md)"});
   else
     r.formulas.push_back({"activations",
         "compute buffer = max(logits phase 4 x ubatch " + text_of(ub) + " x (vocab " + text_of(V) + " + 2 x n_embd " + text_of(h) + ")" +

@@ -143,6 +143,9 @@ struct graph_traits {
   bool softcap = false;          // the logits, and without flash attention the scores, soft-capped (gemma2)
   bool rows_at_end = false;      // the outputs' rows gathered after the last layer, which stays an output (gpt-oss)
   bool oai_router = false;       // a biased router whose chosen logits are softmaxed, biased experts (gpt-oss)
+  bool layer_norm = false;       // LayerNorm (ggml_norm, never in place) where the others have RMSNorm (command-r)
+  bool parallel_block = false;   // attention and FFN both read the layer's one norm; l_out = ffn + x + attn (command-r)
+  bool logit_scale = false;      // the logits scaled (command-r)
 };
 
 // The builders held against ggml-alloc's own trace (tests/llamacpp/README.md, "The compute graph"); any other
@@ -154,6 +157,7 @@ constexpr graph_traits kGraphs[] = {
     {.arch = "gemma2", .post_norms = true, .embd_scale = true, .q_scale = true, .softcap = true},
     {.arch = "gemma3", .post_norms = true, .embd_scale = true, .q_scale = true},
     {.arch = "gpt-oss", .rows_at_end = true, .oai_router = true},
+    {.arch = "command-r", .layer_norm = true, .parallel_block = true, .logit_scale = true},
 };
 
 // The dimensions the graph's tensors take, tokens T = n_ubatch.
@@ -175,10 +179,18 @@ class layer_writer {
  public:
   layer_writer(graph_builder& g, const graph_traits& t, const graph_dims& d) : g_(g), t_(t), d_(d) {}
 
-  int32_t norm(int32_t x, uint64_t width) { return g_.f32(true, {width, d_.T}, {g_.f32(true, {width, d_.T}, {x})}); }  // rms_norm, mul
+  // rms_norm (or norm), then mul by the weight
+  int32_t norm(int32_t x, uint64_t width) { return g_.f32(true, {width, d_.T}, {g_.f32(!t_.layer_norm, {width, d_.T}, {x})}); }
 
   // Self-attention up to and with the output projection (src/llama-graph.cpp build_attn, build_attn_mha).
-  int32_t attention(int32_t x, int32_t pos, const attn_inputs& in) {
+  int32_t attention(int32_t x, int32_t pos, const attn_inputs& in) { return project_out(attend(x, pos, in), in); }
+
+  // The output projection of attend's heads: build_attn_mha expands its result into the graph, so a builder that
+  // reads the layer's norm for its FFN too (command-r) runs the FFN before this.
+  int32_t project_out(int32_t o, const attn_inputs& in) { return d_.rot_v ? out_proj(rotate(o, in.v_rot), true) : out_proj(o, d_.fa); }
+
+  // Self-attention up to the heads' output (build_attn_mha's result).
+  int32_t attend(int32_t x, int32_t pos, const attn_inputs& in) {
     const uint64_t T = d_.T, vd = d_.kv_heads * d_.head_v;
     int32_t q, k, v;
     bool v_strided = false;  // v a slice of the fused projection: made contiguous before a transposed store
@@ -204,9 +216,7 @@ class layer_writer {
     ref v_read = through_view(v);
     if (!d_.fa && v_strided) v_read = through_view(g_.f32(false, {vd, T}, {v_read}));  // ggml_cont before the transposed store
     g_.store({v_read, {in.v_idxs}});
-    int32_t o = mha(q, in, d_.head_v, d_.heads);
-    if (d_.rot_v) return out_proj(rotate(o, in.v_rot), true);
-    return out_proj(o, d_.fa);
+    return mha(q, in, d_.head_v, d_.heads);
   }
 
   // Multi-head latent attention with the absorbed k_b / v_b (src/models/deepseek2.cpp).
@@ -493,10 +503,19 @@ compute_graph build_graph(const graph_request& q, const model_spec& s, const std
     out.layer_start.push_back(static_cast<uint32_t>(g.nodes.size()));
     const attn_inputs& in = d.iswa && sliding(l) ? swa : full;
     int32_t cur = w.norm(x, d.h);
+    const bool last = il + 1 == s.layers.size();
+    if (t->parallel_block) {  // src/models/command-r.cpp: l_out = (ffn + x) + attn, in the order the graph visits them
+      auto rows = [&](int32_t y) { return last ? g.f32(false, {d.h, T}, {{y}, {out_ids}}) : y; };
+      const int32_t heads = w.attend(cur, pos, in);
+      const int32_t ffn_out = w.ffn(rows(cur), l.ffn_width ? l.ffn_width : q.ff);
+      const int32_t with_res = g.f32(true, {d.h, T}, {ffn_out, rows(x)});
+      x = g.f32(true, {d.h, T}, {with_res, rows(w.project_out(heads, in))});
+      continue;
+    }
     cur = mla ? w.mla(cur, pos, in) : w.attention(cur, pos, in);
     if (t->post_norms) cur = w.norm(cur, d.h);
     int32_t res = x;
-    if (il + 1 == s.layers.size() && !t->rows_at_end) {  // the outputs' rows (build_inp_out_ids): every token's at reserve
+    if (last && !t->rows_at_end) {  // the outputs' rows (build_inp_out_ids): every token's at reserve
       cur = g.f32(false, {d.h, T}, {{cur}, {out_ids}});
       res = g.f32(false, {d.h, T}, {{res}, {out_ids}});
     }
@@ -514,6 +533,7 @@ compute_graph build_graph(const graph_request& q, const model_spec& s, const std
     x = w.norm(x, d.h);
     int32_t logits = g.f32(false, {d.vocab, T}, {x});
     if (t->softcap) logits = g.f32(true, {d.vocab, T}, {g.f32(true, {d.vocab, T}, {g.f32(true, {d.vocab, T}, {logits})})});
+    if (t->logit_scale) logits = g.f32(true, {d.vocab, T}, {logits});
     g.mark_output(logits);
   }
   out.nodes = std::move(g.nodes);

@@ -94,6 +94,7 @@ test('layouts carry llama.cpp names, shapes and exact parameter counts', () => {
   assert.equal(counts['gemma-3-1b'], 999885952);
   assert.equal(counts['phi-4'], 14659507200);
   assert.equal(counts['gpt-oss-20b'], 20914757184);  // (its 4-layer cut is the same layers, fewer)
+  assert.equal(counts['command-r-35b'], 32296476672);  // (no published count: the estimator's, from the same config)
 });
 
 test('Q4_K_M mix: Q6_K output and bumped attn_v / ffn_down layers', () => {

@@ -29,6 +29,9 @@ export const LAYOUTS = {
   'gpt-oss-20b': 'tests/fixtures/configs/openai__gpt-oss-20b.json',
   // gpt-oss-20b cut to its first 4 layers (2 sliding, 2 full): the whole model's F16 layout would map 38 GB
   'gpt-oss-20b-4-layers': 'tests/fixtures/llamacpp/gpt-oss-20b-4-layers.config.json',
+  'command-r-35b': 'tests/fixtures/configs/unsloth__c4ai-command-r-08-2024.json',
+  // Command-R 35B cut to its first 4 layers: the whole model's F16 layout would map 70 GB
+  'command-r-35b-4-layers': 'tests/fixtures/llamacpp/command-r-35b-4-layers.config.json',
 };
 
 export function readConfig(rel) {
@@ -36,7 +39,7 @@ export function readConfig(rel) {
 }
 
 // (convert_hf_to_gguf.py writes MistralForCausalLM as arch llama, which has no sliding window: LlamaModel)
-const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe', phi3: 'phi3', deepseek_v2: 'deepseek2', gpt_oss: 'gpt-oss' };
+const ARCH_BY_MODEL_TYPE = { llama: 'llama', mistral: 'llama', qwen2: 'qwen2', qwen3: 'qwen3', gemma2: 'gemma2', gemma3_text: 'gemma3', olmoe: 'olmoe', phi3: 'phi3', deepseek_v2: 'deepseek2', gpt_oss: 'gpt-oss', cohere: 'command-r' };
 
 // LLAMA_FTYPE (include/llama.h): general.file_type
 const FTYPE = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
@@ -64,7 +67,7 @@ export function hparamsFromConfig(cfg) {
     ropeTheta: cfg.rope_theta ?? 10000,
     // (gpt-oss: attention_bias and every other layer sliding, src/models/openai-moe.cpp)
     // gemma2's llama.cpp loader always reuses token_embd for the output (TENSOR_DUPLICATED)
-    tied: arch === 'gemma2' || arch === 'gemma3' ? true : Boolean(cfg.tie_word_embeddings),
+    tied: arch === 'gemma2' || arch === 'gemma3' || arch === 'command-r' ? true : Boolean(cfg.tie_word_embeddings),
     // Qwen2 always has q/k/v biases; Llama only with attention_bias
     qkvBias: arch === 'qwen2' || Boolean(cfg.attention_bias),
     qkNorm: arch === 'qwen3' || arch === 'gemma3',
@@ -165,8 +168,10 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
     kv.u32(a('attention.head_count'), nHead),
     kv.u32(a('attention.head_count_kv'), hp.mla ? 1 : nHeadKv),
     kv.f32(a('rope.freq_base'), hp.ropeTheta),
-    kv.f32(a('attention.layer_norm_rms_epsilon'), hp.rmsEps),
+    arch === 'command-r' ? kv.f32(a('attention.layer_norm_epsilon'), cfg.layer_norm_eps ?? 1e-5) : kv.f32(a('attention.layer_norm_rms_epsilon'), hp.rmsEps),
   ];
+  // convert_hf_to_gguf.py CommandR2Model: LayerNorm without bias, tied embeddings, a logit scale
+  if (arch === 'command-r') metadata.push(kv.f32(a('logit_scale'), cfg.logit_scale ?? 0.0625));
   // llama.cpp defaults the head size to n_embd / n_head; the converters write it when it differs (Qwen3, Gemma)
   if (!hp.mla && (headDim !== nEmbd / nHead || arch === 'gemma2' || arch === 'gemma3')) {
     metadata.push(kv.u32(a('attention.key_length'), headDim), kv.u32(a('attention.value_length'), headDim));
@@ -252,7 +257,7 @@ export function buildLayout(cfg, { weights = 'F16', name = cfg.model_type } = {}
       vec(`${b}.post_attention_norm.weight`, nEmbd);
     }
     if (hp.sandwichNorms) vec(`${b}.post_attention_norm.weight`, nEmbd);
-    if (arch !== 'gpt-oss') vec(`${b}.ffn_norm.weight`, nEmbd);
+    if (arch !== 'gpt-oss' && arch !== 'command-r') vec(`${b}.ffn_norm.weight`, nEmbd);  // (command-r: one norm for both)
     if (hp.nExpert && i >= hp.nDenseLead) {  // the router (F32), the routed experts, and any shared ones
       const ff = hp.nFfExp || nFf;  // (OLMoE's intermediate_size is its experts'; DeepSeek's moe_intermediate_size)
       tensors.push({ name: `${b}.ffn_gate_inp.weight`, type: 'F32', dims: [nEmbd, hp.nExpert] });
