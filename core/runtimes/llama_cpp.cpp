@@ -529,7 +529,7 @@ void explain(plan& p, uint64_t tied_copy, bool any_gpu) {
   if (r.compute_graph_tensors)
     r.formulas.push_back({"activations",
         "compute buffer = the highest address ggml-alloc reaches over llama.cpp's reserved graph of ubatch " + text_of(ub) + " tokens, every one an output: " +
-            text_of(r.compute_graph_tensors) + " tensors in the builder's order, each placed best-fit and freed after its last use, the logits 4 x " + text_of(ub) +
+            "its tensors in the builder's order (" + text_of(r.compute_graph_tensors) + " replayed, the layers that repeat their offsets passed over), each placed best-fit and freed after its last use, the logits 4 x " + text_of(ub) +
             " x vocab " + text_of(V) + " last" + host_part,
         "llama.cpp src/llama-context.cpp graph_reserve, ggml/src/ggml-alloc.c (core/runtimes/llama_graph.cpp); exact on the 161 CPU contexts measured (FIDELITY.md)"});
   else
