@@ -323,7 +323,7 @@ struct layer_mark {
 
 }  // namespace
 
-graph_alloc_result replay_ggml_alloc(const compute_graph& g, uint64_t alignment, std::vector<uint64_t>* offsets) {
+graph_alloc_result replay_ggml_alloc(const compute_graph& g, uint64_t alignment, std::vector<uint64_t>* offsets, bool stop_at_repeat) {
   const std::vector<graph_node>& nodes = g.nodes;
   graph_alloc_result out;
   dyn_tallocr alloc(alignment);
@@ -357,9 +357,10 @@ graph_alloc_result replay_ggml_alloc(const compute_graph& g, uint64_t alignment,
       const size_t residual = i - 1;  // the previous layer's output (or the embeddings) is the node before
       marks[layer] = {alloc.blocks(), st[residual].offset, live == 1 && st[residual].allocated};
       const size_t P = g.period;
-      if (P && !out.repeat_layer && layer >= P + 1 && marks[layer].valid && marks[layer - P].valid && marks[layer].blocks == marks[layer - P].blocks &&
+      if (P && !out.repeat_layer && layer >= g.period_start + P && marks[layer].valid && marks[layer - P].valid && marks[layer].blocks == marks[layer - P].blocks &&
           marks[layer].residual_offset == marks[layer - P].residual_offset)
         out.repeat_layer = layer;
+      if (out.repeat_layer && stop_at_repeat) break;
       ++layer;
     }
     const graph_node& n = nodes[i];
@@ -402,19 +403,26 @@ const graph_traits* traits_of(const model_spec& s) {
 
 bool sliding(const layer_spec& l) { return l.attention == attention_kind::sliding || l.attention == attention_kind::chunked; }
 
-// The smallest period with which layers 1 to n-2 repeat their kind (window, experts, FFN width), 0 if none under 9.
-size_t layer_period(const model_spec& s) {
+// Where the layers start repeating their kind (window, experts, FFN width) until layer n-2, and with which
+// period: the first layer (after a dense prefix such as DeepSeek-V3's, up to 8 layers) and the smallest period up
+// to 8; period 0 where there is none.
+struct layer_cycle {
+  size_t start = 1, period = 0;
+};
+
+layer_cycle layer_period(const model_spec& s) {
   const size_t n = s.layers.size();
   auto same = [&](size_t a, size_t b) {
     const layer_spec &x = s.layers[a], &y = s.layers[b];
     return sliding(x) == sliding(y) && x.moe == y.moe && x.ffn_width == y.ffn_width && x.attention == y.attention;
   };
-  for (size_t P = 1; P <= 8; ++P) {
-    bool periodic = n >= 2 * P + 3;
-    for (size_t k = 1; periodic && k + P + 2 <= n; ++k) periodic = same(k, k + P);
-    if (periodic) return P;
-  }
-  return 0;
+  for (size_t start = 1; start <= 8; ++start)
+    for (size_t P = 1; P <= 8; ++P) {
+      bool periodic = n >= start + 2 * P + 2;
+      for (size_t k = start; periodic && k + P + 2 <= n; ++k) periodic = same(k, k + P);
+      if (periodic) return {start, P};
+    }
+  return {};
 }
 
 // Everything the reserved graph depends on: the weights' types do not enter it (the weights live elsewhere),
@@ -537,7 +545,8 @@ compute_graph build_graph(const graph_request& q, const model_spec& s, const std
     g.mark_output(logits);
   }
   out.nodes = std::move(g.nodes);
-  out.period = layer_period(s);
+  const layer_cycle cycle = layer_period(s);
+  out.period = cycle.period, out.period_start = cycle.start;
   return out;
 }
 
@@ -559,9 +568,10 @@ std::vector<uint32_t> layer_range(uint32_t from, uint32_t to, std::vector<uint32
 // layer repeats its offsets until the final period, so the graph of the layers before it and of the last
 // period and the final layer (the same phase of the period) gives the same buffer as the whole graph.
 graph_alloc_result replay_skipping_repeats(const graph_request& q, const model_spec& s, uint64_t alignment, size_t& tensors) {
-  const uint32_t n = static_cast<uint32_t>(q.n_layers), P = static_cast<uint32_t>(layer_period(s));
-  if (P && n > 4 * P + 4) {
-    const graph_alloc_result probe = replay_ggml_alloc(build_graph(q, s, layer_range(0, 3 * P + 2), false), alignment);
+  const layer_cycle cycle = layer_period(s);
+  const uint32_t n = static_cast<uint32_t>(q.n_layers), P = static_cast<uint32_t>(cycle.period), start = static_cast<uint32_t>(cycle.start);
+  if (P && n > start + 4 * P + 3) {
+    const graph_alloc_result probe = replay_ggml_alloc(build_graph(q, s, layer_range(0, start + 3 * P + 1), false), alignment, nullptr, true);
     const uint32_t L = static_cast<uint32_t>(probe.repeat_layer);
     if (L && !probe.overflow) {
       const uint32_t target = L + (n - 1 - P - L) / P * P;

@@ -25,11 +25,11 @@ struct graph_node {
   bool via_view[4] = {};               // read through a view: never reused in place
 };
 
-// The graph, and where each layer's tensors begin: layers 1 to n-2 repeat with `period` (0: they do not).
+// The graph, and where each layer's tensors begin: layers period_start to n-2 repeat with `period` (0: they do not).
 struct compute_graph {
   std::vector<graph_node> nodes;
   std::vector<uint32_t> layer_start;  // the index of each layer's first tensor
-  size_t period = 0;
+  size_t period = 0, period_start = 1;
 };
 
 struct graph_alloc_result {
@@ -40,8 +40,9 @@ struct graph_alloc_result {
 
 // Replays ggml_gallocr_alloc_graph_impl over the graph's nodes (inputs among them, in graph order) with
 // `alignment`. `offsets`, when given, receives each node's offset (UINT64_MAX for none, and for the repeated
-// layers the replay passes over): the trace the tests compare.
-graph_alloc_result replay_ggml_alloc(const compute_graph& g, uint64_t alignment, std::vector<uint64_t>* offsets = nullptr);
+// layers the replay passes over): the trace the tests compare. `stop_at_repeat`: stop where the layers start
+// repeating (repeat_layer), the rest of the replay then told by llama_compute_buffer.
+graph_alloc_result replay_ggml_alloc(const compute_graph& g, uint64_t alignment, std::vector<uint64_t>* offsets = nullptr, bool stop_at_repeat = false);
 
 // The settings of a llama.cpp context that shape its graph.
 struct graph_settings {
