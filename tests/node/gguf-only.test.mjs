@@ -42,8 +42,10 @@ describe('a GGUF alone gives the config-based llama.cpp estimate of the same mod
   for (const [id, rel] of Object.entries(LAYOUTS)) {
     // The harness writes llama-quantize's Q4_K_M mix of the dense decoders it was built for; Phi-4's fused qkv,
     // Gemma 3's row widths (1152: Q6_K falls back) and DeepSeek-V2's MLA and experts (attn_k_b's 128-wide rows fall
-    // back; the MoE rules) take types it does not model, so those layouts go in F16 here.
-    for (const weights of ['phi-4', 'gemma-3-1b', 'deepseek-v2-lite'].includes(id) ? ['F16'] : ['F16', 'Q4_K_M']) {
+    // back; the MoE rules) and gpt-oss's 2880-wide rows (no multiple of Q4_K's 256) take types it does not model, so
+    // those layouts go in F16 here.
+    const f16Only = ['phi-4', 'gemma-3-1b', 'deepseek-v2-lite', 'gpt-oss-20b', 'gpt-oss-20b-4-layers'];
+    for (const weights of f16Only.includes(id) ? ['F16'] : ['F16', 'Q4_K_M']) {
       test(`${id} ${weights}`, async () => {
         const file = path.join(tmp, `${id}-${weights}.gguf`);
         writeGguf(file, buildLayout(readConfig(rel), { weights, name: id }));
