@@ -354,6 +354,10 @@ struct estimate_result {
 // The runtime estimated when a request names none.
 inline constexpr const char* kRuntimeName = "transformers";
 
+// What a CUDA context holds on a GPU, in no buffer a runtime prints: it grows with the GPU's SM count
+// (llama.cpp PR 23604, 20595: measured on both cards named). One text for the estimate and the reconcile.
+inline constexpr std::string_view kCudaContextSpan = "107 MiB on an RTX 4060 Ti to 555 MiB on an RTX PRO 6000 (llama.cpp PR 23604, 20595)";
+
 // What an estimate derives from the config alone: the tensor inventory and its parameter counts. Built once
 // per config and shared by every estimate on it (the solvers' searches, the what-fits table, the report).
 struct model_tensors {

@@ -456,8 +456,8 @@ void write_llama_rows(json_writer& w, const runtime_log& log, const estimate_res
           " MiB: the backend's context, the driver and any other process on it), which the estimate leaves out: keep that much free beyond it.", severity::info});
     }
   if (gpu && !table)
-    issues.push_back({"cuda_context_not_in_buffers", "log", "Each GPU also holds the backend's own context (CUDA: about 300 to 500 MiB), which no buffer line prints: "
-        "nvidia-smi shows it on top of these buffers.", severity::info});
+    issues.push_back({"cuda_context_not_in_buffers", "log", "Each GPU also holds the backend's own context (CUDA: " + std::string(kCudaContextSpan) +
+        "), which no buffer line prints: nvidia-smi shows it on top of these buffers.", severity::info});
 }
 
 // llama.cpp and the programs on it: the estimate re-run with the log's settings, from the config given or the log's

@@ -703,7 +703,8 @@ void components(plan& p) {
   add_component(r, "output_buffer", "Output buffer, host (logits)", "overhead", out_buf, true);
   if (p.o.explain) explain(p, tied_copy, r.gpu_layers > 0);
   r.issues.push_back({"cuda_context_not_counted", "overhead",
-      "llama.cpp's totals are its own buffers. The CUDA context comes on top, in no buffer llama.cpp prints: it grows with the GPU's SM count, 107 MiB on an RTX 4060 Ti to 555 MiB on an RTX PRO 6000 (llama.cpp PR 23604, 20595), plus cuBLAS workspace and pool slack; keep that much free.",
+      "llama.cpp's totals are its own buffers. The CUDA context comes on top, in no buffer llama.cpp prints: it grows with the GPU's SM count, " +
+          std::string(kCudaContextSpan) + ", plus cuBLAS workspace and pool slack; keep that much free.",
       severity::info});
 }
 
