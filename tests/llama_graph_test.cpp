@@ -73,7 +73,7 @@ TEST_CASE("ggml-alloc replayed: Qwen3-0.6B's first layer lands where llama.cpp's
   g.op(false, 0, 0, {v_idxs, mask, out_ids, embd_in});
 
   std::vector<uint64_t> at;
-  const graph_alloc_result r = replay_ggml_alloc({g.nodes}, 32, &at);
+  const graph_alloc_result r = replay_ggml_alloc(compute_graph{g.nodes, {}, 0, 1}, 32, &at);
   CHECK_FALSE(r.overflow);
   // the trace's offsets, tensor by tensor ("GA alloc ... @offset"; a tensor reused in place shares its parent's)
   const std::vector<std::pair<int32_t, uint64_t>> trace = {
@@ -92,7 +92,7 @@ TEST_CASE("ggml-alloc replayed: an absurd tensor is reported, never wrapped", "[
   graph g;
   const int32_t a = g.input(UINT64_MAX);
   g.op(false, uint64_t{1} << 62, 1, {a});
-  const graph_alloc_result r = replay_ggml_alloc({g.nodes}, 32);
+  const graph_alloc_result r = replay_ggml_alloc(compute_graph{g.nodes, {}, 0, 1}, 32);
   CHECK(r.overflow);
   CHECK(r.peak <= (uint64_t{1} << 61));
 }
