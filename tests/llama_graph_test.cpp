@@ -5,12 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "fixture.h"
 #include "model_spec.h"
 #include "runtimes/llama_graph.h"
 
@@ -97,26 +96,15 @@ TEST_CASE("ggml-alloc replayed: an absurd tensor is reported, never wrapped", "[
   CHECK(r.peak <= (uint64_t{1} << 61));
 }
 
-namespace {
-
-std::string config_text(const std::string& name) {
-  std::ifstream in(std::string(FIXTURES_DIR) + "/configs/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
-
 TEST_CASE("the replay passing over repeating layers gives the whole graph's buffer", "[llama.cpp][graph]") {
   // llama.cpp's graphs for models of 16 to 126 layers, dense, MoE, MLA, iSWA (period 2 and 6), fused projections
-  const char* configs[] = {"meta-llama__Meta-Llama-3.1-8B.json", "meta-llama__Meta-Llama-3.1-405B.json", "meta-llama__Llama-3.3-70B-Instruct.json",
-                           "Qwen__Qwen3-30B-A3B.json", "Qwen__Qwen2.5-7B.json", "deepseek-ai__DeepSeek-V2-Lite.json", "deepseek-ai__DeepSeek-V3.json",
-                           "google__gemma-2-9b-it.json", "microsoft__phi-4.json", "allenai__OLMoE-1B-7B-0924.json", "mistralai__Mixtral-8x7B-v0.1.json",
-                           "meta-llama__Llama-3.2-1B.json", "unsloth__c4ai-command-r-08-2024.json", "openai__gpt-oss-20b.json"};
+  const char* configs[] = {"meta-llama__Meta-Llama-3.1-8B", "meta-llama__Meta-Llama-3.1-405B", "meta-llama__Llama-3.3-70B-Instruct",
+                           "Qwen__Qwen3-30B-A3B", "Qwen__Qwen2.5-7B", "deepseek-ai__DeepSeek-V2-Lite", "deepseek-ai__DeepSeek-V3",
+                           "google__gemma-2-9b-it", "microsoft__phi-4", "allenai__OLMoE-1B-7B-0924", "mistralai__Mixtral-8x7B-v0.1",
+                           "meta-llama__Llama-3.2-1B", "unsloth__c4ai-command-r-08-2024", "openai__gpt-oss-20b"};
   int skipped = 0;
   for (const char* name : configs) {
-    const parsed_config parsed = parse_config(config_text(name));
+    const parsed_config parsed = parse_config(fixture_text(name));
     REQUIRE(parsed.ok());
     for (uint64_t ub : {512u, 2048u})
       for (uint64_t n_kv : {4096u, 32768u})

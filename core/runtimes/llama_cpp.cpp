@@ -429,8 +429,7 @@ constexpr uint64_t kGpuAlignment = 128;  // ggml-cuda.cu ggml_backend_cuda_buffe
 // One device running every layer (the CPU build, or one GPU): ggml-alloc replayed over the reserved graph
 // (llama_graph.h) where the architecture's builder is known, else the phases above.
 checked_u64 one_device_compute(plan& p, bool gpu) {
-  auto quantized = [](const kv_dtype* t) { return t && t->block_elements > 1; };  // ggml_is_quantized
-  const graph_settings settings{p.r.n_ubatch, p.kv_cells_max, p.kv_cells_swa, p.r.flash_attention, quantized(p.r.kv_k), quantized(p.r.kv_v), p.o.kq_mask_f32, gpu};
+  const graph_settings settings{p.r.n_ubatch, p.kv_cells_max, p.kv_cells_swa, p.r.flash_attention, ggml_quantized(p.kv_k), ggml_quantized(p.kv_v), p.o.kq_mask_f32, gpu};
   const compute_estimate c = llama_compute_buffer(p.s, settings, gpu ? kGpuAlignment : kCpuAlignment);
   if (!c.known) return compute_phase(p).bytes;
   p.r.compute_graph_tensors = c.tensors;
